@@ -1,0 +1,79 @@
+"""Shared fixtures: a small province with two cities side by side, people in each, and users of each side."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from zugong.core.scope import Role
+
+
+def _org(parent, name, code, kind="committee", sector="government", **extra):
+    from zugong.orgs.models import Organization
+
+    org = Organization(name=name, code=code, kind=kind, sector=sector, **extra)
+    if parent is None:
+        return Organization.objects.add_root(instance=org)
+    return Organization.objects.add_child(parent, instance=org)
+
+
+def make_person(org, name, area="140105", birth=dt.date(1980, 5, 17), seq=11, **extra):
+    from zugong.people.idnumber import make_id_number
+    from zugong.people.models import Person
+
+    number = make_id_number(area, birth, seq)
+    return Person.objects.create(
+        organization=org, name=name, sex="1" if seq % 2 else "2", birth_date=birth, id_number=number, **extra
+    )
+
+
+@pytest.fixture
+def tree(db):
+    """山西省委 → 太原市委 (→ 小店区委 → 两个支部) and 大同市委 (→ 一个支部); people in the branches."""
+    root = _org(None, "中共山西省委员会", "14")
+    ty = _org(root, "中共太原市委员会", "1401")
+    xd = _org(ty, "中共太原市小店区委员会", "140105")
+    b1 = _org(xd, "中共太原市小店区坞城街道红星社区支部委员会", "14010501", "branch", "community",
+              term_started_on=dt.date(2021, 6, 1))
+    b2 = _org(xd, "中共太原市小店区财政局机关支部委员会", "14010502", "branch")
+    dtc = _org(root, "中共大同市委员会", "1402")
+    b3 = _org(dtc, "中共大同市平城区某某村支部委员会", "14021301", "branch", "rural")
+    people = SimpleNamespace(
+        zhangsan=make_person(b1, "张三", seq=11),
+        lisi=make_person(b1, "李四", seq=12),
+        wangwu=make_person(b2, "王五", seq=13),
+        zhaoliu=make_person(b3, "赵六", area="140213", seq=15),
+        sunqi=make_person(b3, "孙七", area="140213", seq=16),
+    )
+    for o in (root, ty, xd, b1, b2, dtc, b3):
+        o.refresh_from_db()
+    return SimpleNamespace(root=root, taiyuan=ty, xiaodian=xd, b1=b1, b2=b2, datong=dtc, b3=b3, people=people)
+
+
+def make_user(username, org, role, password="Zg-test-pass-2026"):
+    from zugong.accounts.models import ScopeGrant, User
+
+    user = User.objects.create_user(username=username, password=password, display_name=username)
+    ScopeGrant.objects.create(user=user, organization=org, role=role)
+    user.raw_password = password
+    return user
+
+
+@pytest.fixture
+def users(tree):
+    return SimpleNamespace(
+        admin=make_user("admin", tree.root, Role.DEPT_ADMIN),
+        taiyuan=make_user("ty_admin", tree.taiyuan, Role.ORG_ADMIN),
+        datong=make_user("dt_admin", tree.datong, Role.ORG_ADMIN),
+        secretary=make_user("b1_sec", tree.b1, Role.SECRETARY),
+        reader=make_user("reader", tree.xiaodian, Role.READONLY),
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

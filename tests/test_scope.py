@@ -1,0 +1,151 @@
+"""Nobody sees what is not theirs: every URL, walked as a user of the sibling subtree."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zugong.core import scope
+from zugong.core.models import Job
+from zugong.orgs.models import Organization
+from zugong.people.models import Person
+
+# What of the 太原 side must never show to a 大同 user.
+TAIYUAN_MARKERS = ["太原", "小店", "红星社区", "财政局", "张三", "李四", "王五"]
+
+
+def walk(patterns, prefix="", namespace=""):
+    """(name, route regex) of every URL pattern."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern.regex.pattern).lstrip("^"), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}", prefix + str(p.pattern.regex.pattern).lstrip("^")
+
+
+def fill(regex: str, values: dict) -> str | None:
+    """A concrete path for a route regex, with named groups from `values` (None if one is missing)."""
+    missing = []
+
+    def group(m):
+        name = m.group(1)
+        if name not in values:
+            missing.append(name)
+            return ""
+        return str(values[name])
+
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", group, regex)
+    path = path.replace("\\Z", "").replace("$", "").replace("\\.", ".").replace("\\", "")
+    path = re.sub(r"\(\?:[^)]*\)\??", "", path).replace("?", "")
+    return None if missing else "/" + path
+
+
+@pytest.fixture
+def other_side(tree, users):
+    """Records of the 太原 side (including a job of its admin) that the 大同 admin must not reach."""
+    job = Job.objects.create(kind="import", title="太原导入", user=users.taiyuan, org_path=tree.taiyuan.path)
+    return {
+        "org": [tree.taiyuan.pk, tree.xiaodian.pk, tree.b1.pk],
+        "person": [tree.people.zhangsan.pk, tree.people.wangwu.pk],
+        "job": [job.pk],
+        "user": [users.taiyuan.pk, users.secretary.pk],
+    }
+
+
+# Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
+PK_MODEL = {
+    "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
+    "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
+    "core:job": "job", "core:job_output": "job", "accounts:user": "user",
+    "api:organization-detail": "org", "api:person-detail": "person",
+}
+
+
+def _leaks(response) -> list[str]:
+    body = response.content.decode("utf-8", "replace")
+    return [m for m in TAIYUAN_MARKERS if m in body]
+
+
+@pytest.mark.django_db
+def test_every_url_hides_the_sibling_subtree(client, tree, users, other_side):
+    client.force_login(users.datong, backend="django.contrib.auth.backends.ModelBackend")
+    seen = 0
+    for name, regex in walk(get_resolver().url_patterns):
+        if "<pk>" in regex or "(?P<pk>" in regex:
+            assert name in PK_MODEL, f"{name}: add it to PK_MODEL so its scope is tested"
+            for pk in other_side[PK_MODEL[name]]:
+                path = fill(regex, {"pk": pk, "format": "json"})
+                for method in ("get", "post", "patch"):
+                    r = getattr(client, method)(path, content_type="application/json") if method == "patch" \
+                        else getattr(client, method)(path)
+                    if method != "get" and r.status_code == 405:
+                        continue
+                    assert r.status_code == 404, f"{method.upper()} {path} ({name}) answered {r.status_code}"
+                    seen += 1
+            continue
+        path = fill(regex, {"kind": "people", "path": "photos/2026/x.jpg", "format": "json"})
+        if path is None:
+            continue
+        for query in ("", "?q=张", "?q=zs", "?search=张", "?q=中共", "?within=1401", "?org=1401",
+                      "?organization=1401"):
+            r = client.get(path + query)
+            assert r.status_code in (200, 302, 400, 403, 404, 405), f"GET {path}{query}: {r.status_code}"
+            if r.status_code == 200 and not r.get("Content-Disposition"):
+                assert not _leaks(r), f"GET {path}{query} shows {_leaks(r)}"
+            seen += 1
+    assert seen > 50
+
+
+@pytest.mark.django_db
+def test_exports_hide_the_sibling_subtree(login, tree, users):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = login(users.datong)
+    for url in ("/people/?export=xlsx", "/orgs/list/?export=xlsx"):
+        r = client.get(url)
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+        text = " ".join(str(c.value) for row in load_workbook(BytesIO(r.content)).active.iter_rows() for c in row)
+        assert "大同" in text or "赵六" in text
+        assert not [m for m in TAIYUAN_MARKERS if m in text], url
+
+
+@pytest.mark.django_db
+def test_unscoped_query_in_a_request_fails_closed(tree):
+    with scope.guard():
+        with pytest.raises(scope.ScopeError):
+            list(Person.objects.all())
+        with pytest.raises(scope.ScopeError):
+            Organization.objects.filter(kind="branch").count()
+        assert Person.objects.unrestricted().count() == 5
+
+
+@pytest.mark.django_db
+def test_visible_to_follows_grants(tree, users):
+    names = set(Person.objects.visible_to(users.datong).values_list("name", flat=True))
+    assert names == {"赵六", "孙七"}
+    assert set(Person.objects.visible_to(users.secretary).values_list("name", flat=True)) == {"张三", "李四"}
+    assert Person.objects.visible_to(users.admin).count() == 5
+    # A read-only user may view, not change.
+    assert Person.objects.visible_to(users.reader).count() == 3
+    assert Person.objects.visible_to(users.reader, "change").count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_creates_users_only_inside_own_subtree_and_rank(tree, users):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zugong.accounts import services
+
+    with pytest.raises(PermissionDenied):
+        services.create_user(users.datong, username="x1", display_name="某", password="Zg-long-pass-1",
+                             organization=tree.b1, role=scope.Role.READONLY)
+    with pytest.raises(ValidationError) as exc:
+        services.create_user(users.datong, username="x2", display_name="某", password="Zg-long-pass-1",
+                             organization=tree.b3, role=scope.Role.DEPT_ADMIN)
+    assert "不能授予高于您自己的角色" in str(exc.value)
+    user = services.create_user(users.datong, username="x3", display_name="某", password="Zg-long-pass-1",
+                                organization=tree.b3, role=scope.Role.SECRETARY)
+    assert list(Person.objects.visible_to(user).values_list("name", flat=True).order_by("name")) == ["孙七", "赵六"]

@@ -1,0 +1,333 @@
+"""The REST API's shared pieces: scoped permission and viewset mixin, code pickers, ordering, token login.
+
+Every API view is scoped by the same mechanism as the pages (`zugong.core.scope`): querysets go through
+`Model.objects.visible_to(user, action)`, so a record outside the user's subtrees is simply not found (404),
+and organization codes given in input are resolved only among the organizations the user may see.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, user_logged_in
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import scope
+
+NOT_IN_SCOPE = "组织代码 {code} 不存在或不在您的管辖范围内"
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def required_action(request, view) -> str:
+    """The scope action a request needs: view for reading, the view's write action (≥ change) otherwise."""
+    if request.method in SAFE_METHODS:
+        return "view"
+    action = getattr(view, "scope_write_action", "change")
+    return action if scope.ACTION_RANK.get(action, 0) >= scope.ACTION_RANK["change"] else "change"
+
+
+def object_path(obj) -> str | None:
+    """The organization path that scopes a record (its `scope_field`), or None when it has none."""
+    field = getattr(obj, "scope_field", None)
+    path = getattr(obj, field, None) if field else getattr(obj, "org_path", None)
+    return path or None
+
+
+class ScopedPermission(BasePermission):
+    """Authenticated users only; reading needs a grant of any role, writing at least `change`.
+
+    Object level: the user's role over the record's organization path must allow the action (fail closed:
+    a record without a path is refused).
+    """
+
+    message = "您无权执行此操作"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return bool(scope.scope_paths(user, required_action(request, view)))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        path = object_path(obj)
+        return path is not None and scope.can(request.user, required_action(request, view), path)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A Django ValidationError (model clean, services) as DRF's: messages per field, others under
+    `non_field_errors`."""
+    return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
+
+
+# ---------------------------------------------------------------- viewsets
+
+
+class ScopedViewSetMixin:
+    """Scopes a (model) viewset: the queryset is `visible_to(user, action)`.
+
+    Reading uses the `view` scope; writing uses `scope_write_action` ("change", or "manage" for organization
+    operations). A record the user cannot see answers 404; one the user can see but not write answers 403.
+    Django ValidationErrors raised while saving (model `clean()`, services) answer 400 per field.
+    """
+
+    scope_write_action = "change"
+    permission_classes = [ScopedPermission]
+    lookup_value_regex = r"\d+"
+
+    def scope_action(self) -> str:
+        return required_action(self.request, self)
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user, self.scope_action())
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            action = self.scope_action()
+            if action != "view":
+                # Visible but not writable: say so instead of pretending the record does not exist.
+                lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+                qs = super().get_queryset().visible_to(self.request.user, "view")
+                if lookup is not None and qs.filter(**{self.lookup_field: lookup}).exists():
+                    raise exceptions.PermissionDenied("您对该记录只有查看权限，不能修改")
+            raise
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = validation_error(exc)
+        return super().handle_exception(exc)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+# ---------------------------------------------------------------- organization pickers
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OrganizationCodeField(serializers.RelatedField):
+    """An organization given by its code, resolved only among the organizations the user may see."""
+
+    default_error_messages = {
+        "not_found": NOT_IN_SCOPE,
+        "invalid": "请填写组织代码（文本）",
+    }
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from zugong.orgs.models import Organization
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return Organization.objects.visible_to(user, "view")
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        code = data.strip()
+        org = self.get_queryset().filter(code=code).first()
+        if org is None:
+            self.fail("not_found", code=code)
+        return org
+
+    def to_representation(self, value):
+        return value.code
+
+    def get_choices(self, cutoff=None):
+        # The browsable API's select: the visible organizations, by code (cut like DRF's own pickers).
+        qs = self.get_queryset().only("code", "name")
+        if cutoff is not None:
+            qs = qs[:cutoff]
+        return {org.code: f"{org.code} {org.name}" for org in qs}
+
+
+def resolve_org_code(request, code: str, field: str):
+    """Look an organization code up among those the user may see; 400 on `field` otherwise."""
+    from zugong.orgs.models import Organization
+
+    org = Organization.objects.visible_to(request.user, "view").filter(code=code.strip()).first()
+    if org is None:
+        raise exceptions.ValidationError({field: [NOT_IN_SCOPE.format(code=code.strip())]})
+    return org
+
+
+# ---------------------------------------------------------------- ordering
+
+
+class MappedOrderingFilter(OrderingFilter):
+    """`?ordering=` takes named orders from the view's `ordering_map` (name → columns), e.g. `stroke`
+    (姓氏笔画), `pinyin`, `-id`; several may be given, comma-separated. An unknown name answers 400.
+    The view's `ordering` (a list of names) is the default."""
+
+    ordering_description = "排序方式"
+
+    def get_map(self, view) -> dict[str, tuple[str, ...]]:
+        return getattr(view, "ordering_map", {})
+
+    def get_valid_fields(self, queryset, view, context=None):
+        return [(name, name) for name in self.get_map(view)]
+
+    def _columns(self, names, view) -> list[str]:
+        mapping = self.get_map(view)
+        columns: list[str] = []
+        for name in names:
+            desc = name.startswith("-")
+            key = name[1:] if desc else name
+            if key not in mapping:
+                choices = "、".join(mapping)
+                raise exceptions.ValidationError({self.ordering_param: [f"不支持的排序方式“{name}”，可选：{choices}"]})
+            for col in mapping[key]:
+                col_desc = col.startswith("-") != desc
+                bare = col.lstrip("-")
+                if not any(c.lstrip("-") == bare for c in columns):
+                    columns.append(("-" if col_desc else "") + bare)
+        return columns
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            names = [term.strip() for term in params.split(",") if term.strip()]
+            if names:
+                return self._columns(names, view)
+        default = getattr(view, "ordering", None)
+        if isinstance(default, str):
+            default = [default]
+        return self._columns(default, view) if default else None
+
+    def get_schema_operation_parameters(self, view):
+        mapping = self.get_map(view)
+        labels = getattr(view, "ordering_labels", {})
+        values = [v for name in mapping for v in (name, f"-{name}")]
+        lines = "\n".join(f"* `{name}` {labels.get(name, '')}".rstrip() for name in mapping)
+        default = getattr(view, "ordering", None) or []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"排序方式，前加 `-` 为倒序，可用逗号组合多个；默认 `{','.join(default)}`。\n\n{lines}"
+                ),
+                "schema": {"type": "string", "enum": values},
+            }
+        ]
+
+
+# ---------------------------------------------------------------- token login
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="用户名", help_text="登录用户名")
+    password = serializers.CharField(
+        label="密码", help_text="登录密码", style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(label="令牌", help_text="在请求头中使用：`Authorization: Token <令牌>`")
+
+
+class ObtainTokenView(APIView):
+    """Exchange a user name and password for the user's API token (created on first use)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+    serializer_class = TokenRequestSerializer
+
+    def get_permissions(self):
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_authenticators(self):
+        # Obtaining authenticates by password only (a stale token header must not get in the way);
+        # revoking needs the caller's token or session.
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        return []
+
+    def get_throttles(self):
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return []
+        return super().get_throttles()
+
+    @extend_schema(
+        tags=["认证"],
+        summary="获取 API 令牌",
+        description=(
+            "用用户名和密码换取 API 令牌（首次调用时生成，之后返回同一令牌）。"
+            "之后的请求在请求头中带 `Authorization: Token <令牌>`。"
+            "本接口限流（每分钟 10 次）；连续登录失败会按登录保护规则暂时锁定账号。"
+        ),
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="用户名或密码错误，或缺少字段"),
+            403: OpenApiResponse(description="登录失败次数过多，账号暂时锁定"),
+            429: OpenApiResponse(description="请求过于频繁"),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # The request goes to authenticate(): django-axes' backend needs it to count failures and lock out.
+        # It is DRF's Request, so axes' lockout flag stays on it and the answer below stays JSON.
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if getattr(request, "axes_locked_out", False):
+            raise exceptions.PermissionDenied("登录失败次数过多，账号已暂时锁定，请稍后再试")
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError({"non_field_errors": ["用户名或密码错误"]}, code="authorization")
+        token, _ = Token.objects.get_or_create(user=user)
+        # A successful login: axes clears the failure count; last_login is updated.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(
+        tags=["认证"],
+        summary="注销 API 令牌",
+        description="删除当前用户的 API 令牌；之后用它发出的请求都会被拒绝，需要重新获取。",
+        request=None,
+        responses={204: OpenApiResponse(description="已注销")},
+    )
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+__all__ = [
+    "MappedOrderingFilter",
+    "ObtainTokenView",
+    "OrganizationCodeField",
+    "ScopedPermission",
+    "ScopedViewSetMixin",
+    "resolve_org_code",
+    "validation_error",
+]

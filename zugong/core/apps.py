@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "zugong.core"
+    label = "core"
+    verbose_name = "公共机制"
+
+    def ready(self):
+        from . import audit
+
+        audit.connect_signals()

@@ -1,0 +1,27 @@
+"""Calendar arithmetic as the regulations count it ("within one month of 3-15" ends 4-15)."""
+
+import calendar
+import datetime as dt
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (earlier if negative), clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    return add_months(day, 12 * years)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Age in whole years on a date."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def cn_date(day: dt.date | None) -> str:
+    """A date as written in documents: 2025年3月1日."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""

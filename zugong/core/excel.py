@@ -1,0 +1,249 @@
+"""Excel in and out: .xlsx exports of what a user sees, and a validating, all-or-nothing row importer.
+
+An import is described by a list of `Column`s (Chinese header, aliases, parser). `read_rows` maps the header,
+skips blank rows and parses every cell, collecting every error as (row, column, reason) in Chinese; the
+domain importer then checks across rows and writes in one transaction, or writes the valid rows only and
+hands back the rejected ones as a workbook with a reason column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 100_000
+
+
+# ---------------------------------------------------------------- export
+
+
+def workbook_bytes(sheet_title: str, headers: list[str], rows: Iterable[Iterable[Any]], widths=None) -> bytes:
+    """A one-sheet workbook: bold frozen header row, dates as dates, columns sized for Chinese text."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title[:31])
+    widths = widths or [max(10, min(40, len(h) * 2 + 4)) for h in headers]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    from openpyxl.cell import WriteOnlyCell
+
+    head = []
+    for h in headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+        c.alignment = Alignment(horizontal="center")
+        head.append(c)
+    ws.append(head)
+    for row in rows:
+        out = []
+        for v in row:
+            if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                c = WriteOnlyCell(ws, value=v)
+                c.number_format = "yyyy-mm-dd"
+                out.append(c)
+            else:
+                out.append(v)
+        ws.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def export_table(table, filename: str) -> HttpResponse:
+    """Export a django-tables2 table (all filtered rows, every column but actions) to .xlsx."""
+    values = table.as_values(exclude_columns=("actions",))
+    headers = [str(h) for h in next(values)]
+    content = workbook_bytes(filename.rsplit(".", 1)[0], headers, values)
+    return xlsx_response(filename, content)
+
+
+# ---------------------------------------------------------------- import
+
+_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def norm_header(text: Any) -> str:
+    """Header text without spaces, asterisks or full-width parentheses."""
+    s = _SPACE.sub("", str(text or ""))
+    return s.replace("（", "(").replace("）", ")").replace("*", "").replace("＊", "").strip()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; integral floats lose their '.0' (Excel stores numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    return _SPACE.sub(" ", str(value)).strip()
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from an Excel cell: a real date, or text like 2020-01-05, 2020/1/5, 2020.01.05, 20200105,
+    2020年1月5日. Raises ValueError with a Chinese reason."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                raise ValueError(f"日期“{text}”不存在") from None
+    raise ValueError(f"无法识别的日期“{text}”，请写作 2024-03-01")
+
+
+@dataclass
+class Column:
+    header: str
+    key: str
+    required: bool = False
+    parse: Callable[[Any], Any] | None = None
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    width: int = 16
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{'“' + self.column + '”列' if self.column else ''}：{self.reason}"
+
+
+@dataclass
+class ParsedSheet:
+    rows: list[tuple[int, dict, list]] = field(default_factory=list)  # (excel row number, values, raw cells)
+    errors: list[RowError] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    def fail(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(RowError(row, column, reason))
+
+    def errors_by_row(self) -> dict[int, list[RowError]]:
+        out: dict[int, list[RowError]] = {}
+        for e in self.errors:
+            out.setdefault(e.row, []).append(e)
+        return out
+
+
+IGNORED_HEADERS = {"序号", "备注"}
+
+
+def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
+    """Read the first sheet: map headers, skip blank rows, parse cells; every problem becomes a RowError."""
+    sheet = ParsedSheet()
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        sheet.fail(0, "", "文件不是有效的 Excel (.xlsx) 文件")
+        return sheet
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header_row, header_no = None, 0
+    for no, row in enumerate(rows, start=1):
+        if any(cell_text(v) for v in row):
+            header_row, header_no = row, no
+            break
+    if header_row is None:
+        sheet.fail(0, "", "文件中没有数据")
+        return sheet
+    lookup = {}
+    for col in columns:
+        for name in (col.header, *col.aliases):
+            lookup[norm_header(name)] = col
+    positions: list[tuple[int, Column]] = []
+    seen = set()
+    for i, h in enumerate(header_row):
+        text = norm_header(h)
+        if not text or text in IGNORED_HEADERS:
+            continue
+        col = lookup.get(text)
+        if col is None:
+            sheet.fail(header_no, cell_text(h), f"无法识别的列名（第{get_column_letter(i + 1)}列），请使用模板中的列名")
+            continue
+        if col.key in seen:
+            sheet.fail(header_no, col.header, f"列名重复（第{get_column_letter(i + 1)}列）")
+            continue
+        seen.add(col.key)
+        positions.append((i, col))
+    sheet.headers = [cell_text(h) for h in header_row]
+    missing = [c.header for c in columns if c.required and c.key not in seen]
+    for name in missing:
+        sheet.fail(header_no, name, "缺少必填列")
+    if sheet.errors:
+        return sheet
+    for no, row in enumerate(rows, start=header_no + 1):
+        raw = list(row)
+        if not any(cell_text(v) for v in raw):
+            continue
+        values: dict[str, Any] = {}
+        for i, col in positions:
+            v = raw[i] if i < len(raw) else None
+            if cell_text(v) == "":
+                if col.required:
+                    sheet.fail(no, col.header, "必填项为空")
+                values[col.key] = None
+                continue
+            try:
+                values[col.key] = col.parse(v) if col.parse else cell_text(v)
+            except ValueError as exc:
+                sheet.fail(no, col.header, str(exc))
+                values[col.key] = None
+        sheet.rows.append((no, values, raw))
+    return sheet
+
+
+def template_bytes(title: str, columns: list[Column]) -> bytes:
+    """An import template: the headers (required ones marked *) and one example row."""
+    headers = [c.header + ("*" if c.required else "") for c in columns]
+    return workbook_bytes(title, headers, [[c.example for c in columns]], widths=[c.width for c in columns])
+
+
+def rejected_bytes(sheet: ParsedSheet, rejected_rows: set[int]) -> bytes:
+    """The rejected rows as they were, with the original row number and the reasons."""
+    by_row = sheet.errors_by_row()
+    headers = ["原行号", *sheet.headers, "错误原因"]
+    out = []
+    for no, _values, raw in sheet.rows:
+        if no in rejected_rows:
+            reasons = "；".join(f"“{e.column}”{e.reason}" if e.column else e.reason for e in by_row.get(no, []))
+            out.append([no, *[cell_text(v) for v in raw], reasons])
+    return workbook_bytes("未导入的行", headers, out)

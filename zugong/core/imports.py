@@ -1,0 +1,73 @@
+"""Excel imports: each domain registers an Importer; one job runner reads, validates and writes them.
+
+Modes: `all` writes nothing unless every row is valid; `valid` writes the valid rows and returns the
+rejected ones as a workbook with the reason. Either way the write is one transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from . import excel, jobs
+from .models import Job
+
+IMPORTERS: dict[str, "Importer"] = {}
+MAX_LISTED_ERRORS = 500
+
+
+def register(importer_class):
+    IMPORTERS[importer_class.kind] = importer_class()
+    return importer_class
+
+
+class Importer:
+    """Subclasses give the columns, a cross-row `validate` and a `write` of the valid rows."""
+
+    kind = ""
+    title = ""
+    columns: list[excel.Column] = []
+
+    def validate(self, sheet: excel.ParsedSheet, user, progress: jobs.Progress) -> None:
+        raise NotImplementedError
+
+    def write(self, sheet: excel.ParsedSheet, rows: list[tuple[int, dict, list]], user, note: str) -> int:
+        raise NotImplementedError
+
+    def template(self) -> bytes:
+        return excel.template_bytes(f"{self.title}导入模板", self.columns)
+
+
+@jobs.runner("import")
+def run_import(job: Job, progress: jobs.Progress) -> None:
+    importer = IMPORTERS[job.params["importer"]]
+    mode = job.params.get("mode", "all")
+    with job.input_file.open("rb") as fh:
+        data = fh.read()
+    sheet = excel.read_rows(data, importer.columns)
+    progress.total(len(sheet.rows))
+    if not _header_failed(sheet):
+        importer.validate(sheet, job.user, progress)
+    progress.step(len(sheet.rows), force=True)
+    bad_rows = {e.row for e in sheet.errors}
+    errors = [str(e) for e in sheet.errors[:MAX_LISTED_ERRORS]]
+    job.result = {"errors": errors, "error_count": len(sheet.errors), "rows": len(sheet.rows)}
+    if _header_failed(sheet) or (mode == "all" and sheet.errors):
+        job.status = Job.Status.FAILED
+        job.message = f"文件有 {len(sheet.errors)} 处错误，未导入任何数据。请改正后重新导入。"
+        return
+    good = [r for r in sheet.rows if r[0] not in bad_rows]
+    with transaction.atomic():
+        written = importer.write(sheet, good, job.user, note=f"Excel 导入：{job.title}") if good else 0
+    job.result["written"] = written
+    job.result["rejected"] = len(sheet.rows) - len(good)
+    if job.result["rejected"]:
+        jobs.attach_output(job, f"未导入的行-{job.pk}.xlsx", excel.rejected_bytes(sheet, bad_rows))
+        job.message = f"已导入 {written} 行；{job.result['rejected']} 行有错误未导入，可下载未导入的行改正后再导入。"
+    else:
+        job.message = f"已导入 {written} 行。"
+
+
+def _header_failed(sheet: excel.ParsedSheet) -> bool:
+    """Errors of the file itself or of its header row (no data row can be judged then)."""
+    data_rows = {no for no, _v, _r in sheet.rows}
+    return any(e.row not in data_rows for e in sheet.errors)

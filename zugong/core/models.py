@@ -1,0 +1,115 @@
+"""Shared mechanisms' tables: the audit log (append-only, hash-chained) and background jobs."""
+
+from django.conf import settings
+from django.db import models
+
+from .scope import ScopedManager, ScopedQuerySet
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("操作日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("操作日志只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """One change of one record: who, when, from where, what changed; chained to the previous entry."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        MOVE = "move", "调整隶属关系"
+        MERGE = "merge", "合并"
+        DISSOLVE = "dissolve", "撤销"
+        IMPORT = "import", "导入"
+        GRANT = "grant", "授权"
+
+    scope_field = "org_path"
+
+    timestamp = models.DateTimeField("时间", db_index=True)
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
+    actor_name = models.CharField("操作人", max_length=150)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    model = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象ID", max_length=64)
+    object_repr = models.CharField("对象", max_length=255)
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    changes = models.JSONField("变更内容", default=list)
+    note = models.TextField("说明", blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedManager.from_queryset(AuditQuerySet)()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作日志"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("操作日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("操作日志只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the newest entry's hash; locking it serializes appends to the chain."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Job(models.Model):
+    """A long piece of work (import, export, scan) run by the task worker, with progress a user can watch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    scope_field = "org_path"
+
+    kind = models.CharField("类型", max_length=32)
+    title = models.CharField("名称", max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="提交人")
+    org_path = models.CharField(max_length=255, db_index=True)
+    params = models.JSONField(default=dict)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField("总数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    message = models.TextField("结果说明", blank=True)
+    result = models.JSONField(default=dict)
+    input_file = models.FileField(upload_to="jobs/in/%Y/%m/", blank=True)
+    output_file = models.FileField(upload_to="jobs/out/%Y/%m/", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

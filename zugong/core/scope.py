@@ -1,0 +1,178 @@
+"""Scope: every user sees only the organization subtrees granted to them.
+
+One mechanism serves pages, lists, exports, pickers, search and the API: a scoped model's manager is a
+`ScopedQuerySet`, and `.visible_to(user, action)` filters it by the materialized path of the owning
+organization (`scope_field`). It fails closed: while a request is being served, evaluating a queryset of a
+scoped model that went through neither `visible_to` nor an explicit `unrestricted()` raises `ScopeError`.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterable
+
+from django.db import models
+from django.db.models import Q
+
+_guard: ContextVar[bool] = ContextVar("zugong_scope_guard", default=False)
+
+
+class ScopeError(RuntimeError):
+    """An unscoped query of a scoped model was evaluated while serving a request."""
+
+
+class Role(models.TextChoices):
+    DEPT_ADMIN = "dept_admin", "组织部管理员"
+    ORG_ADMIN = "org_admin", "党组织管理员"
+    SECRETARY = "secretary", "支部书记"
+    READONLY = "readonly", "只读"
+
+
+ROLE_RANK = {Role.READONLY: 1, Role.SECRETARY: 2, Role.ORG_ADMIN: 3, Role.DEPT_ADMIN: 4}
+
+# The least role an action needs.
+ACTION_RANK = {
+    "view": 1,  # see records
+    "change": 2,  # edit people and records
+    "manage": 3,  # organization operations, imports, user accounts
+    "admin": 4,  # department-wide powers (rule exceptions, audit verification)
+}
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list."""
+    kept: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def grants_of(user) -> list[tuple[str, str]]:
+    """(path, role) pairs the user holds; cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_zugong_grants", None)
+    if cached is None:
+        cached = [(g.organization.path, g.role) for g in user.grants.select_related("organization")]
+        user._zugong_grants = cached
+    return cached
+
+
+def scope_paths(user, action: str = "view") -> list[str]:
+    """The subtree paths in which the user may perform the action."""
+    need = ACTION_RANK[action]
+    return _minimal(p for p, role in grants_of(user) if ROLE_RANK.get(role, 0) >= need)
+
+
+def role_rank(user, path: str) -> int:
+    """The user's highest role rank that covers the organization at `path`."""
+    return max((ROLE_RANK.get(r, 0) for p, r in grants_of(user) if path.startswith(p)), default=0)
+
+
+def can(user, action: str, path: str) -> bool:
+    """Whether the user may perform the action on a record whose organization path is `path`."""
+    return role_rank(user, path) >= ACTION_RANK[action]
+
+
+def subtree_q(field: str, paths: Iterable[str]) -> Q:
+    """A Q matching rows whose `field` lies in any of the subtrees (prefix match, index-served)."""
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+@contextmanager
+def guard():
+    """Fail closed: within this block, unscoped queries of scoped models raise."""
+    token = _guard.set(True)
+    try:
+        yield
+    finally:
+        _guard.reset(token)
+
+
+@contextmanager
+def bypass():
+    """For services after they authorized the operation: internal queries (tree maintenance) may run."""
+    token = _guard.set(False)
+    try:
+        yield
+    finally:
+        _guard.reset(token)
+
+
+def guard_active() -> bool:
+    return _guard.get()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that must be scoped before it is evaluated inside a request."""
+
+    _scope_checked = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope_checked = self._scope_checked
+        return clone
+
+    def visible_to(self, user, action: str = "view"):
+        """Rows of the subtrees in which `user` may perform `action`; nothing for a user with no grant."""
+        qs = self._chain()
+        qs._scope_checked = True
+        paths = scope_paths(user, action)
+        if not paths:
+            return qs.none()
+        return qs.filter(subtree_q(self.model.scope_field, paths))
+
+    def within(self, path: str):
+        """Restrict (further) to one subtree; does not by itself scope the queryset."""
+        return self.filter(**{f"{self.model.scope_field}__startswith": path})
+
+    def unrestricted(self):
+        """Explicitly all rows: for system work (uniqueness checks, scans), never for showing to a user."""
+        qs = self._chain()
+        qs._scope_checked = True
+        return qs
+
+    def _check_scope(self):
+        if _guard.get() and not self._scope_checked:
+            raise ScopeError(
+                f"{self.model._meta.label}: unscoped query while serving a request; "
+                "use .visible_to(request.user) (or .unrestricted() for system work)."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def count(self):
+        self._check_scope()
+        return super().count()
+
+    def exists(self):
+        self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, *args, **kwargs):
+        self._check_scope()
+        return super().iterator(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Default manager of scoped models."""

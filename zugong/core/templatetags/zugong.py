@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+_CLASSES = {"select": "form-select", "selectmultiple": "form-select", "checkbox": "form-check-input",
+            "clearablefile": "form-control", "file": "form-control"}
+
+
+@register.filter
+def tabler(field):
+    """Render a form field's widget with Tabler's classes (and is-invalid when it has errors)."""
+    css = _CLASSES.get(field.widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    existing = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def masked_id(number: str) -> str:
+    """An ID number with the birth date hidden, as lists show it."""
+    return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else number

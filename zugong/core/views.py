@@ -1,0 +1,136 @@
+"""Shell pages: home, global search, audit log, imports and their jobs, protected media."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from zugong.orgs.models import Organization
+from zugong.people import search as people_search
+from zugong.people.models import Person
+
+from . import excel, imports, jobs, scope
+from .middleware import client_ip
+from .models import AuditEntry, Job
+
+SYNC_IMPORT_BYTES = 256 * 1024  # smaller files are imported while the user waits
+
+
+@login_required
+def home(request):
+    orgs = Organization.objects.visible_to(request.user)
+    roots = list(orgs.filter(path__in=scope.scope_paths(request.user)))
+    from zugong.orgs.services import node_counts
+
+    summary = [(r, node_counts(r)) for r in roots]
+    recent = AuditEntry.objects.visible_to(request.user)[:10]
+    my_jobs = Job.objects.visible_to(request.user).filter(user=request.user)[:5]
+    return render(request, "core/home.html", {"summary": summary, "recent": recent, "jobs": my_jobs})
+
+
+@login_required
+def search(request):
+    q = request.GET.get("q", "").strip()
+    people = people_search.search(Person.objects.visible_to(request.user), q)[:50] if q else []
+    orgs = (
+        Organization.objects.visible_to(request.user).filter(name__contains=q)[:50] if q and not q.isdigit() else
+        Organization.objects.visible_to(request.user).filter(code__startswith=q)[:50] if q else []
+    )
+    return render(request, "core/search.html", {"q": q, "people": people, "orgs": orgs})
+
+
+@login_required
+def audit_log(request):
+    qs = AuditEntry.objects.visible_to(request.user)
+    if request.GET.get("model"):
+        qs = qs.filter(model=request.GET["model"])
+    if request.GET.get("actor"):
+        qs = qs.filter(actor_name=request.GET["actor"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page})
+
+
+# ---------------------------------------------------------------- imports
+
+
+@login_required
+def import_center(request):
+    if not scope.scope_paths(request.user, "manage"):
+        raise PermissionDenied("您没有导入数据的权限")
+    importers = list(imports.IMPORTERS.values())
+    if request.method == "POST":
+        kind = request.POST.get("importer")
+        upload = request.FILES.get("file")
+        mode = request.POST.get("mode", "all")
+        errors = {}
+        if kind not in imports.IMPORTERS:
+            errors["importer"] = "请选择导入的数据类型"
+        if upload is None:
+            errors["file"] = "请选择要导入的 Excel 文件"
+        elif not upload.name.lower().endswith(".xlsx"):
+            errors["file"] = "只支持 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）"
+        if mode not in ("all", "valid"):
+            errors["mode"] = "请选择导入方式"
+        if errors:
+            return render(request, "core/imports.html", {"importers": importers, "errors": errors}, status=400)
+        importer = imports.IMPORTERS[kind]
+        job = Job(
+            kind="import",
+            title=f"{importer.title}导入：{upload.name}",
+            user=request.user,
+            org_path=scope.scope_paths(request.user, "manage")[0],
+            params={"importer": kind, "mode": mode, "ip": client_ip(request)},
+        )
+        job.input_file.save(upload.name, ContentFile(upload.read()), save=False)
+        job.save()
+        with scope.bypass():
+            jobs.submit(job, run_now=upload.size <= SYNC_IMPORT_BYTES)
+        return redirect("core:job", pk=job.pk)
+    return render(request, "core/imports.html", {"importers": importers, "errors": {}})
+
+
+@login_required
+def import_template(request, kind):
+    importer = imports.IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404
+    return excel.xlsx_response(f"{importer.title}导入模板.xlsx", importer.template())
+
+
+def _my_job(request, pk) -> Job:
+    return get_object_or_404(Job.objects.visible_to(request.user).filter(user=request.user), pk=pk)
+
+
+@login_required
+def job_detail(request, pk):
+    job = _my_job(request, pk)
+    template = "core/_job_progress.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_output(request, pk):
+    job = _my_job(request, pk)
+    if not job.output_file:
+        raise Http404
+    name = job.output_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+
+
+# ---------------------------------------------------------------- media
+
+
+@login_required
+def media(request, path):
+    """Uploaded files (photos) are served only for records the user may see."""
+    person = Person.objects.visible_to(request.user).filter(photo=path).first()
+    if person is None:
+        raise Http404
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return FileResponse(person.photo.open("rb"), content_type=content_type)

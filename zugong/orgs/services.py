@@ -1,0 +1,211 @@
+"""Organization operations: create, rename/edit, move, merge, dissolve. Authorized, transactional, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Concat, Substr
+
+from zugong.core import audit, scope
+
+from .models import Organization
+
+
+def _require(user, action: str, org: Organization) -> None:
+    if not scope.can(user, action, org.path):
+        raise PermissionDenied(f"您无权对“{org.name}”执行此操作")
+
+
+def following_models():
+    """Scoped models whose rows carry their organization's path and must follow it when it moves."""
+    return [m for m in apps.get_models() if getattr(m, "scope_follows_org", False)]
+
+
+def _repath(old: str, new: str) -> None:
+    """Rewrite the organization path carried by every scoped row of a moved subtree (set-based)."""
+    for model in following_models():
+        model.objects.unrestricted().filter(org_path__startswith=old).update(
+            org_path=Concat(Value(new), Substr("org_path", len(old) + 1))
+        )
+
+
+def _check_code_free(code: str, exclude_pk=None) -> None:
+    clash = Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
+    if clash:
+        raise ValidationError({"code": f"组织代码 {code} 已被“{clash.name}”使用"})
+
+
+@transaction.atomic
+def create(user, parent: Organization, **fields) -> Organization:
+    """Add an organization under `parent`."""
+    _require(user, "manage", parent)
+    if not parent.is_active:
+        raise ValidationError(f"上级组织“{parent.name}”已撤销，不能在其下新建组织")
+    if parent.kind == Organization.Kind.PARTY_GROUP:
+        raise ValidationError("党小组下不能再设组织")
+    _check_code_free(fields.get("code", ""))
+    org = Organization(**fields)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    with scope.bypass():
+        return Organization.objects.add_child(parent, instance=org)
+
+
+@transaction.atomic
+def update(user, org: Organization, **fields) -> Organization:
+    """Edit an organization's attributes (rename included); the audit entry holds the field diff."""
+    _require(user, "manage", org)
+    if "code" in fields:
+        _check_code_free(fields["code"], exclude_pk=org.pk)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org.save()
+    return org
+
+
+def _change(label: str, old, new) -> list[dict]:
+    return [{"field": label, "label": label, "old": str(old) if old else None, "new": str(new) if new else None}]
+
+
+@transaction.atomic
+def move(user, org: Organization, new_parent: Organization, note: str = "") -> Organization:
+    """Attach an organization (with its whole subtree and people) to another parent."""
+    _require(user, "manage", org)
+    _require(user, "manage", new_parent)
+    if org.depth == 1:
+        raise ValidationError("根组织不能调整隶属关系")
+    if new_parent.path.startswith(org.path):
+        raise ValidationError("不能把组织调整到它自己或它的下级组织之下")
+    if not new_parent.is_active:
+        raise ValidationError(f"“{new_parent.name}”已撤销，不能作为上级组织")
+    with scope.bypass():
+        old_parent = Organization.objects.get_parent(org)
+        if old_parent and old_parent.pk == new_parent.pk:
+            raise ValidationError(f"“{org.name}”已经隶属于“{new_parent.name}”")
+        old_path = org.path
+        Organization.objects.move(org, new_parent, "last-child")
+        org.refresh_from_db()
+        _repath(old_path, org.path)
+    audit.record(org, "move", _change("上级组织", old_parent, new_parent), note=note)
+    return org
+
+
+def _reassign_people(source: Organization, target: Organization) -> int:
+    """Move the records attached directly to `source` onto `target`."""
+    moved = 0
+    for model in following_models():
+        qs = model.objects.unrestricted().filter(org_path=source.path)
+        if any(f.name == "organization" for f in model._meta.fields):
+            n = qs.update(organization=target, org_path=target.path)
+            moved += n if model._meta.label == "people.Person" else 0
+        else:
+            qs.update(org_path=target.path)
+    recount(source, target)
+    return moved
+
+
+def recount(*orgs: Organization) -> None:
+    """Recompute the direct head count of organizations from the people table."""
+    Person = apps.get_model("people", "Person")
+    for org in orgs:
+        n = Person.objects.unrestricted().filter(organization=org).count()
+        Organization.objects.unrestricted().filter(pk=org.pk).update(direct_people=n)
+
+
+@transaction.atomic
+def merge(user, source: Organization, target: Organization, on: dt.date, note: str = "") -> Organization:
+    """Merge `source` into `target`: its sub-organizations and people pass to `target`; it is kept, dissolved."""
+    _require(user, "manage", source)
+    _require(user, "manage", target)
+    if source.pk == target.pk:
+        raise ValidationError("不能把组织并入它自己")
+    if target.path.startswith(source.path):
+        raise ValidationError("不能并入自己的下级组织")
+    if not (source.is_active and target.is_active):
+        raise ValidationError("已撤销的组织不能合并")
+    with scope.bypass():
+        children = list(Organization.objects.get_children(source))
+        for child in children:
+            old_path = child.path
+            Organization.objects.move(child, target, "last-child")
+            child.refresh_from_db()
+            _repath(old_path, child.path)
+        source.refresh_from_db()
+        target.refresh_from_db()
+        moved = _reassign_people(source, target)
+    source.status, source.dissolved_on, source.merged_into = Organization.Status.DISSOLVED, on, target
+    source._audit_skip = True
+    source.save()
+    detail = f"下级组织 {len(children)} 个、人员 {moved} 人转入“{target.name}”"
+    audit.record(source, "merge", _change("并入组织", None, target), note=f"{detail}。{note}".strip("。") + "。")
+    audit.record(target, "merge", _change("并入的组织", None, source), note=detail)
+    return target
+
+
+@transaction.atomic
+def dissolve(user, org: Organization, receiver: Organization | None, on: dt.date, note: str = "") -> Organization:
+    """Dissolve an organization; its people pass to `receiver`. It is kept, with its history, as dissolved."""
+    _require(user, "manage", org)
+    if not org.is_active:
+        raise ValidationError(f"“{org.name}”已经撤销")
+    if org.depth == 1:
+        raise ValidationError("根组织不能撤销")
+    with scope.bypass():
+        active_children = Organization.objects.get_children(org).filter(status=Organization.Status.ACTIVE).count()
+        if active_children:
+            raise ValidationError(f"“{org.name}”还有 {active_children} 个未撤销的下级组织，请先调整或撤销")
+        has_people = org.direct_people > 0 or apps.get_model("people", "Person").objects.unrestricted().filter(
+            organization=org
+        ).exists()
+    moved = 0
+    if has_people:
+        if receiver is None:
+            raise ValidationError({"receiver": "该组织还有人员，请选择接收人员的组织"})
+        _require(user, "manage", receiver)
+        if receiver.pk == org.pk or not receiver.is_active:
+            raise ValidationError({"receiver": "接收组织必须是另一个未撤销的组织"})
+        with scope.bypass():
+            moved = _reassign_people(org, receiver)
+    org.status, org.dissolved_on = Organization.Status.DISSOLVED, on
+    org._audit_skip = True
+    org.save()
+    audit.record(
+        org,
+        "dissolve",
+        _change("状态", "正常", "已撤销"),
+        note=(f"人员 {moved} 人转入“{receiver.name}”。" if moved else "") + note,
+    )
+    return org
+
+
+def subtree_counts(parent: Organization) -> dict[str, dict]:
+    """People and active branches in the subtree of each child of `parent`, keyed by child path: one query."""
+    width = len(parent.path) + Organization.steplen
+    rows = (
+        Organization.objects.unrestricted()
+        .filter(path__startswith=parent.path, depth__gt=parent.depth)
+        .annotate(prefix=Substr("path", 1, width))
+        .values("prefix")
+        .annotate(
+            people=Sum("direct_people"),
+            branches=Count("pk", filter=Q(kind=Organization.Kind.BRANCH, status=Organization.Status.ACTIVE)),
+        )
+        .order_by()
+    )
+    return {r["prefix"]: r for r in rows}
+
+
+def node_counts(org: Organization) -> dict:
+    """People and active branches in the whole subtree of `org` (itself included)."""
+    return (
+        Organization.objects.unrestricted()
+        .filter(path__startswith=org.path)
+        .aggregate(
+            people=Sum("direct_people"),
+            branches=Count("pk", filter=Q(kind=Organization.Kind.BRANCH, status=Organization.Status.ACTIVE)),
+        )
+    )

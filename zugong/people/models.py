@@ -1,0 +1,111 @@
+"""One Person per human; every role (member, cadre, applicant) hangs off it."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+
+from zugong.core.audit import AuditedModel
+from zugong.core.scope import ScopedManager
+
+from . import idnumber, names
+from .refdata import EDUCATION, ETHNICITIES, SEXES
+
+
+def _count(org_id, delta: int) -> None:
+    """Keep the organization's direct head count (summed up the tree for the counts at each node)."""
+    if org_id:
+        from zugong.orgs.models import Organization
+
+        Organization.objects.unrestricted().filter(pk=org_id).update(direct_people=F("direct_people") + delta)
+
+
+class Person(AuditedModel):
+    scope_field = "org_path"
+    scope_follows_org = True
+    audit_exclude = (
+        "org_path", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key", "created_at", "updated_at",
+    )
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="people"
+    )
+    org_path = models.CharField("所属组织路径", max_length=255)
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    sex = models.CharField("性别", max_length=1, choices=SEXES)
+    ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITIES, default="01")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    education = models.CharField("学历", max_length=2, choices=EDUCATION, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    photo = models.ImageField("照片", upload_to="photos/%Y/", blank=True)
+    # Derived, for search and ordering (never edited by hand).
+    id_rev = models.CharField(max_length=18, db_index=True, editable=False)
+    name_pinyin = models.CharField(max_length=120, db_index=True, editable=False)
+    name_initials = models.CharField(max_length=20, db_index=True, editable=False)
+    pinyin_key = models.CharField(max_length=140, db_index=True, editable=False)
+    stroke_key = models.CharField(max_length=160, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员"
+        indexes = [
+            models.Index(fields=["org_path", "stroke_key"], name="person_path_stroke"),
+            models.Index(fields=["org_path", "pinyin_key"], name="person_path_pinyin"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """Checks the ID number and that birth date and sex agree with it (Chinese messages per field)."""
+        errors = {}
+        if self.id_number:
+            try:
+                info = idnumber.parse_id_number(self.id_number)
+            except idnumber.IdNumberError as exc:
+                errors["id_number"] = str(exc)
+            else:
+                self.id_number = info.number
+                if self.birth_date is None:
+                    self.birth_date = info.birth_date
+                elif self.birth_date != info.birth_date:
+                    errors["birth_date"] = (
+                        f"出生日期 {self.birth_date:%Y-%m-%d} 与公民身份号码中的 {info.birth_date:%Y-%m-%d} 不一致"
+                    )
+                sex_code = "1" if info.sex == "男" else "2"
+                if not self.sex:
+                    self.sex = sex_code
+                elif self.sex != sex_code:
+                    errors["sex"] = f"性别“{self.get_sex_display()}”与公民身份号码（{info.sex}）不一致"
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_derived(self):
+        """Recompute the search and ordering columns from the name, ID number and organization."""
+        self.name_pinyin, self.name_initials, self.pinyin_key, self.stroke_key = names.name_keys(self.name)
+        self.id_rev = self.id_number[::-1]
+        if self.organization_id:
+            self.org_path = self.organization.path
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        old_org = (getattr(self, "_audit_loaded", None) or {}).get("organization_id") if self.pk else None
+        super().save(*args, **kwargs)
+        if old_org != self.organization_id:
+            _count(self.organization_id, +1)
+            _count(old_org, -1)
+
+    def delete(self, *args, **kwargs):
+        org_id = self.organization_id
+        result = super().delete(*args, **kwargs)
+        _count(org_id, -1)
+        return result
+
+    @property
+    def id_tail(self) -> str:
+        return self.id_number[-4:]

@@ -1,0 +1,72 @@
+"""People pages: the list (search, filters, stroke or pinyin order, export), a person's page, the form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from zugong.core import scope
+from zugong.core.forms import apply_errors
+from zugong.core.lists import list_page
+from zugong.core.models import AuditEntry
+
+from . import services
+from .filtersets import PersonFilterSet
+from .forms import PersonForm
+from .models import Person
+from .tables import PersonTable
+
+
+def get_visible(request, pk, action="view") -> Person:
+    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    if action != "view" and not scope.can(request.user, action, person.org_path):
+        raise PermissionDenied("您无权修改该人员")
+    return person
+
+
+@login_required
+def person_list(request):
+    qs = Person.objects.visible_to(request.user).select_related("organization").order_by("org_path", "stroke_key")
+    return list_page(
+        request, queryset=qs, filterset_class=PersonFilterSet, table_class=PersonTable,
+        template="people/list.html", title="人员", export_name="人员名册",
+    )
+
+
+@login_required
+def detail(request, pk):
+    person = get_visible(request, pk)
+    tab = request.GET.get("tab", "info")
+    context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path)}
+    if tab == "log":
+        log = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(person.pk))
+        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+    return render(request, "people/detail.html", context)
+
+
+def _save(request, form, title, person=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_person(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存“{saved.name}”")
+            return redirect("people:detail", pk=saved.pk)
+    return render(request, "core/form.html", {"form": form, "title": title, "object": person, "multipart": True})
+
+
+@login_required
+def create(request):
+    if not scope.scope_paths(request.user, "change"):
+        raise PermissionDenied("您没有登记人员的权限")
+    form = PersonForm(request.POST or None, request.FILES or None, user=request.user)
+    return _save(request, form, "登记人员")
+
+
+@login_required
+def edit(request, pk):
+    person = get_visible(request, pk, "change")
+    form = PersonForm(request.POST or None, request.FILES or None, instance=person, user=request.user)
+    return _save(request, form, f"编辑：{person.name}", person)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from zugong.accounts.urls import auth_patterns
+from zugong.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("accounts/", include(auth_patterns)),
+    path("accounts/", include("zugong.accounts.urls")),
+    path("orgs/", include("zugong.orgs.urls")),
+    path("people/", include("zugong.people.urls")),
+    path("core/", include("zugong.core.urls")),
+    path("api/", include("zugong.api_urls")),
+    path("media/<path:path>", core_views.media, name="media"),
+]
