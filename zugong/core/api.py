@@ -1,26 +1,24 @@
-"""The REST API's shared pieces: scoped permission and viewset mixin, code pickers, ordering, token login.
+"""The REST API's shared pieces: scoped permission and viewset mixin, organization-code picker, ordering.
 
 Every API view is scoped by the same mechanism as the pages (`zugong.core.scope`): querysets go through
 `Model.objects.visible_to(user, action)`, so a record outside the user's subtrees is simply not found (404),
 and organization codes given in input are resolved only among the organizations the user may see.
+
+This module is named in the REST_FRAMEWORK settings (DEFAULT_PERMISSION_CLASSES), which DRF resolves while
+`rest_framework.views` itself is being imported: it must not import `rest_framework.views`, `generics`,
+`viewsets` or anything that does (the token view therefore lives in `zugong.api_urls`).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from . import scope
 
@@ -238,93 +236,8 @@ class MappedOrderingFilter(OrderingFilter):
         ]
 
 
-# ---------------------------------------------------------------- token login
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label="用户名", help_text="登录用户名")
-    password = serializers.CharField(
-        label="密码", help_text="登录密码", style={"input_type": "password"}, trim_whitespace=False, write_only=True
-    )
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(label="令牌", help_text="在请求头中使用：`Authorization: Token <令牌>`")
-
-
-class ObtainTokenView(APIView):
-    """Exchange a user name and password for the user's API token (created on first use)."""
-
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-    serializer_class = TokenRequestSerializer
-
-    def get_permissions(self):
-        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
-    def get_authenticators(self):
-        # Obtaining authenticates by password only (a stale token header must not get in the way);
-        # revoking needs the caller's token or session.
-        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
-            return [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-        return []
-
-    def get_throttles(self):
-        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
-            return []
-        return super().get_throttles()
-
-    @extend_schema(
-        tags=["认证"],
-        summary="获取 API 令牌",
-        description=(
-            "用用户名和密码换取 API 令牌（首次调用时生成，之后返回同一令牌）。"
-            "之后的请求在请求头中带 `Authorization: Token <令牌>`。"
-            "本接口限流（每分钟 10 次）；连续登录失败会按登录保护规则暂时锁定账号。"
-        ),
-        request=TokenRequestSerializer,
-        responses={
-            200: TokenResponseSerializer,
-            400: OpenApiResponse(description="用户名或密码错误，或缺少字段"),
-            403: OpenApiResponse(description="登录失败次数过多，账号暂时锁定"),
-            429: OpenApiResponse(description="请求过于频繁"),
-        },
-        auth=[],
-    )
-    def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        # The request goes to authenticate(): django-axes' backend needs it to count failures and lock out.
-        # It is DRF's Request, so axes' lockout flag stays on it and the answer below stays JSON.
-        user = authenticate(request=request, username=data["username"], password=data["password"])
-        if getattr(request, "axes_locked_out", False):
-            raise exceptions.PermissionDenied("登录失败次数过多，账号已暂时锁定，请稍后再试")
-        if user is None or not user.is_active:
-            raise exceptions.ValidationError({"non_field_errors": ["用户名或密码错误"]}, code="authorization")
-        token, _ = Token.objects.get_or_create(user=user)
-        # A successful login: axes clears the failure count; last_login is updated.
-        user_logged_in.send(sender=user.__class__, request=request, user=user)
-        return Response({"token": token.key})
-
-    @extend_schema(
-        tags=["认证"],
-        summary="注销 API 令牌",
-        description="删除当前用户的 API 令牌；之后用它发出的请求都会被拒绝，需要重新获取。",
-        request=None,
-        responses={204: OpenApiResponse(description="已注销")},
-    )
-    def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
 __all__ = [
     "MappedOrderingFilter",
-    "ObtainTokenView",
     "OrganizationCodeField",
     "ScopedPermission",
     "ScopedViewSetMixin",

@@ -153,9 +153,10 @@ class ParsedSheet:
     rows: list[tuple[int, dict, list]] = field(default_factory=list)  # (excel row number, values, raw cells)
     errors: list[RowError] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # template header -> the header as the file writes it
 
     def fail(self, row: int, column: str, reason: str) -> None:
-        self.errors.append(RowError(row, column, reason))
+        self.errors.append(RowError(row, self.labels.get(column, column), reason))
 
     def errors_by_row(self) -> dict[int, list[RowError]]:
         out: dict[int, list[RowError]] = {}
@@ -203,6 +204,7 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
             sheet.fail(header_no, col.header, f"列名重复（第{get_column_letter(i + 1)}列）")
             continue
         seen.add(col.key)
+        sheet.labels[col.header] = cell_text(h).replace("*", "").strip()
         positions.append((i, col))
     sheet.headers = [cell_text(h) for h in header_row]
     missing = [c.header for c in columns if c.required and c.key not in seen]

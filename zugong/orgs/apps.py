@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "zugong.orgs"
     label = "orgs"
     verbose_name = "组织体系"
+
+    def ready(self):
+        from . import importers  # noqa: F401  (registers the Excel importer)

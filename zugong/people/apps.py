@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "zugong.people"
     label = "people"
     verbose_name = "人员"
+
+    def ready(self):
+        from . import importers  # noqa: F401  (registers the Excel importer)

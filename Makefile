@@ -1,0 +1,51 @@
+# zugong: `make run` sets up and serves the platform on SQLite with a demo province;
+# `make test` sets up and runs every test on SQLite and on PostgreSQL; `make bench` prints the figures.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zugong
+
+.PHONY: run test test-sqlite test-postgres bench setup system-test-deps postgres clean
+
+$(BIN)/zugong: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(BIN)/zugong
+
+setup: $(BIN)/zugong
+
+run: setup
+	$(BIN)/zugong migrate --noinput
+	$(BIN)/zugong collectstatic --noinput --verbosity 0
+	$(BIN)/zugong seed --scale demo --if-empty
+	@echo "组工平台: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/zugong db_worker --interval 1 >> var/worker.log 2>&1 & \
+	  $(BIN)/gunicorn zugong.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+
+system-test-deps:
+	@bash scripts/ensure-test-deps.sh
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+test: setup system-test-deps postgres
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	ZUGONG_TESTING=1 $(BIN)/python -m pytest -q
+
+test-postgres:
+	@echo "== tests on PostgreSQL =="
+	ZUGONG_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
+
+bench: setup postgres
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var/test.sqlite3 tests/browser/screenshots

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The browser tests drive Debian's chromium (Playwright's own browser download does not work here);
+# CJK fonts make the screenshots readable.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing ${need[*]} (apt)"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
