@@ -106,6 +106,11 @@ class ScopedViewSetMixin:
                     raise exceptions.PermissionDenied("您对该记录只有查看权限，不能修改")
             raise
 
+    def get_authenticate_header(self, request):
+        # Unauthenticated API calls answer 401 with `WWW-Authenticate: Token` (session is tried first, and
+        # has no header of its own, which would make DRF answer 403).
+        return super().get_authenticate_header(request) or "Token"
+
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
             exc = validation_error(exc)
@@ -132,11 +137,6 @@ class OrganizationCodeField(serializers.RelatedField):
         "invalid": "请填写组织代码（文本）",
     }
 
-    def __init__(self, **kwargs):
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", None)
-        super().__init__(**kwargs)
-
     def get_queryset(self):
         from zugong.orgs.models import Organization
 
@@ -145,6 +145,8 @@ class OrganizationCodeField(serializers.RelatedField):
         return Organization.objects.visible_to(user, "view")
 
     def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)  # a code sent as a JSON number
         if not isinstance(data, str) or not data.strip():
             self.fail("invalid")
         code = data.strip()

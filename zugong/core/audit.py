@@ -127,7 +127,7 @@ def _append(entries: list) -> list:
     if not entries:
         return entries
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         prev = head.last_hash
         for e in entries:
             e.prev_hash = prev
@@ -315,6 +315,6 @@ def verify(chunk: int = 5000) -> tuple[int, Broken | None]:
         last_id = entry.id
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and (head.last_hash != prev):
+    if (head.last_hash if head else "0" * 64) != prev:
         return checked, Broken(last_id, "链尾与记录的最新哈希不符（末尾记录被删除）")
     return checked, None

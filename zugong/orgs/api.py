@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -84,6 +85,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "depth", "term_ends_on", "status", "people_count"]
         extra_kwargs = {
+            "id": {"label": "编号", "help_text": "记录编号，用于 /api/orgs/{id}/"},
             "name": {"help_text": "组织全称"},
             "short_name": {"help_text": "简称（可空）"},
             "kind": {"help_text": "类别代码"},
@@ -91,7 +93,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "division_code": {"help_text": "行政区划代码（可空）"},
             "founded_on": {"help_text": "成立日期，YYYY-MM-DD"},
             "term_started_on": {"help_text": "本届任期开始日期，YYYY-MM-DD"},
-            "term_years": {"help_text": "任期年数；不填时按类别和领域取规定年限（党委、村和社区5年，其他3年）"},
+            "term_years": {
+                "min_value": 1,
+                "max_value": 10,
+                "help_text": "任期年数；不填时按类别和领域取规定年限（党委、村和社区5年，其他3年）",
+            },
             "term_ends_on": {"help_text": "本届任期届满日期（由开始日期和任期年数计算）"},
             "status": {"help_text": "状态；撤销、合并在平台页面中办理"},
         }
@@ -139,17 +145,26 @@ class OrganizationSerializer(serializers.ModelSerializer):
         """A service's message about the parent (no field named) is reported on `parent`."""
         return exc if hasattr(exc, "error_dict") else DjangoValidationError({"parent": exc.messages})
 
+    def _code_taken(self, code: str):
+        # The same code saved concurrently by someone else (the unique index caught it).
+        return serializers.ValidationError({"code": [f"组织代码 {code} 已被使用"]})
+
     def create(self, validated_data):
         parent = validated_data.pop("parent")
         try:
             return services.create(self.user, parent, **validated_data)
         except DjangoValidationError as exc:
             raise self._on_parent(exc) from exc
+        except IntegrityError:
+            raise self._code_taken(validated_data.get("code", "")) from None
 
     def update(self, instance, validated_data):
         new_parent = validated_data.pop("parent", None)
         if validated_data:
-            instance = services.update(self.user, instance, **validated_data)
+            try:
+                instance = services.update(self.user, instance, **validated_data)
+            except IntegrityError:
+                raise self._code_taken(validated_data.get("code", instance.code)) from None
         if new_parent is not None and new_parent.path != parent_path(instance):
             try:
                 instance = services.move(self.user, instance, new_parent)
@@ -219,6 +234,7 @@ class OrganizationApiFilterSet(django_filters.FilterSet):
 # ---------------------------------------------------------------- viewset
 
 
+@extend_schema(tags=["党组织"])
 @extend_schema_view(
     list=extend_schema(
         summary="党组织列表",

@@ -46,6 +46,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
         extra_kwargs = {
+            "id": {"label": "编号", "help_text": "记录编号，用于 /api/people/{id}/"},
             "name": {"help_text": "姓名"},
             "sex": {"required": False, "help_text": "性别代码（GB/T 2261.1）；新建时不填则按公民身份号码确定"},
             "ethnicity": {"help_text": "民族代码（GB/T 3304），默认 01 汉族"},
@@ -107,7 +108,7 @@ class PersonApiFilterSet(django_filters.FilterSet):
     education = django_filters.ChoiceFilter(label="学历", choices=EDUCATION)
     search = django_filters.CharFilter(
         label=(
-            "搜索：姓名开头（张三）、全拼或首字母开头（zhangsan、zs），"
+            "搜索：姓名开头（刘洋）、全拼或首字母开头（liuyang、ly），"
             "或公民身份号码的末几位（至少4位，如 1234、123X）"
         ),
         method="filter_search",
@@ -128,6 +129,7 @@ class PersonApiFilterSet(django_filters.FilterSet):
 # ---------------------------------------------------------------- viewset
 
 
+@extend_schema(tags=["人员"])
 @extend_schema_view(
     list=extend_schema(
         summary="人员列表",
