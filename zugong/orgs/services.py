@@ -139,7 +139,8 @@ def merge(user, source: Organization, target: Organization, on: dt.date, note: s
         moved = _reassign_people(source, target)
     source.status, source.dissolved_on, source.merged_into = Organization.Status.DISSOLVED, on, target
     source._audit_skip = True
-    source.save()
+    source.save(update_fields=["status", "dissolved_on", "merged_into", "updated_at"])
+    source._audit_skip = False  # the merge entry below says it all
     detail = f"下级组织 {len(children)} 个、人员 {moved} 人转入“{target.name}”"
     audit.record(source, "merge", _change("并入组织", None, target), note=f"{detail}。{note}".strip("。") + "。")
     audit.record(target, "merge", _change("并入的组织", None, source), note=detail)
@@ -172,7 +173,8 @@ def dissolve(user, org: Organization, receiver: Organization | None, on: dt.date
             moved = _reassign_people(org, receiver)
     org.status, org.dissolved_on = Organization.Status.DISSOLVED, on
     org._audit_skip = True
-    org.save()
+    org.save(update_fields=["status", "dissolved_on", "updated_at"])
+    org._audit_skip = False  # the dissolve entry below says it all
     audit.record(
         org,
         "dissolve",
