@@ -24,8 +24,11 @@ def test_create_sets_term_by_regulation_and_refuses_duplicate_code(tree, users):
                              kind="branch", sector="government", term_started_on=dt.date(2024, 3, 1))
     assert office.term_years == 3 and office.term_ends_on == dt.date(2027, 3, 1)
     with pytest.raises(ValidationError) as exc:
-        services.create(users.datong, tree.datong, name="重复", code="14010501", kind="branch")
+        services.create(users.admin, tree.datong, name="重复", code="14010501", kind="branch")
     assert "已被“中共太原市小店区坞城街道红星社区支部委员会”使用" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        services.create(users.datong, tree.datong, name="重复", code="14010501", kind="branch")
+    assert "已被您管辖范围以外的组织使用" in str(exc.value)
     with pytest.raises(PermissionDenied):
         services.create(users.datong, tree.taiyuan, name="越权", code="14019999", kind="branch")
     assert fresh(tree.datong).numchild == 3

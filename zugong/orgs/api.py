@@ -83,7 +83,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "sector_display", "parent", "depth", "division_code", "founded_on", "term_started_on", "term_years",
             "term_ends_on", "status", "status_display", "people_count",
         ]
-        read_only_fields = ["id", "depth", "term_ends_on", "status", "people_count"]
+        read_only_fields = ["id", "term_ends_on", "status"]
         extra_kwargs = {
             "id": {"label": "编号", "help_text": "记录编号，用于 /api/orgs/{id}/"},
             "name": {"help_text": "组织全称"},

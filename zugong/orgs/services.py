@@ -33,10 +33,12 @@ def _repath(old: str, new: str) -> None:
         )
 
 
-def _check_code_free(code: str, exclude_pk=None) -> None:
+def _check_code_free(user, code: str, exclude_pk=None) -> None:
+    """Organization codes are unique nationwide; the holder is named only if the user may see it."""
     clash = Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
     if clash:
-        raise ValidationError({"code": f"组织代码 {code} 已被“{clash.name}”使用"})
+        holder = f"“{clash.name}”" if scope.can(user, "view", clash.path) else "您管辖范围以外的组织"
+        raise ValidationError({"code": f"组织代码 {code} 已被{holder}使用"})
 
 
 @transaction.atomic
@@ -47,7 +49,7 @@ def create(user, parent: Organization, **fields) -> Organization:
         raise ValidationError(f"上级组织“{parent.name}”已撤销，不能在其下新建组织")
     if parent.kind == Organization.Kind.PARTY_GROUP:
         raise ValidationError("党小组下不能再设组织")
-    _check_code_free(fields.get("code", ""))
+    _check_code_free(user, fields.get("code", ""))
     org = Organization(**fields)
     org.full_clean(exclude=["path", "depth", "numchild"])
     with scope.bypass():
@@ -59,7 +61,7 @@ def update(user, org: Organization, **fields) -> Organization:
     """Edit an organization's attributes (rename included); the audit entry holds the field diff."""
     _require(user, "manage", org)
     if "code" in fields:
-        _check_code_free(fields["code"], exclude_pk=org.pk)
+        _check_code_free(user, fields["code"], exclude_pk=org.pk)
     for name, value in fields.items():
         setattr(org, name, value)
     org.full_clean(exclude=["path", "depth", "numchild"])
