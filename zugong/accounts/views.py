@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from zugong.core import scope
 from zugong.core.forms import apply_errors
+from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
 
 from . import services
 from .forms import UserCreateForm
+from .tables import UserFilterSet, UserTable
 
 
 def _require_manager(request):
@@ -20,7 +22,8 @@ def _require_manager(request):
 def user_list(request):
     _require_manager(request)
     users = services.visible_users(request.user).prefetch_related("grants__organization").order_by("username")
-    return render(request, "accounts/user_list.html", {"users": users})
+    return list_page(request, queryset=users, filterset_class=UserFilterSet, table_class=UserTable,
+                     template="accounts/user_list.html", title="用户管理", export_name="用户名单")
 
 
 @login_required

@@ -7,7 +7,6 @@ import mimetypes
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -16,8 +15,10 @@ from zugong.people import search as people_search
 from zugong.people.models import Person
 
 from . import excel, imports, jobs, scope
+from .lists import list_page
 from .middleware import client_ip
 from .models import AuditEntry, Job
+from .tables import AuditFilterSet, AuditTable
 
 SYNC_IMPORT_BYTES = 256 * 1024  # smaller files are imported while the user waits
 
@@ -47,13 +48,10 @@ def search(request):
 
 @login_required
 def audit_log(request):
-    qs = AuditEntry.objects.visible_to(request.user)
-    if request.GET.get("model"):
-        qs = qs.filter(model=request.GET["model"])
-    if request.GET.get("actor"):
-        qs = qs.filter(actor_name=request.GET["actor"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page})
+    return list_page(
+        request, queryset=AuditEntry.objects.visible_to(request.user), filterset_class=AuditFilterSet,
+        table_class=AuditTable, template="core/audit_list.html", title="操作日志", export_name="操作日志",
+    )
 
 
 # ---------------------------------------------------------------- imports

@@ -1,0 +1,54 @@
+import django_filters
+import django_tables2 as tables
+from django import forms
+
+from .models import AuditEntry
+
+MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
+                "accounts.scopegrant": "管辖范围", "orgs.unit": "单位"}
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    actor_name = django_filters.CharFilter(label="操作人", lookup_expr="exact")
+    action = django_filters.ChoiceFilter(label="操作", choices=AuditEntry.Action.choices, empty_label="全部")
+    model = django_filters.ChoiceFilter(label="对象类型", choices=list(MODEL_LABELS.items()), empty_label="全部")
+    since = django_filters.DateFilter(label="起始日期", field_name="timestamp", lookup_expr="date__gte",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(label="截止日期", field_name="timestamp", lookup_expr="date__lte",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEntry
+        fields = []
+
+
+class AuditTable(tables.Table):
+    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间")
+    actor_name = tables.Column("操作人")
+    ip = tables.Column("IP地址")
+    action = tables.Column("操作")
+    model = tables.Column("对象类型")
+    object_repr = tables.Column("对象")
+    changes = tables.Column("内容", empty_values=())
+
+    class Meta:
+        model = AuditEntry
+        fields = ("timestamp", "actor_name", "ip", "action", "model", "object_repr", "changes")
+        orderable = False
+        attrs = {"class": "table table-vcenter card-table", "id": "audit-log"}
+        empty_text = "暂无操作记录"
+
+    def render_model(self, value):
+        return MODEL_LABELS.get(value, value)
+
+    def render_changes(self, record):
+        parts = [f"{c['label']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}" if c.get("old") is not None
+                 else f"{c['label']}：{c['new']}" for c in record.changes]
+        if record.note:
+            parts.append(record.note)
+        return "；".join(parts)
+
+    value_model = render_model
+
+    def value_changes(self, record):
+        return self.render_changes(record)
