@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "zugong.accounts",
     "zugong.orgs",
     "zugong.people",
+    "zugong.members",
+    "zugong.recruitment",
     "zugong.demo",
 ]
 

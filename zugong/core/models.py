@@ -26,6 +26,9 @@ class AuditEntry(models.Model):
         DISSOLVE = "dissolve", "撤销"
         IMPORT = "import", "导入"
         GRANT = "grant", "授权"
+        EXCEPTION = "exception", "例外办理"
+        TRANSFER = "transfer", "组织关系转接"
+        STEP = "step", "流程步骤"
 
     scope_field = "org_path"
 
@@ -113,3 +116,92 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Finding(models.Model):
+    """One broken rule on one record: what, by how much, which article; opened and resolved by scans."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "违规"
+        WARNING = "warning", "警示"
+        REMINDER = "reminder", "提醒"
+
+    scope_field = "org_path"
+
+    rule = models.CharField("规则", max_length=64, db_index=True)
+    severity = models.CharField("严重程度", max_length=16, choices=Severity.choices)
+    model = models.CharField("对象类型", max_length=64)
+    object_id = models.BigIntegerField("对象ID")
+    person = models.ForeignKey("people.Person", verbose_name="人员", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.CASCADE,
+                                     related_name="+")
+    org_path = models.CharField(max_length=255)
+    regulation = models.CharField("依据", max_length=100)
+    edition = models.CharField("版本", max_length=40, blank=True)
+    article = models.CharField("条款", max_length=40, blank=True)
+    detail = models.CharField("问题说明", max_length=300)
+    opened_at = models.DateTimeField("发现时间")
+    resolved_at = models.DateTimeField("消除时间", null=True, blank=True)
+    excepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="例外批准人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    excepted_at = models.DateTimeField("例外时间", null=True, blank=True)
+    exception_reason = models.TextField("例外理由", blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题预警"
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["rule", "resolved_at", "org_path"], name="finding_rule_open"),
+            models.Index(fields=["org_path", "resolved_at"], name="finding_path_open"),
+            models.Index(fields=["model", "object_id"], name="finding_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.detail}（{self.regulation}{self.article}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def citation(self) -> str:
+        edition = f"（{self.edition}）" if self.edition else ""
+        return f"{self.regulation}{edition}{self.article}"
+
+
+class LocalRule(models.Model):
+    """A local rule configured without code: a parameterised rule template, its values and its document."""
+
+    template = models.CharField("规则模板", max_length=64)
+    code = models.CharField("规则代码", max_length=64, unique=True)
+    title = models.CharField("名称", max_length=200)
+    params = models.JSONField("参数", default=dict)
+    severity = models.CharField("严重程度", max_length=16, choices=Finding.Severity.choices,
+                                default=Finding.Severity.WARNING)
+    regulation = models.CharField("依据文件", max_length=200)
+    article = models.CharField("条款", max_length=40, blank=True)
+    effective_from = models.DateField("生效日期", null=True, blank=True)
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    organization = models.ForeignKey("orgs.Organization", verbose_name="适用范围", on_delete=models.PROTECT,
+                                     related_name="+")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "本地规则"
+
+    def __str__(self):
+        return self.title
+
+
+class WorkDay(models.Model):
+    """The official calendar: every day, whether it is a working day (holidays and 调休 make-up days)."""
+
+    day = models.DateField(primary_key=True)
+    is_workday = models.BooleanField()
+    note = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日历"

@@ -1,0 +1,263 @@
+"""Rules: each regulation (a time limit, a frequency, a quota, an eligibility condition) as code with a citation.
+
+A `Rule` judges one model. Its `check` is one set-based query over all rows of a subtree that yields the
+violating rows with the measured values; `describe` turns those values into the finding's Chinese text
+("培养期 10 个月，不足 1 年"). A rule cites one or more editions of its regulation; an event is judged by the
+edition in force on the event's date (`event_field`). `scan` opens and resolves `Finding`s; `enforce` lets a
+workflow service refuse a step that would break an error-severity rule, unless an authorized user records an
+exception with a reason (audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import audit, scope
+
+ERROR, WARNING, REMINDER = "error", "warning", "reminder"
+SEVERITY_LABELS = {ERROR: "违规", WARNING: "警示", REMINDER: "提醒"}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Where a rule comes from: regulation, edition, article, and when that edition was in force."""
+
+    regulation: str
+    article: str
+    edition: str = ""
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None  # exclusive
+    local: bool = False
+
+    def in_force(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.effective_to is None
+        return (self.effective_from is None or day >= self.effective_from) and (
+            self.effective_to is None or day < self.effective_to
+        )
+
+    @property
+    def citation(self) -> str:
+        return f"{self.regulation}{'（' + self.edition + '）' if self.edition else ''}{self.article}"
+
+
+@dataclass
+class Rule:
+    code: str
+    title: str
+    severity: str
+    model: str  # app_label.ModelName of the judged records
+    editions: tuple[Edition, ...]
+    check: Callable[[QuerySet, dt.date], QuerySet]
+    describe: Callable[[dict], str]
+    measures: tuple[str, ...] = ()
+    event_field: str | None = None
+    person_field: str | None = "person_id"
+    org_field: str = "organization_id"
+    path_field: str = "org_path"
+    text: str = ""
+    group: str = ""
+
+    @property
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    @property
+    def local(self) -> bool:
+        return any(e.local for e in self.editions)
+
+    def edition_on(self, day: dt.date | None) -> Edition:
+        for e in self.editions:
+            if e.in_force(day):
+                return e
+        return self.editions[-1]
+
+    def applicable(self, qs: QuerySet) -> QuerySet:
+        """Rows whose event falls under an edition that has this rule."""
+        if not self.event_field:
+            return qs
+        q = Q()
+        for e in self.editions:
+            part = Q()
+            if e.effective_from:
+                part &= Q(**{f"{self.event_field}__gte": e.effective_from})
+            if e.effective_to:
+                part &= Q(**{f"{self.event_field}__lt": e.effective_to})
+            q |= part
+        return qs.filter(q)
+
+    def violations(self, qs: QuerySet, as_of: dt.date) -> list[dict]:
+        """The violating rows of `qs` as dicts with pk, organization, path, person, event date and measures."""
+        names = ["pk", self.org_field, self.path_field, *(self.measures)]
+        if self.person_field:
+            names.append(self.person_field)
+        if self.event_field:
+            names.append(self.event_field)
+        return list(self.check(self.applicable(qs), as_of).values(*dict.fromkeys(names)))
+
+    @property
+    def citation(self) -> str:
+        return self.editions[-1].citation
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.code in RULES:
+        raise ValueError(f"rule {rule.code} registered twice")
+    RULES[rule.code] = rule
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    """National rules from code and local rules from configuration (LocalRule rows)."""
+    from .models import LocalRule
+
+    rules = list(RULES.values())
+    for row in LocalRule.objects.filter(active=True).select_related("organization"):
+        factory = LOCAL_TEMPLATES.get(row.template)
+        if factory:
+            rules.append(factory(row))
+    return rules
+
+
+# Templates for local rules: code that takes its numbers and its citation from a LocalRule row.
+LOCAL_TEMPLATES: dict[str, Callable] = {}
+
+
+def local_template(name: str):
+    def register_template(fn):
+        LOCAL_TEMPLATES[name] = fn
+        return fn
+
+    return register_template
+
+
+def local_edition(row) -> Edition:
+    return Edition(row.regulation, row.article, "", row.effective_from, row.effective_to, local=True)
+
+
+# ---------------------------------------------------------------- scanning
+
+
+@dataclass
+class ScanResult:
+    as_of: dt.date
+    opened: int = 0
+    resolved: int = 0
+    still_open: int = 0
+    per_rule: dict[str, int] = field(default_factory=dict)
+
+
+class RuleViolation(ValidationError):
+    """A workflow step refused by an error-severity rule; the message cites the article."""
+
+
+def _finding_fields(rule: Rule, row: dict) -> dict:
+    event = row.get(rule.event_field) if rule.event_field else None
+    if isinstance(event, dt.datetime):
+        event = event.date()
+    edition = rule.edition_on(event)
+    return {
+        "rule": rule.code,
+        "severity": rule.severity,
+        "model": rule.model.lower(),
+        "object_id": row["pk"],
+        "person_id": row.get(rule.person_field) if rule.person_field else None,
+        "organization_id": row[rule.org_field],
+        "org_path": row[rule.path_field],
+        "regulation": edition.regulation,
+        "edition": edition.edition,
+        "article": edition.article,
+        "detail": rule.describe(row)[:300],
+    }
+
+
+def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule] | None = None,
+         progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Run rules over a subtree as of a date: open new findings, resolve those no longer true."""
+    from .models import Finding
+
+    as_of = as_of or timezone.localdate()
+    rules = list(rules if rules is not None else all_rules())
+    result = ScanResult(as_of=as_of)
+    now = timezone.now()
+    for i, rule in enumerate(rules, start=1):
+        qs = rule.model_class.objects.unrestricted()
+        if root_path:
+            qs = qs.filter(**{f"{rule.path_field}__startswith": root_path})
+        rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
+        open_qs = Finding.objects.unrestricted().filter(rule=rule.code, resolved_at__isnull=True)
+        if root_path:
+            open_qs = open_qs.filter(org_path__startswith=root_path)
+        current = {f.object_id: f for f in open_qs.only("id", "object_id", "detail", "excepted_at")}
+        with transaction.atomic():
+            new = [Finding(opened_at=now, **_finding_fields(rule, rows[pk])) for pk in rows.keys() - current.keys()]
+            Finding.objects.bulk_create(new, batch_size=2000)
+            gone = [current[pk].id for pk in current.keys() - rows.keys()]
+            for start in range(0, len(gone), 2000):
+                Finding.objects.unrestricted().filter(id__in=gone[start:start + 2000]).update(resolved_at=now)
+            changed = []
+            for pk in rows.keys() & current.keys():
+                detail = rule.describe(rows[pk])[:300]
+                if current[pk].detail != detail:
+                    current[pk].detail = detail
+                    changed.append(current[pk])
+            Finding.objects.bulk_update(changed, ["detail"], batch_size=2000)
+        result.opened += len(new)
+        result.resolved += len(gone)
+        result.still_open += len(rows)
+        result.per_rule[rule.code] = len(rows)
+        if progress:
+            progress(i, len(rules))
+    return result
+
+
+# ---------------------------------------------------------------- workflow guard
+
+
+def check_record(rule_codes: Iterable[str], obj, as_of: dt.date | None = None) -> list[tuple[Rule, dict]]:
+    """Evaluate rules on one record (the same set-based checks, restricted to its row)."""
+    as_of = as_of or timezone.localdate()
+    out = []
+    for code in rule_codes:
+        rule = RULES[code]
+        qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
+        out.extend((rule, row) for row in rule.violations(qs, as_of))
+    return out
+
+
+def enforce(rule_codes: Iterable[str], obj, *, user, as_of: dt.date | None = None, exception_reason: str = ""):
+    """Refuse a step whose result breaks an error-severity rule (call inside the step's transaction, after
+    applying it, so the refusal rolls it back). With a reason from an authorized user, the step passes and
+    the finding is recorded as an exception, in the audit log too. Returns the warnings and reminders."""
+    from .models import Finding
+
+    found = check_record(rule_codes, obj, as_of)
+    errors = [(r, row) for r, row in found if r.severity == ERROR]
+    if errors and not exception_reason.strip():
+        lines = [f"{r.describe(row)}（{_finding_fields(r, row)['regulation']}"
+                 f"{_finding_fields(r, row)['article']}）" for r, row in errors]
+        raise RuleViolation("；".join(lines) + "。如确有特殊情况，可由有权限的管理员填写理由后作为例外办理。")
+    for rule, row in errors:
+        fields = _finding_fields(rule, row)
+        if not scope.can(user, "manage", fields["org_path"]):
+            raise PermissionDenied("只有组织部门或党组织管理员可以作为例外办理")
+        now = timezone.now()
+        Finding.objects.unrestricted().filter(rule=rule.code, object_id=fields["object_id"],
+                                              resolved_at__isnull=True).update(resolved_at=now)
+        finding = Finding.objects.create(opened_at=now, excepted_by=user, excepted_at=now,
+                                         exception_reason=exception_reason.strip(), **fields)
+        audit.record(finding, "exception", [{"field": "rule", "label": "例外办理的规则",
+                                            "old": None, "new": f"{rule.title}（{finding.citation}）"}],
+                     note=exception_reason.strip(), org_path=fields["org_path"])
+    return [(r, row) for r, row in found if r.severity != ERROR]
