@@ -5,8 +5,10 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from django.utils import timezone
+
 from zugong.core import scope
-from zugong.core.models import Job
+from zugong.core.models import Finding, Job
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
@@ -45,11 +47,16 @@ def fill(regex: str, values: dict) -> str | None:
 def other_side(tree, users):
     """Records of the 太原 side (including a job of its admin) that the 大同 admin must not reach."""
     job = Job.objects.create(kind="import", title="太原导入", user=users.taiyuan, org_path=tree.taiyuan.path)
+    finding = Finding.objects.create(
+        rule="test.rule", severity="error", model="people.person", object_id=tree.people.zhangsan.pk,
+        person=tree.people.zhangsan, organization=tree.b1, org_path=tree.b1.path, regulation="某规定",
+        article="第一条", detail="张三的问题", opened_at=timezone.now())
     return {
         "org": [tree.taiyuan.pk, tree.xiaodian.pk, tree.b1.pk],
         "person": [tree.people.zhangsan.pk, tree.people.wangwu.pk],
         "job": [job.pk],
         "user": [users.taiyuan.pk, users.secretary.pk],
+        "finding": [finding.pk],
     }
 
 
@@ -58,7 +65,7 @@ PK_MODEL = {
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
     "core:job": "job", "core:job_output": "job", "accounts:user": "user",
-    "api:organization-detail": "org", "api:person-detail": "person",
+    "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
 }
 
 
@@ -84,11 +91,11 @@ def test_every_url_hides_the_sibling_subtree(client, tree, users, other_side):
                     assert r.status_code == 404, f"{method.upper()} {path} ({name}) answered {r.status_code}"
                     seen += 1
             continue
-        path = fill(regex, {"kind": "people", "path": "photos/2026/x.jpg", "format": "json"})
+        path = fill(regex, {"kind": "people", "path": "photos/2026/x.jpg", "format": "json", "code": "test.rule"})
         if path is None:
             continue
         for query in ("", "?q=张", "?q=zs", "?search=张", "?q=中共", "?within=1401", "?org=1401",
-                      "?organization=1401"):
+                      "?organization=1401", "?tab=findings", "?open=true"):
             r = client.get(path + query)
             assert r.status_code in (200, 302, 400, 403, 404, 405), f"GET {path}{query}: {r.status_code}"
             if r.status_code == 200 and not r.get("Content-Disposition"):

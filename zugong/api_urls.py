@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from zugong.core.findings_api import FindingViewSet
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -111,6 +112,7 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("orgs", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet, basename="person")
+router.register("findings", FindingViewSet, basename="finding")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

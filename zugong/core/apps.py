@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "公共机制"
 
     def ready(self):
-        from . import audit
+        from . import audit, rule_views  # noqa: F401  (rule_views registers the scan job runner)
 
         audit.connect_signals()

@@ -16,7 +16,7 @@ NAV = [
     ("人才", None, "star"),
     ("办实事", None, "heart-handshake"),
     ("统计", None, "chart-bar"),
-    ("规则与预警", None, "alert-triangle"),
+    ("规则与预警", "core:rules", "alert-triangle"),
     ("数据导入", "core:imports", "file-import"),
     ("操作日志", "core:audit", "history"),
     ("用户管理", "accounts:users", "shield-lock"),

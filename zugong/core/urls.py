@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("imports/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/output/", views.job_output, name="job_output"),
+    path("rules/", rule_views.catalogue, name="rules"),
+    path("rules/scan/", rule_views.start_scan, name="rules_scan"),
+    path("rules/<str:code>/", rule_views.rule_detail, name="rule"),
+    path("findings/", rule_views.finding_list, name="findings"),
 ]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import scope
+from zugong.core import rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
@@ -96,9 +96,14 @@ def detail(request, pk):
     org = get_visible(request, pk)
     tab = request.GET.get("tab", "info")
     children = list(visible(request).filter(path__startswith=org.path, depth=org.depth + 1))
+    subtree_findings = rule_views.open_findings(request.user).filter(org_path__startswith=org.path)
+    problems = rule_views.child_counts(request.user, org)
+    for child in children:
+        child.problems = problems.get(child.path, {})
     context = {
         "org": org,
         "tab": tab,
+        "finding_counts": rule_views.severity_counts(subtree_findings),
         "chain": _visible_chain(request, org),
         "counts": services.node_counts(org),
         "children": _with_counts(org, children),
@@ -110,6 +115,11 @@ def detail(request, pk):
     if tab == "log":
         log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+    if tab == "findings":
+        page = Paginator(subtree_findings.select_related("organization").order_by("org_path", "rule", "id"), 50)
+        context["page"] = page.get_page(request.GET.get("page"))
+        for f in context["page"]:
+            f.url = rule_views.record_url(f.model, f.object_id)
     return render(request, "orgs/detail.html", context)
 
 

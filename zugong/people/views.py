@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import scope
+from zugong.core import rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
@@ -39,6 +39,9 @@ def detail(request, pk):
     person = get_visible(request, pk)
     tab = request.GET.get("tab", "info")
     context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path)}
+    context["findings"] = rule_views.open_findings(request.user).filter(person=person)
+    if tab == "findings":
+        context["all_findings"] = rule_views.for_person(request.user, person)
     if tab == "log":
         log = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(person.pk))
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))

@@ -1,0 +1,158 @@
+"""Rule catalogue, findings lists and the scan button; findings shown on records and organizations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from . import jobs, rules, scope
+from .middleware import client_ip
+from .models import Finding, Job
+
+# Where a finding's record is shown: model label → URL name taking the record's pk. Apps add theirs.
+RECORD_URLS: dict[str, str] = {"people.person": "people:detail", "orgs.organization": "orgs:detail"}
+
+
+def record_url(model: str, object_id) -> str | None:
+    name = RECORD_URLS.get(model)
+    try:
+        return reverse(name, args=[object_id]) if name else None
+    except NoReverseMatch:
+        return None
+
+
+def open_findings(user):
+    return Finding.objects.visible_to(user).filter(resolved_at__isnull=True)
+
+
+def severity_counts(qs) -> dict[str, int]:
+    counts = {r["severity"]: r["n"] for r in qs.values("severity").annotate(n=Count("id")).order_by()}
+    return {s: counts.get(s, 0) for s in (rules.ERROR, rules.WARNING, rules.REMINDER)}
+
+
+def child_counts(user, parent) -> dict[str, dict[str, int]]:
+    """Open findings per severity rolled up to each child of `parent` (keyed by child path): one query."""
+    width = len(parent.path) + parent.steplen
+    rows = (
+        open_findings(user).filter(org_path__startswith=parent.path).exclude(org_path=parent.path)
+        .annotate(prefix=Substr("org_path", 1, width)).values("prefix")
+        .annotate(errors=Count("id", filter=Q(severity=rules.ERROR)), total=Count("id")).order_by()
+    )
+    return {r["prefix"]: r for r in rows}
+
+
+def for_record(user, model: str, object_id):
+    """Every finding (open first) on one record."""
+    return Finding.objects.visible_to(user).filter(model=model, object_id=object_id).order_by(
+        F("resolved_at").desc(nulls_first=True), "-opened_at")
+
+
+def for_person(user, person):
+    """Every finding that concerns a person, on any of their records (membership, recruitment case …)."""
+    rows = list(Finding.objects.visible_to(user)
+                .filter(Q(person=person) | Q(model="people.person", object_id=person.pk))
+                .order_by(F("resolved_at").desc(nulls_first=True), "-opened_at"))
+    for f in rows:
+        f.url = record_url(f.model, f.object_id)
+    return rows
+
+
+@login_required
+def catalogue(request):
+    counts = {r["rule"]: r for r in open_findings(request.user).values("rule").annotate(
+        n=Count("id"), excepted=Count("id", filter=Q(excepted_at__isnull=False))).order_by()}
+    groups: dict[str, list] = {}
+    for rule in sorted(rules.all_rules(), key=lambda r: (r.local, r.model, r.code)):
+        rule.open_count = counts.get(rule.code, {}).get("n", 0)
+        groups.setdefault("本地规则" if rule.local else rule.model_class._meta.verbose_name, []).append(rule)
+    return render(request, "core/rules_catalogue.html", {
+        "groups": groups, "labels": rules.SEVERITY_LABELS,
+        "can_scan": bool(scope.scope_paths(request.user, "manage")),
+    })
+
+
+@login_required
+def rule_detail(request, code):
+    rule = next((r for r in rules.all_rules() if r.code == code), None)
+    if rule is None:
+        raise Http404
+    qs = open_findings(request.user).filter(rule=code).select_related("organization", "person")
+    per_org = (qs.values("organization__name", "organization__code", "organization_id")
+               .annotate(n=Count("id")).order_by("-n")[:50])
+    page = Paginator(qs.order_by("org_path", "id"), 50).get_page(request.GET.get("page"))
+    for f in page:
+        f.url = record_url(f.model, f.object_id)
+    return render(request, "core/rule_detail.html", {
+        "rule": rule, "per_org": per_org, "page": page, "labels": rules.SEVERITY_LABELS})
+
+
+@login_required
+def finding_list(request):
+    qs = open_findings(request.user).select_related("organization", "person")
+    org_code = request.GET.get("org", "").strip()
+    if org_code:
+        from zugong.orgs.models import Organization
+
+        path = Organization.objects.visible_to(request.user).filter(code=org_code).values_list("path", flat=True)
+        qs = qs.filter(org_path__startswith=path.first()) if path else qs.none()
+    if request.GET.get("severity") in rules.SEVERITY_LABELS:
+        qs = qs.filter(severity=request.GET["severity"])
+    page = Paginator(qs.order_by("org_path", "rule", "id"), 50).get_page(request.GET.get("page"))
+    for f in page:
+        f.url = record_url(f.model, f.object_id)
+    return render(request, "core/finding_list.html", {"page": page, "labels": rules.SEVERITY_LABELS,
+                                                      "counts": severity_counts(qs)})
+
+
+@require_POST
+@login_required
+def start_scan(request):
+    """Queue a rule scan of the user's subtree (or one organization of it) as a background job."""
+    from zugong.orgs.models import Organization
+
+    code = request.POST.get("org", "").strip()
+    if code:
+        org = Organization.objects.visible_to(request.user, "manage").filter(code=code).first()
+        if org is None:
+            raise Http404
+        paths = [org.path]
+    else:
+        paths = scope.scope_paths(request.user, "manage")
+    if not paths:
+        raise PermissionDenied("您没有运行规则检查的权限")
+    try:
+        as_of = dt.date.fromisoformat(request.POST["as_of"]) if request.POST.get("as_of") else None
+    except ValueError:
+        messages.error(request, "检查基准日应写作 2026-03-01")
+        return redirect("core:rules")
+    job = Job.objects.create(
+        kind="scan", title=f"规则检查（{len(paths)} 个管辖范围）", user=request.user, org_path=paths[0],
+        params={"paths": paths, "as_of": as_of.isoformat() if as_of else None, "ip": client_ip(request)},
+    )
+    with scope.bypass():
+        jobs.submit(job)
+    return redirect("core:job", pk=job.pk)
+
+
+@jobs.runner("scan")
+def run_scan(job: Job, progress: jobs.Progress) -> None:
+    as_of = dt.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else None
+    selected = rules.all_rules()
+    progress.total(len(selected) * len(job.params["paths"]))
+    opened = resolved = still = 0
+    for k, path in enumerate(job.params["paths"]):
+        result = rules.scan(path, as_of, selected,
+                            progress=lambda i, n, k=k: progress.step(k * n + i, force=True))
+        opened, resolved, still = opened + result.opened, resolved + result.resolved, still + result.still_open
+    job.result = {"opened": opened, "resolved": resolved, "open": still}
+    job.message = f"检查完成：新增问题 {opened} 个，消除 {resolved} 个，现存 {still} 个。"
