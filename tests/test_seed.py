@@ -1,0 +1,223 @@
+"""`zugong seed`: a valid tree, correct counts, valid and unique ID numbers, demo accounts, determinism."""
+
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from zugong.core.dates import add_years, age_on
+from zugong.demo.generate import AS_OF, Context, Plan, _step
+from zugong.orgs.divisions import get_division
+from zugong.people import idnumber, names
+
+PASSWORD = "Seed-test-password-2026"
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed", "--scale", "tiny", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", PASSWORD)
+    return seed("--seed", "7")
+
+
+def orgs():
+    from zugong.orgs.models import Organization
+
+    return Organization.objects.unrestricted()
+
+
+def people():
+    from zugong.people.models import Person
+
+    return Person.objects.unrestricted()
+
+
+# ---------------------------------------------------------------- the plan alone (no database)
+
+
+def test_treebeard_steps():
+    assert [_step(i) for i in (1, 9, 10, 35, 36, 37)] == ["0001", "0009", "000A", "000Z", "0010", "0011"]
+
+
+def test_plan_is_deterministic_and_seed_dependent():
+    def sample(seed):
+        plan = Plan("tiny", seed)
+        plan.build()
+        rows = list(plan.people_rows("2026-01-01 00:00:00"))
+        return [(o.code, o.name, o.path) for o in plan.orgs], [(r[2], r[6]) for r in rows]
+
+    assert sample(3) == sample(3)
+    assert sample(3)[1] != sample(4)[1]
+
+
+def test_county_plan_people_are_valid():
+    """A whole county (~21,000 people) without the database: unique, valid, consistent ID numbers."""
+    plan = Plan("county", 1)
+    plan.build()
+    rows = list(plan.people_rows("2026-01-01 00:00:00"))
+    assert len(rows) == sum(o.people for o in plan.orgs) > 15_000
+    numbers = [r[6] for r in rows]
+    assert len(set(numbers)) == len(numbers)
+    assert len({o.code for o in plan.orgs}) == len(plan.orgs)
+    home = Counter()
+    for r in rows:
+        info = idnumber.parse_id_number(r[6])
+        assert info.birth_date.isoformat() == r[5]
+        assert (info.sex == "男") == (r[3] == "1")
+        assert 18 <= age_on(info.birth_date, AS_OF) <= 96
+        home[info.area_code] += 1
+    # Most people were born in the district itself (小店区); some elsewhere in Shanxi or outside.
+    assert home.most_common(1)[0][0] == "140105"
+    assert sum(n for code, n in home.items() if not code.startswith("14")) > 0
+
+
+def test_context_sequence_numbers_are_disjoint():
+    county = Context("140105", "140105", "140100", 0, 1)
+    city = Context("140100", "", "140100", 121, 8)
+    birth = dt.date(1980, 5, 17).toordinal()
+    natives = {county.seq("140105", birth, 1) for _ in range(100)}
+    assert None not in natives and all(s % 2 == 1 and s < 500 for s in natives)
+    others = [city.seq("140105", birth, 0) for _ in range(9)]
+    assert others[-1] is None  # eight numbers per day and sex, then the caller moves the birthday
+    assert all(s % 2 == 0 and s >= 500 for s in others[:-1])
+    assert county.seq("140106", birth, 1) == 501  # the county's own pair for people born elsewhere
+
+
+# ---------------------------------------------------------------- seeded database
+
+
+@pytest.mark.django_db
+def test_tree_is_valid(seeded):
+    from zugong.orgs.models import Organization
+
+    assert all(problem == [] for problem in Organization.objects.find_problems())
+    rows = list(orgs().values_list("path", "depth", "numchild"))
+    paths = {p for p, _, _ in rows}
+    children = Counter(p[:-4] for p in paths if len(p) > 4)
+    for path, depth, numchild in rows:
+        assert depth == len(path) // 4
+        assert numchild == children.get(path, 0)
+        assert len(path) == 4 or path[:-4] in paths
+    root = orgs().get(depth=1)
+    assert root.name == "中共山西省委员会" and root.code == "14"
+    cities = orgs().filter(depth=2, kind="committee", code__regex=r"^14[0-9]{2}$")
+    assert cities.count() == 11 and cities.filter(name="中共太原市委员会", code="1401").exists()
+
+
+@pytest.mark.django_db
+def test_counts_codes_terms_and_units(seeded):
+    from zugong.orgs.models import Organization
+
+    counted = dict(
+        people().values_list("organization").annotate(n=Count("id")).values_list("organization", "n")
+    )
+    total = 0
+    for org in orgs():
+        assert org.direct_people == counted.get(org.pk, 0), org.name
+        total += org.direct_people
+        assert org.term_years == org.default_term_years()
+        if org.term_started_on:
+            assert org.term_ends_on == add_years(org.term_started_on, org.term_years)
+        else:
+            assert org.term_ends_on is None
+        if org.kind == Organization.Kind.PARTY_GROUP:
+            # Members belong to branches (the membership names the group); groups have no term.
+            assert org.direct_people == 0 and org.term_started_on is None
+            assert Organization.objects.get_parent(org).kind == Organization.Kind.BRANCH
+        if org.unit_id:
+            assert org.path.startswith(org.unit.org_path)  # the unit belongs to it or to an ancestor
+    assert total == people().count() > 1000
+    codes = list(orgs().values_list("code", flat=True))
+    assert len(codes) == len(set(codes))
+    kinds = set(orgs().values_list("kind", flat=True))
+    assert kinds == {"committee", "general_branch", "branch", "party_group"}
+    today = dt.date.today()
+    assert orgs().filter(term_ends_on__lt=today).exists() and orgs().filter(term_ends_on__gt=today).exists()
+    assert not people().exclude(org_path__in=orgs().values("path")).exists()
+    mismatched = [
+        p for p in people().select_related("organization")[:500] if p.org_path != p.organization.path
+    ]
+    assert mismatched == []
+
+
+@pytest.mark.django_db
+def test_people_are_valid(seeded):
+    numbers = set()
+    for p in people().iterator():
+        info = idnumber.parse_id_number(p.id_number)
+        assert info.number == p.id_number
+        assert info.birth_date == p.birth_date
+        assert p.sex == ("1" if info.sex == "男" else "2")
+        assert 18 <= age_on(p.birth_date, AS_OF)
+        assert get_division(info.area_code) is not None or not info.area_code.startswith("14")
+        assert p.id_rev == p.id_number[::-1]
+        assert (p.name_pinyin, p.name_initials, p.pinyin_key, p.stroke_key) == names.name_keys(p.name)
+        assert p.ethnicity and p.education and p.birthplace and p.native_place
+        assert not p.phone or (len(p.phone) == 11 and p.phone.startswith("1"))
+        numbers.add(p.id_number)
+    assert len(numbers) == people().count()
+    # Realistic mix: mostly 汉族 and men in villages, several generations.
+    assert people().filter(ethnicity="01").count() > 0.95 * len(numbers)
+    years = {d.year // 10 for d in people().values_list("birth_date", flat=True)}
+    assert len(years) >= 5
+
+
+@pytest.mark.django_db
+def test_demo_accounts(seeded):
+    from zugong.accounts.models import User
+    from zugong.core.scope import Role
+
+    assert "admin" in seeded and PASSWORD in seeded and "http://127.0.0.1:" in seeded
+    expected = {"admin": ("14", Role.DEPT_ADMIN), "city": ("1401", Role.ORG_ADMIN)}
+    for username, (code, role) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(PASSWORD) and user.display_name
+        assert [(g.organization.code, g.role) for g in user.grants.all()] == [(code, role)]
+    branch_user = User.objects.get(username="branch")
+    grant = branch_user.grants.get()
+    assert grant.role == Role.SECRETARY and grant.organization.kind == "branch"
+    assert grant.organization.path.startswith(orgs().get(code="1401").path)
+    assert grant.organization.direct_people > 0
+    visible = people().visible_to(branch_user)
+    assert 0 < visible.count() < people().count()
+    assert people().visible_to(User.objects.get(username="admin")).count() == people().count()
+
+
+@pytest.mark.django_db
+def test_one_audit_entry_and_a_valid_chain(seeded):
+    from zugong.core import audit
+    from zugong.core.models import AuditEntry
+
+    entries = AuditEntry.objects.unrestricted().filter(action="import")
+    assert entries.count() == 1 and "演示数据" in entries.get().note
+    checked, broken = audit.verify()
+    assert broken is None and checked >= 1
+
+
+@pytest.mark.django_db
+def test_same_seed_same_data(seeded):
+    def snapshot():
+        return sorted(people().values_list("organization__code", "name", "id_number"))
+
+    first = snapshot()
+    seed("--seed", "7", "--force")
+    assert snapshot() == first
+    seed("--seed", "8", "--force")
+    assert snapshot() != first
+
+
+@pytest.mark.django_db
+def test_refuses_a_non_empty_database(seeded):
+    before = orgs().count()
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert "跳过" in seed("--if-empty")
+    assert orgs().count() == before

@@ -1,0 +1,198 @@
+"""`zugong seed`: fill the database with a realistic, deterministic Shanxi demonstration data set.
+
+    zugong seed --scale demo                 # 太原 and 长治 (two counties each) plus the province's skeleton
+    zugong seed --scale county               # 太原市小店区 in full
+    zugong seed --scale province             # all of Shanxi: ~138,000 organizations, ~2.6 million people
+    zugong seed --scale demo --if-empty      # do nothing when organizations exist (used by `make run`)
+    zugong seed --scale demo --force         # empty the seeded tables (and tables that depend on them) first
+
+The same --seed gives the same organizations, names and ID numbers on every run. Three demo accounts
+(admin, city, branch) are created here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zugong.demo.generate import SCALES, Plan
+from zugong.demo.loader import Loader, SeedError
+
+PUBLIC_SCALES = ("demo", "county", "province")
+
+
+def demo_password() -> tuple[str, str]:
+    """The demo accounts' password and where it comes from: ZUGONG_DEMO_PASSWORD, else var/demo_password
+    (generated once, mode 600, reused later)."""
+    if os.environ.get("ZUGONG_DEMO_PASSWORD"):
+        return os.environ["ZUGONG_DEMO_PASSWORD"], "环境变量 ZUGONG_DEMO_PASSWORD"
+    path = settings.VAR_DIR / "demo_password"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(12) + "\n")
+    path.chmod(0o600)
+    return path.read_text().strip(), str(path)
+
+
+def plain_name(name: str) -> str:
+    """中共XX村支部委员会 → XX村党支部 (how a secretary's title is written)."""
+    name = name.removeprefix("中共")
+    for suffix, short in (("总支部委员会", "党总支"), ("支部委员会", "党支部"), ("委员会", "党委")):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + short
+    return name
+
+
+def create_demo_accounts(root, city, branch, password: str) -> list[tuple[str, str, str, object]]:
+    """admin (组织部管理员, the province), city (党组织管理员, 太原), branch (支部书记 of one branch)."""
+    from zugong.accounts.models import ScopeGrant, User
+    from zugong.core.scope import Role
+
+    accounts = [
+        ("admin", "省委组织部管理员", Role.DEPT_ADMIN, root),
+        ("city", f"{city.short_name.removesuffix('委')}委组织部管理员", Role.ORG_ADMIN, city),
+        ("branch", f"{plain_name(branch.name)}书记"[:50], Role.SECRETARY, branch),
+    ]
+    out = []
+    for username, display, role, org in accounts:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=password, display_name=display)
+        else:
+            user.set_password(password)
+            user.display_name, user.is_active = display, True
+            user.save()
+        ScopeGrant.objects.filter(user=user).delete()
+        ScopeGrant.objects.create(user=user, organization=org, role=role)
+        out.append((username, display, role.label, org))
+    return out
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（山西省党组织、单位、人员和三个演示账号）。Seed demonstration data."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="demo",
+            help="demo（默认）、county（一个县区）或 province（全省）",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="随机种子：相同的种子生成相同的数据（默认 1）"
+        )
+        parser.add_argument("--force", action="store_true", help="先清空党组织、单位、人员、管辖范围及依赖它们的数据（党员、问题等）")
+        parser.add_argument("--if-empty", action="store_true", help="已有党组织时什么也不做（退出码 0）")
+
+    def log(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def handle(self, *args, scale, seed, force, if_empty, **options):
+        from zugong.orgs.models import Organization
+        from zugong.people.models import Person
+
+        started = time.perf_counter()
+        try:
+            loader = Loader(log=self.log)
+            loader.check_tables()
+        except SeedError as exc:
+            raise CommandError(str(exc)) from exc
+        existing = Organization.objects.unrestricted().count()
+        if existing:
+            if if_empty:
+                self.log(f"数据库中已有 {existing:,} 个党组织，跳过生成演示数据。")
+                return
+            if not force:
+                people = Person.objects.unrestricted().count()
+                raise CommandError(
+                    f"数据库中已有 {existing:,} 个党组织、{people:,} 名人员。"
+                    "如确需清空这些数据并重新生成，请加 --force。"
+                )
+        self.log(f"生成演示数据：规模 {scale}，种子 {seed}，数据库 {connection.vendor}")
+        t = time.perf_counter()
+        plan = Plan(scale, seed)
+        plan.build()
+        n_orgs, n_units, n_people = plan.totals()
+        t = loader.phase(f"plan ({n_orgs:,} organizations, {n_units:,} units, {n_people:,} people)", t)
+
+        password, password_source = demo_password()
+        # SQLite checks foreign keys per row unless switched off (only possible outside a transaction);
+        # the loaded tables are checked once at the end instead.
+        disabled = connection.disable_constraint_checking()
+        try:
+            with transaction.atomic():
+                emptied = loader.wipe()
+                if existing:
+                    self.log(f"  emptied: {', '.join(emptied)}")
+                t = loader.phase("wipe", t)
+                counts = loader.load(plan, timezone.now())
+                t = time.perf_counter()
+                root = Organization.objects.unrestricted().get(path=plan.root.path)
+                city = Organization.objects.unrestricted().get(code="1401")
+                branch = self.pick_branch(plan, city)
+                accounts = create_demo_accounts(root, city, branch, password)
+                self.audit(root, scale, seed, counts)
+                t = loader.phase("demo accounts and audit entry", t)
+            t = loader.phase("commit", t)
+        except SeedError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if disabled:
+                connection.enable_constraint_checking()
+        loader.analyze()
+        loader.phase("analyze", t)
+
+        total = time.perf_counter() - started
+        self.log(
+            self.style.SUCCESS(
+                f"完成：党组织 {counts['organizations']:,} 个，单位 {counts['units']:,} 个，"
+                f"人员 {counts['people']:,} 名，"
+                f"用时 {total:.1f} 秒。"
+            )
+        )
+        self.log(
+            f"TOTAL organizations={counts['organizations']} people={counts['people']} seconds={total:.1f}"
+        )
+        port = os.environ.get("PORT", "8000")
+        self.log(f"\n登录 http://127.0.0.1:{port}")
+        for username, display, role, org in accounts:
+            self.log(f"  {username:<7} {display}（{role}，{org.name}）")
+        self.log(f"  密码：{password}（来自 {password_source}）")
+
+    def pick_branch(self, plan: Plan, city):
+        """A village or community branch with people in the city (the first in tree order)."""
+        from zugong.orgs.models import Organization
+
+        for sectors in (("community", "rural"), None):
+            for o in plan.orgs:
+                if (
+                    o.path.startswith(city.path)
+                    and o.kind == "branch"
+                    and o.people >= 10
+                    and o.status == "active"
+                    and (sectors is None or o.sector in sectors)
+                ):
+                    return Organization.objects.unrestricted().get(path=o.path)
+        raise CommandError("没有可供 branch 账号管理的党支部")
+
+    def audit(self, root, scale, seed, counts) -> None:
+        from zugong.core import audit
+
+        with audit.acting_as(name="zugong seed"):
+            audit.record(
+                root,
+                "import",
+                note=(
+                    f"生成演示数据（规模 {scale}，种子 {seed}）：党组织 {counts['organizations']:,} 个、"
+                    f"单位 {counts['units']:,} 个、人员 {counts['people']:,} 名；"
+                    "演示账号 admin、city、branch。"
+                ),
+            )
