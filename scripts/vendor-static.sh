@@ -18,6 +18,8 @@ cp "$tmp/@tabler/core/dist/css/tabler.min.css" "$tmp/@tabler/core/dist/js/tabler
 cp "$tmp/htmx.org/dist/htmx.min.js" "$dest/htmx/"
 cp "$tmp/echarts/dist/echarts.min.js" "$dest/echarts/"
 cp "$tmp/tom-select/dist/js/tom-select.complete.min.js" "$tmp/tom-select/dist/css/tom-select.bootstrap5.min.css" "$dest/tom-select/"
+# Source maps are not shipped: drop the references so collectstatic's manifest does not look for them.
+find "$dest" \( -name "*.js" -o -name "*.css" \) -print0 | xargs -0 sed -i -E -e '/^\/\/# sourceMappingURL=/d' -e 's|/\*# sourceMappingURL=[^*]*\*/||' 
 cat > "$dest/VERSIONS" <<V
 @tabler/core 1.6.1 (MIT)
 htmx.org 2.0.11 (0BSD)
