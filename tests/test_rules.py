@@ -141,4 +141,5 @@ def test_scan_button_runs_a_background_job(login, tree, users, phone_rule):
     assert r.status_code == 302
     call_command("db_worker", "--batch", "--no-startup-delay")
     page = client.get(r["Location"]).content.decode()
-    assert "检查完成：新增问题 1 个" in page
+    assert "检查完成：新增问题" in page
+    assert open_findings().get().person == tree.people.lisi

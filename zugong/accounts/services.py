@@ -17,7 +17,7 @@ def visible_users(actor):
         return User.objects.none()
     q = Q()
     for p in paths:
-        q |= Q(grants__organization__path__startswith=p)
+        q |= Q(grants__organization__path__subtree=p)
     return User.objects.filter(q).distinct()
 
 

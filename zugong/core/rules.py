@@ -194,11 +194,11 @@ def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule
     for i, rule in enumerate(rules, start=1):
         qs = rule.model_class.objects.unrestricted()
         if root_path:
-            qs = qs.filter(**{f"{rule.path_field}__startswith": root_path})
+            qs = qs.filter(**{f"{rule.path_field}__subtree": root_path})
         rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
         open_qs = Finding.objects.unrestricted().filter(rule=rule.code, resolved_at__isnull=True)
         if root_path:
-            open_qs = open_qs.filter(org_path__startswith=root_path)
+            open_qs = open_qs.filter(org_path__subtree=root_path)
         current = {f.object_id: f for f in open_qs.only("id", "object_id", "detail", "excepted_at")}
         with transaction.atomic():
             new = [Finding(opened_at=now, **_finding_fields(rule, rows[pk])) for pk in rows.keys() - current.keys()]

@@ -76,11 +76,35 @@ def can(user, action: str, path: str) -> bool:
     return role_rank(user, path) >= ACTION_RANK[action]
 
 
+PATH_MAX = 255
+
+
+@models.CharField.register_lookup
+class Subtree(models.Lookup):
+    """`path_field__subtree=path`: the rows of the subtree rooted at `path` (itself included).
+
+    Written as a range, `path <= x <= path + 'ZZZ…'`, not as LIKE 'path%': paths use only 0-9 and A-Z, so
+    the two are the same set, but a range is served by any btree index on both databases (SQLite's LIKE is
+    case-insensitive and PostgreSQL's LIKE needs a pattern-ops index and estimates rows badly), and a
+    composite index such as (org_path, stroke_key) serves the filter and the ordering together.
+    """
+
+    lookup_name = "subtree"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if not isinstance(self.rhs, str):
+            raise TypeError("__subtree takes a path string")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        upper = self.rhs + "Z" * max(PATH_MAX - len(self.rhs), 0)
+        return f"({lhs} >= %s AND {lhs} <= %s)", [*lhs_params, self.rhs, *lhs_params, upper]
+
+
 def subtree_q(field: str, paths: Iterable[str]) -> Q:
-    """A Q matching rows whose `field` lies in any of the subtrees (prefix match, index-served)."""
+    """A Q matching rows whose `field` lies in any of the subtrees (an index range per subtree)."""
     q = Q()
     for p in paths:
-        q |= Q(**{f"{field}__startswith": p})
+        q |= Q(**{f"{field}__subtree": p})
     return q
 
 
@@ -129,7 +153,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def within(self, path: str):
         """Restrict (further) to one subtree; does not by itself scope the queryset."""
-        return self.filter(**{f"{self.model.scope_field}__startswith": path})
+        return self.filter(**{f"{self.model.scope_field}__subtree": path})
 
     def unrestricted(self):
         """Explicitly all rows: for system work (uniqueness checks, scans), never for showing to a user."""

@@ -28,7 +28,7 @@ def following_models():
 def _repath(old: str, new: str) -> None:
     """Rewrite the organization path carried by every scoped row of a moved subtree (set-based)."""
     for model in following_models():
-        model.objects.unrestricted().filter(org_path__startswith=old).update(
+        model.objects.unrestricted().filter(org_path__subtree=old).update(
             org_path=Concat(Value(new), Substr("org_path", len(old) + 1))
         )
 
@@ -191,7 +191,7 @@ def subtree_counts(parent: Organization) -> dict[str, dict]:
     width = len(parent.path) + Organization.steplen
     rows = (
         Organization.objects.unrestricted()
-        .filter(path__startswith=parent.path, depth__gt=parent.depth)
+        .filter(path__subtree=parent.path, depth__gt=parent.depth)
         .annotate(prefix=Substr("path", 1, width))
         .values("prefix")
         .annotate(
@@ -207,7 +207,7 @@ def node_counts(org: Organization) -> dict:
     """People and active branches in the whole subtree of `org` (itself included)."""
     return (
         Organization.objects.unrestricted()
-        .filter(path__startswith=org.path)
+        .filter(path__subtree=org.path)
         .aggregate(
             people=Sum("direct_people"),
             branches=Count("pk", filter=Q(kind=Organization.Kind.BRANCH, status=Organization.Status.ACTIVE)),

@@ -16,5 +16,5 @@ class OrganizationTable(tables.Table):
         model = Organization
         fields = ("name", "code", "kind", "sector", "direct_people", "term_ends_on", "status")
         order_by = ("path",)
-        attrs = {"class": "table table-vcenter card-table table-striped"}
+        attrs = {"class": "table table-vcenter card-table table-striped text-nowrap"}
         empty_text = "没有符合条件的组织"

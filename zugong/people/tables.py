@@ -17,5 +17,5 @@ class PersonTable(tables.Table):
         model = Person
         fields = ("name", "sex", "ethnicity", "birth_date", "education", "id_number", "organization", "phone")
         orderable = False
-        attrs = {"class": "table table-vcenter card-table table-striped"}
+        attrs = {"class": "table table-vcenter card-table table-striped text-nowrap"}
         empty_text = "没有符合条件的人员"

@@ -21,3 +21,7 @@ function zugongToggle(el) {
   el.dataset.loaded = "1";
   el.textContent = ul.hidden ? "▸" : "▾";
 }
+// On a phone the filter panel starts folded, so the list is what one sees first.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.innerWidth < 768) document.querySelectorAll("details.filters").forEach(function (d) { d.open = false; });
+});

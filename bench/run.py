@@ -1,0 +1,33 @@
+"""`make bench`: province-scale figures on SQLite and PostgreSQL, printed (never asserted).
+
+For each database: seed the province and print the seed time (an earlier province seed is reused, untimed;
+BENCH_RESEED=1 seeds again), migrate, then time the pages through the full Django stack (bench/*pages_bench.py).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+DBS = {
+    "sqlite": f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}",
+    "postgres": os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/zugong_bench"),
+}
+
+
+def main() -> None:
+    only = sys.argv[1:] or list(DBS)
+    for db in only:
+        print(f"===== {db} =====", flush=True)
+        reseed = ["--force"] if os.environ.get("BENCH_RESEED") == "1" else []
+        subprocess.run([PY, str(ROOT / "bench" / "seed_bench.py"), "--db", db, *reseed], check=True)
+        env = {**os.environ, "DATABASE_URL": DBS[db], "ZUGONG_TESTING": "1"}
+        subprocess.run([PY, "-m", "zugong", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT)
+        for script in sorted((ROOT / "bench").glob("*_pages_bench.py")) + [ROOT / "bench" / "pages_bench.py"]:
+            subprocess.run([PY, str(script)], check=True, env=env, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
