@@ -157,3 +157,26 @@ def test_admin_creates_users_only_inside_own_subtree_and_rank(tree, users):
     user = services.create_user(users.datong, username="x3", display_name="某", password="Zg-long-pass-1",
                                 organization=tree.b3, role=scope.Role.SECRETARY)
     assert list(Person.objects.visible_to(user).values_list("name", flat=True).order_by("name")) == ["孙七", "赵六"]
+
+
+@pytest.mark.django_db
+def test_narrowing_intersects_the_scope_and_keeps_one_range(tree, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A province admin narrowed to one county: one path range in the SQL, the county's.
+    with CaptureQueriesContext(connection) as ctx:
+        names = set(Person.objects.visible_to(users.admin).subtree(tree.xiaodian.path).values_list("name", flat=True))
+    assert names == {"张三", "李四", "王五"}
+    assert ctx.captured_queries[-1]["sql"].count('"people_person"."org_path" >=') == 1
+    # Narrowing to another subtree than one's own gives nothing, not the other subtree.
+    assert not Person.objects.visible_to(users.datong).subtree(tree.xiaodian.path).exists()
+    # A broader narrowing keeps the user's own subtree.
+    assert Person.objects.visible_to(users.secretary).subtree(tree.root.path).count() == 2
+    # Used as a subquery, a scoped queryset is scoped too.
+    visible_orgs = Organization.objects.visible_to(users.datong).values("pk")
+    assert set(Person.objects.unrestricted().filter(organization__in=visible_orgs).values_list("name", flat=True)) \
+        == {"赵六", "孙七"}
+    with scope.guard():
+        with pytest.raises(scope.ScopeError):
+            list(Person.objects.unrestricted().filter(organization__in=Organization.objects.values("pk")))

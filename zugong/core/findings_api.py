@@ -49,7 +49,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(person__id_number=value.strip().upper())
 
     def filter_organization(self, qs, name, value):
-        return qs.filter(org_path__subtree=resolve_org_code(self.request, value, name).path)
+        return qs.subtree(resolve_org_code(self.request, value, name).path)
 
     def filter_open(self, qs, name, value):
         return qs.filter(resolved_at__isnull=value)

@@ -44,7 +44,7 @@ def child_counts(user, parent) -> dict[str, dict[str, int]]:
     """Open findings per severity rolled up to each child of `parent` (keyed by child path): one query."""
     width = len(parent.path) + parent.steplen
     rows = (
-        open_findings(user).filter(org_path__subtree=parent.path).exclude(org_path=parent.path)
+        open_findings(user).subtree(parent.path).exclude(org_path=parent.path)
         .annotate(prefix=Substr("org_path", 1, width)).values("prefix")
         .annotate(errors=Count("id", filter=Q(severity=rules.ERROR)), total=Count("id")).order_by()
     )
@@ -104,7 +104,7 @@ def finding_list(request):
         from zugong.orgs.models import Organization
 
         path = Organization.objects.visible_to(request.user).filter(code=org_code).values_list("path", flat=True)
-        qs = qs.filter(org_path__subtree=path.first()) if path else qs.none()
+        qs = qs.subtree(path.first()) if path else qs.none()
     if request.GET.get("severity") in rules.SEVERITY_LABELS:
         qs = qs.filter(severity=request.GET["severity"])
     page = Paginator(qs.order_by("org_path", "rule", "id"), 50).get_page(request.GET.get("page"))

@@ -198,7 +198,7 @@ def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule
         rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
         open_qs = Finding.objects.unrestricted().filter(rule=rule.code, resolved_at__isnull=True)
         if root_path:
-            open_qs = open_qs.filter(org_path__subtree=root_path)
+            open_qs = open_qs.subtree(root_path)
         current = {f.object_id: f for f in open_qs.only("id", "object_id", "detail", "excepted_at")}
         with transaction.atomic():
             new = [Finding(opened_at=now, **_finding_fields(rule, rows[pk])) for pk in rows.keys() - current.keys()]

@@ -133,13 +133,21 @@ def guard_active() -> bool:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that must be scoped before it is evaluated inside a request."""
+    """A queryset that must be scoped before it is evaluated inside a request.
+
+    `visible_to` does not add its filter at once: it keeps the user's subtree paths pending, `subtree(path)`
+    narrows them, and the one resulting filter is added when the queryset is evaluated or used as a
+    subquery. So a list of one county for a province admin carries one path range, not the province's and
+    the county's (SQLite serves only the first range of a column from an index).
+    """
 
     _scope_checked = False
+    _scope_pending: tuple[str, ...] | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._scope_checked = self._scope_checked
+        clone._scope_pending = self._scope_pending
         return clone
 
     def visible_to(self, user, action: str = "view"):
@@ -149,11 +157,18 @@ class ScopedQuerySet(models.QuerySet):
         paths = scope_paths(user, action)
         if not paths:
             return qs.none()
-        return qs.filter(subtree_q(self.model.scope_field, paths))
+        qs._scope_pending = tuple(paths) if qs._scope_pending is None else _intersect(qs._scope_pending, paths)
+        return qs
 
-    def within(self, path: str):
-        """Restrict (further) to one subtree; does not by itself scope the queryset."""
-        return self.filter(**{f"{self.model.scope_field}__subtree": path})
+    def subtree(self, path: str):
+        """Only the subtree rooted at `path` (intersected with the pending scope, if any)."""
+        qs = self._chain()
+        if qs._scope_pending is not None:
+            qs._scope_pending = _intersect(qs._scope_pending, [path])
+            return qs
+        return qs.filter(**{f"{self.model.scope_field}__subtree": path})
+
+    within = subtree
 
     def unrestricted(self):
         """Explicitly all rows: for system work (uniqueness checks, scans), never for showing to a user."""
@@ -167,6 +182,40 @@ class ScopedQuerySet(models.QuerySet):
                 f"{self.model._meta.label}: unscoped query while serving a request; "
                 "use .visible_to(request.user) (or .unrestricted() for system work)."
             )
+        self._apply_scope()
+
+    def _apply_scope(self):
+        pending = self._scope_pending
+        if pending is None:
+            return
+        self._scope_pending = None
+        if pending:
+            self.query.add_q(subtree_q(self.model.scope_field, pending))
+        else:
+            self.query.set_empty()
+
+    def resolve_expression(self, *args, **kwargs):  # used as a subquery
+        self._check_scope()
+        return super().resolve_expression(*args, **kwargs)
+
+    def _combinator_query(self, combinator, *other_qs, all=False):
+        for other in (self, *other_qs):
+            if isinstance(other, ScopedQuerySet):
+                other._check_scope()
+        return super()._combinator_query(combinator, *other_qs, all=all)
+
+    def __and__(self, other):
+        self._apply_both(other)
+        return super().__and__(other)
+
+    def __or__(self, other):
+        self._apply_both(other)
+        return super().__or__(other)
+
+    def _apply_both(self, other):
+        self._check_scope()
+        if isinstance(other, ScopedQuerySet):
+            other._check_scope()
 
     def _fetch_all(self):
         if self._result_cache is None:
@@ -196,6 +245,22 @@ class ScopedQuerySet(models.QuerySet):
     def delete(self):
         self._check_scope()
         return super().delete()
+
+    def explain(self, *args, **kwargs):
+        self._check_scope()
+        return super().explain(*args, **kwargs)
+
+
+def _intersect(scope: Iterable[str], paths: Iterable[str]) -> tuple[str, ...]:
+    """The subtrees common to two sets of subtrees (paths are prefixes of their descendants)."""
+    out = []
+    for a in scope:
+        for b in paths:
+            if b.startswith(a):
+                out.append(b)
+            elif a.startswith(b):
+                out.append(a)
+    return tuple(_minimal(out))
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

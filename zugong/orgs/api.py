@@ -218,11 +218,11 @@ class OrganizationApiFilterSet(django_filters.FilterSet):
 
     def filter_parent(self, qs, name, value):
         org = resolve_org_code(self.request, value, name)
-        return qs.filter(path__subtree=org.path, depth=org.depth + 1)
+        return qs.subtree(org.path).filter(depth=org.depth + 1)
 
     def filter_within(self, qs, name, value):
         org = resolve_org_code(self.request, value, name)
-        return qs.filter(path__subtree=org.path)
+        return qs.subtree(org.path)
 
     def filter_search(self, qs, name, value):
         from django.db.models import Q

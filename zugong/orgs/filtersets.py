@@ -26,4 +26,4 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
     def filter_within(self, qs, name, value):
         root = qs.filter(code=value).values_list("path", flat=True).first()
-        return qs.filter(path__subtree=root) if root else qs.none()
+        return qs.subtree(root) if root else qs.none()

@@ -58,7 +58,7 @@ def tree(request):
 @login_required
 def tree_children(request, pk):
     parent = get_visible(request, pk)
-    children = list(visible(request).filter(path__subtree=parent.path, depth=parent.depth + 1))
+    children = list(visible(request).subtree(parent.path).filter(depth=parent.depth + 1))
     return render(request, "orgs/_tree_nodes.html", {"nodes": _with_counts(parent, children)})
 
 
@@ -95,8 +95,8 @@ def picker(request):
 def detail(request, pk):
     org = get_visible(request, pk)
     tab = request.GET.get("tab", "info")
-    children = list(visible(request).filter(path__subtree=org.path, depth=org.depth + 1))
-    subtree_findings = rule_views.open_findings(request.user).filter(org_path__subtree=org.path)
+    children = list(visible(request).subtree(org.path).filter(depth=org.depth + 1))
+    subtree_findings = rule_views.open_findings(request.user).subtree(org.path)
     problems = rule_views.child_counts(request.user, org)
     for child in children:
         child.problems = problems.get(child.path, {})

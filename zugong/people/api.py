@@ -120,7 +120,7 @@ class PersonApiFilterSet(django_filters.FilterSet):
 
     def filter_organization(self, qs, name, value):
         org = resolve_org_code(self.request, value, name)
-        return qs.filter(org_path__subtree=org.path)
+        return qs.subtree(org.path)
 
     def filter_search(self, qs, name, value):
         return search.search(qs, value)

@@ -37,7 +37,7 @@ class PersonFilterSet(django_filters.FilterSet):
         path = (
             Organization.objects.visible_to(self.request.user).filter(code=value).values_list("path", flat=True).first()
         )
-        return qs.filter(org_path__subtree=path) if path else qs.none()
+        return qs.subtree(path) if path else qs.none()
 
     def filter_age_min(self, qs, name, value):
         return qs.filter(birth_date__lte=add_years(dt.date.today(), -int(value)))
