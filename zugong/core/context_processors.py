@@ -3,23 +3,23 @@
 from . import scope
 
 NAV = [
-    # (title, url name or None when the domain is not built yet, icon)
-    ("首页", "home", "home"),
-    ("组织体系", "orgs:tree", "sitemap"),
-    ("人员", "people:list", "users"),
-    ("党员", None, "flag"),
-    ("发展党员", None, "user-plus"),
-    ("组织生活", None, "calendar"),
-    ("干部", None, "briefcase"),
-    ("考核", None, "clipboard-check"),
-    ("培训", None, "school"),
-    ("人才", None, "star"),
-    ("办实事", None, "heart-handshake"),
-    ("统计", None, "chart-bar"),
-    ("规则与预警", "core:rules", "alert-triangle"),
-    ("数据导入", "core:imports", "file-import"),
-    ("操作日志", "core:audit", "history"),
-    ("用户管理", "accounts:users", "shield-lock"),
+    # (title, URL name — None while the domain is not built yet —, "manage" when only managers see it)
+    ("首页", "home", ""),
+    ("组织体系", "orgs:tree", ""),
+    ("人员", "people:list", ""),
+    ("党员", None, ""),
+    ("发展党员", None, ""),
+    ("组织生活", None, ""),
+    ("干部", None, ""),
+    ("考核", None, ""),
+    ("培训", None, ""),
+    ("人才", None, ""),
+    ("办实事", None, ""),
+    ("统计", None, ""),
+    ("规则与预警", "core:rules", ""),
+    ("数据导入", "core:imports", "manage"),
+    ("操作日志", "core:audit", ""),
+    ("用户管理", "accounts:users", "manage"),
 ]
 
 
@@ -28,9 +28,10 @@ def shell(request):
     if not user or not user.is_authenticated:
         return {}
     grants = [g for g in user.grants.select_related("organization")]
+    can_manage = bool(scope.scope_paths(user, "manage"))
     return {
-        "nav": NAV,
+        "nav": [item for item in NAV if item[2] != "manage" or can_manage],
         "scope_grants": grants,
-        "can_manage": bool(scope.scope_paths(user, "manage")),
+        "can_manage": can_manage,
         "can_change": bool(scope.scope_paths(user, "change")),
     }
