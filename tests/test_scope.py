@@ -1,6 +1,8 @@
 """Nobody sees what is not theirs: every URL, walked as a user of the sibling subtree."""
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -9,6 +11,8 @@ from django.utils import timezone
 
 from zugong.core import scope
 from zugong.core.models import Finding, Job
+from zugong.members import services as member_services
+from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
@@ -51,7 +55,18 @@ def other_side(tree, users):
         rule="test.rule", severity="error", model="people.person", object_id=tree.people.zhangsan.pk,
         person=tree.people.zhangsan, organization=tree.b1, org_path=tree.b1.path, regulation="某规定",
         article="第一条", detail="张三的问题", opened_at=timezone.now())
+    zs, ww = (Membership.objects.create(person=p, organization=p.organization, joined_on=dt.date(2005, 7, 1),
+                                        converted_on=dt.date(2006, 7, 1), dues_base=Decimal("4000"))
+              for p in (tree.people.zhangsan, tree.people.wangwu))
+    transfer = member_services.request_transfer(users.secretary, zs, kind=TransferRequest.Kind.WITHIN,
+                                                to_org=tree.b2)
+    payment = DuesPayment.objects.create(membership=zs, organization=tree.b1, org_path=tree.b1.path,
+                                         month=dt.date(2026, 1, 1), amount=Decimal("40"), paid_on=dt.date(2026, 1, 5))
+    exemption = DuesExemption.objects.create(membership=zs, organization=tree.b1, org_path=tree.b1.path,
+                                             month_from=dt.date(2026, 2, 1), reason="病休")
     return {
+        "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
+        "exemption": [exemption.pk],
         "org": [tree.taiyuan.pk, tree.xiaodian.pk, tree.b1.pk],
         "person": [tree.people.zhangsan.pk, tree.people.wangwu.pk],
         "job": [job.pk],
@@ -66,6 +81,11 @@ PK_MODEL = {
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
     "core:job": "job", "core:job_output": "job", "accounts:user": "user",
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
+    "members:detail": "membership", "members:edit": "membership", "members:transfer_create": "membership",
+    "members:dues_pay": "membership", "members:dues_exempt": "membership", "api:membership-detail": "membership",
+    "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
+    "members:transfer_receive": "transfer", "members:transfer_close": "transfer",
+    "members:payment_delete": "payment", "members:exemption_delete": "exemption",
 }
 
 

@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from zugong.core.findings_api import FindingViewSet
+from zugong.members.api import router_register as register_members
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -113,6 +114,7 @@ router.include_format_suffixes = False
 router.register("orgs", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
+register_members(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

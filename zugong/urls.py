@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("zugong.accounts.urls")),
     path("orgs/", include("zugong.orgs.urls")),
     path("people/", include("zugong.people.urls")),
+    path("members/", include("zugong.members.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),
     path("media/<path:path>", core_views.media, name="media"),

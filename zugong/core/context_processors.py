@@ -7,7 +7,7 @@ NAV = [
     ("首页", "home", ""),
     ("组织体系", "orgs:tree", ""),
     ("人员", "people:list", ""),
-    ("党员", None, ""),
+    ("党员", "members:roster", ""),
     ("发展党员", None, ""),
     ("组织生活", None, ""),
     ("干部", None, ""),

@@ -1,13 +1,38 @@
-"""Party membership of a Person (党员): branch, status, dates, category, dues base."""
+"""Party membership of a Person (党员): branch, status, dates, category, dues; transfers and dues payments."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
+from zugong.core import scope
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import ScopedManager, ScopedQuerySet
+from zugong.people.refdata import EDUCATION, ETHNICITIES
+
+
+class DuesKind(models.TextChoices):
+    """How the monthly dues are worked out (2008 规定 一、第二条、第五条、第六条)."""
+
+    SALARY = "salary", "按税后月工资收入"
+    PENSION = "pension", "按离退休费"
+    FARMER = "farmer", "农民党员（定额）"
+    MINIMUM = "minimum", "学生、下岗失业、领取救济或低保（0.2元）"
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def present(self):
+        """Members whose organizational relationship is in our tree (not transferred out of the province)."""
+        return self.filter(transferred_out_on__isnull=True)
+
+    def active(self):
+        """Present members in good standing: probationary and full members."""
+        return self.present().filter(status__in=Membership.ACTIVE_STATUSES)
 
 
 class Membership(AuditedModel):
-    """The membership record of one Person: one branch at a time (never two, never none); history in transfers."""
+    """The membership record of one Person: one branch at a time (never two, never none); history in
+    transfers."""
 
     class Status(models.TextChoices):
         PROBATIONARY = "probationary", "预备党员"
@@ -25,33 +50,100 @@ class Membership(AuditedModel):
         UNEMPLOYED = "unemployed", "无固定职业"
         OTHER = "other", "其他"
 
+    class CommitteePost(models.TextChoices):
+        SECRETARY = "secretary", "书记"
+        DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+        ORGANIZATION = "organization", "组织委员"
+        PROPAGANDA = "propaganda", "宣传委员"
+        DISCIPLINE = "discipline", "纪检委员"
+        MEMBER = "member", "委员"
+
+    ACTIVE_STATUSES = (Status.PROBATIONARY, Status.FULL)
+    # The dues kind a category implies when no explicit kind is recorded.
+    CATEGORY_DUES_KIND = {
+        Category.RETIRED: DuesKind.PENSION,
+        Category.FARMER: DuesKind.FARMER,
+        Category.STUDENT: DuesKind.MINIMUM,
+        Category.UNEMPLOYED: DuesKind.MINIMUM,
+    }
+
     scope_field = "org_path"
     scope_follows_org = True
     audit_exclude = ("org_path", "created_at", "updated_at")
 
-    person = models.OneToOneField("people.Person", verbose_name="人员", on_delete=models.PROTECT,
-                                  related_name="membership")
-    organization = models.ForeignKey("orgs.Organization", verbose_name="所在党支部", on_delete=models.PROTECT,
-                                     related_name="memberships")
+    person = models.OneToOneField(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="membership"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="所在党支部", on_delete=models.PROTECT, related_name="memberships"
+    )
     org_path = models.CharField("所属组织路径", max_length=255)
-    party_group = models.ForeignKey("orgs.Organization", verbose_name="所在党小组", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    party_group = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="所在党小组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField("党籍状态", max_length=16, choices=Status.choices, default=Status.FULL)
     joined_on = models.DateField("入党时间", help_text="支部大会通过接收为预备党员的日期")
     converted_on = models.DateField("转正时间", null=True, blank=True)
-    category = models.CharField("党员类别", max_length=16, choices=Category.choices, default=Category.EMPLOYED)
+    category = models.CharField(
+        "党员类别", max_length=16, choices=Category.choices, default=Category.EMPLOYED
+    )
     classification = models.CharField("分类管理类别", max_length=40, blank=True)
     occupation = models.CharField("工作岗位", max_length=40, blank=True)
-    dues_base = models.DecimalField("党费计算基数（元/月）", max_digits=10, decimal_places=2, null=True, blank=True)
-    inflow_organization = models.ForeignKey("orgs.Organization", verbose_name="流入地党组织", null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+")
+    committee_post = models.CharField(
+        "支部委员会职务",
+        max_length=20,
+        choices=CommitteePost.choices,
+        blank=True,
+        help_text="在所在党支部委员会中的职务；不设支部委员会的支部只填书记、副书记",
+    )
+    dues_kind = models.CharField(
+        "党费计算方式",
+        max_length=16,
+        choices=DuesKind.choices,
+        blank=True,
+        help_text="留空则按党员类别确定（离退休按离退休费，农民定额，学生和无固定职业0.2元）",
+    )
+    dues_base = models.DecimalField(
+        "党费计算基数（元/月）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    dues_from = models.DateField(
+        "党费记录起始月份",
+        null=True,
+        blank=True,
+        help_text="平台开始记录该党员党费的月份（每月1日）；留空为入党当月",
+    )
+    inflow_organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="流入地党组织",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    inflow_org_name = models.CharField(
+        "流入地党组织名称",
+        max_length=100,
+        blank=True,
+        help_text="流入地党组织不在可选范围内（如在省外）时填写名称",
+    )
     away_since = models.DateField("外出时间", null=True, blank=True)
     lost_contact_since = models.DateField("失去联系时间", null=True, blank=True)
     graduated_on = models.DateField("毕业时间", null=True, blank=True)
+    transferred_out_on = models.DateField(
+        "转出省外日期",
+        null=True,
+        blank=True,
+        help_text="组织关系转出本省、对方党组织确认接收的日期；此后不再计入本省党员",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         verbose_name = verbose_name_plural = "党员"
@@ -63,7 +155,300 @@ class Membership(AuditedModel):
     def __str__(self):
         return f"{self.person.name}（{self.get_status_display()}）"
 
+    def clean(self):
+        """Dates and status agree with each other (Chinese messages per field)."""
+        errors = {}
+        if self.converted_on and self.joined_on and self.converted_on <= self.joined_on:
+            errors["converted_on"] = "转正时间应晚于入党时间"
+        if self.status == self.Status.PROBATIONARY and self.converted_on:
+            errors["converted_on"] = "预备党员不应有转正时间；已转正的请把党籍状态改为正式党员"
+        if self.committee_post and self.status != self.Status.FULL:
+            errors["committee_post"] = (
+                "只有正式党员可以担任支部委员会职务（《中国共产党基层组织选举工作条例》第五条）"
+            )
+        if self.dues_base is not None and self.dues_base < 0:
+            errors["dues_base"] = "党费计算基数不能为负数"
+        if self.dues_from and self.dues_from.day != 1:
+            self.dues_from = self.dues_from.replace(day=1)
+        if self.category == self.Category.MOBILE and self.inflow_organization_id and self.inflow_org_name:
+            errors["inflow_org_name"] = "流入地党组织在本省时请只选择组织，省外时只填写名称"
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         if self.organization_id:
             self.org_path = self.organization.path
         super().save(*args, **kwargs)
+
+    @property
+    def is_present(self) -> bool:
+        return self.transferred_out_on is None
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_present and self.status in self.ACTIVE_STATUSES
+
+    @property
+    def effective_dues_kind(self) -> str:
+        """The recorded dues kind, or the one the category implies."""
+        return self.dues_kind or self.CATEGORY_DUES_KIND.get(self.category, DuesKind.SALARY)
+
+    @property
+    def standing_label(self) -> str:
+        """党籍状态 as rosters print it (已转出 for members transferred out of the province)."""
+        return "已转出" if self.transferred_out_on else self.get_status_display()
+
+
+class TransferQuerySet(ScopedQuerySet):
+    """Transfers are seen by both sides: the issuing and the receiving organization."""
+
+    def visible_to(self, user, action: str = "view"):
+        """Requests whose issuing or receiving organization lies in the user's subtrees for `action`.
+
+        The scope mechanism filters one column; a transfer concerns two organizations, so this override ORs
+        the live paths of both (joined through the foreign keys, so a moved organization carries its requests
+        with it). It fails closed exactly like the base method: no grant, no rows.
+        """
+        qs = self._chain()
+        qs._scope_checked = True
+        paths = scope.scope_paths(user, action)
+        if not paths:
+            return qs.none()
+        return qs.filter(scope.subtree_q("from_org__path", paths) | scope.subtree_q("to_org__path", paths))
+
+    def issued_within(self, paths):
+        """Requests whose issuing organization lies in the subtrees."""
+        return self.filter(scope.subtree_q("from_org__path", paths)) if paths else self.none()
+
+    def received_within(self, paths):
+        """Requests whose receiving organization lies in the subtrees."""
+        return self.filter(scope.subtree_q("to_org__path", paths)) if paths else self.none()
+
+    def open(self):
+        return self.filter(status__in=TransferRequest.OPEN_STATUSES)
+
+
+class TransferRequest(AuditedModel):
+    """组织关系转接: one member's move from an issuing to a receiving organization, confirmed by both sides.
+
+    Within the province both organizations are ours. Out of the province the receiving organization is only
+    a name; in from outside the issuing one is. The letter's facts about the member are kept as written, so
+    the request is the history of the move (and, for an inbound member, the only record until received).
+    """
+
+    class Kind(models.TextChoices):
+        WITHIN = "within", "省内转接"
+        OUT = "out", "转出省外"
+        IN = "in", "从省外转入"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待转出方确认"
+        SENT = "sent", "已开具介绍信，待接收方确认"
+        RECEIVED = "received", "已接收"
+        REJECTED = "rejected", "转出方不予转出"
+        RETURNED = "returned", "接收方退回"
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.SENT)
+
+    scope_field = "org_path"
+    scope_follows_org = True
+    audit_exclude = ("org_path", "created_at", "updated_at")
+
+    kind = models.CharField("转接类型", max_length=8, choices=Kind.choices)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name="党员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    from_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="转出党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_org_name = models.CharField("转出党组织（省外）", max_length=100, blank=True)
+    to_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="接收党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_org_name = models.CharField("接收党组织（省外）", max_length=100, blank=True)
+    # The path of the side inside the province that holds the request first (issuing side; receiving side for
+    # an inbound request): it places the request's audit entries. Visibility uses both sides
+    # (TransferQuerySet.visible_to).
+    org_path = models.CharField("承办组织路径", max_length=255, db_index=True)
+    # The letter's facts about the member.
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("公民身份号码", max_length=18, db_index=True)
+    ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITIES, default="01")
+    education = models.CharField("学历", max_length=2, choices=EDUCATION, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    member_status = models.CharField("党员身份", max_length=16, choices=Membership.Status.choices[:2])
+    joined_on = models.DateField("入党时间")
+    converted_on = models.DateField("转正时间", null=True, blank=True)
+    category = models.CharField(
+        "党员类别", max_length=16, choices=Membership.Category.choices, default=Membership.Category.EMPLOYED
+    )
+    dues_paid_until = models.DateField("党费交至", null=True, blank=True, help_text="党费已交到的月份")
+    reason = models.CharField("转接原因", max_length=100, blank=True)
+    letter_no = models.CharField("介绍信编号", max_length=40, blank=True)
+    requested_on = models.DateField("申请日期")
+    sent_on = models.DateField("开具介绍信日期", null=True, blank=True)
+    received_on = models.DateField("接收日期", null=True, blank=True)
+    closed_on = models.DateField("退回或不予转出日期", null=True, blank=True)
+    close_reason = models.CharField("退回或不予转出的理由", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请登记人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="转出方确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收方确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回或不予转出确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager.from_queryset(TransferQuerySet)()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织关系转接"
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(status__in=["requested", "sent"]),
+                name="transfer_one_open_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(kind="in", status__in=["requested", "sent"]),
+                name="transfer_one_open_inbound_per_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "org_path"], name="transfer_status_path")]
+
+    def __str__(self):
+        return f"{self.name} {self.get_kind_display()}（{self.from_side}→{self.to_side}）"
+
+    @property
+    def from_side(self) -> str:
+        return self.from_org.name if self.from_org_id else self.from_org_name
+
+    @property
+    def to_side(self) -> str:
+        return self.to_org.name if self.to_org_id else self.to_org_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class DuesPayment(AuditedModel):
+    """One month's dues paid by one member to the branch that held the member's relationship."""
+
+    scope_field = "org_path"
+    scope_follows_org = True
+    audit_exclude = ("org_path", "created_at")
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_payments"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="收缴党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = models.CharField("所属组织路径", max_length=255)
+    month = models.DateField("缴费月份", help_text="所交党费的月份（该月1日）")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    paid_on = models.DateField("缴费日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("备注", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费缴纳"
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "month"], name="dues_one_payment_per_month"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["org_path", "month"], name="dues_path_month")]
+
+    def __str__(self):
+        return f"{self.membership.person.name} {self.month.year}年{self.month.month}月党费 {self.amount} 元"
+
+
+class DuesExemption(AuditedModel):
+    """A recorded reason why a member pays less or nothing for some months (2008 规定 一、第七条)."""
+
+    scope_field = "org_path"
+    scope_follows_org = True
+    audit_exclude = ("org_path", "created_at")
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_exemptions"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="登记党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = models.CharField("所属组织路径", max_length=255)
+    month_from = models.DateField("起始月份")
+    month_to = models.DateField("截止月份", null=True, blank=True, help_text="留空表示至今仍适用")
+    reason = models.CharField("理由", max_length=200)
+    approval = models.CharField("批准情况", max_length=100, blank=True, help_text="上级党委批准的文号或说明")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费减免及未交理由"
+        ordering = ["-month_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month_to__isnull=True) | Q(month_to__gte=models.F("month_from")),
+                name="dues_exemption_range",
+            ),
+        ]
+
+    def __str__(self):
+        until = f"{self.month_to.year}年{self.month_to.month}月" if self.month_to else "至今"
+        start = f"{self.month_from.year}年{self.month_from.month}月"
+        return f"{self.membership.person.name} {start}—{until}：{self.reason}"

@@ -5,7 +5,8 @@ function zugongInitPickers(root) {
     new TomSelect(el, {
       valueField: "id", labelField: "text", searchField: [], maxOptions: 30, loadThrottle: 250,
       load: function (q, cb) {
-        fetch(el.dataset.pickerUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+        var url = el.dataset.pickerUrl;
+        fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), {credentials: "same-origin"})
           .then(function (r) { return r.json(); }).then(function (j) { cb(j.results); }).catch(function () { cb(); });
       },
       render: { no_results: function () { return '<div class="no-results">没有找到</div>'; } }

@@ -1,0 +1,316 @@
+"""Party dues (党费): the 2008 brackets as one table for Python and SQL, month arithmetic, arrears in SQL.
+
+《关于中国共产党党费收缴、使用和管理的规定》（2008年）一、第二条 (after-tax monthly pay), 第五条 (pensions),
+第六条 (farmers, students, the laid-off and unemployed, people on relief or 低保). Each bracket's upper bound
+belongs to the lower band: 3000.00 pays 0.5 %, 3000.01 pays 1 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Round
+from django.db.models.lookups import Exact
+
+from zugong.core.dates import add_months
+
+from .models import DuesExemption, DuesKind, DuesPayment, Membership
+
+CENT = Decimal("0.01")
+MINIMUM_AMOUNT = Decimal("0.20")
+FARMER_RANGE = (Decimal("0.20"), Decimal("1.00"))
+
+# (upper bound, inclusive; None for the top band) → rate.
+SALARY_BRACKETS = (
+    (Decimal("3000"), Decimal("0.005")),
+    (Decimal("5000"), Decimal("0.01")),
+    (Decimal("10000"), Decimal("0.015")),
+    (None, Decimal("0.02")),
+)
+PENSION_BRACKETS = ((Decimal("5000"), Decimal("0.005")), (None, Decimal("0.01")))
+BRACKETS = {DuesKind.SALARY: SALARY_BRACKETS, DuesKind.PENSION: PENSION_BRACKETS}
+
+ARTICLES = {
+    DuesKind.SALARY: "一、第二条",
+    DuesKind.PENSION: "一、第五条",
+    DuesKind.FARMER: "一、第六条",
+    DuesKind.MINIMUM: "一、第六条",
+}
+REGULATION = "《关于中国共产党党费收缴、使用和管理的规定》"
+
+
+def farmer_amount() -> Decimal:
+    """The monthly dues of farmer members: 0.2–1 元 (第六条); settings.ZUGONG_FARMER_DUES, default 0.20."""
+    raw = getattr(settings, "ZUGONG_FARMER_DUES", "0.20")
+    try:
+        amount = Decimal(str(raw)).quantize(CENT)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"ZUGONG_FARMER_DUES={raw!r} 不是金额") from None
+    if not FARMER_RANGE[0] <= amount <= FARMER_RANGE[1]:
+        raise ImproperlyConfigured("ZUGONG_FARMER_DUES 应在 0.20 至 1.00 元之间（党费规定 一、第六条）")
+    return amount
+
+
+def rate(base: Decimal, kind: str) -> Decimal:
+    """The percentage rate (as a fraction) of a base under a bracket kind (salary or pension)."""
+    for upper, r in BRACKETS[kind]:
+        if upper is None or base <= upper:
+            return r
+    raise AssertionError("the top band has no upper bound")
+
+
+def monthly_dues(base, kind: str) -> Decimal:
+    """The monthly dues in 元 for a base (元/月) and a dues kind, rounded half up to the 分.
+
+    Farmers pay the configured fixed amount and the minimum kinds 0.20 whatever the base; salary and pension
+    kinds need a base (ValueError with a Chinese reason otherwise).
+    """
+    if kind == DuesKind.FARMER:
+        return farmer_amount()
+    if kind == DuesKind.MINIMUM:
+        return MINIMUM_AMOUNT
+    if kind not in BRACKETS:
+        raise ValueError(f"未知的党费计算方式“{kind}”")
+    if base is None or base == "":
+        raise ValueError("缺少党费计算基数（税后月收入或离退休费）")
+    try:
+        base = Decimal(str(base))
+    except InvalidOperation:
+        raise ValueError(f"党费计算基数“{base}”不是金额") from None
+    if base < 0:
+        raise ValueError("党费计算基数不能为负数")
+    return (base * rate(base, kind)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value) -> Decimal:
+    """An amount to the 分 (SQLite hands computed amounts back as floats or integers)."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def dues_of(membership: Membership) -> Decimal | None:
+    """A member's monthly dues, or None while the base they need is not recorded."""
+    try:
+        return monthly_dues(membership.dues_base, membership.effective_dues_kind)
+    except ValueError:
+        return None
+
+
+def basis_text(membership: Membership) -> str:
+    """How a member's dues are worked out, with the article: "按税后月工资收入 6000.00 元 × 1.5%（一、第二条）"."""
+    kind = membership.effective_dues_kind
+    label = DuesKind(kind).label
+    if kind in BRACKETS and membership.dues_base is not None:
+        pct = (rate(membership.dues_base, kind) * 100).normalize()
+        return f"{label} {membership.dues_base} 元 × {pct}%（{ARTICLES[kind]}）"
+    if kind in BRACKETS:
+        return f"{label}，未填写计算基数（{ARTICLES[kind]}）"
+    return f"{label}（{ARTICLES[kind]}）"
+
+
+# ---------------------------------------------------------------- months
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_label(day: dt.date | None) -> str:
+    """A month as written in documents: 2026年3月."""
+    return f"{day.year}年{day.month}月" if day else ""
+
+
+def month_index(day: dt.date) -> int:
+    """Months since year 0: consecutive months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of_index(index: int) -> dt.date:
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of every month from `first` to `last`, both included."""
+    return [month_of_index(i) for i in range(month_index(first), month_index(last) + 1)]
+
+
+def last_due_month(as_of: dt.date) -> dt.date:
+    """The latest month whose dues are owed on `as_of`: the month before (dues are paid within the month)."""
+    return add_months(first_of_month(as_of), -1)
+
+
+_MONTH_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*\d{1,2}\s*日?$"),
+]
+
+
+def parse_month(value) -> dt.date:
+    """A month from a form or an Excel cell: a date, or text like 2026-03, 2026/3, 2026年3月, 202603,
+    2026-03-01. Returns the month's first day; raises ValueError with a Chinese reason."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return first_of_month(value)
+    text = str(value if value is not None else "").strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    for pattern in _MONTH_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+            if not 1 <= month <= 12:
+                raise ValueError(f"月份“{text}”不存在")
+            return dt.date(year, month, 1)
+    raise ValueError(f"无法识别的月份“{text}”，请写作 2026-03 或 2026年3月")
+
+
+# ---------------------------------------------------------------- SQL
+
+
+def month_index_sql(expression):
+    """SQL: months since year 0 of a date expression (year × 12 + month − 1), like `month_index`."""
+    return ExtractYear(expression) * Value(12) + ExtractMonth(expression) - Value(1)
+
+
+def kind_sql():
+    """SQL: a member row's dues kind, the recorded one or the one its category implies."""
+    by_category = [When(category=c, then=Value(str(k))) for c, k in Membership.CATEGORY_DUES_KIND.items()]
+    return Case(
+        When(~Q(dues_kind=""), then=F("dues_kind")),
+        *by_category,
+        default=Value(str(DuesKind.SALARY)),
+        output_field=CharField(),
+    )
+
+
+def due_sql():
+    """SQL: a member row's monthly dues by the brackets of `monthly_dues` (NULL while the base is missing)."""
+    money = DecimalField(max_digits=10, decimal_places=2)
+    kind = kind_sql()
+    whens = [
+        When(Exact(kind, Value(str(DuesKind.FARMER))), then=Value(farmer_amount(), output_field=money)),
+        When(Exact(kind, Value(str(DuesKind.MINIMUM))), then=Value(MINIMUM_AMOUNT, output_field=money)),
+    ]
+    for bracket_kind, brackets in BRACKETS.items():
+        bands = [
+            When(
+                Q(dues_base__lte=upper) if upper is not None else Q(dues_base__isnull=False),
+                then=Round(F("dues_base") * Value(r, output_field=money), 2, output_field=money),
+            )
+            for upper, r in brackets
+        ]
+        whens.append(When(Exact(kind, Value(str(bracket_kind))), then=Case(*bands, output_field=money)))
+    return Case(*whens, output_field=money)
+
+
+def arrears_sql(as_of: dt.date) -> dict:
+    """Annotations of member rows for arrears as of a date (one set-based expression each):
+
+    - `last_paid`: the latest month paid, up to the last month owed;
+    - `covered_index`: the month index up to which every month is accounted for — the latest month paid, the
+      latest month covered by a recorded reason (DuesExemption), or the month before dues began (the member's
+      dues record start, else the month joined: 第八条);
+    - `unpaid_months`: the consecutive months since then, up to the last month owed, with neither payment nor
+      recorded reason.
+    """
+    last_due = last_due_month(as_of)
+    paid = (
+        DuesPayment.objects.filter(membership=OuterRef("pk"), month__lte=last_due)
+        .order_by("-month")
+        .values("month")[:1]
+    )
+    excused = (
+        DuesExemption.objects.filter(membership=OuterRef("pk"), month_from__lte=last_due)
+        .order_by()
+        .values("membership")
+        .annotate(until=Max(Least(Coalesce("month_to", Value(last_due)), Value(last_due))))
+        .values("until")
+    )
+    covered = Greatest(
+        Coalesce(month_index_sql(Subquery(paid, output_field=DateField())), Value(-1)),
+        Coalesce(month_index_sql(Subquery(excused, output_field=DateField())), Value(-1)),
+        month_index_sql(Coalesce("dues_from", "joined_on")) - Value(1),
+        output_field=IntegerField(),
+    )
+    return {
+        "last_paid": Subquery(paid, output_field=DateField()),
+        "covered_index": covered,
+        "unpaid_months": Value(month_index(last_due)) - F("covered_index"),
+    }
+
+
+def with_arrears(qs, as_of: dt.date):
+    """Members annotated with `last_paid`, `covered_index` and `unpaid_months` (see `arrears_sql`)."""
+    return qs.annotate(**arrears_sql(as_of))
+
+
+# ---------------------------------------------------------------- a page of members
+
+
+def payments_of(members):
+    """Dues payments of (visible) members, wherever paid (before a transfer: to the former branch)."""
+    return DuesPayment.objects.unrestricted().filter(membership__in=members)
+
+
+def exemptions_of(members):
+    """Recorded reasons for unpaid or reduced dues of (visible) members."""
+    return DuesExemption.objects.unrestricted().filter(membership__in=members)
+
+
+def year_grid(members: list[Membership], year: int, as_of: dt.date) -> None:
+    """Give each member of a page `monthly` (the dues) and `cells`, one (state, label, hint) per month of
+    `year`: paid (the amount), excused (免, with the reason), unpaid (owed, neither paid nor excused) or none
+    (before dues began, or not yet owed). Two queries for the whole page."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    ids = [m.pk for m in members]
+    paid = {(p.membership_id, p.month): p for p in payments_of(ids).filter(month__gte=first, month__lte=last)}
+    excused: dict[int, list[DuesExemption]] = {}
+    for e in (
+        exemptions_of(ids)
+        .filter(month_from__lte=last)
+        .filter(Q(month_to__isnull=True) | Q(month_to__gte=first))
+    ):
+        excused.setdefault(e.membership_id, []).append(e)
+    last_due = last_due_month(as_of)
+    for m in members:
+        start = first_of_month(m.dues_from or m.joined_on)
+        m.monthly = dues_of(m)
+        m.cells = []
+        for month in months(first, last):
+            payment = paid.get((m.pk, month))
+            reason = next(
+                (
+                    e
+                    for e in excused.get(m.pk, ())
+                    if e.month_from <= month and (e.month_to is None or e.month_to >= month)
+                ),
+                None,
+            )
+            if payment:
+                m.cells.append(("paid", payment.amount, f"{payment.paid_on:%Y-%m-%d} 交纳"))
+            elif reason:
+                m.cells.append(("excused", "免", reason.reason))
+            elif start <= month <= last_due:
+                m.cells.append(("unpaid", "未交", ""))
+            else:
+                m.cells.append(("none", "", ""))

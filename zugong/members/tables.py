@@ -1,0 +1,125 @@
+"""Tables of the member pages; their columns are also the columns of the Excel exports."""
+
+from __future__ import annotations
+
+import itertools
+
+import django_tables2 as tables
+
+from . import dues
+from .models import Membership, TransferRequest
+
+
+class SequenceMixin:
+    """A 序号 column counting rows across pages (and from 1 in an export)."""
+
+    def _next_seq(self):
+        if not hasattr(self, "_seq"):
+            page = getattr(self, "page", None)
+            self._seq = itertools.count(page.start_index() if page else 1)
+        return next(self._seq)
+
+    def render_seq(self):
+        return self._next_seq()
+
+    def value_seq(self):
+        return self._next_seq()
+
+
+class RosterTable(SequenceMixin, tables.Table):
+    """党员花名册 in the usual columns."""
+
+    seq = tables.Column("序号", empty_values=())
+    name = tables.Column("姓名", accessor="person__name", linkify=("members:detail", {"pk": tables.A("pk")}))
+    sex = tables.Column("性别", accessor="person__sex")
+    ethnicity = tables.Column("民族", accessor="person__ethnicity")
+    birth_date = tables.DateColumn(format="Y-m-d", verbose_name="出生日期", accessor="person__birth_date")
+    education = tables.Column("学历", accessor="person__education")
+    joined_on = tables.DateColumn(format="Y-m-d", verbose_name="入党时间")
+    converted_on = tables.DateColumn(format="Y-m-d", verbose_name="转正时间")
+    category = tables.Column("党员类别")
+    organization = tables.Column("所在党支部", accessor="organization__name")
+    phone = tables.Column("联系电话", accessor="person__phone")
+
+    class Meta:
+        model = Membership
+        fields = (
+            "seq",
+            "name",
+            "sex",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "joined_on",
+            "converted_on",
+            "category",
+            "organization",
+            "phone",
+        )
+        orderable = False
+        attrs = {"class": "table table-vcenter card-table table-striped", "id": "roster"}
+        empty_text = "没有符合条件的党员"
+
+
+class TransferTable(tables.Table):
+    name = tables.Column("姓名", linkify=("members:transfer_detail", {"pk": tables.A("pk")}))
+    kind = tables.Column("转接类型")
+    from_side = tables.Column("转出党组织", empty_values=(), accessor="from_side")
+    to_side = tables.Column("接收党组织", empty_values=(), accessor="to_side")
+    letter_no = tables.Column("介绍信编号")
+    status = tables.Column("状态")
+    requested_on = tables.DateColumn(format="Y-m-d", verbose_name="申请日期")
+    sent_on = tables.DateColumn(format="Y-m-d", verbose_name="开具日期")
+    received_on = tables.DateColumn(format="Y-m-d", verbose_name="接收日期")
+
+    class Meta:
+        model = TransferRequest
+        fields = (
+            "name",
+            "kind",
+            "from_side",
+            "to_side",
+            "letter_no",
+            "status",
+            "requested_on",
+            "sent_on",
+            "received_on",
+        )
+        orderable = False
+        attrs = {"class": "table table-vcenter card-table table-striped", "id": "transfers"}
+        empty_text = "没有符合条件的组织关系转接"
+
+
+class ArrearsTable(SequenceMixin, tables.Table):
+    """Members with unpaid months, as of today (annotated by dues.with_arrears)."""
+
+    seq = tables.Column("序号", empty_values=())
+    name = tables.Column("姓名", accessor="person__name", linkify=("members:detail", {"pk": tables.A("pk")}))
+    organization = tables.Column("所在党支部", accessor="organization__name")
+    category = tables.Column("党员类别")
+    last_paid = tables.Column("最近缴纳月份", empty_values=())
+    unpaid_months = tables.Column("连续未交（月）")
+    monthly = tables.Column("月应交（元）", empty_values=())
+    owed = tables.Column("欠交金额（元）", empty_values=())
+
+    class Meta:
+        model = Membership
+        fields = ("seq", "name", "organization", "category", "last_paid", "unpaid_months", "monthly", "owed")
+        orderable = False
+        attrs = {"class": "table table-vcenter card-table table-striped", "id": "arrears"}
+        empty_text = "没有欠交党费的党员"
+
+    def render_last_paid(self, record):
+        return dues.month_label(record.last_paid) or "无记录"
+
+    def render_monthly(self, record):
+        amount = dues.dues_of(record)
+        return amount if amount is not None else "未填基数"
+
+    def render_owed(self, record):
+        amount = dues.dues_of(record)
+        return amount * record.unpaid_months if amount is not None else "—"
+
+    value_last_paid = render_last_paid
+    value_monthly = render_monthly
+    value_owed = render_owed
