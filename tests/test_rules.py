@@ -85,7 +85,7 @@ def test_enforce_refuses_with_citation_and_rolls_back(tree, users, phone_rule):
         with transaction.atomic():
             Person.objects.unrestricted().filter(pk=person.pk).update(birth_date=dt.date(2026, 6, 1))
             rules.enforce([phone_rule.code], person, user=users.taiyuan, as_of=dt.date(2026, 11, 27))
-    assert "未登记联系电话（《某工作规定》第九条）" in str(exc.value)
+    assert "未登记联系电话（《某工作规定》（2026年修订）第九条）" in str(exc.value)
     assert Person.objects.unrestricted().get(pk=person.pk).birth_date == person.birth_date  # rolled back
 
 

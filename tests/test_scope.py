@@ -13,6 +13,7 @@ from zugong.core import scope
 from zugong.core.models import Finding, Job
 from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
+from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
@@ -64,7 +65,11 @@ def other_side(tree, users):
                                          month=dt.date(2026, 1, 1), amount=Decimal("40"), paid_on=dt.date(2026, 1, 5))
     exemption = DuesExemption.objects.create(membership=zs, organization=tree.b1, org_path=tree.b1.path,
                                              month_from=dt.date(2026, 2, 1), reason="病休")
+    case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
+    step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
+    document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     return {
+        "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
         "exemption": [exemption.pk],
         "org": [tree.taiyuan.pk, tree.xiaodian.pk, tree.b1.pk],
@@ -86,6 +91,8 @@ PK_MODEL = {
     "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
     "members:transfer_receive": "transfer", "members:transfer_close": "transfer",
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
+    "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
+    "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
 }
 
 

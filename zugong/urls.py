@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("zugong.orgs.urls")),
     path("people/", include("zugong.people.urls")),
     path("members/", include("zugong.members.urls")),
+    path("recruitment/", include("zugong.recruitment.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),
     path("media/<path:path>", core_views.media, name="media"),

@@ -8,7 +8,7 @@ NAV = [
     ("组织体系", "orgs:tree", ""),
     ("人员", "people:list", ""),
     ("党员", "members:roster", ""),
-    ("发展党员", None, ""),
+    ("发展党员", "recruitment:list", ""),
     ("组织生活", None, ""),
     ("干部", None, ""),
     ("考核", None, ""),

@@ -182,6 +182,11 @@ def _finding_fields(rule: Rule, row: dict) -> dict:
     }
 
 
+def _citation(rule: Rule, row: dict) -> str:
+    event = row.get(rule.event_field) if rule.event_field else None
+    return rule.edition_on(event.date() if isinstance(event, dt.datetime) else event).citation
+
+
 def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule] | None = None,
          progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Run rules over a subtree as of a date: open new findings, resolve those no longer true."""
@@ -228,9 +233,10 @@ def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule
 def check_record(rule_codes: Iterable[str], obj, as_of: dt.date | None = None) -> list[tuple[Rule, dict]]:
     """Evaluate rules on one record (the same set-based checks, restricted to its row)."""
     as_of = as_of or timezone.localdate()
+    known = {r.code: r for r in all_rules()}
     out = []
     for code in rule_codes:
-        rule = RULES[code]
+        rule = known[code]
         qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
         out.extend((rule, row) for row in rule.violations(qs, as_of))
     return out
@@ -245,8 +251,7 @@ def enforce(rule_codes: Iterable[str], obj, *, user, as_of: dt.date | None = Non
     found = check_record(rule_codes, obj, as_of)
     errors = [(r, row) for r, row in found if r.severity == ERROR]
     if errors and not exception_reason.strip():
-        lines = [f"{r.describe(row)}（{_finding_fields(r, row)['regulation']}"
-                 f"{_finding_fields(r, row)['article']}）" for r, row in errors]
+        lines = [f"{r.describe(row)}（{_citation(r, row)}）" for r, row in errors]
         raise RuleViolation("；".join(lines) + "。如确有特殊情况，可由有权限的管理员填写理由后作为例外办理。")
     for rule, row in errors:
         fields = _finding_fields(rule, row)

@@ -5,3 +5,10 @@ class RecruitmentConfig(AppConfig):
     name = "zugong.recruitment"
     label = "recruitment"
     verbose_name = "发展党员"
+
+    def ready(self):
+        from zugong.core import rule_views
+
+        from . import importers, rules  # noqa: F401  (register the rules, the local templates and the importer)
+
+        rule_views.RECORD_URLS["recruitment.case"] = "recruitment:detail"  # findings link to the case page

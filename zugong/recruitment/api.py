@@ -1,0 +1,116 @@
+"""REST API of recruitment: /api/recruitment/cases/ (read-only), scoped like every resource.
+
+Filters: `organization` (a code: that organization's subtree), `stage` (1–5), `status`, `person` (an ID
+number), `target_group`. Registered on the API router by `router_register(router)`.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin, resolve_org_code
+from zugong.people import idnumber
+
+from .models import Case, CaseContact, TargetGroup
+from .steps import STAGES
+
+DATES = [
+    "applied_on", "talked_on", "activist_on", "candidate_publicity_start", "candidate_publicity_end",
+    "candidate_on", "review_concluded_on", "review_passed", "training_start", "training_end", "training_hours",
+    "committee_review_on", "prereview_on", "admission_publicity_start", "admission_publicity_end",
+    "branch_meeting_on", "expected_voters", "present_voters", "yes_votes", "no_votes", "abstain_votes",
+    "approved_on", "approval_special_reason", "oath_on", "probation_extended_on", "probation_extended_months",
+    "conversion_applied_on", "conversion_meeting_on", "conversion_expected_voters", "conversion_present_voters",
+    "conversion_yes_votes", "conversion_no_votes", "conversion_abstain_votes", "conversion_approved_on",
+    "converted_on", "terminated_on", "termination_reason",
+]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True, label="姓名")
+    id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+
+    class Meta:
+        model = CaseContact
+        fields = ["role", "position", "name", "id_number", "designated_on", "discipline_until"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True, label="姓名")
+    person_id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    organization = serializers.CharField(source="organization.code", read_only=True, label="所在党支部代码")
+    organization_name = serializers.CharField(source="organization.name", read_only=True, label="所在党支部")
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True, label="阶段名称")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+    target_group_display = serializers.CharField(source="get_target_group_display", read_only=True,
+                                                 label="重点群体名称")
+    contacts = ContactSerializer(many=True, read_only=True, label="培养联系人和入党介绍人")
+
+    class Meta:
+        model = Case
+        fields = ["id", "person", "person_name", "person_id_number", "organization", "organization_name",
+                  "target_group", "target_group_display", "stage", "stage_display", "status", "status_display",
+                  *DATES, "contacts"]
+        read_only_fields = fields
+
+
+class CaseApiFilterSet(django_filters.FilterSet):
+    organization = django_filters.CharFilter(label="组织代码：该组织及其全部下级组织的发展党员纪实",
+                                             method="filter_organization")
+    stage = django_filters.TypedChoiceFilter(label="阶段（1–5）", choices=list(STAGES.items()), coerce=int)
+    status = django_filters.ChoiceFilter(label="状态", choices=Case.Status.choices)
+    target_group = django_filters.ChoiceFilter(label="重点群体", choices=TargetGroup.choices)
+    person = django_filters.CharFilter(label="公民身份号码（18位，旧版15位自动升位）", method="filter_person")
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_organization(self, qs, name, value):
+        org = resolve_org_code(self.request, value, name)
+        return qs.filter(org_path__startswith=org.path)
+
+    def filter_person(self, qs, name, value):
+        try:
+            number = idnumber.parse_id_number(value).number
+        except idnumber.IdNumberError as exc:
+            raise ValidationError({name: [str(exc)]}) from None
+        return qs.filter(person__id_number=number)
+
+
+@extend_schema(tags=["发展党员"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="发展党员纪实列表",
+        description=("列出您管辖范围内的发展党员纪实（每人一条，含各步骤日期、表决情况、培养联系人和入党介绍人）。"
+                     "可按组织子树（`organization`）、阶段（`stage`）、状态、重点群体和公民身份号码（`person`）筛选。"),
+    ),
+    retrieve=extend_schema(
+        summary="发展党员纪实详情",
+        responses={200: CaseSerializer, 404: OpenApiResponse(description="不存在或不在管辖范围内")},
+    ),
+)
+class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Recruitment cases in the user's subtrees (read-only: steps are recorded through the pages)."""
+
+    # Contacts are reached through their (scoped) case.
+    queryset = Case.objects.select_related("person", "organization").prefetch_related(
+        Prefetch("contacts", queryset=CaseContact.objects.unrestricted().select_related("person")))
+    serializer_class = CaseSerializer
+    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filterset_class = CaseApiFilterSet
+    ordering_map = {"org": ("org_path", "applied_on", "id"), "applied_on": ("applied_on", "id"),
+                    "stage": ("stage", "id"), "id": ("id",)}
+    ordering_labels = {"org": "按所在组织，再按申请日期", "applied_on": "递交入党申请书日期", "stage": "阶段",
+                       "id": "编号"}
+    ordering = ["org"]
+
+
+def router_register(router) -> None:
+    """Add the recruitment resources to the API router (namespace "api"): api:recruitment-case-list, …"""
+    router.register("recruitment/cases", CaseViewSet, basename="recruitment-case")

@@ -1,0 +1,75 @@
+"""What a case page (纪实) shows: the 25 steps with their records, the time elapsed, the next deadline, the
+milestones ahead, and which steps can be recorded now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from zugong.core.dates import add_months
+
+from . import steps
+from .deadlines import months_between, open_deadlines, probation_end
+from .models import Case, Step
+
+
+def duration_text(start: dt.date, end: dt.date) -> str:
+    """Calendar time from start to end: 1年3个月12天."""
+    if end < start:
+        return "0天"
+    months = months_between(start, end)
+    days = (end - add_months(start, months)).days
+    years, months = divmod(months, 12)
+    parts = [f"{years}年" if years else "", f"{months}个月" if months else "", f"{days}天" if days else ""]
+    return "".join(parts) or "0天"
+
+
+@dataclass
+class TimelineRow:
+    definition: steps.StepDef
+    records: list[Step] = field(default_factory=list)
+    can_record: bool = False
+
+    @property
+    def done(self) -> bool:
+        return bool(self.records)
+
+
+def can_record(case: Case, definition: steps.StepDef) -> bool:
+    """Whether the step may be recorded (or corrected) now: the same conditions the services check."""
+    if definition.kind == "application":
+        return False
+    if not case.is_active and definition.kind not in steps.AFTER_CLOSE:
+        return False
+    return not definition.after or getattr(case, definition.after) is not None
+
+
+def stage_started(case: Case) -> dt.date | None:
+    return {1: case.applied_on, 2: case.activist_on, 3: case.candidate_on,
+            4: case.committee_review_on or case.prereview_on or case.branch_meeting_on,
+            5: case.approved_on}.get(case.stage)
+
+
+def build(case: Case, records: list[Step], as_of: dt.date) -> dict:
+    by_kind: dict[str, list[Step]] = {}
+    for record in records:
+        by_kind.setdefault(record.kind, []).append(record)
+    rows = [TimelineRow(d, by_kind.get(d.kind, []), can_record(case, d))
+            for d in [*steps.NUMBERED, steps.BY_KIND["extension"], steps.BY_KIND["termination"]]]
+    closed_on = case.conversion_approved_on if case.status == Case.Status.CONVERTED else case.terminated_on
+    end = closed_on or as_of
+    milestones = []
+    if case.is_active and case.stage == 2 and case.activist_on:
+        milestones.append(("最早可确定为发展对象", add_months(case.activist_on, 12)))
+    if case.approved_on:
+        milestones.append(("预备期满（转正时间）", case.converted_on or probation_end(case)))
+    due = open_deadlines(case, as_of) if case.is_active else []
+    started = stage_started(case)
+    return {
+        "rows": rows,
+        "elapsed": duration_text(case.applied_on, end),
+        "stage_elapsed": duration_text(started, end) if started else "",
+        "deadlines": due,
+        "next_deadline": due[0] if due else None,
+        "milestones": [(label, day, (day - as_of).days) for label, day in milestones],
+    }
