@@ -249,7 +249,7 @@ def test_terminating_a_probation_ends_the_membership(tree, users, members, appli
     with pytest.raises(ValidationError):
         services.terminate(users.taiyuan, case, R(D(2024, 6, 1)), reason=" ")
     services.terminate(users.taiyuan, case, R(D(2024, 6, 1)), reason="取消预备党员资格")
-    assert Membership.objects.unrestricted().get(person=applicant).status == "left"
+    assert Membership.objects.unrestricted().get(person=applicant).status == "cancelled"
     assert Case.objects.unrestricted().get(pk=case.pk).status == "terminated"
 
 

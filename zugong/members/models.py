@@ -39,6 +39,7 @@ class Membership(AuditedModel):
         FULL = "full", "正式党员"
         STOPPED = "stopped", "停止党籍"
         LEFT = "left", "已出党"
+        CANCELLED = "cancelled", "取消预备党员资格"
 
     class Category(models.TextChoices):
         EMPLOYED = "employed", "在职"

@@ -139,7 +139,7 @@ def national_members(request):
     qs = (
         Membership.objects.visible_to(request.user)
         .present()
-        .exclude(status=Membership.Status.LEFT)
+        .exclude(status__in=[Membership.Status.LEFT, Membership.Status.CANCELLED])
         .select_related("person", "organization")
         .order_by("org_path", "person__stroke_key", "pk")
     )

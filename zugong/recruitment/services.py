@@ -413,7 +413,7 @@ def terminate(user, case: Case, record: StepRecord, *, reason: str) -> StepResul
     def end_membership(case):
         membership = Membership.objects.unrestricted().filter(person=case.person, status=PROBATIONARY).first()
         if membership is not None:
-            membership.status = Membership.Status.LEFT
+            membership.status = Membership.Status.CANCELLED
             membership.save()
 
     values = {"status": Case.Status.TERMINATED, "terminated_on": record.on, "termination_reason": reason.strip()}
