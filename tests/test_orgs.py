@@ -120,3 +120,16 @@ def test_login_is_throttled(client, tree, users):
         client.post("/accounts/login/", {"username": "ty_admin", "password": "wrong"})
     r = client.post("/accounts/login/", {"username": "ty_admin", "password": users.taiyuan.raw_password})
     assert "登录失败次数过多" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_organization_page_shows_its_committee(login, tree, users):
+    from zugong.members.models import Membership
+
+    for person, post in ((tree.people.lisi, "organization"), (tree.people.zhangsan, "secretary")):
+        Membership.objects.create(person=person, organization=tree.b1, joined_on=dt.date(2005, 7, 1),
+                                  converted_on=dt.date(2006, 7, 1), committee_post=post)
+    page = login(users.taiyuan).get(f"/orgs/{tree.b1.pk}/").content.decode()
+    start = page.index('id="committee"')
+    committee = page[start:page.index("</dd>", start)]
+    assert committee.index("书记") < committee.index("张三") < committee.index("组织委员") < committee.index("李四")

@@ -11,6 +11,7 @@ from zugong.core import rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
+from zugong.members.models import Membership
 from zugong.people.models import Person
 
 from . import services
@@ -100,9 +101,16 @@ def detail(request, pk):
     problems = rule_views.child_counts(request.user, org)
     for child in children:
         child.problems = problems.get(child.path, {})
+    posts = list(Membership.CommitteePost.values)
+    committee = sorted(
+        Membership.objects.visible_to(request.user).active().filter(organization=org).exclude(committee_post="")
+        .select_related("person"),
+        key=lambda m: (posts.index(m.committee_post), m.person.stroke_key),
+    )
     context = {
         "org": org,
         "tab": tab,
+        "committee": committee,
         "finding_counts": rule_views.severity_counts(subtree_findings),
         "chain": _visible_chain(request, org),
         "counts": services.node_counts(org),
