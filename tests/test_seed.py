@@ -1,4 +1,5 @@
-"""`zugong seed`: a valid tree, correct counts, valid and unique ID numbers, demo accounts, determinism."""
+"""`zugong seed`: a valid tree, correct counts, valid and unique ID numbers, every person a party member with
+consistent dates and dues, demo accounts, determinism."""
 
 import datetime as dt
 from collections import Counter
@@ -6,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from zugong.core.dates import add_years, age_on
 from zugong.demo.generate import AS_OF, Context, Plan, _step
+from zugong.demo.membership import MEMBERSHIP_COLUMNS, NOTE_NO_BASE, NOTE_OLD_BASE, Members
 from zugong.orgs.divisions import get_division
 from zugong.people import idnumber, names
 
@@ -170,6 +172,140 @@ def test_people_are_valid(seeded):
     assert len(years) >= 5
 
 
+def memberships():
+    from zugong.members.models import Membership
+
+    return Membership.objects.unrestricted()
+
+
+@pytest.mark.django_db
+def test_every_person_in_a_branch_is_one_member_of_it(seeded):
+    from zugong.members.models import Membership
+
+    # Recruitment applicants (zugong/demo/cases.py) sit in branches without being members yet.
+    applicants = people().filter(recruitment_cases__isnull=False)
+    people_by_id = {p.pk: p for p in people().exclude(pk__in=applicants).select_related("organization")}
+    seen = Counter()
+    for m in memberships():
+        person = people_by_id[m.person_id]
+        assert m.organization_id == person.organization_id and m.org_path == person.org_path
+        seen[m.person_id] += 1
+    assert all(p.organization.kind == "branch" for p in people_by_id.values())
+    assert seen == Counter(people_by_id.keys())  # exactly one each (and none for an applicant)
+    groups = dict(orgs().filter(kind="party_group").values_list("pk", "path"))
+    for m in memberships().exclude(party_group=None):
+        group = groups[m.party_group_id]
+        assert group.startswith(m.org_path) and len(group) == len(m.org_path) + 4
+    assert memberships().exclude(party_group=None).exists()
+    assert not memberships().exclude(status__in=Membership.ACTIVE_STATUSES).exists()
+
+
+@pytest.mark.django_db
+def test_membership_dates_and_categories(seeded):
+    from zugong.members.models import Membership
+
+    births = dict(people().values_list("pk", "birth_date"))
+    year_ago = add_years(AS_OF, -1)
+    status = Counter()
+    for m in memberships():
+        status[m.status] += 1
+        assert m.joined_on >= add_years(births[m.person_id], 18)  # joined after the 18th birthday
+        assert m.joined_on <= AS_OF
+        if m.status == Membership.Status.FULL:
+            assert m.converted_on == add_years(m.joined_on, 1) and m.converted_on <= AS_OF
+        else:
+            assert m.converted_on is None and m.joined_on > year_ago and not m.committee_post
+        # The recorded dues kind is the one the category implies (mobile and lost keep their own).
+        implied = Membership.CATEGORY_DUES_KIND.get(m.category)
+        assert m.dues_kind == implied or (implied is None and m.dues_kind in ("salary", "farmer", "minimum"))
+        assert (m.dues_base is not None) <= (m.dues_kind in ("salary", "pension"))
+        assert m.dues_from.day == 1 and m.dues_from >= m.joined_on.replace(day=1)
+        assert (m.category == "lost") == (m.lost_contact_since is not None)
+        assert (m.away_since is not None) <= (m.category == "mobile")
+        assert m.graduated_on is None or m.organization.sector == "school"
+        m.full_clean(exclude=["person", "organization"])
+    total = sum(status.values())
+    assert 0.005 < status["probationary"] / total < 0.08
+    ages = {age_on(births[p], AS_OF) for p in memberships().values_list("person_id", flat=True)}
+    assert min(ages) >= 18
+
+
+@pytest.mark.django_db
+def test_committees(seeded):
+    full = Counter(memberships().filter(status="full").values_list("organization_id", flat=True))
+    posts: dict[int, Counter] = {}
+    held_posts = memberships().exclude(committee_post="").values_list("organization_id", "committee_post")
+    for org_id, post in held_posts:
+        posts.setdefault(org_id, Counter())[post] += 1
+    assert posts
+    for org_id, held in posts.items():
+        assert all(n == 1 for n in held.values())  # one of each post per branch
+        if full[org_id] >= 7 and sum(held.values()) >= 3:
+            assert 3 <= sum(held.values()) <= 5 and held["secretary"] == 1
+        else:
+            assert set(held) <= {"secretary", "deputy_secretary"}
+
+
+@pytest.mark.django_db
+def test_dues_payments_match_the_brackets(seeded):
+    from zugong.members.dues import last_due_month, monthly_dues
+    from zugong.members.models import DuesExemption, DuesPayment
+
+    members = {m.pk: m for m in memberships()}
+    payments = DuesPayment.objects.unrestricted()
+    assert payments.count() > 8 * len(members)
+    window = set()
+    for p in payments:
+        m = members[p.membership_id]
+        window.add(p.month)
+        assert p.month.day == 1 and p.paid_on.replace(day=1) == p.month and p.paid_on <= AS_OF
+        assert p.month >= m.dues_from
+        assert (p.organization_id, p.org_path) == (m.organization_id, m.org_path)
+        if p.note == "":
+            assert p.amount == monthly_dues(m.dues_base, m.dues_kind)
+        elif p.note == NOTE_OLD_BASE:
+            assert 0 < p.amount < monthly_dues(m.dues_base, m.dues_kind)
+        else:
+            assert p.note == NOTE_NO_BASE and m.dues_base is None and m.dues_kind in ("salary", "pension")
+    assert len(window) == 12 and max(window) == AS_OF.replace(day=1)
+    for e in DuesExemption.objects.unrestricted():
+        assert e.reason and e.org_path == members[e.membership_id].org_path
+        until = e.month_to or AS_OF
+        excused = payments.filter(membership=e.membership_id, month__gte=e.month_from, month__lte=until)
+        assert not excused.exists()
+    # Most members have paid up to the last month owed; a few have not.
+    last_due = last_due_month(AS_OF)
+    paid_up = payments.filter(month=last_due).count()
+    assert 0.85 * len(members) < paid_up < len(members)
+
+
+@pytest.mark.django_db
+def test_rules_find_the_seeded_cases(seeded):
+    from zugong.core import rules
+
+    result = rules.scan("", as_of=AS_OF)
+    found = result.per_rule
+    assert found["members.dues_unpaid_six_months"] > 0
+    assert found["members.branch_without_committee"] >= 0 and found["members.branch_too_small"] >= 0
+    assert sum(found.values()) < memberships().count() * 0.2
+    assert rules.scan("", as_of=AS_OF).opened == 0  # a rescan opens nothing new
+
+
+def test_plan_memberships_are_deterministic():
+    def sample(seed):
+        plan = Plan("tiny", seed)
+        plan.build()
+        for _ in plan.people_rows("now"):
+            pass
+        members = Members(plan)
+        rows = list(members.membership_rows("now"))
+        return rows, list(members.payment_rows("now"))
+
+    first = sample(5)
+    assert first == sample(5) and first[0] != sample(6)[0]
+    assert len(first[0][0]) == len(MEMBERSHIP_COLUMNS)
+
+
 @pytest.mark.django_db
 def test_demo_accounts(seeded):
     from zugong.accounts.models import User
@@ -204,8 +340,18 @@ def test_one_audit_entry_and_a_valid_chain(seeded):
 
 @pytest.mark.django_db
 def test_same_seed_same_data(seeded):
+    from zugong.members.models import DuesPayment
+
     def snapshot():
-        return sorted(people().values_list("organization__code", "name", "id_number"))
+        return (
+            sorted(people().values_list("organization__code", "name", "id_number")),
+            sorted(
+                memberships().values_list(
+                    "person__id_number", "status", "joined_on", "category", "dues_base", "committee_post"
+                )
+            ),
+            DuesPayment.objects.unrestricted().aggregate(n=Count("id"), total=Sum("amount")),
+        )
 
     first = snapshot()
     seed("--seed", "7", "--force")

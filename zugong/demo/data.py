@@ -984,3 +984,74 @@ PROVINCE_OFFICES = (
     "信息中心",
     "离退休干部处",
 )
+
+# ---------------------------------------------------------------- party membership
+
+# Where Shanxi's mobile members (流动党员) go: 流入地党组织 outside the province (place, organization suffix).
+INFLOW_PLACES = (
+    ("北京市朝阳区", 6),
+    ("北京市大兴区", 3),
+    ("北京市海淀区", 2),
+    ("天津市滨海新区", 3),
+    ("河北省石家庄市裕华区", 2),
+    ("内蒙古自治区鄂尔多斯市东胜区", 5),
+    ("内蒙古自治区包头市昆都仑区", 3),
+    ("陕西省西安市雁塔区", 3),
+    ("陕西省榆林市榆阳区", 4),
+    ("山东省青岛市黄岛区", 2),
+    ("江苏省苏州市吴中区", 2),
+    ("浙江省杭州市萧山区", 2),
+    ("浙江省宁波市鄞州区", 1),
+    ("上海市浦东新区", 2),
+    ("广东省深圳市宝安区", 2),
+    ("广东省东莞市", 2),
+    ("新疆维吾尔自治区昌吉回族自治州", 1),
+)
+INFLOW_SUFFIXES = (
+    ("流动党员党委", 4),
+    ("流动党员联合党支部", 4),
+    ("新就业群体党委", 2),
+    ("非公有制企业联合党委", 2),
+    ("山西籍流动党员党支部", 3),
+)
+
+# 工作岗位 by profile (blank for farmers, students and retirees).
+OCCUPATIONS = {
+    "government": (("公务员", 6), ("参照公务员法管理人员", 2), ("事业单位管理人员", 2)),
+    "township": (("公务员", 6), ("事业单位管理人员", 3), ("参照公务员法管理人员", 1)),
+    "police": (("人民警察", 9), ("公务员", 1)),
+    "teacher": (("教师", 9), ("学校管理人员", 1)),
+    "faculty": (("教师", 7), ("科研人员", 1), ("学校管理人员", 2)),
+    "medical": (("医生", 4), ("护士", 3), ("医技人员", 2), ("医院管理人员", 1)),
+    "soe": (("工人", 5), ("专业技术人员", 3), ("企业管理人员", 2)),
+    "miner": (("工人", 7), ("专业技术人员", 2), ("企业管理人员", 1)),
+    "private": (("企业员工", 5), ("专业技术人员", 2), ("企业管理人员", 2), ("企业负责人", 1)),
+    "social": (("社会组织从业人员", 8), ("社会组织负责人", 2)),
+    "community": (("企业员工", 4), ("社区工作者", 2), ("个体经营者", 2), ("专业技术人员", 2)),
+}
+
+# Monthly after-tax pay (元) at mid-career by profile: median and spread (σ of the log).
+PAY = {
+    "government": (5300, 0.16),
+    "township": (4700, 0.15),
+    "police": (6000, 0.16),
+    "teacher": (5100, 0.17),
+    "faculty": (9000, 0.30),
+    "medical": (6000, 0.30),
+    "soe": (5400, 0.22),
+    "miner": (7200, 0.25),
+    "private": (4200, 0.35),
+    "social": (3900, 0.30),
+    "community": (3700, 0.30),
+    "student": (4500, 0.20),  # graduates at work whose relationship is still with the school
+}
+# Monthly pension (元): retired cadres and teachers, retired workers, other urban retirees.
+PENSION = {"retired": (5300, 0.17), "retired_worker": (3400, 0.18), "other": (3100, 0.28)}
+
+# Recorded reasons for not paying (党费减免及未交理由), with weights; the next-level committee approves them.
+EXEMPTION_REASONS = (
+    ("生活困难，本人申请，支部研究同意免交党费", 5),
+    ("长期患病住院，生活困难，免交党费", 3),
+    ("领取最低生活保障金，免交党费", 2),
+    ("因灾致困，暂缓交纳党费", 1),
+)

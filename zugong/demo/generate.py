@@ -8,7 +8,8 @@ Pure Python (no database, no Django models), deterministic for a given seed:
 - The tree is built in memory (about 130,000 small objects at province scale); paths, depth and numchild
   are computed the way treebeard would (steplen 4, alphabet 0-9A-Z, first child 0001).
 - People are not kept: `people_rows()` yields one tuple per person, organization by organization in path
-  order, ready for `executemany` or `COPY`.
+  order, ready for `executemany` or `COPY`; only each one's birth day and sex stay behind (`births`, 4 bytes
+  a person), for the memberships and dues that `membership.py` builds next (everyone in a branch is a member).
 
 ID numbers are unique without a global table. Each "context" (a county's subtree, a city's own
 organizations, the province's own organizations) owns disjoint sequence numbers: people born in the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from array import array
 import itertools
 import math
 import random
@@ -68,6 +70,7 @@ class Scale:
     universities: int | None = None  # at most this many universities and big SOEs per city (None: all)
     max_townships: int | None = None
     density: float = 1.0  # share of agencies, schools, enterprises … built in each block
+    dues_months: int = 12  # months of dues payments stored, ending with AS_OF's month (membership.py)
 
 
 ALL_CITIES = tuple(d.code for d in children_of(PROVINCE))
@@ -469,6 +472,9 @@ class Plan:
         }
         self._all_counties = [c.code for c in shanxi_counties() if not c.code.endswith("71")]
         self._faker = None
+        # Each streamed person's birth day and sex (ordinal * 2 + male), in id order: what the memberships
+        # (membership.py) need of the people, 4 bytes a person.
+        self.births = array("i")
 
     # ------------------------------------------------------------ helpers
 
@@ -1443,6 +1449,7 @@ class Plan:
         pid = first_id
         current: Context | None = None
         finished = set()
+        self.births = array("i")
         for org in self.orgs:
             if not org.people:
                 continue
@@ -1466,6 +1473,7 @@ class Plan:
         city = ctx.city
         path, org_id = org.path, org.id
         as_of_ord = AS_OF.toordinal()
+        births = self.births
         for i in range(org.people):
             male = 1 if rng.random() < profile.male else 0
             oldest, newest = profile.choose_age(rng)
@@ -1476,6 +1484,7 @@ class Plan:
                 birth_ord -= 1
                 seq = ctx.seq(area, birth_ord, male)
             birth = dt.date.fromordinal(birth_ord)
+            births.append(birth_ord * 2 + male)
             number = idnumber.make_id_number(area, birth, seq)
             gen = generation(birth.year)
             sex = "1" if male else "2"

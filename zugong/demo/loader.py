@@ -1,14 +1,16 @@
 """Writing a seed plan into the database fast: raw executemany (SQLite) or COPY (PostgreSQL).
 
 The rows bypass the ORM on purpose (no signals, no per-row audit): paths, depth, numchild, direct_people,
-term end dates and the people's derived search columns are computed by the plan. Secondary indexes and
-foreign keys of the loaded tables are dropped inside the load transaction and rebuilt once at the end,
-which is several times faster than maintaining ~18 indexes row by row; a failure rolls everything back,
-indexes included (DDL is transactional on both databases).
+term end dates and the people's derived search columns are computed by the plan; every person's membership,
+recorded reasons for unpaid dues and twelve months of dues payments (~30 million rows at province scale) by
+`membership.Members`. Secondary indexes and foreign keys of the loaded tables are dropped inside the load
+transaction and rebuilt once at the end, which is several times faster than maintaining ~35 indexes row by
+row; a failure rolls everything back, indexes included (DDL is transactional on both databases).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import time
@@ -20,6 +22,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 from .generate import PERSON_COLUMNS, Plan
+from .membership import EXEMPTION_COLUMNS, MEMBERSHIP_COLUMNS, PAYMENT_COLUMNS, Members
 
 ORG_COLUMNS = (
     "id",
@@ -126,10 +129,37 @@ class Loader:
         self.people = Table.of(Person, PERSON_COLUMNS)
         self.orgs = Table.of(Organization, ORG_COLUMNS)
         self.units = Table.of(Unit, UNIT_COLUMNS)
+        self.memberships = Table.of(apps.get_model("members", "Membership"), MEMBERSHIP_COLUMNS)
+        self.exemptions = Table.of(apps.get_model("members", "DuesExemption"), EXEMPTION_COLUMNS)
+        self.payments = Table.of(apps.get_model("members", "DuesPayment"), PAYMENT_COLUMNS)
         self.truncated = False
         self.timings: dict[str, float] = {}
         # Inside someone else's transaction (tests): no COPY FREEZE, no VACUUM, no WAL checkpoint.
         self.nested = connection.in_atomic_block
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """The loaded tables, in load order."""
+        return (self.units, self.orgs, self.people, self.memberships, self.exemptions, self.payments)
+
+    @contextlib.contextmanager
+    def temp_files(self):
+        """SQLite, outside a transaction: sort through temporary files on disk while loading.
+
+        Index builds sort through temporary files; kept in memory (the connection's temp_store=MEMORY) the
+        dues payments' indexes alone take 2 GB of RAM, on disk they are as fast (the OS caches them). SQLite
+        refuses the change inside a transaction, so a nested seed (tests) keeps the setting."""
+        if self.vendor != "sqlite" or connection.in_atomic_block:
+            yield
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+        before = raw.execute("PRAGMA temp_store").fetchone()[0]
+        raw.execute("PRAGMA temp_store = FILE")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA temp_store = {int(before)}")
 
     # ------------------------------------------------------------ timing
 
@@ -183,7 +213,7 @@ class Loader:
     def check_tables(self) -> set[str]:
         """The database's tables; SeedError when the seeded ones are missing (not migrated)."""
         existing = set(connection.introspection.table_names())
-        required = [self.units.name, self.orgs.name, self.people.name, "accounts_scopegrant", "accounts_user"]
+        required = [t.name for t in self.tables] + ["accounts_scopegrant", "accounts_user"]
         missing = [n for n in required if n not in existing]
         if missing:
             raise SeedError(f"数据库中没有表 {', '.join(missing)}，请先运行 zugong migrate")
@@ -305,7 +335,7 @@ class Loader:
     # ------------------------------------------------------------ the whole load
 
     def load(self, plan: Plan, now) -> dict[str, int]:
-        """Load units, organizations and people (inside the caller's transaction)."""
+        """Load units, organizations, people, their memberships and dues (inside the caller's transaction)."""
         t = time.perf_counter()
         if self.vendor == "sqlite":
             stamp = now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
@@ -316,9 +346,7 @@ class Loader:
                 cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
         else:
             connection.connection.execute("PRAGMA cache_size = -262144")
-        recreate: list[str] = []
-        for table in (self.units, self.orgs, self.people):
-            recreate += self.drop_indexes(table)
+        recreate = {table.name: self.drop_indexes(table) for table in self.tables}
         t = self.phase("drop indexes", t)
 
         n_units = self.insert(
@@ -382,24 +410,55 @@ class Loader:
             raise SeedError(f"expected {total} people, wrote {n_people}")
         t = self.phase(f"people ({n_people:,}, generated and written)", t)
 
-        self.recreate(recreate)
-        t = self.phase(f"rebuild indexes and constraints ({len(recreate)})", t)
+        members = Members(plan, plan.scale.dues_months)
+        n_members = self.insert(self.memberships, members.membership_rows(stamp), freeze=True)
+        if n_members != n_people:
+            raise SeedError(f"expected {n_people} memberships, wrote {n_members}")
+        n_exemptions = self.insert(self.exemptions, members.exemption_rows(stamp), freeze=True)
+        t = self.phase(f"memberships ({n_members:,}; {members.summary()}), exemptions ({n_exemptions:,})", t)
+        expected = members.payment_count()
+        n_payments = self.insert(
+            self.payments, self.progress(members.payment_rows(stamp), expected, "payments"), freeze=True
+        )
+        if n_payments != expected:
+            raise SeedError(f"expected {expected} dues payments, wrote {n_payments}")
+        t = self.phase(f"dues payments ({n_payments:,}, {len(members.window)} months)", t)
+
+        for name, statements in recreate.items():
+            self.recreate(statements)
+            t = self.phase(f"rebuild indexes and constraints of {name} ({len(statements)})", t)
+        names = [table.name for table in self.tables]
         if self.vendor == "sqlite":
             connection.connection.execute("PRAGMA cache_size = -65536")
             # Foreign keys were not checked while loading; check the loaded tables now.
-            connection.check_constraints(table_names=[self.units.name, self.orgs.name, self.people.name])
+            connection.check_constraints(table_names=names)
             t = self.phase("foreign key check", t)
         else:
             with connection.cursor() as cur:
-                for sql in connection.ops.sequence_reset_sql(
-                    no_style(), [self.units.model, self.orgs.model, self.people.model]
-                ):
+                models_ = [table.model for table in self.tables]
+                for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cur.execute(sql)
-        return {"units": n_units, "organizations": n_orgs, "people": n_people}
+        return {
+            "units": n_units,
+            "organizations": n_orgs,
+            "people": n_people,
+            "memberships": n_members,
+            "dues_exemptions": n_exemptions,
+            "dues_payments": n_payments,
+        }
+
+    def progress(self, rows, total: int, what: str, every: int = 5_000_000):
+        """Pass rows through, logging the count and rate every `every` rows."""
+        started = time.perf_counter()
+        for done, row in enumerate(rows, 1):
+            if done % every == 0:
+                rate = done / (time.perf_counter() - started)
+                self.log(f"    … {done:,} / {total:,} {what} ({rate:,.0f}/s)")
+            yield row
 
     def analyze(self) -> None:
         """Planner statistics for the loaded tables (after commit)."""
-        tables = [self.units.name, self.orgs.name, self.people.name]
+        tables = [t.name for t in self.tables]
         with connection.cursor() as cur:
             if self.vendor == "sqlite":
                 for t in tables:

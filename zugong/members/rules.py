@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from zugong.core.dates import add_months, cn_date
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
@@ -202,7 +203,22 @@ def check_mobile_without_inflow(qs, as_of):
 
 
 def check_dues_unpaid(qs, as_of):
-    return dues.with_arrears(qs.active(), as_of).filter(unpaid_months__gte=MONTHS_UNPAID)
+    # Said as what it means, so the filter is an anti-join rather than an arrears count per member: dues began
+    # at least six months before, and in the last six months owed there is neither a payment nor a recorded
+    # reason. The arrears annotation then runs on the violations only, for the finding's text.
+    last_due = dues.last_due_month(as_of)
+    since = add_months(last_due, 1 - MONTHS_UNPAID)
+    paid = DuesPayment.objects.filter(membership=OuterRef("pk"), month__gte=since, month__lte=last_due)
+    excused = DuesExemption.objects.filter(membership=OuterRef("pk"), month_from__lte=last_due).filter(
+        Q(month_to__isnull=True) | Q(month_to__gte=since)
+    )
+    owing = (
+        qs.active()
+        .annotate(dues_start=Coalesce("dues_from", "joined_on"))
+        .filter(dues_start__lt=add_months(since, 1))
+        .filter(~Exists(paid), ~Exists(excused))
+    )
+    return dues.with_arrears(owing, as_of)
 
 
 def check_dues_underpaid(qs, as_of):

@@ -2,11 +2,13 @@
 
     zugong seed --scale demo                 # 太原 and 长治 (two counties each) plus the province's skeleton
     zugong seed --scale county               # 太原市小店区 in full
-    zugong seed --scale province             # all of Shanxi: ~138,000 organizations, ~2.6 million people
+    zugong seed --scale province             # all of Shanxi: ~138,000 organizations, ~2.6 million members
     zugong seed --scale demo --if-empty      # do nothing when organizations exist (used by `make run`)
     zugong seed --scale demo --force         # empty the seeded tables (and tables that depend on them) first
 
-The same --seed gives the same organizations, names and ID numbers on every run. Three demo accounts
+Everyone in a branch is a party member (a Membership with dues payments for recent months, see
+zugong/demo/membership.py). The same --seed gives the same organizations, names, ID numbers, memberships and
+payments on every run. Three demo accounts
 (admin, city, branch) are created here and nowhere else.
 """
 
@@ -21,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zugong.demo.cases import seed_cases
+from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 
@@ -128,17 +132,19 @@ class Command(BaseCommand):
         # the loaded tables are checked once at the end instead.
         disabled = connection.disable_constraint_checking()
         try:
-            with transaction.atomic():
+            with loader.temp_files(), transaction.atomic():
                 emptied = loader.wipe()
                 if existing:
                     self.log(f"  emptied: {', '.join(emptied)}")
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
+                counts |= seed_cases(seed, log=self.log, loader=loader)
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
+                install_local_rules(root)  # the province's default local rules (公示 days, lead times)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
@@ -154,12 +160,13 @@ class Command(BaseCommand):
         self.log(
             self.style.SUCCESS(
                 f"完成：党组织 {counts['organizations']:,} 个，单位 {counts['units']:,} 个，"
-                f"人员 {counts['people']:,} 名，"
+                f"人员 {counts['people']:,} 名（均为党员），党费缴纳记录 {counts['dues_payments']:,} 条，"
                 f"用时 {total:.1f} 秒。"
             )
         )
         self.log(
-            f"TOTAL organizations={counts['organizations']} people={counts['people']} seconds={total:.1f}"
+            f"TOTAL organizations={counts['organizations']} people={counts['people']} "
+            f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} seconds={total:.1f}"
         )
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")
@@ -192,7 +199,8 @@ class Command(BaseCommand):
                 "import",
                 note=(
                     f"生成演示数据（规模 {scale}，种子 {seed}）：党组织 {counts['organizations']:,} 个、"
-                    f"单位 {counts['units']:,} 个、人员 {counts['people']:,} 名；"
+                    f"单位 {counts['units']:,} 个、人员 {counts['people']:,} 名（党员 {counts['memberships']:,} 名）、"
+                    f"党费缴纳记录 {counts['dues_payments']:,} 条；"
                     "演示账号 admin、city、branch。"
                 ),
             )

@@ -1,0 +1,573 @@
+"""The seed's open recruitment cases (发展党员纪实): applicants in stages 1–4, with their steps and contacts.
+
+Run after the people (and their memberships) are written: `seed_cases()` reads the active branches and a few
+full members of each with set-based SQL, plans the applicants with `plan_cases()` (pure Python,
+deterministic: each branch draws from `Random(f"{seed}:c:{path}")`) and bulk-writes them with `write_cases()`
+through the loader's fast paths (SQLite executemany, PostgreSQL COPY).
+
+What is written for each case:
+- a new `people.Person` (the applicant: not a member, no Membership), in the branch, ≥ 18 when applying;
+  the branch's `direct_people` is raised accordingly;
+- the `recruitment.Case` with the dates of the steps done so far, `stage` computed by `Case.current_stage()`,
+  status active, the target group by the branch's sector;
+- `recruitment.CaseContact`: 1–2 sponsors from activist on, 2 introducers from candidate on, full members of
+  the same branch who converted more than four years before the reference date (so they were full members
+  on the day they were designated);
+- `recruitment.Step`: one row per dated step (application, talk, activist, filing, sponsors, half-yearly
+  assessments, candidate, …, branch meeting).
+
+Only stages 1–4 are seeded (no case is approved yet): an approved case needs a probationary Membership
+(`recruitment.dues_from_admission`), which this module leaves to the membership seed.
+
+Shares (draws, not quotas): stage 1 ≈ 30 %, 2 ≈ 40 %, 3 ≈ 20 %, 4 ≈ 10 % of the open cases. A few percent
+break each rule, so a scan finds realistic numbers: talk later than a month (or overdue), an activist period
+under a year, no political review (or concluded after the branch meeting), training too short, a failing
+quorum or majority, the approval overdue (branch meeting more than three months ago), a missing sponsor or
+introducer.
+
+ID numbers. The people seed (generate.Context) gives people born in a context's own county the sequence
+numbers 2·b … 499 of their birth day, where b = (7 · ordinal(birth day)) mod 200, and everyone else 500–999.
+So for any area and birth day the numbers 000 … 2·b − 1 are never used by the seed: applicants get
+2·k + male for k = 1 … b − 1 (birth day moved a day earlier when the day is full). `seed_cases()` also checks
+the planned numbers against the database and drops a colliding applicant (none expected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection as default_connection
+from django.utils import timezone
+
+from zugong.core.dates import add_months, add_years
+from zugong.people import idnumber, names
+
+from .generate import AS_OF, ETHNICITY, PHONE, generation, person_name, place_text
+from .loader import Loader, SeedError, Table
+
+# Open cases per branch member, before the sector's weight: ≈ 50,000 at province scale (2.6 M people).
+CASE_RATE = 0.02
+# How much more (or less) a branch of each sector recruits than the average.
+SECTOR_WEIGHT = {
+    "rural": 0.9, "community": 0.6, "government": 0.8, "institution": 1.0, "school": 1.3, "soe": 1.3,
+    "private": 1.4, "social": 1.0,
+}
+# Full members eligible as sponsors/introducers: converted this long before the reference date.
+ELIGIBLE_YEARS = 4
+MAX_CONTACTS = 8  # members of each branch read from the database to choose contacts from
+
+PERSON_COLUMNS = (
+    "id", "org_path", "name", "sex", "ethnicity", "birth_date", "id_number", "native_place", "birthplace",
+    "education", "phone", "photo", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
+    "created_at", "updated_at", "organization_id",
+)
+CASE_DATES = (
+    "applied_on", "talked_on", "activist_on", "candidate_publicity_start", "candidate_publicity_end",
+    "candidate_on", "review_concluded_on", "training_start", "training_end", "committee_review_on",
+    "prereview_on", "admission_publicity_start", "admission_publicity_end", "branch_meeting_on",
+)
+CASE_COLUMNS = (
+    "id", "person_id", "organization_id", "org_path", "target_group", "stage", "status", *CASE_DATES,
+    "review_passed", "training_hours", "expected_voters", "present_voters", "yes_votes", "no_votes",
+    "abstain_votes", "approval_special_reason", "termination_reason", "created_at", "updated_at",
+)
+CONTACT_COLUMNS = ("id", "case_id", "role", "position", "person_id", "designated_on", "discipline_until")
+STEP_COLUMNS = ("id", "case_id", "kind", "number", "on", "done_by_person_id", "done_by", "note",
+                "recorded_by_id", "recorded_at")
+
+
+# ---------------------------------------------------------------- input and output records
+
+
+@dataclass(frozen=True)
+class Branch:
+    """What the plan needs of a branch: where it is, who is in it, who may sponsor."""
+
+    id: int
+    path: str
+    name: str
+    sector: str
+    division_code: str
+    people: int  # people directly in the branch
+    full_members: int  # voting full members (expected at a branch meeting)
+    contacts: tuple[int, ...]  # person ids of full members eligible as sponsors/introducers (a few)
+
+
+@dataclass
+class PlannedCase:
+    branch: Branch
+    name: str
+    sex: str
+    birth_date: dt.date
+    id_number: str
+    native_place: str
+    birthplace: str
+    education: str
+    ethnicity: str
+    phone: str
+    target_group: str
+    dates: dict[str, dt.date | None]
+    review_passed: bool | None = None
+    training_hours: str | None = None
+    votes: tuple[int, int, int, int, int] | None = None  # expected, present, yes, no, abstain
+    sponsors: list[tuple[int, dt.date]] = field(default_factory=list)
+    introducers: list[tuple[int, dt.date]] = field(default_factory=list)
+    steps: list[tuple[str, int | None, dt.date, int | None, str]] = field(default_factory=list)
+    stage: int = 1
+
+
+# ---------------------------------------------------------------- planning (pure Python)
+
+
+def _target_group(rng: random.Random, branch: Branch) -> str:
+    sector, name, r = branch.sector, branch.name, rng.random()
+    if "学生" in name or "本科生" in name or "研究生" in name:
+        return "student" if r < 0.95 else "other"
+    if sector == "rural":
+        return "young_farmer" if r < 0.8 else "other"
+    if sector == "soe":
+        return "industrial_worker" if r < 0.7 else "high_knowledge" if r < 0.85 else "other"
+    if sector == "private":
+        return "new_sector" if r < 0.55 else "industrial_worker" if r < 0.9 else "other"
+    if sector == "social":
+        return "new_sector" if r < 0.8 else "other"
+    if sector == "school":
+        return "high_knowledge" if r < 0.6 else "other"
+    if sector == "institution":
+        return "high_knowledge" if r < 0.5 else "other"
+    if sector == "community":
+        return "new_sector" if r < 0.3 else "other"
+    return "high_knowledge" if r < 0.2 else "other"  # government
+
+
+AGES = {  # target group → (youngest, oldest) age when applying
+    "student": (18, 24), "young_farmer": (19, 35), "industrial_worker": (21, 40), "new_sector": (22, 38),
+    "high_knowledge": (24, 45), "other": (20, 45),
+}
+EDUCATION = {
+    "student": (("60", 0.75), ("20", 0.25)),
+    "young_farmer": (("70", 0.35), ("60", 0.35), ("30", 0.22), ("20", 0.08)),
+    "industrial_worker": (("60", 0.3), ("40", 0.25), ("30", 0.3), ("20", 0.15)),
+    "new_sector": (("30", 0.35), ("20", 0.5), ("60", 0.15)),
+    "high_knowledge": (("20", 0.45), ("14", 0.4), ("11", 0.15)),
+    "other": (("20", 0.5), ("30", 0.3), ("60", 0.2)),
+}
+
+
+def _pick(rng: random.Random, weighted) -> str:
+    r = rng.random()
+    for value, w in weighted:
+        r -= w
+        if r < 0:
+            return value
+    return weighted[-1][0]
+
+
+def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
+    return dt.timedelta(days=rng.randint(low, high))
+
+
+class IdNumbers:
+    """Free ID numbers below the seed's native range (see the module docstring)."""
+
+    def __init__(self):
+        self.used: dict[tuple[str, int, int], int] = {}
+
+    def take(self, area: str, birth: dt.date, male: int) -> tuple[dt.date, str]:
+        day = birth.toordinal()
+        while True:
+            base = (day * 7) % 200
+            key = (area, day, male)
+            k = self.used.get(key, 1)
+            if k < base:
+                self.used[key] = k + 1
+                born = dt.date.fromordinal(day)
+                return born, idnumber.make_id_number(area, born, 2 * k + male)
+            day -= 1
+
+
+def _area(rng: random.Random, branch: Branch) -> str:
+    code = branch.division_code or ""
+    if len(code) >= 6 and code.startswith("14") and not code[:6].endswith("00"):
+        return code[:6] if rng.random() < 0.85 else "140105"
+    return rng.choice(("140105", "140106", "140109", "140121", "140402", "140702", "140802"))
+
+
+def plan_cases(branches: Iterable[Branch], seed: int = 1, reference_date: dt.date = AS_OF,
+               rate: float = CASE_RATE) -> Iterator[PlannedCase]:
+    """Open cases for each branch (in the given order), deterministic for a seed and the branch's path.
+
+    A branch gets about rate × people × its sector's weight cases; branches with fewer than two eligible
+    contacts get none."""
+    ids = IdNumbers()
+    for branch in branches:
+        if len(branch.contacts) < 2 or branch.full_members < 3:
+            continue
+        rng = random.Random(f"{seed}:c:{branch.path}")
+        weight = SECTOR_WEIGHT.get(branch.sector, 1.0)
+        if "离退休" in branch.name or "退休" in branch.name:
+            weight *= 0.05
+        expected = rate * branch.people * weight
+        n = int(expected) + (rng.random() < expected - int(expected))
+        for _ in range(n):
+            yield _plan_one(rng, branch, ids, reference_date)
+
+
+def _plan_one(rng: random.Random, b: Branch, ids: IdNumbers, today: dt.date) -> PlannedCase:
+    group = _target_group(rng, b)
+    male = 1 if rng.random() < (0.5 if group in ("student", "high_knowledge") else 0.6) else 0
+    r = rng.random()
+    stage_goal = 1 if r < 0.3 else 2 if r < 0.7 else 3 if r < 0.9 else 4
+    # Work back from today: how long ago the person applied, given how far the case has come.
+    span = {1: (3, 300), 2: (150, 900), 3: (500, 1200), 4: (800, 1500)}[stage_goal]
+    applied = today - _days(rng, *span)
+    young, old = AGES[group]
+    age = rng.randint(young, old)
+    birth = add_years(applied, -age) - _days(rng, 1, 360)
+    area = _area(rng, b)
+    birth, number = ids.take(area, birth, male)
+    born = place_text(area)
+    d: dict[str, dt.date | None] = dict.fromkeys(CASE_DATES)
+    d["applied_on"] = applied
+    members = list(b.contacts)
+    rng.shuffle(members)
+    talker = members[0]
+    case = PlannedCase(
+        branch=b, name=person_name(rng, "1" if male else "2", generation(birth.year)), sex="1" if male else "2",
+        birth_date=birth, id_number=number, native_place=born if rng.random() < 0.85 else place_text("140105"),
+        birthplace=born, education=_pick(rng, EDUCATION[group]), ethnicity=ETHNICITY(rng),
+        phone=f"{PHONE(rng)}{rng.randrange(100_000_000):08d}", target_group=group, dates=d,
+    )
+    steps = case.steps
+    steps.append(("application", 1, applied, None, ""))
+
+    # Talk: within a month mostly; ~4 % later, ~2 % not yet although overdue.
+    r = rng.random()
+    if r < 0.04:
+        talked = applied + _days(rng, 35, 80)
+    elif r < 0.06 and stage_goal == 1:
+        talked = None
+    else:
+        talked = applied + _days(rng, 2, 28)
+    if talked and talked > today:
+        talked = None  # not yet (still within the month, or overdue if the draw said so)
+    d["talked_on"] = talked
+    if talked:
+        steps.append(("talk", 2, talked, talker, "党支部委员"))
+    if stage_goal == 1 or not talked:
+        return _finish(case)
+
+    # Activist: 3–12 months after applying; 1–2 sponsors (~1 % of candidates end up with none).
+    activist = min(max(talked + _days(rng, 7, 30), applied + _days(rng, 90, 360)), today)
+    d["activist_on"] = activist
+    steps.append(("activist", 3, activist, None, "党支部"))
+    steps.append(("activist_filing", 4, min(activist + _days(rng, 3, 20), today), None, "上级党委"))
+    n_sponsors = 1 if rng.random() < 0.3 else 2
+    no_sponsor = rng.random() < 0.01
+    if not no_sponsor:
+        sponsored = min(activist + _days(rng, 0, 10), today)
+        case.sponsors = [(pid, sponsored) for pid in members[:n_sponsors]]
+        steps.append(("sponsors", 5, sponsored, None, "党支部"))
+    assessment = add_months(activist, 6)
+    while assessment <= today and (stage_goal == 2 or assessment < add_months(activist, 12)):
+        steps.append(("assessment", 6, assessment, None, "培养联系人"))
+        assessment = add_months(assessment, 6)
+    if stage_goal == 2:
+        return _finish(case)
+
+    # Candidate: a year or more after becoming an activist (~4 % earlier), after a week's publicity.
+    if rng.random() < 0.04:
+        candidate = add_months(activist, rng.randint(7, 11))
+    else:
+        candidate = add_months(activist, 12) + _days(rng, 0, 180)
+    if candidate > today:
+        candidate = max(today - _days(rng, 0, 20), activist)
+        if candidate < add_months(activist, 12) and rng.random() < 0.8:
+            return _finish(case)  # too early to become a candidate: stays an activist
+    d["candidate_publicity_start"] = candidate - _days(rng, 12, 16)
+    d["candidate_publicity_end"] = d["candidate_publicity_start"] + dt.timedelta(days=8)
+    d["candidate_on"] = candidate
+    steps.append(("candidate", 7, candidate, None, "党支部"))
+    steps.append(("candidate_filing", 8, min(candidate + _days(rng, 3, 15), today), None, "上级党委"))
+    introduced = min(candidate + _days(rng, 3, 20), today)
+    case.introducers = [(pid, introduced) for pid in members[2:4] or members[:2]]
+    steps.append(("introducers", 9, introduced, None, "党支部"))
+    review = candidate + _days(rng, 20, 90)
+    if review <= today:
+        d["review_concluded_on"], case.review_passed = review, True
+        steps.append(("review", 10, review, None, "党支部"))
+    training = candidate + _days(rng, 15, 120)
+    if training + dt.timedelta(days=4) <= today:
+        short = rng.random() < 0.03
+        d["training_start"] = training
+        d["training_end"] = training + dt.timedelta(days=1 if short else rng.choice((2, 3, 4)))
+        case.training_hours = "16.0" if short else rng.choice(("24.0", "24.0", "28.0", "32.0"))
+        steps.append(("training", 11, training, None, "县委党校"))
+    if stage_goal == 3:
+        return _finish(case)
+
+    # Stage 4: committee review, pre-review, branch meeting (votes), waiting for the approval. Dated back from
+    # today: a third only reviewed so far, most meetings within the last three months, ~6 % of them longer ago and
+    # still not approved (the approval is overdue).
+    r = rng.random()
+    held = r >= 0.3
+    late_approval = r >= 0.96
+    if not held:
+        prereview = today - _days(rng, 0, 40)
+    else:
+        meeting = today - (_days(rng, 95, 200) if late_approval else _days(rng, 3, 85))
+        prereview = meeting - _days(rng, 10, 30)
+    committee = prereview - _days(rng, 7, 30)
+    if committee < candidate + dt.timedelta(days=60):
+        return _finish(case)  # the candidate is too recent: still in stage 3
+    d["committee_review_on"] = committee
+    steps.append(("committee_review", 12, committee, None, "支部委员会"))
+    if not held and rng.random() < 0.4:
+        return _finish(case)
+    d["prereview_on"] = prereview
+    steps.append(("prereview", 13, prereview, None, "上级党委"))
+    steps.append(("application_form", 14, min(prereview + _days(rng, 2, 10), today), None, ""))
+    if not held:
+        return _finish(case)
+    # The political review must be concluded before the meeting (~3 % missing or late) and the training done.
+    if rng.random() < 0.03:
+        if rng.random() < 0.5:
+            d["review_concluded_on"], case.review_passed = None, None
+            case.steps = steps = [s for s in steps if s[0] != "review"]
+        else:
+            d["review_concluded_on"], case.review_passed = meeting + _days(rng, 3, 20), True
+            if d["review_concluded_on"] > today:
+                d["review_concluded_on"] = today
+            steps[:] = [s for s in steps if s[0] != "review"] + [("review", 10, d["review_concluded_on"], None,
+                                                                    "党支部")]
+    elif d["review_concluded_on"] is None or d["review_concluded_on"] >= meeting:
+        d["review_concluded_on"], case.review_passed = meeting - _days(rng, 5, 20), True
+        steps[:] = [s for s in steps if s[0] != "review"] + [("review", 10, d["review_concluded_on"], None, "党支部")]
+    if d["training_end"] is None or d["training_end"] >= meeting:
+        d["training_start"] = meeting - _days(rng, 20, 40)
+        d["training_end"] = d["training_start"] + dt.timedelta(days=3)
+        case.training_hours = "24.0"
+        steps[:] = [s for s in steps if s[0] != "training"] + [("training", 11, d["training_start"], None,
+                                                                "县委党校")]
+    d["admission_publicity_start"] = meeting - _days(rng, 12, 16)
+    d["admission_publicity_end"] = d["admission_publicity_start"] + dt.timedelta(days=8)
+    d["branch_meeting_on"] = meeting
+    expected = b.full_members
+    r = rng.random()
+    if r < 0.01:  # not enough present
+        present = expected // 2
+    else:
+        present = max(expected // 2 + 1, expected - rng.randint(0, max(1, expected // 8)))
+    if r < 0.03:  # failing majority: many stay away or vote no
+        yes = max(0, min(present, expected // 2 - rng.randint(0, 1)))
+    else:
+        yes = present - (rng.random() < 0.15) - (rng.random() < 0.1)
+        yes = max(yes, expected // 2 + 1) if present > expected // 2 else yes
+        yes = min(yes, present)
+    no = (present - yes) // 2
+    case.votes = (expected, present, yes, no, present - yes - no)
+    if len(case.introducers) == 2 and rng.random() < 0.01:
+        case.introducers = case.introducers[:1]
+    steps.append(("branch_meeting", 15, meeting, None, "支部大会"))
+    talk = meeting + _days(rng, 10, 40)
+    if talk <= today:
+        steps.append(("approval_talk", 16, talk, None, "上级党委组织委员"))
+    return _finish(case)
+
+
+def _finish(case: PlannedCase) -> PlannedCase:
+    from zugong.recruitment.models import Case
+
+    values = {k: v for k, v in case.dates.items() if v is not None}
+    case.stage = Case(**values).current_stage()
+    if case.sponsors and not case.dates["activist_on"]:
+        case.sponsors = []
+    if not case.dates["candidate_on"]:
+        case.introducers = []
+    case.steps.sort(key=lambda s: (s[2], s[1] or 0))
+    return case
+
+
+# ---------------------------------------------------------------- reading the branches
+
+
+def read_branches(connection=default_connection, reference_date: dt.date = AS_OF) -> list[Branch]:
+    """Active branches with people, in path order, with a few eligible full members each (from the
+    memberships; when there are none yet, from the people of the branch, a fallback for older seeds)."""
+    cutoff = add_years(reference_date, -ELIGIBLE_YEARS).isoformat()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, path, name, sector, division_code, direct_people FROM orgs_organization "
+            "WHERE kind = 'branch' AND status = 'active' AND direct_people > 0 ORDER BY path"
+        )
+        rows = cur.fetchall()
+        cur.execute("SELECT EXISTS (SELECT 1 FROM members_membership)")
+        have_members = bool(cur.fetchone()[0])
+        if have_members:
+            sql = """
+                SELECT organization_id, person_id, n FROM (
+                    SELECT m.organization_id, m.person_id,
+                           ROW_NUMBER() OVER (PARTITION BY m.organization_id ORDER BY m.person_id) AS rn,
+                           COUNT(*) OVER (PARTITION BY m.organization_id) AS n
+                    FROM members_membership m
+                    WHERE m.status = 'full' AND (m.converted_on IS NULL OR m.converted_on <= %s)
+                ) t WHERE rn <= %s"""
+            params = [cutoff, MAX_CONTACTS]
+        else:
+            sql = """
+                SELECT organization_id, id, n FROM (
+                    SELECT p.organization_id, p.id,
+                           ROW_NUMBER() OVER (PARTITION BY p.organization_id ORDER BY p.id) AS rn,
+                           COUNT(*) OVER (PARTITION BY p.organization_id) AS n
+                    FROM people_person p
+                ) t WHERE rn <= %s"""
+            params = [MAX_CONTACTS]
+        cur.execute(sql, params)
+        contacts: dict[int, list[int]] = {}
+        counts: dict[int, int] = {}
+        for org_id, person_id, n in cur.fetchall():
+            contacts.setdefault(org_id, []).append(person_id)
+            counts[org_id] = n
+    return [
+        Branch(id=i, path=p, name=name, sector=sector, division_code=div or "", people=people,
+               full_members=counts.get(i, 0), contacts=tuple(sorted(contacts.get(i, ()))))
+        for i, p, name, sector, div, people in rows
+    ]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _iso(day):
+    return day.isoformat() if day is not None else None
+
+
+def _tables() -> dict[str, Table]:
+    return {
+        "people": Table.of(apps.get_model("people", "Person"), PERSON_COLUMNS),
+        "cases": Table.of(apps.get_model("recruitment", "Case"), CASE_COLUMNS),
+        "contacts": Table.of(apps.get_model("recruitment", "CaseContact"), CONTACT_COLUMNS),
+        "steps": Table.of(apps.get_model("recruitment", "Step"), STEP_COLUMNS),
+    }
+
+
+def _next_id(cur, table: str) -> int:
+    cur.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
+    return cur.fetchone()[0]
+
+
+def write_cases(cases: list[PlannedCase], connection=default_connection, loader: Loader | None = None,
+                now: dt.datetime | None = None, log=print) -> dict[str, int]:
+    """Insert the applicants, their cases, contacts and steps (ids after the tables' highest); raise the
+    branches' head counts. Runs inside the caller's transaction; returns the counts."""
+    tables = _tables()
+    vendor = connection.vendor
+    if loader is None:  # Loader.insert needs only these attributes
+        loader = SimpleNamespace(vendor=vendor, truncated=False, nested=True)
+    now = now or timezone.now()
+    stamp = now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ") if vendor == "sqlite" else now.isoformat(" ")
+    with connection.cursor() as cur:
+        pid = _next_id(cur, tables["people"].name)
+        cid = _next_id(cur, tables["cases"].name)
+        kid = _next_id(cur, tables["contacts"].name)
+        sid = _next_id(cur, tables["steps"].name)
+
+    person_rows, case_rows, contact_rows, step_rows = [], [], [], []
+    per_branch: dict[int, int] = {}
+    for i, c in enumerate(cases):
+        b, person_id, case_id = c.branch, pid + i, cid + i
+        keys = names.name_keys(c.name)
+        person_rows.append((
+            person_id, b.path, c.name, c.sex, c.ethnicity, c.birth_date.isoformat(), c.id_number, c.native_place,
+            c.birthplace, c.education, c.phone, "", c.id_number[::-1], keys[0], keys[1], keys[2], keys[3],
+            stamp, stamp, b.id,
+        ))
+        per_branch[b.id] = per_branch.get(b.id, 0) + 1
+        votes = c.votes or (None,) * 5
+        case_rows.append((
+            case_id, person_id, b.id, b.path, c.target_group, c.stage, "active",
+            *(_iso(c.dates[f]) for f in CASE_DATES), c.review_passed, c.training_hours, *votes, "", "",
+            stamp, stamp,
+        ))
+        for role, contacts in (("sponsor", c.sponsors), ("introducer", c.introducers)):
+            for position, (member, on) in enumerate(contacts, 1):
+                contact_rows.append((kid, case_id, role, position, member, on.isoformat(), None))
+                kid += 1
+        for kind, number, on, done_by_person, done_by in c.steps:
+            step_rows.append((sid, case_id, kind, number, on.isoformat(), done_by_person, done_by, "", None, stamp))
+            sid += 1
+
+    t = time.perf_counter()
+    counts, timings = {}, []
+    for name, key, rows in (("applicants", "people", person_rows), ("cases", "cases", case_rows),
+                            ("case_contacts", "contacts", contact_rows), ("case_steps", "steps", step_rows)):
+        started = time.perf_counter()
+        counts[name] = Loader.insert(loader, tables[key], rows)
+        timings.append(f"{name} {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        by_count: dict[int, list[int]] = {}
+        for org_id, n in per_branch.items():
+            by_count.setdefault(n, []).append(org_id)
+        for n, org_ids in by_count.items():
+            for start in range(0, len(org_ids), 900):
+                chunk = org_ids[start:start + 900]
+                cur.execute(
+                    f"UPDATE orgs_organization SET direct_people = direct_people + {int(n)} "
+                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        if vendor == "postgresql":
+            models_ = [t.model for t in tables.values()]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models_):
+                cur.execute(sql)
+    timings.append(f"head counts and sequences {time.perf_counter() - started:.1f} s")
+    log(f"  recruitment written in {time.perf_counter() - t:.1f} s: {counts} ({', '.join(timings)})")
+    return counts
+
+
+def _drop_taken(cases: list[PlannedCase], connection, log) -> list[PlannedCase]:
+    """Drop applicants whose ID number is already in the database (none with the current people seed)."""
+    numbers = [c.id_number for c in cases]
+    taken: set[str] = set()
+    with connection.cursor() as cur:
+        for start in range(0, len(numbers), 900):
+            chunk = numbers[start:start + 900]
+            cur.execute(f"SELECT id_number FROM people_person WHERE id_number IN ({', '.join(['%s'] * len(chunk))})",
+                        chunk)
+            taken.update(r[0] for r in cur.fetchall())
+    if taken:
+        log(f"  {len(taken)} planned applicants' ID numbers already exist; left out")
+        cases = [c for c in cases if c.id_number not in taken]
+    return cases
+
+
+def seed_cases(seed: int = 1, reference_date: dt.date = AS_OF, log=print, *, connection=default_connection,
+               loader: Loader | None = None, rate: float = CASE_RATE, now: dt.datetime | None = None,
+               analyze: bool = False) -> dict[str, int]:
+    """Plan and write the open recruitment cases of every active branch in the database (after people and
+    memberships are written, inside the caller's transaction). Returns the written counts."""
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM recruitment_case)")
+        if cur.fetchone()[0]:
+            raise SeedError("recruitment_case 中已有数据，seed_cases 只在新生成的数据上运行")
+    branches = read_branches(connection, reference_date)
+    t1 = time.perf_counter()
+    cases = list(plan_cases(branches, seed, reference_date, rate))
+    t2 = time.perf_counter()
+    cases = _drop_taken(cases, connection, log)
+    log(f"  recruitment: read {len(branches):,} branches in {t1 - t:.1f} s, planned {len(cases):,} cases "
+        f"in {t2 - t1:.1f} s")
+    counts = write_cases(cases, connection, loader, now, log)
+    if analyze:
+        with connection.cursor() as cur:
+            for name in ("people_person", "recruitment_case", "recruitment_casecontact", "recruitment_step"):
+                cur.execute(f'ANALYZE "{name}"')
+    log(f"  recruitment total: {time.perf_counter() - t:.1f} s")
+    return counts
