@@ -21,7 +21,8 @@ class FindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "rule", "title", "regulation", "edition", "article", "severity", "organization", "person",
-                  "subject", "detail", "opened_at", "resolved_at", "excepted_at", "exception_reason"]
+                  "subject", "detail", "opened_at", "resolved_at", "excepted_at", "exception_reason",
+                  "acknowledged_at", "acknowledgement"]
 
     def get_title(self, obj) -> str:
         rule = rules.RULES.get(obj.rule)

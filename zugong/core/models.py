@@ -27,6 +27,7 @@ class AuditEntry(models.Model):
         IMPORT = "import", "导入"
         GRANT = "grant", "授权"
         EXCEPTION = "exception", "例外办理"
+        ACKNOWLEDGE = "acknowledge", "确认知悉"
         TRANSFER = "transfer", "组织关系转接"
         STEP = "step", "流程步骤"
 
@@ -147,6 +148,10 @@ class Finding(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     excepted_at = models.DateTimeField("例外时间", null=True, blank=True)
     exception_reason = models.TextField("例外理由", blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="知悉人", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField("知悉时间", null=True, blank=True)
+    acknowledgement = models.TextField("知悉说明（整改安排）", blank=True)
 
     objects = ScopedManager()
 

@@ -11,13 +11,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from . import jobs, rules, scope
+from . import audit, jobs, rules, scope
+from .forms import LocalRuleForm
 from .middleware import client_ip
-from .models import Finding, Job
+from .models import Finding, Job, LocalRule
 
 # Where a finding's record is shown: model label → URL name taking the record's pk. Apps add theirs.
 RECORD_URLS: dict[str, str] = {"people.person": "people:detail", "orgs.organization": "orgs:detail"}
@@ -67,14 +69,30 @@ def for_person(user, person):
     return rows
 
 
+def _relevant(user, organization) -> bool:
+    """A local rule concerns a user when its subtree contains, or lies within, one of the user's subtrees."""
+    return any(p.startswith(organization.path) or organization.path.startswith(p) for p in scope.scope_paths(user))
+
+
+def visible_rules(user) -> list:
+    """National rules, and the local rules that apply to the user's subtrees."""
+    rows = {r.code: r for r in LocalRule.objects.select_related("organization")}
+    return [r for r in rules.all_rules() if r.code not in rows or _relevant(user, rows[r.code].organization)]
+
+
 @login_required
 def catalogue(request):
     counts = {r["rule"]: r for r in open_findings(request.user).values("rule").annotate(
         n=Count("id"), excepted=Count("id", filter=Q(excepted_at__isnull=False))).order_by()}
     groups: dict[str, list] = {}
-    for rule in sorted(rules.all_rules(), key=lambda r: (r.local, r.model, r.code)):
+    for rule in sorted(visible_rules(request.user), key=lambda r: (r.local, r.model, r.code)):
         rule.open_count = counts.get(rule.code, {}).get("n", 0)
         groups.setdefault("本地规则" if rule.local else rule.model_class._meta.verbose_name, []).append(rule)
+    local_rows = {r.code: r for r in LocalRule.objects.select_related("organization")}
+    for items in groups.values():
+        for rule in items:
+            row = local_rows.get(rule.code)
+            rule.local_row = row if row and scope.can(request.user, "admin", row.organization.path) else None
     return render(request, "core/rules_catalogue.html", {
         "groups": groups, "labels": rules.SEVERITY_LABELS,
         "can_scan": bool(scope.scope_paths(request.user, "manage")),
@@ -83,7 +101,7 @@ def catalogue(request):
 
 @login_required
 def rule_detail(request, code):
-    rule = next((r for r in rules.all_rules() if r.code == code), None)
+    rule = next((r for r in visible_rules(request.user) if r.code == code), None)
     if rule is None:
         raise Http404
     qs = open_findings(request.user).filter(rule=code).select_related("organization", "person")
@@ -112,6 +130,44 @@ def finding_list(request):
         f.url = record_url(f.model, f.object_id)
     return render(request, "core/finding_list.html", {"page": page, "labels": rules.SEVERITY_LABELS,
                                                       "counts": severity_counts(qs)})
+
+
+@require_POST
+@login_required
+def acknowledge(request, pk):
+    """Record that the organization knows of a finding and what it will do (the finding stays open)."""
+    finding = get_object_or_404(open_findings(request.user), pk=pk)
+    if not scope.can(request.user, "change", finding.org_path):
+        raise PermissionDenied("您只有查看权限，不能确认问题预警")
+    note = request.POST.get("note", "").strip()
+    if not note:
+        messages.error(request, "请填写知悉说明（例如整改安排）")
+    else:
+        finding.acknowledged_by, finding.acknowledged_at, finding.acknowledgement = request.user, timezone.now(), note
+        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
+        audit.record(finding, "acknowledge", [{"field": "acknowledgement", "label": "确认知悉", "old": None,
+                                                "new": f"{finding.detail}（{finding.citation}）"}], note=note)
+        messages.success(request, "已确认知悉")
+    return redirect(request.POST.get("next") or "core:findings")
+
+
+@login_required
+def local_rule_edit(request, pk):
+    """Change a local rule's numbers, level, document and dates: local practice configured without code."""
+    rule = get_object_or_404(LocalRule.objects.select_related("organization"), pk=pk)
+    if not _relevant(request.user, rule.organization):
+        raise Http404
+    if not scope.can(request.user, "admin", rule.organization.path):
+        raise PermissionDenied("只有组织部管理员可以修改本地规则")
+    form = LocalRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        changes = [{"field": f, "label": str(form.fields[f].label), "old": str(form.initial.get(f)),
+                    "new": str(form.cleaned_data[f])} for f in form.changed_data]
+        rule = form.save()
+        audit.record(rule, "update", changes, org_path=rule.organization.path)
+        messages.success(request, f"已保存本地规则“{rule.title}”，下次检查起生效")
+        return redirect("core:rules")
+    return render(request, "core/form.html", {"form": form, "title": f"本地规则：{rule.title}"})
 
 
 @require_POST

@@ -13,4 +13,6 @@ urlpatterns = [
     path("rules/scan/", rule_views.start_scan, name="rules_scan"),
     path("rules/<str:code>/", rule_views.rule_detail, name="rule"),
     path("findings/", rule_views.finding_list, name="findings"),
+    path("findings/<int:pk>/acknowledge/", rule_views.acknowledge, name="finding_ack"),
+    path("local-rules/<int:pk>/", rule_views.local_rule_edit, name="local_rule"),
 ]
