@@ -61,7 +61,7 @@ def for_record(user, model: str, object_id):
 
 def for_person(user, person):
     """Every finding that concerns a person, on any of their records (membership, recruitment case …)."""
-    rows = list(Finding.objects.visible_to(user)
+    rows = list(Finding.objects.visible_to(user).select_related("person", "organization")
                 .filter(Q(person=person) | Q(model="people.person", object_id=person.pk))
                 .order_by(F("resolved_at").desc(nulls_first=True), "-opened_at"))
     for f in rows:

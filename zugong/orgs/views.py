@@ -124,7 +124,7 @@ def detail(request, pk):
         log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     if tab == "findings":
-        page = Paginator(subtree_findings.select_related("organization").order_by("org_path", "rule", "id"), 50)
+        page = Paginator(subtree_findings.select_related("organization", "person").order_by("org_path", "rule", "id"), 50)
         context["page"] = page.get_page(request.GET.get("page"))
         for f in context["page"]:
             f.url = rule_views.record_url(f.model, f.object_id)
