@@ -73,7 +73,7 @@ class CaseApiFilterSet(django_filters.FilterSet):
 
     def filter_organization(self, qs, name, value):
         org = resolve_org_code(self.request, value, name)
-        return qs.filter(org_path__startswith=org.path)
+        return qs.subtree(org.path)
 
     def filter_person(self, qs, name, value):
         try:

@@ -12,7 +12,7 @@ from .steps import STAGES
 def subtree(request, qs, code: str):
     """Cases of the subtree of the organization with `code`, looked up among those the user may see."""
     path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
-    return qs.filter(org_path__startswith=path) if path else qs.none()
+    return qs.subtree(path) if path else qs.none()
 
 
 class CaseFilterSet(django_filters.FilterSet):

@@ -420,7 +420,7 @@ def _local(row, check, describe, measures, event_field) -> Rule:
     path = row.organization.path
 
     def scoped_check(qs, as_of):
-        return check(qs.filter(org_path__startswith=path), as_of)
+        return check(qs.filter(org_path__subtree=path), as_of)
 
     return Rule(code=row.code, title=row.title, severity=row.severity, model=MODEL,
                 editions=(rules.local_edition(row),), check=scoped_check, describe=describe, measures=measures,
