@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# WeasyPrint (PDF documents) needs Pango.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing ${need[*]} (apt)"
 apt-get update -qq
