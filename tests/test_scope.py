@@ -70,7 +70,29 @@ def other_side(tree, users):
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    from zugong.cadres import services as cadre_services
+    from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment, ResumeEntry,
+                                      TrainingRecord)
+
+    cadre = cadre_services.create_cadre(users.taiyuan, tree.people.wangwu, tree.xiaodian, rank="township_deputy",
+                                        rank_since=dt.date(2020, 1, 1))
+    cadre_post = cadre_services.appoint(cadre, user=users.taiyuan, title="小店区财政局副局长",
+                                        start_on=dt.date(2020, 1, 1))
+    cadre_children = {
+        "post": cadre_post, "rank": cadre.rank_records.first(), "resume": cadre.resume.first(),
+        "education": cadre_services.save_child(users.taiyuan, cadre, Education(education_text="大学",
+                                                                                 institution="山西大学")),
+        "reward": cadre_services.save_child(users.taiyuan, cadre, RewardPunishment(on=dt.date(2022, 1, 1),
+                                                                                    text="小店区嘉奖")),
+        "assessment": cadre_services.save_child(users.taiyuan, cadre, AnnualAssessment(year=2024,
+                                                                                        grade="excellent")),
+        "family": cadre_services.save_child(users.taiyuan, cadre, FamilyMember(relation="妻子", name="王五之妻")),
+        "training": cadre_services.save_child(users.taiyuan, cadre, TrainingRecord(name="小店区培训班",
+                                                                                    start_on=dt.date(2024, 3, 1))),
+    }
     return {
+        "cadre": [cadre.pk],
+        **{f"cadre_{k}": [v.pk] for k, v in cadre_children.items()},
         "localrule": [local.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -97,6 +119,12 @@ PK_MODEL = {
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
+    "cadres:end_post": "cadre_post", "api:cadre-detail": "cadre",
+    **{f"cadres:{k}_add": "cadre" for k in ("post", "rank", "resume", "education", "reward", "assessment", "family",
+                                            "training")},
+    **{f"cadres:{k}_{a}": f"cadre_{k}" for k in ("post", "rank", "resume", "education", "reward", "assessment",
+                                                 "family", "training") for a in ("edit", "delete")},
 }
 
 
@@ -141,9 +169,14 @@ def test_exports_hide_the_sibling_subtree(login, tree, users):
 
     from openpyxl import load_workbook
 
+    from zugong.cadres import services as cadre_services
+
+    for person, org, user in ((tree.people.zhaoliu, tree.datong, users.datong),
+                              (tree.people.wangwu, tree.xiaodian, users.taiyuan)):
+        cadre_services.create_cadre(user, person, org, rank="clerk_1", rank_since=dt.date(2020, 1, 1))
     client = login(users.datong)
     for url in ("/people/?export=xlsx", "/orgs/list/?export=xlsx", "/core/audit/?export=xlsx",
-                "/accounts/users/?export=xlsx"):
+                "/accounts/users/?export=xlsx", "/cadres/?export=xlsx"):
         r = client.get(url)
         assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
         text = " ".join(str(c.value) for row in load_workbook(BytesIO(r.content)).active.iter_rows() for c in row)

@@ -538,10 +538,15 @@ def _leader_age_ok(birth, as_of, low, high):
     return low <= age <= high
 
 
-def pick(pool, rng, as_of, low=35, high=57, male=0.82, used=None):
-    """A person from `pool` (list of rows) of the given age, men more often; None if nobody fits."""
+LEADER_EDUCATION = ("10", "11", "14", "20")
+
+
+def pick(pool, rng, as_of, low=35, high=57, male=0.82, used=None, educated=LEADER_EDUCATION):
+    """A person from `pool` (list of rows) of the given age, men more often, with 本科 or more when there is
+    one (第八条: 县处级 and above generally 大专+, 厅局级 本科+); None if nobody fits."""
     want_male = rng.random() < male
     fits = [p for p in pool if p[0] not in used and _leader_age_ok(_d(p[3]), as_of, low, high)]
+    fits = [p for p in fits if p[4] in educated] or fits
     if not fits:
         return None
     preferred = [p for p in fits if (p[2] == "1") == want_male] or fits

@@ -10,7 +10,7 @@ NAV = [
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),
     ("组织生活", None, ""),
-    ("干部", None, ""),
+    ("干部", "cadres:roster", ""),
     ("考核", None, ""),
     ("培训", None, ""),
     ("人才", None, ""),
