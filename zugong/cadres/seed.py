@@ -34,6 +34,7 @@ from zugong.demo.loader import Loader, Table
 
 from . import ranks
 
+FLUSH = 20_000
 STAFF_SHARE = {"tiny": 0.2, "demo": 0.12, "county": 0.5, "province": 0.68}
 
 CADRE_COLUMNS = (
@@ -641,6 +642,14 @@ def seed_cadres(seed: int = 1, *, staff_share: float = 0.12, as_of: dt.date = AS
         by_unit[p[7]].append(p)
     plan = Planner(seed, as_of, staff_share, stamp)
     plan.next_id = first
+    writer = Writer(log, big=len(people) > 50_000)
+    planned = 0
+
+    def flush(force=False):
+        nonlocal planned
+        if force or len(plan.cadres) >= FLUSH:
+            planned += len(plan.cadres)
+            writer.flush(plan)
     used: set[int] = set()
 
     def manager_of(t: Territory, level_up: bool) -> Territory:
@@ -701,9 +710,9 @@ def seed_cadres(seed: int = 1, *, staff_share: float = 0.12, as_of: dt.date = AS
                 if p:
                     plan.add(p, mgr, [(uid, uname, deputy, level[1], True)], post_order=2000 + idx * 10 + k + 1,
                              home=t)
+        flush()
     t2 = time.perf_counter()
     # staff with grades
-    level_of_terr = {}
     for uid, rows in by_unit.items():
         if uid not in unit_terr:
             continue
@@ -718,9 +727,11 @@ def seed_cadres(seed: int = 1, *, staff_share: float = 0.12, as_of: dt.date = AS
             used.add(p[0])
             g = grade_for(_d(p[3]), as_of, t.depth, r)
             plan.add(p, mgr, [], grade_rank=g, post_order=9000 + ranks.ORDER[g], home=t)
-    log(f"  cadres: planned {len(plan.cadres):,} cadres in {time.perf_counter() - t1:.1f} s "
+        flush()
+    flush(force=True)
+    log(f"  cadres: planned and wrote {planned:,} cadres in {time.perf_counter() - t1:.1f} s "
         f"(leaders {t2 - t1:.1f} s)")
-    counts = write(plan, log)
+    counts = writer.finish()
     if analyze:
         with connection.cursor() as cur:
             for m in TABLE_MODELS:
@@ -733,41 +744,60 @@ TABLE_MODELS = ("Cadre", "CadrePost", "RankRecord", "ResumeEntry", "Education", 
                 "AnnualAssessment", "RewardPunishment", "TrainingRecord")
 
 
-def write(plan: Planner, log) -> dict[str, int]:
-    t = time.perf_counter()
-    loader = Loader(log=log)
-    specs = [
-        ("Cadre", CADRE_COLUMNS, plan.cadres), ("CadrePost", POST_COLUMNS, plan.posts),
-        ("RankRecord", RANK_COLUMNS, plan.ranks), ("ResumeEntry", RESUME_COLUMNS, plan.resume),
-        ("Education", EDU_COLUMNS, plan.edu), ("FamilyMember", FAMILY_COLUMNS, plan.family),
-        ("AnnualAssessment", ASSESS_COLUMNS, plan.assess), ("RewardPunishment", REWARD_COLUMNS, plan.rewards),
-        ("TrainingRecord", TRAINING_COLUMNS, plan.trainings),
-    ]
-    tables = []
-    for m, cols, rows in specs:
-        model = apps.get_model("cadres", m)
-        if cols[0] != "id":  # sub-records: ids numbered here
+class Writer:
+    """Writes the planned rows in batches (the plan is flushed every FLUSH cadres, so memory stays flat at
+    province scale); for a big load the cadre tables' indexes are dropped first and rebuilt at the end."""
+
+    SPECS = (
+        ("Cadre", CADRE_COLUMNS, "cadres"), ("CadrePost", POST_COLUMNS, "posts"),
+        ("RankRecord", RANK_COLUMNS, "ranks"), ("ResumeEntry", RESUME_COLUMNS, "resume"),
+        ("Education", EDU_COLUMNS, "edu"), ("FamilyMember", FAMILY_COLUMNS, "family"),
+        ("AnnualAssessment", ASSESS_COLUMNS, "assess"), ("RewardPunishment", REWARD_COLUMNS, "rewards"),
+        ("TrainingRecord", TRAINING_COLUMNS, "trainings"),
+    )
+
+    def __init__(self, log, big: bool):
+        self.log = log
+        self.loader = Loader(log=log)
+        self.tables = []
+        self.next_id = {}
+        for m, cols, attr in self.SPECS:
+            model = apps.get_model("cadres", m)
+            if cols[0] != "id":  # sub-records: ids numbered here
+                cols = ("id",) + cols
+                with connection.cursor() as cur:
+                    cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}"')
+                    self.next_id[attr] = cur.fetchone()[0] + 1
+            self.tables.append((Table.of(model, cols), attr))
+        self.counts = {table.name: 0 for table, _ in self.tables}
+        self.recreate = {table.name: self.loader.drop_indexes(table) for table, _ in self.tables} if big else {}
+        self.seconds = 0.0
+
+    def flush(self, plan: Planner) -> None:
+        t = time.perf_counter()
+        for table, attr in self.tables:
+            rows = getattr(plan, attr)
+            if attr in self.next_id:
+                start = self.next_id[attr]
+                self.next_id[attr] = start + len(rows)
+                rows = [(start + i,) + row for i, row in enumerate(rows)]
+            self.counts[table.name] += self.loader.insert(table, rows)
+            getattr(plan, attr).clear()
+        self.seconds += time.perf_counter() - t
+
+    def finish(self) -> dict[str, int]:
+        self.log(f"  cadre rows written in {self.seconds:.1f} s: "
+                 + ", ".join(f"{k} {v:,}" for k, v in self.counts.items()))
+        t = time.perf_counter()
+        for statements in self.recreate.values():
+            self.loader.recreate(statements)
+        if self.recreate:
+            self.loader.phase("rebuild cadre indexes", t)
+        if connection.vendor == "postgresql":
             with connection.cursor() as cur:
-                cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}"')
-                start = cur.fetchone()[0] + 1
-            cols = ("id",) + cols
-            rows = [(start + i,) + row for i, row in enumerate(rows)]
-        tables.append((Table.of(model, cols), rows))
-    big = len(plan.cadres) > 20_000
-    recreate = {table.name: loader.drop_indexes(table) for table, _ in tables} if big else {}
-    counts = {}
-    for table, rows in tables:
-        counts[table.name] = loader.insert(table, rows)
-    t = loader.phase(f"cadre rows ({', '.join(f'{k} {v:,}' for k, v in counts.items())})", t)
-    for name, statements in recreate.items():
-        loader.recreate(statements)
-    if recreate:
-        t = loader.phase("rebuild cadre indexes", t)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [table.model for table, _ in tables]):
-                cur.execute(sql)
-    return counts
+                for sql in connection.ops.sequence_reset_sql(no_style(), [t.model for t, _ in self.tables]):
+                    cur.execute(sql)
+        return self.counts
 
 
 def seed_if_missing(seed: int = 1, staff_share: float = 0.12, log=print) -> dict[str, int]:

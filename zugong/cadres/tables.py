@@ -11,16 +11,19 @@ from zugong.members.tables import SequenceMixin
 from .models import Cadre
 
 
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
 class RosterTable(SequenceMixin, tables.Table):
     seq = tables.Column("序号", empty_values=())
-    name = tables.Column("姓名", linkify=("cadres:detail", {"pk": tables.A("pk")}))
-    sex = tables.Column("性别")
-    birth_date = tables.Column("出生年月（年龄）", empty_values=())
-    ethnicity = tables.Column("民族")
-    party_status = tables.Column("政治面貌")
-    education = tables.Column("学历")
+    name = tables.Column("姓名", linkify=("cadres:detail", {"pk": tables.A("pk")}), attrs=NOWRAP)
+    sex = tables.Column("性别", attrs=NOWRAP)
+    birth_date = tables.Column("出生年月（年龄）", empty_values=(), attrs=NOWRAP)
+    ethnicity = tables.Column("民族", attrs=NOWRAP)
+    party_status = tables.Column("政治面貌", attrs=NOWRAP)
+    education = tables.Column("学历", attrs=NOWRAP)
     current_title = tables.Column("现任职务")
-    rank = tables.Column("职级/级别")
+    rank = tables.Column("职级/级别", attrs=NOWRAP)
     rank_since = tables.DateColumn(format="Y-m-d", verbose_name="任现职级时间")
     post_started_on = tables.DateColumn(format="Y-m-d", verbose_name="任现职务时间")
     work_started_on = tables.DateColumn(format="Y-m-d", verbose_name="参加工作时间")
