@@ -8,7 +8,10 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "branchlife.meeting": "组织生活记录", "branchlife.meetingattachment": "会议附件",
+                "branchlife.absence": "缺席记录", "branchlife.studyrecord": "学习培训学时",
+                "branchlife.appraisal": "民主评议党员", "branchlife.appraisalresult": "民主评议结果"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
