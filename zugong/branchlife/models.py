@@ -81,6 +81,7 @@ class Meeting(AuditedModel):
         indexes = [
             models.Index(fields=["organization", "kind", "held_on"], name="meeting_org_kind_day"),
             models.Index(fields=["org_path", "held_on"], name="meeting_path_day"),
+            models.Index(fields=["kind", "held_on", "organization"], name="meeting_kind_day_org"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(present__lte=models.F("expected")), name="meeting_present_le_expected"),
