@@ -14,7 +14,7 @@ import datetime as dt
 import time
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Count
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from zugong.orgs.models import Organization
 from . import periods
 from .models import ComplianceStat, Meeting
 from .requirements import Requirement, all_requirements
-from .rules import STUDY_HOURS, hours_expression, study_year
+from .rules import STUDY_HOURS, study_sql, study_year
 
 TABLE = ComplianceStat._meta.db_table
 COLUMNS = ("organization_id", "org_path", "kind", "period", "period_start", "period_end", "required", "needed",
@@ -85,18 +85,16 @@ def _insert_study(cur, path: str, as_of: dt.date, now) -> int:
     members = Membership.objects.unrestricted().active().filter(joined_on__lt=start)
     if path:
         members = members.filter(org_path__subtree=path)
-    reached = Case(When(study_hours__gte=STUDY_HOURS, then=Value(1)), default=Value(0), output_field=IntegerField())
-    grouped_sql, grouped_params = _sql(
-        members.order_by().annotate(study_hours=hours_expression(start, end))
-        .values("organization_id", "org_path").annotate(needed=Count("id"), held=Sum(reached))
-        .values("organization_id", "org_path", "needed", "held"))
+    hours_sql, hours_params = study_sql(members, start, end)
+    reached = "SUM(CASE WHEN s.hours >= %s THEN 1 ELSE 0 END)"
     sql = f"""
         INSERT INTO {TABLE} ({", ".join(COLUMNS)})
-        SELECT g.organization_id, g.org_path, 'study', %s, %s, %s, %s, g.needed, g.held, g.held >= g.needed,
-               %s, %s
-        FROM ({grouped_sql}) g
+        SELECT s.organization_id, s.org_path, 'study', %s, %s, %s, %s, COUNT(*), {reached},
+               {reached} >= COUNT(*), %s, %s
+        FROM ({hours_sql}) s
+        GROUP BY s.organization_id, s.org_path
     """
-    cur.execute(sql, [periods.YEAR, start, end, True, False, now, *grouped_params])
+    cur.execute(sql, [periods.YEAR, start, end, True, float(STUDY_HOURS), float(STUDY_HOURS), False, now, *hours_params])
     return cur.rowcount
 
 

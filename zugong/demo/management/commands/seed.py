@@ -23,7 +23,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
 from zugong.demo.cases import seed_cases
+from zugong.demo.meetings import seed_meetings
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -139,12 +141,15 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
+                counts |= seed_meetings(seed, log=self.log, loader=loader, minutes=scale != "province",
+                                        appraisals=scale != "province")
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
+                install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
@@ -155,6 +160,13 @@ class Command(BaseCommand):
                 connection.enable_constraint_checking()
         loader.analyze()
         loader.phase("analyze", t)
+        if scale != "province":  # the province's is rebuilt by `zugong branchlife compliance` (bench)
+            from zugong.branchlife import compliance
+            from zugong.demo.generate import AS_OF
+
+            t = time.perf_counter()
+            n = compliance.refresh(as_of=AS_OF)
+            loader.phase(f"organizational-life compliance ({n:,} rows)", t)
 
         total = time.perf_counter() - started
         self.log(
@@ -166,7 +178,8 @@ class Command(BaseCommand):
         )
         self.log(
             f"TOTAL organizations={counts['organizations']} people={counts['people']} "
-            f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} seconds={total:.1f}"
+            f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} "
+            f"meetings={counts['meetings']} absences={counts['absences']} seconds={total:.1f}"
         )
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")
