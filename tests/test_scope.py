@@ -70,7 +70,25 @@ def other_side(tree, users):
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
+                                          MeetingAttachment)
+
+    meeting = Meeting.objects.create(organization=tree.b1, kind="themed_day", held_on=dt.date(2026, 1, 10),
+                                     topic="太原红星社区主题党日", expected=2, present=1, host="张三")
+    Absence.objects.create(meeting=meeting, membership=ww, org_path=tree.b1.path, held_on=meeting.held_on,
+                           kind=meeting.kind, reason="外出")
+    attachment = MeetingAttachment.objects.create(meeting=meeting, org_path=tree.b1.path, name="太原签到表",
+                                                  file="branchlife/x.pdf")
+    appraisal = Appraisal.objects.create(organization=tree.b1, year=2025)
+    result = AppraisalResult.objects.create(appraisal=appraisal, membership=zs, org_path=tree.b1.path,
+                                            grade="qualified")
+    stat = ComplianceStat.objects.create(organization=tree.b1, org_path=tree.b1.path, kind="themed_day",
+                                         period="month", period_start=dt.date(2026, 1, 1),
+                                         period_end=dt.date(2026, 2, 1), held=1, compliant=True, current=False,
+                                         computed_at=timezone.now())
     return {
+        "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
+        "appraisal_result": [result.pk], "compliance": [stat.pk],
         "localrule": [local.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -97,6 +115,10 @@ PK_MODEL = {
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
+    "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
+    "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",
+    "api:branchlife-meeting-detail": "meeting", "api:branchlife-compliance-detail": "compliance",
 }
 
 

@@ -13,4 +13,5 @@ class BranchlifeConfig(AppConfig):
 
         from . import importers, rules  # noqa: F401 — registers the rules, the local template and the importer
 
-        # (finding links to the meeting page are added with the pages)
+        rule_views.RECORD_URLS["branchlife.meeting"] = "branchlife:detail"
+        rule_views.RECORD_URLS["branchlife.appraisalresult"] = "branchlife:appraisal_result"

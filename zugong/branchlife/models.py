@@ -61,6 +61,10 @@ class Meeting(AuditedModel):
     expected = models.PositiveSmallIntegerField("应到人数")
     present = models.PositiveSmallIntegerField("实到人数")
     guests = models.CharField("列席人员", max_length=200, blank=True)
+    absences_recorded = models.BooleanField(
+        "逐人登记出席", default=True,
+        help_text="否：只有应到、实到人数（如从 Excel 导入的记录），缺席的党员未逐人登记",
+    )
     minutes = models.TextField("会议记录", blank=True)
     study_hours = models.DecimalField(
         "计入学时", max_digits=4, decimal_places=1, default=0,

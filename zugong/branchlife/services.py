@@ -124,9 +124,10 @@ def update_meeting(user, meeting: Meeting, *, absences: dict[int, str] | None = 
         if name in MEETING_FIELDS and name != "kind":
             setattr(meeting, name, value)
     rows = _apply_attendance(meeting, org, absences, expected, present)
+    meeting.absences_recorded = True
     _validate(meeting)
     meeting.save()
-    old = list(meeting.absences.all())
+    old = list(Absence.objects.unrestricted().filter(meeting=meeting))
     for a in old:
         a.delete()  # audited one by one (a handful)
     _save_absences(meeting, rows)
@@ -137,9 +138,9 @@ def update_meeting(user, meeting: Meeting, *, absences: dict[int, str] | None = 
 @transaction.atomic
 def delete_meeting(user, meeting: Meeting) -> None:
     _require(user, "manage", meeting.organization, "删除该党组织")
-    for a in list(meeting.absences.all()):
+    for a in list(Absence.objects.unrestricted().filter(meeting=meeting)):
         a.delete()
-    for f in list(meeting.attachments.all()):
+    for f in list(MeetingAttachment.objects.unrestricted().filter(meeting=meeting)):
         f.delete()
     meeting.delete()
 

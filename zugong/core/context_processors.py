@@ -9,7 +9,7 @@ NAV = [
     ("人员", "people:list", ""),
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),
-    ("组织生活", None, ""),
+    ("组织生活", "branchlife:list", ""),
     ("干部", None, ""),
     ("考核", None, ""),
     ("培训", None, ""),
