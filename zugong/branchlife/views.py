@@ -72,7 +72,8 @@ def year(request):
     except ValueError:
         the_year = as_of.year
     context = {"org": org, "year": the_year, "years": range(as_of.year - 2, as_of.year + 1), "as_of": as_of,
-               "months": yearview.MONTHS, "title": f"{org.display_name} {the_year}年组织生活"}
+               "months": yearview.MONTHS, "title": f"{org.display_name} {the_year}年组织生活",
+               "heading": f"{the_year}年组织生活"}
     if org.kind in (Organization.Kind.BRANCH, Organization.Kind.PARTY_GROUP):
         meetings = list(Meeting.objects.visible_to(request.user).subtree(org.path)
                         .filter(held_on__year=the_year).select_related("organization").order_by("held_on", "pk"))

@@ -27,8 +27,9 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return {"held": f"✓ {self.held}" if self.held > 1 else "✓", "missed": "✗ 未开", "due": "待开",
-                "future": "", "none": "", "before": "—"}[self.state]
+        wide = self.span > 1
+        return {"held": f"✓{self.held}" if self.held > 1 else "✓", "missed": "✗ 未开" if wide else "✗",
+                "due": "待开" if wide else "待", "future": "", "none": "", "before": "—"}[self.state]
 
 
 @dataclass
