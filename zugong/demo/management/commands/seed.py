@@ -141,8 +141,8 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
-                counts |= seed_meetings(seed, log=self.log, loader=loader, minutes=scale != "province",
-                                        appraisals=scale != "province")
+                if scale != "province":  # the province's: `zugong branchlife seed-meetings` (bench/seed_bench.py)
+                    counts |= seed_meetings(seed, log=self.log, loader=loader)
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
@@ -179,7 +179,7 @@ class Command(BaseCommand):
         self.log(
             f"TOTAL organizations={counts['organizations']} people={counts['people']} "
             f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} "
-            f"meetings={counts['meetings']} absences={counts['absences']} seconds={total:.1f}"
+            f"meetings={counts.get('meetings', 0)} absences={counts.get('absences', 0)} seconds={total:.1f}"
         )
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")
