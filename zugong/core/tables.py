@@ -8,7 +8,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
