@@ -78,7 +78,7 @@ class TeamFilter(django_filters.FilterSet):
         fields = []
 
     def filter_org(self, qs, name, value):
-        return qs.subtree(resolve_org_code(self.request, value))
+        return qs.subtree(resolve_org_code(self.request, value, name).path)
 
 
 class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
