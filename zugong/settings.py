@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.branchlife",
     "zugong.cadres",
+    "zugong.teams",
     "zugong.demo",
 ]
 
