@@ -70,7 +70,15 @@ def other_side(tree, users):
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    from zugong.elections.models import Election, ElectionCandidate
+
+    election = Election.objects.create(organization=tree.b1, org_path=tree.b1.path, held_on=dt.date(2026, 1, 5),
+                                       seats=3, candidates=4, expected_voters=20, voters_present=18, valid=True,
+                                       secretary_name="张三")
+    ElectionCandidate.objects.create(election=election, org_path=tree.b1.path, name="张三", yes_votes=15,
+                                     elected=True)
     return {
+        "election": [election.pk],
         "localrule": [local.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -97,6 +105,8 @@ PK_MODEL = {
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "elections:detail": "election", "elections:approve": "election", "api:election-detail": "election",
+    "elections:adjust": "org",
 }
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "zugong.people",
     "zugong.members",
     "zugong.recruitment",
+    "zugong.elections",
+    "zugong.dashboards",
     "zugong.demo",
 ]
 

@@ -6,6 +6,7 @@ NAV = [
     # (title, URL name — None while the domain is not built yet —, "manage" when only managers see it)
     ("首页", "home", ""),
     ("组织体系", "orgs:tree", ""),
+    ("换届", "elections:terms", ""),
     ("人员", "people:list", ""),
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),

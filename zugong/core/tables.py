@@ -8,7 +8,9 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "elections.election": "选举记录", "elections.electioncandidate": "候选人",
+                "elections.termadjustment": "换届时间调整"}
 
 
 class AuditFilterSet(django_filters.FilterSet):

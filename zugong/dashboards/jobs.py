@@ -1,0 +1,1 @@
+"""Background job: rebuild the dashboard roll-ups."""
