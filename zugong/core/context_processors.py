@@ -16,7 +16,7 @@ NAV = [
     ("培训", None, ""),
     ("人才", None, ""),
     ("办实事", None, ""),
-    ("统计", None, ""),
+    ("统计", "dashboards:home", ""),
     ("规则与预警", "core:rules", ""),
     ("数据导入", "core:imports", "manage"),
     ("操作日志", "core:audit", ""),
