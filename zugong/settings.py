@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.elections",
     "zugong.dashboards",
+    "zugong.cadres",
     "zugong.demo",
 ]
 
