@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zugong.demo.cases import seed_cases
+from zugong.demo.elections import seed_elections
+from zugong.elections.management.commands.elections import install as install_election_rules
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -139,12 +141,16 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
+                # Elections of the current terms (the province scale keeps to the postponements: its dashboards
+                # read the terms from the organizations).
+                counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
+                install_election_rules(root)  # the reminder before a term ends (6 months)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
@@ -154,7 +160,12 @@ class Command(BaseCommand):
             if disabled:
                 connection.enable_constraint_checking()
         loader.analyze()
-        loader.phase("analyze", t)
+        t = loader.phase("analyze", t)
+        if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
+            from zugong.dashboards.rollups import refresh as refresh_dashboards
+
+            refresh_dashboards()
+            loader.phase("dashboard roll-ups", t)
 
         total = time.perf_counter() - started
         self.log(
