@@ -54,3 +54,30 @@ class RollupRun(models.Model):
 
     def __str__(self):
         return f"{self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DueOrganization(models.Model):
+    """An organization whose election is overdue or falls due within the reminder window, as of the last
+    refresh: the dashboard's list of organizations to elect, read per subtree without evaluating every term."""
+
+    scope_field = "org_path"
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.CASCADE,
+                                     related_name="+", db_constraint=False)
+    org_path = models.CharField("组织路径", max_length=255)
+    kind = models.CharField("类别", max_length=16)
+    overdue = models.BooleanField("已逾期")
+    term_started_on = models.DateField("本届任期开始", null=True)
+    term_ends_on = models.DateField("任期届满")
+    election_due = models.DateField("换届期限")
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "需换届的组织"
+        indexes = [models.Index(fields=["org_path", "election_due"], name="due_path_date"),
+                   models.Index(fields=["election_due"], name="due_date")]
+
+    def __str__(self):
+        return self.org_path

@@ -126,9 +126,12 @@ def keyed_panel(code: str, title: str, rows: list[dict], key_label: str, labels:
 def due_rows(orgs, today: dt.date) -> list[list]:
     from zugong.elections.rules import months_days
 
+    kinds = dict(Organization.Kind.choices)
     out = []
-    for o in orgs:
-        state = f"已逾期 {months_days(o.election_due, today)}" if o.election_due < today else \
-            f"{months_days(today, o.election_due)}后届满"
-        out.append([o.name, o.get_kind_display(), o.term_started_on, o.term_ends_on, o.election_due, state])
+    for d in orgs:
+        state = f"已逾期 {months_days(d.election_due, today)}" if d.election_due < today else \
+            (f"{months_days(today, d.election_due)}后届满" if d.election_due > today else "今天届满")
+        d.state = state
+        out.append([d.organization.name, kinds.get(d.kind, d.kind), d.term_started_on, d.term_ends_on,
+                    d.election_due, state])
     return out

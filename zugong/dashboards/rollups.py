@@ -25,7 +25,7 @@ from django.utils import timezone
 from zugong.core.dates import add_months
 from zugong.orgs.models import Organization
 
-from .models import Rollup, RollupRun
+from .models import DueOrganization, Rollup, RollupRun
 
 STEP = Organization.steplen
 
@@ -42,6 +42,10 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {}
+
+
+def title_of(code: str) -> str:
+    return "需换届的组织" if code == "due" else METRICS[code].title
 
 
 def metric(code: str, title: str, *tables: str):
@@ -67,19 +71,40 @@ def _cat(*parts: str) -> str:
 # ---------------------------------------------------------------- sources
 
 
+# The election due date: the term end, or the due date of the latest approved adjustment of that term
+# (looked up only for the organizations that have one).
+ADJUSTED = "EXISTS (SELECT 1 FROM elections_termadjustment a WHERE a.organization_id = o.id AND a.term_ends_on = o.term_ends_on)"
+DUE = (f"CASE WHEN {ADJUSTED} THEN (SELECT a.due_on FROM elections_termadjustment a WHERE a.organization_id = o.id "
+       "AND a.term_ends_on = o.term_ends_on ORDER BY a.approved_on DESC, a.id DESC LIMIT 1) ELSE o.term_ends_on END")
+
+
+def build_due(as_of: dt.date, window_end: dt.date, now) -> int:
+    """Replace the list of organizations overdue or due by `window_end` (one INSERT … SELECT)."""
+    table = DueOrganization._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table}")
+        cur.execute(
+            f"INSERT INTO {table} (organization_id, org_path, kind, overdue, term_started_on, term_ends_on, "
+            f"election_due, computed_at) SELECT d.id, d.path, d.kind, d.due < %s, d.term_started_on, "
+            f"d.term_ends_on, d.due, %s FROM (SELECT o.id, o.path, o.kind, o.term_started_on, o.term_ends_on, "
+            f"{DUE} AS due FROM orgs_organization o WHERE o.status = 'active' AND o.kind <> 'party_group' "
+            f"AND o.term_ends_on IS NOT NULL) d WHERE d.due <= %s",
+            [as_of, now, window_end])
+        return cur.rowcount
+
+
 @metric("term", "换届", "orgs_organization", "elections_termadjustment")
 def term_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
     """One row per active organization that elects a committee: key "<kind>:<state>", state overdue (the
     election is past due), due (due within the reminder window) or ok; "<kind>:none" without a recorded
-    term. The due date counts approved postponements and advances."""
-    window_end = add_months(as_of, ctx["reminder_months"])
-    due = ("COALESCE((SELECT a.due_on FROM elections_termadjustment a WHERE a.organization_id = o.id "
-           "AND a.term_ends_on = o.term_ends_on ORDER BY a.approved_on DESC, a.id DESC LIMIT 1), o.term_ends_on)")
-    state = (f"CASE WHEN o.term_ends_on IS NULL THEN 'none' WHEN {due} < %s THEN 'overdue' "
-             f"WHEN {due} <= %s THEN 'due' ELSE 'ok' END")
-    sql = (f"SELECT o.id AS org_id, CAST(NULL AS DATE) AS period, {_cat('o.kind', chr(39) + ':' + chr(39), state)} AS key, "
-           "1 AS n, 0 AS m FROM orgs_organization o WHERE o.status = 'active' AND o.kind <> 'party_group'")
-    return sql, [as_of, window_end]
+    term. Read from the due list built just before (`build_due`), which counts approved adjustments."""
+    due = DueOrganization._meta.db_table
+    state = (f"CASE WHEN o.term_ends_on IS NULL THEN 'none' WHEN d.id IS NULL THEN 'ok' "
+             f"WHEN d.overdue THEN 'overdue' ELSE 'due' END")
+    sql = (f"SELECT o.id AS org_id, CAST(NULL AS DATE) AS period, {_cat('o.kind', chr(39) + ':' + chr(39), state)} "
+           f"AS key, 1 AS n, 0 AS m FROM orgs_organization o LEFT JOIN {due} d ON d.organization_id = o.id "
+           "WHERE o.status = 'active' AND o.kind <> 'party_group'")
+    return sql, []
 
 
 @metric("compliance", "组织生活", "branchlife_compliancestat")
@@ -87,9 +112,12 @@ def compliance_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
     """Required periods that have ended, per organization, period start and meeting kind: n required,
     m compliant."""
     t = _t("branchlife.ComplianceStat")
-    sql = (f"SELECT s.organization_id AS org_id, s.period_start AS period, s.kind AS key, COUNT(*) AS n, "
-           f"SUM(CASE WHEN s.compliant THEN 1 ELSE 0 END) AS m FROM {t} s "
-           f"WHERE s.required AND NOT s.current GROUP BY s.organization_id, s.period_start, s.kind")
+    q = connection.ops.quote_name
+    # One row per organization × kind × period already: no grouping, so the query planner can push each
+    # level's filter (the organizations of that depth) into it.
+    sql = (f"SELECT s.organization_id AS org_id, s.period_start AS period, s.kind AS key, 1 AS n, "
+           f"CASE WHEN s.compliant THEN 1 ELSE 0 END AS m FROM {t} s "
+           f"WHERE s.{q('required')} AND NOT s.{q('current')}")
     return sql, []
 
 
@@ -140,6 +168,7 @@ def refresh(as_of: dt.date | None = None, metrics: list[str] | None = None, prog
     chosen = [METRICS[c] for c in (metrics or METRICS)]
     counts = {}
     with transaction.atomic():
+        counts["due"] = build_due(as_of, add_months(as_of, ctx["reminder_months"]), now)
         for i, m in enumerate(chosen, start=1):
             if not m.available(existing):
                 continue
@@ -151,6 +180,7 @@ def refresh(as_of: dt.date | None = None, metrics: list[str] | None = None, prog
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {Rollup._meta.db_table}")
+            cur.execute(f"ANALYZE {DueOrganization._meta.db_table}")
     run.seconds = round(time.perf_counter() - started, 2)
     RollupRun.objects.filter(pk=run.pk).update(seconds=run.seconds)
     return run

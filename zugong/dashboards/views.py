@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zugong.core import excel, jobs, scope
-from zugong.core.dates import add_months
 from zugong.core.middleware import client_ip
 from zugong.core.models import Job
-from zugong.elections.rules import reminder_months, with_terms
+from zugong.elections.rules import reminder_months
 from zugong.orgs.models import Organization
 
 from . import panels, rollups
+from .models import DueOrganization
 
 DUE_LIMIT = 15
 
@@ -56,12 +56,10 @@ def build_panels(org: Organization, run) -> list[panels.Panel]:
 EXTRA_PANELS: list = []
 
 
-def due_list(request, org: Organization, months: int):
-    today = timezone.localdate()
-    window_end = add_months(today, months)
-    qs = with_terms(Organization.objects.visible_to(request.user).subtree(org.path)
-                    .filter(term_ends_on__lte=add_months(window_end, 24)))
-    return list(qs.filter(election_due__lte=window_end).order_by("election_due", "path")[:DUE_LIMIT]), today
+def due_list(request, org: Organization):
+    """The organizations of the subtree whose election is overdue or due soonest (precomputed list)."""
+    return list(DueOrganization.objects.visible_to(request.user).subtree(org.path).select_related("organization")
+                .order_by("election_due", "org_path")[:DUE_LIMIT])
 
 
 @login_required
@@ -70,15 +68,16 @@ def dashboard(request):
     run = rollups.latest_run()
     months = run.reminder_months if run else reminder_months(org.path)
     all_panels = build_panels(org, run)
-    due, today = due_list(request, org, months)
-    due_panel = panels.Panel("due", f"需换届的组织（已逾期和 {months} 个月内届满，前 {DUE_LIMIT} 个）",
+    due = due_list(request, org)
+    today = run.as_of if run else timezone.localdate()
+    due_panel = panels.Panel("due", f"需换届的组织（已逾期和 {months} 个月内届满，最早的 {DUE_LIMIT} 个）",
                              ["党组织", "类别", "本届任期开始", "任期届满", "换届期限", "状态"], panels.due_rows(due, today))
     export = request.GET.get("export", "")
     if export:
         panel = next((p for p in [*all_panels, due_panel] if p.code == export), None)
         if panel is None:
             raise Http404
-        stamp = f"（{run.computed_at:%Y-%m-%d %H%M}计算）" if run and panel.code != "due" else ""
+        stamp = f"（{run.computed_at:%Y-%m-%d %H%M}计算）" if run else ""
         return excel.xlsx_response(f"{org.display_name}-{panel.title}{stamp}.xlsx",
                                    excel.workbook_bytes(panel.title, panel.headers, panel.rows))
     children = list(Organization.objects.visible_to(request.user).filter(path__subtree=org.path, depth=org.depth + 1)

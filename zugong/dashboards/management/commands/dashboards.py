@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError("--as-of 应写作 2026-03-01") from exc
         run = rollups.refresh(as_of, opts["metric"])
         for code, n in run.rows.items():
-            self.stdout.write(f"{rollups.METRICS[code].title}（{code}）：{n:,} 行")
+            self.stdout.write(f"{rollups.title_of(code)}（{code}）：{n:,} 行")
         skipped = [m.title for c, m in rollups.METRICS.items() if c not in run.rows and (not opts["metric"] or c in opts["metric"])]
         if skipped:
             self.stdout.write(f"未计算（数据表尚不存在）：{'、'.join(skipped)}")
