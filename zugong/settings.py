@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zugong.elections",
     "zugong.dashboards",
     "zugong.cadres",
+    "zugong.teams",
     "zugong.demo",
 ]
 
