@@ -86,6 +86,13 @@ def other_side(tree, users):
                                          period="month", period_start=dt.date(2026, 1, 1),
                                          period_end=dt.date(2026, 2, 1), held=1, compliant=True, current=False,
                                          computed_at=timezone.now())
+    from zugong.elections.models import Election, ElectionCandidate
+
+    election = Election.objects.create(organization=tree.b1, org_path=tree.b1.path, held_on=dt.date(2026, 1, 5),
+                                       seats=3, candidates=4, expected_voters=20, voters_present=18, valid=True,
+                                       secretary_name="张三")
+    ElectionCandidate.objects.create(election=election, org_path=tree.b1.path, name="张三", yes_votes=15,
+                                     elected=True)
     team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
                                              title="太原班子配备要求", regulation="《太原某办法》",
                                              params={"level": 3, "young_age": 40, "women": 1, "young": 1},
@@ -94,6 +101,7 @@ def other_side(tree, users):
     return {
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
+        "election": [election.pk],
         "localrule": [local.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
@@ -140,6 +148,8 @@ PK_MODEL = {
     "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
     "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",
     "api:branchlife-meeting-detail": "meeting", "api:branchlife-compliance-detail": "compliance",
+    "elections:detail": "election", "elections:approve": "election", "api:election-detail": "election",
+    "elections:adjust": "org",
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",

@@ -22,6 +22,7 @@ from zugong.core.findings_api import FindingViewSet
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.branchlife.api import router_register as register_branchlife
+from zugong.elections.api import router_register as register_elections
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
@@ -120,6 +121,7 @@ router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
 register_branchlife(router)
+register_elections(router)
 register_teams(router)
 
 urlpatterns = [

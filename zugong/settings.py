@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zugong.members",
     "zugong.recruitment",
     "zugong.branchlife",
+    "zugong.elections",
+    "zugong.dashboards",
     "zugong.cadres",
     "zugong.teams",
     "zugong.demo",

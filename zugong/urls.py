@@ -13,6 +13,8 @@ urlpatterns = [
     path("members/", include("zugong.members.urls")),
     path("recruitment/", include("zugong.recruitment.urls")),
     path("branchlife/", include("zugong.branchlife.urls")),
+    path("elections/", include("zugong.elections.urls")),
+    path("dashboards/", include("zugong.dashboards.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),

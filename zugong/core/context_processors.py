@@ -6,6 +6,7 @@ NAV = [
     # (title, URL name — None while the domain is not built yet —, "manage" when only managers see it)
     ("首页", "home", ""),
     ("组织体系", "orgs:tree", ""),
+    ("换届", "elections:terms", ""),
     ("人员", "people:list", ""),
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),
@@ -16,7 +17,7 @@ NAV = [
     ("培训", None, ""),
     ("人才", None, ""),
     ("办实事", None, ""),
-    ("统计", None, ""),
+    ("统计", "dashboards:home", ""),
     ("规则与预警", "core:rules", ""),
     ("数据导入", "core:imports", "manage"),
     ("操作日志", "core:audit", ""),

@@ -12,6 +12,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "branchlife.meeting": "组织生活记录", "branchlife.meetingattachment": "会议附件",
                 "branchlife.absence": "缺席记录", "branchlife.studyrecord": "学习培训学时",
                 "branchlife.appraisal": "民主评议党员", "branchlife.appraisalresult": "民主评议结果",
+                "elections.election": "选举记录", "elections.electioncandidate": "候选人",
+                "elections.termadjustment": "换届时间调整",
                 "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
                 "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
                 "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
