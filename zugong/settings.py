@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "zugong.people",
     "zugong.members",
     "zugong.recruitment",
+    "zugong.standardization",
+    "zugong.weakorgs",
     "zugong.demo",
 ]
 

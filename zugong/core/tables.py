@@ -8,7 +8,13 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "standardization.checklist": "标准化建设评分标准", "standardization.checklistitem": "评分项目",
+                "standardization.inspectorscore": "考评评分", "standardization.branchscore": "标准化建设得分",
+                "weakorgs.indicatorset": "软弱涣散认定标准", "weakorgs.indicator": "认定情形",
+                "weakorgs.flag": "人工标记情形", "weakorgs.identificationlist": "软弱涣散认定名单",
+                "weakorgs.weakorganization": "软弱涣散党组织", "weakorgs.rectification": "整顿台账",
+                "weakorgs.progressreport": "整顿进展", "weakorgs.acceptance": "整顿验收"}
 
 
 class AuditFilterSet(django_filters.FilterSet):

@@ -1,0 +1,9 @@
+"""Branch standardization (党支部标准化规范化建设): checklists, branch scores and grades."""
+
+from django.apps import AppConfig
+
+
+class StandardizationConfig(AppConfig):
+    name = "zugong.standardization"
+    label = "standardization"
+    verbose_name = "标准化建设"
