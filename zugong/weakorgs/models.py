@@ -272,6 +272,8 @@ class Rectification(AuditedModel):
     followup_until = models.DateField("跟踪巩固至", null=True, blank=True)
     accepted_on = models.DateField("销号日期", null=True, blank=True)
     accepted_score = models.DecimalField("验收得分", max_digits=5, decimal_places=2, null=True, blank=True)
+    dissatisfied_percent = models.DecimalField("验收不满意率（%）", max_digits=5, decimal_places=2, null=True,
+                                               blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
