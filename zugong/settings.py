@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.standardization",
     "zugong.weakorgs",
+    "zugong.cadres",
     "zugong.demo",
 ]
 

@@ -14,7 +14,11 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "weakorgs.indicatorset": "软弱涣散认定标准", "weakorgs.indicator": "认定情形",
                 "weakorgs.flag": "人工标记情形", "weakorgs.identificationlist": "软弱涣散认定名单",
                 "weakorgs.weakorganization": "软弱涣散党组织", "weakorgs.rectification": "整顿台账",
-                "weakorgs.progressreport": "整顿进展", "weakorgs.acceptance": "整顿验收"}
+                "weakorgs.progressreport": "整顿进展", "weakorgs.acceptance": "整顿验收",
+                "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
+                "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
+                "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
+                "cadres.trainingrecord": "培训记录"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
