@@ -21,6 +21,8 @@ from rest_framework.views import APIView
 from zugong.core.findings_api import FindingViewSet
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
+from zugong.standardization.api import router_register as register_standardization
+from zugong.weakorgs.api import router_register as register_weakorgs
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -117,6 +119,8 @@ router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
+register_standardization(router)
+register_weakorgs(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -10,6 +10,8 @@ NAV = [
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),
     ("组织生活", None, ""),
+    ("标准化建设", "standardization:scores", ""),
+    ("软弱涣散整顿", "weakorgs:cases", ""),
     ("干部", None, ""),
     ("考核", None, ""),
     ("培训", None, ""),

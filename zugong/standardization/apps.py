@@ -7,3 +7,6 @@ class StandardizationConfig(AppConfig):
     name = "zugong.standardization"
     label = "standardization"
     verbose_name = "标准化建设"
+
+    def ready(self):
+        from . import services  # noqa: F401  (registers the scoring job runner)

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zugong.core import scope
+from zugong.core import jobs, scope
+from zugong.core.models import Job
 from zugong.orgs.models import Organization
 
 from . import scoring
@@ -111,3 +112,14 @@ def ranking(qs):
 def history(user, organization: Organization):
     return (BranchScore.objects.visible_to(user).filter(organization=organization)
             .select_related("checklist").order_by("-year"))
+
+
+@jobs.runner("standardization_score")
+def run_scoring(job: Job, progress: jobs.Progress) -> None:
+    checklist = Checklist.objects.unrestricted().get(pk=job.params["checklist"])
+    organization = Organization.objects.unrestricted().get(path=job.params["path"])
+    progress.total(1)
+    run = compute(job.user, checklist, job.params["year"], organization)
+    progress.step(1, force=True)
+    job.result = {"scored": run.scored, "seconds": round(run.seconds, 1)}
+    job.message = f"评分完成：{run.scored} 个党支部，用时 {run.seconds:.1f} 秒。"
