@@ -197,6 +197,7 @@ class BranchScore(AuditedModel):
     total = models.DecimalField("总分", max_digits=7, decimal_places=2, default=0)
     grade = models.CharField("等次", max_length=20, blank=True)
     items = models.JSONField("各项得分", default=dict, help_text="评分项目 id → 得分")
+    measured = models.JSONField("实测值", default=dict, help_text="按数据计分的评分项目 id → 实测值")
     inspector_pending = models.PositiveSmallIntegerField("待考评项目数", default=0)
     innovation = models.BooleanField("有创新项目", default=False)
     computed_at = models.DateTimeField("计算时间")

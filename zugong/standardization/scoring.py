@@ -112,7 +112,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
     qs, names, as_of = scored_queryset(checklist, year, path, as_of)
     fields = ["pk", "path"]
     for item, value, points in names:
-        fields.append(points if _is_data(item) else value)
+        fields += [points, value] if _is_data(item) else [value, value]
     now = timezone.now()
     run = ScoreRun(checklist, year, as_of)
     pending_rows = []
@@ -122,20 +122,24 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
             BranchScore.objects.bulk_create(
                 pending_rows, batch_size=batch, update_conflicts=True,
                 unique_fields=["organization", "checklist", "year"],
-                update_fields=["org_path", "data_points", "inspector_points", "total", "grade", "items",
+                update_fields=["org_path", "data_points", "inspector_points", "total", "grade", "items", "measured",
                                "inspector_pending", "innovation", "computed_at", "updated_at"])
             pending_rows.clear()
 
     with transaction.atomic():
-        for row in qs.values_list(*fields).iterator(chunk_size=batch):
+        # All rows at once: a server-side cursor (iterator) makes PostgreSQL pick a fast-start plan that is many
+        # times slower for the whole subtree; a province's rows are a few tens of MB.
+        for row in list(qs.values_list(*fields)):
             data = inspector = Decimal(0)
             innovation = False
             pending = 0
-            items = {}
-            for (item, value, points), got in zip(names, row[2:]):
+            items, measured = {}, {}
+            for k, (item, value, points) in enumerate(names):
+                got, raw = row[2 + 2 * k], row[3 + 2 * k]
                 if _is_data(item):
                     pts = _dec(got)
                     data += pts
+                    measured[str(item.pk)] = round(raw, 4) if isinstance(raw, float) else raw
                 else:
                     if got is None:
                         pending += 1
@@ -148,6 +152,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
             pending_rows.append(BranchScore(
                 organization_id=row[0], org_path=row[1], checklist=checklist, year=year, data_points=data,
                 inspector_points=inspector, total=total, grade=checklist.grade_for(total, innovation), items=items,
+                measured=measured,
                 inspector_pending=pending, innovation=innovation, computed_at=now, updated_at=now))
             run.scored += 1
             if len(pending_rows) >= batch:
@@ -175,4 +180,10 @@ def checklist_for(path: str, on: dt.date, sector: str = "") -> Checklist | None:
 def explain(score: BranchScore) -> list[dict]:
     """The item lines of one score for its page: area, title, max, points, how scored."""
     items = ChecklistItem.objects.unrestricted().filter(checklist_id=score.checklist_id).order_by("order", "pk")
-    return [{"item": i, "points": score.items.get(str(i.pk))} for i in items]
+    lines = []
+    for i in items:
+        line = {"item": i, "points": score.items.get(str(i.pk)), "measured": ""}
+        if i.source == ChecklistItem.Source.DATA and str(i.pk) in score.measured and i.measure in measures.MEASURES:
+            line["measured"] = measures.MEASURES[i.measure].describe(score.measured[str(i.pk)], i.params or {})
+        lines.append(line)
+    return lines

@@ -99,7 +99,7 @@ def ranking(request):
         return excel.xlsx_response(f"标准化建设排名{year}.xlsx", content)
     chart = {
         "tooltip": {"trigger": "axis"}, "legend": {"data": grades}, "grid": {"containLabel": True},
-        "xAxis": {"type": "category", "data": [r["name"] for r in rows], "axisLabel": {"rotate": 30}},
+        "xAxis": {"type": "category", "data": [_short(r["name"], root) for r in rows], "axisLabel": {"rotate": 30}},
         "yAxis": [{"type": "value", "name": "党支部数"}, {"type": "value", "name": "平均分", "max": 110}],
         "series": [{"name": g, "type": "bar", "stack": "grades", "data": [r["grades"][i] for r in rows]}
                    for i, g in enumerate(grades)]
@@ -108,6 +108,13 @@ def ranking(request):
     return render(request, "standardization/ranking.html", {
         "title": "标准化建设排名", "root": root, "year": year, "rows": rows, "grades": grades, "chart": chart,
         "code": code})
+
+
+def _short(name: str, root) -> str:
+    """A child's name without the parent's ("中共太原市小店区坞城街道…" under 小店区 → "坞城街道…")."""
+    base = root.name.removeprefix("中共").removesuffix("委员会") if root else ""
+    short = name.removeprefix("中共")
+    return short.removeprefix(base) or short
 
 
 def _get_score(request, pk) -> BranchScore:

@@ -87,7 +87,7 @@ def screen(indicator_set: IndicatorSet, path: str, as_of: dt.date, year: int | N
     fields = ["pk", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
     flags = {}
     out = []
-    for row in qs.filter(any_hit).values(*fields).iterator(chunk_size=2000):
+    for row in list(qs.filter(any_hit).values(*fields)):  # no server-side cursor: see scoring.compute
         cand = Candidate(row["pk"], row["path"], row["name"])
         for ind, hit, value in used:
             if not row[hit]:

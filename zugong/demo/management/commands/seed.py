@@ -24,6 +24,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zugong.demo.cases import seed_cases
+from zugong.demo.orghealth import seed_orghealth
+from zugong.standardization.defaults import install as install_checklist
+from zugong.weakorgs.defaults import install as install_standard
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -100,6 +103,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, scale, seed, force, if_empty, **options):
+        from zugong.accounts.models import User
         from zugong.orgs.models import Organization
         from zugong.people.models import Person
 
@@ -145,6 +149,14 @@ class Command(BaseCommand):
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
+                # Organization health: default checklist and identification standard; below province scale also
+                # scores, flags, a county's list and rectification cases (the bench times its own scoring).
+                admin = User.objects.get(username="admin")
+                if scale == "province":
+                    install_checklist(root)
+                    install_standard(root)
+                else:
+                    counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
