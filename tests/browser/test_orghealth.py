@@ -77,7 +77,7 @@ def test_scores_ranking_list_and_case(live_server, browser, tree, users, data): 
     page.fill("#id_measures", "选优配强书记")
     page.fill("#id_responsibilities", "街道党工委")
     page.fill("#id_responsible_leader", "李某")
-    page.click("button[type=submit]")
+    page.click("form.zugong-form button[type=submit]")
     page.wait_for_selector("#case-status")
     context.close()
 
