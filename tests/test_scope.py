@@ -93,11 +93,18 @@ def other_side(tree, users):
         organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
         responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
         deadline=dt.date(2027, 2, 1))
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     return {
         "checklist": [checklist.pk], "checklistitem": [item.pk], "branchscore": [score.pk],
         "indicatorset": [standard.pk], "indicator": [indicator.pk], "flag": [flag.pk], "weaklist": [weak_list.pk],
         "weakentry": [entry.pk, entry2.pk], "rectification": [rectification.pk],
         "localrule": [local.pk],
+        "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
+        "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
         "exemption": [exemption.pk],
@@ -107,6 +114,20 @@ def other_side(tree, users):
         "user": [users.taiyuan.pk, users.secretary.pk],
         "finding": [finding.pk],
     }
+
+
+def _taiyuan_team(tree):
+    """A leadership team of 小店区 with a post held by 王五 (a cadre)."""
+    from zugong.cadres.models import Cadre, CadrePost
+    from zugong.orgs.models import Unit
+    from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
+
+    unit = Unit.objects.create(name="中共太原市小店区委员会", org_path=tree.xiaodian.path)
+    team = LeadershipTeam.objects.create(unit=unit, organization=tree.xiaodian, name="小店区委领导班子", level=3)
+    team_post = TeamPost.objects.create(team=team, title="书记", quota=1)
+    cadre = Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian)
+    post = CadrePost.objects.create(cadre=cadre, title="书记", unit=unit, start_on=dt.date(2022, 1, 1))
+    return team, team_post, TeamMember.objects.create(team_post=team_post, post=post)
 
 
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
@@ -133,6 +154,9 @@ PK_MODEL = {
     "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
     "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
+    "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
+    "teams:release": "team_member", "teams:standard_edit": "team_standard",
 }
 
 

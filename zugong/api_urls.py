@@ -23,6 +23,7 @@ from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.standardization.api import router_register as register_standardization
 from zugong.weakorgs.api import router_register as register_weakorgs
+from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -121,6 +122,7 @@ register_members(router)
 register_recruitment(router)
 register_standardization(router)
 register_weakorgs(router)
+register_teams(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

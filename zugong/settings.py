@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zugong.standardization",
     "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.teams",
     "zugong.demo",
 ]
 

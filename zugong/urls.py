@@ -14,6 +14,7 @@ urlpatterns = [
     path("recruitment/", include("zugong.recruitment.urls")),
     path("standardization/", include("zugong.standardization.urls")),
     path("weakorgs/", include("zugong.weakorgs.urls")),
+    path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),
     path("media/<path:path>", core_views.media, name="media"),
