@@ -15,6 +15,8 @@ from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
+from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
+from zugong.weakorgs.models import Flag, IdentificationList, Indicator, IndicatorSet, Rectification, WeakOrganization
 from zugong.people.models import Person
 
 # What of the 太原 side must never show to a 大同 user.
@@ -93,6 +95,27 @@ def other_side(tree, users):
                                        secretary_name="张三")
     ElectionCandidate.objects.create(election=election, org_path=tree.b1.path, name="张三", yes_votes=15,
                                      elected=True)
+    checklist = Checklist.objects.create(name="太原标准化评分标准", edition="太原版", issuing_body="太原市委组织部",
+                                         organization=tree.taiyuan, effective_from=dt.date(2025, 1, 1),
+                                         grade_bands=[{"grade": "好", "min": 0}])
+    item = ChecklistItem.objects.create(checklist=checklist, area="太原", title="太原阵地", max_points=10)
+    score = BranchScore.objects.create(organization=tree.b1, org_path=tree.b1.path, checklist=checklist, year=2025,
+                                       total=50, grade="好", computed_at=timezone.now())
+    standard = IndicatorSet.objects.create(name="太原认定标准", edition="太原版", issuing_body="太原市委组织部",
+                                           organization=tree.taiyuan, effective_from=dt.date(2025, 1, 1))
+    indicator = Indicator.objects.create(indicator_set=standard, code="T1", text="太原情形")
+    flag = Flag.objects.create(organization=tree.b1, org_path=tree.b1.path, indicator=indicator, year=2026,
+                               note="太原标记", reported_on=dt.date(2026, 1, 5))
+    weak_list = IdentificationList.objects.create(year=2026, organization=tree.xiaodian, org_path=tree.xiaodian.path,
+                                                  indicator_set=standard, as_of=dt.date(2026, 1, 1), status="approved")
+    entry = WeakOrganization.objects.create(identification_list=weak_list, organization=tree.b1, org_path=tree.b1.path,
+                                            reasons=[{"code": "T1", "text": "太原情形"}])
+    entry2 = WeakOrganization.objects.create(identification_list=weak_list, organization=tree.b2,
+                                             org_path=tree.b2.path, reasons=[])
+    rectification = Rectification.objects.create(
+        organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
+        responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
+        deadline=dt.date(2027, 2, 1))
     team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
                                              title="太原班子配备要求", regulation="《太原某办法》",
                                              params={"level": 3, "young_age": 40, "women": 1, "young": 1},
@@ -102,6 +125,9 @@ def other_side(tree, users):
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
         "election": [election.pk],
+        "checklist": [checklist.pk], "checklistitem": [item.pk], "branchscore": [score.pk],
+        "indicatorset": [standard.pk], "indicator": [indicator.pk], "flag": [flag.pk], "weaklist": [weak_list.pk],
+        "weakentry": [entry.pk, entry2.pk], "rectification": [rectification.pk],
         "localrule": [local.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
@@ -143,6 +169,16 @@ PK_MODEL = {
     "members:transfer_receive": "transfer", "members:transfer_close": "transfer",
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
+    "standardization:detail": "branchscore", "standardization:inspect": "branchscore",
+    "standardization:checklist": "checklist", "standardization:checklist_edit": "checklist",
+    "standardization:item_create": "checklist", "standardization:item_edit": "checklistitem",
+    "api:standardization-score-detail": "branchscore",
+    "weakorgs:list_detail": "weaklist", "weakorgs:list_action": "weaklist", "weakorgs:entry_remove": "weakentry",
+    "weakorgs:open_case": "weakentry", "weakorgs:case_detail": "rectification", "weakorgs:case_edit": "rectification",
+    "weakorgs:case_report": "rectification", "weakorgs:case_apply": "rectification",
+    "weakorgs:case_accept": "rectification", "weakorgs:case_followup": "rectification",
+    "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
+    "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
     "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
     "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",

@@ -23,6 +23,8 @@ from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.branchlife.api import router_register as register_branchlife
 from zugong.elections.api import router_register as register_elections
+from zugong.standardization.api import router_register as register_standardization
+from zugong.weakorgs.api import router_register as register_weakorgs
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
@@ -122,6 +124,8 @@ register_members(router)
 register_recruitment(router)
 register_branchlife(router)
 register_elections(router)
+register_standardization(router)
+register_weakorgs(router)
 register_teams(router)
 
 urlpatterns = [

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "zugong.branchlife",
     "zugong.elections",
     "zugong.dashboards",
+    "zugong.standardization",
+    "zugong.weakorgs",
     "zugong.cadres",
     "zugong.teams",
     "zugong.demo",

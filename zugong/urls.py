@@ -15,6 +15,8 @@ urlpatterns = [
     path("branchlife/", include("zugong.branchlife.urls")),
     path("elections/", include("zugong.elections.urls")),
     path("dashboards/", include("zugong.dashboards.urls")),
+    path("standardization/", include("zugong.standardization.urls")),
+    path("weakorgs/", include("zugong.weakorgs.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),

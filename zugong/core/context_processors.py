@@ -11,6 +11,8 @@ NAV = [
     ("党员", "members:roster", ""),
     ("发展党员", "recruitment:list", ""),
     ("组织生活", "branchlife:list", ""),
+    ("标准化建设", "standardization:scores", ""),
+    ("软弱涣散整顿", "weakorgs:cases", ""),
     ("干部", None, ""),
     ("领导班子", "teams:list", ""),
     ("考核", None, ""),

@@ -28,6 +28,9 @@ from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
 from zugong.elections.management.commands.elections import install as install_election_rules
+from zugong.demo.orghealth import seed_orghealth
+from zugong.standardization.defaults import install as install_checklist
+from zugong.weakorgs.defaults import install as install_standard
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -104,6 +107,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, scale, seed, force, if_empty, **options):
+        from zugong.accounts.models import User
         from zugong.orgs.models import Organization
         from zugong.people.models import Person
 
@@ -156,6 +160,14 @@ class Command(BaseCommand):
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
                 install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
                 install_election_rules(root)  # the reminder before a term ends (6 months)
+                # Organization health: default checklist and identification standard; below province scale also
+                # scores, flags, a county's list and rectification cases (the bench times its own scoring).
+                admin = User.objects.get(username="admin")
+                if scale == "province":
+                    install_checklist(root)
+                    install_standard(root)
+                else:
+                    counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
