@@ -70,7 +70,23 @@ def other_side(tree, users):
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
+    from zugong.cadres.models import Cadre
+
+    sel_cadre = Cadre.objects.unrestricted().filter(person=tree.people.wangwu).first() or Cadre.objects.create(
+        person=tree.people.wangwu, organization=tree.xiaodian, rank="township_chief", current_title="小店区财政局局长")
+    selection = SelectionCase.objects.create(
+        cadre=sel_cadre, organization=tree.xiaodian, proposed_on=dt.date(2026, 3, 2), title="小店区财政局局长",
+        unit_name="小店区财政局", rank="county_deputy", from_rank="township_chief", decided_on=dt.date(2026, 4, 1),
+        notice_start=dt.date(2026, 4, 2), notice_end=dt.date(2026, 4, 9), notice_workdays=5)
+    sel_step = CaseStep.objects.create(case=selection, kind="proposal", on=selection.proposed_on)
+    sel_document = CaseDocument.objects.create(step=sel_step, title="动议材料", file="appointments/x.pdf")
+    observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
+                                             task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
+    selection.observations.add(observation)
     return {
+        "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
+        "observation": [observation.pk],
         "localrule": [local.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -97,6 +113,10 @@ PK_MODEL = {
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "appointments:detail": "selection", "appointments:step": "selection", "appointments:docx": "selection",
+    "appointments:add_document": "selection_step", "appointments:document": "selection_document",
+    "appointments:observation": "observation", "appointments:observation_edit": "observation",
+    "api:appointments-case-detail": "selection", "api:appointments-observation-detail": "observation",
 }
 
 

@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from zugong.core.findings_api import FindingViewSet
+from zugong.appointments.api import router_register as register_appointments
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.orgs.api import OrganizationViewSet
@@ -117,6 +118,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
+register_appointments(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

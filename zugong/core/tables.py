@@ -8,7 +8,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
