@@ -19,7 +19,7 @@ AS_OF = D(2026, 11, 27)
 
 def make_cadre(person, org, *, rank="township_chief", rank_since=D(2020, 1, 1), work_started_on=D(2003, 7, 1),
                title="坞城街道党工委书记", history=(("clerk_1", D(2003, 7, 1)), ("township_deputy", D(2015, 1, 1))),
-               grassroots=((D(2003, 7, 1), D(2008, 7, 1)),), training_hours=Decimal(600), education="20"):
+               grassroots=((D(2003, 7, 1), D(2008, 7, 1)),), training_hours=Decimal(600), training_days=92, education="20"):
     person.education = education
     person.save()
     cadre = Cadre.objects.create(person=person, organization=org, rank=rank, rank_since=rank_since,
@@ -33,7 +33,7 @@ def make_cadre(person, org, *, rank="township_chief", rank_since=D(2020, 1, 1), 
                                    order=i + 1)
     if training_hours:
         TrainingRecord.objects.create(cadre=cadre, name="县处级干部进修班", start_on=D(2024, 3, 1),
-                                      end_on=D(2024, 6, 1), hours=training_hours, days=92)
+                                      end_on=D(2024, 6, 1), hours=training_hours, days=training_days)
     return cadre
 
 

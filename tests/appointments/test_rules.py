@@ -107,10 +107,10 @@ def test_training_warns_at_decision_and_is_overdue_a_year_after(tree, cadre):
     assert broken("appointments.training", case) == [
         "近 5 年参加培训 120.5 学时、20 天，不足 550 学时（或 3 个月）；提拔后应于 1 年内（2027-04-01 前）完成"]
     assert rules.RULES["appointments.training"].severity == "warning"
-    appointed = make_case(make_cadre(tree.people.lisi, tree.xiaodian, training_hours=Decimal(100)),
+    appointed = make_case(make_cadre(tree.people.lisi, tree.xiaodian, training_hours=Decimal(100), training_days=30),
                           decided_on=D(2025, 9, 1), appointed_on=D(2025, 10, 8))
     assert broken("appointments.training_overdue", appointed) == [
-        "2025-10-08 提拔任职，应于 2026-10-08 前完成培训；截至该日近 5 年参加培训 100 学时、92 天，不足 550 学时（或 3 个月）"]
+        "2025-10-08 提拔任职，应于 2026-10-08 前完成培训；截至该日近 5 年参加培训 100 学时、30 天，不足 550 学时（或 3 个月）"]
     assert broken("appointments.training_overdue", appointed, as_of=D(2026, 10, 1)) == []
 
 

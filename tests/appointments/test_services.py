@@ -62,7 +62,7 @@ def test_the_whole_way_to_the_appointment_and_the_cadre_record(tree, users, cadr
     steps = list(CaseStep.objects.unrestricted().filter(case=case).values_list("kind", flat=True))
     assert steps == ["proposal", "recommendation", "inspection", "decision", "notice", "appointment"]
     log = AuditEntry.objects.unrestricted().filter(model="appointments.selectioncase", object_id=str(case.pk))
-    assert [e.note for e in log.filter(action="step")][-1] == "流程步骤：任职"
+    assert [e.note for e in log.filter(action="step").order_by("id")][-1] == "流程步骤：任职"
     assert any(c["label"] == "一线考察识别记录" for e in log for c in e.changes)
 
 
@@ -134,7 +134,7 @@ def test_a_secretary_may_not_except(tree, users, cadre):
 def test_short_notice_and_early_appointment_refused(tree, users, cadre):
     admin = users.taiyuan
     case = decided(admin, open_case(admin, cadre, tree.xiaodian))
-    with pytest.raises(rules.RuleViolation, match="任前公示 3 个工作日（2026-04-02 至 2026-04-08），不足 5 个工作日"):
+    with pytest.raises(rules.RuleViolation, match="任前公示 3 个工作日（2026-04-02 至 2026-04-07），不足 5 个工作日"):
         services.notice(admin, case, R(D(2026, 4, 2)), days=3)
     services.notice(admin, case, R(D(2026, 4, 2)))
     with pytest.raises(rules.RuleViolation, match="任前公示至 2026-04-09 期满，2026-04-08 即已任职"):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -89,7 +90,9 @@ class ObservationApiFilterSet(django_filters.FilterSet):
 class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Selection cases in the user's subtrees (read-only: steps are recorded through the pages)."""
 
-    queryset = SelectionCase.objects.select_related("cadre", "organization").prefetch_related("observations")
+    # The observations attached to a case are its own cadre's: reached through the (scoped) case.
+    queryset = SelectionCase.objects.select_related("cadre", "organization").prefetch_related(
+        Prefetch("observations", queryset=Observation.objects.unrestricted()))
     serializer_class = CaseSerializer
     filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
     filterset_class = CaseApiFilterSet

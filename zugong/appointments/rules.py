@@ -359,7 +359,7 @@ def _training_overdue(qs, as_of):
 
 def _training_overdue_describe(row):
     return (f"{ymd(row['appointed_on'])} 提拔任职，应于 {ymd(row['training_due'])} 前完成培训；截至该日"
-            f"{_training_text(row)[2:]}")
+            f"{_training_text(row)}")
 
 
 rules.register(Rule(

@@ -221,12 +221,14 @@ def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, peop
     for obs in chosen:
         if obs.cadre_id != case.cadre_id or not scope.can(user, "view", obs.org_path):
             raise ValidationError({"observations": "只能附上该干部本人的一线考察识别记录"})
-    old = "、".join(str(o) for o in case.observations.all()) or None
+    attached = Observation.objects.unrestricted().filter(inspections=case).select_related("cadre")
+    old = "、".join(str(o) for o in attached) or None
     new = "、".join(str(o) for o in chosen) or None
     extra = [] if old == new else [{"field": "observations", "label": "一线考察识别记录", "old": old, "new": new}]
 
     def attach(case):
-        case.observations.set(chosen)
+        with scope.bypass():  # the chosen records were checked above
+            case.observations.set(chosen)
 
     values = {"inspection_start": record.on, "inspection_end": end, "people_talked": people_talked,
               "inspectors": inspectors.strip(), "inspection_materials": materials.strip()}
@@ -393,6 +395,6 @@ def update_observation(user, obs: Observation, **values) -> Observation:
 def delete_observation(user, obs: Observation) -> None:
     """Delete an observation not attached to any inspection (audited)."""
     _require(user, obs.org_path, "该一线考察识别记录")
-    if obs.inspections.exists():
+    if SelectionCase.objects.unrestricted().filter(observations=obs).exists():
         raise ValidationError("该记录已附入考察材料，不能删除")
     obs.delete()

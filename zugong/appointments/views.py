@@ -119,7 +119,7 @@ def _initial(case: SelectionCase, kind: str, record: CaseStep | None) -> dict:
         initial |= {"participants": c.recommend_participants, "issued": c.ballots_issued,
                     "returned": c.ballots_returned, "valid": c.ballots_valid, "received": c.votes_received}
     if kind == "inspection":
-        initial["observations"] = [o.pk for o in c.observations.all()]
+        initial["observations"] = list(Observation.objects.unrestricted().filter(inspections=c).values_list("pk", flat=True))
         if c.inspection_start:
             initial |= {"end": c.inspection_end, "people_talked": c.people_talked, "inspectors": c.inspectors,
                         "materials": c.inspection_materials}
