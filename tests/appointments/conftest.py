@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import make_person
 from zugong.appointments.models import Observation, SelectionCase
 from zugong.cadres.models import Cadre, RankRecord, ResumeEntry, TrainingRecord
 from zugong.core import rules

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from docx import Document
 
-from tests.appointments.conftest import make_cadre, make_case, make_observation
+from tests.appointments.conftest import make_case, make_observation
 from zugong.appointments.models import CaseStep, SelectionCase
 from zugong.cadres import panels
 

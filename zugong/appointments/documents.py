@@ -12,7 +12,7 @@ from zugong.recruitment.documents import DOCX, _bytes, _new, _para, _title
 
 from .models import SelectionCase
 
-__all__ = ["DOCX", "notice", "describe"]
+__all__ = ["DOCX", "describe", "notice"]
 
 
 def _month(day) -> str:

@@ -23,8 +23,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import (DateField, DecimalField, Exists, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q, Subquery,
-                              Sum, Value)
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least
 
 from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord

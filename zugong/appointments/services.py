@@ -31,7 +31,7 @@ from zugong.orgs.models import Organization
 
 from . import steps
 from .models import CaseDocument, CaseStep, Observation, SelectionCase
-from .rules import APPOINTMENT_RULES, DECISION_RULES, NOTICE_RULES, NOTICE_DAYS, selection_rules
+from .rules import APPOINTMENT_RULES, DECISION_RULES, NOTICE_DAYS, NOTICE_RULES, selection_rules
 
 PROBATION_YEARS = 1
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
@@ -139,6 +140,7 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
+                counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
