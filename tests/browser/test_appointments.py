@@ -47,7 +47,7 @@ def test_case_list_timeline_decision_and_notice(live_server, page, tree, users):
 
     page.click("#cases >> text=张三")
     page.wait_for_selector("#timeline")
-    assert "参加工作 2 年" in page.locator("#precheck").inner_text()
+    assert "参加工作 3 年 3 个月" in page.locator("#precheck").inner_text()
     assert "“7·20”抗洪抢险" in page.locator("#timeline").inner_text()
     shot(page, "appointments-02-case")
 

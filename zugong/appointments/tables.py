@@ -12,18 +12,19 @@ def days_text(value) -> str:
 
 
 class CaseTable(tables.Table):
-    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:detail", {"pk": tables.A("pk")}))
+    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:detail", {"pk": tables.A("pk")}),
+                         attrs={"td": {"class": "text-nowrap"}})
     from_title = tables.Column("原职务")
     target = tables.Column("拟任职务", accessor="title", empty_values=())
     rank = tables.Column("拟任职务层次")
     organization = tables.Column("办理党委", accessor="organization__name")
-    stage = tables.Column("阶段")
+    stage = tables.Column("阶段", attrs={"td": {"class": "text-nowrap"}})
     status = tables.Column("状态")
     proposed_on = tables.DateColumn(format="Y-m-d", verbose_name="动议")
     decided_on = tables.DateColumn(format="Y-m-d", verbose_name="讨论决定")
     appointed_on = tables.DateColumn(format="Y-m-d", verbose_name="任职")
     next_due = tables.DateColumn(format="Y-m-d", verbose_name="期限")
-    days_left = tables.Column("剩余", empty_values=(), accessor="next_due")
+    days_left = tables.Column("剩余", empty_values=(), accessor="next_due", attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:
         model = SelectionCase
@@ -45,7 +46,8 @@ class CaseTable(tables.Table):
 
 
 class NoticeTable(tables.Table):
-    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:detail", {"pk": tables.A("pk")}))
+    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:detail", {"pk": tables.A("pk")}),
+                         attrs={"td": {"class": "text-nowrap"}})
     sex = tables.Column("性别", accessor="cadre__sex")
     birth = tables.DateColumn(format="Y-m", verbose_name="出生年月", accessor="cadre__birth_date")
     from_title = tables.Column("现任职务")
@@ -76,7 +78,8 @@ class NoticeTable(tables.Table):
 
 
 class ObservationTable(tables.Table):
-    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:observation", {"pk": tables.A("pk")}))
+    name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:observation", {"pk": tables.A("pk")}),
+                         attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column("现任职务", accessor="cadre__current_title")
     observed_on = tables.DateColumn(format="Y-m-d", verbose_name="考察日期")
     task_kind = tables.Column("任务类别")
