@@ -84,10 +84,17 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     return {
         "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
         "observation": [observation.pk],
         "localrule": [local.pk],
+        "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
+        "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
         "exemption": [exemption.pk],
@@ -97,6 +104,20 @@ def other_side(tree, users):
         "user": [users.taiyuan.pk, users.secretary.pk],
         "finding": [finding.pk],
     }
+
+
+def _taiyuan_team(tree):
+    """A leadership team of 小店区 with a post held by 王五 (a cadre)."""
+    from zugong.cadres.models import Cadre, CadrePost
+    from zugong.orgs.models import Unit
+    from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
+
+    unit = Unit.objects.create(name="中共太原市小店区委员会", org_path=tree.xiaodian.path)
+    team = LeadershipTeam.objects.create(unit=unit, organization=tree.xiaodian, name="小店区委领导班子", level=3)
+    team_post = TeamPost.objects.create(team=team, title="书记", quota=1)
+    cadre = Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian)
+    post = CadrePost.objects.create(cadre=cadre, title="书记", unit=unit, start_on=dt.date(2022, 1, 1))
+    return team, team_post, TeamMember.objects.create(team_post=team_post, post=post)
 
 
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
@@ -117,6 +138,9 @@ PK_MODEL = {
     "appointments:add_document": "selection_step", "appointments:document": "selection_document",
     "appointments:observation": "observation", "appointments:observation_edit": "observation",
     "api:appointments-case-detail": "selection", "api:appointments-observation-detail": "observation",
+    "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
+    "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
+    "teams:release": "team_member", "teams:standard_edit": "team_standard",
 }
 
 

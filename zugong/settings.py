@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.cadres",
     "zugong.appointments",
+    "zugong.teams",
     "zugong.demo",
 ]
 
