@@ -116,6 +116,20 @@ def other_side(tree, users):
         organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
         responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
         deadline=dt.date(2027, 2, 1))
+    from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
+    from zugong.cadres.models import Cadre
+
+    sel_cadre = Cadre.objects.unrestricted().filter(person=tree.people.wangwu).first() or Cadre.objects.create(
+        person=tree.people.wangwu, organization=tree.xiaodian, rank="township_chief", current_title="小店区财政局局长")
+    selection = SelectionCase.objects.create(
+        cadre=sel_cadre, organization=tree.xiaodian, proposed_on=dt.date(2026, 3, 2), title="小店区财政局局长",
+        unit_name="小店区财政局", rank="county_deputy", from_rank="township_chief", decided_on=dt.date(2026, 4, 1),
+        notice_start=dt.date(2026, 4, 2), notice_end=dt.date(2026, 4, 9), notice_workdays=5)
+    sel_step = CaseStep.objects.create(case=selection, kind="proposal", on=selection.proposed_on)
+    sel_document = CaseDocument.objects.create(step=sel_step, title="动议材料", file="appointments/x.pdf")
+    observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
+                                             task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
+    selection.observations.add(observation)
     team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
                                              title="太原班子配备要求", regulation="《太原某办法》",
                                              params={"level": 3, "young_age": 40, "women": 1, "young": 1},
@@ -128,6 +142,8 @@ def other_side(tree, users):
         "checklist": [checklist.pk], "checklistitem": [item.pk], "branchscore": [score.pk],
         "indicatorset": [standard.pk], "indicator": [indicator.pk], "flag": [flag.pk], "weaklist": [weak_list.pk],
         "weakentry": [entry.pk, entry2.pk], "rectification": [rectification.pk],
+        "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
+        "observation": [observation.pk],
         "localrule": [local.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
@@ -186,6 +202,10 @@ PK_MODEL = {
     "api:branchlife-meeting-detail": "meeting", "api:branchlife-compliance-detail": "compliance",
     "elections:detail": "election", "elections:approve": "election", "api:election-detail": "election",
     "elections:adjust": "org",
+    "appointments:detail": "selection", "appointments:step": "selection", "appointments:docx": "selection",
+    "appointments:add_document": "selection_step", "appointments:document": "selection_document",
+    "appointments:observation": "observation", "appointments:observation_edit": "observation",
+    "api:appointments-case-detail": "selection", "api:appointments-observation-detail": "observation",
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",

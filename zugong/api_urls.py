@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from zugong.core.findings_api import FindingViewSet
+from zugong.appointments.api import router_register as register_appointments
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.branchlife.api import router_register as register_branchlife
@@ -126,6 +127,7 @@ register_branchlife(router)
 register_elections(router)
 register_standardization(router)
 register_weakorgs(router)
+register_appointments(router)
 register_teams(router)
 
 urlpatterns = [

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zugong.standardization",
     "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.appointments",
     "zugong.teams",
     "zugong.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboards/", include("zugong.dashboards.urls")),
     path("standardization/", include("zugong.standardization.urls")),
     path("weakorgs/", include("zugong.weakorgs.urls")),
+    path("appointments/", include("zugong.appointments.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),

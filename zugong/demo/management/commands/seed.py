@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
+from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
@@ -152,6 +153,7 @@ class Command(BaseCommand):
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
                 counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
