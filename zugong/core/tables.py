@@ -8,7 +8,10 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "dispatch.program": "选派项目", "dispatch.dispatch": "干部选派", "dispatch.workteam": "驻村工作队",
+                "dispatch.dispatchreport": "选派工作报告", "dispatch.evaluation": "选派考核",
+                "dispatch.rotation": "干部交流"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
