@@ -11,7 +11,11 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "recruitment.case": "发展党员纪实",
                 "dispatch.program": "选派项目", "dispatch.dispatch": "干部选派", "dispatch.workteam": "驻村工作队",
                 "dispatch.dispatchreport": "选派工作报告", "dispatch.evaluation": "选派考核",
-                "dispatch.rotation": "干部交流"}
+                "dispatch.rotation": "干部交流",
+                "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
+                "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
+                "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
+                "cadres.trainingrecord": "培训记录"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
