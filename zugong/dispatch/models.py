@@ -140,6 +140,11 @@ class Program(AuditedModel):
         return self.name
 
     @property
+    def org_path(self) -> str:
+        """Where the program's audit entries are placed: its organization's subtree (national ones: none)."""
+        return self.organization.path if self.organization_id else ""
+
+    @property
     def village_share_text(self) -> str:
         if self.village_share_num and self.village_share_den:
             return f"{self.village_share_num}/{self.village_share_den}"

@@ -2,7 +2,7 @@ import django_tables2 as tables
 
 from .models import Dispatch, DispatchReport, Evaluation, Rotation, WorkTeam
 
-ATTRS = {"class": "table table-vcenter card-table table-striped"}
+ATTRS = {"class": "table table-vcenter card-table table-striped text-nowrap"}
 
 
 class DispatchTable(tables.Table):
@@ -60,7 +60,7 @@ class ReportTable(tables.Table):
         empty_text = "没有符合条件的工作报告"
 
     def render_work_log(self, value):
-        return value if len(value) <= 60 else value[:60] + "…"
+        return value if len(value) <= 30 else value[:30] + "…"
 
     def value_work_log(self, value):
         return value
@@ -84,6 +84,12 @@ class EvaluationTable(tables.Table):
         orderable = False
         attrs = {**ATTRS, "id": "evaluations"}
         empty_text = "没有符合条件的考核记录"
+
+    def render_comments(self, value):
+        return value if len(value) <= 30 else value[:30] + "…"
+
+    def value_comments(self, value):
+        return value
 
 
 class TeamTable(tables.Table):
