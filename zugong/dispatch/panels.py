@@ -6,9 +6,12 @@ from __future__ import annotations
 def _context(request, cadre) -> dict:
     from .models import Dispatch, Rotation
 
-    dispatches = (Dispatch.objects.visible_to(request.user).filter(person_id=cadre.person_id)
+    user, person_id = getattr(request, "user", None), getattr(cadre, "person_id", None)
+    if person_id is None:
+        return {"dispatches": [], "rotations": []}
+    dispatches = (Dispatch.objects.visible_to(user).filter(person_id=person_id)
                   .select_related("program", "host_org", "host_unit").order_by("-start_on", "-pk"))
-    rotations = (Rotation.objects.visible_to(request.user).filter(person_id=cadre.person_id)
+    rotations = (Rotation.objects.visible_to(user).filter(person_id=person_id)
                  .order_by("-on", "-pk"))
     return {"dispatches": list(dispatches), "rotations": list(rotations)}
 
