@@ -71,11 +71,11 @@ def other_side(tree, users):
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
     program = Program.objects.create(code="taiyuan_fs", name="太原第一书记", kind="first_secretary",
                                      organization=tree.taiyuan)
-    team = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
-                                   host_org=tree.b1, host_name="红星社区", start_on=dt.date(2025, 6, 1),
-                                   end_on=dt.date(2027, 6, 1))
+    workteam = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
+                                       host_org=tree.b1, host_name="红星社区", start_on=dt.date(2025, 6, 1),
+                                       end_on=dt.date(2027, 6, 1))
     dispatch = Dispatch.objects.create(program=program, person=tree.people.wangwu, organization=tree.b2,
-                                       host_org=tree.b1, host_name="红星社区", team=team,
+                                       host_org=tree.b1, host_name="红星社区", team=workteam,
                                        start_on=dt.date(2025, 6, 1), end_on=dt.date(2027, 6, 1))
     DispatchReport.objects.create(dispatch=dispatch, org_path=dispatch.org_path, period_start=dt.date(2026, 1, 1),
                                   period_end=dt.date(2026, 1, 31), days_in_village=20, workdays=20,
@@ -88,9 +88,16 @@ def other_side(tree, users):
                                        on=dt.date(2025, 1, 1))
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     return {
         "localrule": [local.pk],
-        "program": [program.pk], "dispatch": [dispatch.pk], "team": [team.pk], "rotation": [rotation.pk],
+        "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
+        "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
+        "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
         "exemption": [exemption.pk],
@@ -100,6 +107,20 @@ def other_side(tree, users):
         "user": [users.taiyuan.pk, users.secretary.pk],
         "finding": [finding.pk],
     }
+
+
+def _taiyuan_team(tree):
+    """A leadership team of 小店区 with a post held by 王五 (a cadre)."""
+    from zugong.cadres.models import Cadre, CadrePost
+    from zugong.orgs.models import Unit
+    from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
+
+    unit = Unit.objects.create(name="中共太原市小店区委员会", org_path=tree.xiaodian.path)
+    team = LeadershipTeam.objects.create(unit=unit, organization=tree.xiaodian, name="小店区委领导班子", level=3)
+    team_post = TeamPost.objects.create(team=team, title="书记", quota=1)
+    cadre = Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian)
+    post = CadrePost.objects.create(cadre=cadre, title="书记", unit=unit, start_on=dt.date(2022, 1, 1))
+    return team, team_post, TeamMember.objects.create(team_post=team_post, post=post)
 
 
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
@@ -118,9 +139,12 @@ PK_MODEL = {
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
     "dispatch:program_edit": "program", "dispatch:detail": "dispatch", "dispatch:report": "dispatch",
     "dispatch:evaluate": "dispatch", "dispatch:recall": "dispatch", "dispatch:extend": "dispatch",
-    "dispatch:team": "team", "dispatch:team_end": "team", "dispatch:rotation": "rotation",
+    "dispatch:team": "workteam", "dispatch:team_end": "workteam", "dispatch:rotation": "rotation",
     "dispatch:rotation_end": "rotation", "api:dispatch-dispatch-detail": "dispatch",
     "api:dispatch-rotation-detail": "rotation",
+    "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
+    "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
+    "teams:release": "team_member", "teams:standard_edit": "team_standard",
 }
 
 

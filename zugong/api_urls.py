@@ -22,6 +22,7 @@ from zugong.core.findings_api import FindingViewSet
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
 from zugong.dispatch.api import router_register as register_dispatch
+from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -119,6 +120,7 @@ router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
 register_dispatch(router)
+register_teams(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

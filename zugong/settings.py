@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.cadres",
     "zugong.dispatch",
+    "zugong.teams",
     "zugong.demo",
 ]
 

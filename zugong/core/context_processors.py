@@ -11,6 +11,7 @@ NAV = [
     ("发展党员", "recruitment:list", ""),
     ("组织生活", None, ""),
     ("干部", None, ""),
+    ("领导班子", "teams:list", ""),
     ("干部选派", "dispatch:list", ""),
     ("考核", None, ""),
     ("培训", None, ""),
