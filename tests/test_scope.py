@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zugong.core import scope
 from zugong.core.models import Finding, Job, LocalRule
+from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
 from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
@@ -70,6 +71,23 @@ def other_side(tree, users):
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
+    program = Program.objects.create(code="taiyuan_fs", name="太原第一书记", kind="first_secretary",
+                                     organization=tree.taiyuan)
+    workteam = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
+                                       host_org=tree.b1, host_name="红星社区", start_on=dt.date(2025, 6, 1),
+                                       end_on=dt.date(2027, 6, 1))
+    dispatch = Dispatch.objects.create(program=program, person=tree.people.wangwu, organization=tree.b2,
+                                       host_org=tree.b1, host_name="红星社区", team=workteam,
+                                       start_on=dt.date(2025, 6, 1), end_on=dt.date(2027, 6, 1))
+    DispatchReport.objects.create(dispatch=dispatch, org_path=dispatch.org_path, period_start=dt.date(2026, 1, 1),
+                                  period_end=dt.date(2026, 1, 31), days_in_village=20, workdays=20,
+                                  work_log="红星社区走访", submitted_on=dt.date(2026, 2, 2))
+    Evaluation.objects.create(dispatch=dispatch, org_path=dispatch.org_path, kind="annual", year=2025,
+                              grade="excellent", comments="王五表现优秀", evaluated_on=dt.date(2026, 1, 10))
+    rotation = Rotation.objects.create(person=tree.people.zhangsan, organization=tree.b1, kind="up_down",
+                                       from_level="village", from_org=tree.b1, from_unit_name="红星社区",
+                                       to_level="county", to_org=tree.b2, to_unit_name="小店区财政局",
+                                       on=dt.date(2025, 1, 1))
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
     from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
@@ -145,6 +163,7 @@ def other_side(tree, users):
         "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
         "observation": [observation.pk],
         "localrule": [local.pk],
+        "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
@@ -206,6 +225,11 @@ PK_MODEL = {
     "appointments:add_document": "selection_step", "appointments:document": "selection_document",
     "appointments:observation": "observation", "appointments:observation_edit": "observation",
     "api:appointments-case-detail": "selection", "api:appointments-observation-detail": "observation",
+    "dispatch:program_edit": "program", "dispatch:detail": "dispatch", "dispatch:report": "dispatch",
+    "dispatch:evaluate": "dispatch", "dispatch:recall": "dispatch", "dispatch:extend": "dispatch",
+    "dispatch:team": "workteam", "dispatch:team_end": "workteam", "dispatch:rotation": "rotation",
+    "dispatch:rotation_end": "rotation", "api:dispatch-dispatch-detail": "dispatch",
+    "api:dispatch-rotation-detail": "rotation",
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",

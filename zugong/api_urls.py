@@ -26,6 +26,7 @@ from zugong.branchlife.api import router_register as register_branchlife
 from zugong.elections.api import router_register as register_elections
 from zugong.standardization.api import router_register as register_standardization
 from zugong.weakorgs.api import router_register as register_weakorgs
+from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
@@ -128,6 +129,7 @@ register_elections(router)
 register_standardization(router)
 register_weakorgs(router)
 register_appointments(router)
+register_dispatch(router)
 register_teams(router)
 
 urlpatterns = [

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zugong.weakorgs",
     "zugong.cadres",
     "zugong.appointments",
+    "zugong.dispatch",
     "zugong.teams",
     "zugong.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("standardization/", include("zugong.standardization.urls")),
     path("weakorgs/", include("zugong.weakorgs.urls")),
     path("appointments/", include("zugong.appointments.urls")),
+    path("dispatch/", include("zugong.dispatch.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),

@@ -16,6 +16,7 @@ NAV = [
     ("干部", None, ""),
     ("选拔任用", "appointments:list", ""),
     ("领导班子", "teams:list", ""),
+    ("干部选派", "dispatch:list", ""),
     ("考核", None, ""),
     ("培训", None, ""),
     ("人才", None, ""),

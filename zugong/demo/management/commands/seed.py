@@ -32,6 +32,7 @@ from zugong.elections.management.commands.elections import install as install_el
 from zugong.demo.orghealth import seed_orghealth
 from zugong.standardization.defaults import install as install_checklist
 from zugong.weakorgs.defaults import install as install_standard
+from zugong.dispatch.seed import seed_dispatch
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -170,6 +171,7 @@ class Command(BaseCommand):
                     install_standard(root)
                 else:
                     counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
+                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
