@@ -52,7 +52,15 @@ INSTALLED_APPS = [
     "zugong.people",
     "zugong.members",
     "zugong.recruitment",
+    "zugong.branchlife",
+    "zugong.elections",
+    "zugong.dashboards",
+    "zugong.standardization",
+    "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.appointments",
+    "zugong.dispatch",
+    "zugong.teams",
     "zugong.demo",
 ]
 
