@@ -90,29 +90,6 @@ def other_side(tree, users):
                                        on=dt.date(2025, 1, 1))
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
-    from zugong.cadres import services as cadre_services
-    from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment, ResumeEntry,
-                                      TrainingRecord)
-
-    cadre = cadre_services.create_cadre(users.taiyuan, tree.people.wangwu, tree.xiaodian, rank="township_deputy",
-                                        rank_since=dt.date(2020, 1, 1))
-    cadre_post = cadre_services.appoint(cadre, user=users.taiyuan, title="小店区财政局副局长",
-                                        start_on=dt.date(2020, 1, 1))
-    cadre_children = {
-        "post": cadre_post, "rank": cadre.rank_records.first(), "resume": cadre.resume.first(),
-        "education": cadre_services.save_child(users.taiyuan, cadre, Education(education_text="大学",
-                                                                                 institution="山西大学")),
-        "reward": cadre_services.save_child(users.taiyuan, cadre, RewardPunishment(on=dt.date(2022, 1, 1),
-                                                                                    text="小店区嘉奖")),
-        "assessment": cadre_services.save_child(users.taiyuan, cadre, AnnualAssessment(year=2024,
-                                                                                        grade="excellent")),
-        "family": cadre_services.save_child(users.taiyuan, cadre, FamilyMember(relation="妻子", name="王五之妻")),
-        "training": cadre_services.save_child(users.taiyuan, cadre, TrainingRecord(name="小店区培训班",
-                                                                                    start_on=dt.date(2024, 3, 1))),
-    }
-    return {
-        "cadre": [cadre.pk],
-        **{f"cadre_{k}": [v.pk] for k, v in cadre_children.items()},
     from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
                                           MeetingAttachment)
 
@@ -157,6 +134,11 @@ def other_side(tree, users):
         organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
         responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
         deadline=dt.date(2027, 2, 1))
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
     from zugong.cadres.models import Cadre
 
@@ -171,12 +153,29 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
-    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
-                                             title="太原班子配备要求", regulation="《太原某办法》",
-                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
-                                             organization=tree.taiyuan)
-    team, team_post, team_member = _taiyuan_team(tree)
+    from zugong.cadres import services as cadre_services
+    from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment,
+                                      TrainingRecord)
+
+    cadre = cadre_services.create_cadre(users.taiyuan, tree.people.lisi, tree.xiaodian, rank="township_deputy",
+                                        rank_since=dt.date(2020, 1, 1))
+    cadre_post = cadre_services.appoint(cadre, user=users.taiyuan, title="小店区财政局副局长",
+                                        start_on=dt.date(2020, 1, 1))
+    cadre_children = {
+        "post": cadre_post, "rank": cadre.rank_records.first(), "resume": cadre.resume.first(),
+        "education": cadre_services.save_child(users.taiyuan, cadre, Education(education_text="大学",
+                                                                                 institution="山西大学")),
+        "reward": cadre_services.save_child(users.taiyuan, cadre, RewardPunishment(on=dt.date(2022, 1, 1),
+                                                                                    text="小店区嘉奖")),
+        "assessment": cadre_services.save_child(users.taiyuan, cadre, AnnualAssessment(year=2024,
+                                                                                        grade="excellent")),
+        "family": cadre_services.save_child(users.taiyuan, cadre, FamilyMember(relation="妻子", name="李四之妻")),
+        "training": cadre_services.save_child(users.taiyuan, cadre, TrainingRecord(name="小店区培训班",
+                                                                                    start_on=dt.date(2024, 3, 1))),
+    }
     return {
+        "cadre": [cadre.pk, sel_cadre.pk],
+        **{f"cadre_{k}": [v.pk] for k, v in cadre_children.items()},
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
         "election": [election.pk],
@@ -221,6 +220,12 @@ PK_MODEL = {
     "core:job": "job", "core:job_output": "job", "accounts:user": "user",
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
+    "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
+    "cadres:end_post": "cadre_post", "api:cadre-detail": "cadre",
+    **{f"cadres:{k}_add": "cadre" for k in ("post", "rank", "resume", "education", "reward", "assessment", "family",
+                                            "training")},
+    **{f"cadres:{k}_{a}": f"cadre_{k}" for k in ("post", "rank", "resume", "education", "reward", "assessment",
+                                                 "family", "training") for a in ("edit", "delete")},
     "members:detail": "membership", "members:edit": "membership", "members:transfer_create": "membership",
     "members:dues_pay": "membership", "members:dues_exempt": "membership", "api:membership-detail": "membership",
     "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
@@ -238,12 +243,6 @@ PK_MODEL = {
     "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
     "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
-    "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
-    "cadres:end_post": "cadre_post", "api:cadre-detail": "cadre",
-    **{f"cadres:{k}_add": "cadre" for k in ("post", "rank", "resume", "education", "reward", "assessment", "family",
-                                            "training")},
-    **{f"cadres:{k}_{a}": f"cadre_{k}" for k in ("post", "rank", "resume", "education", "reward", "assessment",
-                                                 "family", "training") for a in ("edit", "delete")},
     "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
     "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
     "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",
