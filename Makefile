@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zugong
 
-.PHONY: run test test-sqlite test-postgres bench setup system-test-deps postgres clean
+.PHONY: run test test-sqlite test-postgres bench setup run-deps system-test-deps postgres clean
 
 $(BIN)/zugong: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/zugong: pyproject.toml
 
 setup: $(BIN)/zugong
 
-run: setup
+run: setup run-deps
 	$(BIN)/zugong migrate --noinput
 	$(BIN)/zugong collectstatic --noinput --verbosity 0
 	$(BIN)/zugong seed --scale demo --if-empty
@@ -25,6 +25,9 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/zugong db_worker --interval 1 >> var/worker.log 2>&1 & \
 	  $(BIN)/gunicorn zugong.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+
+run-deps:
+	@bash scripts/ensure-run-deps.sh
 
 system-test-deps:
 	@bash scripts/ensure-test-deps.sh

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zugong.people",
     "zugong.members",
     "zugong.recruitment",
+    "zugong.cadres",
     "zugong.demo",
 ]
 

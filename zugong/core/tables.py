@@ -8,7 +8,11 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "accounts.scopegrant": "管辖范围", "orgs.unit": "单位",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
-                "recruitment.case": "发展党员纪实"}
+                "recruitment.case": "发展党员纪实",
+                "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
+                "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
+                "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
+                "cadres.trainingrecord": "培训记录"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
