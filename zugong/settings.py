@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zugong.members",
     "zugong.recruitment",
     "zugong.cadres",
+    "zugong.adform",
     "zugong.demo",
 ]
 

@@ -128,7 +128,7 @@ def build(form: AdFormData, ctx: dict) -> bytes:
     cell = _merge(t, 9, 1, 9, 6)
     cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
     size = ctx["resume_pt"]
-    indent = Pt(size * 9)
+    indent = Pt(size * 10)
     for i, line in enumerate(ctx["resume"]):
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         fmt = p.paragraph_format

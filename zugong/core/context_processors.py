@@ -11,6 +11,7 @@ NAV = [
     ("发展党员", "recruitment:list", ""),
     ("组织生活", None, ""),
     ("干部", None, ""),
+    ("任免审批表导入", "adform:import", "manage"),
     ("考核", None, ""),
     ("培训", None, ""),
     ("人才", None, ""),

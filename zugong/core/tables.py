@@ -12,7 +12,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
                 "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
                 "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
-                "cadres.trainingrecord": "培训记录"}
+                "cadres.trainingrecord": "培训记录",
+                "adform.adform": "任免审批表"}
 
 
 class AuditFilterSet(django_filters.FilterSet):
