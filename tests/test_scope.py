@@ -9,12 +9,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from django.utils import timezone
 
+from zugong.cadres import services as cadre_services
 from zugong.core import scope
 from zugong.core.models import Finding, Job, LocalRule
 from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
+from zugong.people.idnumber import make_id_number
 from zugong.people.models import Person
 
 # What of the 太原 side must never show to a 大同 user.
@@ -68,9 +70,16 @@ def other_side(tree, users):
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
+    adform_person = Person.objects.create(
+        organization=tree.b2, name="周八", sex="1", birth_date=dt.date(1971, 2, 3),
+        id_number=make_id_number("140105", dt.date(1971, 2, 3), 19))
+    adform_cadre = cadre_services.create_cadre(users.taiyuan, adform_person, tree.xiaodian)
+    adform_job = Job.objects.create(kind="adform_preview", title="太原任免审批表导入", user=users.taiyuan,
+                                    org_path=tree.taiyuan.path, params={"org_id": tree.taiyuan.pk})
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
     return {
+        "adform_cadre": [adform_cadre.pk], "adform_job": [adform_job.pk],
         "localrule": [local.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -97,6 +106,8 @@ PK_MODEL = {
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "adform:session": "adform_job", "adform:confirm": "adform_job", "adform:lrmx": "adform_cadre",
+    "adform:docx": "adform_cadre", "adform:pdf": "adform_cadre", "adform:edit": "adform_cadre",
 }
 
 

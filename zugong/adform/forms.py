@@ -9,8 +9,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data] or None
+        return super().clean(data, initial)
+
+
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label="任免审批表文件", widget=MultipleFileInput(attrs={"multiple": True, "accept": ".lrmx,.lrm,.pic,.zip"}),
         help_text="可多选：.lrmx（3.x 版）、.lrm（2.0 版，连同同名 .pic 照片），或装有多个文件的 .zip",
         error_messages={"required": "请选择要导入的任免审批表文件"},
@@ -23,7 +30,9 @@ class UploadForm(forms.Form):
         self.fields["organization"].bind(user)
 
     def clean_files(self):
-        files = self.files.getlist("files")
+        files = self.cleaned_data.get("files") or []
+        if not isinstance(files, list):
+            files = [files]
         if not files:
             raise forms.ValidationError("请选择要导入的任免审批表文件")
         bad = [f.name for f in files if not f.name.lower().endswith((".lrmx", ".lrm", ".pic", ".zip"))]
