@@ -78,9 +78,16 @@ def other_side(tree, users):
                                     org_path=tree.taiyuan.path, params={"org_id": tree.taiyuan.pk})
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     return {
         "adform_cadre": [adform_cadre.pk], "adform_job": [adform_job.pk],
         "localrule": [local.pk],
+        "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
+        "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
         "exemption": [exemption.pk],
@@ -90,6 +97,20 @@ def other_side(tree, users):
         "user": [users.taiyuan.pk, users.secretary.pk],
         "finding": [finding.pk],
     }
+
+
+def _taiyuan_team(tree):
+    """A leadership team of 小店区 with a post held by 王五 (a cadre)."""
+    from zugong.cadres.models import Cadre, CadrePost
+    from zugong.orgs.models import Unit
+    from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
+
+    unit = Unit.objects.create(name="中共太原市小店区委员会", org_path=tree.xiaodian.path)
+    team = LeadershipTeam.objects.create(unit=unit, organization=tree.xiaodian, name="小店区委领导班子", level=3)
+    team_post = TeamPost.objects.create(team=team, title="书记", quota=1)
+    cadre = Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian)
+    post = CadrePost.objects.create(cadre=cadre, title="书记", unit=unit, start_on=dt.date(2022, 1, 1))
+    return team, team_post, TeamMember.objects.create(team_post=team_post, post=post)
 
 
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
@@ -108,6 +129,9 @@ PK_MODEL = {
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
     "adform:session": "adform_job", "adform:confirm": "adform_job", "adform:lrmx": "adform_cadre",
     "adform:docx": "adform_cadre", "adform:pdf": "adform_cadre", "adform:edit": "adform_cadre",
+    "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
+    "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
+    "teams:release": "team_member", "teams:standard_edit": "team_standard",
 }
 
 

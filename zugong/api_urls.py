@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from zugong.core.findings_api import FindingViewSet
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
+from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
 
@@ -117,6 +118,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
+register_teams(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zugong.recruitment",
     "zugong.cadres",
     "zugong.adform",
+    "zugong.teams",
     "zugong.demo",
 ]
 

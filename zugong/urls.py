@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/", include("zugong.members.urls")),
     path("recruitment/", include("zugong.recruitment.urls")),
     path("adform/", include("zugong.adform.urls")),
+    path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),
     path("media/<path:path>", core_views.media, name="media"),

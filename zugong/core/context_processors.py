@@ -12,6 +12,7 @@ NAV = [
     ("组织生活", None, ""),
     ("干部", None, ""),
     ("任免审批表导入", "adform:import", "manage"),
+    ("领导班子", "teams:list", ""),
     ("考核", None, ""),
     ("培训", None, ""),
     ("人才", None, ""),

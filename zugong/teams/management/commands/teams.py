@@ -1,0 +1,43 @@
+"""`zugong teams standards [--org CODE] [--reset]`: install the default composition standards of leadership
+teams (young-cadre age and required women and young cadres per level, vacancy limit) as local rules of the
+subtree of `--org` (default: the root organization). Rows already present keep their numbers; --reset puts
+the defaults back.
+
+`zugong teams link [--org CODE]`: link the current post records of cadres (cadres.CadrePost) to the team post
+of the same unit and title where a team has such a post and the link is missing (set-based; for data
+imported into the cadre records before the teams were set up).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zugong.orgs.models import Organization
+
+from ... import standards
+
+
+class Command(BaseCommand):
+    help = "领导班子：standards 安装默认的班子配备要求；link 把现任职务记录关联到同单位同名的班子职位"
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["standards", "link"])
+        parser.add_argument("--org", help="组织代码（默认：根组织）")
+        parser.add_argument("--reset", action="store_true", help="已有的同名要求也恢复为默认值")
+
+    def handle(self, *args, **opts):
+        if opts["org"]:
+            org = Organization.objects.unrestricted().filter(code=opts["org"]).first()
+            if org is None:
+                raise CommandError(f"组织代码 {opts['org']} 不存在")
+        else:
+            org = Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
+            if org is None:
+                raise CommandError("还没有党组织，请先建立组织体系（例如 zugong seed）")
+        if opts["action"] == "standards":
+            for code, created in standards.install(org, opts["reset"]):
+                state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
+                self.stdout.write(f"{code}：{state}（适用于 {org.name}）")
+        else:
+            from ...build import link_current_posts
+
+            n = link_current_posts(org.path)
+            self.stdout.write(f"已关联 {n} 条现任职务记录（{org.name}）")

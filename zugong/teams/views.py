@@ -1,0 +1,415 @@
+"""Pages of leadership teams: the list, a team (posts, holders, vacancies, structure, findings), the structure
+analysis of a subtree (charts with their tables and an .xlsx export) and the configurable standards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zugong.cadres import ranks
+from zugong.cadres.models import Cadre
+from zugong.core import audit, excel, rule_views, rules, scope
+from zugong.core.forms import apply_errors
+from zugong.core.lists import list_page
+from zugong.core.models import AuditEntry, Finding, LocalRule
+from zugong.orgs.models import Organization
+
+from . import queries, services, standards, structure
+from .filtersets import TeamFilterSet
+from .forms import AssignForm, CompositionForm, PostForm, ReleaseForm, TeamForm, VacancyForm
+from .models import LeadershipTeam, TeamMember, TeamPost
+from .tables import TeamTable
+
+
+def visible(request, action="view"):
+    return LeadershipTeam.objects.visible_to(request.user, action)
+
+
+def get_team(request, pk, action="view") -> LeadershipTeam:
+    team = get_object_or_404(visible(request).select_related("unit", "organization"), pk=pk)
+    if action != "view" and not scope.can(request.user, action, team.org_path):
+        raise PermissionDenied("您无权修改该领导班子")
+    return team
+
+
+def _as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+# ---------------------------------------------------------------- list
+
+
+@login_required
+def team_list(request):
+    today = timezone.localdate()
+    qs = queries.team_counts(visible(request).select_related("unit", "organization"), today)
+    return list_page(request, queryset=qs.order_by("org_path", "order", "pk"), filterset_class=TeamFilterSet,
+                     table_class=TeamTable, template="teams/list.html", title="领导班子", export_name="领导班子",
+                     extra={"can_manage_teams": bool(scope.scope_paths(request.user, "manage"))})
+
+
+# ---------------------------------------------------------------- a team
+
+
+def _team_findings(user, team, post_ids, member_ids):
+    q = Q(model="teams.leadershipteam", object_id=team.pk)
+    q |= Q(model="teams.teampost", object_id__in=post_ids) | Q(model="teams.teammember", object_id__in=member_ids)
+    rows = list(Finding.objects.visible_to(user).filter(q).select_related("person", "organization")
+                .order_by("resolved_at", "-opened_at"))
+    for f in rows:
+        f.url = rule_views.record_url(f.model, f.object_id) if f.model != "teams.teampost" else None
+    return rows
+
+
+@login_required
+def detail(request, pk):
+    team = get_team(request, pk)
+    as_of = _as_of(request)
+    tab = request.GET.get("tab", "posts")
+    posts = list(queries.with_vacancy(TeamPost.objects.visible_to(request.user).filter(team=team), as_of)
+                 .order_by("order", "pk"))
+    members = TeamMember.objects.visible_to(request.user).filter(team=team)
+    current = list(queries.with_tenure(members.filter(queries.holding_q(as_of)))
+                   .select_related("post", "cadre").order_by("team_post__order", "post__start_on", "pk"))
+    by_post = {}
+    for m in current:
+        m.age = m.cadre.age_on(as_of)
+        m.years = _years(m.tenure_start, as_of)
+        by_post.setdefault(m.team_post_id, []).append(m)
+    for p in posts:
+        p.current = by_post.get(p.pk, [])
+    seats = TeamMember.objects.visible_to(request.user).filter(team=team)
+    row = structure.total(seats, as_of, label=team.name)
+    findings = _team_findings(request.user, team, [p.pk for p in posts],
+                              list(members.values_list("pk", flat=True)))
+    can_change = scope.can(request.user, "change", team.org_path)
+    context = {
+        "team": team, "tab": tab, "as_of": as_of, "posts": posts, "row": row, "charts": structure.charts(row),
+        "findings": findings, "open_findings": sum(1 for f in findings if f.resolved_at is None and not f.excepted_at),
+        "quota": sum(p.quota for p in posts), "held": sum(p.holders for p in posts),
+        "vacancies": sum(p.vacancies for p in posts), "can_change": can_change,
+        "can_manage": scope.can(request.user, "manage", team.org_path),
+        "young_age": standards.young_age_labels(as_of).get(team.level),
+    }
+    if tab == "history":
+        context["history"] = (members.filter(post__end_on__isnull=False).select_related("post", "cadre", "team_post")
+                              .order_by("-post__end_on", "pk"))
+    if tab == "log":
+        ids = {"teams.leadershipteam": [team.pk], "teams.teampost": [p.pk for p in posts],
+               "teams.teammember": list(members.values_list("pk", flat=True))}
+        q = Q()
+        for model, pks in ids.items():
+            q |= Q(model=model, object_id__in=[str(x) for x in pks])
+        log = AuditEntry.objects.visible_to(request.user).filter(q).order_by("-id")
+        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+    if can_change:
+        context["assign_form"] = AssignForm(user=request.user, team=team,
+                                            initial={"start_on": timezone.localdate()})
+    return render(request, "teams/detail.html", context)
+
+
+def _years(start, as_of):
+    if not start:
+        return None
+    return as_of.year - start.year - ((as_of.month, as_of.day) < (start.month, start.day))
+
+
+@login_required
+def post_redirect(request, pk):
+    post = get_object_or_404(TeamPost.objects.visible_to(request.user), pk=pk)
+    return redirect(reverse("teams:detail", args=[post.team_id]) + f"#post-{post.pk}")
+
+
+@login_required
+def member_redirect(request, pk):
+    member = get_object_or_404(TeamMember.objects.visible_to(request.user), pk=pk)
+    return redirect(reverse("teams:detail", args=[member.team_id]) + f"#post-{member.team_post_id}")
+
+
+# ---------------------------------------------------------------- changes
+
+
+@login_required
+def create(request):
+    if not scope.scope_paths(request.user, "manage"):
+        raise PermissionDenied("您无权设立领导班子")
+    form = TeamForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            team = services.create_team(request.user, unit=data.pop("unit"), organization=data.pop("organization"),
+                                        **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已设立“{team.name}”，请添加职位和职数")
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "core/form.html", {"form": form, "title": "设立领导班子"})
+
+
+@login_required
+def add_post(request, pk):
+    team = get_team(request, pk, "manage")
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_post(request.user, team, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已添加职位“{form.cleaned_data['title']}”")
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "core/form.html", {"form": form, "title": f"{team.name} · 添加职位"})
+
+
+@login_required
+def edit_post(request, pk):
+    post = get_object_or_404(TeamPost.objects.visible_to(request.user).select_related("team"), pk=pk)
+    if not scope.can(request.user, "manage", post.org_path):
+        raise PermissionDenied("您无权修改该班子的职位设置")
+    form = PostForm(request.POST or None, initial={f: getattr(post, f) for f in services.POST_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_post(request.user, post, **{k: v for k, v in form.cleaned_data.items()
+                                                        if k != "vacant_since" or v})
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存职位“{post.title}”")
+            return redirect("teams:detail", pk=post.team_id)
+    return render(request, "core/form.html", {"form": form, "title": f"{post.team.name} · {post.title}"})
+
+
+@login_required
+def assign(request, pk):
+    team = get_team(request, pk, "change")
+    form = AssignForm(request.POST or None, user=request.user, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.assign(request.user, data["team_post"], data["cadre"], start_on=data["start_on"],
+                                     document_no=data["document_no"], appointment_method=data["appointment_method"],
+                                     exception_reason=data["exception_reason"])
+        except (ValidationError, rules.RuleViolation) as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已任命{member.cadre.name}为{team.name}“{member.team_post.title}”")
+            return redirect("teams:detail", pk=team.pk)
+    return render(request, "core/form.html", {"form": form, "title": f"{team.name} · 任职"})
+
+
+@login_required
+def release(request, pk):
+    member = get_object_or_404(TeamMember.objects.visible_to(request.user).select_related("team", "cadre", "post"),
+                               pk=pk)
+    if not scope.can(request.user, "change", member.org_path):
+        raise PermissionDenied("您无权调整该班子的成员")
+    form = ReleaseForm(request.POST or None, initial={"end_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.release(request.user, member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已免去{member.cadre.name}的“{member.team_post.title}”职务")
+            return redirect("teams:detail", pk=member.team_id)
+    return render(request, "core/form.html", {"form": form,
+                                              "title": f"免职：{member.cadre.name} · {member.team_post.title}"})
+
+
+@login_required
+def cadre_picker(request):
+    q = request.GET.get("q", "").strip()
+    qs = Cadre.objects.visible_to(request.user).filter(status=Cadre.Status.ACTIVE)
+    qs = qs.filter(name__contains=q) if q else qs
+    return JsonResponse({"results": [{"id": c.pk, "text": f"{c.name}（{c.current_title or '无现任职务'}）"}
+                                     for c in qs.order_by("stroke_key")[:30]]})
+
+
+# ---------------------------------------------------------------- structure analysis of a subtree
+
+
+def _root_org(request, code):
+    qs = Organization.objects.visible_to(request.user)
+    if code:
+        org = qs.filter(code=code).first()
+        if org is None:
+            raise Http404
+        return org
+    paths = scope.scope_paths(request.user)
+    if not paths:
+        raise PermissionDenied("您没有管辖范围")
+    return Organization.objects.visible_to(request.user).filter(path=paths[0]).first()
+
+
+@login_required
+def analysis(request):
+    as_of = _as_of(request)
+    code = request.GET.get("org", "").strip()
+    org = _root_org(request, code)
+    seats = TeamMember.objects.visible_to(request.user).subtree(org.path)
+    level = request.GET.get("level", "")
+    if level.isdigit():
+        seats = seats.filter(team__level=int(level))
+    total = structure.total(seats, as_of, label="合计")
+    children = structure.by_child(seats, as_of, org.path, org.steplen)
+    names = dict(Organization.objects.visible_to(request.user).filter(path__in=list(children))
+                 .values_list("path", "name"))
+    codes = dict(Organization.objects.visible_to(request.user).filter(path__in=list(children))
+                 .values_list("path", "code"))
+    child_rows = []
+    for path in sorted(children):
+        row = children[path]
+        row.label = "本级" if path == org.path else names.get(path, path)
+        if path != org.path and path in codes:
+            row.url = f"?org={codes[path]}&as_of={as_of:%Y-%m-%d}"
+        child_rows.append(row)
+    levels = structure.by_level(seats, as_of)
+    level_rows = []
+    for lv in sorted(levels):
+        levels[lv].label = ranks.LEVELS.get(lv, str(lv))
+        level_rows.append(levels[lv])
+    if request.GET.get("export") == "xlsx":
+        return _export(org, as_of, total, child_rows, level_rows)
+    return render(request, "teams/analysis.html", {
+        "title": "班子结构分析", "org": org, "code": code, "as_of": as_of, "level": level, "total": total,
+        "charts": structure.charts(total), "child_rows": child_rows, "level_rows": level_rows,
+        "groups_chart": structure.groups_chart(child_rows), "headers": structure.table_headers()[1:],
+        "dimensions": structure.DIMENSIONS, "young_ages": standards.young_age_labels(as_of),
+    })
+
+
+def _export(org, as_of, total, child_rows, level_rows):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append([f"{org.name} 领导班子结构分析（{as_of:%Y-%m-%d}）"])
+    ws.append(["指标", "人数", "占比"])
+    for label, value, share in total.indicators:
+        ws.append([label, value, share])
+    for code, title, labels in structure.DIMENSIONS:
+        ws.append([])
+        ws.append([title, "人数", "占比"])
+        for label, n in zip(labels, total.bands[code]):
+            ws.append([label, n, total.share(n)])
+    for title, rows in (("按下级组织", child_rows), ("按班子层级", level_rows)):
+        sheet = wb.create_sheet(title)
+        sheet.append(structure.table_headers())
+        for row in [*rows, total]:
+            sheet.append(structure.table_row(row))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return excel.xlsx_response(f"班子结构分析_{org.name}_{as_of:%Y%m%d}.xlsx", buf.getvalue())
+
+
+# ---------------------------------------------------------------- standards (configurable local rules)
+
+
+def _relevant(user, row) -> bool:
+    return any(p.startswith(row.organization.path) or row.organization.path.startswith(p)
+               for p in scope.scope_paths(user))
+
+
+def _standard_rows(user):
+    qs = LocalRule.objects.filter(template__in=(standards.COMPOSITION, standards.VACANCY)).select_related(
+        "organization")
+    return [r for r in qs.order_by("template", "organization__path", "code") if _relevant(user, r)]
+
+
+@login_required
+def standard_list(request):
+    rows = _standard_rows(request.user)
+    for r in rows:
+        r.can_edit = scope.can(request.user, "admin", r.organization.path)
+        r.level_name = ranks.LEVELS.get(standards.level_of(r), "")
+    return render(request, "teams/standards.html", {
+        "title": "班子配备要求", "rows": rows, "can_admin": bool(scope.scope_paths(request.user, "admin")),
+        "admin_orgs": Organization.objects.visible_to(request.user, "admin").filter(
+            path__in=scope.scope_paths(request.user, "admin")),
+    })
+
+
+def _form_class(template):
+    return CompositionForm if template == standards.COMPOSITION else VacancyForm
+
+
+@login_required
+def standard_edit(request, pk):
+    row = get_object_or_404(LocalRule.objects.select_related("organization"), pk=pk,
+                            template__in=(standards.COMPOSITION, standards.VACANCY))
+    if not _relevant(request.user, row):
+        raise Http404
+    if not scope.can(request.user, "admin", row.organization.path):
+        raise PermissionDenied("只有组织部管理员可以修改班子配备要求")
+    return _standard_form(request, row.template, row, row.organization)
+
+
+@login_required
+def standard_create(request):
+    template = request.GET.get("template", standards.COMPOSITION)
+    if template not in (standards.COMPOSITION, standards.VACANCY):
+        raise Http404
+    org = _root_org(request, request.GET.get("org", "").strip())
+    if not scope.can(request.user, "admin", org.path):
+        raise PermissionDenied("只有组织部管理员可以设定班子配备要求")
+    return _standard_form(request, template, None, org)
+
+
+def _standard_form(request, template, row, org):
+    form_class = _form_class(template)
+    initial = {}
+    if row:
+        initial = {"title": row.title, "regulation": row.regulation, "article": row.article,
+                   "effective_from": row.effective_from, "effective_to": row.effective_to, "active": row.active,
+                   **{k: row.params.get(k) for k in form_class.PARAMS}}
+    else:
+        initial = {"kinds": standards.DEFAULT_KINDS, "women": 1, "young": 1, "active": True,
+                   "months": standards.DEFAULT_VACANCY_MONTHS}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        params = {k: data[k] for k in form_class.PARAMS}
+        values = {"title": data["title"], "params": params, "regulation": data["regulation"],
+                  "article": data["article"], "effective_from": data["effective_from"],
+                  "effective_to": data["effective_to"], "active": data["active"]}
+        if row is None:
+            suffix = f"level{params['level']}" if template == standards.COMPOSITION else "vacancy"
+            code = f"teams.local.{org.code}.{suffix}"
+            if LocalRule.objects.filter(code=code).exists():
+                form.add_error(None, f"“{org.name}”已设定该项要求，请在列表中修改")
+                return render(request, "core/form.html", {"form": form, "title": "班子配备要求"})
+            row = LocalRule.objects.create(template=template, code=code, organization=org, severity="warning",
+                                           **values)
+            audit.record(row, "create", [{"field": "title", "label": "班子配备要求", "old": None, "new": row.title}],
+                         org_path=org.path)
+        else:
+            changes = [{"field": f, "label": str(form.fields[f].label), "old": str(form.initial.get(f)),
+                        "new": str(data[f])} for f in form.changed_data]
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+            audit.record(row, "update", changes, org_path=org.path)
+        messages.success(request, f"已保存“{row.title}”，下次规则检查和结构分析起生效")
+        return redirect("teams:standards")
+    return render(request, "core/form.html", {"form": form, "title": f"班子配备要求 · {org.name}"})
