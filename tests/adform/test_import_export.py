@@ -139,8 +139,8 @@ def test_a_failing_file_rolls_back_alone(tree, users, monkeypatch):
     bad = sample_form(name="坏人", id_number=make_id_number("140105", dt.date(1970, 1, 2), 33))
     real = mapping._replace_children
 
-    def failing(cadre, values, note):
-        real(cadre, values, note)
+    def failing(cadre, *args):
+        real(cadre, *args)
         if cadre.name == "坏人":
             raise mapping.ValidationError("模拟写入失败")
 

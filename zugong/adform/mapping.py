@@ -339,11 +339,29 @@ def _photo_ext(data: bytes) -> str:
     return "jpg"
 
 
+def _save(obj, log: list[dict], note: str) -> None:
+    """Save with its audit item collected in `log` (written once per file by `apply`)."""
+    created = obj.pk is None
+    changes = None if created else audit.diff(obj)
+    obj._audit_skip = True
+    obj.save()
+    obj._audit_skip = False
+    if created:
+        log.append(audit.item(obj, "create", audit.snapshot(obj), note))
+    elif changes:
+        log.append(audit.item(obj, "update", changes, note))
+    obj._audit_mark_clean()
+
+
 def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
-    """Write a planned form (the caller holds the transaction and has the user's confirmation)."""
+    """Write a planned form (the caller holds the transaction and has the user's confirmation).
+
+    Every write is audited; the entries of one file are appended to the chain together (one lock, one insert).
+    """
     if plan_.status not in (Status.NEW, Status.MATCHED_ID, Status.MATCHED_NAME):
         raise ValidationError(plan_.error or "该文件不能导入")
     p = values.person
+    log: list[dict] = []
     with scope.bypass():
         if plan_.person_id:
             person = Person.objects.unrestricted().select_related("organization").get(pk=plan_.person_id)
@@ -362,66 +380,68 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
             person = Person(organization=organization, **p)
         person.full_clean(exclude=["org_path", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
                                    "organization", "photo"], validate_unique=False)
-        if values.photo and _photo_bytes(person) != values.photo:
+        if values.photo and (person.pk is None or _photo_bytes(person) != values.photo):
             name = f"{person.id_number or uuid.uuid4().hex}.{_photo_ext(values.photo)}"
             person.photo.save(name, ContentFile(values.photo), save=False)
-        if plan_.person_id is None and Person.objects.unrestricted().filter(id_number=person.id_number).exists():
-            raise ValidationError("公民身份号码已登记（可能刚由另一文件导入）")
-        person.save()
-        cadre = Cadre.objects.unrestricted().filter(person=person).first()
-        if cadre is None:
+        _save(person, log, note)
+        cadre = Cadre.objects.unrestricted().filter(person=person).first() if plan_.person_id else None
+        is_new = cadre is None
+        if is_new:
             cadre = Cadre(person=person, organization=organization)
         for key, value in values.cadre.items():
             setattr(cadre, key, value)
-        has_posts = cadre.pk and cadre_services.current_posts(cadre).exists()
-        if not has_posts:
+        if is_new or not cadre_services.current_posts(cadre).exists():
             cadre.current_title = values.current_post[:200]
         cadre.refresh_derived()
-        cadre.save()
-        _replace_children(cadre, values, note)
-        form = AdForm.objects.unrestricted().filter(cadre=cadre).first() or AdForm(cadre=cadre)
+        _save(cadre, log, note)
+        _replace_children(cadre, values, note, log, is_new)
+        form = None if is_new else AdForm.objects.unrestricted().filter(cadre=cadre).first()
+        form = form or AdForm(cadre=cadre)
         for key, value in values.adform.items():
             setattr(form, key, value)
         form.source_name = note[-255:]
-        form.save()
-        audit.record(cadre, "import", note=note)
+        _save(form, log, note)
+        log.append(audit.item(cadre, "import", note=note))
+        audit.record_items(log)
     return cadre
 
 
-def _replace_children(cadre: Cadre, v: Values, note: str) -> None:
+def _replace_children(cadre: Cadre, v: Values, note: str, log: list[dict], is_new: bool) -> None:
     """Résumé, education and family become the form's; annual assessments named in the text are set."""
     path = cadre.org_path
-    old_resume = list(ResumeEntry.objects.unrestricted().filter(cadre=cadre).order_by("start_on", "order", "pk"))
-    if [(e.start_on, e.end_on, e.text, e.during) for e in old_resume] != [
+
+    def replace(model, old, rows):
+        for o in old:
+            log.append(audit.item(o, "delete", [{**c, "old": c["new"], "new": None} for c in audit.snapshot(o)], note))
+        if old:  # logged above; a plain SQL delete (these rows have no dependents) avoids a second log entry each
+            qs = model.objects.unrestricted().filter(pk__in=[o.pk for o in old])
+            qs._raw_delete(qs.db)
+        model.objects.bulk_create(rows)
+        log.extend(audit.item(r, "create", audit.snapshot(r), note) for r in rows)
+
+    old_resume = [] if is_new else list(
+        ResumeEntry.objects.unrestricted().filter(cadre=cadre).order_by("start_on", "order", "pk"))
+    if is_new or [(e.start_on, e.end_on, e.text, e.during) for e in old_resume] != [
         (e.start, e.end, e.text, e.during) for e in v.resume
     ]:
-        for e in old_resume:
-            e.delete()
-        rows = [ResumeEntry(cadre=cadre, org_path=path, order=i, start_on=e.start, end_on=e.end, text=e.text,
-                            during=e.during) for i, e in enumerate(v.resume, 1)]
-        ResumeEntry.objects.bulk_create(rows)
-        audit.record_many(rows, "create", note=note)
-    old_edu = list(Education.objects.unrestricted().filter(cadre=cadre))
+        replace(ResumeEntry, old_resume, [
+            ResumeEntry(cadre=cadre, org_path=path, order=i, start_on=e.start, end_on=e.end, text=e.text,
+                        during=e.during) for i, e in enumerate(v.resume, 1)])
+    old_edu = [] if is_new else list(Education.objects.unrestricted().filter(cadre=cadre))
     key = lambda e: (e["mode"], e["education_text"], e["degree_text"], e["institution"], e["degree_institution"])  # noqa: E731
-    if sorted((e.mode, e.education_text, e.degree_text, e.institution, e.degree_institution) for e in old_edu) != sorted(
-        key(e) for e in v.educations
-    ):
-        for e in old_edu:
-            e.delete()
-        rows = [Education(cadre=cadre, org_path=path, order=i, **e) for i, e in enumerate(v.educations, 1)]
-        Education.objects.bulk_create(rows)
-        audit.record_many(rows, "create", note=note)
-    old_family = list(FamilyMember.objects.unrestricted().filter(cadre=cadre).order_by("order", "pk"))
-    if [(f.relation, f.name, f.birth_text, f.political_status, f.work) for f in old_family] != [
+    if is_new or sorted(
+        (e.mode, e.education_text, e.degree_text, e.institution, e.degree_institution) for e in old_edu
+    ) != sorted(key(e) for e in v.educations):
+        replace(Education, old_edu,
+                [Education(cadre=cadre, org_path=path, order=i, **e) for i, e in enumerate(v.educations, 1)])
+    old_family = [] if is_new else list(FamilyMember.objects.unrestricted().filter(cadre=cadre).order_by("order", "pk"))
+    if is_new or [(f.relation, f.name, f.birth_text, f.political_status, f.work) for f in old_family] != [
         (f["relation"], f["name"], f["birth_text"], f["political_status"], f["work"]) for f in v.family
     ]:
-        for f in old_family:
-            f.delete()
-        rows = [FamilyMember(cadre=cadre, org_path=path, order=i, **f) for i, f in enumerate(v.family, 1)]
-        FamilyMember.objects.bulk_create(rows)
-        audit.record_many(rows, "create", note=note)
+        replace(FamilyMember, old_family,
+                [FamilyMember(cadre=cadre, org_path=path, order=i, **f) for i, f in enumerate(v.family, 1)])
     if v.assessments:
-        existing = {a.year: a for a in AnnualAssessment.objects.unrestricted().filter(cadre=cadre)}
+        existing = {} if is_new else {a.year: a for a in AnnualAssessment.objects.unrestricted().filter(cadre=cadre)}
         new_rows = []
         for year, grade in sorted(v.assessments.items()):
             row = existing.get(year)
@@ -429,10 +449,10 @@ def _replace_children(cadre: Cadre, v: Values, note: str) -> None:
                 new_rows.append(AnnualAssessment(cadre=cadre, org_path=path, year=year, grade=grade))
             elif row.grade != grade:
                 row.grade = grade
-                row.save()
+                _save(row, log, note)
         if new_rows:
             AnnualAssessment.objects.bulk_create(new_rows)
-            audit.record_many(new_rows, "create", note=note)
+            log.extend(audit.item(r, "create", audit.snapshot(r), note) for r in new_rows)
 
 
 # ---------------------------------------------------------------- cadre → form
