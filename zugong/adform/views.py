@@ -166,14 +166,11 @@ def batch_export(request):
 def _filtered(request, qs, data):
     """Apply the cadre roster's filters when the cadres app provides them, else an `org` subtree."""
     try:
-        from zugong.cadres.filtersets import CadreFilterSet
+        from zugong.cadres.filtersets import RosterFilterSet
     except ImportError:
-        CadreFilterSet = None
-    if CadreFilterSet is not None:
-        try:
-            return CadreFilterSet(data, queryset=qs, request=request).qs
-        except TypeError:
-            return CadreFilterSet(data, queryset=qs).qs
+        RosterFilterSet = None
+    if RosterFilterSet is not None:
+        return RosterFilterSet(data or None, queryset=qs, request=request).qs
     code = data.get("org")
     if code:
         org = Organization.objects.visible_to(request.user).filter(code=code).first()
