@@ -228,3 +228,23 @@ def test_form_of_a_cadre_never_imported(tree, users):
     form = mapping.form_of(cadre, today=dt.date(2026, 3, 1))
     assert form.name == "王五" and form.age_as_of == "20260301" and form.submitting_unit == tree.xiaodian.name
     assert asdict(lrmx.parse_lrmx(lrmx.write_lrmx(form)))["name"] == "王五"
+
+
+def test_reimport_with_a_changed_resume_replaces_the_entries_and_keeps_the_chain(tree, users):
+    from zugong.core import audit
+
+    _import(users.taiyuan, tree.xiaodian, sample_form(id_number=NEW_ID))
+    changed = sample_form(id_number=NEW_ID, resume="1987.07--         太原市小店区干部",
+                          family=[], rewards="无")
+    rows = _import(users.taiyuan, tree.xiaodian, changed)
+    assert rows[0]["status"] == "matched_id" and rows[0]["written"]
+    labels = {c["label"] for c in rows[0]["changes"]}
+    assert {"简历", "家庭成员", "奖惩情况"} <= labels
+    cadre = Cadre.objects.unrestricted().get(person__id_number=NEW_ID)
+    assert list(ResumeEntry.objects.unrestricted().filter(cadre=cadre).values_list("text", flat=True)) == [
+        "太原市小店区干部"]
+    assert not FamilyMember.objects.unrestricted().filter(cadre=cadre).exists()
+    assert AuditEntry.objects.unrestricted().filter(model="cadres.resumeentry", action="delete").count() == 4
+    assert AuditEntry.objects.unrestricted().filter(model="cadres.cadre", action="update").exists()
+    checked, broken = audit.verify()
+    assert broken is None and checked > 20
