@@ -26,6 +26,7 @@ from .models import AdForm
 from .tasks import IMPORT, PREVIEW, SYNC_FILES
 
 BUNDLE = "上传的文件.zip"
+SYNC_PREVIEW_BYTES = 3 * 1024 * 1024
 MAX_BATCH = 3000
 
 
@@ -68,7 +69,7 @@ def upload(request):
         job.input_file.save(name, ContentFile(data), save=False)
         job.save()
         with scope.bypass():
-            jobs.submit(job, run_now=True)
+            jobs.submit(job, run_now=len(data) <= SYNC_PREVIEW_BYTES)  # a large upload is read in the background
         return redirect("adform:session", pk=job.pk)
     recent = Job.objects.visible_to(request.user).filter(user=request.user, kind__in=[PREVIEW, IMPORT])[:10]
     return render(request, "adform/upload.html", {"form": form, "recent": recent})
