@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from django.utils import timezone
 
+from zugong.cadres import services as cadre_services
 from zugong.core import scope
 from zugong.core.models import Finding, Job, LocalRule
 from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
@@ -16,6 +17,7 @@ from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
+from zugong.people.idnumber import make_id_number
 from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
 from zugong.weakorgs.models import Flag, IdentificationList, Indicator, IndicatorSet, Rectification, WeakOrganization
 from zugong.people.models import Person
@@ -71,6 +73,12 @@ def other_side(tree, users):
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
+    adform_person = Person.objects.create(
+        organization=tree.b2, name="周八", sex="1", birth_date=dt.date(1971, 2, 3),
+        id_number=make_id_number("140105", dt.date(1971, 2, 3), 19))
+    adform_cadre = cadre_services.create_cadre(users.taiyuan, adform_person, tree.xiaodian)
+    adform_job = Job.objects.create(kind="adform_preview", title="太原任免审批表导入", user=users.taiyuan,
+                                    org_path=tree.taiyuan.path, params={"org_id": tree.taiyuan.pk})
     program = Program.objects.create(code="taiyuan_fs", name="太原第一书记", kind="first_secretary",
                                      organization=tree.taiyuan)
     workteam = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
@@ -176,6 +184,7 @@ def other_side(tree, users):
     return {
         "cadre": [cadre.pk, sel_cadre.pk],
         **{f"cadre_{k}": [v.pk] for k, v in cadre_children.items()},
+        "adform_cadre": [adform_cadre.pk], "adform_job": [adform_job.pk],
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
         "election": [election.pk],
@@ -243,6 +252,8 @@ PK_MODEL = {
     "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
     "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "adform:session": "adform_job", "adform:confirm": "adform_job", "adform:lrmx": "adform_cadre",
+    "adform:docx": "adform_cadre", "adform:pdf": "adform_cadre", "adform:edit": "adform_cadre",
     "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
     "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
     "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",

@@ -14,6 +14,7 @@ NAV = [
     ("标准化建设", "standardization:scores", ""),
     ("软弱涣散整顿", "weakorgs:cases", ""),
     ("干部", "cadres:roster", ""),
+    ("任免审批表导入", "adform:import", "manage"),
     ("选拔任用", "appointments:list", ""),
     ("领导班子", "teams:list", ""),
     ("干部选派", "dispatch:list", ""),
