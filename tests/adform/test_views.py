@@ -110,3 +110,19 @@ def test_batch_export_selected_and_scoped(login, tree, users):
     assert sorted(n.split("-")[0] for n in names) == ["张三", "王五"]
     r = login(users.datong).get(f"/adform/export/?ids={a.pk}")
     assert r.status_code == 302  # nothing of the other side: "没有可导出的干部"
+
+
+def test_roster_buttons_export_selected_and_filtered(login, tree, users):
+    a = _cadre(tree, users)
+    b = cadre_services.create_cadre(users.taiyuan, tree.people.wangwu, tree.xiaodian)
+    client = login(users.taiyuan)
+    body = client.get("/cadres/").content.decode()
+    assert 'id="adform-export-selected"' in body and f'name="ids" value="{a.pk}"' in body
+    r = client.post("/adform/export/", {"ids": [b.pk]})
+    assert [n.split("-")[0] for n in zipfile.ZipFile(io.BytesIO(r.content)).namelist()] == ["王五"]
+    r = client.post("/adform/export/", {}, HTTP_REFERER="/cadres/")
+    assert r.status_code == 302
+    r = client.get("/adform/export/?sex=2")  # the roster's filters: nobody
+    assert r.status_code == 302
+    r = client.get("/adform/export/?sex=1")
+    assert len(zipfile.ZipFile(io.BytesIO(r.content)).namelist()) == 2

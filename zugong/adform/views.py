@@ -148,6 +148,9 @@ def batch_export(request):
     data = request.POST if request.method == "POST" else request.GET
     qs = Cadre.objects.visible_to(request.user).select_related("person", "organization")
     ids = [i for raw in data.getlist("ids") for i in raw.split(",") if i.strip().isdigit()]
+    if request.method == "POST" and not ids:
+        messages.error(request, "请先勾选要导出任免审批表的干部")
+        return redirect(request.META.get("HTTP_REFERER") or "home")
     if ids:
         qs = qs.filter(pk__in=ids)
     else:
@@ -170,8 +173,9 @@ def _filtered(request, qs, data):
         from zugong.cadres.filtersets import RosterFilterSet
     except ImportError:
         RosterFilterSet = None
-    if RosterFilterSet is not None:
-        return RosterFilterSet(data or None, queryset=qs, request=request).qs
+    if RosterFilterSet is not None:  # the same rows as the roster page shows (zugong.core.lists.list_page)
+        filterset = RosterFilterSet(data or None, queryset=qs, request=request)
+        return filterset.qs if filterset.is_bound and filterset.is_valid() else qs
     code = data.get("org")
     if code:
         org = Organization.objects.visible_to(request.user).filter(code=code).first()

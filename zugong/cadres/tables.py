@@ -15,6 +15,13 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class RosterTable(SequenceMixin, tables.Table):
+    # chooses cadres for the batch export of 任免审批表 (adform); the boxes belong to the roster page's form
+    ids = tables.CheckBoxColumn(accessor="pk", exclude_from_export=True,
+                                attrs={"input": {"form": "adform-batch", "class": "form-check-input",
+                                                 "aria-label": "选择"},
+                                       "th__input": {"class": "form-check-input", "aria-label": "全选",
+                                                     "onclick": "document.querySelectorAll('input[name=ids]')"
+                                                                ".forEach(b => b.checked = this.checked)"}})
     seq = tables.Column("序号", empty_values=())
     name = tables.Column("姓名", linkify=("cadres:detail", {"pk": tables.A("pk")}), attrs=NOWRAP)
     sex = tables.Column("性别", attrs=NOWRAP)
@@ -30,7 +37,7 @@ class RosterTable(SequenceMixin, tables.Table):
 
     class Meta:
         model = Cadre
-        fields = ("seq", "name", "sex", "birth_date", "ethnicity", "party_status", "education", "current_title",
+        fields = ("ids", "seq", "name", "sex", "birth_date", "ethnicity", "party_status", "education", "current_title",
                   "rank", "rank_since", "post_started_on", "work_started_on")
         orderable = False
         attrs = {"class": "table table-vcenter card-table table-striped", "id": "cadre-roster"}
