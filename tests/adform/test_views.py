@@ -126,3 +126,10 @@ def test_roster_buttons_export_selected_and_filtered(login, tree, users):
     assert r.status_code == 302
     r = client.get("/adform/export/?sex=1")
     assert len(zipfile.ZipFile(io.BytesIO(r.content)).namelist()) == 2
+
+
+def test_cadre_page_has_the_adform_section(login, tree, users):
+    cadre = _cadre(tree, users)
+    body = login(users.taiyuan).get(f"/cadres/{cadre.pk}/?tab=adform").content.decode()
+    assert "导出任免审批表 (.lrmx)" in body and "打印 (.docx)" in body and "打印 (PDF)" in body
+    assert "小店区副区长" in body and "2043-05（63岁" in body  # 到龄年月 by the reform's rule
