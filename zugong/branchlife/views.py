@@ -85,7 +85,7 @@ def year(request):
     stats = ComplianceStat.objects.visible_to(request.user).subtree(org.path)
     summary = yearview.subtree_summary(stats, the_year)
     computed = stats.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    context |= {"summary": summary, "computed_at": computed}
+    context |= {"summary": summary, "computed_at": computed, "weakest": yearview.weakest(stats, the_year)}
     if request.GET.get("export") == "xlsx":
         header = ["项目", "应召开期数", "已落实期数", "落实率（%）", "有未落实期的组织数"]
         rows = [[r["name"], r["periods"], r["met"], r["rate"], r["orgs_short"]] for r in summary]
