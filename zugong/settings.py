@@ -53,7 +53,13 @@ INSTALLED_APPS = [
     "zugong.members",
     "zugong.recruitment",
     "zugong.branchlife",
+    "zugong.elections",
+    "zugong.dashboards",
+    "zugong.standardization",
+    "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.appointments",
+    "zugong.dispatch",
     "zugong.teams",
     "zugong.demo",
 ]
