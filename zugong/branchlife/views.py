@@ -173,7 +173,7 @@ def _date(value):
 
 def _initial(org, kind, day, roster) -> dict:
     """Defaults so a secretary types little: today, the secretary as host, the last place and recorder."""
-    initial = {"kind": kind, "held_on": day, "study_hours": DEFAULT_HOURS.get(kind, 0)}
+    initial = {"kind": kind, "held_on": day, "credit_hours": DEFAULT_HOURS.get(kind, 0)}
     if org is None:
         return initial
     initial["organization"] = org.pk
@@ -203,7 +203,7 @@ def edit(request, pk):
     roster = list(services.roster(org, meeting.kind, meeting.held_on))
     absent = {a.membership_id: a.reason for a in Absence.objects.visible_to(request.user).filter(meeting=meeting)}
     initial = {f: getattr(meeting, f) for f in ("kind", "held_on", "topic", "place", "host", "recorder",
-                                                 "study_hours", "guests", "minutes", "expected", "present")}
+                                                 "credit_hours", "guests", "minutes", "expected", "present")}
     initial["host_person"] = meeting.host_person_id
     can_except = scope.can(request.user, "manage", org.path)
     form = MeetingForm(request.POST or None, user=request.user, roster=roster, editing=True,
