@@ -13,7 +13,7 @@ TERM_STATES = [("overdue", "已逾期"), ("due", "即将届满"), ("ok", "未到
 MEETING_KINDS = {
     "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
     "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
-    "study": "学习",
+    "secretary_lecture": "书记讲党课", "study": "学习",
 }
 
 
