@@ -29,6 +29,7 @@ def main() -> None:
             subprocess.run([PY, str(script)], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "scan_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "branchlife_bench.py")], check=True, env=env, cwd=ROOT)
+        subprocess.run([PY, str(ROOT / "bench" / "orghealth_bench.py")], check=True, env=env, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "zugong.branchlife",
     "zugong.elections",
     "zugong.dashboards",
+    "zugong.standardization",
+    "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.appointments",
+    "zugong.dispatch",
     "zugong.teams",
     "zugong.demo",
 ]

@@ -14,10 +14,20 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "branchlife.appraisal": "民主评议党员", "branchlife.appraisalresult": "民主评议结果",
                 "elections.election": "选举记录", "elections.electioncandidate": "候选人",
                 "elections.termadjustment": "换届时间调整",
+                "standardization.checklist": "标准化建设评分标准", "standardization.checklistitem": "评分项目",
+                "standardization.inspectorscore": "考评评分", "standardization.branchscore": "标准化建设得分",
+                "weakorgs.indicatorset": "软弱涣散认定标准", "weakorgs.indicator": "认定情形",
+                "weakorgs.flag": "人工标记情形", "weakorgs.identificationlist": "软弱涣散认定名单",
+                "weakorgs.weakorganization": "软弱涣散党组织", "weakorgs.rectification": "整顿台账",
+                "weakorgs.progressreport": "整顿进展", "weakorgs.acceptance": "整顿验收",
+                "dispatch.program": "选派项目", "dispatch.dispatch": "干部选派", "dispatch.workteam": "驻村工作队",
+                "dispatch.dispatchreport": "选派工作报告", "dispatch.evaluation": "选派考核",
+                "dispatch.rotation": "干部交流",
                 "cadres.cadre": "干部", "cadres.cadrepost": "任职记录", "cadres.rankrecord": "职级记录",
                 "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
                 "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
                 "cadres.trainingrecord": "培训记录",
+                "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
                 "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
 
 

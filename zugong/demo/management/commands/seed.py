@@ -24,10 +24,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
+from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
 from zugong.elections.management.commands.elections import install as install_election_rules
+from zugong.demo.orghealth import seed_orghealth
+from zugong.standardization.defaults import install as install_checklist
+from zugong.weakorgs.defaults import install as install_standard
+from zugong.dispatch.seed import seed_dispatch
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -104,6 +109,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, scale, seed, force, if_empty, **options):
+        from zugong.accounts.models import User
         from zugong.orgs.models import Organization
         from zugong.people.models import Person
 
@@ -148,6 +154,7 @@ class Command(BaseCommand):
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
                 counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
@@ -156,6 +163,15 @@ class Command(BaseCommand):
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
                 install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
                 install_election_rules(root)  # the reminder before a term ends (6 months)
+                # Organization health: default checklist and identification standard; below province scale also
+                # scores, flags, a county's list and rectification cases (the bench times its own scoring).
+                admin = User.objects.get(username="admin")
+                if scale == "province":
+                    install_checklist(root)
+                    install_standard(root)
+                else:
+                    counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
+                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
