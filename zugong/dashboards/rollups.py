@@ -121,6 +121,37 @@ def compliance_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
     return sql, []
 
 
+def _year_start(column: str) -> str:
+    """January 1 of an integer year column, as a date (PostgreSQL) or an ISO date string (SQLite)."""
+    if connection.vendor == "postgresql":
+        return f"make_date({column}, 1, 1)"
+    return f"(CAST({column} AS TEXT) || '-01-01')"
+
+
+@metric("grade", "标准化规范化建设等次", "standardization_branchscore")
+def grade_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
+    """One row per branch score: the year and the grade (blank: not graded yet)."""
+    t = _t("standardization.BranchScore")
+    sql = (f"SELECT s.organization_id AS org_id, {_year_start('s.year')} AS period, "
+           f"CASE WHEN s.grade = '' THEN '未评定' ELSE s.grade END AS key, 1 AS n, 0 AS m FROM {t} s")
+    return sql, []
+
+
+@metric("weak", "软弱涣散党组织及整顿", "weakorgs_weakorganization", "weakorgs_identificationlist",
+        "weakorgs_rectification")
+def weak_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
+    """Weak organizations of approved identification lists (key "weak") and their rectifications by status
+    (key "rect:<status>", m = 1 when past the deadline and not accepted), per list year."""
+    w, lst, r = _t("weakorgs.WeakOrganization"), _t("weakorgs.IdentificationList"), _t("weakorgs.Rectification")
+    year = _year_start("l.year")
+    sql = (f"SELECT w.organization_id AS org_id, {year} AS period, 'weak' AS key, 1 AS n, 0 AS m "
+           f"FROM {w} w JOIN {lst} l ON l.id = w.identification_list_id WHERE l.status = 'approved' "
+           f"UNION ALL SELECT r.organization_id, {year}, {_cat(chr(39) + 'rect:' + chr(39), 'r.status')}, 1, "
+           f"CASE WHEN r.deadline < %s AND r.status IN ('in_progress', 'applied', 'failed') THEN 1 ELSE 0 END "
+           f"FROM {r} r JOIN {w} w ON w.id = r.entry_id JOIN {lst} l ON l.id = w.identification_list_id")
+    return sql, [as_of]
+
+
 # ---------------------------------------------------------------- building
 
 
