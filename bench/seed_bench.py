@@ -138,6 +138,10 @@ def extra_steps(env: dict, where: str, opts) -> None:
     print(f"{where}: branchlife seed-meetings --if-empty")
     seconds = run(["branchlife", "seed-meetings", "--if-empty"], env)
     print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
+    # Elections for one organization in ten and approved postponements (the province seed has none).
+    print(f"{where}: elections bench-data")
+    seconds = run(["elections", "bench-data"], env)
+    print(f"BENCH step=elections-bench-data seconds={seconds:.1f}")
     if opts.scale != "province":
         return
     # Cadres (~300 thousand: leaders of every county, township and agency, and 68 % of the other staff).
