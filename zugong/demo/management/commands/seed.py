@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from zugong.demo.cases import seed_cases
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
+from zugong.teams.demo import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 
@@ -145,6 +146,7 @@ class Command(BaseCommand):
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
+                counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
