@@ -75,15 +75,6 @@ def run(args: list[str], env: dict) -> float:
     return time.perf_counter() - started
 
 
-def later_steps(env: dict, where: str) -> None:
-    """Data of the apps built after the base seed, each step idempotent (it skips what is already there)."""
-    run(["migrate", "-v0", "--skip-checks"], env)  # a reused database may predate the newer apps' tables
-    for args in (["teams", "build"],):  # leadership teams from the cadres' current posts
-        print(f"{where}: {' '.join(args)}")
-        seconds = run(args, env)
-        print(f"BENCH step={args[0]}-{args[1]} seconds={seconds:.1f}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -117,7 +108,7 @@ def main() -> None:
         and opts.scale == "province"
     ):
         print(f"{where}: already seeded ({found[0]:,} organizations, {found[1]:,} people); reusing it.")
-        later_steps(env, where)
+        extra_steps(env, where)
         return
 
     print(f"{where}: migrate")
@@ -137,7 +128,20 @@ def main() -> None:
         f"BENCH db={opts.db} scale={opts.scale} organizations={orgs} people={people} "
         f"seconds={seconds:.1f} peak_rss={peak_mb:,.0f}MB{size}"
     )
-    later_steps(env, where)
+    extra_steps(env, where)
+
+
+def extra_steps(env: dict, where: str) -> None:
+    """Data the apps' benchmarks need beyond the base seed; each step skips itself when its data is present."""
+    run(["migrate", "-v0", "--skip-checks"], env)
+    # A year and a half of organizational life (~4.5 million meetings, absences, study records).
+    print(f"{where}: branchlife seed-meetings --if-empty")
+    seconds = run(["branchlife", "seed-meetings", "--if-empty"], env)
+    print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
+    # Leadership teams from the cadres' current leadership posts (after the cadres' step).
+    print(f"{where}: teams build")
+    seconds = run(["teams", "build"], env)
+    print(f"BENCH step=teams-build seconds={seconds:.1f}")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from zugong.core import scope
 from zugong.core.models import Finding, Job, LocalRule
+from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
 from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
+from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
+from zugong.weakorgs.models import Flag, IdentificationList, Indicator, IndicatorSet, Rectification, WeakOrganization
 from zugong.people.models import Person
 
 # What of the 太原 side must never show to a 大同 user.
@@ -68,15 +71,99 @@ def other_side(tree, users):
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
+    program = Program.objects.create(code="taiyuan_fs", name="太原第一书记", kind="first_secretary",
+                                     organization=tree.taiyuan)
+    workteam = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
+                                       host_org=tree.b1, host_name="红星社区", start_on=dt.date(2025, 6, 1),
+                                       end_on=dt.date(2027, 6, 1))
+    dispatch = Dispatch.objects.create(program=program, person=tree.people.wangwu, organization=tree.b2,
+                                       host_org=tree.b1, host_name="红星社区", team=workteam,
+                                       start_on=dt.date(2025, 6, 1), end_on=dt.date(2027, 6, 1))
+    DispatchReport.objects.create(dispatch=dispatch, org_path=dispatch.org_path, period_start=dt.date(2026, 1, 1),
+                                  period_end=dt.date(2026, 1, 31), days_in_village=20, workdays=20,
+                                  work_log="红星社区走访", submitted_on=dt.date(2026, 2, 2))
+    Evaluation.objects.create(dispatch=dispatch, org_path=dispatch.org_path, kind="annual", year=2025,
+                              grade="excellent", comments="王五表现优秀", evaluated_on=dt.date(2026, 1, 10))
+    rotation = Rotation.objects.create(person=tree.people.zhangsan, organization=tree.b1, kind="up_down",
+                                       from_level="village", from_org=tree.b1, from_unit_name="红星社区",
+                                       to_level="county", to_org=tree.b2, to_unit_name="小店区财政局",
+                                       on=dt.date(2025, 1, 1))
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
+    from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
+                                          MeetingAttachment)
+
+    meeting = Meeting.objects.create(organization=tree.b1, kind="themed_day", held_on=dt.date(2026, 1, 10),
+                                     topic="太原红星社区主题党日", expected=2, present=1, host="张三")
+    Absence.objects.create(meeting=meeting, membership=ww, org_path=tree.b1.path, held_on=meeting.held_on,
+                           kind=meeting.kind, reason="外出")
+    attachment = MeetingAttachment.objects.create(meeting=meeting, org_path=tree.b1.path, name="太原签到表",
+                                                  file="branchlife/x.pdf")
+    appraisal = Appraisal.objects.create(organization=tree.b1, year=2025)
+    result = AppraisalResult.objects.create(appraisal=appraisal, membership=zs, org_path=tree.b1.path,
+                                            grade="qualified")
+    stat = ComplianceStat.objects.create(organization=tree.b1, org_path=tree.b1.path, kind="themed_day",
+                                         period="month", period_start=dt.date(2026, 1, 1),
+                                         period_end=dt.date(2026, 2, 1), held=1, compliant=True, current=False,
+                                         computed_at=timezone.now())
+    from zugong.elections.models import Election, ElectionCandidate
+
+    election = Election.objects.create(organization=tree.b1, org_path=tree.b1.path, held_on=dt.date(2026, 1, 5),
+                                       seats=3, candidates=4, expected_voters=20, voters_present=18, valid=True,
+                                       secretary_name="张三")
+    ElectionCandidate.objects.create(election=election, org_path=tree.b1.path, name="张三", yes_votes=15,
+                                     elected=True)
+    checklist = Checklist.objects.create(name="太原标准化评分标准", edition="太原版", issuing_body="太原市委组织部",
+                                         organization=tree.taiyuan, effective_from=dt.date(2025, 1, 1),
+                                         grade_bands=[{"grade": "好", "min": 0}])
+    item = ChecklistItem.objects.create(checklist=checklist, area="太原", title="太原阵地", max_points=10)
+    score = BranchScore.objects.create(organization=tree.b1, org_path=tree.b1.path, checklist=checklist, year=2025,
+                                       total=50, grade="好", computed_at=timezone.now())
+    standard = IndicatorSet.objects.create(name="太原认定标准", edition="太原版", issuing_body="太原市委组织部",
+                                           organization=tree.taiyuan, effective_from=dt.date(2025, 1, 1))
+    indicator = Indicator.objects.create(indicator_set=standard, code="T1", text="太原情形")
+    flag = Flag.objects.create(organization=tree.b1, org_path=tree.b1.path, indicator=indicator, year=2026,
+                               note="太原标记", reported_on=dt.date(2026, 1, 5))
+    weak_list = IdentificationList.objects.create(year=2026, organization=tree.xiaodian, org_path=tree.xiaodian.path,
+                                                  indicator_set=standard, as_of=dt.date(2026, 1, 1), status="approved")
+    entry = WeakOrganization.objects.create(identification_list=weak_list, organization=tree.b1, org_path=tree.b1.path,
+                                            reasons=[{"code": "T1", "text": "太原情形"}])
+    entry2 = WeakOrganization.objects.create(identification_list=weak_list, organization=tree.b2,
+                                             org_path=tree.b2.path, reasons=[])
+    rectification = Rectification.objects.create(
+        organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
+        responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
+        deadline=dt.date(2027, 2, 1))
+    from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
+    from zugong.cadres.models import Cadre
+
+    sel_cadre = Cadre.objects.unrestricted().filter(person=tree.people.wangwu).first() or Cadre.objects.create(
+        person=tree.people.wangwu, organization=tree.xiaodian, rank="township_chief", current_title="小店区财政局局长")
+    selection = SelectionCase.objects.create(
+        cadre=sel_cadre, organization=tree.xiaodian, proposed_on=dt.date(2026, 3, 2), title="小店区财政局局长",
+        unit_name="小店区财政局", rank="county_deputy", from_rank="township_chief", decided_on=dt.date(2026, 4, 1),
+        notice_start=dt.date(2026, 4, 2), notice_end=dt.date(2026, 4, 9), notice_workdays=5)
+    sel_step = CaseStep.objects.create(case=selection, kind="proposal", on=selection.proposed_on)
+    sel_document = CaseDocument.objects.create(step=sel_step, title="动议材料", file="appointments/x.pdf")
+    observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
+                                             task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
+    selection.observations.add(observation)
     team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
                                              title="太原班子配备要求", regulation="《太原某办法》",
                                              params={"level": 3, "young_age": 40, "women": 1, "young": 1},
                                              organization=tree.taiyuan)
     team, team_post, team_member = _taiyuan_team(tree)
     return {
+        "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
+        "appraisal_result": [result.pk], "compliance": [stat.pk],
+        "election": [election.pk],
+        "checklist": [checklist.pk], "checklistitem": [item.pk], "branchscore": [score.pk],
+        "indicatorset": [standard.pk], "indicator": [indicator.pk], "flag": [flag.pk], "weaklist": [weak_list.pk],
+        "weakentry": [entry.pk, entry2.pk], "rectification": [rectification.pk],
+        "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
+        "observation": [observation.pk],
         "localrule": [local.pk],
+        "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
@@ -117,7 +204,32 @@ PK_MODEL = {
     "members:transfer_receive": "transfer", "members:transfer_close": "transfer",
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
+    "standardization:detail": "branchscore", "standardization:inspect": "branchscore",
+    "standardization:checklist": "checklist", "standardization:checklist_edit": "checklist",
+    "standardization:item_create": "checklist", "standardization:item_edit": "checklistitem",
+    "api:standardization-score-detail": "branchscore",
+    "weakorgs:list_detail": "weaklist", "weakorgs:list_action": "weaklist", "weakorgs:entry_remove": "weakentry",
+    "weakorgs:open_case": "weakentry", "weakorgs:case_detail": "rectification", "weakorgs:case_edit": "rectification",
+    "weakorgs:case_report": "rectification", "weakorgs:case_apply": "rectification",
+    "weakorgs:case_accept": "rectification", "weakorgs:case_followup": "rectification",
+    "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
+    "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
+    "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
+    "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",
+    "api:branchlife-meeting-detail": "meeting", "api:branchlife-compliance-detail": "compliance",
+    "elections:detail": "election", "elections:approve": "election", "api:election-detail": "election",
+    "elections:adjust": "org",
+    "appointments:detail": "selection", "appointments:step": "selection", "appointments:docx": "selection",
+    "appointments:add_document": "selection_step", "appointments:document": "selection_document",
+    "appointments:observation": "observation", "appointments:observation_edit": "observation",
+    "api:appointments-case-detail": "selection", "api:appointments-observation-detail": "observation",
+    "dispatch:program_edit": "program", "dispatch:detail": "dispatch", "dispatch:report": "dispatch",
+    "dispatch:evaluate": "dispatch", "dispatch:recall": "dispatch", "dispatch:extend": "dispatch",
+    "dispatch:team": "workteam", "dispatch:team_end": "workteam", "dispatch:rotation": "rotation",
+    "dispatch:rotation_end": "rotation", "api:dispatch-dispatch-detail": "dispatch",
+    "api:dispatch-rotation-detail": "rotation",
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",

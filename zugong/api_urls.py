@@ -19,8 +19,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from zugong.core.findings_api import FindingViewSet
+from zugong.appointments.api import router_register as register_appointments
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
+from zugong.branchlife.api import router_register as register_branchlife
+from zugong.elections.api import router_register as register_elections
+from zugong.standardization.api import router_register as register_standardization
+from zugong.weakorgs.api import router_register as register_weakorgs
+from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
 from zugong.people.api import PersonViewSet
@@ -118,6 +124,12 @@ router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
+register_branchlife(router)
+register_elections(router)
+register_standardization(router)
+register_weakorgs(router)
+register_appointments(router)
+register_dispatch(router)
 register_teams(router)
 
 urlpatterns = [

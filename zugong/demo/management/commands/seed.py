@@ -23,7 +23,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
+from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
+from zugong.demo.meetings import seed_meetings
+from zugong.demo.elections import seed_elections
+from zugong.elections.management.commands.elections import install as install_election_rules
+from zugong.demo.orghealth import seed_orghealth
+from zugong.standardization.defaults import install as install_checklist
+from zugong.weakorgs.defaults import install as install_standard
+from zugong.dispatch.seed import seed_dispatch
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.teams.demo import seed_teams
 from zugong.demo.generate import SCALES, Plan
@@ -101,6 +110,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, scale, seed, force, if_empty, **options):
+        from zugong.accounts.models import User
         from zugong.orgs.models import Organization
         from zugong.people.models import Person
 
@@ -140,12 +150,29 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
+                if scale != "province":  # the province's: `zugong branchlife seed-meetings` (bench/seed_bench.py)
+                    counts |= seed_meetings(seed, log=self.log, loader=loader)
+                # Elections of the current terms (the province scale keeps to the postponements: its dashboards
+                # read the terms from the organizations).
+                counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
+                install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
+                install_election_rules(root)  # the reminder before a term ends (6 months)
+                # Organization health: default checklist and identification standard; below province scale also
+                # scores, flags, a county's list and rectification cases (the bench times its own scoring).
+                admin = User.objects.get(username="admin")
+                if scale == "province":
+                    install_checklist(root)
+                    install_standard(root)
+                else:
+                    counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
+                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
                 counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
@@ -156,7 +183,19 @@ class Command(BaseCommand):
             if disabled:
                 connection.enable_constraint_checking()
         loader.analyze()
-        loader.phase("analyze", t)
+        t = loader.phase("analyze", t)
+        if scale != "province":  # the province's is rebuilt by `zugong branchlife compliance` (bench)
+            from zugong.branchlife import compliance
+            from zugong.demo.generate import AS_OF
+
+            t = time.perf_counter()
+            n = compliance.refresh(as_of=AS_OF)
+            t = loader.phase(f"organizational-life compliance ({n:,} rows)", t)
+        if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
+            from zugong.dashboards.rollups import refresh as refresh_dashboards
+
+            refresh_dashboards()
+            loader.phase("dashboard roll-ups", t)
 
         total = time.perf_counter() - started
         self.log(
@@ -168,7 +207,8 @@ class Command(BaseCommand):
         )
         self.log(
             f"TOTAL organizations={counts['organizations']} people={counts['people']} "
-            f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} seconds={total:.1f}"
+            f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} "
+            f"meetings={counts.get('meetings', 0)} absences={counts.get('absences', 0)} seconds={total:.1f}"
         )
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")

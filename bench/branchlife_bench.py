@@ -1,0 +1,75 @@
+"""Times the organizational-life rules and the compliance table on an already seeded province (DATABASE_URL).
+
+    DATABASE_URL=... .venv/bin/python bench/branchlife_bench.py
+
+Prints the record counts, then `zugong.core.rules.scan("", as_of=<the seed's reference date>)` with the
+organizational-life rules only (group 组织生活: frequencies, the reminder, quorum, 32 学时, six months absent,
+appraisal follow-up, the local 党课 rule), twice: over no findings of these rules (all opened), then again
+(steady state). Per rule: violations and seconds. Last, `zugong.branchlife.compliance.refresh()` of the whole
+province (rows written, seconds). The findings of these rules are deleted first: run it on a benchmark
+database only. Numbers are printed, never asserted.
+"""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+os.environ.setdefault("ZUGONG_TESTING", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from zugong.branchlife import compliance  # noqa: E402
+from zugong.branchlife.models import Absence, ComplianceStat, Meeting, StudyRecord  # noqa: E402
+from zugong.core import rules  # noqa: E402
+from zugong.core.models import Finding  # noqa: E402
+from zugong.demo.generate import AS_OF  # noqa: E402
+
+TARGET_SECONDS = 60
+
+
+def count(model) -> int:
+    return model.objects.unrestricted().count()
+
+
+def main():
+    db = connection.vendor
+    rule_list = [r for r in rules.all_rules() if r.group == "组织生活"]
+    codes = [r.code for r in rule_list]
+    print(f"[{db}] organizational life: meetings={count(Meeting):,} absences={count(Absence):,} "
+          f"study_records={count(StudyRecord):,}", flush=True)
+    Finding.objects.unrestricted().filter(rule__in=codes)._raw_delete(connection.alias)
+    totals = []
+    per_rule = {}
+    for run in ("first", "steady"):
+        marks = [time.perf_counter()]
+        result = rules.scan("", as_of=AS_OF, rules=rule_list, progress=lambda d, t: marks.append(time.perf_counter()))
+        totals.append(marks[-1] - marks[0])
+        for rule, a, b in zip(rule_list, marks, marks[1:]):
+            per_rule.setdefault(rule.code, []).append(b - a)
+        if run == "first":
+            found = result.per_rule
+    width = max(len(c) for c in codes)
+    print(f"[{db}] {'rule':<{width}} {'violations':>10} {'first s':>8} {'steady s':>8}")
+    for code in codes:
+        a, b = per_rule[code]
+        print(f"[{db}] {code:<{width}} {found[code]:>10,} {a:>8.1f} {b:>8.1f}")
+    met = "met" if max(totals) <= TARGET_SECONDS else "MISSED"
+    print(f"[{db}] organizational-life scan as of {AS_OF}: first {totals[0]:.1f} s, steady {totals[1]:.1f} s "
+          f"(target ≤ {TARGET_SECONDS} s: {met})", flush=True)
+    started = time.perf_counter()
+    rows = compliance.refresh(as_of=AS_OF, log=lambda line: print(f"[{db}] {line}", flush=True))
+    seconds = time.perf_counter() - started
+    print(f"[{db}] ComplianceStat refresh of the province: {rows:,} rows in {seconds:.1f} s "
+          f"(table now {count(ComplianceStat):,} rows)")
+    print(f"BENCH branchlife db={db} scan_first={totals[0]:.1f} scan_steady={totals[1]:.1f} "
+          f"refresh={seconds:.1f} compliance_rows={rows}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

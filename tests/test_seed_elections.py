@@ -1,0 +1,38 @@
+"""The seed's elections (zugong/demo/elections.py): every seeded election passes the validity rules, approved
+ones opened the organization's current term, and the dashboards are computed by the seed."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from zugong.core import rules
+from zugong.elections.models import Election, TermAdjustment
+from zugong.elections.rules import VALIDITY_RULES
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-test-password-2026")
+    call_command("seed", "--scale", "tiny", "--seed", "7", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_seeded_elections_are_valid_and_open_the_terms(seeded):
+    from zugong.dashboards.models import Rollup
+    from zugong.core.models import LocalRule
+
+    elections = Election.objects.unrestricted().select_related("organization")
+    assert elections.count() > 10
+    qs = Election.objects.unrestricted()
+    for code in VALIDITY_RULES:
+        assert rules.RULES[code].violations(qs, dt.date(2026, 6, 30)) == [], code
+    for e in elections:
+        assert e.held_on == e.organization.term_started_on
+        assert e.approved_by_higher == e.term_started
+    assert elections.filter(approved_by_higher=True).exists()
+    for a in TermAdjustment.objects.unrestricted():
+        assert 1 <= a.months <= 12 and a.due_on > a.term_ends_on
+    assert LocalRule.objects.filter(code="elections.local.term_reminder").exists()
+    assert Rollup.objects.unrestricted().filter(metric="term", depth=1).exists()

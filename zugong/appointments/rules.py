@@ -1,0 +1,503 @@
+"""The rules of selection and appointment, each citing its article in every edition of its regulation.
+
+Editions of 《党政领导干部选拔任用工作条例》 (regulations.md §6):
+- 2014: issued and in force 2014-01-14, until the 2019 edition.
+- 2019: issued by 中共中央 in March 2019; treated here as in force from **2019-03-03** (the date given for it
+  in force; not checked against the official text — an assumption to confirm).
+Article numbers of the 2014 edition are those regulations.md verified against secondary sources [V2]
+(第八条 qualifications, 第九条 promotion limits, 第三十八条 the vote, 第四十一条 the notice, 第四十二条 the
+probation). regulations.md gives no verified 2019 numbers: every 2019 citation says "条款号待核", with the number
+regulations.md suggests where it suggests one (第四十五、四十六条 for the notice and the probation), else the
+2014 number. The two-thirds quorum is itself unverified [U] and says so in both editions.
+《干部教育培训工作条例》 (2023 revision) 第十四条 comes from one re-published copy: "条款号待核" too.
+
+A case is judged by the edition in force on its decision date (`decided_on`): the eligibility rules (years of
+work and at the grassroots, years in the lower post, education, probation, the year since the last promotion,
+training) measure the cadre's record as of that day. Before the decision, `precheck` runs the same checks as of
+today, so the case page shows what the decision step would refuse. Every check is one query over all cases of
+a subtree; `describe` words the measured value ("任副职 1 年 7 个月，不足 2 年").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least
+
+from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord
+from zugong.core import rules
+from zugong.core.rules import ERROR, WARNING, Edition, Rule
+from zugong.core.workdays import count_expr
+from zugong.recruitment.deadlines import months_between
+from zugong.recruitment.sql import AddMonths
+
+from . import ranking
+from .models import SelectionCase
+
+MODEL = "appointments.SelectionCase"
+GROUP = "选拔任用"
+REGULATION = "《党政领导干部选拔任用工作条例》"
+TRAINING_REGULATION = "《干部教育培训工作条例》"
+IN_FORCE_2014 = dt.date(2014, 1, 14)
+IN_FORCE_2019 = dt.date(2019, 3, 3)
+EDITION_2014 = "2014年"
+EDITION_2019 = "2019年，条款号待核"
+UNVERIFIED_2019 = ("2019年版沿用2014年版的规定；2019年版条款号尚未与正式文本核对（待核），2019年3月3日起施行的日期"
+                   "亦待核。")
+
+# Numbers of the rules (regulations.md §6, §8), named once.
+WORK_YEARS, GRASSROOTS_YEARS = 5, 2
+DEPUTY_YEARS, LOWER_CHIEF_YEARS = 2, 3
+# 干部教育培训工作条例 第十四条: 县处级 and above, every 5 years ≥ 3 months (counted as 90 days) or ≥ 550 学时;
+# 乡科级, each year ≥ 12 days or ≥ 90 学时. Promoted before meeting it: finish within 1 year.
+TRAINING = {"upper": (60, 550, 90, "近 5 年", "550 学时（或 3 个月）"),
+            "township": (12, 90, 12, "近 1 年", "90 学时（或 12 天）")}
+# GB/T 4658 main codes at or above 大学专科 and 大学本科.
+HOURS = DecimalField(max_digits=9, decimal_places=1)
+COLLEGE = ("10", "11", "14", "20", "30")
+BACHELOR = ("10", "11", "14", "20")
+
+
+def editions(article_2014: str, article_2019: str) -> tuple[Edition, Edition]:
+    return (
+        Edition(REGULATION, article_2014, EDITION_2014, IN_FORCE_2014, IN_FORCE_2019),
+        Edition(REGULATION, article_2019, EDITION_2019, IN_FORCE_2019, None),
+    )
+
+
+def ymd(day) -> str:
+    return f"{day:%Y-%m-%d}" if day else "（未记录）"
+
+
+def years_text(start: dt.date, end: dt.date) -> str:
+    """Calendar time in years and months: 3 年 7 个月 (0 个月 when less)."""
+    months = max(months_between(start, end), 0)
+    years, months = divmod(months, 12)
+    if years and months:
+        return f"{years} 年 {months} 个月"
+    return f"{years} 年" if years else f"{months} 个月"
+
+
+def months_text(months: int) -> str:
+    years, rest = divmod(max(months or 0, 0), 12)
+    if years and rest:
+        return f"{years} 年 {rest} 个月"
+    return f"{years} 年" if years else f"{rest} 个月"
+
+
+# ---------------------------------------------------------------- the judged day
+
+# An eligibility check is written once over "the judged day": the decision date for the rule (decided cases)
+# and today for the pre-check of an undecided case.
+CHECKS: dict[str, object] = {}
+
+
+def judged(qs, as_of: dt.date | None):
+    day = Value(as_of, output_field=DateField()) if as_of else F("decided_on")
+    return qs.annotate(judged_on=ExpressionWrapper(day, output_field=DateField()))
+
+
+def eligibility(code, title, article_2014, article_2019, inner, describe, measures, severity=ERROR, text=""):
+    """Register an eligibility rule: judged on decided cases at their decision date; `inner(qs)` expects the
+    `judged_on` annotation."""
+    CHECKS[code] = inner
+
+    def check(qs, as_of):
+        return inner(judged(qs.filter(decided_on__isnull=False), None))
+
+    return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL,
+                               editions=editions(article_2014, article_2019), check=check, describe=describe,
+                               measures=("judged_on", *measures), event_field="decided_on",
+                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP))
+
+
+def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text=""):
+    return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=eds, check=check,
+                               describe=describe, measures=measures, event_field=event_field,
+                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP))
+
+
+# ---------------------------------------------------------------- 第八条: basic qualifications
+
+COUNTY = Q(target_level=3, is_promotion=True)
+
+
+def _work_years(qs):
+    return qs.filter(COUNTY).filter(Q(cadre__work_started_on__isnull=True)
+                                    | Q(cadre__work_started_on__gt=AddMonths(F("judged_on"), -12 * WORK_YEARS)))
+
+
+def _work_years_describe(row):
+    start, day = row["cadre__work_started_on"], row["judged_on"]
+    if not start:
+        return "未记录参加工作时间，无法确认是否具有 5 年以上工龄"
+    return f"参加工作 {years_text(start, day)}（{ymd(start)} 参加工作），不足 {WORK_YEARS} 年"
+
+
+eligibility("appointments.work_years", "提任县处级领导职务，应当具有五年以上工龄", "第八条", "第八条",
+            _work_years, _work_years_describe, ("cadre__work_started_on",))
+
+
+def _month_index(expr):
+    return ExtractYear(expr) * 12 + ExtractMonth(expr)
+
+
+def grassroots_months():
+    """Months of résumé segments marked 基层 up to the judged day (a segment still running counts to it)."""
+    end = Least(Coalesce(F("end_on"), OuterRef("judged_on")), OuterRef("judged_on"))
+    months = ExpressionWrapper(_month_index(end) - _month_index(F("start_on")), output_field=IntegerField())
+    segments = (ResumeEntry.objects.unrestricted()
+                .filter(cadre=OuterRef("cadre"), grassroots=True, start_on__lt=OuterRef("judged_on"))
+                .order_by().values("cadre").annotate(total=Sum(months)).values("total"))
+    return Coalesce(Subquery(segments, output_field=IntegerField()), Value(0))
+
+
+def _grassroots(qs):
+    return qs.filter(COUNTY).annotate(grassroots_months=grassroots_months()).filter(
+        grassroots_months__lt=12 * GRASSROOTS_YEARS)
+
+
+def _grassroots_describe(row):
+    return f"基层工作经历 {months_text(row['grassroots_months'])}，不足 {GRASSROOTS_YEARS} 年"
+
+
+eligibility("appointments.grassroots_years", "提任县处级领导职务，应当具有两年以上基层工作经历", "第八条",
+            "第八条", _grassroots, _grassroots_describe, ("grassroots_months",))
+
+
+def _since_at_rank():
+    """When the cadre first held the rank they had when the case opened (rank history, else the case's
+    record of it)."""
+    first = (RankRecord.objects.unrestricted()
+             .filter(cadre=OuterRef("cadre"), rank=OuterRef("from_rank"), start_on__lte=OuterRef("judged_on"))
+             .order_by().values("cadre").annotate(first=Min("start_on")).values("first"))
+    return Coalesce(Subquery(first, output_field=DateField()), F("from_rank_since"))
+
+
+def _years_in_post(condition: Q, years: int):
+    def inner(qs):
+        qs = qs.filter(condition, is_promotion=True).annotate(rank_started=_since_at_rank())
+        return qs.filter(Q(rank_started__isnull=True) | Q(rank_started__gt=AddMonths(F("judged_on"), -12 * years)))
+
+    return inner
+
+
+def _years_describe(what: str, years: int):
+    def describe(row):
+        since, day = row["rank_started"], row["judged_on"]
+        held = ranking.name_of(row["from_rank"])
+        if not since:
+            return f"未记录任{held}的时间，无法确认任{what}是否满 {years} 年"
+        return f"任{what}（{held}）{years_text(since, day)}（{ymd(since)} 起），不足 {years} 年"
+
+    return describe
+
+
+DEPUTY_TO_CHIEF = Q(target_chief=True, from_chief=False, from_level=F("target_level"))
+CHIEF_TO_UPPER_DEPUTY = Q(target_chief=False, from_chief=True, from_level=F("target_level") + 1)
+
+eligibility("appointments.deputy_years", "由副职提任正职，应当在副职岗位工作两年以上", "第八条", "第八条",
+            _years_in_post(DEPUTY_TO_CHIEF, DEPUTY_YEARS), _years_describe("副职", DEPUTY_YEARS),
+            ("rank_started", "from_rank"))
+eligibility("appointments.lower_chief_years", "由下级正职提任上级副职，应当在下级正职岗位工作三年以上", "第八条",
+            "第八条", _years_in_post(CHIEF_TO_UPPER_DEPUTY, LOWER_CHIEF_YEARS),
+            _years_describe("下级正职", LOWER_CHIEF_YEARS), ("rank_started", "from_rank"))
+
+
+def _education(qs):
+    bureau = Q(target_level__lte=2) & ~Q(cadre__education__in=BACHELOR)
+    other = Q(target_level__gte=3) & ~Q(cadre__education__in=COLLEGE)
+    return qs.filter(is_promotion=True).filter(bureau | other)
+
+
+EDUCATION_NAMES = {"10": "研究生", "11": "博士研究生", "14": "硕士研究生", "20": "大学本科", "30": "大学专科",
+                   "40": "中专", "60": "高中", "70": "初中", "80": "小学", "90": "其他"}
+
+
+def _education_describe(row):
+    code = row["cadre__education"] or ""
+    needed = "大学本科" if row["target_level"] <= 2 else "大学专科"
+    if not code:
+        return f"未记录学历，无法确认是否具有{needed}以上文化程度"
+    return f"学历为{EDUCATION_NAMES.get(code, code)}，提任{ranking.name_of(row['rank'])}一般应具有{needed}以上文化程度"
+
+
+eligibility("appointments.education", "提任领导职务一般应具有大学专科以上文化程度，厅局级以上一般应具有大学本科以上",
+            "第八条", "第八条", _education, _education_describe, ("cadre__education", "target_level", "rank"))
+
+
+# ---------------------------------------------------------------- 第九条: probation and the last promotion
+
+
+def _other_cases():
+    return SelectionCase.objects.unrestricted().filter(cadre=OuterRef("cadre")).exclude(pk=OuterRef("pk"))
+
+
+def _in_probation(qs):
+    running = (_other_cases().filter(probation_applies=True, appointed_on__lt=OuterRef("judged_on"),
+                                     probation_until__gt=OuterRef("judged_on"))
+               .filter(Q(probation_concluded_on__isnull=True) | Q(probation_concluded_on__gt=OuterRef("judged_on")))
+               .order_by("-appointed_on"))
+    return qs.filter(is_promotion=True).annotate(
+        probation_title=Subquery(running.values("title")[:1]),
+        probation_appointed=Subquery(running.values("appointed_on")[:1]),
+        probation_ends=Subquery(running.values("probation_until")[:1]),
+    ).filter(probation_ends__isnull=False)
+
+
+def _in_probation_describe(row):
+    return (f"{ymd(row['probation_appointed'])} 任{row['probation_title']}，试用期至 {ymd(row['probation_ends'])}，"
+            "尚在试用期内，不得提拔")
+
+
+eligibility("appointments.not_in_probation", "试用期内不得提拔", "第九条", "第九条", _in_probation,
+            _in_probation_describe, ("probation_title", "probation_appointed", "probation_ends"))
+
+
+def last_promotion():
+    """The start of the cadre's latest promotion before the judged day: a rank record above every earlier
+    one (the first record of a career is not a promotion)."""
+    records = RankRecord.objects.unrestricted().annotate(level_rank=ranking.seniority_sql("rank"))
+    higher_before = records.filter(cadre=OuterRef("cadre"), start_on__lt=OuterRef("start_on"),
+                                   level_rank__gte=OuterRef("level_rank"))
+    any_before = RankRecord.objects.unrestricted().filter(cadre=OuterRef("cadre"), start_on__lt=OuterRef("start_on"))
+    promotions = (records.filter(cadre=OuterRef("cadre"), start_on__lt=OuterRef("judged_on"))
+                  .filter(Exists(any_before), ~Exists(higher_before)).order_by("-start_on"))
+    return promotions
+
+
+def _year_since(qs):
+    promotions = last_promotion()
+    qs = qs.filter(is_promotion=True).annotate(
+        promoted_on=Subquery(promotions.values("start_on")[:1]),
+        promoted_to=Subquery(promotions.values("rank")[:1]),
+    )
+    return qs.filter(promoted_on__gt=AddMonths(F("judged_on"), -12))
+
+
+def _year_since_describe(row):
+    return (f"上次提拔（{ymd(row['promoted_on'])} 任{ranking.name_of(row['promoted_to'])}）至今 "
+            f"{years_text(row['promoted_on'], row['judged_on'])}，不足 1 年")
+
+
+eligibility("appointments.year_since_promotion", "提拔后一年内不得再提拔", "第九条", "第九条", _year_since,
+            _year_since_describe, ("promoted_on", "promoted_to"))
+
+
+# ---------------------------------------------------------------- training (干部教育培训工作条例 第十四条)
+
+
+def _training_window(kind: str):
+    return Q(target_level__lte=3) if kind == "upper" else Q(target_level__gte=4)
+
+
+def _training_totals(qs, until):
+    """Annotate the hours and days of training ending in the window before `until` (an expression)."""
+    out = qs
+    for kind, (months, _hours, _days, _label, _need) in TRAINING.items():
+        window = TrainingRecord.objects.unrestricted().filter(
+            cadre=OuterRef("cadre"), end_on__lte=until, end_on__gt=AddMonths(until, -months)).order_by()
+        hours = window.values("cadre").annotate(s=Sum("hours")).values("s")
+        days = window.values("cadre").annotate(s=Sum("days")).values("s")
+        out = out.annotate(**{
+            f"{kind}_hours": Coalesce(Subquery(hours, output_field=HOURS), Value(Decimal(0)), output_field=HOURS),
+            f"{kind}_days": Coalesce(Subquery(days, output_field=IntegerField()), Value(0), output_field=IntegerField()),
+        })
+    return out
+
+
+def _short(prefix: str = "") -> Q:
+    q = Q()
+    for kind, (_months, hours, days, _label, _need) in TRAINING.items():
+        q |= _training_window(kind) & Q(**{f"{prefix}{kind}_hours__lt": hours, f"{prefix}{kind}_days__lt": days})
+    return q
+
+
+def _training(qs):
+    qs = qs.filter(is_promotion=True)
+    return _training_totals(qs, OuterRef("judged_on")).filter(_short()).annotate(
+        training_due=AddMonths(Coalesce(F("appointed_on"), F("judged_on")), 12))
+
+
+def hours_text(hours) -> str:
+    """Credit hours without a trailing .0 (24, 24.5)."""
+    return f"{Decimal(hours or 0).normalize():f}"
+
+
+def _training_text(row) -> str:
+    kind = "upper" if row["target_level"] <= 3 else "township"
+    _months, _hours, _days, label, need = TRAINING[kind]
+    return f"{label}参加培训 {hours_text(row[f'{kind}_hours'])} 学时、{row[f'{kind}_days'] or 0} 天，不足 {need}"
+
+
+def _training_describe(row):
+    return f"{_training_text(row)}；提拔后应于 1 年内（{ymd(row['training_due'])} 前）完成"
+
+
+TRAINING_EDITIONS = (Edition(TRAINING_REGULATION, "第十四条", "2023年修订，条款号待核"),)
+TRAINING_TEXT = ("县处级以上领导干部每 5 年参加累计 3 个月（按 90 天计）或 550 学时以上的培训；乡科级领导干部每年"
+                 "累计 12 天或 90 学时以上。提拔任职时未达到要求的，应在提拔任职后 1 年内完成。条款号依据一份转载文本，待核。")
+CHECKS["appointments.training"] = _training
+rules.register(Rule(
+    code="appointments.training", title="提拔任职应当达到培训要求，未达到的在任职后一年内完成", severity=WARNING,
+    model=MODEL, editions=TRAINING_EDITIONS,
+    check=lambda qs, as_of: _training(judged(qs.filter(decided_on__isnull=False), None)),
+    describe=_training_describe,
+    measures=("judged_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
+              "training_due"),
+    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP))
+
+
+def _training_overdue(qs, as_of):
+    qs = qs.filter(is_promotion=True, appointed_on__isnull=False, appointed_on__lt=AddMonths(Value(as_of), -12))
+    qs = _training_totals(qs.annotate(training_due=AddMonths(F("appointed_on"), 12)), OuterRef("training_due"))
+    return qs.filter(_short())
+
+
+def _training_overdue_describe(row):
+    return (f"{ymd(row['appointed_on'])} 提拔任职，应于 {ymd(row['training_due'])} 前完成培训；截至该日"
+            f"{_training_text(row)}")
+
+
+rules.register(Rule(
+    code="appointments.training_overdue", title="提拔任职时未达到培训要求的，应在一年内完成", severity=ERROR,
+    model=MODEL, editions=TRAINING_EDITIONS, check=_training_overdue, describe=_training_overdue_describe,
+    measures=("appointed_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
+              "training_due"),
+    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP))
+
+
+# ---------------------------------------------------------------- the decision (讨论决定)
+
+
+def _quorum(qs, as_of):
+    qs = qs.filter(decided_on__isnull=False, members_present__isnull=False, members_expected__gt=0)
+    return qs.annotate(present_3=F("members_present") * 3, expected_2=F("members_expected") * 2).filter(
+        present_3__lt=F("expected_2"))
+
+
+def _quorum_describe(row):
+    return f"实到会成员 {row['members_present']} 人，不足应到会成员 {row['members_expected']} 人的三分之二"
+
+
+register("appointments.decision_quorum", "讨论决定干部任免事项，应有三分之二以上成员到会",
+         (Edition(REGULATION, "第三十八条", "2014年，到会比例及条款号待核", IN_FORCE_2014, IN_FORCE_2019),
+          Edition(REGULATION, "讨论决定一章", "2019年，到会比例及条款号待核", IN_FORCE_2019, None)),
+         _quorum, _quorum_describe, ("members_present", "members_expected"), "decided_on",
+         text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（regulations.md 标为待核）。"
+              "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。")
+
+
+def _majority(qs, as_of):
+    return qs.filter(decided_on__isnull=False, votes_yes__isnull=False,
+                     members_expected__gte=F("votes_yes") * 2)
+
+
+def _majority_describe(row):
+    return f"同意 {row['votes_yes']} 票，未超过应到会成员 {row['members_expected']} 人的半数"
+
+
+register("appointments.decision_majority", "任免干部以超过应到会成员半数同意形成决定",
+         editions("第三十八条", "讨论决定一章"), _majority, _majority_describe, ("votes_yes", "members_expected"),
+         "decided_on", text="以应到会成员数为基数，不以实到会人数为基数；按整数计算：同意票 × 2 > 应到会人数。"
+                            + UNVERIFIED_2019)
+
+
+# ---------------------------------------------------------------- the notice (任前公示) and the probation
+
+NOTICE_DAYS = 5
+NOTICED = Q(is_promotion=True, target_level__gte=2)
+
+
+def _notice_days(qs, as_of):
+    qs = qs.filter(NOTICED, notice_start__isnull=False).annotate(
+        notice_days=count_expr("notice_start", "notice_end"))
+    return qs.filter(Q(notice_end__isnull=True) | Q(notice_days__lt=NOTICE_DAYS))
+
+
+def _notice_days_describe(row):
+    if not row["notice_end"]:
+        return f"任前公示自 {ymd(row['notice_start'])} 开始，未记录结束日期"
+    return (f"任前公示 {row['notice_days']} 个工作日（{ymd(row['notice_start'])} 至 {ymd(row['notice_end'])}），"
+            f"不足 {NOTICE_DAYS} 个工作日")
+
+
+register("appointments.notice_working_days", "提拔厅局级以下领导职务，任职前公示期不少于五个工作日",
+         editions("第四十一条", "第四十五条"), _notice_days, _notice_days_describe,
+         ("notice_start", "notice_end", "notice_days"), "notice_start",
+         text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019)
+
+
+def _notice_before(qs, as_of):
+    return qs.filter(NOTICED, appointed_on__isnull=False).filter(
+        Q(notice_start__isnull=True) | Q(notice_end__isnull=True) | Q(notice_end__gte=F("appointed_on")))
+
+
+def _notice_before_describe(row):
+    if not row["notice_start"] or not row["notice_end"]:
+        return f"{ymd(row['appointed_on'])} 任职，任职前未进行公示"
+    return f"任前公示至 {ymd(row['notice_end'])} 期满，{ymd(row['appointed_on'])} 即已任职"
+
+
+register("appointments.notice_before_appointment", "任前公示期满、对没有影响任职问题的，方可办理任职手续",
+         editions("第四十一条", "第四十五条"), _notice_before, _notice_before_describe,
+         ("appointed_on", "notice_start", "notice_end"), "appointed_on")
+
+
+def _probation_due(qs, as_of):
+    return qs.filter(status=SelectionCase.Status.PROBATION, probation_concluded_on__isnull=True,
+                     probation_until__lt=as_of)
+
+
+def _probation_due_describe(row):
+    return f"试用期已于 {ymd(row['probation_until'])} 届满，至今未进行试用期满考核"
+
+
+register("appointments.probation_end", "试用期满后进行考核，胜任的正式任职，不胜任的按试用前职级安排",
+         editions("第四十二条", "第四十六条"), _probation_due, _probation_due_describe, ("probation_until",),
+         "appointed_on", severity=WARNING)
+
+
+# ---------------------------------------------------------------- the checks of each step
+
+DECISION_RULES = ["appointments.work_years", "appointments.grassroots_years", "appointments.deputy_years",
+                  "appointments.lower_chief_years", "appointments.education", "appointments.not_in_probation",
+                  "appointments.year_since_promotion", "appointments.training", "appointments.decision_quorum",
+                  "appointments.decision_majority"]
+ELIGIBILITY_RULES = DECISION_RULES[:8]
+NOTICE_RULES = ["appointments.notice_working_days"]
+APPOINTMENT_RULES = ["appointments.notice_before_appointment"]
+
+
+def precheck(case: SelectionCase, as_of: dt.date) -> list[dict]:
+    """The eligibility rules as they judge the case on its decision date (today before the decision): each
+    broken rule with its measured text and citation."""
+    day = case.decided_on or as_of
+    out = []
+    for code in ELIGIBILITY_RULES:
+        rule = rules.RULES[code]
+        qs = judged(SelectionCase.objects.unrestricted().filter(pk=case.pk), day)
+        for row in CHECKS[code](qs).values(*dict.fromkeys(["pk", *rule.measures])):
+            out.append({"rule": rule, "text": rule.describe(row), "citation": rule.edition_on(day).citation,
+                        "severity": rule.severity})
+    return out
+
+
+def selection_rules() -> list[Rule]:
+    return [r for r in rules.all_rules() if r.model == MODEL]
+

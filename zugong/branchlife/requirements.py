@@ -1,0 +1,183 @@
+"""What an organization must hold, how often, and where that comes from: one `Requirement` per frequency.
+
+The rules (rules.py) judge the ended periods of a rolling year from these; the compliance table
+(compliance.py) writes one row per organization × requirement × period from the same definitions, so the
+findings and the dashboards agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from zugong.core.rules import REMINDER, WARNING, Edition
+from zugong.members.models import Membership
+from zugong.orgs.models import Organization
+
+from . import periods
+from .models import Meeting
+
+BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
+EDUCATION_RULES = "《中国共产党党员教育管理工作条例》"
+UNVERIFIED = "（条款号待核）"
+
+# Posts that make a branch committee (a branch with only a 书记 and a 副书记 has no committee: 支部工作条例 第六章).
+COMMITTEE_POSTS = (
+    Membership.CommitteePost.ORGANIZATION,
+    Membership.CommitteePost.PROPAGANDA,
+    Membership.CommitteePost.DISCIPLINE,
+    Membership.CommitteePost.MEMBER,
+)
+ACTIVE_MEMBER = Q(transferred_out_on__isnull=True, status__in=Membership.ACTIVE_STATUSES)
+
+
+def branches(qs: QuerySet) -> QuerySet:
+    return qs.filter(kind=Organization.Kind.BRANCH, status=Organization.Status.ACTIVE)
+
+
+def has_committee() -> Exists:
+    return Exists(
+        Membership.objects.unrestricted().filter(
+            ACTIVE_MEMBER, organization=OuterRef("pk"), status=Membership.Status.FULL,
+            committee_post__in=COMMITTEE_POSTS,
+        )
+    )
+
+
+def branches_with_committee(qs: QuerySet) -> QuerySet:
+    return branches(qs).filter(has_committee())
+
+
+def party_groups(qs: QuerySet) -> QuerySet:
+    """Active party groups with members (each holds its own group meetings)."""
+    members = Membership.objects.unrestricted().filter(ACTIVE_MEMBER, party_group=OuterRef("pk"))
+    return qs.filter(kind=Organization.Kind.PARTY_GROUP, status=Organization.Status.ACTIVE).filter(Exists(members))
+
+
+def by_secretary() -> Q:
+    """Lectures given by a secretary of the organization (the host is its member with the post 书记)."""
+    secretary = Membership.objects.unrestricted().filter(
+        person=OuterRef("host_person"), organization=OuterRef("organization"),
+        committee_post=Membership.CommitteePost.SECRETARY,
+    )
+    return Q(kind=Meeting.Kind.LECTURE) & Q(Exists(secretary))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An organization of `subjects` holds a meeting matching `meetings` at least once each `period`."""
+
+    code: str  # the rule's code
+    kind: str  # ComplianceStat.kind: a Meeting.Kind value or "secretary_lecture"
+    period: str
+    title: str
+    noun: str  # what is held, for the texts: 主题党日, 支部委员会会议 …
+    verb: str  # 召开, 开展, 讲
+    editions: tuple[Edition, ...]
+    text: str
+    subjects: Callable[[QuerySet], QuerySet] = branches
+    meetings: Callable[[], Q] = field(default=lambda: Q())
+    severity: str = WARNING
+    path: str = ""  # local rules: the subtree they apply to
+    remind_from_month: int = 1  # the current period is reminded from this month of the year on
+
+    def meeting_q(self) -> Q:
+        return Q(kind=self.kind) if self.kind in Meeting.Kind.values else self.meetings()
+
+    @property
+    def every(self) -> str:
+        return {periods.MONTH: "每月", periods.QUARTER: "每季度", periods.YEAR: "每年"}[self.period]
+
+
+def _kind(kind):
+    return lambda: Q(kind=kind)
+
+
+NATIONAL = [
+    Requirement(
+        code="branchlife.general_quarterly", kind=Meeting.Kind.GENERAL, period=periods.QUARTER,
+        title="支部党员大会每季度召开一次", noun="支部党员大会", verb="召开",
+        editions=(Edition(BRANCH_RULES, "第十一条" + UNVERIFIED),),
+        text="党员大会是党支部的议事决策机构，由全体党员参加，一般每季度召开 1 次。",
+    ),
+    Requirement(
+        code="branchlife.committee_monthly", kind=Meeting.Kind.COMMITTEE, period=periods.MONTH,
+        title="支部委员会会议每月召开一次", noun="支部委员会会议", verb="召开",
+        editions=(Edition(BRANCH_RULES, "第十二条"),), subjects=branches_with_committee,
+        text="支部委员会会议一般每月召开 1 次，根据需要可以随时召开（设有支部委员会的党支部）。",
+    ),
+    Requirement(
+        code="branchlife.group_monthly", kind=Meeting.Kind.GROUP, period=periods.MONTH,
+        title="党小组会每月召开一次", noun="党小组会", verb="召开",
+        editions=(Edition(BRANCH_RULES, "第十三条"),), subjects=party_groups,
+        text="党小组会一般每月召开 1 次（设有党小组的，每个党小组）。",
+    ),
+    Requirement(
+        code="branchlife.themed_day_monthly", kind=Meeting.Kind.THEMED_DAY, period=periods.MONTH,
+        title="每月开展主题党日", noun="主题党日", verb="开展",
+        editions=(Edition(EDUCATION_RULES, "第十六条"),),
+        text="党支部应当每月相对固定 1 天开展主题党日。",
+    ),
+    Requirement(
+        code="branchlife.life_meeting_yearly", kind=Meeting.Kind.LIFE_MEETING, period=periods.YEAR,
+        title="组织生活会每年至少召开一次", noun="组织生活会", verb="召开",
+        editions=(Edition(EDUCATION_RULES, "第十七条"),), remind_from_month=10,
+        text="党支部每年至少召开 1 次组织生活会，一般安排在第四季度。",
+    ),
+    Requirement(
+        code="branchlife.appraisal_yearly", kind=Meeting.Kind.APPRAISAL, period=periods.YEAR,
+        title="民主评议党员每年开展一次", noun="民主评议党员", verb="开展",
+        editions=(Edition(EDUCATION_RULES, "第十八条"),), remind_from_month=10,
+        text="党支部一般每年开展 1 次民主评议党员，按个人自评、党员互评、民主测评、组织评定的程序进行。",
+    ),
+    Requirement(
+        code="branchlife.secretary_lecture_yearly", kind="secretary_lecture", period=periods.YEAR,
+        title="党支部书记每年至少讲一次党课", noun="书记讲党课", verb="开展", meetings=by_secretary,
+        editions=(Edition(BRANCH_RULES, "第十五条" + UNVERIFIED),), remind_from_month=10,
+        text="党支部书记每年至少为党员讲 1 次党课（党课由讲课人为书记、登记为讲课人的党课记录证明）。",
+    ),
+]
+
+# Kinds a local rule may set a frequency for, and the verbs used in its texts.
+LOCAL_KINDS = {
+    Meeting.Kind.LECTURE: ("党课", "讲"),
+    Meeting.Kind.GENERAL: ("支部党员大会", "召开"),
+    Meeting.Kind.THEMED_DAY: ("主题党日", "开展"),
+    Meeting.Kind.TALK: ("谈心谈话", "开展"),
+}
+
+
+def local_requirement(row) -> Requirement:
+    """A LocalRule row of the template "meeting_frequency": params {"kind": "lecture", "period": "quarter"}."""
+    kind, period = row.params.get("kind"), row.params.get("period")
+    if kind not in LOCAL_KINDS or period not in periods.MONTHS:
+        raise ValueError(
+            f"本地规则 {row.code} 的参数有误：kind 应为 {'、'.join(LOCAL_KINDS)} 之一，period 应为 month、quarter 或 year"
+        )
+    noun, verb = LOCAL_KINDS[kind]
+    from zugong.core.rules import local_edition
+
+    return Requirement(
+        code=row.code, kind=kind, period=period, title=row.title, noun=noun, verb=verb,
+        editions=(local_edition(row),), severity=row.severity, path=row.organization.path,
+        text=f"本地规则，适用于{row.organization.name}及其下级组织。",
+    )
+
+
+def local_requirements() -> list[Requirement]:
+    from zugong.core.models import LocalRule
+
+    rows = LocalRule.objects.filter(active=True, template=LOCAL_TEMPLATE).select_related("organization")
+    return [local_requirement(r) for r in rows]
+
+
+LOCAL_TEMPLATE = "meeting_frequency"
+
+
+def all_requirements() -> list[Requirement]:
+    return NATIONAL + local_requirements()
+
+
+REMINDER_SEVERITY = REMINDER

@@ -1,0 +1,345 @@
+"""Rules of organizational life: frequencies (三会一课, 主题党日, 组织生活会, 民主评议, 书记讲党课), the committee
+meeting's quorum, 32 学时 of study a year, six months away from organizational life, follow-up of 不合格.
+
+Each check is one set-based query. A frequency rule judges the periods of a rolling year that have ended
+by the scan date (periods.ended) and finds the organization with how many of them had no meeting; the
+current period only gives a reminder (`branchlife.due_now`). Frequencies that are local practice (党课 each
+quarter) are local rules (`core.LocalRule`, template "meeting_frequency").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from zugong.core import rules
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.members.models import Membership
+
+from . import periods
+from .models import Absence, AppraisalResult, Grade, Meeting, StudyRecord
+from .requirements import (
+    BRANCH_RULES, EDUCATION_RULES, LOCAL_TEMPLATE, NATIONAL, Requirement, branches, local_requirement,
+)
+
+STUDY_HOURS = Decimal(32)  # 党员教育管理工作条例 第二十条
+ABSENT_MONTHS = 6  # 党员教育管理工作条例 第三十一条（六）
+
+ORG_RULE = {"model": "orgs.Organization", "org_field": "pk", "path_field": "path", "person_field": None,
+            "group": "组织生活"}
+MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
+HOURS = DecimalField(max_digits=8, decimal_places=1)
+ZERO_HOURS = Value(Decimal(0), output_field=HOURS)
+
+
+def _count(qs, outer_field):
+    """A correlated subquery's row count (0 when there are none), grouped by the correlated column."""
+    counted = qs.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
+
+
+# ---------------------------------------------------------------- frequencies
+
+
+def periods_held(req: Requirement, window, outer="pk"):
+    """SQL: in how many of the window's periods the organization held a meeting the requirement counts."""
+    start, end = window[0][0], window[-1][1]
+    bucket = Case(*[When(held_on__gte=s, held_on__lt=e, then=Value(i)) for i, (s, e) in enumerate(window)],
+                  output_field=IntegerField())
+    held = (
+        Meeting.objects.unrestricted()
+        .filter(req.meeting_q(), organization=OuterRef(outer), held_on__gte=start, held_on__lt=end)
+        .order_by()
+        .annotate(bucket=bucket)
+        .values("organization")
+        .annotate(n=Count("bucket", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(held[:1], output_field=IntegerField()), Value(0))
+
+
+def periods_required(window):
+    """SQL: the window's periods that ended after the organization was founded (all of them if unknown)."""
+    terms = [Case(When(Q(founded_on__isnull=True) | Q(founded_on__lt=e), then=Value(1)), default=Value(0),
+                  output_field=IntegerField()) for _s, e in window]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+def frequency_check(req: Requirement):
+    def check(qs, as_of):
+        window = periods.ended(as_of, req.period)
+        if req.path:
+            qs = qs.filter(path__subtree=req.path)
+        return (
+            req.subjects(qs)
+            .annotate(periods_required=periods_required(window), periods_held=periods_held(req, window))
+            .annotate(periods_missed=F("periods_required") - F("periods_held"))
+            .filter(periods_missed__gt=0)
+            .annotate(window=Value(periods.span_label(window, req.period)))
+        )
+
+    return check
+
+
+def frequency_text(req: Requirement):
+    word = periods.PERIOD_WORD[req.period]
+
+    def describe(row):
+        if req.period == periods.YEAR:
+            return f"{row['window']}未{req.verb}{req.noun}，应{req.every}{req.verb}"
+        unit = "个月" if req.period == periods.MONTH else "个季度"
+        return (f"{row['window']}有 {row['periods_missed']} {unit}未{req.verb}{req.noun}，"
+                f"应{req.every}{req.verb}（共 {row['periods_required']} 个{word}）")
+
+    return describe
+
+
+def frequency_rule(req: Requirement) -> Rule:
+    return Rule(
+        code=req.code, title=req.title, severity=req.severity, editions=req.editions,
+        check=frequency_check(req), describe=frequency_text(req),
+        measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text,
+        **ORG_RULE,
+    )
+
+
+for _req in NATIONAL:
+    register(frequency_rule(_req))
+
+
+@rules.local_template(LOCAL_TEMPLATE)
+def local_frequency_rule(row) -> Rule:
+    """A frequency that is local practice, e.g. 党课 each quarter: params {"kind": "lecture", "period": "quarter"}."""
+    req = local_requirement(row)
+    rule = frequency_rule(req)
+    rule.text = req.text
+    return rule
+
+
+# ---------------------------------------------------------------- the current period: a reminder
+
+
+def _due_now_check(qs, as_of):
+    annotations, missing = {}, Q()
+    for req in NATIONAL:
+        if req.subjects is not branches:
+            continue
+        if as_of.month < req.remind_from_month:
+            annotations[f"due_{req.kind}"] = Value(False)
+            continue
+        start, end = periods.current(as_of, req.period)
+        held = Meeting.objects.unrestricted().filter(req.meeting_q(), organization=OuterRef("pk"),
+                                                     held_on__gte=start, held_on__lt=end)
+        name = f"due_{req.kind}"
+        annotations[name] = ~Exists(held)
+        missing |= Q(**{name: True})
+    committee_start, committee_end = periods.current(as_of, periods.MONTH)
+    from .requirements import has_committee
+
+    committee_held = Meeting.objects.unrestricted().filter(
+        kind=Meeting.Kind.COMMITTEE, organization=OuterRef("pk"), held_on__gte=committee_start,
+        held_on__lt=committee_end)
+    annotations["due_committee"] = Case(When(has_committee() & ~Exists(committee_held), then=Value(True)),
+                                        default=Value(False))
+    missing |= Q(due_committee=True)
+    return branches(qs).annotate(**annotations).filter(missing)
+
+
+DUE_WORDS = [(req.kind, req) for req in NATIONAL if req.subjects is branches]
+
+
+def _due_now_text(row) -> str:
+    parts = []
+    if row.get("due_committee"):
+        parts.append("本月尚未召开支部委员会会议")
+    for kind, req in DUE_WORDS:
+        if row.get(f"due_{kind}"):
+            when = {periods.MONTH: "本月", periods.QUARTER: "本季度", periods.YEAR: "今年"}[req.period]
+            parts.append(f"{when}尚未{req.verb}{req.noun}")
+    return "；".join(parts)
+
+
+register(
+    Rule(
+        code="branchlife.due_now", title="本期组织生活待召开", severity=REMINDER,
+        editions=(Edition(BRANCH_RULES, "第十一条至第十八条"),),
+        check=_due_now_check, describe=_due_now_text,
+        measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
+        text="当前月份、季度或年度尚未结束，尚未召开的会议作为提醒，期满仍未召开的才作为问题。"
+             "组织生活会、民主评议党员和书记讲党课自第四季度起提醒。",
+        **ORG_RULE,
+    )
+)
+
+
+# ---------------------------------------------------------------- committee meeting quorum
+
+
+def check_quorum(qs, as_of):
+    return qs.filter(kind=Meeting.Kind.COMMITTEE, expected__gt=0).annotate(
+        double_present=F("present") * 2).filter(double_present__lte=F("expected"))
+
+
+register(
+    Rule(
+        code="branchlife.committee_quorum", title="支部委员会会议到会委员未超过半数", severity=ERROR,
+        model="branchlife.Meeting", editions=(Edition(BRANCH_RULES, "第十二条"),),
+        check=check_quorum,
+        describe=lambda row: f"支部委员会会议应到委员 {row['expected']} 人，实到 {row['present']} 人，未超过半数",
+        measures=("expected", "present"), event_field="held_on", person_field=None,
+        text="支部委员会会议须有半数以上委员到会方能召开。",
+        group="组织生活",
+    )
+)
+
+
+# ---------------------------------------------------------------- members: 32 学时, six months absent
+
+
+def _sum(qs, field, outer_field):
+    summed = qs.order_by().values(outer_field).annotate(s=Sum(field, output_field=HOURS)).values("s")
+    return Coalesce(Subquery(summed[:1], output_field=HOURS), ZERO_HOURS)
+
+
+def study_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    return periods.ended(as_of, periods.YEAR)[0]
+
+
+def hours_expression(start: dt.date, end: dt.date):
+    """SQL: a member's study hours in [start, end): study records, plus the hours of the branch's (and the
+    member's party group's) meetings, less those of the meetings the member missed."""
+    day = Q(held_on__gte=start, held_on__lt=end)
+    records = StudyRecord.objects.unrestricted().filter(membership=OuterRef("pk"), on__gte=start, on__lt=end)
+    branch = Meeting.objects.unrestricted().filter(day, organization=OuterRef("organization"),
+                                                   kind__in=Meeting.BRANCH_WIDE, study_hours__gt=0)
+    group = Meeting.objects.unrestricted().filter(day, organization=OuterRef("party_group"),
+                                                  kind=Meeting.Kind.GROUP, study_hours__gt=0)
+    missed = Absence.objects.unrestricted().filter(day, membership=OuterRef("pk"), meeting__study_hours__gt=0)
+    return (_sum(records, "hours", "membership") + _sum(branch, "study_hours", "organization")
+            + _sum(group, "study_hours", "organization") - _sum(missed, "meeting__study_hours", "membership"))
+
+
+def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
+    """SQL selecting (id, organization_id, org_path, hours) for the memberships of `members`: their study
+    hours in [start, end) as `hours_expression` counts them, written as joins to per-organization and
+    per-member sums (one pass over each table instead of a subquery per member)."""
+    inner, inner_params = members.order_by().values(
+        "id", "organization_id", "party_group_id", "org_path").query.sql_with_params()
+    meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
+    wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
+    sql = f"""
+        SELECT m.id, m.organization_id, m.org_path,
+               COALESCE(b.h, 0) + COALESCE(g.h, 0) + COALESCE(r.h, 0) - COALESCE(a.h, 0) AS hours
+        FROM ({inner}) m
+        LEFT JOIN (SELECT organization_id, SUM(study_hours) AS h FROM {meeting}
+                   WHERE held_on >= %s AND held_on < %s AND study_hours > 0 AND kind IN ({wide})
+                   GROUP BY organization_id) b ON b.organization_id = m.organization_id
+        LEFT JOIN (SELECT organization_id, SUM(study_hours) AS h FROM {meeting}
+                   WHERE held_on >= %s AND held_on < %s AND study_hours > 0 AND kind = 'group'
+                   GROUP BY organization_id) g ON g.organization_id = m.party_group_id
+        LEFT JOIN (SELECT membership_id, SUM(hours) AS h FROM {record}
+                   WHERE "on" >= %s AND "on" < %s GROUP BY membership_id) r ON r.membership_id = m.id
+        LEFT JOIN (SELECT x.membership_id, SUM(y.study_hours) AS h FROM {absence} x
+                   JOIN {meeting} y ON y.id = x.meeting_id
+                   WHERE x.held_on >= %s AND x.held_on < %s AND y.study_hours > 0
+                   GROUP BY x.membership_id) a ON a.membership_id = m.id
+    """
+    return sql, [*inner_params, *([start, end] * 4)]
+
+
+def check_study_hours(qs, as_of):
+    start, end = study_year(as_of)
+    members = qs.active().filter(joined_on__lt=start)
+    sql, params = study_sql(members, start, end)
+    short = RawSQL(f"SELECT s.id FROM ({sql}) s WHERE s.hours < %s", [*params, float(STUDY_HOURS)])
+    return (
+        members.filter(pk__in=short)
+        .annotate(study_hours=hours_expression(start, end), study_year=Value(start.year))
+    )
+
+
+register(
+    Rule(
+        code="branchlife.study_hours", title="党员年度集中学习培训不足 32 学时", severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第二十条"),),
+        check=check_study_hours,
+        describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {Decimal(row['study_hours']).normalize():f} 学时，"
+                              f"不足 32 学时"),
+        measures=("study_hours", "study_year"),
+        text="党员每年参加集中学习培训累计一般不少于 32 学时（含党课、主题党日等集中学习和党校、网络培训）。",
+        **MEMBER_RULE,
+    )
+)
+
+
+def absence_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    months = periods.ended(as_of, periods.MONTH, ABSENT_MONTHS)
+    return months[0][0], months[-1][1]
+
+
+def check_absent(qs, as_of):
+    start, end = absence_window(as_of)
+    day = Q(held_on__gte=start, held_on__lt=end)
+    unexcused = Absence.objects.unrestricted().filter(day, kind__in=Meeting.LIFE_KINDS, reason="")
+    excused = Absence.objects.unrestricted().filter(day, membership=OuterRef("pk"), kind__in=Meeting.LIFE_KINDS) \
+        .exclude(reason="")
+    branch = Meeting.objects.unrestricted().filter(day, organization=OuterRef("organization"),
+                                                   kind__in=Meeting.BRANCH_WIDE)
+    group = Meeting.objects.unrestricted().filter(day, organization=OuterRef("party_group"),
+                                                  kind=Meeting.Kind.GROUP)
+    missed = unexcused.filter(membership=OuterRef("pk"))
+    return (
+        qs.active()
+        .filter(joined_on__lt=start, pk__in=unexcused.values("membership_id"))
+        .filter(~Exists(excused))
+        .annotate(meetings_held=_count(branch, "organization") + _count(group, "organization"),
+                  meetings_missed=_count(missed, "membership"))
+        .filter(meetings_missed__gte=F("meetings_held"))
+        .annotate(window=Value(periods.span_label(periods.ended(as_of, periods.MONTH, ABSENT_MONTHS),
+                                                  periods.MONTH)))
+    )
+
+
+register(
+    Rule(
+        code="branchlife.absent_six_months", title="连续 6 个月不参加党的组织生活", severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第三十一条（六）"),),
+        check=check_absent,
+        describe=lambda row: (f"{row['window']}党组织召开组织生活 {row['meetings_held']} 次，均未参加，"
+                              f"未登记缺席理由"),
+        measures=("meetings_held", "meetings_missed", "window"),
+        text="党员无正当理由连续 6 个月不参加党的组织生活的，按自行脱党予以除名。缺席理由应登记在案。",
+        **MEMBER_RULE,
+    )
+)
+
+
+# ---------------------------------------------------------------- democratic appraisal
+
+
+def check_unqualified_followup(qs, as_of):
+    return qs.filter(grade=Grade.UNQUALIFIED, followup="").annotate(
+        appraisal_year=F("appraisal__year"), organization_id=F("appraisal__organization_id"),
+        person_id=F("membership__person_id"))
+
+
+register(
+    Rule(
+        code="branchlife.unqualified_followup", title="评定为不合格党员未作处置", severity=WARNING,
+        model="branchlife.AppraisalResult",
+        editions=(Edition(EDUCATION_RULES, "第十八条、第三十条" + "（条款号待核）"),),
+        check=check_unqualified_followup,
+        describe=lambda row: f"{row['appraisal_year']}年度民主评议评定为不合格，未登记处置方式（限期改正、劝其退党或除名）",
+        measures=("appraisal_year",), group="组织生活",
+        text="民主评议中评定为不合格的党员，应当根据情况限期改正（期限不超过 1 年）、劝其退党或者予以除名。",
+    )
+)

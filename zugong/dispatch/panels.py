@@ -1,0 +1,25 @@
+"""The 干部选派 section of the cadre page (registered once the cadres app offers its panel registry)."""
+
+from __future__ import annotations
+
+
+def _context(request, cadre) -> dict:
+    from .models import Dispatch, Rotation
+
+    user, person_id = getattr(request, "user", None), getattr(cadre, "person_id", None)
+    if person_id is None:
+        return {"dispatches": [], "rotations": []}
+    dispatches = (Dispatch.objects.visible_to(user).filter(person_id=person_id)
+                  .select_related("program", "host_org", "host_unit").order_by("-start_on", "-pk"))
+    rotations = (Rotation.objects.visible_to(user).filter(person_id=person_id)
+                 .order_by("-on", "-pk"))
+    return {"dispatches": list(dispatches), "rotations": list(rotations)}
+
+
+try:  # the cadres app lands on main separately; without it there is no cadre page to add to
+    from zugong.cadres import panels as _cadre_panels
+except ImportError:  # pragma: no cover
+    _cadre_panels = None
+
+if _cadre_panels is not None:
+    _cadre_panels.register("选派与交流", "dispatch/_cadre_panel.html", _context, 60)

@@ -1,0 +1,36 @@
+import django_filters
+
+from zugong.orgs.models import Organization
+
+from .models import BranchScore, Checklist
+
+
+def subtree(request, qs, code: str):
+    """Rows of the subtree of the organization with `code`, looked up among those the user may see."""
+    path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
+    return qs.subtree(path) if path else qs.none()
+
+
+class ScoreFilterSet(django_filters.FilterSet):
+    org = django_filters.CharFilter(label="所属组织代码", method="filter_org")
+    year = django_filters.NumberFilter(label="年度")
+    grade = django_filters.CharFilter(label="等次")
+    checklist = django_filters.ModelChoiceFilter(label="评分标准", queryset=Checklist.objects.none(),
+                                                 empty_label="全部")
+    pending = django_filters.BooleanFilter(label="有待考评项", method="filter_pending")
+
+    class Meta:
+        model = BranchScore
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["checklist"].queryset = Checklist.objects.visible_to(request.user)
+
+    def filter_org(self, qs, name, value):
+        return subtree(self.request, qs, value)
+
+    def filter_pending(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(inspector_pending__gt=0) if value else qs.filter(inspector_pending=0)

@@ -1,0 +1,125 @@
+"""Standardization operations: inspectors' scores, scoring runs, editing the configuration (department admins
+only). Transactional, permission-checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.core import jobs, scope
+from zugong.core.models import Job
+from zugong.orgs.models import Organization
+
+from . import scoring
+from .measures import num
+from .models import BranchScore, Checklist, ChecklistItem, InspectorScore
+
+
+def require_config_admin(user, path: str) -> None:
+    """Configuration (checklists, identification standards) is edited by department admins only."""
+    if not scope.can(user, "admin", path):
+        raise PermissionDenied("只有组织部门管理员可以修改评分标准和认定标准")
+
+
+@transaction.atomic
+def set_inspector_score(user, organization: Organization, item: ChecklistItem, *, year: int, points,
+                        note: str = "", scored_on: dt.date | None = None) -> InspectorScore:
+    """An inspector's points for a branch on an item (replacing an earlier score of the same year)."""
+    if not scope.can(user, "change", organization.path):
+        raise PermissionDenied(f"您无权为“{organization.name}”评分")
+    if item.source != ChecklistItem.Source.INSPECTOR:
+        raise ValidationError({"item": f"“{item.title}”按数据自动计分，不能人工评分"})
+    try:
+        points = Decimal(str(points))
+    except InvalidOperation:
+        raise ValidationError({"points": "得分应为数字"}) from None
+    if not Decimal(0) <= points <= item.max_points:
+        raise ValidationError({"points": f"得分应在 0 至 {num(item.max_points)} 分之间"})
+    if points < item.max_points and not item.is_bonus and not note.strip():
+        raise ValidationError({"note": "未得满分的，请填写扣分理由"})
+    found = InspectorScore.objects.unrestricted().filter(organization=organization, item=item, year=year).first()
+    found = found or InspectorScore(organization=organization, org_path=organization.path, item=item, year=year)
+    found.points, found.note = points, note.strip()
+    found.scored_on, found.inspector = scored_on or timezone.localdate(), user
+    found.save()
+    return found
+
+
+def compute(user, checklist: Checklist, year: int, organization: Organization | None = None,
+            as_of: dt.date | None = None) -> scoring.ScoreRun:
+    """Score a subtree's branches (an org admin over it, or a department admin)."""
+    path = organization.path if organization else checklist.org_path
+    if not scope.can(user, "manage", path):
+        raise PermissionDenied("只有组织部门或党组织管理员可以计算得分")
+    if not (path.startswith(checklist.org_path) or checklist.org_path.startswith(path)):
+        raise ValidationError("该组织不在评分标准的适用范围内")
+    if checklist.org_path.startswith(path):
+        path = checklist.org_path
+    return scoring.compute(checklist, year, path, as_of)
+
+
+@transaction.atomic
+def save_checklist(user, checklist: Checklist) -> Checklist:
+    require_config_admin(user, checklist.organization.path)
+    if checklist.effective_to and checklist.effective_to <= checklist.effective_from:
+        raise ValidationError({"effective_to": "失效日期应晚于生效日期"})
+    bands = checklist.grade_bands
+    if not isinstance(bands, list) or not bands or any(
+            not isinstance(b, dict) or "grade" not in b or "min" not in b for b in bands):
+        raise ValidationError({"grade_bands": "等次划分应为从高到低的列表，每档有 grade（等次）和 min（最低分）"})
+    mins = [b["min"] for b in bands]
+    if mins != sorted(mins, reverse=True):
+        raise ValidationError({"grade_bands": "等次应按最低分从高到低排列"})
+    checklist.save()
+    return checklist
+
+
+@transaction.atomic
+def save_item(user, item: ChecklistItem) -> ChecklistItem:
+    require_config_admin(user, item.checklist.org_path)
+    from . import measures
+
+    if item.source == ChecklistItem.Source.DATA and item.measure not in measures.MEASURES:
+        raise ValidationError({"measure": "按数据计分的项目应选择数据指标"})
+    if item.source == ChecklistItem.Source.INSPECTOR:
+        item.measure = ""
+    if item.max_points <= 0:
+        raise ValidationError({"max_points": "分值应大于 0"})
+    item.save()
+    return item
+
+
+@transaction.atomic
+def delete_item(user, item: ChecklistItem) -> None:
+    require_config_admin(user, item.checklist.org_path)
+    if InspectorScore.objects.unrestricted().filter(item=item).exists():
+        raise ValidationError("该项目已有考评评分，不能删除；可将评分标准设为失效后另行制定")
+    item.delete()
+
+
+def ranking(qs):
+    """Scores ordered by total with their rank (ties share a rank)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Rank
+
+    return qs.annotate(rank=Window(Rank(), order_by=F("total").desc())).order_by("-total", "org_path")
+
+
+def history(user, organization: Organization):
+    return (BranchScore.objects.visible_to(user).filter(organization=organization)
+            .select_related("checklist").order_by("-year"))
+
+
+@jobs.runner("standardization_score")
+def run_scoring(job: Job, progress: jobs.Progress) -> None:
+    checklist = Checklist.objects.unrestricted().get(pk=job.params["checklist"])
+    organization = Organization.objects.unrestricted().get(path=job.params["path"])
+    progress.total(1)
+    run = compute(job.user, checklist, job.params["year"], organization)
+    progress.step(1, force=True)
+    job.result = {"scored": run.scored, "seconds": round(run.seconds, 1)}
+    job.message = f"评分完成：{run.scored} 个党支部，用时 {run.seconds:.1f} 秒。"

@@ -1,0 +1,68 @@
+"""The default identification standard shipped as data (`zugong weakorgs defaults`, also run by the seed).
+
+W1–W8: the national base list of 8 situations (中组部 2014/2015, V: practice.md §1.1). W9–W10: the two added
+by the 党内统计 form 整顿软弱涣散基层党组织情况 (S). L1–L4: common local additions (S or U, marked local);
+departments switch any of them off, edit the thresholds, or issue their own standard. Acceptance: pass at ≥ 70 points (V, two counties), fail outright when more than 50 % of the
+satisfaction votes are 不满意 (S) — both parameters of the set (practice.md §1.4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from .models import Indicator, IndicatorSet
+
+NATIONAL = "中组部 2014 年集中整顿软弱涣散基层党组织 8 种基本情形（2015 年第一书记通知重申）"
+STATS_FORM = "党内统计表“整顿软弱涣散基层党组织情况”"
+
+D, M = Indicator.Source.DATA, Indicator.Source.MANUAL
+
+# (code, text, source, measure, params, direct, sector, citation, local, active)
+DEFAULT_INDICATORS = [
+    ("W1", "班子不健全，书记长期缺职，工作处于停滞状态", D, "committee_complete",
+     {"min_committee": 3, "committee_from": 7}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W2", "书记不胜任现职，工作不在状态，严重影响班子作用发挥", M, "", {}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W3", "班子不团结、内耗严重，工作无法正常开展", M, "", {}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W4", "组织制度形同虚设，长期不开展组织活动", D, "meeting_compliance",
+     {"below": 0.5, "months": 12, "kinds": ["general", "committee", "lecture", "themed_day"]}, True, "",
+     f"{NATIONAL}（V）；以组织生活达标率低于阈值识别为本地做法", False, True),
+    ("W5", "换届选举拉票贿选问题突出", M, "", {}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W6", "宗族宗教和黑恶势力干扰渗透严重", M, "", {}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W7", "村务财务公开和民主管理混乱", M, "", {}, True, "rural", f"{NATIONAL}（V）", False, True),
+    ("W8", "社会治安问题和信访矛盾集中", M, "", {}, True, "", f"{NATIONAL}（V）", False, True),
+    ("W9", "无固定办公活动场所及便民服务设施", M, "", {}, False, "", f"{STATS_FORM}（S）", False, True),
+    ("W10", "服务意识差、服务能力弱，群众意见较大", M, "", {}, False, "", f"{STATS_FORM}（S）", False, True),
+    ("L1", "任期届满未按期换届", D, "term_overdue_months", {"at_least": 0}, False, "",
+     "地方做法：两委换届未按期完成（S，xiexiebang.com/a1/5c79634398efb049.html）", True, True),
+    ("L2", "连续 2 年以上未发展党员", D, "recruited_within", {"years": 2}, False, "",
+     "地方做法：2 年以上无发展对象（S，cfenews.com/finance/2019/0605/7218.html）", True, True),
+    ("L3", "党费欠交问题突出", D, "dues_arrears_rate", {"months": 3, "above": 0.3}, False, "",
+     "本地示例参数（U：阈值无出处，请按本地文件设置）", True, True),
+    ("L4", "存在“村霸”或“微腐败”问题", M, "", {}, True, "rural",
+     "地方做法：村级分类定级（S）", True, True),
+]
+
+
+@transaction.atomic
+def install(organization, *, effective_from: dt.date = dt.date(2024, 1, 1), reset: bool = False) -> IndicatorSet:
+    """Install the default standard for an organization's subtree (idempotent; `reset` replaces its items)."""
+    found = IndicatorSet.objects.unrestricted().filter(org_path=organization.path, edition="默认").first()
+    if found and not reset:
+        return found
+    if found is None:
+        found = IndicatorSet.objects.create(
+            name="软弱涣散基层党组织认定标准（全国基本情形）", edition="默认", issuing_body="中共中央组织部（全国基本情形）",
+            document="2014 年集中整顿通知；2015 年选派第一书记通知；党内统计表", organization=organization,
+            effective_from=effective_from, pass_mark=70, veto_dissatisfied_percent=50, followup_months=12,
+            rectification_months=12,
+            source_status="W1–W8 V；W9–W10 S；L1–L4 地方做法 S/U；验收 70 分 V，不满意超过 50% 否决 S（practice.md §1）")
+    else:
+        found.indicators.unrestricted().delete()
+    for order, (code, text, source, measure, params, direct, sector, citation, local, active) in enumerate(
+            DEFAULT_INDICATORS, 1):
+        Indicator.objects.create(indicator_set=found, code=code, order=order, text=text, source=source,
+                                 measure=measure, params=params, direct_trigger=direct, sector=sector,
+                                 citation=citation, local=local, active=active)
+    return found
