@@ -258,14 +258,14 @@ def subtree(rows: QuerySet, as_of: dt.date, parent_path: str, steplen: int = 4) 
 def band_chart(row: Row, code: str) -> dict:
     labels = next(lbls for c, _t, lbls in DIMENSIONS if c == code)
     horizontal = code == "profession"
-    category = {"type": "category", "data": labels}
+    category = {"type": "category", "data": labels, "axisLabel": {"interval": 0, "fontSize": 10}}
     value = {"type": "value", "minInterval": 1}
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 80 if horizontal else 40, "right": 20, "top": 20, "bottom": 30},
         "xAxis": value if horizontal else category,
         "yAxis": category if horizontal else value,
-        "series": [{"type": "bar", "name": "人数", "data": row.bands[code], "label": {"show": True,
+        "series": [{"type": "bar", "name": "人数", "data": row.bands[code], "barMaxWidth": 36, "label": {"show": True,
                                                                                      "position": "right" if horizontal else "top"}}],
     }
 
@@ -276,9 +276,10 @@ def composition_chart(row: Row) -> dict:
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 20, "top": 20, "bottom": 30},
-        "xAxis": {"type": "category", "data": names},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "fontSize": 10}},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": "人数", "data": data, "label": {"show": True, "position": "top"}}],
+        "series": [{"type": "bar", "name": "人数", "data": data, "barMaxWidth": 36,
+                    "label": {"show": True, "position": "top"}}],
     }
 
 
@@ -291,7 +292,7 @@ def groups_chart(rows: list[Row]) -> dict:
         "xAxis": {"type": "category", "data": [r.label for r in rows], "axisLabel": {"rotate": 30, "interval": 0}},
         "yAxis": [{"type": "value", "name": "人数", "minInterval": 1}, {"type": "value", "name": "平均年龄", "min": 30}],
         "series": [
-            {"type": "bar", "name": "人数", "data": [r.n for r in rows]},
+            {"type": "bar", "name": "人数", "data": [r.n for r in rows], "barMaxWidth": 48},
             {"type": "line", "name": "平均年龄", "yAxisIndex": 1, "data": [r.avg_age for r in rows]},
         ],
     }

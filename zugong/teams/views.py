@@ -116,9 +116,6 @@ def detail(request, pk):
             q |= Q(model=model, object_id__in=[str(x) for x in pks])
         log = AuditEntry.objects.visible_to(request.user).filter(q).order_by("-id")
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
-    if can_change:
-        context["assign_form"] = AssignForm(user=request.user, team=team,
-                                            initial={"start_on": timezone.localdate()})
     return render(request, "teams/detail.html", context)
 
 
@@ -197,7 +194,10 @@ def edit_post(request, pk):
 @login_required
 def assign(request, pk):
     team = get_team(request, pk, "change")
-    form = AssignForm(request.POST or None, user=request.user, team=team)
+    initial = {"start_on": timezone.localdate()}
+    if request.GET.get("post", "").isdigit():
+        initial["team_post"] = int(request.GET["post"])
+    form = AssignForm(request.POST or None, user=request.user, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
