@@ -134,6 +134,11 @@ def other_side(tree, users):
         organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
         responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
         deadline=dt.date(2027, 2, 1))
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
     from zugong.cadres.models import Cadre
 
@@ -148,11 +153,6 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
-    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
-                                             title="太原班子配备要求", regulation="《太原某办法》",
-                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
-                                             organization=tree.taiyuan)
-    team, team_post, team_member = _taiyuan_team(tree)
     return {
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
