@@ -59,8 +59,9 @@ class DateInt(Func):
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return (f"(EXTRACT(YEAR FROM {sql}) * 10000 + EXTRACT(MONTH FROM {sql}) * 100 + EXTRACT(DAY FROM {sql}))",
-                [*params, *params, *params])
+        # EXTRACT gives numeric on PostgreSQL: cast, so that the age's division by 10000 truncates.
+        return (f"CAST(EXTRACT(YEAR FROM {sql}) * 10000 + EXTRACT(MONTH FROM {sql}) * 100 "
+                f"+ EXTRACT(DAY FROM {sql}) AS integer)", [*params, *params, *params])
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
