@@ -148,6 +148,10 @@ def extra_steps(env: dict, where: str, opts) -> None:
     print(f"{where}: cadres seed")
     seconds = run(["cadres", "seed", "--seed", opts.seed, "--staff-share", "0.68"], env)
     print(f"BENCH db={opts.db} step=cadres seconds={seconds:.1f}")
+    # Leadership teams from the cadres' current leadership posts (after the cadres' step).
+    print(f"{where}: teams build")
+    seconds = run(["teams", "build"], env)
+    print(f"BENCH step=teams-build seconds={seconds:.1f}")
 
 
 if __name__ == "__main__":
