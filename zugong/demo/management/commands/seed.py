@@ -171,7 +171,8 @@ class Command(BaseCommand):
                     install_standard(root)
                 else:
                     counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
-                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
+                if scale != "province":
+                    counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
