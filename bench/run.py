@@ -28,6 +28,9 @@ def main() -> None:
         for script in sorted((ROOT / "bench").glob("*_pages_bench.py")) + [ROOT / "bench" / "pages_bench.py"]:
             subprocess.run([PY, str(script)], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "scan_bench.py")], check=True, env=env, cwd=ROOT)
+        subprocess.run([PY, str(ROOT / "bench" / "cadres_bench.py")], check=True, env=env, cwd=ROOT)
+        # its own small database (never the province seed): 1,000 generated .lrmx files imported
+        subprocess.run([PY, str(ROOT / "bench" / "adform_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "branchlife_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "orghealth_bench.py")], check=True, env=env, cwd=ROOT)
 

@@ -108,7 +108,7 @@ def main() -> None:
         and opts.scale == "province"
     ):
         print(f"{where}: already seeded ({found[0]:,} organizations, {found[1]:,} people); reusing it.")
-        extra_steps(env, where)
+        extra_steps(env, where, opts)
         return
 
     print(f"{where}: migrate")
@@ -128,16 +128,22 @@ def main() -> None:
         f"BENCH db={opts.db} scale={opts.scale} organizations={orgs} people={people} "
         f"seconds={seconds:.1f} peak_rss={peak_mb:,.0f}MB{size}"
     )
-    extra_steps(env, where)
+    extra_steps(env, where, opts)
 
 
-def extra_steps(env: dict, where: str) -> None:
+def extra_steps(env: dict, where: str, opts) -> None:
     """Data the apps' benchmarks need beyond the base seed; each step skips itself when its data is present."""
     run(["migrate", "-v0", "--skip-checks"], env)
     # A year and a half of organizational life (~4.5 million meetings, absences, study records).
     print(f"{where}: branchlife seed-meetings --if-empty")
     seconds = run(["branchlife", "seed-meetings", "--if-empty"], env)
     print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
+    if opts.scale != "province":
+        return
+    # Cadres (~300 thousand: leaders of every county, township and agency, and 68 % of the other staff).
+    print(f"{where}: cadres seed")
+    seconds = run(["cadres", "seed", "--seed", opts.seed, "--staff-share", "0.68"], env)
+    print(f"BENCH db={opts.db} step=cadres seconds={seconds:.1f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from django.utils import timezone
 
+from zugong.cadres import services as cadre_services
 from zugong.core import scope
 from zugong.core.models import Finding, Job, LocalRule
 from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
@@ -16,6 +17,7 @@ from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
 from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
+from zugong.people.idnumber import make_id_number
 from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
 from zugong.weakorgs.models import Flag, IdentificationList, Indicator, IndicatorSet, Rectification, WeakOrganization
 from zugong.people.models import Person
@@ -71,6 +73,12 @@ def other_side(tree, users):
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
+    adform_person = Person.objects.create(
+        organization=tree.b2, name="周八", sex="1", birth_date=dt.date(1971, 2, 3),
+        id_number=make_id_number("140105", dt.date(1971, 2, 3), 19))
+    adform_cadre = cadre_services.create_cadre(users.taiyuan, adform_person, tree.xiaodian)
+    adform_job = Job.objects.create(kind="adform_preview", title="太原任免审批表导入", user=users.taiyuan,
+                                    org_path=tree.taiyuan.path, params={"org_id": tree.taiyuan.pk})
     program = Program.objects.create(code="taiyuan_fs", name="太原第一书记", kind="first_secretary",
                                      organization=tree.taiyuan)
     workteam = WorkTeam.objects.create(program=program, name="财政局驻红星社区工作队", organization=tree.b2,
@@ -134,6 +142,11 @@ def other_side(tree, users):
         organization=tree.b1, org_path=tree.b1.path, entry=entry, problems="太原问题", measures="措施",
         responsibilities="责任", responsible_leader="太原某", started_on=dt.date(2026, 2, 1),
         deadline=dt.date(2027, 2, 1))
+    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
+                                             title="太原班子配备要求", regulation="《太原某办法》",
+                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
+                                             organization=tree.taiyuan)
+    team, team_post, team_member = _taiyuan_team(tree)
     from zugong.appointments.models import CaseDocument, CaseStep, Observation, SelectionCase
     from zugong.cadres.models import Cadre
 
@@ -148,12 +161,30 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
-    team_standard = LocalRule.objects.create(template="team_composition", code="test.team_standard",
-                                             title="太原班子配备要求", regulation="《太原某办法》",
-                                             params={"level": 3, "young_age": 40, "women": 1, "young": 1},
-                                             organization=tree.taiyuan)
-    team, team_post, team_member = _taiyuan_team(tree)
+    from zugong.cadres import services as cadre_services
+    from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment,
+                                      TrainingRecord)
+
+    cadre = cadre_services.create_cadre(users.taiyuan, tree.people.lisi, tree.xiaodian, rank="township_deputy",
+                                        rank_since=dt.date(2020, 1, 1))
+    cadre_post = cadre_services.appoint(cadre, user=users.taiyuan, title="小店区财政局副局长",
+                                        start_on=dt.date(2020, 1, 1))
+    cadre_children = {
+        "post": cadre_post, "rank": cadre.rank_records.first(), "resume": cadre.resume.first(),
+        "education": cadre_services.save_child(users.taiyuan, cadre, Education(education_text="大学",
+                                                                                 institution="山西大学")),
+        "reward": cadre_services.save_child(users.taiyuan, cadre, RewardPunishment(on=dt.date(2022, 1, 1),
+                                                                                    text="小店区嘉奖")),
+        "assessment": cadre_services.save_child(users.taiyuan, cadre, AnnualAssessment(year=2024,
+                                                                                        grade="excellent")),
+        "family": cadre_services.save_child(users.taiyuan, cadre, FamilyMember(relation="妻子", name="李四之妻")),
+        "training": cadre_services.save_child(users.taiyuan, cadre, TrainingRecord(name="小店区培训班",
+                                                                                    start_on=dt.date(2024, 3, 1))),
+    }
     return {
+        "cadre": [cadre.pk, sel_cadre.pk],
+        **{f"cadre_{k}": [v.pk] for k, v in cadre_children.items()},
+        "adform_cadre": [adform_cadre.pk], "adform_job": [adform_job.pk],
         "meeting": [meeting.pk], "attachment": [attachment.pk], "appraisal": [appraisal.pk],
         "appraisal_result": [result.pk], "compliance": [stat.pk],
         "election": [election.pk],
@@ -198,6 +229,12 @@ PK_MODEL = {
     "core:job": "job", "core:job_output": "job", "accounts:user": "user",
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
+    "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
+    "cadres:end_post": "cadre_post", "api:cadre-detail": "cadre",
+    **{f"cadres:{k}_add": "cadre" for k in ("post", "rank", "resume", "education", "reward", "assessment", "family",
+                                            "training")},
+    **{f"cadres:{k}_{a}": f"cadre_{k}" for k in ("post", "rank", "resume", "education", "reward", "assessment",
+                                                 "family", "training") for a in ("edit", "delete")},
     "members:detail": "membership", "members:edit": "membership", "members:transfer_create": "membership",
     "members:dues_pay": "membership", "members:dues_exempt": "membership", "api:membership-detail": "membership",
     "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
@@ -215,6 +252,8 @@ PK_MODEL = {
     "weakorgs:flag_withdraw": "flag", "weakorgs:standard": "indicatorset", "weakorgs:standard_edit": "indicatorset",
     "weakorgs:indicator_edit": "indicator", "api:weakorgs-rectification-detail": "rectification",
     "recruitment:add_document": "step", "recruitment:document": "document", "api:recruitment-case-detail": "case",
+    "adform:session": "adform_job", "adform:confirm": "adform_job", "adform:lrmx": "adform_cadre",
+    "adform:docx": "adform_cadre", "adform:pdf": "adform_cadre", "adform:edit": "adform_cadre",
     "branchlife:detail": "meeting", "branchlife:edit": "meeting", "branchlife:delete": "meeting",
     "branchlife:add_attachment": "meeting", "branchlife:attachment": "attachment", "branchlife:study": "membership",
     "branchlife:appraisal": "appraisal", "branchlife:appraisal_result": "appraisal_result",
@@ -277,9 +316,14 @@ def test_exports_hide_the_sibling_subtree(login, tree, users):
 
     from openpyxl import load_workbook
 
+    from zugong.cadres import services as cadre_services
+
+    for person, org, user in ((tree.people.zhaoliu, tree.datong, users.datong),
+                              (tree.people.wangwu, tree.xiaodian, users.taiyuan)):
+        cadre_services.create_cadre(user, person, org, rank="clerk_1", rank_since=dt.date(2020, 1, 1))
     client = login(users.datong)
     for url in ("/people/?export=xlsx", "/orgs/list/?export=xlsx", "/core/audit/?export=xlsx",
-                "/accounts/users/?export=xlsx"):
+                "/accounts/users/?export=xlsx", "/cadres/?export=xlsx"):
         r = client.get(url)
         assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
         text = " ".join(str(c.value) for row in load_workbook(BytesIO(r.content)).active.iter_rows() for c in row)

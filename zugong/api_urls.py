@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from zugong.core.findings_api import FindingViewSet
+from zugong.cadres.api import router_register as register_cadres
 from zugong.appointments.api import router_register as register_appointments
 from zugong.members.api import router_register as register_members
 from zugong.recruitment.api import router_register as register_recruitment
@@ -124,6 +125,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 register_members(router)
 register_recruitment(router)
+register_cadres(router)
 register_branchlife(router)
 register_elections(router)
 register_standardization(router)

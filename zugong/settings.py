@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zugong.standardization",
     "zugong.weakorgs",
     "zugong.cadres",
+    "zugong.adform",
     "zugong.appointments",
     "zugong.dispatch",
     "zugong.teams",

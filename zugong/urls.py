@@ -12,6 +12,8 @@ urlpatterns = [
     path("people/", include("zugong.people.urls")),
     path("members/", include("zugong.members.urls")),
     path("recruitment/", include("zugong.recruitment.urls")),
+    path("cadres/", include("zugong.cadres.urls")),
+    path("adform/", include("zugong.adform.urls")),
     path("branchlife/", include("zugong.branchlife.urls")),
     path("elections/", include("zugong.elections.urls")),
     path("dashboards/", include("zugong.dashboards.urls")),

@@ -48,10 +48,13 @@ def has_compliance() -> bool:
 def compliance(org, kind, period_start, compliant, period="month", current=False):
     from django.utils import timezone
 
+    from zugong.core.dates import add_months
+
     model = apps.get_model("branchlife", "ComplianceStat")
+    period_end = add_months(period_start, {"month": 1, "quarter": 3, "year": 12}[period])
     return model.objects.create(organization=org, org_path=org.path, kind=kind, period_start=period_start,
-                                period=period, required=True, held=1 if compliant else 0, compliant=compliant,
-                                current=current, computed_at=timezone.now())
+                                period_end=period_end, period=period, required=True, held=1 if compliant else 0,
+                                compliant=compliant, current=current, computed_at=timezone.now())
 
 
 SECRETARY = Membership.CommitteePost.SECRETARY

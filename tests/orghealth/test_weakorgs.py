@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import _org, make_user
-from tests.orghealth.conftest import D, SECRETARY, pay, staff
+from tests.orghealth.conftest import D, SECRETARY, compliance, has_compliance, pay, staff
 from zugong.core import rules
 from zugong.core.models import AuditEntry, Finding
 from zugong.core.rules import RuleViolation
@@ -176,3 +176,13 @@ def test_village_without_first_secretary_warns(tree, users, standard):
     assert [r.code for r, _ in warnings] == ["weakorgs.village_without_first_secretary"]
     assert Rectification.objects.visible_to(users.taiyuan).count() == 0
     assert IdentificationList.objects.visible_to(users.taiyuan).count() == 0
+
+
+@pytest.mark.skipif(not has_compliance(), reason="branchlife's ComplianceStat not installed")
+def test_w4_reads_meeting_compliance(tree, standard):
+    staff(tree.b2, 3, 200, posts=(SECRETARY,))
+    for month in range(1, 13):
+        compliance(tree.b2, "committee", D(2025, month, 1), compliant=month <= 5)
+    found = {c.organization_id: c for c in screening.screen(standard, tree.b2.path, D(2026, 1, 1))}
+    w4 = next(r for r in found[tree.b2.pk].reasons if r["code"] == "W4")
+    assert w4["detail"] == "支部党员大会、支部委员会会议、党课、主题党日达标率 42%" and w4["direct"]

@@ -5,7 +5,9 @@
 
 `context(request, cadre)` returns the template's context (dict); it must scope its own queries
 (`.visible_to(request.user)`). The cadre page shows each registered section as a tab after the built-in
-ones, in `order`, then title. Register from your AppConfig.ready().
+ones, in `order`, then title. Register from your AppConfig.ready(). The template is included inside the
+page's card with the context merged in; "cadres/_panel_table.html" is a ready table
+(panel_headers, panel_rows, panel_empty, panel_note).
 """
 
 from __future__ import annotations

@@ -263,6 +263,9 @@ def save_child(user, cadre: Cadre, obj: CadreChild) -> CadreChild:
         raise PermissionDenied("该记录不属于此干部")
     obj.cadre = cadre
     _clean(obj)
+    if isinstance(obj, AnnualAssessment) and AnnualAssessment.objects.unrestricted().filter(
+            cadre=cadre, year=obj.year).exclude(pk=obj.pk).exists():
+        raise ValidationError({"year": f"{obj.year}年的年度考核已登记，请修改原记录"})
     with scope.bypass():
         if not obj.pk and not obj.order:
             last = type(obj).objects.unrestricted().filter(cadre=cadre).aggregate(m=Max("order"))["m"] or 0

@@ -176,6 +176,18 @@ def record_many(objs: Iterable, action: str, note: str = "") -> int:
     return len(_append(_new_entries(items)))
 
 
+def record_items(items: Iterable[dict]) -> int:
+    """Log several operations at once (one chain lock, one insert). Each item is a dict with the keys
+    `_new_entries` reads: action, model, object_id, object_repr, org_path, changes, note."""
+    return len(_append(_new_entries(list(items))))
+
+
+def item(obj, action: str, changes: list | None = None, note: str = "") -> dict:
+    """An item for `record_items` describing one operation on one record."""
+    return {"action": action, "model": obj._meta.label_lower, "object_id": obj.pk, "object_repr": str(obj),
+            "org_path": audit_path(obj), "changes": changes or [], "note": note}
+
+
 def audit_path(obj) -> str:
     return getattr(obj, getattr(obj, "scope_field", "org_path"), "") or ""
 

@@ -12,6 +12,8 @@ from . import excel, jobs
 from .models import Job
 
 IMPORTERS: dict[str, "Importer"] = {}
+# Imports of other files than Excel sheets (e.g. adform's .lrmx): kind → (title, handler(command, path, options))
+FILE_IMPORTERS: dict[str, tuple[str, object]] = {}
 MAX_LISTED_ERRORS = 500
 
 

@@ -27,6 +27,7 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "cadres.resumeentry": "简历", "cadres.education": "学历学位", "cadres.rewardpunishment": "奖惩",
                 "cadres.annualassessment": "年度考核", "cadres.familymember": "家庭成员",
                 "cadres.trainingrecord": "培训记录",
+                "adform.adform": "任免审批表",
                 "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
                 "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
 

@@ -26,8 +26,11 @@ TASKS = [
 ]
 RATINGS = ["good", "good", "fairly_good", "good", "fair"]
 STAGES = ["proposal", "recommendation", "inspection", "decision", "notice", "probation", "completed"]
-UPWARD = {"township_deputy": ("township_chief", "乡科级正职"), "township_chief": ("county_deputy", "县处级副职"),
-          "county_deputy": ("county_chief", "县处级正职"), "county_chief": ("bureau_deputy", "厅局级副职")}
+UPWARD = {"township_deputy": "township_chief", "township_chief": "county_deputy", "county_deputy": "county_chief",
+          "county_chief": "bureau_deputy"}
+# The posts proposed: (unit, title) by the rank proposed, a few 市直 departments of the city.
+UNITS = ["太原市发展和改革委员会", "太原市财政局", "太原市农业农村局", "太原市应急管理局", "太原市住房和城乡建设局"]
+TITLES = {"township_chief": "科长", "county_deputy": "副局长", "county_chief": "局长", "bureau_deputy": "副市长"}
 
 
 def _working_days_before(day: dt.date, n: int) -> dt.date:
@@ -67,8 +70,9 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
                     observer=f"{cadre.organization.name.removeprefix('中共')}组织部干部科", observer_unit="考察组")
                 observations += 1
         for stage, cadre in zip(STAGES, cadres[len(cadres) // 2:], strict=False):
-            target, rank_name = UPWARD[cadre.rank]
-            unit = cadre.organization.name
+            target = UPWARD[cadre.rank]
+            unit = "太原市人民政府" if target == "bureau_deputy" else UNITS[cases % len(UNITS)]
+            title = TITLES[target].replace("局长", "主任") if "委员会" in unit else TITLES[target]
             appointed = stage in ("probation", "completed")
             if stage == "probation":
                 appointed_on = add_years(today, -1) + dt.timedelta(days=25)
@@ -84,8 +88,10 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
             reached = STAGES.index(stage)
             case = SelectionCase(
                 cadre=cadre, organization=cadre.organization, proposed_on=proposed_on, unit_name=unit,
-                title=f"{rank_name}领导职务", rank=target, from_rank=cadre.rank, from_rank_since=cadre.rank_since,
-                from_title=cadre.current_title, probation_applies=stage != "completed" and target != "county_chief",
+                title=title, rank=target, from_rank=cadre.rank, from_rank_since=cadre.rank_since,
+                from_title=cadre.current_title,
+                # 试用期 for deputy posts (工作部门副职); the probation demo case has one whatever its post.
+                probation_applies=stage == "probation" or (stage != "completed" and target.endswith("deputy")),
                 proposal_reason="领导班子职位空缺，经分析研判提出初步人选")
             if reached >= 1:
                 case.recommended_on = dates["recommendation"]

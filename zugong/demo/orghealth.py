@@ -35,7 +35,7 @@ def seed_orghealth(root: Organization, city: Organization, admin, *, seed: int =
     with audit.acting_as(admin, name="zugong seed"):
         counts["inspector_scores"] = _inspector_scores(checklist, rng, admin, today)
         for year in (today.year - 1, today.year):
-            run = scoring.compute(checklist, year, root.path, note="演示数据")
+            run = scoring.compute(checklist, year, root.path, as_of=scoring.year_as_of(year, today), note="演示数据")
             counts[f"scores_{year}"] = run.scored
             log(f"  标准化建设评分 {year}年：{run.scored:,} 个党支部，{run.seconds:.1f} 秒")
         counts |= _weak_organizations(standard, city, admin, rng, today, log)
@@ -117,6 +117,7 @@ def _weak_organizations(standard, city, admin, rng, today, log) -> dict:
             services.accept(admin, case, held_on=started + dt.timedelta(days=110), score=Decimal("66"), satisfied=20,
                             basically_satisfied=10, dissatisfied=12, new_deadline=dt.date(today.year + 1, 3, 31),
                             note="部分问题尚未整改到位")
-    rules.scan(county.path, rules=[r for code, r in rules.RULES.items() if code.startswith("weakorgs.")])
+    rules.scan(county.path, as_of=today,
+               rules=[r for code, r in rules.RULES.items() if code.startswith("weakorgs.")])
     log(f"  软弱涣散：{county.name} 名单 {len(kept)} 个，整顿台账 {opened} 件，人工标记 {len(flagged)} 处")
     return {"weak_lists": IdentificationList.objects.unrestricted().count(), "rectifications": opened}

@@ -161,8 +161,9 @@ def _compliance_rows(as_of, params):
     if model is None:
         return None
     since = add_months(as_of, -int(params.get("months", 12)))
+    # Periods that started in the window and had ended by as_of (and were computed after they ended).
     rows = model.objects.unrestricted().filter(organization=OuterRef("pk"), required=True, current=False,
-                                               period_start__gte=since, period_start__lt=as_of)
+                                               period_start__gte=since, period_end__lte=as_of)
     if params.get("kinds"):
         rows = rows.filter(kind__in=params["kinds"])
     return rows

@@ -7,6 +7,8 @@ also shows on that user's import page. Without --user, the only department admin
 
     zugong import recruitment 发展党员台账.xlsx --user admin
     zugong import recruitment 台账.xlsx --user city --mode valid --rejected 未导入的行.xlsx
+
+Other file kinds register in `imports.FILE_IMPORTERS` (e.g. `zugong import lrmx 文件夹或.zip --org 1401`).
 """
 
 from pathlib import Path
@@ -29,11 +31,19 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=["all", "valid"], default="all",
                             help="all：全部正确才导入（默认）；valid：只导入正确的行")
         parser.add_argument("--rejected", help="未导入的行（含错误原因）写入此文件；默认写在原文件旁")
+        parser.add_argument("--org", help="lrmx：新建人员登记到哪个组织（组织代码，默认用户管辖范围的顶层组织）")
+        parser.add_argument("--dry-run", action="store_true", help="lrmx：只预览将要发生的修改，不写入")
+        parser.add_argument("--confirm-name-matches", action="store_true",
+                            help="lrmx：按姓名和出生年月匹配到的人员也导入（默认只报告，不导入）")
 
     def handle(self, *args, **opts):
+        if opts["kind"] in imports.FILE_IMPORTERS:
+            return imports.FILE_IMPORTERS[opts["kind"]][1](self, Path(opts["file"]), opts)
         importer = imports.IMPORTERS.get(opts["kind"])
         if importer is None:
-            kinds = "、".join(f"{k}（{i.title}）" for k, i in sorted(imports.IMPORTERS.items()))
+            titles = {**{k: i.title for k, i in imports.IMPORTERS.items()},
+                      **{k: t for k, (t, _h) in imports.FILE_IMPORTERS.items()}}
+            kinds = "、".join(f"{k}（{t}）" for k, t in sorted(titles.items()))
             raise CommandError(f"没有“{opts['kind']}”这种导入，可选：{kinds}")
         path = Path(opts["file"])
         if not path.is_file():

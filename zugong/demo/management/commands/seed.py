@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zugong.cadres.seed import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
 from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
 from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
@@ -154,6 +155,7 @@ class Command(BaseCommand):
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
                 counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_cadres(seed, staff_share=CADRE_STAFF_SHARE.get(scale, 0.12), log=self.log)
                 counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
@@ -163,16 +165,10 @@ class Command(BaseCommand):
                 install_local_rules(root)  # the province's default local rules (公示 days, lead times)
                 install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
                 install_election_rules(root)  # the reminder before a term ends (6 months)
-                # Organization health: default checklist and identification standard; below province scale also
-                # scores, flags, a county's list and rectification cases (the bench times its own scoring).
-                admin = User.objects.get(username="admin")
-                if scale == "province":
-                    install_checklist(root)
-                    install_standard(root)
-                else:
-                    counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log)
-                if scale != "province":
-                    counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
+                # Organization health: the default checklist and identification standard (below province scale,
+                # scores, flags and rectification follow once meeting compliance is computed, below).
+                install_checklist(root)
+                install_standard(root)
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
@@ -190,6 +186,14 @@ class Command(BaseCommand):
             t = time.perf_counter()
             n = compliance.refresh(as_of=AS_OF)
             t = loader.phase(f"organizational-life compliance ({n:,} rows)", t)
+            # Branch scores (from the compliance above), flags, a county's list and rectification cases; the
+            # province's scoring is timed by bench/orghealth_bench.py.
+            with transaction.atomic():
+                admin = User.objects.get(username="admin")
+                counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=AS_OF)
+                # 第一书记 (weak villages of the list above first), a work team, 墩苗, 挂职, rotations.
+                counts |= seed_dispatch(seed, log=self.log)
+            t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards
 
