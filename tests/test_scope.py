@@ -161,7 +161,6 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
-    from zugong.cadres import services as cadre_services
     from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment,
                                       TrainingRecord)
 
