@@ -170,7 +170,6 @@ class Command(BaseCommand):
                 # scores, flags and rectification follow once meeting compliance is computed, below).
                 install_checklist(root)
                 install_standard(root)
-                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
                 counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
@@ -194,6 +193,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 admin = User.objects.get(username="admin")
                 counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=AS_OF)
+                # 第一书记 (weak villages of the list above first), a work team, 墩苗, 挂职, rotations.
+                counts |= seed_dispatch(seed, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards
