@@ -33,6 +33,9 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "adform_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "branchlife_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "orghealth_bench.py")], check=True, env=env, cwd=ROOT)
+        # After branchlife's and orghealth's benches, which build the compliance and score tables it rolls up.
+        subprocess.run([PY, str(ROOT / "bench" / "dashboards_bench.py")], check=True, env=env, cwd=ROOT)
+        subprocess.run([PY, str(ROOT / "bench" / "teams_bench.py")], check=True, env=env, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -80,3 +80,55 @@ def test_refresh_command_and_job(terms, users, login):
     assert Rollup.objects.unrestricted().filter(metric="term").exists()
     r = login(users.admin).post("/dashboards/refresh/")
     assert r.status_code == 302 and "/core/jobs/" in r["Location"]
+
+
+@pytest.mark.django_db
+def test_compliance_grades_and_weak_organizations_roll_up(tree, users, login):
+    from django.utils import timezone
+
+    from zugong.branchlife.models import ComplianceStat
+    from zugong.standardization.models import BranchScore, Checklist
+    from zugong.weakorgs.models import IdentificationList, IndicatorSet, Rectification, WeakOrganization
+
+    now = timezone.now()
+
+    def stat(org, kind, month, compliant, current=False):
+        ComplianceStat.objects.create(organization=org, org_path=org.path, kind=kind, period="month",
+                                      period_start=dt.date(2026, month, 1), period_end=dt.date(2026, month + 1, 1),
+                                      required=True, compliant=compliant, current=current, computed_at=now)
+
+    for org in (tree.b1, tree.b2, tree.b3):
+        stat(org, "committee", 7, True)
+        stat(org, "committee", 8, org != tree.b2)
+        stat(org, "committee", 9, False, current=True)  # not ended: not counted
+    checklist = Checklist.objects.create(name="党支部标准化规范化建设考评标准", edition="2026年版", issuing_body="省委组织部",
+                                         organization=tree.root, org_path=tree.root.path,
+                                         effective_from=dt.date(2026, 1, 1),
+                                         grade_bands=[{"grade": "五星", "min": 90}, {"grade": "三星", "min": 60}])
+    for org, grade in ((tree.b1, "五星"), (tree.b2, "三星"), (tree.b3, "五星")):
+        BranchScore.objects.create(organization=org, org_path=org.path, checklist=checklist, year=2025, grade=grade,
+                                   computed_at=now)
+    iset = IndicatorSet.objects.create(name="认定标准", edition="2026", issuing_body="省委组织部", organization=tree.root,
+                                       org_path=tree.root.path, effective_from=dt.date(2026, 1, 1))
+    lst = IdentificationList.objects.create(year=2026, organization=tree.xiaodian, org_path=tree.xiaodian.path,
+                                            indicator_set=iset, as_of=dt.date(2026, 3, 1), status="approved")
+    entry = WeakOrganization.objects.create(identification_list=lst, organization=tree.b2, org_path=tree.b2.path)
+    Rectification.objects.create(organization=tree.b2, org_path=tree.b2.path, entry=entry, problems="班子不健全",
+                                 measures="选优配强书记", responsibilities="区委组织部", responsible_leader="某某",
+                                 started_on=dt.date(2026, 3, 10), deadline=dt.date(2026, 9, 1))
+    run = rollups.refresh(AS_OF)
+    assert {"term", "compliance", "grade", "weak"} <= set(run.rows)
+    tree.root.refresh_from_db()
+    rows = {(r["period"].month, r["key"]): (r["n"], r["m"]) for r in rollups.rows_for(tree.root, "compliance")}
+    assert rows == {(7, "committee"): (3, 3), (8, "committee"): (3, 2)}
+    grades = {r["key"]: r["n"] for r in rollups.rows_for(tree.root, "grade")}
+    assert grades == {"五星": 2, "三星": 1}
+    weak = {r["key"]: (r["n"], r["m"]) for r in rollups.rows_for(tree.taiyuan, "weak")}
+    assert weak == {"weak": (1, 0), "rect:in_progress": (1, 1)}  # past its deadline on 2026-09-15
+    body = login(users.admin).get("/dashboards/").content.decode()
+    assert 'id="table-compliance"' in body and "2026-08" in body and "66.7%（2/3）" in body
+    assert 'id="table-grade"' in body and 'id="table-weak"' in body
+    assert "相关业务数据表尚未建立" not in body
+    # A leaf reads its own rows live.
+    assert {(r["period"].month, r["key"]): (r["n"], r["m"]) for r in rollups.rows_for(tree.b2, "compliance")} == \
+        {(7, "committee"): (1, 1), (8, "committee"): (1, 0)}

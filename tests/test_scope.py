@@ -216,7 +216,8 @@ def _taiyuan_team(tree):
     unit = Unit.objects.create(name="中共太原市小店区委员会", org_path=tree.xiaodian.path)
     team = LeadershipTeam.objects.create(unit=unit, organization=tree.xiaodian, name="小店区委领导班子", level=3)
     team_post = TeamPost.objects.create(team=team, title="书记", quota=1)
-    cadre = Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian)
+    cadre = (Cadre.objects.unrestricted().filter(person=tree.people.wangwu).first()
+             or Cadre.objects.create(person=tree.people.wangwu, organization=tree.xiaodian))
     post = CadrePost.objects.create(cadre=cadre, title="书记", unit=unit, start_on=dt.date(2022, 1, 1))
     return team, team_post, TeamMember.objects.create(team_post=team_post, post=post)
 

@@ -33,10 +33,10 @@ def meeting(org, kind, held_on, *, present=None, expected=None, absences=(), rea
     expected = expected if expected is not None else 7
     m = Meeting.objects.create(organization=org, kind=kind, held_on=held_on, topic=topic, expected=expected,
                                present=present if present is not None else expected - len(rows),
-                               study_hours=hours, host_person=host_person, host="书记")
+                               credit_hours=hours, host_person=host_person, host="书记")
     for member, why in rows:
         Absence.objects.create(meeting=m, membership=member, org_path=m.org_path, held_on=held_on, kind=kind,
-                               reason=why)
+                               reason=why, credit_hours=hours)
     return m
 
 

@@ -17,7 +17,7 @@ K = Meeting.Kind
 
 def post_meeting(client, org, **extra):
     data = {"organization": org.pk, "kind": "themed_day", "held_on": timezone.localdate().isoformat(),
-            "topic": "重温入党誓词", "place": "党员活动室", "study_hours": "3"} | extra
+            "topic": "重温入党誓词", "place": "党员活动室", "credit_hours": "3"} | extra
     return client.post("/branchlife/record/", data)
 
 
@@ -32,7 +32,7 @@ def test_secretary_records_a_themed_day_with_absences(login, users, branch):
                                             f"absent_{b.pk}": "1", f"host_person": branch.secretary.person_id})
     assert r.status_code == 302, r.content.decode()[:2000]
     m = Meeting.objects.unrestricted().get()
-    assert (m.expected, m.present, m.host, m.study_hours, m.recorded_by) == (7, 5, "成员0", 3, users.secretary)
+    assert (m.expected, m.present, m.host, m.credit_hours, m.recorded_by) == (7, 5, "成员0", 3, users.secretary)
     assert {(x.membership_id, x.reason) for x in Absence.objects.unrestricted()} == {(a.pk, "外出务工"), (b.pk, "")}
     assert AuditEntry.objects.unrestricted().filter(model="branchlife.meeting", action="create").exists()
     detail = client.get(f"/branchlife/{m.pk}/").content.decode()

@@ -140,7 +140,7 @@ def test_committee_quorum(branch):
     assert broken("branchlife.committee_quorum", bad) == ["支部委员会会议应到委员 4 人，实到 2 人，未超过半数"]
 
 
-def test_study_hours(branch):
+def test_credit_hours(branch):
     org = branch.org
     a, b, c = branch.members[3], branch.members[4], branch.members[5]
     for month in range(1, 13):  # 12 themed days × 2 学时 = 24

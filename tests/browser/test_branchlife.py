@@ -47,7 +47,7 @@ def test_secretary_records_a_meeting_on_a_phone(live_server, phone, tree, users,
     assert page.locator("#attendance-counts").inner_text().strip() == "7 / 6"
     page.screenshot(path=str(SHOTS / "branchlife-02-meeting-phone.png"), full_page=True)
     m = Meeting.objects.unrestricted().get()
-    assert (m.kind, m.held_on, m.study_hours) == ("themed_day", dt.date.today(), 3)
+    assert (m.kind, m.held_on, m.credit_hours) == ("themed_day", dt.date.today(), 3)
     assert Absence.objects.unrestricted().get().reason == "外出务工"
 
     page.goto(f"{base}/branchlife/year/?org={branch.org.pk}")

@@ -166,8 +166,8 @@ def test_the_command_line_import(tree, users, members, tmp_path, capsys):
     call_command("import", "recruitment", str(bad), "--user", "ty_admin", "--mode", "valid")
     rejected = load_workbook(tmp_path / "有错的台账-未导入的行.xlsx").active
     assert [r[0] for r in rejected.iter_rows(min_row=2, values_only=True)] == [2, 3]
-    with pytest.raises(CommandError, match="没有“meetings”这种导入"):
-        call_command("import", "meetings", str(good))
+    with pytest.raises(CommandError, match="没有“no_such_kind”这种导入"):
+        call_command("import", "no_such_kind", str(good))
     with pytest.raises(CommandError, match="没有导入数据的权限"):
         call_command("import", "recruitment", str(good), "--user", "b1_sec")
 

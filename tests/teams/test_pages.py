@@ -53,12 +53,16 @@ def test_analysis_and_export(county, login, users, tree):
     assert r.status_code == 200 and "中共太原市委员会" in body and 'id="by-child"' in body
     r = client.get("/teams/analysis/?org=1401&as_of=2026-11-27&export=xlsx")
     wb = load_workbook(BytesIO(r.content))
-    assert wb.sheetnames == ["汇总", "按下级组织", "按班子层级"]
+    assert wb.sheetnames == ["汇总", "按下级组织", "按层级"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert ("人数", 4, None) in summary and ("平均年龄", 52, None) in summary
     child = list(wb["按下级组织"].iter_rows(values_only=True))
     assert child[1][0] == "中共太原市小店区委员会" and child[1][1] == 4
     assert client.get("/teams/analysis/?org=9999").status_code == 404
+    # The whole cadre population of the subtree: 5 cadres under 小店 (孙前任 included: still in office).
+    r = client.get("/teams/analysis/?org=1401&who=cadres&as_of=2026-11-27&export=xlsx")
+    summary = list(load_workbook(BytesIO(r.content))["汇总"].iter_rows(values_only=True))
+    assert ("人数", 5, None) in summary
 
 
 def test_standards_edited_by_department_admins_only(county, login, users, tree):

@@ -37,11 +37,12 @@ def test_subtree_counts_a_person_once_and_groups_by_child(county, tree):
     assert structure.by_level(seats, AS_OF)[3].n == 4
 
 
-def test_structure_is_one_query(county, tree):
+def test_structure_is_two_grouped_queries(county, tree):
     seats = TeamMember.objects.unrestricted().subtree(tree.root.path)
     with CaptureQueriesContext(connection) as ctx:
         structure.by_child(seats, AS_OF, tree.root.path)
-    assert len([q for q in ctx.captured_queries if "teams_teammember" in q["sql"]]) == 1
+    # The indicators and bands, and the professional background (its CASE evaluated once per row).
+    assert len([q for q in ctx.captured_queries if "teams_teammember" in q["sql"]]) == 2
 
 
 def test_configured_young_age_and_deeper_override(county, tree):
@@ -54,6 +55,14 @@ def test_configured_young_age_and_deeper_override(county, tree):
                              params={"level": 3, "young_age": 35, "women": 1, "young": 1},
                              regulation="《太原某文件》", organization=tree.taiyuan)
     assert structure.total(seats, AS_OF).young == 0  # 赵青 is 36
+
+
+def test_whole_cadre_population(county, tree):
+    from zugong.cadres.models import Cadre
+
+    row = structure.total(Cadre.objects.unrestricted().subtree(tree.root.path), AS_OF)
+    assert row.n == 5 and row.women == 1 and row.nonparty == 1
+    assert sum(row.bands["profession"]) == 5 and row.bands["profession"][-1] == 2  # 钱, 孙: nothing filled in
 
 
 def test_vacancy_since(county):

@@ -35,7 +35,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
         fields = ["id", "organization", "organization_name", "kind", "kind_display", "held_on", "place", "host",
-                  "recorder", "topic", "expected", "present", "guests", "minutes", "study_hours",
+                  "recorder", "topic", "expected", "present", "guests", "minutes", "credit_hours",
                   "absences_recorded", "absences"]
         read_only_fields = fields
 

@@ -30,7 +30,7 @@ class MeetingForm(forms.Form):
     host_person = forms.TypedChoiceField(label="主持人（讲课人）", required=False, coerce=int, empty_value=None)
     host = forms.CharField(label="主持人姓名（非本支部党员时填写）", max_length=50, required=False)
     recorder = forms.CharField(label="记录人", max_length=50, required=False)
-    study_hours = forms.DecimalField(label="计入学时", min_value=0, max_value=99, decimal_places=1, required=False,
+    credit_hours = forms.DecimalField(label="计入学时", min_value=0, max_value=99, decimal_places=1, required=False,
                                      help_text="到会党员每人计入的集中学习学时")
     expected = forms.IntegerField(label="应到人数", min_value=0, required=False,
                                   help_text="没有应到党员名单时（如谈心谈话）填写")
@@ -78,12 +78,12 @@ class MeetingForm(forms.Form):
         data = self.cleaned_data
         host_person = next((m.person for m in self.roster if m.person_id == data.get("host_person")), None)
         kind = data.get("kind")
-        hours = data.get("study_hours")
+        hours = data.get("credit_hours")
         return {
             "kind": kind, "held_on": data["held_on"], "topic": data["topic"], "place": data.get("place", ""),
             "host": (host_person.name if host_person else data.get("host", "")),
             "host_person": host_person, "recorder": data.get("recorder", ""),
-            "study_hours": hours if hours is not None else DEFAULT_HOURS.get(kind, Decimal(0)),
+            "credit_hours": hours if hours is not None else DEFAULT_HOURS.get(kind, Decimal(0)),
             "guests": data.get("guests", ""), "minutes": data.get("minutes", ""),
         }
 

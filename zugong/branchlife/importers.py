@@ -74,7 +74,7 @@ class MeetingImporter(imports.Importer):
                      width=30),
         excel.Column("地点", "place", False, excel.cell_text, example="党员活动室", width=16),
         excel.Column("记录人", "recorder", False, excel.cell_text, example="李四", width=10),
-        excel.Column("计入学时", "study_hours", False, _hours, aliases=("学时",), example="3", width=10),
+        excel.Column("计入学时", "credit_hours", False, _hours, aliases=("学时",), example="3", width=10),
         excel.Column("会议记录", "minutes", False, excel.cell_text, aliases=("会议纪要",), example="", width=30),
     ]
 
@@ -125,7 +125,7 @@ class MeetingImporter(imports.Importer):
                 organization=v["organization"], org_path=v["organization"].path, kind=v["kind"],
                 held_on=v["held_on"], expected=v["expected"], present=v["present"], host=v.get("host", "")[:50],
                 topic=v["topic"][:200], place=v.get("place", "")[:100], recorder=v.get("recorder", "")[:50],
-                study_hours=v.get("study_hours") or Decimal(0), minutes=v.get("minutes", ""),
+                credit_hours=v.get("credit_hours") or Decimal(0), minutes=v.get("minutes", ""),
                 absences_recorded=False, recorded_by=user,
             )
             for _no, v, _raw in rows

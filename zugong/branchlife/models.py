@@ -66,7 +66,7 @@ class Meeting(AuditedModel):
         help_text="否：只有应到、实到人数（如从 Excel 导入的记录），缺席的党员未逐人登记",
     )
     minutes = models.TextField("会议记录", blank=True)
-    study_hours = models.DecimalField(
+    credit_hours = models.DecimalField(
         "计入学时", max_digits=4, decimal_places=1, default=0,
         help_text="到会党员每人计入的集中学习学时（党课、主题党日集中学习等）",
     )
@@ -143,10 +143,12 @@ class Absence(AuditedModel):
         "members.Membership", verbose_name="党员", on_delete=models.PROTECT, related_name="absences"
     )
     org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
-    # Copies of the meeting's date and kind, so the rules judge a member's attendance from this table alone.
+    # Copies of the meeting's date, kind and 学时, so the rules judge a member's attendance from this table alone.
     held_on = models.DateField("日期")
     kind = models.CharField("会议类型", max_length=16, choices=Meeting.Kind.choices)
     reason = models.CharField("缺席理由", max_length=100, blank=True, help_text="留空表示未说明理由")
+    # A copy of the meeting's 学时: what the member did not earn by missing it.
+    credit_hours = models.DecimalField("未计入学时", max_digits=4, decimal_places=1, default=0)
 
     objects = ScopedManager()
 
@@ -344,3 +346,10 @@ class ComplianceStat(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.kind} {self.period_start}"
+
+    def save(self, *args, **kwargs):
+        if self.period_end is None and self.period_start:  # rows written by hand (tests) may leave it out
+            from .periods import end_of
+
+            self.period_end = end_of(self.period_start, self.period)
+        super().save(*args, **kwargs)

@@ -23,7 +23,7 @@ from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, Meeting
 
 MEETING_RULES = ["branchlife.committee_quorum"]
 MEETING_FIELDS = ("kind", "held_on", "place", "host", "host_person", "recorder", "topic", "guests", "minutes",
-                  "study_hours")
+                  "credit_hours")
 
 
 def _require(user, action: str, org: Organization, what: str = "该党组织") -> None:
@@ -76,7 +76,7 @@ def _apply_attendance(meeting: Meeting, org: Organization, absences: dict[int, s
         raise ValidationError({"present": f"实到人数（{meeting.present}）不能多于应到人数（{meeting.expected}）"})
     return [
         Absence(membership=members[pk], org_path=meeting.org_path, held_on=meeting.held_on, kind=meeting.kind,
-                reason=(reason or "").strip()[:100])
+                reason=(reason or "").strip()[:100], credit_hours=meeting.credit_hours or 0)
         for pk, reason in sorted(absences.items())
     ]
 

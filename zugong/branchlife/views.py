@@ -85,7 +85,7 @@ def year(request):
     stats = ComplianceStat.objects.visible_to(request.user).subtree(org.path)
     summary = yearview.subtree_summary(stats, the_year)
     computed = stats.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    context |= {"summary": summary, "computed_at": computed}
+    context |= {"summary": summary, "computed_at": computed, "weakest": yearview.weakest(stats, the_year)}
     if request.GET.get("export") == "xlsx":
         header = ["项目", "应召开期数", "已落实期数", "落实率（%）", "有未落实期的组织数"]
         rows = [[r["name"], r["periods"], r["met"], r["rate"], r["orgs_short"]] for r in summary]
@@ -173,7 +173,7 @@ def _date(value):
 
 def _initial(org, kind, day, roster) -> dict:
     """Defaults so a secretary types little: today, the secretary as host, the last place and recorder."""
-    initial = {"kind": kind, "held_on": day, "study_hours": DEFAULT_HOURS.get(kind, 0)}
+    initial = {"kind": kind, "held_on": day, "credit_hours": DEFAULT_HOURS.get(kind, 0)}
     if org is None:
         return initial
     initial["organization"] = org.pk
@@ -203,7 +203,7 @@ def edit(request, pk):
     roster = list(services.roster(org, meeting.kind, meeting.held_on))
     absent = {a.membership_id: a.reason for a in Absence.objects.visible_to(request.user).filter(meeting=meeting)}
     initial = {f: getattr(meeting, f) for f in ("kind", "held_on", "topic", "place", "host", "recorder",
-                                                 "study_hours", "guests", "minutes", "expected", "present")}
+                                                 "credit_hours", "guests", "minutes", "expected", "present")}
     initial["host_person"] = meeting.host_person_id
     can_except = scope.can(request.user, "manage", org.path)
     form = MeetingForm(request.POST or None, user=request.user, roster=roster, editing=True,

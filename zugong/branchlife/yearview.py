@@ -141,3 +141,14 @@ def subtree_summary(qs, year: int) -> list[dict]:
 
 
 CSTAT = ComplianceStat
+
+
+def weakest(qs, year: int, limit: int = 50) -> list[dict]:
+    """The organizations of a subtree with the most ended periods not met in a year (from the compliance
+    table), for the committee's follow-up."""
+    return list(
+        qs.filter(period_start__year=year, current=False, compliant=False)
+        .values("organization_id", "organization__name", "organization__code")
+        .annotate(short=Count("id"))
+        .order_by("-short", "organization__code")[:limit]
+    )

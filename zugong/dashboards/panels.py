@@ -13,7 +13,7 @@ TERM_STATES = [("overdue", "已逾期"), ("due", "即将届满"), ("ok", "未到
 MEETING_KINDS = {
     "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
     "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
-    "study": "学习",
+    "secretary_lecture": "书记讲党课", "study": "学习",
 }
 
 
@@ -135,3 +135,44 @@ def due_rows(orgs, today: dt.date) -> list[list]:
         out.append([d.organization.name, kinds.get(d.kind, d.kind), d.term_started_on, d.term_ends_on,
                     d.election_due, state])
     return out
+
+
+RECT_STATES = [("rect:in_progress", "整顿中"), ("rect:applied", "已申请验收"), ("rect:failed", "验收未通过"),
+               ("rect:accepted", "已销号"), ("rect:closed", "跟踪期满")]
+
+
+def weak_panel(rows: list[dict]) -> Panel:
+    """Per year: weak organizations identified (approved lists) and their rectifications by status, with the
+    number past the deadline and not yet accepted."""
+    by, overdue, years = {}, {}, set()
+    for r in rows:
+        year = r["period"].year if r["period"] else None
+        years.add(year)
+        by[(year, r["key"])] = by.get((year, r["key"]), 0) + r["n"]
+        overdue[year] = overdue.get(year, 0) + (r["m"] if r["key"].startswith("rect:") else 0)
+    years = sorted(years, key=lambda y: y or 0)
+    headers = ["年度", "认定软弱涣散", *[label for _, label in RECT_STATES], "逾期未销号", "销号率"]
+    table = []
+    for y in years:
+        done = by.get((y, "rect:accepted"), 0) + by.get((y, "rect:closed"), 0)
+        weak = by.get((y, "weak"), 0)
+        table.append([str(y) if y else "—", weak, *[by.get((y, k), 0) for k, _ in RECT_STATES], overdue.get(y, 0),
+                      pct(done, weak)])
+    chart = {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30, "containLabel": True},
+        "xAxis": {"type": "category", "data": [r[0] for r in table]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": label, "type": "bar", "stack": "rect", "data": [r[i + 2] for r in table]}
+                   for i, (_, label) in enumerate(RECT_STATES)]
+        + [{"name": "认定软弱涣散", "type": "line", "data": [r[1] for r in table]}],
+    }
+    return Panel("weak", "软弱涣散党组织整顿进度（按认定年度）", headers, table, chart,
+                 note="认定：已审定名单中的组织；整顿状态按整顿台账；逾期：超过整顿期限仍未销号")
+
+
+def grade_panel(rows: list[dict], order: list[str]) -> Panel:
+    labels = {g: g for g in order}
+    panel = keyed_panel("grade", "标准化规范化建设等次（按年度）", rows, "等次", labels=labels,
+                        note="各年度评定的党支部数，按等次")
+    return panel

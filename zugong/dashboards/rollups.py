@@ -121,37 +121,83 @@ def compliance_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
     return sql, []
 
 
+def _year_start(column: str) -> str:
+    """January 1 of an integer year column, as a date (PostgreSQL) or an ISO date string (SQLite)."""
+    if connection.vendor == "postgresql":
+        return f"make_date({column}, 1, 1)"
+    return f"(CAST({column} AS TEXT) || '-01-01')"
+
+
+@metric("grade", "标准化规范化建设等次", "standardization_branchscore")
+def grade_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
+    """One row per branch score: the year and the grade (blank: not graded yet)."""
+    t = _t("standardization.BranchScore")
+    sql = (f"SELECT s.organization_id AS org_id, {_year_start('s.year')} AS period, "
+           f"CASE WHEN s.grade = '' THEN '未评定' ELSE s.grade END AS key, 1 AS n, 0 AS m FROM {t} s")
+    return sql, []
+
+
+@metric("weak", "软弱涣散党组织及整顿", "weakorgs_weakorganization", "weakorgs_identificationlist",
+        "weakorgs_rectification")
+def weak_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
+    """Weak organizations of approved identification lists (key "weak") and their rectifications by status
+    (key "rect:<status>", m = 1 when past the deadline and not accepted), per list year."""
+    w, lst, r = _t("weakorgs.WeakOrganization"), _t("weakorgs.IdentificationList"), _t("weakorgs.Rectification")
+    year = _year_start("l.year")
+    sql = (f"SELECT w.organization_id AS org_id, {year} AS period, 'weak' AS key, 1 AS n, 0 AS m "
+           f"FROM {w} w JOIN {lst} l ON l.id = w.identification_list_id WHERE l.status = 'approved' "
+           f"UNION ALL SELECT r.organization_id, {year}, {_cat(chr(39) + 'rect:' + chr(39), 'r.status')}, 1, "
+           f"CASE WHEN r.deadline < %s AND r.status IN ('in_progress', 'applied', 'failed') THEN 1 ELSE 0 END "
+           f"FROM {r} r JOIN {w} w ON w.id = r.entry_id JOIN {lst} l ON l.id = w.identification_list_id")
+    return sql, [as_of]
+
+
 # ---------------------------------------------------------------- building
 
 
-def _level_sql(src: str, depth: int) -> str:
-    """The source rows counted at `depth`: those of non-leaf organizations at `depth` and of leaves one below."""
-    return (f"SELECT src.org_id, src.period, src.key, src.n, src.m, o.path AS path FROM ({src}) src "
-            f"JOIN orgs_organization o ON o.id = src.org_id "
-            f"WHERE (o.depth = {depth} AND o.numchild > 0) OR (o.depth = {depth + 1} AND o.numchild = 0)")
+BASE = "dashboards_base"  # a temporary table, per build
 
 
 def build_metric(m: Metric, as_of: dt.date, ctx: dict, now) -> int:
-    """Replace the metric's roll-up rows: one INSERT … SELECT per depth, deepest first."""
+    """Replace the metric's roll-up rows.
+
+    1. One pass over the source: each row goes to its *consumer*, the organization itself when it has
+       sub-organizations, else its parent; grouped per consumer, period and key into a temporary table.
+    2. One INSERT … SELECT per depth, deepest first: the consumers' rows at that depth plus the roll-up rows of
+       the depth below, grouped by the path prefix of that depth.
+    """
     table = Rollup._meta.db_table
     src, params = m.source(as_of, ctx)
+    pg = connection.vendor == "postgresql"
+    consumer = f"(CASE WHEN o.numchild > 0 THEN o.depth ELSE o.depth - 1 END)"
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {table} WHERE metric = %s", [m.code])
-        cur.execute("SELECT MAX(depth) FROM orgs_organization WHERE numchild > 0")
+        cur.execute(f"DROP TABLE IF EXISTS {BASE}")
+        cur.execute(
+            f"CREATE TEMPORARY TABLE {BASE} AS SELECT SUBSTR(o.path, 1, {consumer} * {STEP}) AS p, {consumer} AS d, "
+            f"src.period AS period, src.key AS key, SUM(src.n) AS n, SUM(src.m) AS m FROM ({src}) src "
+            f"JOIN orgs_organization o ON o.id = src.org_id WHERE o.depth > 1 OR o.numchild > 0 "
+            f"GROUP BY SUBSTR(o.path, 1, {consumer} * {STEP}), {consumer}, src.period, src.key", params)
+        cur.execute(f"CREATE INDEX {BASE}_d ON {BASE} (d)")
+        if pg:
+            cur.execute(f"ANALYZE {BASE}")
+        cur.execute(f"SELECT MAX(d) FROM {BASE}")
         deepest = cur.fetchone()[0] or 0
         total = 0
         for depth in range(deepest, 0, -1):
             width = depth * STEP
-            rows = (f"SELECT SUBSTR(x.path, 1, {width}) AS p, x.period, x.key, x.n, x.m FROM "
-                    f"({_level_sql(src, depth)}) x "
+            rows = (f"SELECT b.p, b.period, b.key, b.n, b.m FROM {BASE} b WHERE b.d = {depth} "
                     f"UNION ALL SELECT SUBSTR(r.node_path, 1, {width}), r.period, r.key, r.n, r.m FROM {table} r "
                     f"WHERE r.metric = %s AND r.depth = {depth + 1}")
             sql = (f"INSERT INTO {table} (node_id, node_path, depth, metric, period, key, n, m, computed_at) "
                    f"SELECT o.id, g.p, {depth}, %s, g.period, g.key, g.n, g.m, %s FROM "
                    f"(SELECT y.p, y.period, y.key, SUM(y.n) AS n, SUM(y.m) AS m FROM ({rows}) y "
                    f"GROUP BY y.p, y.period, y.key) g JOIN orgs_organization o ON o.path = g.p")
-            cur.execute(sql, [m.code, now, *params, m.code])
+            cur.execute(sql, [m.code, now, m.code])
             total += cur.rowcount
+            if pg:
+                cur.execute(f"ANALYZE {table}")
+        cur.execute(f"DROP TABLE {BASE}")
     return total
 
 

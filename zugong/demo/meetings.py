@@ -31,9 +31,9 @@ from .generate import AS_OF
 from .loader import Loader, SeedError, Table
 
 MEETING_COLUMNS = ("id", "organization_id", "org_path", "kind", "held_on", "place", "host", "host_person_id",
-                   "recorder", "topic", "expected", "present", "guests", "minutes", "study_hours",
+                   "recorder", "topic", "expected", "present", "guests", "minutes", "credit_hours",
                    "created_at", "updated_at")
-ABSENCE_COLUMNS = ("id", "meeting_id", "membership_id", "org_path", "held_on", "kind", "reason")
+ABSENCE_COLUMNS = ("id", "meeting_id", "membership_id", "org_path", "held_on", "kind", "reason", "credit_hours")
 STUDY_COLUMNS = ("id", "membership_id", "organization_id", "org_path", "on", "kind", "title", "provider", "hours",
                  "created_at")
 APPRAISAL_COLUMNS = ("id", "organization_id", "org_path", "year", "meeting_id", "self_on", "mutual_on", "vote_on",
@@ -189,7 +189,8 @@ class Planner:
                 mid, org_id, path, kind, day.isoformat(), place, host_name, host_person, rec, topic, expected, present,
                 "", minutes, hours, self.stamp, self.stamp))
             for m, reason in absent:
-                self.rows["absences"].append((self.next_id("absences"), mid, m.id, path, day.isoformat(), kind, reason))
+                self.rows["absences"].append((self.next_id("absences"), mid, m.id, path, day.isoformat(), kind, reason,
+                                              hours))
             return mid
 
         def roster_on(day):

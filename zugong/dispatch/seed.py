@@ -132,7 +132,17 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
 
     # 第一书记 in weak and poor villages (Shanxi program: 2 years, ≥ 2/3 of workdays in the village).
     fs = programs["first_secretary_shanxi"]
-    chosen = rng.sample(villages, min(10, len(villages)))
+    # Weak villages on an identification list first (when the weakorgs demo ran), then others (脱贫村).
+    try:
+        from zugong.weakorgs.models import WeakOrganization
+
+        weak_ids = WeakOrganization.objects.unrestricted().values("organization_id")
+        weak = list(orgs.filter(pk__in=weak_ids, sector="rural", status="active").order_by("path")[:5])
+    except (ImportError, LookupError):
+        weak = []
+    others = [v for v in villages if v not in weak]
+    chosen = weak + rng.sample(others, min(10 - len(weak), len(others)))
+    weak = set(weak)
     # (start, state): three terms over and evaluated, three ending soon after the reference date, three in
     # their first year, one over without its end-of-term evaluation; one of the current ones recalled.
     starts = [(dt.date(2024, 3, 1), "done")] * 3 + [(dt.date(2024, 8, 15), "")] * 3 + \
@@ -141,7 +151,7 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
         person = take()
         d = dispatch(fs, person, village, start, target_group=rng.choice(["reserve", "organ_staff", "young"]),
                      host_title="村党组织第一书记", document_no=f"晋组通字〔{start.year}〕{10 + i}号",
-                     note="软弱涣散村" if i % 3 == 0 else "脱贫村")
+                     note="软弱涣散村（已列入整顿名单）" if village in weak else "脱贫村")
         if i == 7:
             d.status, d.ended_on, d.recall_reason = "recalled", dt.date(2025, 9, 1), "身体原因，经派出单位申请召回"
             d.save()

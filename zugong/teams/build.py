@@ -106,8 +106,18 @@ def build_from_posts(path: str = "", today: dt.date | None = None, log=print) ->
         if root is not None:
             audit.record(root, "import", note=f"由干部现任职务生成领导班子 {len(teams)} 个、职位 {len(team_posts)} 个、"
                                                f"班子成员 {n_members} 名")
+    analyze()
     log(f"teams: {len(teams):,} teams, {len(team_posts):,} posts, {n_members:,} members")
     return {"teams": len(teams), "posts": len(team_posts), "members": n_members}
+
+
+def analyze() -> None:
+    """Refresh the planner statistics of the bulk-written tables (PostgreSQL otherwise plans for empty ones)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in (LeadershipTeam, TeamPost, TeamMember):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def link_current_posts(path: str = "", only_units: set | None = None) -> int:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Substr
 
 from zugong.core.dates import add_years
 
@@ -49,29 +50,43 @@ DIMENSIONS = [
 ]
 
 
+class DateInt(Func):
+    """A date as the integer YYYYMMDD, so a whole-years age is (asof − birth) // 10000 in plain SQL. On SQLite
+    the stored text without its dashes (Django's EXTRACT there is a Python function called per row)."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # EXTRACT gives numeric on PostgreSQL: cast, so that the age's division by 10000 truncates.
+        return (f"CAST(EXTRACT(YEAR FROM {sql}) * 10000 + EXTRACT(MONTH FROM {sql}) * 100 "
+                f"+ EXTRACT(DAY FROM {sql}) AS integer)", [*params, *params, *params])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(REPLACE(SUBSTR({sql}, 1, 10), '-', '') AS INTEGER)", params
+
+
 def _date_int(field_name: str):
-    return ExtractYear(field_name) * 10000 + ExtractMonth(field_name) * 100 + ExtractDay(field_name)
+    return DateInt(F(field_name))
 
 
-def _profession_q(keywords) -> Q:
-    q = Q()
-    for kw in keywords:
-        q |= Q(cadre__specialty__contains=kw) | Q(cadre__professional_title__contains=kw)
-    return q
+def aggregates(as_of: dt.date, c: str = "cadre__", tenure: str = "post__start_on") -> dict:
+    """The conditional aggregates of a structure, keyed `n`, `age_sum`, `aged`, `young`, …, `age_0` …
 
-
-def aggregates(as_of: dt.date) -> dict:
-    """The conditional aggregates of a structure, keyed `n`, `age_sum`, `aged`, `young`, …, `age_0` …"""
-    birth = "cadre__birth_date"
+    Professional background is counted apart (see `grouped_values`). `c` leads from the counted rows to the cadre's columns ("cadre__" from seats, "" from cadres); `tenure`
+    is the date the current post started."""
+    birth = f"{c}birth_date"
     on = as_of.year * 10000 + as_of.month * 100 + as_of.day
     out = {
         "n": Count("pk"),
         "aged": Count("pk", filter=Q(**{f"{birth}__isnull": False})),
-        "age_sum": Sum((Value(on) - _date_int(birth)) / Value(10000), output_field=IntegerField()),
-        "young": Count("pk", filter=Q(cadre__birth_date__gt=F("young_from"))),
-        "women": Count("pk", filter=Q(cadre__sex="2")),
-        "minority": Count("pk", filter=~Q(cadre__ethnicity__in=("01", ""))),
-        "nonparty": Count("pk", filter=~Q(cadre__party_status__in=("01", "02"))),
+        "age_sum": Sum(Cast((Value(on) - _date_int(birth)) / Value(10000), IntegerField())),
+        "young": Count("pk", filter=Q(**{f"{birth}__gt": F("young_from")})),
+        "women": Count("pk", filter=Q(**{f"{c}sex": "2"})),
+        "minority": Count("pk", filter=~Q(**{f"{c}ethnicity__in": ("01", "")})),
+        "nonparty": Count("pk", filter=~Q(**{f"{c}party_status__in": ("01", "02")})),
     }
     for i, (_label, low, high) in enumerate(AGE_BANDS):
         q = Q()
@@ -81,23 +96,27 @@ def aggregates(as_of: dt.date) -> dict:
             q &= Q(**{f"{birth}__gt": add_years(as_of, -(high + 1))})
         out[f"age_{i}"] = Count("pk", filter=q)
     for i, (_label, codes) in enumerate(EDUCATION_BANDS):
-        out[f"education_{i}"] = Count("pk", filter=Q(cadre__education__in=codes))
+        out[f"education_{i}"] = Count("pk", filter=Q(**{f"{c}education__in": codes}))
     for i, (_label, codes) in enumerate(PARTY_BANDS):
-        out[f"party_{i}"] = Count("pk", filter=Q(cadre__party_status__in=codes))
-    matched = Q()
-    for i, (_label, keywords) in enumerate(PROFESSIONS):
-        q = _profession_q(keywords)
-        out[f"profession_{i}"] = Count("pk", filter=q & ~matched)
-        matched |= q
-    blank = Q(cadre__specialty="", cadre__professional_title="")
-    out[f"profession_{len(PROFESSIONS)}"] = Count("pk", filter=~matched & ~blank)
-    out[f"profession_{len(PROFESSIONS) + 1}"] = Count("pk", filter=blank)
+        out[f"party_{i}"] = Count("pk", filter=Q(**{f"{c}party_status__in": codes}))
     for i, (_label, low, high) in enumerate(TENURE_BANDS):
-        q = Q(post__start_on__lte=add_years(as_of, -low)) if low else Q()
+        q = Q(**{f"{tenure}__lte": add_years(as_of, -low)}) if low else Q(**{f"{tenure}__isnull": False})
         if high is not None:
-            q &= Q(post__start_on__gt=add_years(as_of, -high))
+            q &= Q(**{f"{tenure}__gt": add_years(as_of, -high)})
         out[f"tenure_{i}"] = Count("pk", filter=q)
     return out
+
+
+@lru_cache(maxsize=100_000)
+def profession_of(specialty: str, title: str) -> int:
+    """The professional-background band (0 … len(PROFESSIONS) + 1) of a 专长 and 专业技术职务."""
+    specialty, title = specialty or "", title or ""
+    if not specialty and not title:
+        return len(PROFESSIONS) + 1
+    for i, (_label, keywords) in enumerate(PROFESSIONS):
+        if any(kw in specialty or kw in title for kw in keywords):
+            return i
+    return len(PROFESSIONS)
 
 
 @dataclass
@@ -115,9 +134,18 @@ class Row:
     bands: dict = field(default_factory=dict)  # dimension code → [count per band]
     url: str = ""
 
+    values: dict = field(default_factory=dict)
+
+    @classmethod
+    def combine(cls, rows, label="合计") -> "Row":
+        """The sum of rows counting disjoint people (e.g. the children of a subtree)."""
+        rows = list(rows)
+        keys = {k for r in rows for k in r.values if k != "group_key"}
+        return cls.of({k: sum(r.values.get(k) or 0 for r in rows) for k in keys}, label=label)
+
     @classmethod
     def of(cls, values: dict, key=None, label="") -> "Row":
-        row = cls(key=key, label=label, n=values.get("n") or 0, young=values.get("young") or 0,
+        row = cls(key=key, label=label, values=dict(values), n=values.get("n") or 0, young=values.get("young") or 0,
                   women=values.get("women") or 0, minority=values.get("minority") or 0,
                   nonparty=values.get("nonparty") or 0)
         aged = values.get("aged") or 0
@@ -144,25 +172,85 @@ def holders(seats: QuerySet, as_of: dt.date) -> QuerySet:
     return queries.one_seat_per_cadre(held).annotate(young_from=standards.young_bound(as_of))
 
 
-def total(seats: QuerySet, as_of: dt.date, label: str = "合计") -> Row:
-    return Row.of(holders(seats, as_of).aggregate(**aggregates(as_of)), label=label)
+def _is_cadres(qs: QuerySet) -> bool:
+    return qs.model._meta.label == "cadres.Cadre"
 
 
-def grouped(seats: QuerySet, as_of: dt.date, by) -> dict:
+def _prepared(qs: QuerySet, as_of: dt.date) -> tuple[QuerySet, dict, str]:
+    """Seats (TeamMember rows): the holders, once per cadre, level of the team. Cadres (the whole cadre
+    population, 干部队伍): those in office, the level of their rank, tenure from 任现职务时间."""
+    if _is_cadres(qs):
+        qs = qs.filter(status="active").annotate(
+            young_from=standards.young_bound(as_of, level_field="rank_level", path_field="org_path"))
+        return qs, aggregates(as_of, c="", tenure="post_started_on"), ""
+    return holders(qs, as_of), aggregates(as_of), "cadre__"
+
+
+def total(rows: QuerySet, as_of: dt.date, label: str = "合计") -> Row:
+    """The structure of team seats (TeamMember queryset) or of cadres (Cadre queryset): two queries."""
+    return Row.combine(grouped(rows, as_of, Value(0)).values(), label=label)
+
+
+def grouped_values(rows: QuerySet, as_of: dt.date, *keys) -> dict[tuple, dict]:
+    """The raw aggregates keyed by the tuple of `keys` (field names or expressions): one grouped query for the
+    indicators and bands, one for the professional background."""
+    qs, aggs, c = _prepared(rows, as_of)
+    names = [f"group_key_{i}" for i in range(len(keys))]
+    qs = qs.annotate(**{n: (k if not isinstance(k, str) else F(k)) for n, k in zip(names, keys)})
+    values = {tuple(v[n] for n in names): v for v in qs.values(*names).annotate(**aggs).order_by()}
+    # Professional background: counted per distinct (专长, 专业技术职务) in SQL, the few distinct texts then
+    # classified by keyword (cheaper than matching ~70 keywords per row in SQL; free text repeats a lot).
+    texts = qs.values(*names, f"{c}specialty", f"{c}professional_title").annotate(k=Count("pk")).order_by()
+    for p in texts:
+        band = f"profession_{profession_of(p[f'{c}specialty'], p[f'{c}professional_title'])}"
+        acc = values.setdefault(tuple(p[n] for n in names), {})
+        acc[band] = (acc.get(band) or 0) + p["k"]
+    for v in values.values():
+        for n in names:
+            v.pop(n, None)
+    return values
+
+
+def _rows(values: dict[tuple, dict], index: int) -> dict:
+    """Sum the raw aggregates over every key but the one at `index` (the counted people are disjoint)."""
+    out: dict = {}
+    for key, v in values.items():
+        acc = out.setdefault(key[index], {})
+        for k, n in v.items():
+            acc[k] = (acc.get(k) or 0) + (n or 0)
+    return {k: Row.of(v, key=k) for k, v in out.items()}
+
+
+def grouped(rows: QuerySet, as_of: dt.date, by) -> dict:
     """Rows keyed by the value of `by` (a field name or an expression)."""
-    qs = holders(seats, as_of).annotate(group_key=by if not isinstance(by, str) else F(by))
-    values = qs.values("group_key").annotate(**aggregates(as_of)).order_by()
-    return {v["group_key"]: Row.of(v, key=v["group_key"]) for v in values}
+    return _rows(grouped_values(rows, as_of, by), 0)
 
 
-def by_child(seats: QuerySet, as_of: dt.date, parent_path: str, steplen: int = 4) -> dict:
-    """Rows keyed by the path of the child organization each seat's team lies under (the parent's own
-    teams under the parent's path)."""
-    return grouped(seats, as_of, Substr("org_path", 1, len(parent_path) + steplen))
+def child_key(parent_path: str, steplen: int = 4):
+    return Substr("org_path", 1, len(parent_path) + steplen)
 
 
-def by_level(seats: QuerySet, as_of: dt.date) -> dict:
-    return grouped(seats, as_of, "team__level")
+def level_key(rows: QuerySet) -> str:
+    return "rank_level" if _is_cadres(rows) else "team__level"
+
+
+def by_child(rows: QuerySet, as_of: dt.date, parent_path: str, steplen: int = 4) -> dict:
+    """Rows keyed by the path of the child organization each row lies under (the team's organization for
+    seats, the managing organization for cadres; the parent's own rows under the parent's path)."""
+    return grouped(rows, as_of, child_key(parent_path, steplen))
+
+
+def by_level(rows: QuerySet, as_of: dt.date) -> dict:
+    """Rows keyed by the team level (seats) or the rank level (cadres; None when no rank)."""
+    return grouped(rows, as_of, level_key(rows))
+
+
+def subtree(rows: QuerySet, as_of: dt.date, parent_path: str, steplen: int = 4) -> tuple[dict, dict, Row]:
+    """By child organization, by level and the total of a subtree from one pass (two grouped queries over
+    child × level, rolled up)."""
+    values = grouped_values(rows, as_of, child_key(parent_path, steplen), level_key(rows))
+    children, levels = _rows(values, 0), _rows(values, 1)
+    return children, levels, Row.combine(children.values())
 
 
 # ---------------------------------------------------------------- charts (ECharts options)
@@ -171,14 +259,14 @@ def by_level(seats: QuerySet, as_of: dt.date) -> dict:
 def band_chart(row: Row, code: str) -> dict:
     labels = next(lbls for c, _t, lbls in DIMENSIONS if c == code)
     horizontal = code == "profession"
-    category = {"type": "category", "data": labels}
+    category = {"type": "category", "data": labels, "axisLabel": {"interval": 0, "fontSize": 10}}
     value = {"type": "value", "minInterval": 1}
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 80 if horizontal else 40, "right": 20, "top": 20, "bottom": 30},
         "xAxis": value if horizontal else category,
         "yAxis": category if horizontal else value,
-        "series": [{"type": "bar", "name": "人数", "data": row.bands[code], "label": {"show": True,
+        "series": [{"type": "bar", "name": "人数", "data": row.bands[code], "barMaxWidth": 36, "label": {"show": True,
                                                                                      "position": "right" if horizontal else "top"}}],
     }
 
@@ -189,9 +277,10 @@ def composition_chart(row: Row) -> dict:
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 20, "top": 20, "bottom": 30},
-        "xAxis": {"type": "category", "data": names},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "fontSize": 10}},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": "人数", "data": data, "label": {"show": True, "position": "top"}}],
+        "series": [{"type": "bar", "name": "人数", "data": data, "barMaxWidth": 36,
+                    "label": {"show": True, "position": "top"}}],
     }
 
 
@@ -204,7 +293,7 @@ def groups_chart(rows: list[Row]) -> dict:
         "xAxis": {"type": "category", "data": [r.label for r in rows], "axisLabel": {"rotate": 30, "interval": 0}},
         "yAxis": [{"type": "value", "name": "人数", "minInterval": 1}, {"type": "value", "name": "平均年龄", "min": 30}],
         "series": [
-            {"type": "bar", "name": "人数", "data": [r.n for r in rows]},
+            {"type": "bar", "name": "人数", "data": [r.n for r in rows], "barMaxWidth": 48},
             {"type": "line", "name": "平均年龄", "yAxisIndex": 1, "data": [r.avg_age for r in rows]},
         ],
     }

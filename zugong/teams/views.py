@@ -116,9 +116,6 @@ def detail(request, pk):
             q |= Q(model=model, object_id__in=[str(x) for x in pks])
         log = AuditEntry.objects.visible_to(request.user).filter(q).order_by("-id")
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
-    if can_change:
-        context["assign_form"] = AssignForm(user=request.user, team=team,
-                                            initial={"start_on": timezone.localdate()})
     return render(request, "teams/detail.html", context)
 
 
@@ -197,7 +194,10 @@ def edit_post(request, pk):
 @login_required
 def assign(request, pk):
     team = get_team(request, pk, "change")
-    form = AssignForm(request.POST or None, user=request.user, team=team)
+    initial = {"start_on": timezone.localdate()}
+    if request.GET.get("post", "").isdigit():
+        initial["team_post"] = int(request.GET["post"])
+    form = AssignForm(request.POST or None, user=request.user, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -258,51 +258,60 @@ def _root_org(request, code):
     return Organization.objects.visible_to(request.user).filter(path=paths[0]).first()
 
 
+POPULATIONS = {"team": "领导班子成员", "cadres": "全部在职干部"}
+
+
 @login_required
 def analysis(request):
     as_of = _as_of(request)
     code = request.GET.get("org", "").strip()
     org = _root_org(request, code)
-    seats = TeamMember.objects.visible_to(request.user).subtree(org.path)
+    who = request.GET.get("who", "team")
+    who = who if who in POPULATIONS else "team"
+    if who == "cadres":
+        rows = Cadre.objects.visible_to(request.user).subtree(org.path)
+        level_field = "rank_level"
+    else:
+        rows = TeamMember.objects.visible_to(request.user).subtree(org.path)
+        level_field = "team__level"
     level = request.GET.get("level", "")
     if level.isdigit():
-        seats = seats.filter(team__level=int(level))
-    total = structure.total(seats, as_of, label="合计")
-    children = structure.by_child(seats, as_of, org.path, org.steplen)
-    names = dict(Organization.objects.visible_to(request.user).filter(path__in=list(children))
-                 .values_list("path", "name"))
-    codes = dict(Organization.objects.visible_to(request.user).filter(path__in=list(children))
-                 .values_list("path", "code"))
+        rows = rows.filter(**{level_field: int(level)})
+    children, levels, total = structure.subtree(rows, as_of, org.path, org.steplen)
+    visible_orgs = Organization.objects.visible_to(request.user).filter(path__in=list(children))
+    names = {p: (name, c) for p, name, c in visible_orgs.values_list("path", "name", "code")}
     child_rows = []
     for path in sorted(children):
         row = children[path]
-        row.label = "本级" if path == org.path else names.get(path, path)
-        if path != org.path and path in codes:
-            row.url = f"?org={codes[path]}&as_of={as_of:%Y-%m-%d}"
+        name, child_code = names.get(path, (path, ""))
+        row.label = "本级" if path == org.path else name
+        if path != org.path and child_code:
+            row.url = f"?org={child_code}&who={who}&as_of={as_of:%Y-%m-%d}"
         child_rows.append(row)
-    levels = structure.by_level(seats, as_of)
     level_rows = []
-    for lv in sorted(levels):
-        levels[lv].label = ranks.LEVELS.get(lv, str(lv))
+    for lv in sorted(levels, key=lambda v: (v is None, v)):
+        levels[lv].label = ranks.LEVELS.get(lv, "未定职级")
         level_rows.append(levels[lv])
     if request.GET.get("export") == "xlsx":
-        return _export(org, as_of, total, child_rows, level_rows)
+        return _export(org, as_of, POPULATIONS[who], total, child_rows, level_rows)
     return render(request, "teams/analysis.html", {
-        "title": "班子结构分析", "org": org, "code": code, "as_of": as_of, "level": level, "total": total,
+        "title": "班子结构分析" if who == "team" else "干部队伍结构分析", "org": org, "code": code, "as_of": as_of,
+        "level": level, "who": who, "populations": POPULATIONS, "total": total,
         "charts": structure.charts(total), "child_rows": child_rows, "level_rows": level_rows,
         "groups_chart": structure.groups_chart(child_rows), "headers": structure.table_headers()[1:],
-        "dimensions": structure.DIMENSIONS, "young_ages": standards.young_age_labels(as_of),
+        "young_ages": standards.young_age_labels(as_of),
+        "level_choices": [(k, v) for k, v in ranks.LEVELS.items() if who == "cadres" or k <= 4],
     })
 
 
-def _export(org, as_of, total, child_rows, level_rows):
+def _export(org, as_of, population, total, child_rows, level_rows):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append([f"{org.name} 领导班子结构分析（{as_of:%Y-%m-%d}）"])
+    ws.append([f"{org.name} {population}结构分析（{as_of:%Y-%m-%d}）"])
     ws.append(["指标", "人数", "占比"])
     for label, value, share in total.indicators:
         ws.append([label, value, share])
@@ -311,7 +320,7 @@ def _export(org, as_of, total, child_rows, level_rows):
         ws.append([title, "人数", "占比"])
         for label, n in zip(labels, total.bands[code]):
             ws.append([label, n, total.share(n)])
-    for title, rows in (("按下级组织", child_rows), ("按班子层级", level_rows)):
+    for title, rows in (("按下级组织", child_rows), ("按层级", level_rows)):
         sheet = wb.create_sheet(title)
         sheet.append(structure.table_headers())
         for row in [*rows, total]:
@@ -320,7 +329,7 @@ def _export(org, as_of, total, child_rows, level_rows):
             cell.font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
-    return excel.xlsx_response(f"班子结构分析_{org.name}_{as_of:%Y%m%d}.xlsx", buf.getvalue())
+    return excel.xlsx_response(f"{population}结构分析_{org.name}_{as_of:%Y%m%d}.xlsx", buf.getvalue())
 
 
 # ---------------------------------------------------------------- standards (configurable local rules)

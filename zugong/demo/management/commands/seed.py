@@ -35,6 +35,7 @@ from zugong.standardization.defaults import install as install_checklist
 from zugong.weakorgs.defaults import install as install_standard
 from zugong.dispatch.seed import seed_dispatch
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
+from zugong.teams.demo import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 
@@ -169,7 +170,7 @@ class Command(BaseCommand):
                 # scores, flags and rectification follow once meeting compliance is computed, below).
                 install_checklist(root)
                 install_standard(root)
-                counts |= seed_dispatch(seed, log=self.log)  # 第一书记, work team, 墩苗, 挂职, rotations
+                counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
@@ -192,6 +193,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 admin = User.objects.get(username="admin")
                 counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=AS_OF)
+                # 第一书记 (weak villages of the list above first), a work team, 墩苗, 挂职, rotations.
+                counts |= seed_dispatch(seed, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards

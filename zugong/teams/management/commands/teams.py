@@ -3,6 +3,9 @@ teams (young-cadre age and required women and young cadres per level, vacancy li
 subtree of `--org` (default: the root organization). Rows already present keep their numbers; --reset puts
 the defaults back.
 
+`zugong teams build [--org CODE]`: build teams from the cadres' current leadership posts (units that already
+have a team are skipped, so it is idempotent) and install the default standards; used by bench/seed_bench.py.
+
 `zugong teams link [--org CODE]`: link the current post records of cadres (cadres.CadrePost) to the team post
 of the same unit and title where a team has such a post and the link is missing (set-based; for data
 imported into the cadre records before the teams were set up).
@@ -16,10 +19,10 @@ from ... import standards
 
 
 class Command(BaseCommand):
-    help = "领导班子：standards 安装默认的班子配备要求；link 把现任职务记录关联到同单位同名的班子职位"
+    help = "领导班子：standards 安装默认的班子配备要求；build 由干部现任职务生成班子；link 把现任职务记录关联到同单位同名的班子职位"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["standards", "link"])
+        parser.add_argument("action", choices=["standards", "build", "link"])
         parser.add_argument("--org", help="组织代码（默认：根组织）")
         parser.add_argument("--reset", action="store_true", help="已有的同名要求也恢复为默认值")
 
@@ -36,6 +39,23 @@ class Command(BaseCommand):
             for code, created in standards.install(org, opts["reset"]):
                 state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
                 self.stdout.write(f"{code}：{state}（适用于 {org.name}）")
+        elif opts["action"] == "build":
+            import time
+
+            from ...build import build_from_posts
+
+            from ...models import LeadershipTeam
+
+            existing = LeadershipTeam.objects.unrestricted().count()
+            if existing and not opts["org"]:
+                standards.install(org)
+                self.stdout.write(f"已有 {existing:,} 个领导班子，跳过生成")
+                return
+            started = time.perf_counter()
+            counts = build_from_posts(org.path if opts["org"] else "", log=lambda s: self.stdout.write(s))
+            standards.install(org)
+            self.stdout.write(f"领导班子：新建 {counts['teams']:,} 个班子、{counts['posts']:,} 个职位、"
+                              f"{counts['members']:,} 名成员，用时 {time.perf_counter() - started:.1f} 秒")
         else:
             from ...build import link_current_posts
 

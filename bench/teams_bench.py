@@ -1,0 +1,102 @@
+"""Leadership teams at province scale, against an already seeded database (DATABASE_URL picks it).
+
+Prints (never asserts): the number of cadres, teams, posts and seats; the structure analysis of the whole
+province as function calls (the team members: total, by city, by team level; all ~300 thousand cadres: by
+city, by rank level), median of BENCH_TEAMS_REPEAT runs; the pages
+through the full Django stack (the analysis page of the province and of a city, the team list, a county
+team's page); and one scan of the teams' rules. Target: the province's structure analysis within 10 s.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+os.environ.setdefault("ZUGONG_TESTING", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+from zugong.accounts.models import User  # noqa: E402
+from zugong.cadres.models import Cadre  # noqa: E402
+from zugong.core import rules  # noqa: E402
+from zugong.demo.generate import AS_OF  # noqa: E402
+from zugong.orgs.models import Organization  # noqa: E402
+from zugong.teams import structure  # noqa: E402
+from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost  # noqa: E402
+
+REPEAT = int(os.environ.get("BENCH_TEAMS_REPEAT", "3"))
+
+
+def timed(fn, repeat=REPEAT):
+    times = []
+    result = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), max(times), result
+
+
+def main():
+    db = django.db.connection.vendor
+    root = Organization.objects.unrestricted().get(depth=1)
+    teams = LeadershipTeam.objects.unrestricted().count()
+    if not teams:
+        print(f"[{db}] teams: no leadership teams in this database (run bench/seed_bench.py first)")
+        return
+    cadres = Cadre.objects.unrestricted().count()
+    seats = TeamMember.objects.unrestricted()
+    print(f"[{db}] teams: {cadres:,} cadres, {teams:,} teams, {TeamPost.objects.unrestricted().count():,} posts, "
+          f"{seats.count():,} seats")
+    everyone = Cadre.objects.unrestricted()
+    for label, fn in (
+        ("team members, province total", lambda: structure.total(seats, AS_OF)),
+        ("team members, province by city", lambda: structure.by_child(seats, AS_OF, root.path)),
+        ("team members, province by team level", lambda: structure.by_level(seats, AS_OF)),
+        ("all cadres, province by city", lambda: structure.by_child(everyone, AS_OF, root.path)),
+        ("all cadres, province by rank level", lambda: structure.by_level(everyone, AS_OF)),
+        ("all cadres, province by city × rank level", lambda: structure.subtree(everyone, AS_OF, root.path)[0]),
+    ):
+        median, worst, result = timed(fn)
+        n = result.n if hasattr(result, "n") else sum(r.n for r in result.values())
+        print(f"[{db}] teams: {label:<44} median {median:6.2f} s   max {worst:6.2f} s   ({n:,} people)")
+    city = Organization.objects.unrestricted().filter(depth=2, kind="committee").order_by("path").first()
+    county_team = (LeadershipTeam.objects.unrestricted().filter(level=3, kind="party_committee")
+                   .order_by("org_path").first())
+    client = Client()
+    client.force_login(User.objects.get(username="admin"), backend="django.contrib.auth.backends.ModelBackend")
+    pages = [
+        ("page: analysis, whole province", f"/teams/analysis/?as_of={AS_OF}"),
+        ("page: analysis, all cadres of the province", f"/teams/analysis/?who=cadres&as_of={AS_OF}"),
+        ("page: analysis, one city", f"/teams/analysis/?org={city.code}&as_of={AS_OF}"),
+        ("page: team list, province (first page + count)", "/teams/"),
+        ("page: team list, vacancies only", "/teams/?vacant=on"),
+    ]
+    if county_team:
+        pages.append(("page: a county committee's team", f"/teams/{county_team.pk}/?as_of={AS_OF}"))
+    for label, url in pages:
+        def get(url=url):
+            r = client.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+
+        median, worst, _ = timed(get)
+        print(f"[{db}] teams: {label:<44} median {median:6.2f} s   max {worst:6.2f} s")
+    team_rules = [r for r in rules.all_rules() if r.model.startswith("teams.")]
+    t = time.perf_counter()
+    try:
+        result = rules.scan("", as_of=AS_OF, rules=team_rules)
+    except Exception as exc:  # e.g. a trimmed copy of the data without the people the findings point at
+        print(f"[{db}] teams: rule scan failed: {exc}")
+        return
+    print(f"[{db}] teams: rule scan ({len(team_rules)} rules) {time.perf_counter() - t:6.2f} s   "
+          + "  ".join(f"{code}={n:,}" for code, n in result.per_rule.items()))
+
+
+if __name__ == "__main__":
+    main()
