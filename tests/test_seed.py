@@ -367,3 +367,24 @@ def test_refuses_a_non_empty_database(seeded):
         seed()
     assert "跳过" in seed("--if-empty")
     assert orgs().count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dropping_indexes_after_writes_in_the_same_transaction():
+    """The province seed drops a table's foreign keys after earlier writes of its transaction left deferred
+    checks pending on the referenced table (PostgreSQL refused: "pending trigger events")."""
+    from django.db import transaction
+
+    from zugong.cadres.models import Cadre
+    from zugong.cadres.seed import CADRE_COLUMNS
+    from zugong.demo.loader import Loader, Table
+    from zugong.orgs.models import Organization, Unit
+
+    with transaction.atomic():
+        unit = Unit.objects.create(name="测试单位")
+        Organization.add_root(name="测试党委", code="T1", kind=Organization.Kind.COMMITTEE, unit=unit)
+        loader = Loader(log=lambda *a: None)
+        table = Table.of(Cadre, CADRE_COLUMNS)
+        statements = loader.drop_indexes(table)
+        assert statements
+        loader.recreate(statements)

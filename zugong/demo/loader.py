@@ -265,6 +265,10 @@ class Loader:
                     cur.execute(f'DROP INDEX "{index}"')
                     recreate.append(sql)
                 return recreate
+            # Dropping a foreign key locks the referenced table too, which PostgreSQL refuses while that table
+            # has deferred checks pending from earlier writes of this transaction: run those checks now.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute(
                 """
                 SELECT c.conname, c.contype, pg_get_constraintdef(c.oid), c.conindid
