@@ -113,7 +113,11 @@ def test_recorded_counts_and_the_meeting_page_use_the_day(login, users, tree, br
     m = services.update_meeting(users.secretary, m, absences={leaver.pk: "出差"}, topic="学习党章")
     assert (m.expected, m.present) == (7, 6)
     page = login(users.secretary).get(f"/branchlife/{m.pk}/").content.decode()
-    assert "出差" in page and "登记后党员名单有变动" not in page
+    assert "出差" in page and "roster-note" not in page
+    # What the roster cannot tell for a past day (no history of status, posts or groups) the page says.
+    Membership.objects.filter(pk=branch.members[3].pk).update(status=Membership.Status.STOPPED)
+    page = login(users.secretary).get(f"/branchlife/{m.pk}/").content.decode()
+    assert "登记后有党员的党籍状态、支部委员会职务或所在党小组有变动" in page
     # A meeting of B held before the move does not list the newcomer as present.
     b2_meeting = meeting(tree.b2, K.THEMED_DAY, held, expected=0)
     page = login(users.admin).get(f"/branchlife/{b2_meeting.pk}/").content.decode()
