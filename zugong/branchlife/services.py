@@ -1,10 +1,12 @@
 """Recording organizational life: meetings with their absences, study hours, democratic appraisal.
 
-Transactional and audited. A meeting's roster (who was expected) comes from the members' records on the
-day it was held: the branch's members for branch-wide kinds, the committee members for a committee meeting,
-the group's members for a party group meeting. The secretary marks only who was absent (with a reason or
-none); expected and present follow from the roster. A committee meeting without more than half of the
-committee present is refused (支部工作条例 第十二条) unless an administrator records an exception.
+Transactional and audited. A meeting's roster (who was expected) comes from the members' records as they
+stood on the day it was held, the transfers received since telling who has come and gone: the branch's
+members for branch-wide kinds, the committee members for a committee meeting, the group's members for a
+party group meeting (posts and groups as recorded today: see `members_on`). The secretary marks only who
+was absent (with a reason or none); expected and present follow from the roster. A committee meeting
+without more than half of the committee present is refused (支部工作条例 第十二条) unless an administrator
+records an exception.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from zugong.core import audit, rules, scope
-from zugong.members.models import Membership
+from zugong.members.models import Membership, TransferRequest
 from zugong.orgs.models import Organization
 
 from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, MeetingAttachment, StudyRecord
@@ -32,19 +35,82 @@ def _require(user, action: str, org: Organization, what: str = "该党组织") -
 
 
 def roster(org: Organization, kind: str, on: dt.date | None = None):
-    """The memberships a meeting of `kind` held by `org` on `on` concerns (unscoped: call after authorizing)."""
-    qs = Membership.objects.unrestricted().active().select_related("person")
-    if org.kind == Organization.Kind.PARTY_GROUP:
-        qs = qs.filter(party_group=org)
-    elif kind == Meeting.Kind.COMMITTEE:
-        qs = qs.filter(organization=org, status=Membership.Status.FULL).exclude(committee_post="")
-    elif kind == Meeting.Kind.TALK:
+    """The memberships a meeting of `kind` held by `org` on `on` concerns (unscoped: call after authorizing).
+
+    Without a day: today's members. With a day, where each member was on that day follows from the
+    transfers received after it (`members_on`); see there for what is known of a member's standing then.
+    """
+    qs = Membership.objects.unrestricted().select_related("person")
+    if kind == Meeting.Kind.TALK and org.kind != Organization.Kind.PARTY_GROUP:
         return qs.none()
+    if org.kind == Organization.Kind.PARTY_GROUP:
+        here = Q(party_group=org)
+    elif kind == Meeting.Kind.COMMITTEE:
+        here = Q(organization=org, status=Membership.Status.FULL) & ~Q(committee_post="")
     else:
-        qs = qs.filter(organization=org)
-    if on:
-        qs = qs.filter(joined_on__lte=on)
+        here = Q(organization=org)
+    if on is None:
+        qs = qs.active().filter(here)
+    else:
+        branch_wide = org.kind != Organization.Kind.PARTY_GROUP and kind != Meeting.Kind.COMMITTEE
+        qs = qs.filter(members_on(org, on, here, with_leavers=branch_wide))
     return qs.order_by("person__stroke_key", "person__name")
+
+
+def _received_after(on: dt.date):
+    """The transfers received after the day `on`."""
+    return TransferRequest.objects.unrestricted().filter(
+        status=TransferRequest.Status.RECEIVED, received_on__gt=on
+    )
+
+
+def members_on(org: Organization, on: dt.date, here: Q, *, with_leavers: bool = True) -> Q:
+    """A filter on memberships: those that were members of `org` on the day `on` and match `here` (today's
+    organization, party group or committee post). Building it runs one query (the members who left).
+
+    A member's branch changes only by a received transfer (members.TransferRequest), so on a past day a member
+    was in the issuing branch of the first transfer received after that day (a transfer received on the day
+    itself counts as done), or in today's branch when none was received since. Hence:
+
+    - members who stayed: today in `org` (per `here`), no transfer received after the day, in the province on
+      the day (`transferred_out_on` empty or later, for records that carry the date without a request) and
+      in good standing today;
+    - members who left (`with_leavers`): the first transfer received after the day was issued by `org`,
+      within the province or out of it. That covers A→B→A: the member counts in A once, as on the day. They
+      count whatever their standing today: a transfer is only issued for a member in good standing (the
+      request records 预备/正式), which says more about the day than their record in another branch does.
+
+    We keep no history of status, committee posts or party groups, so for members who stayed they are
+    today's (a member stopped or expelled since the day drops out of past rosters; a post taken since the
+    day counts on past committee rosters). A transfer clears the post and the group and records neither,
+    so a member who moved after the day is left out of committee and party group rosters (`with_leavers`
+    False; a returning member's post or group is one given after coming back): a committee meeting's roster
+    may then miss a committee member who has left since, rather than count one who was never on it.
+    """
+    moved = _received_after(on).filter(membership=OuterRef("pk"))
+    stayed = (
+        here
+        & ~Exists(moved)
+        & Q(status__in=Membership.ACTIVE_STATUSES)
+        & (Q(transferred_out_on__isnull=True) | Q(transferred_out_on__gt=on))
+    )
+    if not with_leavers:
+        return stayed & Q(joined_on__lte=on)
+    # Those `org` issued a transfer for after the day that was their first one after it. One query, by the
+    # issuing branch's index, of at most the branch's departures since; taken as a list of ids so that the
+    # roster's OR stays two index lookups (branch, primary key) rather than a scan of every membership.
+    same_day_before = Q(received_on=OuterRef("received_on"), pk__lt=OuterRef("pk"))
+    earlier = _received_after(on).filter(
+        Q(received_on__lt=OuterRef("received_on")) | same_day_before, membership=OuterRef("membership")
+    )
+    left = list(
+        _received_after(on)
+        .filter(from_org=org, membership__isnull=False)
+        .filter(~Exists(earlier))
+        .order_by()
+        .values_list("membership_id", flat=True)
+    )
+    return (stayed | Q(pk__in=left)) & Q(joined_on__lte=on)
 
 
 def check_kind(org: Organization, kind: str) -> None:
