@@ -94,3 +94,31 @@ def test_scores_ranking_list_and_case(live_server, browser, tree, users, data): 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     shot(page, "orghealth-05-case-phone")
     phone.close()
+
+
+def test_new_checklist_as_a_new_edition(live_server, browser, tree, users, data):  # noqa: F811
+    """新建评分标准: a city's department admin copies the province's checklist (the htmx reload fills the form and
+    lists what is copied), saves, and lands on the new checklist with all its items."""
+    from tests.conftest import make_user
+    from zugong.core.scope import Role
+
+    dept = make_user("ty_dept", tree.taiyuan, Role.DEPT_ADMIN)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, dept)
+    page.goto(f"{base}/standardization/checklists/")
+    page.click("#new-checklist")
+    page.wait_for_selector("#config-form")
+    assert "空白评分标准" in page.inner_text("#copy-preview")
+    page.select_option("#id_copy_from", str(data.pk))
+    page.wait_for_selector("#copy-preview:has-text('将复制')")
+    assert "合计 100 分" in page.inner_text("#copy-preview")
+    page.fill("#id_issuing_body", "中共太原市委组织部")
+    page.fill("#id_name", "太原市党支部标准化规范化建设评分标准")
+    shot(page, "orghealth-06-new-checklist")
+    page.click("#config-form button[type=submit]")
+    page.wait_for_selector("#checklist-items")
+    assert "已建立" in page.content() and "中共太原市委组织部" in page.content()
+    assert page.locator("#checklist-items tbody tr").count() == 12
+    context.close()

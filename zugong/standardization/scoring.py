@@ -1,6 +1,11 @@
 """Scoring a subtree's branches on a checklist for a year: one query computes every item's points for every
 branch (data items from measures, inspector items from `InspectorScore`), then the results are upserted in
-batches as `BranchScore` rows. No query per organization."""
+batches as `BranchScore` rows. No query per organization.
+
+Several checklists may be in force for one branch (the province's, a city's own for its subtree, an old and a
+new edition): the one that wins by `precedence` governs it, and a run scores only the branches its checklist
+governs on the year's judged day (`judged_on`), removing its earlier scores of branches another one governs
+now, so a branch has one score a year."""
 
 from __future__ import annotations
 
@@ -41,8 +46,61 @@ def year_as_of(year: int, today: dt.date | None = None) -> dt.date:
     return min(dt.date(year + 1, 1, 1), today)
 
 
-def branches(checklist: Checklist, path: str = ""):
-    """Active branches in a subtree (within the checklist's scope and sector)."""
+def judged_on(year: int, as_of: dt.date | None = None) -> dt.date:
+    """The day whose checklist governs a year's scores: the last day judged (the day before `as_of`), kept
+    inside the year."""
+    as_of = as_of or year_as_of(year)
+    return min(max(as_of - dt.timedelta(days=1), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+def precedence(checklist: Checklist) -> tuple:
+    """Where several checklists are in force for a branch, the greatest wins: the nearest issuer (a city's own
+    checklist over the province's), then one made for the branch's sector, then the latest effective date (a
+    new edition over the old one). Two active checklists of one issuer and sector taking effect on the same
+    day cannot be ordered; the services refuse the second (`services.refuse_tie`), the first created wins."""
+    return (len(checklist.org_path), bool(checklist.sector), checklist.effective_from, -(checklist.pk or 0))
+
+
+def in_force(qs, on: dt.date):
+    return (qs.filter(active=True, effective_from__lte=on)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on)))
+
+
+def is_in_force(checklist: Checklist, on: dt.date) -> bool:
+    return checklist.active and checklist.effective_from <= on and (
+        checklist.effective_to is None or checklist.effective_to > on)
+
+
+def not_in_force_message(checklist: Checklist, year: int, as_of: dt.date | None = None) -> str:
+    """Why a checklist cannot score a year ("" when it can)."""
+    if is_in_force(checklist, judged_on(year, as_of)):
+        return ""
+    if not checklist.active:
+        return f"“{checklist}”已停用，不能用于计算得分"
+    until = f"至 {checklist.effective_to:%Y-%m-%d} 失效" if checklist.effective_to else ""
+    return (f"“{checklist}”在 {year} 年不在有效期内（{checklist.effective_from:%Y-%m-%d} 起生效{until}），"
+            "请选择当年适用的评分标准")
+
+
+def superseded(checklist: Checklist, on: dt.date, path: str = "path", sector: str = "sector") -> Q | None:
+    """Branches of the checklist's subtree where another checklist in force on `on` wins (`precedence`): the
+    subtrees of local checklists issued below it, and the sector or newer editions of its own issuer. `path`
+    and `sector` name the branch's fields in the queryset filtered."""
+    rivals = in_force(Checklist.objects.unrestricted().filter(org_path__subtree=checklist.org_path), on)
+    mine = precedence(checklist)
+    q = Q()
+    for rival in rivals.exclude(pk=checklist.pk):
+        if precedence(rival) > mine:
+            where = Q(**{f"{path}__subtree": rival.org_path})
+            if rival.sector:
+                where &= Q(**{sector: rival.sector})
+            q |= where
+    return q or None
+
+
+def branches(checklist: Checklist, path: str = "", on: dt.date | None = None):
+    """Active branches in a subtree (within the checklist's scope and sector); with `on`, only those for which
+    the checklist is the one in force that day (none if it is not in force itself)."""
     qs = Organization.objects.unrestricted().filter(kind=Organization.Kind.BRANCH,
                                                     status=Organization.Status.ACTIVE)
     qs = qs.filter(path__subtree=checklist.org_path)
@@ -50,6 +108,12 @@ def branches(checklist: Checklist, path: str = ""):
         qs = qs.filter(path__subtree=path)
     if checklist.sector:
         qs = qs.filter(sector=checklist.sector)
+    if on is not None:
+        if not is_in_force(checklist, on):
+            return qs.none()
+        other = superseded(checklist, on)
+        if other is not None:
+            qs = qs.exclude(other)
     return qs.order_by()
 
 
@@ -77,7 +141,7 @@ def scored_queryset(checklist: Checklist, year: int, path: str = "", as_of: dt.d
     """Branches annotated with `p<item id>` (points of every item) and `v<item id>` (measured values)."""
     as_of = as_of or year_as_of(year)
     items = list(checklist.items.unrestricted().order_by("order", "pk"))
-    qs = branches(checklist, path)
+    qs = branches(checklist, path, judged_on(year, as_of))
     names = []
     for item in items:
         value, points = f"v{item.pk}", f"p{item.pk}"
@@ -102,6 +166,7 @@ class ScoreRun:
     year: int
     as_of: dt.date
     scored: int = 0
+    removed: int = 0
     seconds: float = 0.0
 
 
@@ -110,6 +175,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
     """Score every branch of the subtree and upsert the yearly `BranchScore` rows (audited as one run)."""
     started = time.monotonic()
     qs, names, as_of = scored_queryset(checklist, year, path, as_of)
+    on = judged_on(year, as_of)
     fields = ["pk", "path"]
     for item, value, points in names:
         fields += [points, value] if _is_data(item) else [value, value]
@@ -158,6 +224,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
             if len(pending_rows) >= batch:
                 flush()
         flush()
+        run.removed = _remove_superseded(checklist, year, path, on)
         audit.record(checklist, "update", [{"field": "scores", "label": "计算得分", "old": None,
                                             "new": f"{year}年 {run.scored} 个党支部（截至 {as_of:%Y-%m-%d}）"}],
                      note=note or "标准化建设评分", org_path=path or checklist.org_path)
@@ -165,16 +232,29 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
     return run
 
 
+def _remove_superseded(checklist: Checklist, year: int, path: str, on: dt.date) -> int:
+    """Delete (audited, row by row) this checklist's scores of the year in the subtree for branches another
+    checklist now governs, e.g. after a city issued its own checklist: a branch keeps one score a year. A
+    checklist out of force (stopped, expired) keeps its scores as history."""
+    if not is_in_force(checklist, on):
+        return 0
+    other = superseded(checklist, on, path="org_path", sector="organization__sector")
+    if other is None:
+        return 0
+    return (BranchScore.objects.unrestricted().filter(checklist=checklist, year=year,
+                                                      org_path__subtree=path or checklist.org_path)
+            .filter(other).delete()[0])
+
+
 def _is_data(item: ChecklistItem) -> bool:
     return item.source == ChecklistItem.Source.DATA and item.measure in measures.MEASURES
 
 
 def checklist_for(path: str, on: dt.date, sector: str = "") -> Checklist | None:
-    """The checklist in force on a date for an organization: the nearest issuer wins, then the latest."""
-    candidates = (Checklist.objects.unrestricted().applying_to(path).filter(active=True, effective_from__lte=on)
-                  .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
-                  .filter(Q(sector="") | Q(sector=sector)))
-    return max(candidates, key=lambda c: (len(c.org_path), bool(c.sector), c.effective_from), default=None)
+    """The checklist in force on a date for an organization (`precedence`: the nearest issuer wins, then the
+    sector's, then the latest)."""
+    candidates = in_force(Checklist.objects.unrestricted().applying_to(path), on)
+    return max(candidates.filter(Q(sector="") | Q(sector=sector)), key=precedence, default=None)
 
 
 def explain(score: BranchScore) -> list[dict]:

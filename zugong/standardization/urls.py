@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/inspect/", views.inspect, name="inspect"),
     path("checklists/", views.checklist_list, name="checklists"),
+    path("checklists/new/", views.checklist_create, name="checklist_create"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist"),
     path("checklists/<int:pk>/edit/", views.checklist_edit, name="checklist_edit"),
     path("checklists/<int:pk>/items/new/", views.item_create, name="item_create"),

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from zugong.orgs.models import Organization
 
 from . import scoring, services
 from .filtersets import ScoreFilterSet, subtree
-from .forms import ChecklistForm, ChecklistItemForm, ComputeForm, InspectorScoreForm
+from .forms import ChecklistCreateForm, ChecklistForm, ChecklistItemForm, ComputeForm, InspectorScoreForm
 from .measures import num
 from .models import BranchScore, Checklist, ChecklistItem, InspectorScore
 from .tables import ScoreTable
@@ -150,6 +151,10 @@ def inspect(request, pk):
         return redirect("standardization:detail", pk=pk)
     item = get_object_or_404(ChecklistItem.objects.visible_to(request.user).filter(checklist=score.checklist_id),
                              pk=form.cleaned_data["item"])
+    refused = scoring.not_in_force_message(score.checklist, score.year)
+    if refused:
+        messages.error(request, refused)
+        return redirect("standardization:detail", pk=pk)
     try:
         services.set_inspector_score(request.user, score.organization, item, year=score.year,
                                      points=form.cleaned_data["points"], note=form.cleaned_data["note"])
@@ -158,6 +163,9 @@ def inspect(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已记录“{item.title}”{num(form.cleaned_data['points'])} 分，得分已重新计算")
+        if not BranchScore.objects.unrestricted().filter(pk=pk).exists():  # another checklist governs it now
+            messages.warning(request, f"“{score.organization.name}”{score.year}年已改按其他评分标准评分")
+            return redirect("standardization:scores")
     return redirect("standardization:detail", pk=pk)
 
 
@@ -194,6 +202,51 @@ def checklist_list(request):
         "can_admin": bool(scope.scope_paths(request.user, "admin"))})
 
 
+def new_edition_page(request, *, form_class, create, preview, cancel_url: str, done: str):
+    """The page creating a configuration (a checklist here, an identification standard in weakorgs): empty, or
+    a new edition of one the user can see (`?copy_from=<pk>` fills the form from it; the form's own select
+    does the same through htmx). Department admins only; the service checks the issuing organization."""
+    noun = form_class.noun
+    if not scope.scope_paths(request.user, "admin"):
+        raise PermissionDenied(f"只有组织部门管理员可以制定{noun}")
+    source = None
+    wanted = "" if request.method == "POST" else request.GET.get("copy_from", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        source = get_object_or_404(form_class._meta.model.objects.visible_to(request.user)
+                                   .select_related("organization"), pk=wanted)
+    form = form_class(request.POST or None, user=request.user, source=source)
+    if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data.get("copy_from")
+        try:
+            created = create(request.user, form.instance, copy_from=source)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{noun}“{created}”已建立" + ("，内容已从原版本复制，可逐项修改" if source else ""))
+            return redirect(done, pk=created.pk)
+    elif form.is_bound:
+        source = form.cleaned_data.get("copy_from")
+    return render(request, "core/new_edition.html", {
+        "form": form, "title": f"新建{noun}", "noun": noun, "source": source, "cancel_url": cancel_url,
+        **(preview(source) if source else {})})
+
+
+def _checklist_preview(checklist) -> dict:
+    items = list(checklist.items.unrestricted().order_by("order", "pk"))
+    return {"preview_head": ["考评方面", "考评内容", "分值"],
+            "preview_rows": [[i.area, i.title, num(i.max_points)] for i in items],
+            "preview_foot": f"共 {len(items)} 项，合计 {num(sum(i.max_points for i in items))} 分"}
+
+
+@login_required
+def checklist_create(request):
+    return new_edition_page(request, form_class=ChecklistCreateForm, create=services.create_checklist,
+                            preview=_checklist_preview, cancel_url=reverse("standardization:checklists"),
+                            done="standardization:checklist")
+
+
 def _get_checklist(request, pk) -> Checklist:
     return get_object_or_404(Checklist.objects.visible_to(request.user).select_related("organization"), pk=pk)
 
@@ -207,7 +260,8 @@ def checklist_detail(request, pk):
         areas[i.area] = areas.get(i.area, 0) + i.max_points
     return render(request, "standardization/checklist.html", {
         "checklist": checklist, "items": items, "areas": areas, "total": sum(areas.values()),
-        "can_admin": scope.can(request.user, "admin", checklist.org_path), "title": str(checklist)})
+        "can_admin": scope.can(request.user, "admin", checklist.org_path),
+        "can_issue": bool(scope.scope_paths(request.user, "admin")), "title": str(checklist)})
 
 
 @login_required
@@ -215,15 +269,22 @@ def checklist_edit(request, pk):
     checklist = _get_checklist(request, pk)
     services.require_config_admin(request.user, checklist.org_path)
     form = ChecklistForm(request.POST or None, instance=checklist)
+    return config_form_page(request, form, save=services.save_checklist, saved="评分标准已保存",
+                            done=reverse("standardization:checklist", args=[pk]), title=f"修改评分标准：{checklist}")
+
+
+def config_form_page(request, form, *, save, saved: str, done: str, title: str):
+    """A configuration form (checklist, standard, situation) saved through its service: the service's errors
+    next to the fields they name, else back to `done`."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_checklist(request.user, form.instance)
+            save(request.user, form.instance)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "评分标准已保存")
-            return redirect("standardization:checklist", pk=pk)
-    return render(request, "core/form.html", {"form": form, "title": f"修改评分标准：{checklist}"})
+            messages.success(request, saved)
+            return redirect(done)
+    return render(request, "core/form.html", {"form": form, "title": title})
 
 
 @login_required

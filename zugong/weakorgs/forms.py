@@ -3,8 +3,8 @@
 from django import forms
 
 from zugong.core.forms import OrganizationPicker
-from zugong.standardization.forms import JSONText
 from zugong.standardization import measures
+from zugong.standardization.forms import JSONText, NewEditionMixin, copy_from_field, issuer_field
 
 from .models import Indicator, IndicatorSet, Rectification
 
@@ -92,6 +92,26 @@ class IndicatorSetForm(forms.ModelForm):
                   "comprehensive_min", "ratio_mode", "ratio_percent", "pass_mark", "veto_dissatisfied_percent",
                   "rectification_months", "followup_months", "source_status", "active"]
         widgets = {"effective_from": DATE, "effective_to": DATE}
+
+
+class IndicatorSetCreateForm(NewEditionMixin, IndicatorSetForm):
+    """新建认定标准: empty, or a copy of a visible standard with all its situations."""
+
+    noun = "认定标准"
+    reload_url = "weakorgs:standard_create"
+    copied_fields = ("name", "issuing_body", "document", "comprehensive_min", "ratio_mode", "ratio_percent",
+                     "pass_mark", "veto_dissatisfied_percent", "rectification_months", "followup_months",
+                     "source_status")
+    copy_from = copy_from_field(noun)
+    organization = issuer_field(noun)
+    field_order = ["copy_from", "organization", *IndicatorSetForm.Meta.fields]
+
+    class Meta(IndicatorSetForm.Meta):
+        fields = ["organization", *IndicatorSetForm.Meta.fields]
+
+    def __init__(self, *args, user=None, source=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup(user, source)
 
 
 class IndicatorForm(forms.ModelForm):

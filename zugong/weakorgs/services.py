@@ -1,10 +1,9 @@
 """Weak-organization workflow: the yearly list (draft → submitted → approved), rectification cases, progress
-reports, acceptance (验收销号) by the higher organization, and manual flags. Every step is transactional,
-checked for permission, audited, and guarded by the rules where a rule applies."""
+reports, acceptance (验收销号) by the higher organization, manual flags, and the identification standards
+(issued, copied and edited by department admins). Every step is transactional, checked for permission,
+audited, and guarded by the rules where a rule applies."""
 
 from __future__ import annotations
-
-from zugong.standardization.measures import num
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,9 @@ from django.utils import timezone
 from zugong.core import audit, rules, scope
 from zugong.core.dates import add_months
 from zugong.orgs.models import Organization
+from zugong.standardization import measures
+from zugong.standardization import services as config
+from zugong.standardization.measures import num
 
 from . import screening
 from .models import (
@@ -324,3 +326,72 @@ def end_followup(user, case: Rectification, on: dt.date | None = None) -> Rectif
     case.status = R.CLOSED
     case.save()
     return case
+
+
+# ---------------------------------------------------------------- identification standards (configuration)
+
+
+def _check_standard(standard: IndicatorSet) -> None:
+    config.check_dates(standard)
+    errors = {}
+    if standard.ratio_mode != IndicatorSet.RatioMode.NONE and not (
+            standard.ratio_percent is not None and Decimal(0) < standard.ratio_percent <= Decimal(100)):
+        errors["ratio_percent"] = "设定整顿比例的，请填写大于 0、不超过 100 的比例"
+    if not Decimal(0) <= standard.pass_mark <= Decimal(100):
+        errors["pass_mark"] = "验收合格分应在 0 至 100 分之间"
+    if not Decimal(0) <= standard.veto_dissatisfied_percent <= Decimal(100):
+        errors["veto_dissatisfied_percent"] = "不满意率否决线应在 0 至 100 之间"
+    if standard.comprehensive_min < 1:
+        errors["comprehensive_min"] = "综合研判起点至少为 1 项"
+    if standard.rectification_months < 1:
+        errors["rectification_months"] = "整顿期限至少为 1 个月"
+    if errors:
+        raise ValidationError(errors)
+    config.refuse_tie(standard, "认定标准")
+
+
+def indicator_errors(indicator: Indicator) -> dict:
+    """What is wrong with an identification situation (field → message); empty when it can be saved."""
+    if indicator.source == Indicator.Source.DATA and indicator.measure not in measures.MEASURES:
+        return {"measure": "按数据识别的情形应选择数据指标"}
+    return {}
+
+
+@transaction.atomic
+def save_standard(user, standard: IndicatorSet) -> IndicatorSet:
+    config.require_config_admin(user, standard.organization.path)
+    _check_standard(standard)
+    standard.save()
+    return standard
+
+
+@transaction.atomic
+def create_standard(user, standard: IndicatorSet, copy_from: IndicatorSet | None = None) -> IndicatorSet:
+    """A new identification standard issued by an organization for its subtree: empty, or a new edition with
+    copies of all the situations (with their thresholds, direct/comprehensive basis and on/off state) of a
+    standard the user can see. Lists screen with the standard in force for their approving organization
+    (`screening.indicator_set_for`: the nearest issuer, then the latest effective date)."""
+    indicators = config.issue_edition(user, standard, copy_from, noun="认定标准", check=_check_standard,
+                                      rows="indicators", row_errors=indicator_errors,
+                                      row_name=lambda i: f"情形“{i.code}”")
+    if copy_from:
+        audit.record(standard, "update", [{"field": "indicators", "label": "复制认定情形", "old": None,
+                                           "new": f"{len(indicators)} 项"}], note=f"新版本，复制自“{copy_from}”")
+    return standard
+
+
+@transaction.atomic
+def save_indicator(user, indicator: Indicator) -> Indicator:
+    """Add or change a situation of a standard (codes are unique within the standard)."""
+    config.require_config_admin(user, indicator.indicator_set.org_path)
+    errors = indicator_errors(indicator)
+    if errors:
+        raise ValidationError(errors)
+    if indicator.source == Indicator.Source.MANUAL:
+        indicator.measure = ""
+    taken = Indicator.objects.unrestricted().filter(indicator_set=indicator.indicator_set_id,
+                                                    code=indicator.code)
+    if taken.exclude(pk=indicator.pk).exists():
+        raise ValidationError({"code": f"代码“{indicator.code}”在该认定标准中已经使用，请换一个代码"})
+    indicator.save()
+    return indicator

@@ -20,7 +20,9 @@ urlpatterns = [
     path("flags/", views.flag_list, name="flags"),
     path("flags/<int:pk>/withdraw/", views.flag_withdraw, name="flag_withdraw"),
     path("standards/", views.standard_list, name="standards"),
+    path("standards/new/", views.standard_create, name="standard_create"),
     path("standards/<int:pk>/", views.standard_detail, name="standard"),
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),
+    path("standards/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
 ]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
 from zugong.orgs.models import Organization
 from zugong.standardization.services import require_config_admin
+from zugong.standardization.views import config_form_page, new_edition_page
 
 from . import screening, services
 from .filtersets import CaseFilterSet, FlagFilterSet, ListFilterSet
@@ -27,6 +29,7 @@ from .forms import (
     EntryAddForm,
     FlagForm,
     IndicatorForm,
+    IndicatorSetCreateForm,
     IndicatorSetForm,
     ListCreateForm,
     PlanForm,
@@ -328,8 +331,23 @@ def flag_withdraw(request, pk):
 @login_required
 def standard_list(request):
     return render(request, "weakorgs/standards.html", {
-        "title": "软弱涣散认定标准",
+        "title": "软弱涣散认定标准", "can_admin": bool(scope.scope_paths(request.user, "admin")),
         "standards": IndicatorSet.objects.visible_to(request.user).select_related("organization")})
+
+
+def _standard_preview(standard) -> dict:
+    indicators = list(standard.indicators.unrestricted().order_by("order", "pk"))
+    return {"preview_head": ["代码", "情形", "认定方式"],
+            "preview_rows": [[i.code, i.text, ("直接认定" if i.direct_trigger else "综合研判")
+                              + ("" if i.active else "（停用）")] for i in indicators],
+            "preview_foot": f"共 {len(indicators)} 项情形，其中启用 {sum(i.active for i in indicators)} 项"}
+
+
+@login_required
+def standard_create(request):
+    return new_edition_page(request, form_class=IndicatorSetCreateForm, create=services.create_standard,
+                            preview=_standard_preview, cancel_url=reverse("weakorgs:standards"),
+                            done="weakorgs:standard")
 
 
 def _get_standard(request, pk) -> IndicatorSet:
@@ -342,7 +360,8 @@ def standard_detail(request, pk):
     return render(request, "weakorgs/standard.html", {
         "standard": standard, "title": str(standard),
         "indicators": standard.indicators.visible_to(request.user).order_by("order", "pk"),
-        "can_admin": scope.can(request.user, "admin", standard.org_path)})
+        "can_admin": scope.can(request.user, "admin", standard.org_path),
+        "can_issue": bool(scope.scope_paths(request.user, "admin"))})
 
 
 @login_required
@@ -350,20 +369,24 @@ def standard_edit(request, pk):
     standard = _get_standard(request, pk)
     require_config_admin(request.user, standard.org_path)
     form = IndicatorSetForm(request.POST or None, instance=standard)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "认定标准已保存")
-        return redirect("weakorgs:standard", pk=pk)
-    return render(request, "core/form.html", {"form": form, "title": f"修改认定标准：{standard}"})
+    return config_form_page(request, form, save=services.save_standard, saved="认定标准已保存",
+                            done=reverse("weakorgs:standard", args=[pk]), title=f"修改认定标准：{standard}")
 
 
 @login_required
 def indicator_edit(request, pk):
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user).select_related("indicator_set"), pk=pk)
-    require_config_admin(request.user, indicator.org_path)
-    form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "认定情形已保存")
-        return redirect("weakorgs:standard", pk=indicator.indicator_set_id)
-    return render(request, "core/form.html", {"form": form, "title": f"修改认定情形：{indicator.code}"})
+    return _indicator_form(request, indicator.indicator_set, indicator)
+
+
+@login_required
+def indicator_create(request, pk):
+    return _indicator_form(request, _get_standard(request, pk), None)
+
+
+def _indicator_form(request, standard, indicator):
+    require_config_admin(request.user, standard.org_path)
+    form = IndicatorForm(request.POST or None, instance=indicator or Indicator(indicator_set=standard))
+    return config_form_page(request, form, save=services.save_indicator, saved="认定情形已保存",
+                            done=reverse("weakorgs:standard", args=[standard.pk]),
+                            title=f"修改认定情形：{indicator.code}" if indicator else f"新增认定情形：{standard}")
