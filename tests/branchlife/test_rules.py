@@ -155,6 +155,10 @@ def test_credit_hours(branch):
     assert broken("branchlife.study_hours", b) == ["2025年参加集中学习培训 24 学时，不足 32 学时"]  # 24 − 4 + 4
     assert broken("branchlife.study_hours", c) == ["2025年参加集中学习培训 28 学时，不足 32 学时"]
     assert broken("branchlife.study_hours", branch.members[0]) == ["2025年参加集中学习培训 24 学时，不足 32 学时"]
+    for hours in ("0.1", "0.2", "1.5"):  # SQLite sums the stored 学时 as floats: 0.1 + 0.2 must print as 0.3
+        StudyRecord.objects.create(membership=c, organization=org, org_path=org.path, on=D(2025, 6, 1),
+                                   hours=Decimal(hours), title="网络培训")
+    assert broken("branchlife.study_hours", c) == ["2025年参加集中学习培训 29.8 学时，不足 32 学时"]
 
 
 def test_absent_six_months_without_reason(branch):

@@ -85,7 +85,10 @@ class Meeting(AuditedModel):
         indexes = [
             models.Index(fields=["organization", "kind", "held_on"], name="meeting_org_kind_day"),
             models.Index(fields=["org_path", "held_on"], name="meeting_path_day"),
-            models.Index(fields=["kind", "held_on", "organization"], name="meeting_kind_day_org"),
+            # Covering for the province-wide sums of 学时 per organization (rules and compliance: no row reads).
+            models.Index(fields=["kind", "held_on", "organization", "credit_hours"], name="meeting_kind_day_org_hours"),
+            # Covering for the quorum rule's scan of committee meetings (present·2 ≤ expected read from it).
+            models.Index(fields=["kind", "expected", "present"], name="meeting_kind_quorum"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(present__lte=models.F("expected")), name="meeting_present_le_expected"),
@@ -158,8 +161,9 @@ class Absence(AuditedModel):
             models.UniqueConstraint(fields=["meeting", "membership"], name="absence_once_per_meeting"),
         ]
         indexes = [
-            models.Index(fields=["membership", "held_on"], name="absence_member_day"),
-            models.Index(fields=["held_on", "membership"], name="absence_day_member"),
+            # Covering for the rules' per-member sums over a window (学时 missed, absences without a reason): one
+            # ordered pass over the index, no row reads and no sort for the GROUP BY.
+            models.Index(fields=["membership", "held_on", "kind", "reason", "credit_hours"], name="absence_member_cover"),
         ]
 
     def __str__(self):

@@ -13,17 +13,15 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, DecimalField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
+    Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
-from zugong.members.models import Membership
 
 from . import periods
-from .models import Absence, AppraisalResult, Grade, Meeting, StudyRecord
+from .models import Absence, Grade, Meeting, StudyRecord
 from .requirements import (
     BRANCH_RULES, EDUCATION_RULES, LOCAL_TEMPLATE, NATIONAL, Requirement, branches, local_requirement,
 )
@@ -34,14 +32,6 @@ ABSENT_MONTHS = 6  # 党员教育管理工作条例 第三十一条（六）
 ORG_RULE = {"model": "orgs.Organization", "org_field": "pk", "path_field": "path", "person_field": None,
             "group": "组织生活"}
 MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
-HOURS = DecimalField(max_digits=8, decimal_places=1)
-ZERO_HOURS = Value(Decimal(0), output_field=HOURS)
-
-
-def _count(qs, outer_field):
-    """A correlated subquery's row count (0 when there are none), grouped by the correlated column."""
-    counted = qs.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
 
 
 # ---------------------------------------------------------------- frequencies
@@ -205,39 +195,21 @@ register(
 # ---------------------------------------------------------------- members: 32 学时, six months absent
 
 
-def _sum(qs, field, outer_field):
-    summed = qs.order_by().values(outer_field).annotate(s=Sum(field, output_field=HOURS)).values("s")
-    return Coalesce(Subquery(summed[:1], output_field=HOURS), ZERO_HOURS)
-
-
 def study_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return periods.ended(as_of, periods.YEAR)[0]
 
 
-def hours_expression(start: dt.date, end: dt.date):
-    """SQL: a member's study hours in [start, end): study records, plus the hours of the branch's (and the
-    member's party group's) meetings, less those of the meetings the member missed."""
-    day = Q(held_on__gte=start, held_on__lt=end)
-    records = StudyRecord.objects.unrestricted().filter(membership=OuterRef("pk"), on__gte=start, on__lt=end)
-    meetings = Meeting.objects.unrestricted().filter(
-        day, Q(organization=OuterRef("organization"), kind__in=Meeting.BRANCH_WIDE)
-        | Q(organization=OuterRef("party_group"), kind=Meeting.Kind.GROUP), credit_hours__gt=0)
-    missed = Absence.objects.unrestricted().filter(day, membership=OuterRef("pk"), credit_hours__gt=0)
-    summed = meetings.order_by().annotate(s=Func(F("credit_hours"), function="SUM", output_field=HOURS)).values("s")
-    return (_sum(records, "hours", "membership") + Coalesce(Subquery(summed[:1], output_field=HOURS), ZERO_HOURS)
-            - _sum(missed, "credit_hours", "membership"))
-
-
 def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
-    """SQL selecting (id, organization_id, org_path, hours) for the memberships of `members`: their study
-    hours in [start, end) as `hours_expression` counts them, written as joins to per-organization and
-    per-member sums (one pass over each table instead of a subquery per member)."""
+    """SQL selecting (id, organization_id, org_path, person_id, hours) for the memberships of `members`: their
+    study hours in [start, end) — study records, plus the 学时 of the branch's (and the member's party group's)
+    meetings, less those of the meetings the member missed — as joins to per-organization and per-member sums
+    (one pass over each table, served by covering indexes, instead of a subquery per member)."""
     inner, inner_params = members.order_by().values(
-        "id", "organization_id", "party_group_id", "org_path").query.sql_with_params()
+        "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
     meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     sql = f"""
-        SELECT m.id, m.organization_id, m.org_path,
+        SELECT m.id, m.organization_id, m.org_path, m.person_id,
                COALESCE(b.h, 0) + COALESCE(g.h, 0) + COALESCE(r.h, 0) - COALESCE(a.h, 0) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
@@ -255,15 +227,22 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     return sql, [*inner_params, *([start, end] * 4)]
 
 
+def _hours(value) -> Decimal:
+    """A sum of 学时 as a one-decimal Decimal (SQLite sums the stored values as floats)."""
+    return Decimal(str(round(float(value), 1)))
+
+
 def check_credit_hours(qs, as_of):
     start, end = study_year(as_of)
     members = qs.active().filter(joined_on__lt=start)
     sql, params = study_sql(members, start, end)
-    short = RawSQL(f"SELECT s.id FROM ({sql}) s WHERE s.hours < %s", [*params, float(STUDY_HOURS)])
-    return (
-        members.filter(pk__in=short)
-        .annotate(credit_hours=hours_expression(start, end), study_year=Value(start.year))
-    )
+    rows = rules.sql_rows(
+        f"SELECT s.id AS pk, s.organization_id, s.org_path, s.person_id, s.hours AS credit_hours "
+        f"FROM ({sql}) s WHERE s.hours < %s", [*params, float(STUDY_HOURS)])
+    for row in rows:
+        row["credit_hours"] = _hours(row["credit_hours"])
+        row["study_year"] = start.year
+    return rows
 
 
 register(
@@ -271,7 +250,7 @@ register(
         code="branchlife.study_hours", title="党员年度集中学习培训不足 32 学时", severity=WARNING,
         editions=(Edition(EDUCATION_RULES, "第二十条"),),
         check=check_credit_hours,
-        describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {Decimal(row['credit_hours']).normalize():f} 学时，"
+        describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {row['credit_hours'].normalize():f} 学时，"
                               f"不足 32 学时"),
         measures=("credit_hours", "study_year"),
         text="党员每年参加集中学习培训累计一般不少于 32 学时（含党课、主题党日等集中学习和党校、网络培训）。",
@@ -286,15 +265,19 @@ def absence_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
-    """SQL selecting the ids of the memberships of `members` who in [start, end) missed every meeting of
-    organizational life their branch (and party group) held, at least one, and gave no reason for any:
-    per-member and per-organization counts joined, one pass over each table."""
-    inner, inner_params = members.order_by().values("id", "organization_id", "party_group_id").query.sql_with_params()
+    """SQL selecting the memberships of `members` who in [start, end) missed every meeting of organizational
+    life their branch (and party group) held, at least one, and gave no reason for any — (pk, organization_id,
+    org_path, person_id, meetings_held, meetings_missed) — as per-member and per-organization counts joined,
+    one pass over each table."""
+    inner, inner_params = members.order_by().values(
+        "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
     meeting, absence = Meeting._meta.db_table, Absence._meta.db_table
     life = ", ".join(f"'{k}'" for k in Meeting.LIFE_KINDS)
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     sql = f"""
-        SELECT m.id FROM ({inner}) m
+        SELECT m.id AS pk, m.organization_id, m.org_path, m.person_id,
+               COALESCE(b.n, 0) + COALESCE(g.n, 0) AS meetings_held, x.n AS meetings_missed
+        FROM ({inner}) m
         JOIN (SELECT membership_id, COUNT(*) AS n FROM {absence}
               WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life})
               GROUP BY membership_id) x ON x.membership_id = m.id
@@ -313,22 +296,12 @@ def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
 
 def check_absent(qs, as_of):
     start, end = absence_window(as_of)
-    day = Q(held_on__gte=start, held_on__lt=end)
     members = qs.active().filter(joined_on__lt=start)
-    sql, params = absent_sql(members, start, end)
-    branch = Meeting.objects.unrestricted().filter(day, organization=OuterRef("organization"),
-                                                   kind__in=Meeting.BRANCH_WIDE)
-    group = Meeting.objects.unrestricted().filter(day, organization=OuterRef("party_group"),
-                                                  kind=Meeting.Kind.GROUP)
-    missed = Absence.objects.unrestricted().filter(day, membership=OuterRef("pk"), kind__in=Meeting.LIFE_KINDS,
-                                                   reason="")
-    return (
-        members.filter(pk__in=RawSQL(sql, params))
-        .annotate(meetings_held=_count(branch, "organization") + _count(group, "organization"),
-                  meetings_missed=_count(missed, "membership"))
-        .annotate(window=Value(periods.span_label(periods.ended(as_of, periods.MONTH, ABSENT_MONTHS),
-                                                  periods.MONTH)))
-    )
+    rows = rules.sql_rows(*absent_sql(members, start, end))
+    window = periods.span_label(periods.ended(as_of, periods.MONTH, ABSENT_MONTHS), periods.MONTH)
+    for row in rows:
+        row["window"] = window
+    return rows
 
 
 register(

@@ -129,7 +129,7 @@ class Finding(models.Model):
 
     scope_field = "org_path"
 
-    rule = models.CharField("规则", max_length=64, db_index=True)
+    rule = models.CharField("规则", max_length=64)  # indexed by finding_rule_open (rule first)
     severity = models.CharField("严重程度", max_length=16, choices=Severity.choices)
     model = models.CharField("对象类型", max_length=64)
     object_id = models.BigIntegerField("对象ID")

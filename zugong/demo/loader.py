@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import time
 from dataclasses import dataclass
 
@@ -20,6 +19,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models
+
+from zugong.core import bulk
 
 from .generate import PERSON_COLUMNS, Plan
 from .membership import EXEMPTION_COLUMNS, MEMBERSHIP_COLUMNS, PAYMENT_COLUMNS, Members
@@ -59,7 +60,6 @@ UNIT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-CHUNK = 20_000
 
 
 def _iso(day):
@@ -313,28 +313,8 @@ class Loader:
 
     def insert(self, table: Table, rows, freeze: bool = False) -> int:
         """Insert rows (tuples in `table.columns` order); returns the count."""
-        rows = table.rows(rows)
-        cols = table.all_columns
-        count = 0
-        qcols = ", ".join(f'"{c}"' for c in cols)
-        raw = connection.connection
-        if self.vendor == "sqlite":
-            sql = f'INSERT INTO "{table.name}" ({qcols}) VALUES ({", ".join("?" * len(cols))})'
-            it = iter(rows)
-            while True:
-                chunk = list(itertools.islice(it, CHUNK))
-                if not chunk:
-                    break
-                raw.executemany(sql, chunk)
-                count += len(chunk)
-            return count
-        with connection.cursor() as cur:
-            option = " WITH (FREEZE)" if freeze and self.truncated and not self.nested else ""
-            with cur.cursor.copy(f'COPY "{table.name}" ({qcols}) FROM STDIN{option}') as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        return count
+        option = " WITH (FREEZE)" if freeze and self.truncated and not self.nested else ""
+        return bulk.insert_rows(table.name, table.all_columns, table.rows(rows), copy_option=option)
 
     # ------------------------------------------------------------ the whole load
 
