@@ -161,6 +161,16 @@ def test_credit_hours(branch):
     assert broken("branchlife.study_hours", c) == ["2025年参加集中学习培训 29.8 学时，不足 32 学时"]
 
 
+def test_credit_hours_at_exactly_32_in_tenths(branch):
+    """24.3 + 8 − 0.3 is 31.999999999999996 in floating point (SQLite's sums): still 32 学时, no finding."""
+    org, d = branch.org, branch.members[6]
+    for month in range(1, 13):
+        meeting(org, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2))
+    meeting(org, K.LECTURE, D(2025, 6, 20), hours=Decimal("0.3"), absences=[d])
+    StudyRecord.objects.create(membership=d, organization=org, org_path=org.path, on=D(2025, 5, 1), hours=8,
+                               title="县委党校轮训")
+    assert broken("branchlife.study_hours", d) == []
+    assert broken("branchlife.study_hours", branch.members[4]) == ["2025年参加集中学习培训 24.3 学时，不足 32 学时"]
 def test_absent_six_months_without_reason(branch):
     org = branch.org
     x, y, z = branch.members[1], branch.members[2], branch.members[0]

@@ -202,7 +202,8 @@ def study_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
 def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL selecting (id, organization_id, org_path, person_id, hours) for the memberships of `members`: their
     study hours in [start, end) — study records, plus the 学时 of the branch's (and the member's party group's)
-    meetings, less those of the meetings the member missed — as joins to per-organization and per-member sums
+    meetings, less those of the meetings the member missed, rounded to the 0.1 学时 they are recorded in
+    (SQLite sums them as floats: 32.3 − 0.3 must not fall short of 32) — as joins to per-organization and per-member sums
     (one pass over each table, served by covering indexes, instead of a subquery per member)."""
     inner, inner_params = members.order_by().values(
         "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
@@ -210,7 +211,7 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     sql = f"""
         SELECT m.id, m.organization_id, m.org_path, m.person_id,
-               COALESCE(b.h, 0) + COALESCE(g.h, 0) + COALESCE(r.h, 0) - COALESCE(a.h, 0) AS hours
+               ROUND(COALESCE(b.h, 0) + COALESCE(g.h, 0) + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -156,9 +157,10 @@ def inspect(request, pk):
         messages.error(request, refused)
         return redirect("standardization:detail", pk=pk)
     try:
-        services.set_inspector_score(request.user, score.organization, item, year=score.year,
-                                     points=form.cleaned_data["points"], note=form.cleaned_data["note"])
-        scoring.compute(score.checklist, score.year, score.org_path, note="考评评分后重新计算")
+        with transaction.atomic():  # the points and the recomputed total stand or fall together
+            services.set_inspector_score(request.user, score.organization, item, year=score.year,
+                                         points=form.cleaned_data["points"], note=form.cleaned_data["note"])
+            scoring.compute(score.checklist, score.year, score.org_path, note="考评评分后重新计算")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
