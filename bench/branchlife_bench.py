@@ -2,7 +2,8 @@
 
     DATABASE_URL=... .venv/bin/python bench/branchlife_bench.py
 
-Prints the record counts, then `zugong.core.rules.scan("", as_of=<the seed's reference date>)` with the
+Adds received transfers for one member in 40 when there are none (members who moved branch), prints the
+record counts, then `zugong.core.rules.scan("", as_of=<the seed's reference date>)` with the
 organizational-life rules only (group 组织生活: frequencies, the reminder, quorum, 32 学时, six months absent,
 appraisal follow-up, the local 党课 rule), twice: over no findings of these rules (all opened), then again
 (steady state). Per rule: violations and seconds. Last, `zugong.branchlife.compliance.refresh()` of the whole
@@ -37,12 +38,62 @@ def count(model) -> int:
     return model.objects.unrestricted().count()
 
 
+MOVER_SHARE = 40  # one member in 40 moved branch within the province in the last year and a half
+
+
+def ensure_movers() -> int:
+    """Received transfers for one active member in MOVER_SHARE (the province seed has none), dated over the
+    year and a half of meetings, from another branch to today's: the rules judge those members per stint.
+    Idempotent: skipped when received transfers exist. Returns how many there are."""
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from zugong.core import bulk
+    from zugong.demo.loader import Table
+    from zugong.members.models import Membership, TransferRequest
+    from zugong.orgs.models import Organization
+
+    received = TransferRequest.objects.unrestricted().filter(status=TransferRequest.Status.RECEIVED)
+    if received.exists():
+        return received.count()
+    rng = random.Random(7)
+    branch_paths = dict(Organization.objects.unrestricted().filter(kind="branch").values_list("id", "path"))
+    branch_ids = list(branch_paths)
+    members = Membership.objects.unrestricted().active()
+    cols = ("id", "kind", "status", "membership_id", "from_org_id", "to_org_id", "org_path", "name", "id_number",
+            "member_status", "joined_on", "requested_on", "sent_on", "received_on", "education", "phone",
+            "from_org_name", "to_org_name", "reason", "letter_no", "close_reason", "created_at", "updated_at")
+    table = Table.of(TransferRequest, cols)
+    now = timezone.now()
+    first = dt.date(2025, 1, 1)
+    rows = []
+    for pk, org_id, joined_on, status, name, id_number in members.order_by("id").values_list(
+            "id", "organization_id", "joined_on", "status", "person__name", "person__id_number").iterator(10_000):
+        if pk % MOVER_SHARE:
+            continue
+        day = first + dt.timedelta(days=rng.randrange(545))
+        from_org = rng.choice(branch_ids)
+        rows.append((len(rows) + 1, "within", "received", pk, from_org, org_id, branch_paths[from_org], name, id_number,
+                     "full" if status == "full" else "probationary", joined_on, day, day, day, "", "", "", "", "",
+                     "", "", now, now))
+    with transaction.atomic():
+        bulk.insert_rows(table.name, table.all_columns, table.rows(rows))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table.name, len(rows)])
+    return len(rows)
+
+
 def main():
     db = connection.vendor
     rule_list = [r for r in rules.all_rules() if r.group == "组织生活"]
     codes = [r.code for r in rule_list]
+    movers = ensure_movers()
     print(f"[{db}] organizational life: meetings={count(Meeting):,} absences={count(Absence):,} "
-          f"study_records={count(StudyRecord):,}", flush=True)
+          f"study_records={count(StudyRecord):,} members who moved (received transfers)={movers:,}", flush=True)
     Finding.objects.unrestricted().filter(rule__in=codes)._raw_delete(connection.alias)
     totals = []
     per_rule = {}

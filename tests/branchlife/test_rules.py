@@ -206,3 +206,41 @@ def test_scan_opens_findings_on_the_organization_with_citations(branch):
     assert result.per_rule["branchlife.themed_day_monthly"] == 1
     g = Finding.objects.unrestricted().get(rule="branchlife.general_quarterly")
     assert "条款号待核" in g.article
+
+
+def test_a_member_who_moved_is_judged_on_the_branches_they_were_in(users, tree, branch):
+    """学时 and six months absent count the meetings of the branch a member was in on each day (as the rosters
+    do): the old branch's before the transfer was received, the new one's from then on."""
+    from tests.branchlife.test_roster import move
+
+    mover = branch.members[6]
+    # 2025 (the study year): 红星社区 (A) Jan–Jun, 财政局 (B) from 1 July; 2 学时 a month either side.
+    for month in range(1, 7):
+        meeting(branch.org, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2))
+    move(users.admin, mover, D(2025, 7, 1), to_org=tree.b2)
+    for month in range(7, 13):
+        meeting(tree.b2, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2))
+    StudyRecord.objects.create(membership=mover, organization=tree.b2, org_path=tree.b2.path, on=D(2025, 9, 1),
+                               hours=8, title="县委党校轮训")
+    assert broken("branchlife.study_hours", mover) == []  # 12 in A + 12 in B + 8 = 32
+    # The window of six months (2025-12 … 2026-05): B's December meeting (above) was attended; A's later ones
+    # are none of the mover's business, B's from January on were missed without a reason.
+    for month in (1, 2):
+        meeting(branch.org, K.THEMED_DAY, D(2026, month, 12), absences=[branch.members[1]])
+        meeting(tree.b2, K.THEMED_DAY, D(2026, month, 12), absences=[mover])
+    assert broken("branchlife.absent_six_months", mover) == []  # attended December's
+    Meeting.objects.filter(organization=tree.b2, held_on=D(2025, 12, 10)).delete()
+    assert broken("branchlife.absent_six_months", mover) == [
+        "2025年12月至2026年5月党组织召开组织生活 2 次，均未参加，未登记缺席理由"]
+
+
+def test_a_member_who_moved_in_the_window_is_not_judged_on_meetings_before_arriving(users, tree, branch):
+    from tests.branchlife.test_roster import move
+
+    mover = branch.members[6]
+    meeting(branch.org, K.THEMED_DAY, D(2025, 12, 12), absences=[mover])  # in A, missed (no reason)
+    meeting(branch.org, K.THEMED_DAY, D(2026, 1, 12), absences=[mover])
+    meeting(tree.b2, K.THEMED_DAY, D(2026, 1, 20))  # B's, before the mover arrived
+    move(users.admin, mover, D(2026, 2, 1), to_org=tree.b2)
+    meeting(tree.b2, K.THEMED_DAY, D(2026, 3, 12))  # attended
+    assert broken("branchlife.absent_six_months", mover) == []  # missed 2 of the 3 held where they were

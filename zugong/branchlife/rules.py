@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.members.models import Membership, TransferRequest
 
 from . import periods
 from .models import Absence, Grade, Meeting, StudyRecord
@@ -199,19 +200,62 @@ def study_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return periods.ended(as_of, periods.YEAR)[0]
 
 
+def _movers(start: dt.date, end: dt.date, value: str, kinds: str) -> tuple[str, list]:
+    """SQL joins for the members who moved branch by a received transfer after `start`: `l` (membership_id,
+    since: the last arrival), `bm` and `gm` (membership_id, h: `value` over the meetings in [start, end) of the
+    branches they were in on each day, and of today's party group since the last arrival). As for the meeting
+    rosters (services.members_on), on a day a member was in the issuing branch of the first transfer received
+    after it, or in today's branch when none was received since; a transfer clears the party group. Members
+    are few who moved: these joins go per meeting, the others' per organization."""
+    transfer, meeting = TransferRequest._meta.db_table, Meeting._meta.db_table
+    membership = Membership._meta.db_table
+    moves = (f"FROM {transfer} WHERE status = %s AND membership_id IS NOT NULL AND received_on > %s")
+    moves_params = [TransferRequest.Status.RECEIVED, start]
+    last = f"SELECT membership_id, MAX(received_on) AS since {moves} GROUP BY membership_id"
+    stints = f"""
+        SELECT membership_id, from_org_id AS org_id, received_on AS until,
+               LAG(received_on) OVER (PARTITION BY membership_id ORDER BY received_on, id) AS since {moves}
+        UNION ALL
+        SELECT l.membership_id, ms.organization_id, NULL, l.since
+        FROM ({last}) l JOIN {membership} ms ON ms.id = l.membership_id
+    """
+    window = "mt.held_on >= %s AND mt.held_on < %s"
+    sql = f"""
+        LEFT JOIN ({last}) l ON l.membership_id = m.id
+        LEFT JOIN (SELECT s.membership_id, {value} AS h FROM ({stints}) s
+                   JOIN {meeting} mt ON mt.organization_id = s.org_id
+                   WHERE {window} AND mt.kind IN ({kinds})
+                     AND (s.since IS NULL OR mt.held_on >= s.since) AND (s.until IS NULL OR mt.held_on < s.until)
+                   GROUP BY s.membership_id) bm ON bm.membership_id = m.id
+        LEFT JOIN (SELECT l.membership_id, {value} AS h FROM ({last}) l
+                   JOIN {membership} ms ON ms.id = l.membership_id
+                   JOIN {meeting} mt ON mt.organization_id = ms.party_group_id
+                   WHERE {window} AND mt.kind = 'group' AND mt.held_on >= l.since
+                   GROUP BY l.membership_id) gm ON gm.membership_id = m.id
+    """
+    return sql, [*moves_params, *moves_params, *moves_params, start, end, *moves_params, start, end]
+
+
+# The meetings a member was expected at, per organization for those who stayed, per stint for those who moved.
+HELD = "CASE WHEN l.membership_id IS NULL THEN COALESCE(b.{0}, 0) + COALESCE(g.{0}, 0) " \
+       "ELSE COALESCE(bm.h, 0) + COALESCE(gm.h, 0) END"
+
+
 def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL selecting (id, organization_id, org_path, person_id, hours) for the memberships of `members`: their
-    study hours in [start, end) — study records, plus the 学时 of the branch's (and the member's party group's)
-    meetings, less those of the meetings the member missed, rounded to the 0.1 学时 they are recorded in
-    (SQLite sums them as floats: 32.3 − 0.3 must not fall short of 32) — as joins to per-organization and per-member sums
-    (one pass over each table, served by covering indexes, instead of a subquery per member)."""
+    study hours in [start, end) — study records, plus the 学时 of the meetings of the branch (and the party
+    group) they were in on each day, less those of the meetings they missed, rounded to the 0.1 学时 they are
+    recorded in (SQLite sums them as floats: 32.3 − 0.3 must not fall short of 32) — as joins to
+    per-organization and per-member sums (one pass over each table, served by covering indexes, instead of a
+    subquery per member)."""
     inner, inner_params = members.order_by().values(
         "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
     meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
+    movers, movers_params = _movers(start, end, "SUM(CASE WHEN mt.credit_hours > 0 THEN mt.credit_hours END)", wide)
     sql = f"""
         SELECT m.id, m.organization_id, m.org_path, m.person_id,
-               ROUND(COALESCE(b.h, 0) + COALESCE(g.h, 0) + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
+               ROUND({HELD.format("h")} + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide})
@@ -224,8 +268,9 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
         LEFT JOIN (SELECT membership_id, SUM(credit_hours) AS h FROM {absence}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0
                    GROUP BY membership_id) a ON a.membership_id = m.id
+        {movers}
     """
-    return sql, [*inner_params, *([start, end] * 4)]
+    return sql, [*inner_params, *([start, end] * 4), *movers_params]
 
 
 def _hours(value) -> Decimal:
@@ -267,17 +312,19 @@ def absence_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL selecting the memberships of `members` who in [start, end) missed every meeting of organizational
-    life their branch (and party group) held, at least one, and gave no reason for any — (pk, organization_id,
-    org_path, person_id, meetings_held, meetings_missed) — as per-member and per-organization counts joined,
-    one pass over each table."""
+    life held by the branch (and party group) they were in on the day, at least one, and gave no reason for
+    any — (pk, organization_id, org_path, person_id, meetings_held, meetings_missed) — as per-member and
+    per-organization counts joined, one pass over each table."""
     inner, inner_params = members.order_by().values(
         "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
     meeting, absence = Meeting._meta.db_table, Absence._meta.db_table
     life = ", ".join(f"'{k}'" for k in Meeting.LIFE_KINDS)
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
+    movers, movers_params = _movers(start, end, "COUNT(*)", wide)
+    held = HELD.format("n")
     sql = f"""
         SELECT m.id AS pk, m.organization_id, m.org_path, m.person_id,
-               COALESCE(b.n, 0) + COALESCE(g.n, 0) AS meetings_held, x.n AS meetings_missed
+               {held} AS meetings_held, x.n AS meetings_missed
         FROM ({inner}) m
         JOIN (SELECT membership_id, COUNT(*) AS n FROM {absence}
               WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life})
@@ -288,11 +335,12 @@ def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
         LEFT JOIN (SELECT organization_id, COUNT(*) AS n FROM {meeting}
                    WHERE held_on >= %s AND held_on < %s AND kind = 'group'
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
-        WHERE x.n >= COALESCE(b.n, 0) + COALESCE(g.n, 0)
+        {movers}
+        WHERE x.n >= {held}
           AND NOT EXISTS (SELECT 1 FROM {absence} e WHERE e.membership_id = m.id AND e.held_on >= %s
                           AND e.held_on < %s AND e.kind IN ({life}) AND e.reason <> '')
     """
-    return sql, [*inner_params, *([start, end] * 4)]
+    return sql, [*inner_params, *([start, end] * 3), *movers_params, start, end]
 
 
 def check_absent(qs, as_of):
