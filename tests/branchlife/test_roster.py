@@ -114,6 +114,10 @@ def test_recorded_counts_and_the_meeting_page_use_the_day(login, users, tree, br
     assert (m.expected, m.present) == (7, 6)
     page = login(users.secretary).get(f"/branchlife/{m.pk}/").content.decode()
     assert "出差" in page and "roster-note" not in page
+    # The record form's roster for that day lists the leaver, marked as having moved since.
+    fragment = login(users.secretary).get(f"/branchlife/record/roster/?org={branch.org.pk}&kind=themed_day"
+                                          f"&held_on=2025-05-20").content.decode()
+    assert leaver.person.name in fragment and fragment.count("现已转出") == 1
     # What the roster cannot tell for a past day (no history of status, posts or groups) the page says.
     Membership.objects.filter(pk=branch.members[3].pk).update(status=Membership.Status.STOPPED)
     page = login(users.secretary).get(f"/branchlife/{m.pk}/").content.decode()
