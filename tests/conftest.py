@@ -2,10 +2,31 @@
 
 import datetime as dt
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from zugong.core.scope import Role
+
+
+# The day the tests' fixtures and expectations were written for (deadlines, overdue days, ages, "today"
+# defaults). The suite runs on that day at 10:00 in the platform's time zone, the clock ticking from there, so
+# it gives the same answers whatever the machine's date and hour (Asia/Shanghai is 8 hours ahead of the UTC
+# machines: from 16:00 UTC a real clock already reads the next day).
+REFERENCE_DAY = dt.datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+_traveller = None
+
+
+def pytest_configure(config):
+    global _traveller
+    _traveller = time_machine.travel(REFERENCE_DAY, tick=True)
+    _traveller.start()
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()
 
 
 def _org(parent, name, code, kind="committee", sector="government", **extra):
