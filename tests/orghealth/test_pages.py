@@ -61,17 +61,19 @@ def test_checklist_pages_edit_by_department_admin_only(login, tree, users, score
     assert r.status_code == 200 and "五星 ≥ 90（须有创新项目）" in r.content.decode()
     assert client.get(f"/standardization/checklists/{scored.pk}/edit/").status_code == 403
     admin = login(users.admin)
+    assert "五星 90 须有创新项目\n四星 80" in admin.get(f"/standardization/checklists/{scored.pk}/edit/").content.decode()
     r = admin.post(f"/standardization/checklists/{scored.pk}/edit/", {
         "name": scored.name, "edition": "2026年版", "issuing_body": "中共山西省委组织部", "document": "",
         "sector": "", "effective_from": "2026-01-01", "effective_to": "", "source_status": "",
-        "grade_bands": '[{"grade": "优", "min": 85}, {"grade": "良", "min": 0}]', "active": "on"})
+        "grade_bands": "优 85 须有创新项目\n良  0\n", "active": "on"})
     assert r.status_code == 302
     scored.refresh_from_db()
-    assert scored.edition == "2026年版" and scored.grade_bands[0]["grade"] == "优"
+    assert scored.edition == "2026年版" and scored.grade_bands == [
+        {"grade": "优", "min": 85, "requires_innovation": True}, {"grade": "良", "min": 0}]
     r = admin.post(f"/standardization/checklists/{scored.pk}/edit/", {
         "name": scored.name, "edition": "x", "issuing_body": "x", "effective_from": "2026-01-01",
         "grade_bands": "不是JSON"})
-    assert "格式有误" in r.content.decode()
+    assert "第 1 行“不是JSON”格式有误" in r.content.decode()
 
 
 def test_list_and_case_pages(login, tree, users, standard):

@@ -399,7 +399,7 @@ register("appointments.decision_quorum", "讨论决定干部任免事项，应�
          (Edition(REGULATION, "第三十八条", "2014年，到会比例及条款号待核", IN_FORCE_2014, IN_FORCE_2019),
           Edition(REGULATION, "讨论决定一章", "2019年，到会比例及条款号待核", IN_FORCE_2019, None)),
          _quorum, _quorum_describe, ("members_present", "members_expected"), "decided_on",
-         text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（regulations.md 标为待核）。"
+         text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（待核）。"
               "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。")
 
 

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import json
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,9 +29,53 @@ class JSONText(forms.JSONField):
         return json.dumps(value, ensure_ascii=False)
 
 
+INNOVATION = "须有创新项目"
+BAND_LINE = re.compile(r"^(?P<grade>[^\s≥>=]+)\s*(?:≥|>=|不低于)?\s*(?P<min>\d+(?:\.\d+)?)\s*分?\s*(?P<innovation>须有创新项目)?$")
+
+
+class GradeBandsField(forms.Field):
+    """等次划分 typed as officials write it, one band a line from the highest: “五星 90 须有创新项目”,
+    “四星 80” … (stored as [{"grade", "min", "requires_innovation"}]); each wrong line named in the error."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        lines = []
+        for band in value or []:
+            minimum = band.get("min")
+            if isinstance(minimum, float) and minimum.is_integer():
+                minimum = int(minimum)
+            lines.append(f"{band.get('grade')} {minimum}" + (f" {INNOVATION}" if band.get("requires_innovation") else ""))
+        return "\n".join(lines)
+
+    def to_python(self, value):
+        if (value or "").lstrip().startswith("["):  # the stored form, pasted as is
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValidationError("格式有误：请每行写一档，如“四星 80”") from None
+        bands = []
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            line = line.strip().replace("　", " ")
+            if not line:
+                continue
+            match = BAND_LINE.match(line)
+            if not match:
+                raise ValidationError(f"第 {number} 行“{line}”格式有误：应为“等次 最低分”，如“四星 80”或“五星 90 {INNOVATION}”")
+            minimum = float(match["min"])
+            band = {"grade": match["grade"], "min": int(minimum) if minimum.is_integer() else minimum}
+            if match["innovation"]:
+                band["requires_innovation"] = True
+            bands.append(band)
+        return bands
+
+
 class ChecklistForm(forms.ModelForm):
-    grade_bands = JSONText(label="等次划分", widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=Checklist._meta.get_field("grade_bands").help_text)
+    grade_bands = GradeBandsField(
+        label="等次划分",
+        help_text=f"每行一档，从高到低写“等次 最低分”，须有创新项目的在后面加“{INNOVATION}”；低于最后一档的为最后一档")
 
     class Meta:
         model = Checklist

@@ -57,7 +57,7 @@ def install(organization, *, effective_from: dt.date = dt.date(2024, 1, 1), rese
             document="2014 年集中整顿通知；2015 年选派第一书记通知；党内统计表", organization=organization,
             effective_from=effective_from, pass_mark=70, veto_dissatisfied_percent=50, followup_months=12,
             rectification_months=12,
-            source_status="W1–W8 V；W9–W10 S；L1–L4 地方做法 S/U；验收 70 分 V，不满意超过 50% 否决 S（practice.md §1）")
+            source_status="W1–W8 为全国基本情形（已核）；W9–W10 据党内统计表（单一来源）；L1–L4 为地方做法（待核）；验收合格 70 分（已核），不满意超过 50% 否决（单一来源）")
     else:
         found.indicators.unrestricted().delete()
     for order, (code, text, source, measure, params, direct, sector, citation, local, active) in enumerate(
