@@ -290,3 +290,22 @@ def test_standard_create_and_indicator_pages(login, tree, users, depts, standard
     assert other.get(f"/weakorgs/standards/{created.pk}/indicators/new/").status_code == 404
     r = other.post("/weakorgs/standards/new/", STANDARD_POST | {"organization": tree.taiyuan.pk, "name": "越权"})
     assert "所选组织不存在或不在您的管辖范围内" in r.content.decode()
+
+
+def test_parameters_are_typed_as_named_lines():
+    from zugong.standardization.forms import ParamsField
+
+    field = ParamsField(required=False)
+    stored = {"months": 12, "kinds": ["committee", "themed_day"], "below": 0.6}
+    text = field.prepare_value(stored)
+    assert text == "统计月数：12\n会议类别：支部委员会会议、主题党日\n低于：0.6"
+    assert field.clean(text) == stored
+    assert field.clean("统计月数: 6\n会议类别：支部委员会会议，主题党日") == {"months": 6, "kinds": ["committee", "themed_day"]}
+    assert field.clean('{"deduct": 2}') == {"deduct": 2}  # pasted as stored
+    assert field.clean("") == {}
+    with pytest.raises(ValidationError, match="第 2 行：“统计月数”应为整数"):
+        field.clean("低于：0.5\n统计月数：1.5")
+    with pytest.raises(ValidationError, match="第 1 行：会议类别“党委会”不认识"):
+        field.clean("会议类别：党委会")
+    with pytest.raises(ValidationError, match="第 1 行“月数 12”：应为“名称：数值”"):
+        field.clean("月数 12")

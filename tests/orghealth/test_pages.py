@@ -59,6 +59,7 @@ def test_checklist_pages_edit_by_department_admin_only(login, tree, users, score
     client = login(users.taiyuan)
     r = client.get(f"/standardization/checklists/{scored.pk}/")
     assert r.status_code == 200 and "五星 ≥ 90（须有创新项目）" in r.content.decode()
+    assert "统计月数：12" in r.content.decode() and "'months'" not in r.content.decode()  # parameters as read
     assert client.get(f"/standardization/checklists/{scored.pk}/edit/").status_code == 403
     admin = login(users.admin)
     assert "五星 90 须有创新项目\n四星 80" in admin.get(f"/standardization/checklists/{scored.pk}/edit/").content.decode()

@@ -18,15 +18,87 @@ from .models import Checklist, ChecklistItem
 DATE = {"type": "date"}
 
 
-class JSONText(forms.JSONField):
-    """A JSON value edited as text, with a Chinese message when it does not parse."""
+def _kind_labels() -> dict[str, str]:
+    from zugong.branchlife.models import Meeting
 
-    default_error_messages = {"invalid": "格式有误，应为 JSON，例如 {\"months\": 12}"}
+    return {**dict(Meeting.Kind.choices), "secretary_lecture": "书记讲党课", "study": "32学时"}
+
+
+# The parameters of data measures, by the names officials read: key → (label, type). Types: int, float, "kinds".
+PARAMS = {
+    "months": ("统计月数", int),
+    "years": ("年数", int),
+    "below": ("低于", float),
+    "above": ("高于", float),
+    "at_least": ("至少", int),
+    "deduct": ("每次扣分", float),
+    "kinds": ("会议类别", "kinds"),
+    "min_committee": ("委员至少", int),
+    "committee_from": ("正式党员满几人设委员会", int),
+}
+PARAM_HELP = ("每行一个参数，写“名称：数值”，如“统计月数：12”“低于：0.6”“会议类别：支部委员会会议、主题党日”；"
+              "可用：" + "、".join(label for label, _ in PARAMS.values()))
+
+
+class ParamsField(forms.Field):
+    """A data measure's parameters typed as “统计月数：12” lines (stored as {"months": 12}); each wrong line
+    named in the error. Pasted JSON is accepted as is."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
 
     def prepare_value(self, value):
         if isinstance(value, str):
             return value
-        return json.dumps(value, ensure_ascii=False)
+        kinds = _kind_labels()
+        lines = []
+        for key, v in (value or {}).items():
+            label, kind = PARAMS.get(key, (key, None))
+            if kind == "kinds" and isinstance(v, list):
+                v = "、".join(kinds.get(k, k) for k in v)
+            elif isinstance(v, float) and v.is_integer() and kind is int:
+                v = int(v)
+            lines.append(f"{label}：{v}")
+        return "\n".join(lines)
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if text.startswith("{"):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValidationError("格式有误：请每行写一个参数，如“统计月数：12”") from None
+        by_label = {label: (key, kind) for key, (label, kind) in PARAMS.items()}
+        by_label.update({key: (key, kind) for key, (_, kind) in PARAMS.items()})
+        kinds = {label: code for code, label in _kind_labels().items()}
+        params = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            name, sep, raw = line.replace(":", "：").partition("：")
+            name, raw = name.strip(), raw.strip()
+            if not sep or name not in by_label:
+                raise ValidationError(f"第 {number} 行“{line}”：应为“名称：数值”，名称可用"
+                                      + "、".join(label for label, _ in PARAMS.values()))
+            key, kind = by_label[name]
+            if kind == "kinds":
+                names = [n.strip() for n in re.split(r"[、,，;；\s]+", raw) if n.strip()]
+                unknown = [n for n in names if n not in kinds and n not in kinds.values()]
+                if not names or unknown:
+                    raise ValidationError(f"第 {number} 行：会议类别“{'、'.join(unknown) or raw}”不认识，可用"
+                                          + "、".join(kinds))
+                params[key] = [kinds.get(n, n) for n in names]
+                continue
+            try:
+                number_value = float(raw)
+            except ValueError:
+                raise ValidationError(f"第 {number} 行：“{name}”应为数字，现为“{raw}”") from None
+            if kind is int:
+                if not number_value.is_integer():
+                    raise ValidationError(f"第 {number} 行：“{name}”应为整数，现为“{raw}”")
+                number_value = int(number_value)
+            params[key] = number_value
+        return params
 
 
 INNOVATION = "须有创新项目"
@@ -161,8 +233,7 @@ class ChecklistCreateForm(NewEditionMixin, ChecklistForm):
 
 
 class ChecklistItemForm(forms.ModelForm):
-    params = JSONText(label="参数", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                      help_text=ChecklistItem._meta.get_field("params").help_text)
+    params = ParamsField(label="参数", required=False, help_text=PARAM_HELP)
     measure = forms.ChoiceField(label="数据指标", required=False, choices=[("", "（考评人员评分）")])
 
     class Meta:

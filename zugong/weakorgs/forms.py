@@ -4,7 +4,7 @@ from django import forms
 
 from zugong.core.forms import OrganizationPicker
 from zugong.standardization import measures
-from zugong.standardization.forms import JSONText, NewEditionMixin, copy_from_field, issuer_field
+from zugong.standardization.forms import PARAM_HELP, NewEditionMixin, ParamsField, copy_from_field, issuer_field
 
 from .models import Indicator, IndicatorSet, Rectification
 
@@ -115,8 +115,7 @@ class IndicatorSetCreateForm(NewEditionMixin, IndicatorSetForm):
 
 
 class IndicatorForm(forms.ModelForm):
-    params = JSONText(label="参数", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                      help_text=Indicator._meta.get_field("params").help_text)
+    params = ParamsField(label="参数", required=False, help_text=PARAM_HELP)
     measure = forms.ChoiceField(label="数据指标", required=False)
 
     class Meta:

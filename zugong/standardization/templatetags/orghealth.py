@@ -1,0 +1,19 @@
+"""Filters for configuration pages: a data measure by its name, its parameters as officials read them."""
+
+from django import template
+
+from zugong.standardization import measures
+from zugong.standardization.forms import ParamsField
+
+register = template.Library()
+
+
+@register.filter
+def measure_label(code: str) -> str:
+    measure = measures.MEASURES.get(code or "")
+    return measure.label if measure else (code or "")
+
+
+@register.filter
+def params_text(params) -> str:
+    return ParamsField().prepare_value(params or {}).replace("\n", "；")
