@@ -49,6 +49,7 @@ def ensure_movers() -> int:
     import random
 
     from django.db import transaction
+    from django.db.models.functions import Mod
     from django.utils import timezone
 
     from zugong.core import bulk
@@ -70,10 +71,9 @@ def ensure_movers() -> int:
     now = timezone.now()
     first = dt.date(2025, 1, 1)
     rows = []
-    for pk, org_id, joined_on, status, name, id_number in members.order_by("id").values_list(
+    sample = members.annotate(share=Mod("id", MOVER_SHARE)).filter(share=0).order_by("id")
+    for pk, org_id, joined_on, status, name, id_number in sample.values_list(
             "id", "organization_id", "joined_on", "status", "person__name", "person__id_number").iterator(10_000):
-        if pk % MOVER_SHARE:
-            continue
         day = first + dt.timedelta(days=rng.randrange(545))
         from_org = rng.choice(branch_ids)
         rows.append((len(rows) + 1, "within", "received", pk, from_org, org_id, branch_paths[from_org], name, id_number,
