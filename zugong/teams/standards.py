@@ -68,7 +68,7 @@ def install(organization, reset: bool = False) -> list[tuple[str, bool]]:
 
 def rows(template: str, day: dt.date | None = None) -> list[LocalRule]:
     """Active rows of a template in force on `day`, the deepest organization first."""
-    qs = LocalRule.objects.filter(template=template, active=True).select_related("organization")
+    qs = LocalRule.objects.unrestricted().filter(template=template, active=True).select_related("organization")
     if day:
         qs = qs.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=day),
                        Q(effective_to__isnull=True) | Q(effective_to__gt=day))
