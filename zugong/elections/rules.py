@@ -8,7 +8,7 @@
 - The term lengths are the organization model's (《关于党的基层组织任期的意见》, 中办 2018).
 - The reminder before a term ends is local practice, not law (regulations.md §3: "not found, treat as
   configurable"): the local rule template `term_reminder` with its lead time in months in a LocalRule row,
-  installed by `zugong elections local-rules` (default 6 months).
+  installed by `zugong defaults install --domain elections` (default 6 months).
 
 Every threshold is integer arithmetic: 20 % more → candidates·5 ≥ seats·6 (5 seats → 6, rounding up);
 more than 4/5 → present·5 > expected·4; more than half → yes·2 > expected.
