@@ -146,7 +146,7 @@ def all_rules() -> list[Rule]:
 
 
 # Templates for local rules: code that takes its numbers and its citation from a LocalRule row. Each is also
-# a configuration template (`zugong.core.config.TEMPLATES`): what its parameters mean, their units and defaults.
+# a configuration template (`zugong.core.config.TEMPLATES`): what its parameters mean, units and defaults.
 LOCAL_TEMPLATES: dict[str, Callable] = {}
 
 
@@ -156,8 +156,9 @@ def local_template(name: str, *, title: str = "", domain: str = "", params: tupl
 
     def register_template(fn):
         LOCAL_TEMPLATES[name] = fn
-        config.register(config.Template(name, title or name, domain or fn.__module__.split(".")[1], tuple(params),
-                                        citation, (fn.__doc__ or "").strip().split("\n")[0]))
+        app = fn.__module__.split(".")[1]
+        config.register(config.Template(name, title or name, domain or app, tuple(params), citation,
+                                        (fn.__doc__ or "").strip().split("\n")[0]))
         return fn
 
     return register_template

@@ -41,7 +41,8 @@ class DispatchFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         from .services import programs_for
 
-        self.filters["program"].queryset = programs_for(request.user) if request is not None else Program.objects.none()
+        self.filters["program"].queryset = (programs_for(request.user) if request is not None
+                                            else Program.objects.none())
 
     def filter_q(self, qs, name, value):
         return qs.filter(person__in=people_matching(value))

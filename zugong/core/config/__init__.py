@@ -3,7 +3,7 @@ edits (never code), each with what it means, its unit and where it comes from.
 
 One way for every domain:
 
-- **Templates** (`Template`, `register`, `template`): a kind of configurable number set (a local rule template,
+- **Templates** (`Template`, `register`, `template`): a kind of configurable numbers (a local rule template,
   a data measure, a dispatch program, an assessment indicator scheme …). It names its `Param`s — what each
   means in the words officials read (统计月数), its type, unit and default — and its citation: a regulation and
   article, "条款号待核" when the article is not verified, or the local document.
@@ -125,7 +125,8 @@ class Template:
         parts = []
         for key, value in (values or {}).items():
             p = known.get(key)
-            parts.append(f"{p.label} {p.format(value)}{(' ' + p.unit) if p.unit else ''}" if p else f"{key} {value}")
+            unit = f" {p.unit}" if p and p.unit else ""
+            parts.append(f"{p.label} {p.format(value)}{unit}" if p else f"{key} {value}")
         return "、".join(parts)
 
 
@@ -225,8 +226,10 @@ def installers() -> list[Installer]:
     return sorted(INSTALLERS.values(), key=lambda i: (i.order, i.domain))
 
 
-def install(organization, domains: Iterable[str] | None = None, reset: bool = False) -> list[tuple[str, str, bool]]:
-    """Run the installers (all, or those of `domains`) for an organization's subtree: (domain, code, created)."""
+def install(organization, domains: Iterable[str] | None = None,
+            reset: bool = False) -> list[tuple[str, str, bool]]:
+    """Run the installers (all, or those of `domains`) for an organization's subtree: rows of (domain, code,
+    created)."""
     wanted = set(domains) if domains else None
     found = installers()
     unknown = (wanted or set()) - {i.domain for i in found}
@@ -236,11 +239,13 @@ def install(organization, domains: Iterable[str] | None = None, reset: bool = Fa
     out = []
     for item in found:
         if wanted is None or item.domain in wanted:
-            out.extend((item.domain, code, created) for code, created in item.install(organization, reset=reset))
+            done = item.install(organization, reset=reset)
+            out.extend((item.domain, code, created) for code, created in done)
     return out
 
 
-def install_rows(model, defaults: list[dict], fixed: dict, reset: bool = False, key: str = "code") -> list[tuple[str, bool]]:
+def install_rows(model, defaults: list[dict], fixed: dict, reset: bool = False,
+                 key: str = "code") -> list[tuple[str, bool]]:
     """Create the default rows of a model keyed by `key` (with `fixed` values such as the organization);
     with `reset`, rows already present get the defaults back. Saved one by one, so each change is audited."""
     out = []

@@ -16,6 +16,7 @@ from ..forms import OrganizationPicker
 from . import Param, Template, format_lines, lines_help, parse_lines
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+Params = Iterable[Param] | Callable[[], Iterable[Param]]
 
 
 class ParamsField(forms.Field):
@@ -25,7 +26,7 @@ class ParamsField(forms.Field):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def __init__(self, *args, params: Iterable[Param] | Callable[[], Iterable[Param]] | None = None, **kwargs):
+    def __init__(self, *args, params: Params | None = None, **kwargs):
         self._params = params
         super().__init__(*args, **kwargs)
 
@@ -46,7 +47,7 @@ class ParamsField(forms.Field):
         return parse_lines(value, self.params)
 
 
-def params_field(params: Iterable[Param] | Callable[[], Iterable[Param]] | None = None, **kwargs) -> ParamsField:
+def params_field(params: Params | None = None, **kwargs) -> ParamsField:
     """The 参数 field of a configuration form, with the help naming the parameters it takes."""
     if params is not None and not callable(params):
         kwargs.setdefault("help_text", lines_help(params))
@@ -98,7 +99,8 @@ class LocalRuleForm(TemplateRowForm):
         from ..models import LocalRule
 
         model = LocalRule
-        fields = ["title", "params", "severity", "regulation", "article", "effective_from", "effective_to", "active"]
+        fields = ["title", "params", "severity", "regulation", "article", "effective_from", "effective_to",
+                  "active"]
         widgets = {"effective_from": DATE, "effective_to": DATE}
         help_texts = {"regulation": "本地文件名称，例如《某省发展党员工作实施办法》"}
 

@@ -1,6 +1,7 @@
 """The pages of configuration: one page editing a configuration row (`row_page`), one page issuing a new
 edition (`new_edition_page`). Department admins of the issuing organization only; the row is looked up among
-those the user can see (`visible_to`), saved through the domain's service (or plainly), audited by the model."""
+those the user can see (`visible_to`), saved through the domain's service (or plainly), audited by the
+model."""
 
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ def row_page(request, row, form_class, *, saved: str, done: str, title: str, sav
 
 def new_edition_page(request, *, form_class, create, preview, cancel_url: str, done: str):
     """The page creating a configuration (a checklist, an identification standard): empty, or a new edition of
-    one the user can see (`?copy_from=<pk>` fills the form from it; the form's own select does the same through
-    htmx). Department admins only; the service checks the issuing organization."""
+    one the user can see (`?copy_from=<pk>` fills the form from it; the form's own select does the same
+    through htmx). Department admins only; the service checks the issuing organization."""
     noun = form_class.noun
     if not scope.scope_paths(request.user, "admin"):
         raise PermissionDenied(f"只有组织部门管理员可以制定{noun}")

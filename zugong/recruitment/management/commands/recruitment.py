@@ -14,5 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="已有的同名规则也恢复为默认值")
 
     def handle(self, *args, **opts):
-        call_command("defaults", "install", "--domain", "recruitment", *(["--org", opts["org"]] if opts["org"] else []),
-                     *(["--reset"] if opts["reset"] else []), stdout=self.stdout)
+        org = ["--org", opts["org"]] if opts["org"] else []
+        reset = ["--reset"] if opts["reset"] else []
+        call_command("defaults", "install", "--domain", "recruitment", *org, *reset, stdout=self.stdout)
