@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zugong.core import rules
 from zugong.core.models import Finding, LocalRule
 from zugong.elections import services
-from zugong.elections.management.commands.elections import install as install_local_rules
+from zugong.elections.defaults import install as install_local_rules
 from zugong.elections.models import Election, ElectionCandidate, TermAdjustment
 from zugong.elections.rules import majority, need_candidates, quorum_met
 from zugong.elections.services import CandidateVotes

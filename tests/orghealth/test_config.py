@@ -293,7 +293,7 @@ def test_standard_create_and_indicator_pages(login, tree, users, depts, standard
 
 
 def test_parameters_are_typed_as_named_lines():
-    from zugong.standardization.forms import ParamsField
+    from zugong.core.config.forms import ParamsField
 
     field = ParamsField(required=False)
     stored = {"months": 12, "kinds": ["committee", "themed_day"], "below": 0.6}

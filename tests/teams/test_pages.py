@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zugong.core.models import LocalRule
-from zugong.teams import standards
+from zugong.teams import defaults, standards
 from zugong.teams.models import TeamMember
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_analysis_and_export(county, login, users, tree):
 
 
 def test_standards_edited_by_department_admins_only(county, login, users, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     row = LocalRule.objects.get(code="teams.local.composition_level3")
     assert login(users.taiyuan).get(f"/teams/standards/{row.pk}/").status_code == 403
     client = login(users.admin)

@@ -6,7 +6,7 @@ import pytest
 
 from zugong.core import rules
 from zugong.core.models import Finding, LocalRule
-from zugong.teams import standards
+from zugong.teams import defaults, standards
 from zugong.teams.models import TeamMember
 
 from .conftest import AS_OF, seat
@@ -43,7 +43,7 @@ def test_tenure_rules_skip_township_and_department_teams(county):
 
 
 def test_composition_rule_by_level(county, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     found = {r["pk"]: text for r, text in violations("teams.local.composition_level3")}
     # 区委: 赵青 is a young woman; 区政府: 李区长 and 钱委员, no woman, nobody ≤ 40.
     assert list(found) == [county.government.pk]
@@ -54,7 +54,7 @@ def test_composition_rule_by_level(county, tree):
 
 
 def test_deeper_standard_takes_precedence(county, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     LocalRule.objects.create(template=standards.COMPOSITION, code="teams.local.ty3", title="太原县级班子",
                              params={"level": 3, "young_age": 40, "women": 0, "young": 0},
                              regulation="《太原某文件》", organization=tree.taiyuan)
@@ -63,7 +63,7 @@ def test_deeper_standard_takes_precedence(county, tree):
 
 
 def test_vacancy_longer_than_configured(county, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     found = {r["title"]: text for r, text in violations("teams.local.vacancy")}
     # 副书记 vacant since 2025-12-31 (10 months), 副区长 since 2025-06-01, 常委 since 2010.
     assert found["副书记"] == "“副书记”职数 2 名、空缺 1 名，自 2025-12-31 起空缺 10 个月，超过 6 个月"
@@ -75,7 +75,7 @@ def test_vacancy_longer_than_configured(county, tree):
 
 
 def test_scan_opens_findings_on_teams_posts_and_cadres(county, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     result = rules.scan(tree.root.path, AS_OF, rules=[r for r in rules.all_rules() if r.model.startswith("teams.")])
     assert result.per_rule["teams.rotation_ten_years"] == 1
     f = Finding.objects.unrestricted().get(rule="teams.rotation_ten_years")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zugong.teams import queries, standards, structure
+from zugong.teams import defaults, queries, standards, structure
 from zugong.teams.models import TeamMember, TeamPost
 
 from .conftest import AS_OF
@@ -46,7 +46,7 @@ def test_structure_is_two_grouped_queries(county, tree):
 
 
 def test_configured_young_age_and_deeper_override(county, tree):
-    standards.install(tree.root)
+    defaults.install(tree.root)
     seats = TeamMember.objects.unrestricted().filter(team=county.committee)
     assert structure.total(seats, AS_OF).young == 1
     from zugong.core.models import LocalRule

@@ -169,7 +169,7 @@ def local_requirement(row) -> Requirement:
 def local_requirements() -> list[Requirement]:
     from zugong.core.models import LocalRule
 
-    rows = LocalRule.objects.filter(active=True, template=LOCAL_TEMPLATE).select_related("organization")
+    rows = LocalRule.objects.unrestricted().filter(active=True, template=LOCAL_TEMPLATE).select_related("organization")
     return [local_requirement(r) for r in rows]
 
 

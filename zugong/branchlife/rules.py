@@ -18,13 +18,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
+from zugong.core.config import CHOICE, Param
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
 from zugong.members.models import Membership, TransferRequest
 
 from . import periods
 from .models import Absence, Grade, Meeting, StudyRecord
 from .requirements import (
-    BRANCH_RULES, EDUCATION_RULES, LOCAL_TEMPLATE, NATIONAL, Requirement, branches, local_requirement,
+    BRANCH_RULES, EDUCATION_RULES, LOCAL_KINDS, LOCAL_TEMPLATE, NATIONAL, Requirement, branches, local_requirement,
 )
 
 STUDY_HOURS = Decimal(32)  # 党员教育管理工作条例 第二十条
@@ -107,7 +108,10 @@ for _req in NATIONAL:
     register(frequency_rule(_req))
 
 
-@rules.local_template(LOCAL_TEMPLATE)
+@rules.local_template(LOCAL_TEMPLATE, title="组织生活的本地频次", params=(
+    Param("kind", "会议类别", CHOICE, choices=lambda: {k: v[0] for k, v in LOCAL_KINDS.items()}),
+    Param("period", "至少每", CHOICE, choices=periods.PERIOD_WORD),
+))
 def local_frequency_rule(row) -> Rule:
     """A frequency that is local practice, e.g. 党课 each quarter: params {"kind": "lecture", "period": "quarter"}."""
     req = local_requirement(row)

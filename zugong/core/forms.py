@@ -56,26 +56,3 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 def errors_dict(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-
-
-class LocalRuleForm(forms.ModelForm):
-    """A local rule's configurable parts; its template (the code that checks) stays as installed."""
-
-    class Meta:
-        from .models import LocalRule
-
-        model = LocalRule
-        fields = ["title", "params", "severity", "regulation", "article", "effective_from", "effective_to", "active"]
-        widgets = {
-            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "effective_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "params": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {"params": "规则参数（JSON），例如 {\"days\": 5}", "regulation": "本地文件名称，例如《某省发展党员工作实施办法》"}
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("effective_from"), data.get("effective_to")
-        if start and end and end <= start:
-            self.add_error("effective_to", "失效日期应晚于生效日期")
-        return data

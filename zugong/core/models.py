@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from .config.models import ConfigModel
 from .scope import ScopedManager, ScopedQuerySet
 
 
@@ -177,8 +178,9 @@ class Finding(models.Model):
         return f"{self.regulation}{edition}{self.article}"
 
 
-class LocalRule(models.Model):
-    """A local rule configured without code: a parameterised rule template, its values and its document."""
+class LocalRule(ConfigModel):
+    """A local rule configured without code: a parameterised rule template (`zugong.core.config.TEMPLATES`),
+    its values and its document; issued by an organization for its subtree."""
 
     template = models.CharField("规则模板", max_length=64)
     code = models.CharField("规则代码", max_length=64, unique=True)
@@ -199,6 +201,13 @@ class LocalRule(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def template_info(self):
+        """The registered template: what each parameter means, its unit and default."""
+        from .config import template
+
+        return template(self.template)
 
 
 class WorkDay(models.Model):

@@ -17,7 +17,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from . import audit, jobs, rules, scope
-from .forms import LocalRuleForm
+from .config import services as config_services
+from .config.forms import LocalRuleForm
+from .config.views import row_page
 from .middleware import client_ip
 from .models import Finding, Job, LocalRule
 
@@ -69,15 +71,11 @@ def for_person(user, person):
     return rows
 
 
-def _relevant(user, organization) -> bool:
-    """A local rule concerns a user when its subtree contains, or lies within, one of the user's subtrees."""
-    return any(p.startswith(organization.path) or organization.path.startswith(p) for p in scope.scope_paths(user))
-
-
 def visible_rules(user) -> list:
-    """National rules, and the local rules that apply to the user's subtrees."""
-    rows = {r.code: r for r in LocalRule.objects.select_related("organization")}
-    return [r for r in rules.all_rules() if r.code not in rows or _relevant(user, rows[r.code].organization)]
+    """National rules, and the local rules issued within or above the user's subtrees (`visible_to`)."""
+    hidden = set(LocalRule.objects.unrestricted().values_list("code", flat=True)) - set(
+        LocalRule.objects.visible_to(user).values_list("code", flat=True))
+    return [r for r in rules.all_rules() if r.code not in hidden]
 
 
 @login_required
@@ -88,11 +86,11 @@ def catalogue(request):
     for rule in sorted(visible_rules(request.user), key=lambda r: (r.local, r.model, r.code)):
         rule.open_count = counts.get(rule.code, {}).get("n", 0)
         groups.setdefault("本地规则" if rule.local else rule.model_class._meta.verbose_name, []).append(rule)
-    local_rows = {r.code: r for r in LocalRule.objects.select_related("organization")}
+    local_rows = {r.code: r for r in LocalRule.objects.visible_to(request.user)}
     for items in groups.values():
         for rule in items:
             row = local_rows.get(rule.code)
-            rule.local_row = row if row and scope.can(request.user, "admin", row.organization.path) else None
+            rule.local_row = row if row and config_services.can_edit(request.user, row.org_path) else None
     return render(request, "core/rules_catalogue.html", {
         "groups": groups, "labels": rules.SEVERITY_LABELS,
         "can_scan": bool(scope.scope_paths(request.user, "manage")),
@@ -154,20 +152,10 @@ def acknowledge(request, pk):
 @login_required
 def local_rule_edit(request, pk):
     """Change a local rule's numbers, level, document and dates: local practice configured without code."""
-    rule = get_object_or_404(LocalRule.objects.select_related("organization"), pk=pk)
-    if not _relevant(request.user, rule.organization):
-        raise Http404
-    if not scope.can(request.user, "admin", rule.organization.path):
-        raise PermissionDenied("只有组织部管理员可以修改本地规则")
-    form = LocalRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        changes = [{"field": f, "label": str(form.fields[f].label), "old": str(form.initial.get(f)),
-                    "new": str(form.cleaned_data[f])} for f in form.changed_data]
-        rule = form.save()
-        audit.record(rule, "update", changes, org_path=rule.organization.path)
-        messages.success(request, f"已保存本地规则“{rule.title}”，下次检查起生效")
-        return redirect("core:rules")
-    return render(request, "core/form.html", {"form": form, "title": f"本地规则：{rule.title}"})
+    rule = get_object_or_404(LocalRule.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    return row_page(request, rule, LocalRuleForm, template=rule.template_info, done=reverse("core:rules"),
+                    saved=f"已保存本地规则“{rule.title}”，下次检查起生效", title=f"本地规则：{rule.title}",
+                    denied="只有组织部管理员可以修改本地规则")
 
 
 @require_POST

@@ -138,20 +138,27 @@ def all_rules() -> list[Rule]:
     from .models import LocalRule
 
     rules = list(RULES.values())
-    for row in LocalRule.objects.filter(active=True).select_related("organization"):
+    for row in LocalRule.objects.unrestricted().filter(active=True).select_related("organization"):
         factory = LOCAL_TEMPLATES.get(row.template)
         if factory:
             rules.append(factory(row))
     return rules
 
 
-# Templates for local rules: code that takes its numbers and its citation from a LocalRule row.
+# Templates for local rules: code that takes its numbers and its citation from a LocalRule row. Each is also
+# a configuration template (`zugong.core.config.TEMPLATES`): what its parameters mean, units and defaults.
 LOCAL_TEMPLATES: dict[str, Callable] = {}
 
 
-def local_template(name: str):
+def local_template(name: str, *, title: str = "", domain: str = "", params: tuple = (), citation: str = ""):
+    """Register the code of a local rule template and, with it, the template's parameters (`config.Param`)."""
+    from . import config
+
     def register_template(fn):
         LOCAL_TEMPLATES[name] = fn
+        app = fn.__module__.split(".")[1]
+        config.register(config.Template(name, title or name, domain or app, tuple(params), citation,
+                                        (fn.__doc__ or "").strip().split("\n")[0]))
         return fn
 
     return register_template

@@ -1,4 +1,4 @@
-"""The default programs (practice.md §6), installed by `zugong dispatch programs` and by the demo seed.
+"""The default programs (practice.md §6), installed by `zugong defaults install` and by the demo seed.
 
 National defaults carry no organization (they apply everywhere); a province's own practice (Shanxi) is a
 program of its root organization. Each states its document and that document's verification status; the
@@ -6,6 +6,8 @@ numbers are data a department admin changes on the 选派项目设定 page, neve
 """
 
 from __future__ import annotations
+
+from zugong.core import config
 
 from .models import Program, SourceStatus, TargetGroup
 
@@ -63,16 +65,11 @@ SHANXI = [
 ]
 
 
+@config.installer("dispatch", "干部选派项目（第一书记、驻村工作队、墩苗、挂职；山西的做法）", order=50)
 def install(root=None, reset: bool = False) -> list[tuple[str, bool]]:
     """Create the national programs and, with `root` (the province's root organization), its own programs.
     Existing programs keep a department's numbers unless `reset`."""
-    out = []
-    items = [(d, None) for d in NATIONAL] + ([(d, root) for d in SHANXI] if root is not None else [])
-    for default, org in items:
-        values = {k: v for k, v in default.items() if k != "code"} | {"organization": org}
-        if reset:
-            _obj, created = Program.objects.update_or_create(code=default["code"], defaults=values)
-        else:
-            _obj, created = Program.objects.get_or_create(code=default["code"], defaults=values)
-        out.append((default["code"], created))
+    out = config.install_rows(Program, NATIONAL, {"organization": None}, reset)
+    if root is not None:
+        out += config.install_rows(Program, SHANXI, {"organization": root}, reset)
     return out

@@ -26,7 +26,7 @@ class DispatchFilterSet(django_filters.FilterSet):
     org = django_filters.CharFilter(label="组织代码（派出或驻在）", method="filter_org")
     kind = django_filters.ChoiceFilter(label="类别", field_name="program__kind", choices=Program.Kind.choices,
                                        empty_label="全部类别")
-    program = django_filters.ModelChoiceFilter(label="选派项目", queryset=Program.objects.all(),
+    program = django_filters.ModelChoiceFilter(label="选派项目", queryset=Program.objects.none(),
                                                empty_label="全部项目")
     target_group = django_filters.ChoiceFilter(label="对象类别", choices=TargetGroup.choices, empty_label="全部")
     status = django_filters.ChoiceFilter(label="状态", choices=Dispatch.Status.choices, empty_label="全部状态")
@@ -41,8 +41,8 @@ class DispatchFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         from .services import programs_for
 
-        ids = [p.pk for p in programs_for(request.user)] if request is not None else []
-        self.filters["program"].queryset = Program.objects.filter(pk__in=ids)
+        self.filters["program"].queryset = (programs_for(request.user) if request is not None
+                                            else Program.objects.none())
 
     def filter_q(self, qs, name, value):
         return qs.filter(person__in=people_matching(value))

@@ -48,8 +48,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, user=None, allow_exception=False, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = [p.pk for p in services.programs_for(user)]
-        self.fields["program"].queryset = Program.objects.filter(pk__in=ids)
+        self.fields["program"].queryset = services.programs_for(user)
         self.fields["team"].queryset = WorkTeam.objects.visible_to(user, "change").filter(
             status=WorkTeam.Status.ACTIVE)
         for name in ("person", "mentor", "organization", "host_org"):
@@ -111,8 +110,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = [p.pk for p in services.programs_for(user) if p.kind == Program.Kind.WORK_TEAM]
-        self.fields["program"].queryset = Program.objects.filter(pk__in=ids)
+        self.fields["program"].queryset = services.programs_for(user).filter(kind=Program.Kind.WORK_TEAM)
         for name in ("organization", "host_org"):
             self.fields[name].bind(user)
 

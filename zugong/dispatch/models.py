@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from zugong.core import scope
 from zugong.core.audit import AuditedModel
+from zugong.core.config.models import ConfigModel
 from zugong.core.scope import ScopedManager, ScopedQuerySet
 
 
@@ -92,9 +93,10 @@ class Level(models.TextChoices):
     ENTERPRISE = "enterprise", "国有企业、事业单位"
 
 
-class Program(AuditedModel):
+class Program(ConfigModel):
     """A dispatch program as data: its numbers and its document. A program with an organization applies to
-    that organization's subtree (a province's or county's own practice); without one, everywhere."""
+    that organization's subtree (a province's or county's own practice); without one, everywhere (its
+    `org_path` is empty)."""
 
     class Kind(models.TextChoices):
         DUNMIAO = "dunmiao", "墩苗"
@@ -138,11 +140,6 @@ class Program(AuditedModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def org_path(self) -> str:
-        """Where the program's audit entries are placed: its organization's subtree (national ones: none)."""
-        return self.organization.path if self.organization_id else ""
 
     @property
     def village_share_text(self) -> str:

@@ -71,18 +71,13 @@ def _warnings(found) -> list[str]:
 
 
 def program_applies(program: Program, organization: Organization) -> bool:
-    return program.organization_id is None or organization.path.startswith(program.organization.path)
+    """A program applies to its organization's subtree; a national one (empty path) everywhere."""
+    return organization.path.startswith(program.org_path)
 
 
 def programs_for(user):
-    """Active programs that apply to at least one of the user's subtrees (national ones and local ones)."""
-    paths = scope.scope_paths(user)
-    out = []
-    for p in Program.objects.filter(active=True).select_related("organization"):
-        if p.organization is None or any(x.startswith(p.organization.path) or p.organization.path.startswith(x)
-                                         for x in paths):
-            out.append(p)
-    return out
+    """Active programs issued within or above the user's subtrees, and the national ones."""
+    return Program.objects.visible_to(user).filter(active=True).select_related("organization")
 
 
 def _check_host(host_org: Organization | None, host_unit: Unit | None, host_name: str) -> str:

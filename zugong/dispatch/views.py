@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from zugong.core import excel, rules, scope
+from zugong.core.config import services as config_services
+from zugong.core.config.views import row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry, Finding
@@ -365,42 +367,27 @@ def rotation_end(request, pk):
 # ---------------------------------------------------------------- programs
 
 
-def _program_visible(user, program: Program) -> bool:
-    return program.pk in {p.pk for p in services.programs_for(user)} or (
-        not program.active and (program.organization is None or any(
-            x.startswith(program.organization.path) or program.organization.path.startswith(x)
-            for x in scope.scope_paths(user))))
+def _programs(user):
+    """Programs issued within or above the user's subtrees, and the national ones (active or not)."""
+    return Program.objects.visible_to(user).select_related("organization")
 
 
 @login_required
 def program_list(request):
-    programs = [p for p in Program.objects.select_related("organization").order_by("kind", "code")
-                if _program_visible(request.user, p)]
-    can_edit = {p.pk for p in programs if _can_edit_program(request.user, p)}
+    programs = list(_programs(request.user).order_by("kind", "code"))
+    # National programs are edited by the department admins of a root; local ones by those of their subtree.
+    can_edit = {p.pk for p in programs if config_services.can_edit(request.user, p.org_path)}
     return render(request, "dispatch/programs.html", {"programs": programs, "can_edit": can_edit,
                                                       "title": "选派项目设定"})
 
 
-def _can_edit_program(user, program: Program) -> bool:
-    """National programs by the department admins of a root; local ones by the admins of their subtree."""
-    if program.organization is None:
-        return any(len(p) == 4 for p in scope.scope_paths(user, "admin"))
-    return scope.can(user, "admin", program.organization.path)
-
-
 @login_required
 def program_edit(request, pk):
-    program = get_object_or_404(Program.objects.select_related("organization"), pk=pk)
-    if not _program_visible(request.user, program):
-        raise Http404
-    if not _can_edit_program(request.user, program):
-        raise PermissionDenied("只有组织部门管理员可以修改选派项目设定")
-    form = ProgramForm(request.POST or None, instance=program)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"已保存“{program.name}”的设定")
-        return redirect("dispatch:programs")
-    return _form_page(request, form, f"修改选派项目设定：{program.name}")
+    program = get_object_or_404(_programs(request.user), pk=pk)
+    return row_page(request, program, ProgramForm, saved=f"已保存“{program.name}”的设定",
+                    done=reverse("dispatch:programs"), title=f"修改选派项目设定：{program.name}",
+                    denied="只有组织部门管理员可以修改选派项目设定", page="dispatch/form.html",
+                    context={"back": "dispatch:programs"})
 
 
 

@@ -8,7 +8,7 @@
 - The term lengths are the organization model's (《关于党的基层组织任期的意见》, 中办 2018).
 - The reminder before a term ends is local practice, not law (regulations.md §3: "not found, treat as
   configurable"): the local rule template `term_reminder` with its lead time in months in a LocalRule row,
-  installed by `zugong elections local-rules` (default 6 months).
+  installed by `zugong defaults install --domain elections` (default 6 months).
 
 Every threshold is integer arithmetic: 20 % more → candidates·5 ≥ seats·6 (5 seats → 6, rounding up);
 more than 4/5 → present·5 > expected·4; more than half → yes·2 > expected.
@@ -22,6 +22,7 @@ from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
+from zugong.core.config import INT, Param
 from zugong.core.rules import ERROR, REMINDER, Edition, Rule
 from zugong.orgs.models import Organization
 from zugong.recruitment.sql import AddMonths
@@ -211,7 +212,9 @@ VALIDITY_RULES = ("elections.candidate_margin", "elections.quorum", "elections.e
 DEFAULT_REMINDER_MONTHS = 6
 
 
-@rules.local_template("term_reminder")
+@rules.local_template("term_reminder", title="任期届满前提醒换届", params=(
+    Param("months", "提前提醒", INT, "个月", DEFAULT_REMINDER_MONTHS),
+))
 def term_reminder_rule(row) -> Rule:
     """A reminder `months` before the election falls due (practice: time for the 换届请示 and preparation).
 
@@ -243,7 +246,7 @@ def reminder_months(path: str) -> int:
     from zugong.core.models import LocalRule
 
     best, months = -1, DEFAULT_REMINDER_MONTHS
-    for row in LocalRule.objects.filter(template="term_reminder", active=True).select_related("organization"):
+    for row in LocalRule.objects.unrestricted().filter(template="term_reminder", active=True).select_related("organization"):
         p = row.organization.path
         if path.startswith(p) and len(p) > best:
             best, months = len(p), int(row.params.get("months", DEFAULT_REMINDER_MONTHS))

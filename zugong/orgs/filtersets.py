@@ -6,6 +6,12 @@ from zugong.people.refdata import SECTORS
 from .models import Organization
 
 
+def subtree(request, qs, code: str):
+    """Rows of the subtree of the organization with `code`, looked up among those the user may see."""
+    path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
+    return qs.subtree(path) if path else qs.none()
+
+
 class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method="filter_q")
     kind = django_filters.ChoiceFilter(label="类别", choices=Organization.Kind.choices, empty_label="全部类别")

@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
+from zugong.core.config import CHOICE, INT, Param
 from zugong.core.dates import age_on
 from zugong.core.rules import ERROR, WARNING, Edition, Rule
 from zugong.core.workdays import count_expr
@@ -427,7 +428,11 @@ def _local(row, check, describe, measures, event_field) -> Rule:
                 event_field=event_field, group=GROUP, text=f"本地规则，适用于{row.organization.name}及其下级组织")
 
 
-@rules.local_template("publicity_working_days")
+@rules.local_template("publicity_working_days", title="公示工作日数", params=(
+    Param("days", "公示工作日数", INT, "个工作日", 5),
+    Param("stage", "公示环节", CHOICE, default="candidate",
+          choices={"candidate": "确定发展对象", "admission": "支部大会讨论接收"}),
+))
 def publicity_rule(row) -> Rule:
     """公示 of at least `days` working days (official calendar, make-up days count) before a step.
 
@@ -453,7 +458,11 @@ def publicity_rule(row) -> Rule:
     return _local(row, check, describe, (start, end, event, "publicity_days"), event)
 
 
-@rules.local_template("step_within_months")
+@rules.local_template("step_within_months", title="两个环节之间的期限", params=(
+    Param("from", "起算环节", CHOICE, choices=STEP_DATES),
+    Param("to", "应完成环节", CHOICE, choices=STEP_DATES),
+    Param("months", "期限", INT, "个月", 1),
+))
 def step_within_months_rule(row) -> Rule:
     """A step within `months` calendar months of an earlier one (a local lead time), e.g. the branch meeting
     within one month of the pre-review.

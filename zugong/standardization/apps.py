@@ -9,4 +9,4 @@ class StandardizationConfig(AppConfig):
     verbose_name = "标准化建设"
 
     def ready(self):
-        from . import services  # noqa: F401  (registers the scoring job runner)
+        from . import measures, services  # noqa: F401  (register the data measures and the scoring job runner)

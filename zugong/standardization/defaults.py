@@ -1,4 +1,4 @@
-"""The default checklist shipped as data (`zugong standardization defaults`, also run by the seed).
+"""The default checklist shipped as data (`zugong defaults install --domain standardization`, also run by the seed).
 
 Areas and weights follow the 机关 branch example of practice.md §2 (班子建设 20 · 基本制度 20 · 基本工作 30 ·
 基本保障 20 · 加分 10; S, aifuyew.com/zhuantifanwen/gongwenfanwen/16224.html) and the star bands of the 五星创评
@@ -12,6 +12,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+
+from zugong.core import config
 
 from .models import Checklist, ChecklistItem
 
@@ -74,3 +76,10 @@ def install(organization, *, effective_from: dt.date = dt.date(2024, 1, 1), rese
             measure=measure, method=method, params=params, deduction_rule=rule, evidence_required=evidence,
             is_bonus=area == "加分")
     return checklist
+
+
+@config.installer("standardization", "党支部标准化规范化建设评分标准（机关示例）", order=60)
+def install_defaults(organization, reset: bool = False) -> list[tuple[str, bool]]:
+    existed = Checklist.objects.unrestricted().filter(org_path=organization.path, edition="默认示例").exists()
+    checklist = install(organization, reset=reset)
+    return [(str(checklist), not existed)]

@@ -1,14 +1,8 @@
 import django_filters
 
-from zugong.orgs.models import Organization
+from zugong.orgs.filtersets import subtree
 
 from .models import BranchScore, Checklist
-
-
-def subtree(request, qs, code: str):
-    """Rows of the subtree of the organization with `code`, looked up among those the user may see."""
-    path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
-    return qs.subtree(path) if path else qs.none()
 
 
 class ScoreFilterSet(django_filters.FilterSet):

@@ -1,9 +1,11 @@
-"""Organization health measures computed from the data, for a whole subtree in one query.
+"""Organization health measures computed from the data, registered in the core registry of measures
+(`zugong.core.config.measures`) when the app is ready.
 
 Each `Measure` annotates a queryset of organizations (branches) with one value per row, built only from
 correlated subqueries and `Exists` (never a query per organization), so scoring or screening the province is one
 SQL statement. The checklist items (standardization) and the identification indicators (weakorgs) name a measure
-by its code and give it parameters; the numbers (thresholds, windows) are configuration, never code.
+by its code and give it parameters (`PARAMS` below: what each means, its unit); the numbers (thresholds,
+windows) are configuration, never code.
 
 Sources, as the lead fixed them: meeting compliance comes only from branchlife's `ComplianceStat`; the committee
 and the secretary from `Membership.committee_post`; the term from `Organization.term_ends_on`; dues from
@@ -11,10 +13,6 @@ and the secretary from `Membership.committee_post`; the term from `Organization.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass
-from typing import Callable
 
 from django.apps import apps
 from django.db.models import (
@@ -34,40 +32,38 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from zugong.core.config import CHOICES, FLOAT, INT, Param
+from zugong.core.config.measures import BOOL, COUNT_BAD, NUMBER_BAD, RATIO, RATIO_BAD, Measure, register, register_params
 from zugong.core.dates import add_months, add_years
 from zugong.members import dues
 from zugong.members.models import DuesExemption, DuesPayment, Membership
 
-BOOL, RATIO, RATIO_BAD, COUNT_BAD, NUMBER_BAD = "bool", "ratio", "ratio_bad", "count_bad", "number_bad"
 MEETING_KINDS = {
     "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
     "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
 }
 
 
-@dataclass(frozen=True)
-class Measure:
-    """A value per organization. `kind` says which way is good: bool (True is good), ratio (0–1, high is
-    good), ratio_bad (0–1, high is bad), count_bad / number_bad (occurrences or months of something bad)."""
 
-    code: str
-    label: str
-    kind: str
-    annotate: Callable  # (qs, name, as_of, params) -> qs annotated with `name`
-    describe: Callable  # (value, params) -> Chinese text of the measured value
-    params_help: str = ""
+def meeting_kind_labels() -> dict[str, str]:
+    """The meeting kinds a measure may count (branchlife's kinds, and the study requirements)."""
+    from zugong.branchlife.models import Meeting
+
+    return {**dict(Meeting.Kind.choices), "secretary_lecture": "书记讲党课", "study": "32学时"}
 
 
-MEASURES: dict[str, Measure] = {}
-
-
-def register(measure: Measure) -> Measure:
-    MEASURES[measure.code] = measure
-    return measure
-
-
-def choices() -> list[tuple[str, str]]:
-    return [(m.code, m.label) for m in MEASURES.values()]
+# The parameters measures read, by the names officials read.
+register_params(
+    Param("months", "统计月数", INT, "个月", 12),
+    Param("years", "年数", INT, "年", 2),
+    Param("below", "低于", FLOAT, "", 0.6, help="比例，0.6 即 60%"),
+    Param("above", "高于", FLOAT, "", 0.3, help="比例，0.3 即 30%"),
+    Param("at_least", "至少", INT, "", 1),
+    Param("deduct", "每次扣分", FLOAT, "分"),
+    Param("kinds", "会议类别", CHOICES, "", choices=meeting_kind_labels),
+    Param("min_committee", "委员至少", INT, "人", 3),
+    Param("committee_from", "正式党员满几人设委员会", INT, "人", 7),
+)
 
 
 def _count(qs, field="organization"):
@@ -254,31 +250,3 @@ register(Measure("recruited_within", "近年发展党员", BOOL, _recruited_with
                  lambda v, p: (f"近 {p.get('years', 2)} 年有发展党员" if v
                                else f"连续 {p.get('years', 2)} 年未发展党员（无新党员、无发展对象）"),
                  "{\"years\": 2}"))
-
-
-# ---------------------------------------------------------------- applying measures
-
-
-def annotate(qs, measure_code: str, name: str, as_of: dt.date, params: dict):
-    return MEASURES[measure_code].annotate(qs, name, as_of, params or {})
-
-
-def is_bad(measure: Measure, name: str, params: dict) -> Q:
-    """The condition (on an annotated queryset) under which a measure shows a problem, by its parameters."""
-    if measure.kind == BOOL:
-        return Q(**{name: False})
-    if measure.kind == RATIO:
-        return Q(**{f"{name}__lt": float(params.get("below", 0.6))})
-    if measure.kind == RATIO_BAD:
-        return Q(**{f"{name}__gt": float(params.get("above", 0.3))})
-    if measure.kind in (COUNT_BAD, NUMBER_BAD):
-        return Q(**{f"{name}__gte": int(params.get("at_least", 1))})
-    raise ValueError(measure.kind)
-
-
-def num(value) -> str:
-    """A number as people write it: 10, 9.5 (no trailing zeros)."""
-    from decimal import Decimal
-
-    d = Decimal(str(value)).normalize()
-    return f"{d:f}"

@@ -11,46 +11,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
-from zugong.core import scope
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager, ScopedQuerySet
+from zugong.core.config.models import ConfigModel
+from zugong.core.scope import ScopedManager
 
 
-def ancestor_paths(path: str, steplen: int = 4) -> list[str]:
-    """The paths of an organization and of all its ancestors."""
-    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
-
-
-class ConfigQuerySet(ScopedQuerySet):
-    """Configuration issued by an organization applies to its subtree: a user sees the configuration issued
-    inside their scope and the configuration issued above it (which applies to them), never a sibling's."""
-
-    def visible_to(self, user, action: str = "view"):
-        qs = self._chain()
-        qs._scope_checked = True
-        paths = scope.scope_paths(user, action)
-        if not paths:
-            return qs.none()
-        above = {a for p in paths for a in ancestor_paths(p)}
-        return qs.filter(scope.subtree_q(self.model.scope_field, paths) | Q(**{f"{self.model.scope_field}__in": above}))
-
-    def applying_to(self, path: str):
-        """Configuration issued by the organization at `path` or one of its ancestors."""
-        return self.filter(**{f"{self.model.scope_field}__in": ancestor_paths(path)})
-
-
-class ConfigManager(models.Manager.from_queryset(ConfigQuerySet)):
-    pass
-
-
-class Checklist(AuditedModel):
+class Checklist(ConfigModel):
     """A scoring scheme (评分标准): edition, issuing body, scope, effective dates, items, grade bands."""
-
-    scope_field = "org_path"
-    scope_follows_org = True
-    audit_exclude = ("org_path", "created_at", "updated_at")
 
     name = models.CharField("名称", max_length=100)
     edition = models.CharField("版本", max_length=40, help_text="如 2026年版")
@@ -58,7 +26,6 @@ class Checklist(AuditedModel):
     document = models.CharField("依据文件", max_length=200, blank=True)
     organization = models.ForeignKey("orgs.Organization", verbose_name="适用范围", on_delete=models.PROTECT,
                                      related_name="+", help_text="适用于该党组织及其下级党支部")
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
     sector = models.CharField("适用领域", max_length=16, blank=True,
                               help_text="留空适用于全部领域；如 government（机关）、rural（农村）")
     effective_from = models.DateField("生效日期")
@@ -73,19 +40,12 @@ class Checklist(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConfigManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "标准化建设评分标准"
         ordering = ["-effective_from", "pk"]
 
     def __str__(self):
         return f"{self.name}（{self.edition}）"
-
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
 
     @property
     def max_total(self):
@@ -100,7 +60,7 @@ class Checklist(AuditedModel):
         return bands[-1]["grade"] if bands else ""
 
 
-class ChecklistItem(AuditedModel):
+class ChecklistItem(ConfigModel):
     """One scored item: area, title, points, how it is scored (from the data or by an inspector)."""
 
     class Source(models.TextChoices):
@@ -112,12 +72,9 @@ class ChecklistItem(AuditedModel):
         RATIO = "ratio", "按比例得分"
         PER_OCCURRENCE = "per_occurrence", "逐次扣分"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    audit_exclude = ("org_path", "created_at", "updated_at")
+    config_parent = "checklist"
 
     checklist = models.ForeignKey(Checklist, verbose_name="评分标准", on_delete=models.CASCADE, related_name="items")
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
     area = models.CharField("考评方面", max_length=40, help_text="如 班子建设、基本制度、基本工作、基本保障、加分")
     order = models.PositiveSmallIntegerField("序号", default=0)
     title = models.CharField("考评内容", max_length=200)
@@ -133,19 +90,12 @@ class ChecklistItem(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConfigManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "评分项目"
         ordering = ["checklist", "order", "pk"]
 
     def __str__(self):
         return f"{self.area}·{self.title}（{self.max_points}分）"
-
-    def save(self, *args, **kwargs):
-        if self.checklist_id:
-            self.org_path = self.checklist.org_path
-        super().save(*args, **kwargs)
 
 
 class InspectorScore(AuditedModel):

@@ -31,9 +31,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from zugong.core import audit
+from zugong.core.config import measures
 from zugong.orgs.models import Organization
 
-from . import measures
 from .models import BranchScore, Checklist, ChecklistItem, InspectorScore
 
 CENT = Decimal("0.01")

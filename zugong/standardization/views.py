@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zugong.core import excel, jobs, scope
-from zugong.core.forms import apply_errors
+from zugong.core.config import num
+from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
 from zugong.core.models import AuditEntry, Job
@@ -25,7 +26,6 @@ from zugong.orgs.models import Organization
 from . import scoring, services
 from .filtersets import ScoreFilterSet, subtree
 from .forms import ChecklistCreateForm, ChecklistForm, ChecklistItemForm, ComputeForm, InspectorScoreForm
-from .measures import num
 from .models import BranchScore, Checklist, ChecklistItem, InspectorScore
 from .tables import ScoreTable
 
@@ -204,37 +204,6 @@ def checklist_list(request):
         "can_admin": bool(scope.scope_paths(request.user, "admin"))})
 
 
-def new_edition_page(request, *, form_class, create, preview, cancel_url: str, done: str):
-    """The page creating a configuration (a checklist here, an identification standard in weakorgs): empty, or
-    a new edition of one the user can see (`?copy_from=<pk>` fills the form from it; the form's own select
-    does the same through htmx). Department admins only; the service checks the issuing organization."""
-    noun = form_class.noun
-    if not scope.scope_paths(request.user, "admin"):
-        raise PermissionDenied(f"只有组织部门管理员可以制定{noun}")
-    source = None
-    wanted = "" if request.method == "POST" else request.GET.get("copy_from", "")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404
-        source = get_object_or_404(form_class._meta.model.objects.visible_to(request.user)
-                                   .select_related("organization"), pk=wanted)
-    form = form_class(request.POST or None, user=request.user, source=source)
-    if request.method == "POST" and form.is_valid():
-        source = form.cleaned_data.get("copy_from")
-        try:
-            created = create(request.user, form.instance, copy_from=source)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{noun}“{created}”已建立" + ("，内容已从原版本复制，可逐项修改" if source else ""))
-            return redirect(done, pk=created.pk)
-    elif form.is_bound:
-        source = form.cleaned_data.get("copy_from")
-    return render(request, "core/new_edition.html", {
-        "form": form, "title": f"新建{noun}", "noun": noun, "source": source, "cancel_url": cancel_url,
-        **(preview(source) if source else {})})
-
-
 def _checklist_preview(checklist) -> dict:
     items = list(checklist.items.unrestricted().order_by("order", "pk"))
     return {"preview_head": ["考评方面", "考评内容", "分值"],
@@ -269,24 +238,8 @@ def checklist_detail(request, pk):
 @login_required
 def checklist_edit(request, pk):
     checklist = _get_checklist(request, pk)
-    services.require_config_admin(request.user, checklist.org_path)
-    form = ChecklistForm(request.POST or None, instance=checklist)
-    return config_form_page(request, form, save=services.save_checklist, saved="评分标准已保存",
-                            done=reverse("standardization:checklist", args=[pk]), title=f"修改评分标准：{checklist}")
-
-
-def config_form_page(request, form, *, save, saved: str, done: str, title: str):
-    """A configuration form (checklist, standard, situation) saved through its service: the service's errors
-    next to the fields they name, else back to `done`."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(request.user, form.instance)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(done)
-    return render(request, "core/form.html", {"form": form, "title": title})
+    return row_page(request, checklist, ChecklistForm, save=services.save_checklist, saved="评分标准已保存",
+                    done=reverse("standardization:checklist", args=[pk]), title=f"修改评分标准：{checklist}")
 
 
 @login_required
@@ -301,18 +254,7 @@ def item_create(request, pk):
 
 
 def _item_form(request, checklist, item):
-    services.require_config_admin(request.user, checklist.org_path)
-    form = ChecklistItemForm(request.POST or None, instance=item or ChecklistItem(checklist=checklist))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if request.POST.get("delete") and item:
-                services.delete_item(request.user, item)
-                messages.success(request, "评分项目已删除")
-            else:
-                services.save_item(request.user, form.instance)
-                messages.success(request, "评分项目已保存")
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("standardization:checklist", pk=checklist.pk)
-    return render(request, "core/form.html", {"form": form, "title": f"评分项目：{checklist}"})
+    return row_page(request, item or ChecklistItem(checklist=checklist), ChecklistItemForm,
+                    save=services.save_item, saved="评分项目已保存", delete=services.delete_item,
+                    deleted="评分项目已删除", done=reverse("standardization:checklist", args=[checklist.pk]),
+                    title=f"评分项目：{checklist}")

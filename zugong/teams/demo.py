@@ -19,7 +19,7 @@ from zugong.cadres.models import CadrePost
 from zugong.core.dates import add_months, add_years
 from zugong.demo.generate import AS_OF
 
-from . import build, standards
+from . import build, defaults
 from .models import LeadershipTeam, TeamMember, TeamPost
 
 TENURE_KINDS = (LeadershipTeam.Kind.PARTY_COMMITTEE, LeadershipTeam.Kind.GOVERNMENT)
@@ -29,7 +29,7 @@ TENURE_KINDS = (LeadershipTeam.Kind.PARTY_COMMITTEE, LeadershipTeam.Kind.GOVERNM
 def seed_teams(root, as_of: dt.date = AS_OF, log=print) -> dict:
     counts = build.build_from_posts("", today=as_of, log=log)
     if not counts["teams"]:
-        standards.install(root)
+        defaults.install(root)
         return {"teams": 0}
     posts = list(TeamPost.objects.unrestricted().filter(team__kind__in=TENURE_KINDS, title__startswith="副")
                  .order_by("pk"))
@@ -60,6 +60,6 @@ def seed_teams(root, as_of: dt.date = AS_OF, log=print) -> dict:
     TeamMember.objects.bulk_create(
         [TeamMember(team_post_id=s.team_post_id, team_id=s.team_id, org_path=s.org_path, post_id=p.pk,
                     cadre_id=s.cadre_id) for s, p in zip(earlier_seats, earlier_posts)], batch_size=2000)
-    standards.install(root)
+    defaults.install(root)
     log(f"teams demo: {len(opened)} vacancies opened, {len(earlier_posts)} earlier terms added")
     return {"teams": counts["teams"], "team_posts": counts["posts"], "team_members": counts["members"]}

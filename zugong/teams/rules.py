@@ -21,6 +21,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
+from zugong.core.config import CHOICES, INT, Param
 from zugong.core.dates import add_months, add_years
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule
 
@@ -152,7 +153,14 @@ def _count_holders(as_of, extra: Q = Q()):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@rules.local_template(standards.COMPOSITION)
+@rules.local_template(standards.COMPOSITION, title="领导班子配备要求", params=(
+    Param("level", "班子层级", INT, help="1 省部级、2 厅局级、3 县处级、4 乡科级"),
+    Param("young_age", "年轻干部年龄上限", INT, "岁"),
+    Param("women", "至少配备女干部", INT, "名", 1),
+    Param("young", "至少配备年轻干部", INT, "名", 1),
+    Param("kinds", "适用的班子类别", CHOICES, default=standards.DEFAULT_KINDS,
+          choices=lambda: dict(LeadershipTeam.Kind.choices)),
+))
 def composition_rule(row) -> Rule:
     """A level's teams (of the given kinds) have at least `women` women and `young` cadres aged ≤ `young_age`.
 
@@ -184,7 +192,9 @@ def composition_rule(row) -> Rule:
                        "organization_id")
 
 
-@rules.local_template(standards.VACANCY)
+@rules.local_template(standards.VACANCY, title="班子职位空缺期限", params=(
+    Param("months", "职位空缺不超过", INT, "个月", standards.DEFAULT_VACANCY_MONTHS),
+))
 def vacancy_rule(row) -> Rule:
     """A team post short of its quota for more than `months` months.
 

@@ -9,8 +9,8 @@ organization department edits with the document it follows:
 - template `team_vacancy`: params `{"months": 6}` — a post short of its quota for longer is a finding.
 
 A row applies to its organization's subtree; a row of a deeper organization (a city's own numbers) takes
-precedence over the province's in its subtree. The defaults installed by `zugong teams standards` (and by
-the demo seed) are common practice, marked as such in their document field, for each department to replace.
+precedence over the province's in its subtree. The defaults (`defaults.py`, installed by `zugong defaults
+install` and by the demo seed) are common practice, marked as such in their document field.
 """
 
 from __future__ import annotations
@@ -30,45 +30,10 @@ DEFAULT_KINDS = ["party_committee", "government"]
 DEFAULT_YOUNG_AGE = {1: 50, 2: 45, 3: 40, 4: 35}
 DEFAULT_VACANCY_MONTHS = 6
 
-DEFAULTS = [
-    *({
-        "code": f"teams.local.composition_level{level}",
-        "template": COMPOSITION,
-        "title": f"{name}党政领导班子至少配备1名女干部和1名{age}岁及以下的年轻干部",
-        "params": {"level": level, "young_age": age, "women": 1, "young": 1, "kinds": DEFAULT_KINDS},
-        "severity": "warning",
-        "regulation": PRACTICE,
-        "article": "",
-    } for level, name, age in ((1, "省部级", 50), (2, "厅局级", 45), (3, "县处级", 40), (4, "乡科级", 35))),
-    {
-        "code": "teams.local.vacancy",
-        "template": VACANCY,
-        "title": f"班子职位空缺不超过{DEFAULT_VACANCY_MONTHS}个月",
-        "params": {"months": DEFAULT_VACANCY_MONTHS},
-        "severity": "warning",
-        "regulation": PRACTICE,
-        "article": "",
-    },
-]
-
-
-def install(organization, reset: bool = False) -> list[tuple[str, bool]]:
-    """Create (or with `reset`, restore) the default standards for an organization's subtree; rows already
-    present keep the department's own numbers."""
-    out = []
-    for default in DEFAULTS:
-        values = {k: v for k, v in default.items() if k != "code"} | {"organization": organization, "active": True}
-        if reset:
-            _row, created = LocalRule.objects.update_or_create(code=default["code"], defaults=values)
-        else:
-            _row, created = LocalRule.objects.get_or_create(code=default["code"], defaults=values)
-        out.append((default["code"], created))
-    return out
-
 
 def rows(template: str, day: dt.date | None = None) -> list[LocalRule]:
     """Active rows of a template in force on `day`, the deepest organization first."""
-    qs = LocalRule.objects.filter(template=template, active=True).select_related("organization")
+    qs = LocalRule.objects.unrestricted().filter(template=template, active=True).select_related("organization")
     if day:
         qs = qs.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=day),
                        Q(effective_to__isnull=True) | Q(effective_to__gt=day))

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre
-from zugong.core import audit, excel, rule_views, rules, scope
+from zugong.core import excel, rule_views, rules, scope
+from zugong.core.config import services as config_services
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry, Finding, LocalRule
@@ -335,22 +336,16 @@ def _export(org, as_of, population, total, child_rows, level_rows):
 # ---------------------------------------------------------------- standards (configurable local rules)
 
 
-def _relevant(user, row) -> bool:
-    return any(p.startswith(row.organization.path) or row.organization.path.startswith(p)
-               for p in scope.scope_paths(user))
-
-
 def _standard_rows(user):
-    qs = LocalRule.objects.filter(template__in=(standards.COMPOSITION, standards.VACANCY)).select_related(
-        "organization")
-    return [r for r in qs.order_by("template", "organization__path", "code") if _relevant(user, r)]
+    return (LocalRule.objects.visible_to(user).filter(template__in=(standards.COMPOSITION, standards.VACANCY))
+            .select_related("organization").order_by("template", "organization__path", "code"))
 
 
 @login_required
 def standard_list(request):
     rows = _standard_rows(request.user)
     for r in rows:
-        r.can_edit = scope.can(request.user, "admin", r.organization.path)
+        r.can_edit = config_services.can_edit(request.user, r.org_path)
         r.level_name = ranks.LEVELS.get(standards.level_of(r), "")
     return render(request, "teams/standards.html", {
         "title": "班子配备要求", "rows": rows, "can_admin": bool(scope.scope_paths(request.user, "admin")),
@@ -365,12 +360,8 @@ def _form_class(template):
 
 @login_required
 def standard_edit(request, pk):
-    row = get_object_or_404(LocalRule.objects.select_related("organization"), pk=pk,
-                            template__in=(standards.COMPOSITION, standards.VACANCY))
-    if not _relevant(request.user, row):
-        raise Http404
-    if not scope.can(request.user, "admin", row.organization.path):
-        raise PermissionDenied("只有组织部管理员可以修改班子配备要求")
+    row = get_object_or_404(_standard_rows(request.user), pk=pk)
+    config_services.require_config_admin(request.user, row.org_path, "只有组织部管理员可以修改班子配备要求")
     return _standard_form(request, row.template, row, row.organization)
 
 
@@ -405,20 +396,15 @@ def _standard_form(request, template, row, org):
         if row is None:
             suffix = f"level{params['level']}" if template == standards.COMPOSITION else "vacancy"
             code = f"teams.local.{org.code}.{suffix}"
-            if LocalRule.objects.filter(code=code).exists():
+            if LocalRule.objects.unrestricted().filter(code=code).exists():
                 form.add_error(None, f"“{org.name}”已设定该项要求，请在列表中修改")
                 return render(request, "core/form.html", {"form": form, "title": "班子配备要求"})
             row = LocalRule.objects.create(template=template, code=code, organization=org, severity="warning",
-                                           **values)
-            audit.record(row, "create", [{"field": "title", "label": "班子配备要求", "old": None, "new": row.title}],
-                         org_path=org.path)
+                                           **values)  # audited as created by the model
         else:
-            changes = [{"field": f, "label": str(form.fields[f].label), "old": str(form.initial.get(f)),
-                        "new": str(data[f])} for f in form.changed_data]
             for k, v in values.items():
                 setattr(row, k, v)
-            row.save()
-            audit.record(row, "update", changes, org_path=org.path)
+            row.save()  # audited, with the changed fields, by the model
         messages.success(request, f"已保存“{row.title}”，下次规则检查和结构分析起生效")
         return redirect("teams:standards")
     return render(request, "core/form.html", {"form": form, "title": f"班子配备要求 · {org.name}"})

@@ -1,4 +1,5 @@
-"""The default identification standard shipped as data (`zugong weakorgs defaults`, also run by the seed).
+"""The default identification standard shipped as data (`zugong defaults install --domain weakorgs`, also run by
+the seed).
 
 W1–W8: the national base list of 8 situations (中组部 2014/2015, V: practice.md §1.1). W9–W10: the two added
 by the 党内统计 form 整顿软弱涣散基层党组织情况 (S). L1–L4: common local additions (S or U, marked local);
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+
+from zugong.core import config
 
 from .models import Indicator, IndicatorSet
 
@@ -66,3 +69,10 @@ def install(organization, *, effective_from: dt.date = dt.date(2024, 1, 1), rese
                                  measure=measure, params=params, direct_trigger=direct, sector=sector,
                                  citation=citation, local=local, active=active)
     return found
+
+
+@config.installer("weakorgs", "软弱涣散基层党组织认定标准（全国基本情形及地方做法）", order=70)
+def install_defaults(organization, reset: bool = False) -> list[tuple[str, bool]]:
+    existed = IndicatorSet.objects.unrestricted().filter(org_path=organization.path, edition="默认").exists()
+    standard = install(organization, reset=reset)
+    return [(str(standard), not existed)]

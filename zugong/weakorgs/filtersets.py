@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from zugong.standardization.filtersets import subtree
+from zugong.orgs.filtersets import subtree
 
 from .models import Flag, IdentificationList, Rectification
 

@@ -1,10 +1,11 @@
 """Forms of the weak-organization pages."""
 
 from django import forms
+from django.utils.functional import lazy
 
+from zugong.core.config import measures
+from zugong.core.config.forms import NewEditionMixin, ParamsField, copy_from_field, issuer_field, measure_params_help
 from zugong.core.forms import OrganizationPicker
-from zugong.standardization import measures
-from zugong.standardization.forms import PARAM_HELP, NewEditionMixin, ParamsField, copy_from_field, issuer_field
 
 from .models import Indicator, IndicatorSet, Rectification
 
@@ -115,7 +116,7 @@ class IndicatorSetCreateForm(NewEditionMixin, IndicatorSetForm):
 
 
 class IndicatorForm(forms.ModelForm):
-    params = ParamsField(label="参数", required=False, help_text=PARAM_HELP)
+    params = ParamsField(label="参数", required=False, help_text=lazy(measure_params_help, str)())
     measure = forms.ChoiceField(label="数据指标", required=False)
 
     class Meta:

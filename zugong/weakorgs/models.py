@@ -3,7 +3,7 @@
 `IndicatorSet` is configuration issued by a department (edition, issuing body, scope, effective dates, the
 acceptance pass mark and the 不满意 veto, the follow-up period); its `Indicator`s are the identification
 situations (W1–W10 and local additions), each computed from the data (a measure of
-`zugong.standardization.measures`) or flagged by an inspector (`Flag`). A yearly `IdentificationList` of an
+`zugong.core.config.measures`) or flagged by an inspector (`Flag`). A yearly `IdentificationList` of an
 approving department (draft → submitted → approved) holds `WeakOrganization` entries with their reasons; each
 entry gets a `Rectification` case (three lists, responsible leader, the "四个一" support, deadline, follow-up)
 with `ProgressReport`s and `Acceptance`s (验收销号) by the higher organization.
@@ -15,11 +15,11 @@ from django.conf import settings
 from django.db import models
 
 from zugong.core.audit import AuditedModel
+from zugong.core.config.models import ConfigModel
 from zugong.core.scope import ScopedManager
-from zugong.standardization.models import ConfigManager
 
 
-class IndicatorSet(AuditedModel):
+class IndicatorSet(ConfigModel):
     """A department's identification standard (认定标准) with its parameters."""
 
     class RatioMode(models.TextChoices):
@@ -27,17 +27,12 @@ class IndicatorSet(AuditedModel):
         FLOOR = "floor", "不低于比例"
         CAP = "cap", "不超过比例"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    audit_exclude = ("org_path", "created_at", "updated_at")
-
     name = models.CharField("名称", max_length=100)
     edition = models.CharField("版本", max_length=40)
     issuing_body = models.CharField("制定机关", max_length=100)
     document = models.CharField("依据文件", max_length=200, blank=True)
     organization = models.ForeignKey("orgs.Organization", verbose_name="适用范围", on_delete=models.PROTECT,
                                      related_name="+")
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
     comprehensive_min = models.PositiveSmallIntegerField(
@@ -55,8 +50,6 @@ class IndicatorSet(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConfigManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "软弱涣散认定标准"
         ordering = ["-effective_from", "pk"]
@@ -64,13 +57,8 @@ class IndicatorSet(AuditedModel):
     def __str__(self):
         return f"{self.name}（{self.edition}）"
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
 
-
-class Indicator(AuditedModel):
+class Indicator(ConfigModel):
     """One identification situation (认定情形): from the data (a measure with parameters) or manual."""
 
     class Source(models.TextChoices):
@@ -82,13 +70,10 @@ class Indicator(AuditedModel):
         VILLAGE = "rural", "农村"
         COMMUNITY = "community", "社区"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    audit_exclude = ("org_path", "created_at", "updated_at")
+    config_parent = "indicator_set"
 
     indicator_set = models.ForeignKey(IndicatorSet, verbose_name="认定标准", on_delete=models.CASCADE,
                                       related_name="indicators")
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
     code = models.CharField("代码", max_length=16, help_text="如 W1")
     order = models.PositiveSmallIntegerField("序号", default=0)
     text = models.CharField("情形", max_length=300)
@@ -104,8 +89,6 @@ class Indicator(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConfigManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "认定情形"
         ordering = ["indicator_set", "order", "pk"]
@@ -113,11 +96,6 @@ class Indicator(AuditedModel):
 
     def __str__(self):
         return f"{self.code} {self.text}"
-
-    def save(self, *args, **kwargs):
-        if self.indicator_set_id:
-            self.org_path = self.indicator_set.org_path
-        super().save(*args, **kwargs)
 
 
 class Flag(AuditedModel):

@@ -3,7 +3,7 @@ and are marked local (实务/地方做法); the numbers (pass mark, veto, follow
 
 from __future__ import annotations
 
-from zugong.standardization.measures import num
+from zugong.core.config import num
 
 from django.db.models import Exists, F, OuterRef, Q
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from zugong.orgs.models import Organization
-from zugong.standardization import measures
+from zugong.core.config import measures
 
 from .models import Flag, Indicator, IndicatorSet, WeakOrganization
 

@@ -13,11 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.core import audit, rules, scope
+from zugong.core.config import measures, num
+from zugong.core.config import services as config
 from zugong.core.dates import add_months
 from zugong.orgs.models import Organization
-from zugong.standardization import measures
-from zugong.standardization import services as config
-from zugong.standardization.measures import num
 
 from . import screening
 from .models import (

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zugong.core import rule_views, scope
+from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
 from zugong.orgs.models import Organization
-from zugong.standardization.services import require_config_admin
-from zugong.standardization.views import config_form_page, new_edition_page
 
 from . import screening, services
 from .filtersets import CaseFilterSet, FlagFilterSet, ListFilterSet
@@ -367,10 +366,8 @@ def standard_detail(request, pk):
 @login_required
 def standard_edit(request, pk):
     standard = _get_standard(request, pk)
-    require_config_admin(request.user, standard.org_path)
-    form = IndicatorSetForm(request.POST or None, instance=standard)
-    return config_form_page(request, form, save=services.save_standard, saved="认定标准已保存",
-                            done=reverse("weakorgs:standard", args=[pk]), title=f"修改认定标准：{standard}")
+    return row_page(request, standard, IndicatorSetForm, save=services.save_standard, saved="认定标准已保存",
+                    done=reverse("weakorgs:standard", args=[pk]), title=f"修改认定标准：{standard}")
 
 
 @login_required
@@ -385,8 +382,7 @@ def indicator_create(request, pk):
 
 
 def _indicator_form(request, standard, indicator):
-    require_config_admin(request.user, standard.org_path)
-    form = IndicatorForm(request.POST or None, instance=indicator or Indicator(indicator_set=standard))
-    return config_form_page(request, form, save=services.save_indicator, saved="认定情形已保存",
-                            done=reverse("weakorgs:standard", args=[standard.pk]),
-                            title=f"修改认定情形：{indicator.code}" if indicator else f"新增认定情形：{standard}")
+    return row_page(request, indicator or Indicator(indicator_set=standard), IndicatorForm,
+                    save=services.save_indicator, saved="认定情形已保存",
+                    done=reverse("weakorgs:standard", args=[standard.pk]),
+                    title=f"修改认定情形：{indicator.code}" if indicator else f"新增认定情形：{standard}")

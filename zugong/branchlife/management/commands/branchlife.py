@@ -1,8 +1,7 @@
-"""`zugong branchlife compliance|local-rules|seed-meetings`: the compliance table, the default local rules of
-organizational life, and the province-scale meetings for the benchmark.
+"""`zugong branchlife compliance|seed-meetings`: the compliance table and the province-scale meetings for the
+benchmark (the default local rules of organizational life: `zugong defaults install --domain branchlife`).
 
     zugong branchlife compliance [--org 代码] [--as-of 2026-06-30]   # rebuild ComplianceStat (set-based)
-    zugong branchlife local-rules [--org 代码] [--reset]              # 党课每季度至少一次 (a local rule)
     zugong branchlife seed-meetings [--seed 1] [--if-empty]           # a year and a half of meetings (bench)
 """
 
@@ -12,34 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from zugong.core.models import LocalRule
 from zugong.orgs.models import Organization
-
-DEFAULTS = [
-    {
-        "code": "branchlife.local.lecture_quarterly",
-        "template": "meeting_frequency",
-        "title": "党课每季度至少一次",
-        "params": {"kind": "lecture", "period": "quarter"},
-        "severity": "warning",
-        # A common local rule (regulations.md §2: not in the 支部工作条例 text); name the local document here.
-        "regulation": "本地“三会一课”制度（地方做法，依据文件待填）",
-        "article": "",
-    },
-]
-
-
-def install(organization, reset: bool = False) -> list[tuple[str, bool]]:
-    out = []
-    for default in DEFAULTS:
-        values = {k: v for k, v in default.items() if k != "code"} | {"organization": organization, "active": True}
-        if reset:
-            _row, created = LocalRule.objects.update_or_create(code=default["code"], defaults=values)
-        else:
-            _row, created = LocalRule.objects.get_or_create(code=default["code"], defaults=values)
-        out.append((default["code"], created))
-    return out
-
 
 def _org(code):
     if code:
@@ -54,13 +26,12 @@ def _org(code):
 
 
 class Command(BaseCommand):
-    help = "组织生活：compliance 重算落实情况统计；local-rules 安装默认本地规则；seed-meetings 生成组织生活记录（性能测试）"
+    help = "组织生活：compliance 重算落实情况统计；seed-meetings 生成组织生活记录（性能测试）"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["compliance", "local-rules", "seed-meetings"])
+        parser.add_argument("action", choices=["compliance", "seed-meetings"])
         parser.add_argument("--org", help="组织代码（默认：根组织）")
         parser.add_argument("--as-of", type=dt.date.fromisoformat, help="按某日计算（默认今天）")
-        parser.add_argument("--reset", action="store_true", help="local-rules：已有的同名规则也恢复为默认值")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--if-empty", action="store_true", help="seed-meetings：已有组织生活记录时什么也不做")
 
@@ -69,12 +40,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, action, **opts):
-        if action == "local-rules":
-            org = _org(opts["org"])
-            for code, created in install(org, opts["reset"]):
-                state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
-                self.log(f"{code}：{state}（适用于 {org.name}）")
-        elif action == "compliance":
+        if action == "compliance":
             from zugong.branchlife import compliance
 
             path = _org(opts["org"]).path if opts["org"] else ""
@@ -85,6 +51,7 @@ class Command(BaseCommand):
             self.seed_meetings(opts)
 
     def seed_meetings(self, opts):
+        from zugong.branchlife.defaults import install
         from zugong.branchlife.models import Meeting
         from zugong.demo import meetings
         from zugong.demo.loader import SeedError

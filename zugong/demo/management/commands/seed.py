@@ -24,17 +24,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zugong.cadres.seed import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
-from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
+from zugong.core import config
 from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
-from zugong.elections.management.commands.elections import install as install_election_rules
 from zugong.demo.orghealth import seed_orghealth
-from zugong.standardization.defaults import install as install_checklist
-from zugong.weakorgs.defaults import install as install_standard
 from zugong.dispatch.seed import seed_dispatch
-from zugong.recruitment.management.commands.recruitment import install as install_local_rules
 from zugong.teams.demo import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
@@ -163,13 +159,11 @@ class Command(BaseCommand):
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
                 accounts = create_demo_accounts(root, city, branch, password)
-                install_local_rules(root)  # the province's default local rules (公示 days, lead times)
-                install_branchlife_rules(root)  # 党课每季度 (a local rule of organizational life)
-                install_election_rules(root)  # the reminder before a term ends (6 months)
-                # Organization health: the default checklist and identification standard (below province scale,
-                # scores, flags and rectification follow once meeting compliance is computed, below).
-                install_checklist(root)
-                install_standard(root)
+                # The province's default configuration of every domain (`zugong defaults install`): local rules
+                # (公示 days, lead times, 党课每季度, the term reminder, team standards), dispatch programs, the
+                # default checklist and identification standard (below province scale, scores, flags and
+                # rectification follow once meeting compliance is computed, below).
+                config.install(root)
                 counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
                 self.audit(root, scale, seed, counts)
                 t = loader.phase("demo accounts and audit entry", t)

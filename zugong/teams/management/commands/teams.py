@@ -1,7 +1,4 @@
-"""`zugong teams standards [--org CODE] [--reset]`: install the default composition standards of leadership
-teams (young-cadre age and required women and young cadres per level, vacancy limit) as local rules of the
-subtree of `--org` (default: the root organization). Rows already present keep their numbers; --reset puts
-the defaults back.
+"""The default composition standards of leadership teams: `zugong defaults install --domain teams`.
 
 `zugong teams build [--org CODE]`: build teams from the cadres' current leadership posts (units that already
 have a team are skipped, so it is idempotent) and install the default standards; used by bench/seed_bench.py.
@@ -15,16 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zugong.orgs.models import Organization
 
-from ... import standards
+from ... import defaults
 
 
 class Command(BaseCommand):
-    help = "领导班子：standards 安装默认的班子配备要求；build 由干部现任职务生成班子；link 把现任职务记录关联到同单位同名的班子职位"
+    help = "领导班子：build 由干部现任职务生成班子；link 把现任职务记录关联到同单位同名的班子职位"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["standards", "build", "link"])
+        parser.add_argument("action", choices=["build", "link"])
         parser.add_argument("--org", help="组织代码（默认：根组织）")
-        parser.add_argument("--reset", action="store_true", help="已有的同名要求也恢复为默认值")
 
     def handle(self, *args, **opts):
         if opts["org"]:
@@ -35,11 +31,7 @@ class Command(BaseCommand):
             org = Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
             if org is None:
                 raise CommandError("还没有党组织，请先建立组织体系（例如 zugong seed）")
-        if opts["action"] == "standards":
-            for code, created in standards.install(org, opts["reset"]):
-                state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
-                self.stdout.write(f"{code}：{state}（适用于 {org.name}）")
-        elif opts["action"] == "build":
+        if opts["action"] == "build":
             import time
 
             from ...build import build_from_posts
@@ -48,12 +40,12 @@ class Command(BaseCommand):
 
             existing = LeadershipTeam.objects.unrestricted().count()
             if existing and not opts["org"]:
-                standards.install(org)
+                defaults.install(org)
                 self.stdout.write(f"已有 {existing:,} 个领导班子，跳过生成")
                 return
             started = time.perf_counter()
             counts = build_from_posts(org.path if opts["org"] else "", log=lambda s: self.stdout.write(s))
-            standards.install(org)
+            defaults.install(org)
             self.stdout.write(f"领导班子：新建 {counts['teams']:,} 个班子、{counts['posts']:,} 个职位、"
                               f"{counts['members']:,} 名成员，用时 {time.perf_counter() - started:.1f} 秒")
         else:

@@ -2,8 +2,7 @@
 
 from django import template
 
-from zugong.standardization import measures
-from zugong.standardization.forms import ParamsField
+from zugong.core.config import format_lines, measures
 
 register = template.Library()
 
@@ -16,4 +15,4 @@ def measure_label(code: str) -> str:
 
 @register.filter
 def params_text(params) -> str:
-    return ParamsField().prepare_value(params or {}).replace("\n", "；")
+    return format_lines(params or {}, measures.PARAMS.values()).replace("\n", "；")
