@@ -1,8 +1,10 @@
-"""Form pieces shared by every domain: scoped pickers and mapping service errors onto fields."""
+"""Form pieces shared by every domain: the picker widget and mapping service errors onto fields.
+
+The pickers themselves live with what they pick: `zugong.orgs.fields.OrganizationPicker`,
+`zugong.people.fields.PersonPicker`."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.urls import reverse
 
 
 class PickerSelect(forms.Select):
@@ -19,30 +21,6 @@ class PickerSelect(forms.Select):
         options = [self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, i)
                    for i, obj in enumerate(qs)]
         return [(None, options, 0)]
-
-
-class OrganizationPicker(forms.ModelChoiceField):
-    """Choose an organization among those the user may act on (`action`), searched by name or code."""
-
-    def __init__(self, *args, action="view", **kwargs):
-        from zugong.orgs.models import Organization
-
-        self.action = action
-        kwargs.setdefault("queryset", Organization.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选组织不存在或不在您的管辖范围内"})
-        super().__init__(*args, **kwargs)
-        self.widget = PickerSelect("")
-        self.widget.choices = self.choices
-
-    def bind(self, user):
-        from zugong.orgs.models import Organization
-
-        self.queryset = Organization.objects.visible_to(user, self.action).active()
-        self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse("orgs:picker") + f"?action={self.action}"
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
 
 
 def apply_errors(form, exc: ValidationError) -> None:

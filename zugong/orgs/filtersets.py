@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from zugong.people.refdata import SECTORS
+from zugong.core.refdata import SECTORS
 
 from .models import Organization
 

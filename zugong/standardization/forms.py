@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zugong.core import scope
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 
 from . import measures
 from .models import Checklist, ChecklistItem

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre, CadrePost
-from zugong.core.forms import OrganizationPicker, PickerSelect
+from zugong.core.forms import PickerSelect
+from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
 
 from .models import LeadershipTeam, TeamPost

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 from zugong.standardization import measures
 from zugong.standardization.forms import PARAM_HELP, NewEditionMixin, ParamsField, copy_from_field, issuer_field
 
