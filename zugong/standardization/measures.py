@@ -34,15 +34,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from zugong.branchlife.models import MEETING_KINDS
 from zugong.core.dates import add_months, add_years
 from zugong.members import dues
 from zugong.members.models import DuesExemption, DuesPayment, Membership
 
 BOOL, RATIO, RATIO_BAD, COUNT_BAD, NUMBER_BAD = "bool", "ratio", "ratio_bad", "count_bad", "number_bad"
-MEETING_KINDS = {
-    "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
-    "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
-}
 
 
 @dataclass(frozen=True)
