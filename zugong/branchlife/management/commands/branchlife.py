@@ -1,16 +1,14 @@
-"""`zugong branchlife compliance|local-rules|seed-meetings`: the compliance table, the default local rules of
-organizational life, and the province-scale meetings for the benchmark.
+"""`zugong branchlife compliance|local-rules`: the compliance table and the default local rules of
+organizational life (the province-scale meetings for the benchmark: `zugong demo meetings`).
 
     zugong branchlife compliance [--org 代码] [--as-of 2026-06-30]   # rebuild ComplianceStat (set-based)
     zugong branchlife local-rules [--org 代码] [--reset]              # 党课每季度至少一次 (a local rule)
-    zugong branchlife seed-meetings [--seed 1] [--if-empty]           # a year and a half of meetings (bench)
 """
 
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
 from zugong.core.models import LocalRule
 from zugong.orgs.models import Organization
@@ -54,15 +52,13 @@ def _org(code):
 
 
 class Command(BaseCommand):
-    help = "组织生活：compliance 重算落实情况统计；local-rules 安装默认本地规则；seed-meetings 生成组织生活记录（性能测试）"
+    help = "组织生活：compliance 重算落实情况统计；local-rules 安装默认本地规则"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["compliance", "local-rules", "seed-meetings"])
+        parser.add_argument("action", choices=["compliance", "local-rules"])
         parser.add_argument("--org", help="组织代码（默认：根组织）")
         parser.add_argument("--as-of", type=dt.date.fromisoformat, help="按某日计算（默认今天）")
         parser.add_argument("--reset", action="store_true", help="local-rules：已有的同名规则也恢复为默认值")
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--if-empty", action="store_true", help="seed-meetings：已有组织生活记录时什么也不做")
 
     def log(self, text):
         self.stdout.write(text)
@@ -74,38 +70,10 @@ class Command(BaseCommand):
             for code, created in install(org, opts["reset"]):
                 state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
                 self.log(f"{code}：{state}（适用于 {org.name}）")
-        elif action == "compliance":
+        else:
             from zugong.branchlife import compliance
 
             path = _org(opts["org"]).path if opts["org"] else ""
             started = time.perf_counter()
             n = compliance.refresh(path, opts["as_of"], log=self.log)
             self.log(f"组织生活落实情况：写入 {n:,} 行，用时 {time.perf_counter() - started:.1f} 秒")
-        else:
-            self.seed_meetings(opts)
-
-    def seed_meetings(self, opts):
-        from zugong.branchlife.models import Meeting
-        from zugong.demo import meetings
-        from zugong.demo.loader import SeedError
-
-        if Meeting.objects.unrestricted().exists():
-            if opts["if_empty"]:
-                self.log("已有组织生活记录，跳过。")
-                return
-            raise CommandError("已有组织生活记录；seed-meetings 只在没有记录时运行")
-        started = time.perf_counter()
-        disabled = connection.disable_constraint_checking()
-        try:
-            with transaction.atomic():
-                counts = meetings.seed_meetings(opts["seed"], log=self.log, appraisals=False, minutes=False,
-                                                fast_indexes=True)
-                install(_org(None))
-        except SeedError as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            if disabled:
-                connection.enable_constraint_checking()
-        meetings.analyze()
-        self.log(f"TOTAL meetings={counts['meetings']} absences={counts['absences']} "
-                 f"study_records={counts['study']} seconds={time.perf_counter() - started:.1f}")

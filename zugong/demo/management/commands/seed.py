@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zugong.cadres.seed import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
+from zugong.demo.cadres import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
 from zugong.branchlife.management.commands.branchlife import install as install_branchlife_rules
 from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
@@ -33,9 +33,9 @@ from zugong.elections.management.commands.elections import install as install_el
 from zugong.demo.orghealth import seed_orghealth
 from zugong.standardization.defaults import install as install_checklist
 from zugong.weakorgs.defaults import install as install_standard
-from zugong.dispatch.seed import seed_dispatch
+from zugong.demo.dispatch import seed_dispatch
 from zugong.recruitment.management.commands.recruitment import install as install_local_rules
-from zugong.teams.demo import seed_teams
+from zugong.demo.teams import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 

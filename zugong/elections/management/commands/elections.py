@@ -1,7 +1,5 @@
 """`zugong elections local-rules [--org CODE] [--reset]`: install the reminder before a term ends.
-`zugong elections bench-data`: for a province-scale benchmark database seeded before elections existed, add
-the seed's elections for one organization in ten and its postponements (idempotent: nothing when any election
-exists; called by bench/seed_bench.py).
+(Elections for a province-scale benchmark database: `zugong demo elections`.)
 
 The lead time of the reminder is local practice (when to send the 换届请示 is not fixed nationally:
 regulations.md §3), so it is a `core.LocalRule` row a department may change without code: default 6 months,
@@ -44,13 +42,11 @@ class Command(BaseCommand):
     help = "换届选举：local-rules 安装默认的本地规则（任期届满前提醒换届的提前量）"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["local-rules", "bench-data"])
+        parser.add_argument("action", choices=["local-rules"])
         parser.add_argument("--org", help="适用范围的组织代码（默认：根组织）")
         parser.add_argument("--reset", action="store_true", help="已有的同名规则也恢复为默认值")
 
     def handle(self, *args, **opts):
-        if opts["action"] == "bench-data":
-            return self.bench_data()
         if opts["org"]:
             org = Organization.objects.unrestricted().filter(code=opts["org"]).first()
             if org is None:
@@ -62,21 +58,3 @@ class Command(BaseCommand):
         for code, created in install(org, opts["reset"]):
             state = "已安装" if created else ("已恢复默认值" if opts["reset"] else "已存在，未改动")
             self.stdout.write(f"{code}：{state}（适用于 {org.name}）")
-
-    def bench_data(self):
-        from django.db import transaction
-
-        from zugong.demo.elections import seed_elections
-
-        from ...models import Election, TermAdjustment
-
-        if Election.objects.unrestricted().exists() or TermAdjustment.objects.unrestricted().exists():
-            self.stdout.write("elections: 已有选举记录，跳过")
-            return
-        root = Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
-        if root is None:
-            raise CommandError("还没有党组织")
-        with transaction.atomic():
-            counts = seed_elections(1, log=self.stdout.write, rate=0.1)
-            install(root)
-        self.stdout.write(f"elections: {counts}")
