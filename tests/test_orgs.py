@@ -149,7 +149,7 @@ def test_organization_page_people_tab_comes_from_the_people_app(login, tree, use
 
 @pytest.mark.django_db
 def test_person_picker_answers_people_in_scope_only(login, tree, users):
-    # zugong.people.fields.PersonPicker asks /people/picker/ as the user types (dispatch and recruitment forms)
+    # zugong.people.fields.PersonPicker asks /people/picker/ as the user types (dispatch, recruitment forms)
     from zugong.people.fields import PersonPicker
 
     found = login(users.taiyuan).get("/people/picker/", {"q": "zs"}).json()["results"]

@@ -15,16 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "zugong"
 LINT = Path(sys.executable).with_name("lint-imports")
-# Modules another app may not import (see .importlinter): pages, forms, tables, filters, API, URLs, documents, SQL.
+# Modules no other app may import (.importlinter): pages, forms, tables, filters, API, URLs, documents, SQL.
 PRIVATE_MODULES = ("views", "forms", "tables", "filtersets", "api", "urls", "documents", "sql")
 # core is the shared library; dashboards, workbench and demo are the top layer, which nothing imports.
 NOT_PROTECTED = {"core", "dashboards", "workbench", "demo", "static", "templates"}
 # Private names imported across apps that another engineer's branch of issue 10 removes; delete on merge.
 PENDING_PRIVATE_IMPORTS = {
-    ("zugong/appointments/documents.py", "zugong.recruitment.documents"),  # casework: docx helpers → core/docx.py
+    # casework: the docx helpers move to core/docx.py
+    ("zugong/appointments/documents.py", "zugong.recruitment.documents"),
 }
 
-pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (pip install -e .[test])")
+pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is missing (pip install -e .[test])")
 
 
 def lint(cwd: Path) -> subprocess.CompletedProcess:
@@ -77,6 +78,10 @@ def _app(module: str) -> str | None:
     return parts[1] if len(parts) > 1 and parts[0] == "zugong" else None
 
 
+def _other_app(module: str | None, app: str) -> bool:
+    return _app(module or "") not in (None, app)
+
+
 def _is_module(dotted: str) -> bool:
     path = ROOT.joinpath(*dotted.split("."))
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
@@ -90,7 +95,7 @@ def test_no_app_imports_another_apps_private_names():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules = {}  # local name → module, for `from zugong.x import services` then `services._helper`
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and _app(node.module or "") not in (None, app):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and _other_app(node.module, app):
                 for alias in node.names:
                     if alias.name.startswith("_") and (rel, node.module) not in PENDING_PRIVATE_IMPORTS:
                         found.append(f"{rel}:{node.lineno} imports {node.module}.{alias.name}")
@@ -98,10 +103,11 @@ def test_no_app_imports_another_apps_private_names():
                         modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    if alias.asname and _app(alias.name) not in (None, app):
+                    if alias.asname and _other_app(alias.name, app):
                         modules[alias.asname] = alias.name
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
-                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+            if not (isinstance(node, ast.Attribute) and node.attr.startswith("_") and node.attr[1:2] != "_"):
+                continue
+            if isinstance(node.value, ast.Name) and node.value.id in modules:
                 found.append(f"{rel}:{node.lineno} uses {modules[node.value.id]}.{node.attr}")
     assert not found, "\n".join(found)

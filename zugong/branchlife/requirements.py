@@ -143,8 +143,8 @@ NATIONAL = [
 # Kinds a local rule may set a frequency for, and the verbs used in its texts.
 LOCAL_KINDS = {
     kind: (kind.label, verb)
-    for kind, verb in ((Meeting.Kind.LECTURE, "讲"), (Meeting.Kind.GENERAL, "召开"), (Meeting.Kind.THEMED_DAY, "开展"),
-                       (Meeting.Kind.TALK, "开展"))
+    for kind, verb in ((Meeting.Kind.LECTURE, "讲"), (Meeting.Kind.GENERAL, "召开"),
+                       (Meeting.Kind.THEMED_DAY, "开展"), (Meeting.Kind.TALK, "开展"))
 }
 
 

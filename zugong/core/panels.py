@@ -92,4 +92,5 @@ class PanelRegistry:
     def sections(self, request, obj) -> list[str]:
         """The HTML of the sections (panels registered with tab=False), in order."""
         sections = sorted((p for p in self._panels.values() if not p.tab), key=lambda p: (p.order, p.title))
-        return [render_to_string(p.template_name, self.panel_context(request, obj, p), request) for p in sections]
+        return [render_to_string(p.template_name, self.panel_context(request, obj, p), request)
+                for p in sections]

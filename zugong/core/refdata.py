@@ -11,7 +11,8 @@
 - POLITICAL_STATUS: GB/T 4762-1984 《政治面貌代码》, with the short labels used on forms.
 - SECTORS: the platform's own glossary of where a party organization sits.
 
-Kept in core (not people): both orgs (SECTORS) and people (the rest) use these lists, and orgs sits below people.
+Kept in core (not people): orgs (SECTORS) and people (the rest) both use these lists, and orgs sits below
+people.
 """
 
 from __future__ import annotations

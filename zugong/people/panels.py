@@ -1,4 +1,5 @@
-"""The 人员 tab of the organization page: the people registered directly under it (orgs cannot import people)."""
+"""The 人员 tab of the organization page: the people registered directly under it (orgs cannot import
+people)."""
 
 from __future__ import annotations
 

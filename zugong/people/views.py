@@ -1,5 +1,5 @@
-"""People pages: the list (search, filters, stroke or pinyin order, export), a person's page, the form, the picker
-and the person's photo (protected media)."""
+"""People pages: the list (search, filters, stroke or pinyin order, export), a person's page, the form,
+the picker and the person's photo (protected media)."""
 
 import mimetypes
 
@@ -84,7 +84,8 @@ def edit(request, pk):
 def picker(request):
     """People for a form's picker (`zugong.people.fields.PersonPicker`), among those the user may see."""
     q = request.GET.get("q", "").strip()
-    found = search.search(Person.objects.visible_to(request.user), q).select_related("organization")[:30] if q else []
+    people = Person.objects.visible_to(request.user).select_related("organization")
+    found = search.search(people, q)[:30] if q else []
     return JsonResponse({"results": [{"id": p.pk, "text": person_label(p)} for p in found]})
 
 

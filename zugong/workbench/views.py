@@ -39,10 +39,9 @@ def home(request):
 def search(request):
     q = request.GET.get("q", "").strip()
     people = people_search.search(Person.objects.visible_to(request.user), q)[:50] if q else []
-    orgs = (
-        Organization.objects.visible_to(request.user).filter(name__contains=q)[:50] if q and not q.isdigit() else
-        Organization.objects.visible_to(request.user).filter(code__startswith=q)[:50] if q else []
-    )
+    visible = Organization.objects.visible_to(request.user)
+    orgs = (visible.filter(name__contains=q)[:50] if q and not q.isdigit() else
+            visible.filter(code__startswith=q)[:50] if q else [])
     return render(request, "workbench/search.html", {"q": q, "people": people, "orgs": orgs})
 
 
@@ -54,8 +53,8 @@ def finding_list(request):
     qs = open_findings(request.user).select_related("organization", "person")
     org_code = request.GET.get("org", "").strip()
     if org_code:
-        path = Organization.objects.visible_to(request.user).filter(code=org_code).values_list("path", flat=True)
-        qs = qs.subtree(path.first()) if path else qs.none()
+        org = Organization.objects.visible_to(request.user).filter(code=org_code).first()
+        qs = qs.subtree(org.path) if org else qs.none()
     if request.GET.get("severity") in rules.SEVERITY_LABELS:
         qs = qs.filter(severity=request.GET["severity"])
     page = Paginator(qs.order_by("org_path", "rule", "id"), 50).get_page(request.GET.get("page"))

@@ -2,8 +2,8 @@
 (by `zugong seed`); each step does nothing when its data is present. bench/seed_bench.py runs them on the
 province-scale database; `zugong seed --scale demo` seeds the same domains itself.
 
-    zugong demo meetings [--seed 1] [--if-empty]    # a year and a half of organizational life (~4.5 million rows)
-    zugong demo elections                           # elections for one organization in ten, approved postponements
+    zugong demo meetings [--seed 1] [--if-empty]    # a year and a half of organizational life (~4.5 M rows)
+    zugong demo elections                           # elections of one organization in ten, postponements
     zugong demo cadres [--staff-share 0.68]         # cadre records (province scale: ~300 thousand cadres)
 """
 
