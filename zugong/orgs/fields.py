@@ -5,35 +5,29 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from zugong.core.api import NOT_IN_SCOPE
-from zugong.core.forms import PickerSelect
+from zugong.core.forms import ScopedPicker
 
 from .models import Organization
 
 # ---------------------------------------------------------------- forms
 
 
-class OrganizationPicker(forms.ModelChoiceField):
-    """Choose an organization among those the user may act on (`action`), searched by name or code."""
+class OrganizationPicker(ScopedPicker):
+    """Choose an active organization among those the user may act on (`action`), searched by name or code."""
 
-    def __init__(self, *args, action="view", **kwargs):
-        self.action = action
-        kwargs.setdefault("queryset", Organization.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选组织不存在或不在您的管辖范围内"})
-        super().__init__(*args, **kwargs)
-        self.widget = PickerSelect("")
-        self.widget.choices = self.choices
+    model, url_name = Organization, "orgs:picker"
+    invalid_choice = "所选组织不存在或不在您的管辖范围内"
 
-    def bind(self, user):
-        self.queryset = Organization.objects.visible_to(user, self.action).active()
-        self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse("orgs:picker") + f"?action={self.action}"
+    def visible(self, user):
+        return super().visible(user).active()
+
+    def picker_url(self) -> str:
+        return super().picker_url() + f"?action={self.action}"
 
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.code}）"

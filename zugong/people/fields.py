@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.urls import reverse
-
-from zugong.core.forms import PickerSelect
+from zugong.core.forms import ScopedPicker
 
 from .models import Person
 
@@ -18,22 +15,15 @@ def person_label(person: Person) -> str:
     return f"{person.name}（{person.organization.name}，身份证尾号{person.id_tail}）"
 
 
-class PersonPicker(forms.ModelChoiceField):
+class PersonPicker(ScopedPicker):
     """Choose a person among those the user may see, searched by name, pinyin or the ID number's end.
     `url_name` names the JSON view the browser asks as the user types (default: every visible person)."""
 
-    def __init__(self, *args, url_name="people:picker", **kwargs):
-        self.url_name = url_name
-        kwargs.setdefault("queryset", Person.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选人员不存在或不在您的管辖范围内"})
-        super().__init__(*args, **kwargs)
-        self.widget = PickerSelect("")
-        self.widget.choices = self.choices
+    model, url_name = Person, "people:picker"
+    invalid_choice = "所选人员不存在或不在您的管辖范围内"
 
-    def bind(self, user):
-        self.queryset = Person.objects.visible_to(user).select_related("organization")
-        self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse(self.url_name)
+    def visible(self, user):
+        return super().visible(user).select_related("organization")
 
     def label_from_instance(self, obj):
         return person_label(obj)
