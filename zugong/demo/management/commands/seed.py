@@ -151,7 +151,7 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
-                if scale != "province":  # the province's: `zugong branchlife seed-meetings` (bench/seed_bench.py)
+                if scale != "province":  # the province's: `zugong demo meetings` (bench/seed_bench.py)
                     counts |= seed_meetings(seed, log=self.log, loader=loader)
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
