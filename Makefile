@@ -1,5 +1,6 @@
 # zugong: `make run` sets up and serves the platform on SQLite with a demo province;
-# `make test` sets up and runs every test on SQLite and on PostgreSQL; `make bench` prints the figures.
+# `make test` sets up, checks the import contracts (lint-imports) and runs every test on SQLite and on PostgreSQL;
+# `make bench` prints the figures.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zugong
 
-.PHONY: run test test-sqlite test-postgres bench setup run-deps system-test-deps postgres clean
+.PHONY: run test lint-imports test-sqlite test-postgres bench setup run-deps system-test-deps postgres clean
 
 $(BIN)/zugong: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +37,13 @@ postgres:
 	@bash scripts/ensure-postgres.sh
 
 test: setup system-test-deps postgres
+	$(MAKE) --no-print-directory lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+lint-imports:
+	@echo "== import contracts (.importlinter) =="
+	$(BIN)/lint-imports
 
 test-sqlite:
 	@echo "== tests on SQLite =="

@@ -135,18 +135,18 @@ def extra_steps(env: dict, where: str, opts) -> None:
     """Data the apps' benchmarks need beyond the base seed; each step skips itself when its data is present."""
     run(["migrate", "-v0", "--skip-checks"], env)
     # A year and a half of organizational life (~4.5 million meetings, absences, study records).
-    print(f"{where}: branchlife seed-meetings --if-empty")
-    seconds = run(["branchlife", "seed-meetings", "--if-empty"], env)
+    print(f"{where}: demo meetings --if-empty")
+    seconds = run(["demo", "meetings", "--if-empty"], env)
     print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
     # Elections for one organization in ten and approved postponements (the province seed has none).
-    print(f"{where}: elections bench-data")
-    seconds = run(["elections", "bench-data"], env)
+    print(f"{where}: demo elections")
+    seconds = run(["demo", "elections"], env)
     print(f"BENCH step=elections-bench-data seconds={seconds:.1f}")
     if opts.scale != "province":
         return
     # Cadres (~300 thousand: leaders of every county, township and agency, and 68 % of the other staff).
-    print(f"{where}: cadres seed")
-    seconds = run(["cadres", "seed", "--seed", opts.seed, "--staff-share", "0.68"], env)
+    print(f"{where}: demo cadres")
+    seconds = run(["demo", "cadres", "--seed", opts.seed, "--staff-share", "0.68"], env)
     print(f"BENCH db={opts.db} step=cadres seconds={seconds:.1f}")
     # Leadership teams from the cadres' current leadership posts (after the cadres' step).
     print(f"{where}: teams build")

@@ -133,3 +133,30 @@ def test_organization_page_shows_its_committee(login, tree, users):
     start = page.index('id="committee"')
     committee = page[start:page.index("</dd>", start)]
     assert committee.index("书记") < committee.index("张三") < committee.index("组织委员") < committee.index("李四")
+
+
+@pytest.mark.django_db
+def test_organization_page_people_tab_comes_from_the_people_app(login, tree, users):
+    # orgs does not import people: the people app registers the tab (zugong/people/panels.py)
+    client = login(users.taiyuan)
+    page = client.get(f"/orgs/{tree.b1.pk}/").content.decode()
+    assert f"人员（{fresh(tree.b1).direct_people}）" in page and "?tab=people" in page
+    page = client.get(f"/orgs/{tree.b1.pk}/", {"tab": "people"}).content.decode()
+    direct = Person.objects.unrestricted().filter(organization=tree.b1)
+    assert direct.exists() and all(p.name in page for p in direct)
+    assert not any(p.name in page for p in Person.objects.unrestricted().filter(organization=tree.b2))
+
+
+@pytest.mark.django_db
+def test_person_picker_answers_people_in_scope_only(login, tree, users):
+    # zugong.people.fields.PersonPicker asks /people/picker/ as the user types (dispatch, recruitment forms)
+    from zugong.people.fields import PersonPicker
+
+    found = login(users.taiyuan).get("/people/picker/", {"q": "zs"}).json()["results"]
+    zhangsan = tree.people.zhangsan
+    assert found == [{"id": zhangsan.pk, "text": f"张三（{zhangsan.organization.name}，身份证尾号{zhangsan.id_tail}）"}]
+    assert login(users.datong).get("/people/picker/", {"q": "zs"}).json()["results"] == []
+    field = PersonPicker(label="人员")
+    field.bind(users.taiyuan)
+    assert field.widget.attrs["data-picker-url"] == "/people/picker/"
+    assert field.label_from_instance(zhangsan) == found[0]["text"]

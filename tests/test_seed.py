@@ -376,7 +376,7 @@ def test_dropping_indexes_after_writes_in_the_same_transaction():
     from django.db import transaction
 
     from zugong.cadres.models import Cadre
-    from zugong.cadres.seed import CADRE_COLUMNS
+    from zugong.demo.cadres import CADRE_COLUMNS
     from zugong.demo.loader import Loader, Table
     from zugong.orgs.models import Organization, Unit
 

@@ -36,3 +36,15 @@ def test_seeded_elections_are_valid_and_open_the_terms(seeded):
         assert 1 <= a.months <= 12 and a.due_on > a.term_ends_on
     assert LocalRule.objects.filter(code="elections.local.term_reminder").exists()
     assert Rollup.objects.unrestricted().filter(metric="term", depth=1).exists()
+
+
+@pytest.mark.django_db
+def test_demo_command_adds_elections_once(seeded):
+    # `zugong demo elections` (bench/seed_bench.py): skips when elections exist, else adds them for one in ten
+    out = StringIO()
+    call_command("demo", "elections", stdout=out)
+    assert "已有选举记录，跳过" in out.getvalue()
+    TermAdjustment.objects.unrestricted().delete()
+    Election.objects.unrestricted().delete()
+    call_command("demo", "elections", stdout=StringIO())
+    assert Election.objects.unrestricted().exists()

@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from zugong.core.findings_api import FindingViewSet
+from zugong.workbench.findings_api import FindingViewSet
 from zugong.cadres.api import router_register as register_cadres
 from zugong.appointments.api import router_register as register_appointments
 from zugong.members.api import router_register as register_members

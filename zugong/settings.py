@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zugong.appointments",
     "zugong.dispatch",
     "zugong.teams",
+    "zugong.workbench",
     "zugong.demo",
 ]
 

@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from zugong.accounts.urls import auth_patterns
-from zugong.core import views as core_views
+from zugong.people import views as people_views
+from zugong.workbench import views as workbench_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("search/", core_views.search, name="search"),
+    path("", workbench_views.home, name="home"),
+    path("search/", workbench_views.search, name="search"),
+    path("", include("zugong.workbench.urls")),
     path("accounts/", include(auth_patterns)),
     path("accounts/", include("zugong.accounts.urls")),
     path("orgs/", include("zugong.orgs.urls")),
@@ -24,5 +26,5 @@ urlpatterns = [
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("api/", include("zugong.api_urls")),
-    path("media/<path:path>", core_views.media, name="media"),
+    path("media/<path:path>", people_views.media, name="media"),
 ]

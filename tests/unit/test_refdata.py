@@ -1,6 +1,6 @@
 import pytest
 
-from zugong.people.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, SECTORS, SEXES, lookup
+from zugong.core.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, SECTORS, SEXES, lookup
 
 OFFICIAL_ETHNIC_ORDER = (
     "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 from zugong.core.scope import Role
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 
 from .models import AdForm
 

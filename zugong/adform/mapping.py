@@ -22,7 +22,7 @@ from zugong.cadres.models import AnnualAssessment, Cadre, Education, FamilyMembe
 from zugong.core import audit, scope
 from zugong.people import idnumber
 from zugong.people.models import Person
-from zugong.people.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, lookup
+from zugong.core.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, lookup
 
 from . import resume as resume_text
 from .formdata import AdFormData, FamilyItem, FormError, date_text, month_date, normalize_date

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from zugong.cadres.models import Cadre
+from zugong.cadres.selectors import filter_roster
 from zugong.core import jobs, scope
 from zugong.core.models import Job
 from zugong.orgs.models import Organization
@@ -154,7 +155,7 @@ def batch_export(request):
     if ids:
         qs = qs.filter(pk__in=ids)
     else:
-        qs = _filtered(request, qs, data)
+        qs = filter_roster(request, qs, data)  # the same rows as the cadre roster shows
     qs = qs.order_by("org_path", "post_order", "stroke_key")
     count = qs.count()
     if count == 0:
@@ -165,22 +166,6 @@ def batch_export(request):
         return redirect(request.META.get("HTTP_REFERER") or "home")
     content, n = services.export_zip(qs)
     return _download(content, f"任免审批表-{n}人.zip", "application/zip")
-
-
-def _filtered(request, qs, data):
-    """Apply the cadre roster's filters when the cadres app provides them, else an `org` subtree."""
-    try:
-        from zugong.cadres.filtersets import RosterFilterSet
-    except ImportError:
-        RosterFilterSet = None
-    if RosterFilterSet is not None:  # the same rows as the roster page shows (zugong.core.lists.list_page)
-        filterset = RosterFilterSet(data or None, queryset=qs, request=request)
-        return filterset.qs if filterset.is_bound and filterset.is_valid() else qs
-    code = data.get("org")
-    if code:
-        org = Organization.objects.visible_to(request.user).filter(code=code).first()
-        return qs.subtree(org.path) if org else qs.none()
-    return qs
 
 
 @login_required

@@ -8,7 +8,8 @@ from django import forms
 from django.urls import reverse
 
 from zugong.cadres.models import Cadre, CadrePost
-from zugong.core.forms import OrganizationPicker, PickerSelect
+from zugong.core.forms import PickerSelect
+from zugong.orgs.fields import OrganizationPicker
 
 from . import ranking
 from .models import Observation, SelectionCase, TaskKind

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 
 from .models import Appraisal, AppraisalResult, Grade, Meeting, StudyRecord
 

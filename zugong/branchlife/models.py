@@ -174,6 +174,12 @@ class Absence(AuditedModel):
         return bool(self.reason.strip())
 
 
+# Meeting-kind labels for other apps (standardization's measures, the dashboards): Meeting.Kind's, once.
+MEETING_KINDS: dict[str, str] = dict(Meeting.Kind.choices)
+# The labels of ComplianceStat.kind: the meeting kinds and the two yearly requirements that are not meetings.
+COMPLIANCE_KINDS: dict[str, str] = {**MEETING_KINDS, "secretary_lecture": "书记讲党课", "study": "学习"}
+
+
 class StudyRecord(AuditedModel):
     """Study hours (学时) one member earned outside the branch's meetings: Party-school or online training."""
 

@@ -142,10 +142,9 @@ NATIONAL = [
 
 # Kinds a local rule may set a frequency for, and the verbs used in its texts.
 LOCAL_KINDS = {
-    Meeting.Kind.LECTURE: ("党课", "讲"),
-    Meeting.Kind.GENERAL: ("支部党员大会", "召开"),
-    Meeting.Kind.THEMED_DAY: ("主题党日", "开展"),
-    Meeting.Kind.TALK: ("谈心谈话", "开展"),
+    kind: (kind.label, verb)
+    for kind, verb in ((Meeting.Kind.LECTURE, "讲"), (Meeting.Kind.GENERAL, "召开"),
+                       (Meeting.Kind.THEMED_DAY, "开展"), (Meeting.Kind.TALK, "开展"))
 }
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from zugong.core.dates import add_years
 from zugong.orgs.models import Organization
-from zugong.people.refdata import ETHNICITIES, POLITICAL_STATUS, SEXES
+from zugong.core.refdata import ETHNICITIES, POLITICAL_STATUS, SEXES
 
 from . import ranks
 from .models import Cadre

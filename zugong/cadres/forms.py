@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from zugong.core.forms import OrganizationPicker, PickerSelect
+from zugong.core.forms import PickerSelect
+from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
 
 from . import ranks

@@ -15,7 +15,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.scope import ScopedManager
-from zugong.people.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, SEXES
+from zugong.core.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, SEXES
 
 from . import ranks
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import django_tables2 as tables
 
-from zugong.members.tables import SequenceMixin
+from zugong.core.tables import SequenceMixin
 
 from .models import Cadre
 

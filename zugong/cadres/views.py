@@ -149,12 +149,7 @@ def detail(request, pk):
         ).filter(model__in=models).order_by("-timestamp", "-pk")
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     elif tab != "findings":
-        panel = next(p for p in contributed if p.key == tab)
-        ctx = dict(panel.context(request, cadre) or {})
-        ctx.setdefault("cadre", cadre)
-        context.update({k: v for k, v in ctx.items() if k not in context})
-        context["panel"] = panel
-        context["panel_context"] = ctx
+        panels.cadre_page.add_tab_context(request, cadre, tab, context)
     return render(request, "cadres/detail.html", context)
 
 

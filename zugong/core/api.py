@@ -1,8 +1,9 @@
-"""The REST API's shared pieces: scoped permission and viewset mixin, organization-code picker, ordering.
+"""The REST API's shared pieces: scoped permission and viewset mixin, ordering.
 
 Every API view is scoped by the same mechanism as the pages (`zugong.core.scope`): querysets go through
 `Model.objects.visible_to(user, action)`, so a record outside the user's subtrees is simply not found (404),
-and organization codes given in input are resolved only among the organizations the user may see.
+and organization codes given in input are resolved only among the organizations the user may see
+(`zugong.orgs.fields.OrganizationCodeField`, `resolve_org_code`).
 
 This module is named in the REST_FRAMEWORK settings (DEFAULT_PERMISSION_CLASSES), which DRF resolves while
 `rest_framework.views` itself is being imported: it must not import `rest_framework.views`, `generics`,
@@ -14,8 +15,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -125,57 +124,6 @@ class ScopedViewSetMixin:
             serializer.save()
 
 
-# ---------------------------------------------------------------- organization pickers
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class OrganizationCodeField(serializers.RelatedField):
-    """An organization given by its code, resolved only among the organizations the user may see."""
-
-    default_error_messages = {
-        "not_found": NOT_IN_SCOPE,
-        "invalid": "请填写组织代码（文本）",
-    }
-
-    def get_queryset(self):
-        from zugong.orgs.models import Organization
-
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return Organization.objects.visible_to(user, "view")
-
-    def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool):
-            data = str(data)  # a code sent as a JSON number
-        if not isinstance(data, str) or not data.strip():
-            self.fail("invalid")
-        code = data.strip()
-        org = self.get_queryset().filter(code=code).first()
-        if org is None:
-            self.fail("not_found", code=code)
-        return org
-
-    def to_representation(self, value):
-        return value.code
-
-    def get_choices(self, cutoff=None):
-        # The browsable API's select: the visible organizations, by code (cut like DRF's own pickers).
-        qs = self.get_queryset().only("code", "name")
-        if cutoff is not None:
-            qs = qs[:cutoff]
-        return {org.code: f"{org.code} {org.name}" for org in qs}
-
-
-def resolve_org_code(request, code: str, field: str):
-    """Look an organization code up among those the user may see; 400 on `field` otherwise."""
-    from zugong.orgs.models import Organization
-
-    org = Organization.objects.visible_to(request.user, "view").filter(code=code.strip()).first()
-    if org is None:
-        raise exceptions.ValidationError({field: [NOT_IN_SCOPE.format(code=code.strip())]})
-    return org
-
-
 # ---------------------------------------------------------------- ordering
 
 
@@ -240,9 +188,7 @@ class MappedOrderingFilter(OrderingFilter):
 
 __all__ = [
     "MappedOrderingFilter",
-    "OrganizationCodeField",
     "ScopedPermission",
     "ScopedViewSetMixin",
-    "resolve_org_code",
     "validation_error",
 ]

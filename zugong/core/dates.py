@@ -25,3 +25,9 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 def cn_date(day: dt.date | None) -> str:
     """A date as written in documents: 2025年3月1日."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def months_days(first: dt.date, last: dt.date) -> str:
+    """"3 个月" or "20 天" between two dates (whole months when a month or more)."""
+    months = (last.year - first.year) * 12 + last.month - first.month - (last.day < first.day)
+    return f"{months} 个月" if months >= 1 else f"{(last - first).days} 天"

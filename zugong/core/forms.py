@@ -1,4 +1,7 @@
-"""Form pieces shared by every domain: scoped pickers and mapping service errors onto fields."""
+"""Form pieces shared by every domain: scoped pickers and mapping service errors onto fields.
+
+The pickers themselves live with what they pick (`zugong.orgs.fields.OrganizationPicker`,
+`zugong.people.fields.PersonPicker`), built on `ScopedPicker`."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,28 +24,40 @@ class PickerSelect(forms.Select):
         return [(None, options, 0)]
 
 
-class OrganizationPicker(forms.ModelChoiceField):
-    """Choose an organization among those the user may act on (`action`), searched by name or code."""
+class ScopedPicker(forms.ModelChoiceField):
+    """A choice among the records the user may act on, fetched as the user types (the JSON view `url_name`
+    answers {"results": [{"id", "text"}]}). A subclass sets `model` and `invalid_choice`; a form calls
+    `bind(user)` before use (until then nothing is valid).
 
-    def __init__(self, *args, action="view", **kwargs):
-        from zugong.orgs.models import Organization
+        class CadrePicker(ScopedPicker):
+            model, url_name = Cadre, "teams:cadre_picker"
+            invalid_choice = "所选干部不存在或不在您的管辖范围内"
+    """
 
+    model = None
+    url_name = ""
+    invalid_choice = "所选记录不存在或不在您的管辖范围内"
+
+    def __init__(self, *args, action="view", url_name=None, **kwargs):
         self.action = action
-        kwargs.setdefault("queryset", Organization.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选组织不存在或不在您的管辖范围内"})
+        self.url_name = url_name or self.url_name
+        kwargs.setdefault("queryset", self.model.objects.none())
+        kwargs.setdefault("error_messages", {"invalid_choice": self.invalid_choice})
         super().__init__(*args, **kwargs)
         self.widget = PickerSelect("")
         self.widget.choices = self.choices
 
+    def visible(self, user):
+        """The records the user may choose."""
+        return self.model.objects.visible_to(user, self.action)
+
+    def picker_url(self) -> str:
+        return reverse(self.url_name)
+
     def bind(self, user):
-        from zugong.orgs.models import Organization
-
-        self.queryset = Organization.objects.visible_to(user, self.action).active()
+        self.queryset = self.visible(user)
         self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse("orgs:picker") + f"?action={self.action}"
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
+        self.widget.attrs["data-picker-url"] = self.picker_url()
 
 
 def apply_errors(form, exc: ValidationError) -> None:

@@ -1,4 +1,7 @@
-"""Rule catalogue, findings lists and the scan button; findings shown on records and organizations."""
+"""Rule catalogue and the scan job; findings shown on records and organizations.
+
+The findings list and the scan button take an organization code, so they live above orgs, in
+`zugong.workbench.views`."""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from . import audit, jobs, rules, scope
 from .config import services as config_services
 from .config.forms import LocalRuleForm
 from .config.views import row_page
-from .middleware import client_ip
 from .models import Finding, Job, LocalRule
 
 # Where a finding's record is shown: model label → URL name taking the record's pk. Apps add theirs.
@@ -112,24 +114,6 @@ def rule_detail(request, code):
         "rule": rule, "per_org": per_org, "page": page, "labels": rules.SEVERITY_LABELS})
 
 
-@login_required
-def finding_list(request):
-    qs = open_findings(request.user).select_related("organization", "person")
-    org_code = request.GET.get("org", "").strip()
-    if org_code:
-        from zugong.orgs.models import Organization
-
-        path = Organization.objects.visible_to(request.user).filter(code=org_code).values_list("path", flat=True)
-        qs = qs.subtree(path.first()) if path else qs.none()
-    if request.GET.get("severity") in rules.SEVERITY_LABELS:
-        qs = qs.filter(severity=request.GET["severity"])
-    page = Paginator(qs.order_by("org_path", "rule", "id"), 50).get_page(request.GET.get("page"))
-    for f in page:
-        f.url = record_url(f.model, f.object_id)
-    return render(request, "core/finding_list.html", {"page": page, "labels": rules.SEVERITY_LABELS,
-                                                      "counts": severity_counts(qs)})
-
-
 @require_POST
 @login_required
 def acknowledge(request, pk):
@@ -146,7 +130,7 @@ def acknowledge(request, pk):
         audit.record(finding, "acknowledge", [{"field": "acknowledgement", "label": "确认知悉", "old": None,
                                                 "new": f"{finding.detail}（{finding.citation}）"}], note=note)
         messages.success(request, "已确认知悉")
-    return redirect(request.POST.get("next") or "core:findings")
+    return redirect(request.POST.get("next") or "workbench:findings")
 
 
 @login_required
@@ -156,36 +140,6 @@ def local_rule_edit(request, pk):
     return row_page(request, rule, LocalRuleForm, template=rule.template_info, done=reverse("core:rules"),
                     saved=f"已保存本地规则“{rule.title}”，下次检查起生效", title=f"本地规则：{rule.title}",
                     denied="只有组织部管理员可以修改本地规则")
-
-
-@require_POST
-@login_required
-def start_scan(request):
-    """Queue a rule scan of the user's subtree (or one organization of it) as a background job."""
-    from zugong.orgs.models import Organization
-
-    code = request.POST.get("org", "").strip()
-    if code:
-        org = Organization.objects.visible_to(request.user, "manage").filter(code=code).first()
-        if org is None:
-            raise Http404
-        paths = [org.path]
-    else:
-        paths = scope.scope_paths(request.user, "manage")
-    if not paths:
-        raise PermissionDenied("您没有运行规则检查的权限")
-    try:
-        as_of = dt.date.fromisoformat(request.POST["as_of"]) if request.POST.get("as_of") else None
-    except ValueError:
-        messages.error(request, "检查基准日应写作 2026-03-01")
-        return redirect("core:rules")
-    job = Job.objects.create(
-        kind="scan", title=f"规则检查（{len(paths)} 个管辖范围）", user=request.user, org_path=paths[0],
-        params={"paths": paths, "as_of": as_of.isoformat() if as_of else None, "ip": client_ip(request)},
-    )
-    with scope.bypass():
-        jobs.submit(job)
-    return redirect("core:job", pk=job.pk)
 
 
 @jobs.runner("scan")

@@ -1,3 +1,5 @@
+import itertools
+
 import django_filters
 import django_tables2 as tables
 from django import forms
@@ -30,6 +32,22 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "adform.adform": "任免审批表",
                 "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
                 "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
+
+
+class SequenceMixin:
+    """A 序号 column counting rows across pages (and from 1 in an export)."""
+
+    def _next_seq(self):
+        if not hasattr(self, "_seq"):
+            page = getattr(self, "page", None)
+            self._seq = itertools.count(page.start_index() if page else 1)
+        return next(self._seq)
+
+    def render_seq(self):
+        return self._next_seq()
+
+    def value_seq(self):
+        return self._next_seq()
 
 
 class AuditFilterSet(django_filters.FilterSet):

@@ -10,9 +10,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/output/", views.job_output, name="job_output"),
     path("rules/", rule_views.catalogue, name="rules"),
-    path("rules/scan/", rule_views.start_scan, name="rules_scan"),
     path("rules/<str:code>/", rule_views.rule_detail, name="rule"),
-    path("findings/", rule_views.finding_list, name="findings"),
     path("findings/<int:pk>/acknowledge/", rule_views.acknowledge, name="finding_ack"),
     path("local-rules/<int:pk>/", rule_views.local_rule_edit, name="local_rule"),
 ]

@@ -1,18 +1,12 @@
-"""Shell pages: home, global search, audit log, imports and their jobs, protected media."""
+"""Shell pages: the audit log, imports and their jobs (home and search: `zugong.workbench.views`)."""
 
 from __future__ import annotations
-
-import mimetypes
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-
-from zugong.orgs.models import Organization
-from zugong.people import search as people_search
-from zugong.people.models import Person
 
 from . import excel, imports, jobs, scope
 from .lists import list_page
@@ -21,29 +15,6 @@ from .models import AuditEntry, Job
 from .tables import AuditFilterSet, AuditTable
 
 SYNC_IMPORT_BYTES = 256 * 1024  # smaller files are imported while the user waits
-
-
-@login_required
-def home(request):
-    orgs = Organization.objects.visible_to(request.user)
-    roots = list(orgs.filter(path__in=scope.scope_paths(request.user)))
-    from zugong.orgs.services import node_counts
-
-    summary = [(r, node_counts(r)) for r in roots]
-    recent = AuditEntry.objects.visible_to(request.user)[:10]
-    my_jobs = Job.objects.visible_to(request.user).filter(user=request.user)[:5]
-    return render(request, "core/home.html", {"summary": summary, "recent": recent, "jobs": my_jobs})
-
-
-@login_required
-def search(request):
-    q = request.GET.get("q", "").strip()
-    people = people_search.search(Person.objects.visible_to(request.user), q)[:50] if q else []
-    orgs = (
-        Organization.objects.visible_to(request.user).filter(name__contains=q)[:50] if q and not q.isdigit() else
-        Organization.objects.visible_to(request.user).filter(code__startswith=q)[:50] if q else []
-    )
-    return render(request, "core/search.html", {"q": q, "people": people, "orgs": orgs})
 
 
 @login_required
@@ -119,16 +90,3 @@ def job_output(request, pk):
         raise Http404
     name = job.output_file.name.rsplit("/", 1)[-1]
     return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
-
-
-# ---------------------------------------------------------------- media
-
-
-@login_required
-def media(request, path):
-    """Uploaded files (photos) are served only for records the user may see."""
-    person = Person.objects.visible_to(request.user).filter(photo=path).first()
-    if person is None:
-        raise Http404
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    return FileResponse(person.photo.open("rb"), content_type=content_type)

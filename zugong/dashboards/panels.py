@@ -6,15 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from zugong.branchlife.models import COMPLIANCE_KINDS
+from zugong.core.dates import months_days
 from zugong.orgs.models import Organization
 
 KINDS = [(k, label) for k, label in Organization.Kind.choices if k != "party_group"]
 TERM_STATES = [("overdue", "已逾期"), ("due", "即将届满"), ("ok", "未到期"), ("none", "未记录任期")]
-MEETING_KINDS = {
-    "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
-    "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
-    "secretary_lecture": "书记讲党课", "study": "学习",
-}
 
 
 @dataclass
@@ -69,9 +66,9 @@ def compliance_panel(rows: list[dict], months: int = 12) -> Panel:
         cell[0] += r["n"]
         cell[1] += r["m"]
     periods = sorted({p for p, _ in by})[-months:]
-    kinds = [k for k in MEETING_KINDS if any((p, k) in by for p in periods)]
-    kinds += sorted({k for _, k in by if k not in MEETING_KINDS and any((p, k) in by for p in periods)})
-    headers = ["月份", *[MEETING_KINDS.get(k, k) for k in kinds], "合计"]
+    kinds = [k for k in COMPLIANCE_KINDS if any((p, k) in by for p in periods)]
+    kinds += sorted({k for _, k in by if k not in COMPLIANCE_KINDS and any((p, k) in by for p in periods)})
+    headers = ["月份", *[COMPLIANCE_KINDS.get(k, k) for k in kinds], "合计"]
     table = []
     for p in periods:
         cells = [by.get((p, k)) for k in kinds]
@@ -85,7 +82,7 @@ def compliance_panel(rows: list[dict], months: int = 12) -> Panel:
         "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30, "containLabel": True},
         "xAxis": {"type": "category", "data": [f"{p:%Y-%m}" for p in periods]},
         "yAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
-        "series": [{"name": MEETING_KINDS.get(k, k), "type": "line",
+        "series": [{"name": COMPLIANCE_KINDS.get(k, k), "type": "line",
                     "data": [round(by[(p, k)][1] * 100 / by[(p, k)][0], 1) if by.get((p, k)) and by[(p, k)][0]
                              else None for p in periods]} for k in kinds],
     }
@@ -124,8 +121,6 @@ def keyed_panel(code: str, title: str, rows: list[dict], key_label: str, labels:
 
 
 def due_rows(orgs, today: dt.date) -> list[list]:
-    from zugong.elections.rules import months_days
-
     kinds = dict(Organization.Kind.choices)
     out = []
     for d in orgs:

@@ -203,7 +203,7 @@ def build_metric(m: Metric, as_of: dt.date, ctx: dict, now) -> int:
 
 def refresh(as_of: dt.date | None = None, metrics: list[str] | None = None, progress=None) -> RollupRun:
     """Rebuild the roll-ups of every available metric (or those named) as of a day; returns the run."""
-    from zugong.elections.rules import reminder_months
+    from zugong.elections.selectors import reminder_months
 
     as_of = as_of or timezone.localdate()
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zugong.core import excel, jobs, scope
 from zugong.core.middleware import client_ip
 from zugong.core.models import Job
-from zugong.elections.rules import reminder_months
+from zugong.elections.selectors import reminder_months
 from zugong.orgs.models import Organization
 
 from . import panels, rollups

@@ -10,7 +10,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 
 from zugong.core import scope
-from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action, resolve_org_code
+from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action
+from zugong.orgs.fields import resolve_org_code
 
 from .services import side_paths
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from zugong.core.forms import OrganizationPicker
-from zugong.recruitment.forms import PersonPicker
+from zugong.orgs.fields import OrganizationPicker
+from zugong.people.fields import PersonPicker
 
 from . import services
 from .models import Dispatch, Evaluation, Level, Program, Rotation, TargetGroup, WorkTeam

@@ -1,6 +1,8 @@
-"""The 干部选派 section of the cadre page (registered once the cadres app offers its panel registry)."""
+"""The 干部选派 section of the cadre page (`zugong.cadres.panels`)."""
 
 from __future__ import annotations
+
+from zugong.cadres import panels
 
 
 def _context(request, cadre) -> dict:
@@ -16,10 +18,4 @@ def _context(request, cadre) -> dict:
     return {"dispatches": list(dispatches), "rotations": list(rotations)}
 
 
-try:  # the cadres app lands on main separately; without it there is no cadre page to add to
-    from zugong.cadres import panels as _cadre_panels
-except ImportError:  # pragma: no cover
-    _cadre_panels = None
-
-if _cadre_panels is not None:
-    _cadre_panels.register("选派与交流", "dispatch/_cadre_panel.html", _context, 60)
+panels.register("选派与交流", "dispatch/_cadre_panel.html", _context, 60)

@@ -11,7 +11,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin, resolve_org_code
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.orgs.fields import resolve_org_code
 
 from .models import Election, ElectionCandidate
 

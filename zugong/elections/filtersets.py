@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from zugong.orgs.models import Organization
-from zugong.people.refdata import SECTORS
+from zugong.core.refdata import SECTORS
 
 from .models import Election, TermAdjustment
 

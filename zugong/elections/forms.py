@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 
 from .models import Election, TermAdjustment
 from .services import CandidateVotes

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.config import INT, Param
+from zugong.core.dates import months_days
 from zugong.core.rules import ERROR, REMINDER, Edition, Rule
 from zugong.orgs.models import Organization
 from zugong.recruitment.sql import AddMonths
@@ -82,12 +83,6 @@ def with_terms(qs):
 def _overdue_check(qs, as_of):
     return (with_terms(qs).filter(election_due__lt=as_of)
             .annotate(checked_on=Value(as_of, output_field=DateField())))
-
-
-def months_days(first: dt.date, last: dt.date) -> str:
-    """"3 个月" or "20 天" between two dates (whole months when a month or more)."""
-    months = (last.year - first.year) * 12 + last.month - first.month - (last.day < first.day)
-    return f"{months} 个月" if months >= 1 else f"{(last - first).days} 天"
 
 
 def _overdue_describe(row):

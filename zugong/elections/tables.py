@@ -1,8 +1,9 @@
 import django_tables2 as tables
 from django.utils import timezone
 
+from zugong.core.dates import months_days
+
 from .models import Election, TermAdjustment
-from .rules import months_days
 
 
 def term_state(record, today=None, window_end=None) -> str:

@@ -13,7 +13,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
-from zugong.core.api import MappedOrderingFilter, OrganizationCodeField, ScopedViewSetMixin, resolve_org_code
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 from zugong.people import idnumber
 
 from . import dues, services

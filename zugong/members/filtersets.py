@@ -12,7 +12,7 @@ from zugong.core import scope
 from zugong.core.dates import add_years
 from zugong.orgs.models import Organization
 from zugong.people import search
-from zugong.people.refdata import EDUCATION, SEXES
+from zugong.core.refdata import EDUCATION, SEXES
 
 from .models import Membership, TransferRequest
 

@@ -7,9 +7,9 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from zugong.core.forms import OrganizationPicker
+from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Organization
-from zugong.people.refdata import EDUCATION, ETHNICITIES
+from zugong.core.refdata import EDUCATION, ETHNICITIES
 
 from . import dues
 from .models import Membership, TransferRequest

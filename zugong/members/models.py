@@ -8,7 +8,7 @@ from django.db.models import Q
 from zugong.core import scope
 from zugong.core.audit import AuditedModel
 from zugong.core.scope import ScopedManager, ScopedQuerySet
-from zugong.people.refdata import EDUCATION, ETHNICITIES
+from zugong.core.refdata import EDUCATION, ETHNICITIES
 
 
 class DuesKind(models.TextChoices):

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
-
 import django_tables2 as tables
+
+from zugong.core.tables import SequenceMixin
 
 from . import dues
 from .models import Membership, TransferRequest
-
-
-class SequenceMixin:
-    """A 序号 column counting rows across pages (and from 1 in an export)."""
-
-    def _next_seq(self):
-        if not hasattr(self, "_seq"):
-            page = getattr(self, "page", None)
-            self._seq = itertools.count(page.start_index() if page else 1)
-        return next(self._seq)
-
-    def render_seq(self):
-        return self._next_seq()
-
-    def value_seq(self):
-        return self._next_seq()
 
 
 class RosterTable(SequenceMixin, tables.Table):

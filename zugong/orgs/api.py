@@ -14,8 +14,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, viewsets
 
 from zugong.core import scope
-from zugong.core.api import MappedOrderingFilter, OrganizationCodeField, ScopedViewSetMixin, resolve_org_code
-from zugong.people.refdata import SECTORS
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from .fields import OrganizationCodeField, resolve_org_code
+from zugong.core.refdata import SECTORS
 
 from . import services
 from .models import Organization

@@ -1,15 +1,9 @@
 import django_filters
 from django import forms
 
-from zugong.people.refdata import SECTORS
+from zugong.core.refdata import SECTORS
 
 from .models import Organization
-
-
-def subtree(request, qs, code: str):
-    """Rows of the subtree of the organization with `code`, looked up among those the user may see."""
-    path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
-    return qs.subtree(path) if path else qs.none()
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

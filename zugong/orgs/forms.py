@@ -2,8 +2,7 @@ import datetime as dt
 
 from django import forms
 
-from zugong.core.forms import OrganizationPicker
-
+from .fields import OrganizationPicker
 from .models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from zugong.core import excel, imports, scope
-from zugong.people import refdata
+from zugong.core import refdata
 
 from .models import Organization, Unit
 

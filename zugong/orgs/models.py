@@ -6,7 +6,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from zugong.core.audit import AuditedModel
 from zugong.core.dates import add_years
 from zugong.core.scope import ScopedManager, ScopedQuerySet
-from zugong.people.refdata import SECTORS
+from zugong.core.refdata import SECTORS
 
 
 class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):

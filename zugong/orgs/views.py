@@ -11,10 +11,8 @@ from zugong.core import rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
-from zugong.members.models import Membership
-from zugong.people.models import Person
 
-from . import services
+from . import panels, services
 from .filtersets import OrganizationFilterSet
 from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm
 from .models import Organization
@@ -101,25 +99,18 @@ def detail(request, pk):
     problems = rule_views.child_counts(request.user, org)
     for child in children:
         child.problems = problems.get(child.path, {})
-    posts = list(Membership.CommitteePost.values)
-    committee = sorted(
-        Membership.objects.visible_to(request.user).active().filter(organization=org).exclude(committee_post="")
-        .select_related("person"),
-        key=lambda m: (posts.index(m.committee_post), m.person.stroke_key),
-    )
     context = {
         "org": org,
         "tab": tab,
-        "committee": committee,
+        "tabs": panels.organization_page.tabs(org),
         "finding_counts": rule_views.severity_counts(subtree_findings),
         "chain": _visible_chain(request, org),
         "counts": services.node_counts(org),
         "children": _with_counts(org, children),
         "can_manage": scope.can(request.user, "manage", org.path),
     }
-    if tab == "people":
-        people = Person.objects.visible_to(request.user).filter(organization=org).order_by("stroke_key")
-        context["people"] = Paginator(people, 50).get_page(request.GET.get("page"))
+    if tab == "info":
+        context["sections"] = panels.organization_page.sections(request, org)
     if tab == "log":
         log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
@@ -128,6 +119,7 @@ def detail(request, pk):
         context["page"] = page.get_page(request.GET.get("page"))
         for f in context["page"]:
             f.url = rule_views.record_url(f.model, f.object_id)
+    panels.organization_page.add_tab_context(request, org, tab, context)
     return render(request, "orgs/detail.html", context)
 
 

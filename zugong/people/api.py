@@ -13,11 +13,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from zugong.core.api import MappedOrderingFilter, OrganizationCodeField, ScopedViewSetMixin, resolve_org_code
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 
 from . import idnumber, search, services
 from .models import Person
-from .refdata import EDUCATION, ETHNICITIES, SEXES
+from zugong.core.refdata import EDUCATION, ETHNICITIES, SEXES
 
 # ---------------------------------------------------------------- serializer
 

@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员"
 
     def ready(self):
-        from . import importers  # noqa: F401  (registers the Excel importer)
+        from . import importers, panels  # noqa: F401  (the Excel importer, the organization page's 人员 tab)

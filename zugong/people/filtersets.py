@@ -7,7 +7,7 @@ from zugong.orgs.models import Organization
 
 from . import search
 from .models import Person
-from .refdata import EDUCATION, ETHNICITIES, SEXES
+from zugong.core.refdata import EDUCATION, ETHNICITIES, SEXES
 
 ORDERS = {"stroke": ("stroke_key",), "pinyin": ("pinyin_key",), "org": ("org_path", "stroke_key")}
 

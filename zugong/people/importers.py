@@ -7,10 +7,10 @@ from collections import Counter
 
 from django.db.models import F
 
-from zugong.core import audit, excel, imports, scope
+from zugong.core import audit, excel, imports, refdata, scope
 from zugong.orgs.models import Organization
 
-from . import idnumber, refdata
+from . import idnumber
 from .models import Person
 
 _PHONE = re.compile(r"^[0-9+\-（）() ]{7,20}$")

@@ -8,7 +8,7 @@ from zugong.core.audit import AuditedModel
 from zugong.core.scope import ScopedManager
 
 from . import idnumber, names
-from .refdata import EDUCATION, ETHNICITIES, SEXES
+from zugong.core.refdata import EDUCATION, ETHNICITIES, SEXES
 
 
 def _count(org_id, delta: int) -> None:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("picker/", views.picker, name="picker"),
 ]

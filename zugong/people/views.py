@@ -1,9 +1,13 @@
-"""People pages: the list (search, filters, stroke or pinyin order, export), a person's page, the form."""
+"""People pages: the list (search, filters, stroke or pinyin order, export), a person's page, the form,
+the picker and the person's photo (protected media)."""
+
+import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zugong.core import rule_views, scope
@@ -11,7 +15,8 @@ from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import AuditEntry
 
-from . import services
+from . import search, services
+from .fields import person_label
 from .filtersets import PersonFilterSet
 from .forms import PersonForm
 from .models import Person
@@ -73,3 +78,22 @@ def edit(request, pk):
     person = get_visible(request, pk, "change")
     form = PersonForm(request.POST or None, request.FILES or None, instance=person, user=request.user)
     return _save(request, form, f"编辑：{person.name}", person)
+
+
+@login_required
+def picker(request):
+    """People for a form's picker (`zugong.people.fields.PersonPicker`), among those the user may see."""
+    q = request.GET.get("q", "").strip()
+    people = Person.objects.visible_to(request.user).select_related("organization")
+    found = search.search(people, q)[:30] if q else []
+    return JsonResponse({"results": [{"id": p.pk, "text": person_label(p)} for p in found]})
+
+
+@login_required
+def media(request, path):
+    """Uploaded files (photos) are served only for records the user may see."""
+    person = Person.objects.visible_to(request.user).filter(photo=path).first()
+    if person is None:
+        raise Http404
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return FileResponse(person.photo.open("rb"), content_type=content_type)

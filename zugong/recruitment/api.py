@@ -13,7 +13,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin, resolve_org_code
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.orgs.fields import resolve_org_code
 from zugong.people import idnumber
 
 from .models import Case, CaseContact, TargetGroup

@@ -4,35 +4,15 @@ when a rule refused the step, an authorized administrator also sees the exceptio
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse
 
-from zugong.core.forms import OrganizationPicker, PickerSelect
+from zugong.orgs.fields import OrganizationPicker
+from zugong.people.fields import PersonPicker
 from zugong.people.models import Person
 
 from .models import TargetGroup
 from .services import StepRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class PersonPicker(forms.ModelChoiceField):
-    """Choose a person among those the user may see, searched by name, pinyin or the ID number's end."""
-
-    def __init__(self, *args, url_name="recruitment:person_picker", **kwargs):
-        self.url_name = url_name
-        kwargs.setdefault("queryset", Person.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选人员不存在或不在您的管辖范围内"})
-        super().__init__(*args, **kwargs)
-        self.widget = PickerSelect("")
-        self.widget.choices = self.choices
-
-    def bind(self, user):
-        self.queryset = Person.objects.visible_to(user).select_related("organization")
-        self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse(self.url_name)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.name}，身份证尾号{obj.id_tail}）"
 
 
 class StepForm(forms.Form):

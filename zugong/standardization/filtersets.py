@@ -1,6 +1,6 @@
 import django_filters
 
-from zugong.orgs.filtersets import subtree
+from zugong.orgs.fields import subtree_filter
 
 from .models import BranchScore, Checklist
 
@@ -22,7 +22,7 @@ class ScoreFilterSet(django_filters.FilterSet):
         self.filters["checklist"].queryset = Checklist.objects.visible_to(request.user)
 
     def filter_org(self, qs, name, value):
-        return subtree(self.request, qs, value)
+        return subtree_filter(self.request, qs, value)
 
     def filter_pending(self, qs, name, value):
         if value is None:

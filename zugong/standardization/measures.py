@@ -34,22 +34,17 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from zugong.core.config import CHOICES, FLOAT, INT, Param
 from zugong.core.config.measures import BOOL, COUNT_BAD, NUMBER_BAD, RATIO, RATIO_BAD, Measure, register, register_params
+from zugong.branchlife.models import COMPLIANCE_KINDS, MEETING_KINDS
 from zugong.core.dates import add_months, add_years
 from zugong.members import dues
 from zugong.members.models import DuesExemption, DuesPayment, Membership
 
-MEETING_KINDS = {
-    "general": "支部党员大会", "committee": "支部委员会会议", "group": "党小组会", "lecture": "党课",
-    "themed_day": "主题党日", "life_meeting": "组织生活会", "appraisal": "民主评议党员", "talk": "谈心谈话",
-}
 
 
 
 def meeting_kind_labels() -> dict[str, str]:
     """The meeting kinds a measure may count (branchlife's kinds, and the study requirements)."""
-    from zugong.branchlife.models import Meeting
-
-    return {**dict(Meeting.Kind.choices), "secretary_lecture": "书记讲党课", "study": "32学时"}
+    return COMPLIANCE_KINDS
 
 
 # The parameters measures read, by the names officials read.

@@ -24,7 +24,7 @@ from zugong.core.models import AuditEntry, Job
 from zugong.orgs.models import Organization
 
 from . import scoring, services
-from .filtersets import ScoreFilterSet, subtree
+from .filtersets import ScoreFilterSet
 from .forms import ChecklistCreateForm, ChecklistForm, ChecklistItemForm, ComputeForm, InspectorScoreForm
 from .models import BranchScore, Checklist, ChecklistItem, InspectorScore
 from .tables import ScoreTable

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 
-from zugong.core.api import ScopedViewSetMixin, resolve_org_code
+from zugong.core.api import ScopedViewSetMixin
+from zugong.orgs.fields import resolve_org_code
 
 from . import queries
 from .models import LeadershipTeam, TeamMember, TeamPost

@@ -1,9 +1,9 @@
 from django import forms
-from django.urls import reverse
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre, CadrePost
-from zugong.core.forms import OrganizationPicker, PickerSelect
+from zugong.core.forms import ScopedPicker
+from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
 
 from .models import LeadershipTeam, TeamPost
@@ -11,20 +11,11 @@ from .models import LeadershipTeam, TeamPost
 DATE = {"type": "date"}
 
 
-class CadrePicker(forms.ModelChoiceField):
+class CadrePicker(ScopedPicker):
     """Choose a cadre among those the user may see, searched by name."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Cadre.objects.none())
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选干部不存在或不在您的管辖范围内"})
-        super().__init__(*args, **kwargs)
-        self.widget = PickerSelect("")
-        self.widget.choices = self.choices
-
-    def bind(self, user):
-        self.queryset = Cadre.objects.visible_to(user)
-        self.widget.choices = self.choices
-        self.widget.attrs["data-picker-url"] = reverse("teams:cadre_picker")
+    model, url_name = Cadre, "teams:cadre_picker"
+    invalid_choice = "所选干部不存在或不在您的管辖范围内"
 
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.current_title or '无现任职务'}）"

@@ -2,14 +2,14 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from zugong.orgs.filtersets import subtree
+from zugong.orgs.fields import subtree_filter
 
 from .models import Flag, IdentificationList, Rectification
 
 
 class OrgFilterMixin:
     def filter_org(self, qs, name, value):
-        return subtree(self.request, qs, value)
+        return subtree_filter(self.request, qs, value)
 
 
 class ListFilterSet(OrgFilterMixin, django_filters.FilterSet):

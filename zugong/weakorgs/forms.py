@@ -4,8 +4,9 @@ from django import forms
 from django.utils.functional import lazy
 
 from zugong.core.config import measures
-from zugong.core.config.forms import NewEditionMixin, ParamsField, copy_from_field, issuer_field, measure_params_help
-from zugong.core.forms import OrganizationPicker
+from zugong.core.config.forms import ParamsField, measure_params_help
+from zugong.orgs.editions import NewEditionMixin, copy_from_field, issuer_field
+from zugong.orgs.fields import OrganizationPicker
 
 from .models import Indicator, IndicatorSet, Rectification
 

@@ -23,15 +23,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zugong.cadres.seed import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
 from zugong.core import config
+from zugong.demo.cadres import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
 from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
 from zugong.demo.orghealth import seed_orghealth
-from zugong.dispatch.seed import seed_dispatch
-from zugong.teams.demo import seed_teams
+from zugong.demo.dispatch import seed_dispatch
+from zugong.demo.teams import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 
@@ -147,7 +147,7 @@ class Command(BaseCommand):
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
                 counts |= seed_cases(seed, log=self.log, loader=loader)
-                if scale != "province":  # the province's: `zugong branchlife seed-meetings` (bench/seed_bench.py)
+                if scale != "province":  # the province's: `zugong demo meetings` (bench/seed_bench.py)
                     counts |= seed_meetings(seed, log=self.log, loader=loader)
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).

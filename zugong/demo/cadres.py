@@ -29,10 +29,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zugong.demo.generate import AS_OF, generation, person_name
-from zugong.demo.loader import Loader, Table
+from zugong.cadres import ranks
 
-from . import ranks
+from .generate import AS_OF, generation, person_name
+from .loader import Loader, Table
 
 FLUSH = 20_000
 STAFF_SHARE = {"tiny": 0.2, "demo": 0.12, "county": 0.5, "province": 0.68}

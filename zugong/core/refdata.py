@@ -10,6 +10,9 @@
 - SEXES: GB/T 2261.1-2003 (1 男, 2 女; 0 未知 and 9 未说明 are not offered).
 - POLITICAL_STATUS: GB/T 4762-1984 《政治面貌代码》, with the short labels used on forms.
 - SECTORS: the platform's own glossary of where a party organization sits.
+
+Kept in core (not people): orgs (SECTORS) and people (the rest) both use these lists, and orgs sits below
+people.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from django.db.models import Q
 
 from zugong.core import audit
 from zugong.core.dates import add_months
-from zugong.demo.generate import AS_OF
+from zugong.dispatch import defaults
+from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
-from . import defaults
-from .models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
+from .generate import AS_OF
 
 LOGS = ["走访农户，了解春耕备耕情况", "组织召开党员大会，学习传达上级会议精神", "协调解决村内道路硬化问题",
         "帮助合作社对接销售渠道", "开展矛盾纠纷排查化解", "指导村“两委”规范“三会一课”", "推进人居环境整治",

@@ -7,9 +7,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from . import rules
-from .api import MappedOrderingFilter, ScopedViewSetMixin, resolve_org_code
-from .models import Finding
+from zugong.core import rules
+from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.models import Finding
+from zugong.orgs.fields import resolve_org_code
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from zugong.cadres.models import CadrePost
 from zugong.core.dates import add_months, add_years
-from zugong.demo.generate import AS_OF
+from zugong.teams import build, defaults
+from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
 
-from . import build, defaults
-from .models import LeadershipTeam, TeamMember, TeamPost
+from .generate import AS_OF
 
 TENURE_KINDS = (LeadershipTeam.Kind.PARTY_COMMITTEE, LeadershipTeam.Kind.GOVERNMENT)
 
