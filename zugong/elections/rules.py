@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.rules import ERROR, REMINDER, Edition, Rule
+from zugong.core.sql import AddMonths
 from zugong.orgs.models import Organization
-from zugong.recruitment.sql import AddMonths
 
 from .models import Election, ElectionCandidate, TermAdjustment
 

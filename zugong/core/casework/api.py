@@ -1,0 +1,31 @@
+"""The API filters every casework domain's case list has: `organization` (a code: that organization's
+subtree), `stage` and `status`. A domain subclasses what `case_filterset` returns to add its own."""
+
+from __future__ import annotations
+
+import django_filters
+
+from zugong.core.api import resolve_org_code
+
+from .steps import Workflow
+
+
+def case_filterset(workflow: Workflow, *, stage_label: str = "阶段") -> type[django_filters.FilterSet]:
+    """A FilterSet over the workflow's cases (call it from api.py, once the models are loaded)."""
+    case_model = workflow.model("case")
+
+    class CaseApiFilterSet(django_filters.FilterSet):
+        organization = django_filters.CharFilter(label=f"组织代码：该组织及其全部下级组织的{workflow.noun}",
+                                                 method="filter_organization")
+        stage = django_filters.TypedChoiceFilter(label=stage_label, choices=list(workflow.stages.items()),
+                                                 coerce=int)
+        status = django_filters.ChoiceFilter(label="状态", choices=case_model.Status.choices)
+
+        class Meta:
+            model = case_model
+            fields = []
+
+        def filter_organization(self, qs, name, value):
+            return qs.subtree(resolve_org_code(self.request, value, name).path)
+
+    return CaseApiFilterSet
