@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 def noticed(cadre):
     case = make_case(cadre, recommended_on=D(2026, 3, 10), inspection_start=D(2026, 3, 16),
                      inspection_end=D(2026, 3, 20), decided_on=D(2026, 4, 1), members_expected=9, members_present=8,
-                     votes_yes=8, public_notice_start=D(2026, 4, 2), public_notice_end=D(2026, 4, 9), public_notice_workdays=5)
+                     votes_yes=8, public_notice_start=D(2026, 4, 2), public_notice_end=D(2026, 4, 9),
+                     public_notice_workdays=5)
     CaseStep.objects.create(case=case, kind="proposal", on=case.proposed_on, done_by="区委组织部")
     return case
 

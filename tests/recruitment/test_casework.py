@@ -1,5 +1,5 @@
-"""The casework mechanism of core (`zugong.core.casework`) as recruitment and appointments declare it: the step
-definitions, the checks every step passes, one audit entry per step, a refused step leaving nothing behind,
+"""The casework mechanism of core (`zugong.core.casework`) as recruitment and appointments declare it: the
+step definitions, the checks every step passes, one audit entry per step, a refused step leaving nothing behind,
 the stored step kinds renamed by the migrations, the API keeping its JSON names, and the helpers moved down to
 core (month arithmetic, .docx)."""
 
@@ -16,6 +16,7 @@ from docx import Document
 from zugong.appointments.models import CaseStep
 from zugong.appointments.steps import WORKFLOW as SELECTION
 from zugong.core import rules
+from zugong.core.casework.forms import StepForm
 from zugong.core.casework.steps import StepDef, Workflow
 from zugong.core.dates import months_between
 from zugong.core.docx import new_document, paragraph, table, title, to_bytes
@@ -38,14 +39,17 @@ def start(user, person, org):
 def test_declared_steps_name_registered_rules_and_real_columns(workflow):
     case_model = workflow.model("case")
     columns = {f.name for f in case_model._meta.fields}
+    forms = importlib.import_module(workflow.forms_module)
     for step in workflow.steps:
+        assert issubclass(getattr(forms, step.form), StepForm), step.kind
         assert set(step.rules) <= set(rules.RULES), step.kind
         assert all(r.model == workflow.case_model for r in (rules.RULES[c] for c in step.rules)), step.kind
         for name in (step.field, step.after, *step.sets):
             assert name is None or name in columns, (step.kind, name)
         if step.after:  # the step it follows is declared
             assert any(step.after in (d.field, *d.sets) for d in workflow.steps), step.kind
-    assert [k for k, _ in workflow.model("step")._meta.get_field("kind").choices] == [s.kind for s in workflow.steps]
+    kinds = [k for k, _ in workflow.model("step")._meta.get_field("kind").choices]
+    assert kinds == [s.kind for s in workflow.steps]
 
 
 def test_a_step_needs_the_one_it_follows_and_names_it():
@@ -94,13 +98,15 @@ def test_a_closed_case_refuses_steps_with_the_workflows_reason(tree, users, appl
         services.record_talk(users.taiyuan, case, R(D(2022, 3, 20)))
     assert not RECRUITMENT.can_record(case, RECRUITMENT.step("talk"))
     # Archiving may follow a closed case, but only a converted one (it follows the conversion's approval).
-    assert RECRUITMENT.blocked(case, RECRUITMENT.step("archiving")) == "请先记录“上级党委审批（转正）”，再办理“材料归档”"
+    archiving = RECRUITMENT.step("archiving")
+    assert RECRUITMENT.blocked(case, archiving) == "请先记录“上级党委审批（转正）”，再办理“材料归档”"
 
 
 def test_migrations_rename_the_stored_step_kinds(tree, users, applicant):
     case = start(users.taiyuan, applicant, tree.b1)
     old = Step.objects.create(case=case, kind="assessment", on=D(2022, 4, 1))
-    recruitment = importlib.import_module("zugong.recruitment.migrations.0002_public_notice_and_inspection_names")
+    recruitment = importlib.import_module(
+        "zugong.recruitment.migrations.0002_public_notice_and_inspection_names")
     recruitment.rename_kinds(apps, None)
     assert Step.objects.get(pk=old.pk).kind == "inspection"
     recruitment.restore_kinds(apps, None)

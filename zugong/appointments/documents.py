@@ -41,7 +41,8 @@ def describe(case: SelectionCase) -> str:
 
 
 def _period(case: SelectionCase) -> str:
-    return f"{cn_date(case.public_notice_start)}至{cn_date(case.public_notice_end)}（{case.public_notice_workdays}个工作日）"
+    return (f"{cn_date(case.public_notice_start)}至{cn_date(case.public_notice_end)}"
+            f"（{case.public_notice_workdays}个工作日）")
 
 
 def public_notice(cases: list[SelectionCase]) -> bytes:

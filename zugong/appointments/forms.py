@@ -146,15 +146,6 @@ class TerminationForm(StepForm):
     field_order = ["on", "reason"]
 
 
-FORMS = {"recommendation": RecommendationForm, "inspection": InspectionForm, "decision": DecisionForm,
-         "public_notice": PublicNoticeForm, "appointment": AppointmentForm, "probation": ProbationForm,
-         "termination": TerminationForm}
-
-
-def form_for(kind: str):
-    return FORMS.get(kind, StepForm)
-
-
 class ObservationForm(forms.ModelForm):
     cadre = CadrePicker(label="干部")
 

@@ -1,11 +1,11 @@
 """Selection and appointment operations: one function per step, and the frontline observation records.
 
-Each step is authorized (the user may change records of the case's organization), transactional, validated
-(dates in the order of the procedure, counts that add up) and audited: one "流程步骤" entry on the case's
-trail holds the changed fields, the step, who did it and the document. The step is applied first, then
-`rules.enforce` judges the case with the rules of that step: an error-severity violation refuses the step (the
-transaction rolls back) with the article in the message, unless an authorized administrator records an
-exception with a reason (audited). Warnings come back with the result.
+Each step checks its own values (counts that add up) and is recorded through
+`zugong.core.casework.services.record_step`: authorized, transactional, validated (dates in the order of the
+procedure) and audited (one "流程步骤" entry on the case's trail); then the rules the step declares (steps.py)
+judge the case: an error-severity violation refuses the step (the transaction rolls back) with the article in
+the message, unless an authorized administrator records an exception with a reason (audited). Warnings come
+back with the result.
 
 The decision step is where the eligibility rules (regulations.md §6 第八、九条 and the training rule) refuse.
 The appointment step changes the cadre record through `zugong.cadres.services.appoint` (the post, the rank,

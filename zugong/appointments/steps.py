@@ -33,14 +33,16 @@ PUBLIC_NOTICE_RULES = ("appointments.notice_working_days",)
 APPOINTMENT_RULES = ("appointments.notice_before_appointment",)
 
 STEPS: list[StepDef] = [
-    StepDef("proposal", 1, "分析研判和动议", "proposed_on"),
-    StepDef("recommendation", 2, "民主推荐", "recommended_on", "proposed_on"),
-    StepDef("inspection", 3, "考察", "inspection_start", "recommended_on", sets=("inspection_end",)),
-    StepDef("decision", 4, "讨论决定", "decided_on", "inspection_end", rules=DECISION_RULES),
-    StepDef("public_notice", 5, "任前公示", "public_notice_start", "decided_on", rules=PUBLIC_NOTICE_RULES),
-    StepDef("appointment", 6, "任职", "appointed_on", "decided_on", rules=APPOINTMENT_RULES),
-    StepDef("probation", 7, "试用期满考核", "probation_concluded_on", "appointed_on"),
-    StepDef("termination", 0, "终止", "terminated_on", "proposed_on"),
+    StepDef("proposal", 1, "分析研判和动议", "proposed_on"),  # opened by OpenCaseForm, corrected by StepForm
+    StepDef("recommendation", 2, "民主推荐", "recommended_on", "proposed_on", form="RecommendationForm"),
+    StepDef("inspection", 3, "考察", "inspection_start", "recommended_on", sets=("inspection_end",),
+            form="InspectionForm"),
+    StepDef("decision", 4, "讨论决定", "decided_on", "inspection_end", rules=DECISION_RULES, form="DecisionForm"),
+    StepDef("public_notice", 5, "任前公示", "public_notice_start", "decided_on", rules=PUBLIC_NOTICE_RULES,
+            form="PublicNoticeForm"),
+    StepDef("appointment", 6, "任职", "appointed_on", "decided_on", rules=APPOINTMENT_RULES, form="AppointmentForm"),
+    StepDef("probation", 7, "试用期满考核", "probation_concluded_on", "appointed_on", form="ProbationForm"),
+    StepDef("termination", 0, "终止", "terminated_on", "proposed_on", form="TerminationForm"),
 ]
 BY_KIND: dict[str, StepDef] = {s.kind: s for s in STEPS}
 
@@ -62,6 +64,7 @@ class SelectionWorkflow(Workflow):
     noun = "选拔任用纪实"
     case_model, step_model, document_model = ("appointments.SelectionCase", "appointments.CaseStep",
                                               "appointments.CaseDocument")
+    forms_module = "zugong.appointments.forms"
     stages = STAGES
     steps = STEPS
     date_order = DATE_ORDER

@@ -59,8 +59,8 @@ class PublicNoticeTable(tables.Table):
 
     class Meta:
         model = SelectionCase
-        fields = ("name", "sex", "birth", "from_title", "target", "public_notice_start", "public_notice_end", "public_notice_workdays",
-                  "days_left")
+        fields = ("name", "sex", "birth", "from_title", "target", "public_notice_start", "public_notice_end",
+                  "public_notice_workdays", "days_left")
         orderable = False
         attrs = {"class": "table table-vcenter card-table table-striped", "id": "notices"}
         empty_text = "没有正在公示的人选"

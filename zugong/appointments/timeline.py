@@ -47,7 +47,8 @@ def facts(case: SelectionCase, kind: str) -> list[tuple[str, str]]:
         return [("应到/实到", f"{_n(c.members_expected)} / {_n(c.members_present)} 人"),
                 ("同意/不同意/缓议", f"{_n(c.votes_yes)} / {_n(c.votes_no)} / {_n(c.votes_abstain)}")]
     if kind == "public_notice" and c.public_notice_start:
-        out = [("公示期", f"{c.public_notice_start:%Y-%m-%d} 至 {c.public_notice_end:%Y-%m-%d}（{c.public_notice_workdays} 个工作日）")]
+        out = [("公示期", f"{c.public_notice_start:%Y-%m-%d} 至 {c.public_notice_end:%Y-%m-%d}"
+                          f"（{c.public_notice_workdays} 个工作日）")]
         if c.public_notice_result:
             out.append(("公示结果", c.public_notice_result))
         return out
@@ -107,6 +108,7 @@ def annotate_next_due(qs):
     """The date each case waits for (`next_due`): the notice's end before the appointment, the probation's
     end during the probation; NULL otherwise."""
     return qs.annotate(next_due=SqlCase(
-        When(Q(status=Status.ACTIVE, public_notice_end__isnull=False, appointed_on__isnull=True), then=F("public_notice_end")),
+        When(Q(status=Status.ACTIVE, public_notice_end__isnull=False, appointed_on__isnull=True),
+             then=F("public_notice_end")),
         When(Q(status=Status.PROBATION), then=F("probation_until")),
         default=None, output_field=DateField()))

@@ -27,7 +27,7 @@ from zugong.people.models import Person
 
 from . import documents, services, steps, timeline
 from .filtersets import CaseFilterSet, PublicNoticeFilterSet, ObservationFilterSet
-from .forms import ObservationForm, OpenCaseForm, form_for
+from .forms import ObservationForm, OpenCaseForm
 from .models import CaseStep, Observation, SelectionCase
 from .rules import precheck
 from .tables import CaseTable, PublicNoticeTable, ObservationTable
@@ -103,9 +103,6 @@ class SelectionPages(CasePages):
 
     def subject(self, case) -> str:
         return case.cadre.name
-
-    def form_class(self, kind: str):
-        return form_for(kind)
 
     def initial(self, request, case: SelectionCase, definition, record: CaseStep | None) -> dict:
         initial = super().initial(request, case, definition, record)

@@ -111,7 +111,8 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
                 case.members_present = 10
                 case.votes_yes = 10
             if reached >= 4:
-                case.public_notice_start = decided_on + dt.timedelta(days=1) if appointed else today - dt.timedelta(days=1)
+                case.public_notice_start = (decided_on + dt.timedelta(days=1) if appointed
+                                            else today - dt.timedelta(days=1))
                 case.public_notice_start = _working_days_before(case.public_notice_start, 1)
                 case.public_notice_workdays = 5
                 case.public_notice_end = workdays.add_workdays(case.public_notice_start, 5)

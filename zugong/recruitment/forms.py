@@ -168,16 +168,3 @@ class TerminationForm(StepForm):
     date_label = "终止日期"
     field_order = ["on", "reason"]
 
-
-# The form of each step (others use the plain StepForm).
-FORMS = {
-    "sponsors": ContactsForm, "introducers": ContactsForm, "candidate": PublicNoticeForm,
-    "prereview": PublicNoticeForm, "review": ReviewForm, "training": TrainingForm, "branch_meeting": MeetingForm,
-    "conversion_meeting": MeetingForm, "approval": ApprovalForm, "extension": ExtensionForm,
-    "termination": TerminationForm,
-}
-
-
-def form_for(kind: str):
-    return FORMS.get(kind, StepForm)
-

@@ -1,11 +1,11 @@
 """Recruitment operations: one function per step and stage transition.
 
-Each is authorized (the user may change records of the case's organization), transactional, validated
-(dates in the order of the process, none in the future) and audited: one "流程步骤" entry on the case's
-trail holds the changed fields, the step, who did it and the documents. The step is applied first, then
-`rules.enforce` judges the case with the rules of that step: an error-severity violation refuses the step
-(the transaction rolls back) with the article in the message, unless an authorized administrator records an
-exception with a reason. Warnings (and the findings of configured local rules) come back with the result.
+Each checks its own values and records the step through `zugong.core.casework.services.record_step`:
+authorized, transactional, validated (dates in the order of the process, none in the future) and audited
+(one "流程步骤" entry on the case's trail); then the rules the step declares (steps.py) judge the case: an
+error-severity violation refuses the step (the transaction rolls back) with the article in the message,
+unless an authorized administrator records an exception with a reason. Warnings (and the findings of
+configured local rules) come back with the result.
 
 Admission (branch meeting, then the higher committee's approval) creates or updates the person's
 `members.Membership`: probationary, joined on the day of the branch meeting (dues are owed from that day).

@@ -25,41 +25,46 @@ STAGES = {
 
 STEPS: list[StepDef] = [
     StepDef("application", 1, "递交入党申请书", "applied_on", number=1, rules=("recruitment.applicant_age",),
-            recordable=False),
+            recordable=False, form="OpenCaseForm"),
     StepDef("talk", 1, "党组织派人谈话", "talked_on", "applied_on", number=2,
             rules=("recruitment.talk_within_month",)),
     StepDef("activist", 2, "推荐和确定入党积极分子", "activist_on", "applied_on", number=3),
     StepDef("activist_filing", 2, "上级党委备案", None, "activist_on", number=4),
-    StepDef("sponsors", 2, "指定培养联系人", None, "activist_on", number=5, rules=("recruitment.sponsors",)),
+    StepDef("sponsors", 2, "指定培养联系人", None, "activist_on", number=5, rules=("recruitment.sponsors",),
+            form="ContactsForm"),
     StepDef("inspection", 2, "培养教育考察", None, "activist_on", number=6, recurring=True),
     StepDef("candidate", 3, "确定发展对象", "candidate_on", "activist_on", number=7,
-            rules=("recruitment.activist_one_year",)),
+            rules=("recruitment.activist_one_year",), form="PublicNoticeForm"),
     StepDef("candidate_filing", 3, "报上级党委备案", None, "candidate_on", number=8),
-    StepDef("introducers", 3, "确定入党介绍人", None, "candidate_on", number=9, rules=("recruitment.introducers",)),
-    StepDef("review", 3, "进行政治审查", "review_concluded_on", "candidate_on", number=10),
-    StepDef("training", 3, "开展集中培训", "training_start", "candidate_on", number=11),
+    StepDef("introducers", 3, "确定入党介绍人", None, "candidate_on", number=9, rules=("recruitment.introducers",),
+            form="ContactsForm"),
+    StepDef("review", 3, "进行政治审查", "review_concluded_on", "candidate_on", number=10, form="ReviewForm"),
+    StepDef("training", 3, "开展集中培训", "training_start", "candidate_on", number=11, form="TrainingForm"),
     StepDef("committee_review", 4, "支部委员会审查", "committee_review_on", "candidate_on", number=12),
-    StepDef("prereview", 4, "上级党委预审", "prereview_on", "committee_review_on", number=13),
+    StepDef("prereview", 4, "上级党委预审", "prereview_on", "committee_review_on", number=13,
+            form="PublicNoticeForm"),
     StepDef("application_form", 4, "填写入党志愿书", None, "prereview_on", number=14),
-    StepDef("branch_meeting", 4, "支部大会讨论", "branch_meeting_on", "candidate_on", number=15, rules=(
-        "recruitment.political_review", "recruitment.training", "recruitment.introducers",
-        "recruitment.admission_quorum", "recruitment.admission_majority")),
+    StepDef("branch_meeting", 4, "支部大会讨论", "branch_meeting_on", "candidate_on", number=15, form="MeetingForm",
+            rules=("recruitment.political_review", "recruitment.training", "recruitment.introducers",
+                   "recruitment.admission_quorum", "recruitment.admission_majority")),
     StepDef("approval_talk", 4, "上级党委派人谈话", None, "branch_meeting_on", number=16),
     StepDef("approval", 4, "上级党委审批", "approved_on", "branch_meeting_on", number=17,
-            rules=("recruitment.approval_within_3_months", "recruitment.dues_from_admission")),
+            rules=("recruitment.approval_within_3_months", "recruitment.dues_from_admission"),
+            form="ApprovalForm"),
     StepDef("approval_filing", 4, "再上一级党委组织部门备案", None, "approved_on", number=18),
     StepDef("placement", 5, "编入党支部和党小组", None, "approved_on", number=19),
     StepDef("oath", 5, "入党宣誓", "oath_on", "approved_on", number=20),
     StepDef("probation_inspection", 5, "继续教育考察", None, "approved_on", number=21, recurring=True),
     StepDef("conversion_application", 5, "提出转正申请", "conversion_applied_on", "approved_on", number=22),
-    StepDef("conversion_meeting", 5, "支部大会讨论（转正）", "conversion_meeting_on", "approved_on", number=23, rules=(
-        "recruitment.conversion_on_time", "recruitment.conversion_quorum", "recruitment.conversion_majority")),
+    StepDef("conversion_meeting", 5, "支部大会讨论（转正）", "conversion_meeting_on", "approved_on", number=23,
+            form="MeetingForm", rules=("recruitment.conversion_on_time", "recruitment.conversion_quorum",
+                                       "recruitment.conversion_majority")),
     StepDef("conversion_approval", 5, "上级党委审批（转正）", "conversion_approved_on", "conversion_meeting_on",
             number=24, rules=("recruitment.conversion_approval_within_3_months",)),
     StepDef("archiving", 5, "材料归档", None, "conversion_approved_on", number=25),
     StepDef("extension", 5, "支部大会决定延长预备期", "probation_extended_on", "approved_on", number=23,
-            rules=("recruitment.probation_extension",)),
-    StepDef("termination", 0, "终止", "terminated_on", "applied_on"),
+            rules=("recruitment.probation_extension",), form="ExtensionForm"),
+    StepDef("termination", 0, "终止", "terminated_on", "applied_on", form="TerminationForm"),
 ]
 # Steps that may still be recorded once the case is closed (converted or terminated).
 AFTER_CLOSE = {"archiving"}
@@ -101,6 +106,7 @@ class RecruitmentWorkflow(Workflow):
     noun = "发展党员纪实"
     procedure = "发展党员工作流程"
     case_model, step_model, document_model = "recruitment.Case", "recruitment.Step", "recruitment.StepDocument"
+    forms_module = "zugong.recruitment.forms"
     stages = STAGES
     steps = STEPS
     date_order = DATE_ORDER

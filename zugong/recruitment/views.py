@@ -23,7 +23,6 @@ from zugong.people.models import Person
 
 from . import deadlines, documents, services, stats, steps, timeline
 from .filtersets import CaseFilterSet, DeadlineFilterSet, subtree
-from .forms import OpenCaseForm, form_for
 from .models import Case, CaseContact, Step
 from .tables import CaseTable, DeadlineTable
 
@@ -99,9 +98,6 @@ class RecruitmentPages(CasePages):
     def subject(self, case) -> str:
         return case.person.name
 
-    def form_class(self, kind: str):
-        return form_for(kind)
-
     def initial(self, request, case: Case, definition, record: Step | None) -> dict:
         """A step form filled with what is recorded, for a correction."""
         initial = super().initial(request, case, definition, record)
@@ -173,8 +169,8 @@ def create(request):
     if not scope.scope_paths(request.user, "change"):
         raise PermissionDenied("您没有登记发展党员的权限")
     definition = steps.BY_KIND["application"]
-    form = OpenCaseForm(request.POST or None, request.FILES or None, user=request.user, step=definition,
-                        initial={"on": timezone.localdate()})
+    form = PAGES.form_class("application")(request.POST or None, request.FILES or None, user=request.user,
+                                           step=definition, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

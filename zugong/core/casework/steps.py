@@ -26,6 +26,7 @@ class StepDef:
     recurring: bool = False  # recorded as often as it happens (else once, later records correct it)
     sets: tuple[str, ...] = ()  # other case dates it sets (so a later step can name it as `after`)
     rules: tuple[str, ...] = ()  # the rule codes that judge the case when it is recorded
+    form: str = "StepForm"  # the form (a class of the workflow's forms module) that asks for its values
     recordable: bool = True  # False: only its own page records it (e.g. the application that opens a case)
 
 
@@ -36,6 +37,7 @@ class Workflow:
     noun = ""  # what a case is called: 发展党员纪实
     procedure = ""  # the chart its step numbers refer to: 发展党员工作流程
     case_model = step_model = document_model = ""
+    forms_module = ""  # where the steps' forms are: "zugong.recruitment.forms"
     stages: dict[int, str] = {}
     steps: list[StepDef] = []
     date_order: list[tuple[str, str]] = []  # the recorded dates in order: (case column, label)

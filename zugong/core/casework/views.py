@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from importlib import import_module
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,8 @@ class CasePages:
         raise NotImplementedError
 
     def form_class(self, kind: str) -> type[StepForm]:
-        raise NotImplementedError
+        """The form the step declares (`StepDef.form`, a class of the workflow's forms module)."""
+        return getattr(import_module(self.workflow.forms_module), self.workflow.step(kind).form)
 
     def initial(self, request, case, definition: StepDef, record) -> dict:
         """The form filled with what is recorded, for a correction."""
