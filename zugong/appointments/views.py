@@ -27,7 +27,7 @@ from zugong.people.models import Person
 
 from . import documents, services, steps, timeline
 from .filtersets import CaseFilterSet, PublicNoticeFilterSet, ObservationFilterSet
-from .forms import ObservationForm, OpenCaseForm
+from .forms import ObservationForm
 from .models import CaseStep, Observation, SelectionCase
 from .rules import precheck
 from .tables import CaseTable, PublicNoticeTable, ObservationTable
@@ -100,6 +100,7 @@ class SelectionPages(CasePages):
     title = "选拔任用"
     template = "appointments/step_form.html"
     related = ("cadre", "organization", "cadre__person")
+    opening, open_title, open_denied = "proposal", "登记动议", "您没有办理选拔任用的权限"
 
     def subject(self, case) -> str:
         return case.cadre.name
@@ -125,6 +126,27 @@ class SelectionPages(CasePages):
         if kind == "termination":
             initial["reason"] = c.termination_reason
         return initial
+
+    def open_initial(self, request) -> dict:
+        """A cadre chosen from the cadre's page (?cadre=<pk>) comes with their organization."""
+        initial = super().open_initial(request) | {"ends_current_posts": True}
+        cadre_pk = request.GET.get("cadre", "")
+        if cadre_pk.isdigit():
+            cadre = Cadre.objects.visible_to(request.user).filter(pk=cadre_pk).first()
+            if cadre is not None:
+                initial |= {"cadre": cadre.pk, "organization": cadre.organization_id}
+        return initial
+
+    def open(self, user, form) -> services.StepResult:
+        data = form.cleaned_data
+        return services.open_case(
+            user, cadre=data["cadre"], organization=data["organization"], record=form.record(),
+            title=data["title"], rank=data["rank"], unit_name=data["unit_name"],
+            appointment_method=data["appointment_method"], probation_applies=data["probation_applies"],
+            ends_current_posts=data["ends_current_posts"], reason=data["reason"])
+
+    def opened_message(self, form) -> str:
+        return f"已登记{form.cleaned_data['cadre'].name}的动议"
 
     def perform(self, user, case: SelectionCase, kind: str, form) -> services.StepResult:
         record, data = form.record(), form.cleaned_data
@@ -153,36 +175,7 @@ class SelectionPages(CasePages):
 
 
 PAGES = SelectionPages()
-step, add_document, document = PAGES.views()
-
-
-@login_required
-def create(request):
-    if not scope.scope_paths(request.user, "change"):
-        raise PermissionDenied("您没有办理选拔任用的权限")
-    definition = steps.BY_KIND["proposal"]
-    initial = {"on": timezone.localdate(), "ends_current_posts": True}
-    cadre_pk = request.GET.get("cadre", "")
-    if cadre_pk.isdigit():
-        cadre = Cadre.objects.visible_to(request.user).filter(pk=cadre_pk).first()
-        if cadre is not None:
-            initial |= {"cadre": cadre.pk, "organization": cadre.organization_id}
-    form = OpenCaseForm(request.POST or None, request.FILES or None, user=request.user, step=definition,
-                        initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.open_case(
-                request.user, cadre=data["cadre"], organization=data["organization"], record=form.record(),
-                title=data["title"], rank=data["rank"], unit_name=data["unit_name"],
-                appointment_method=data["appointment_method"], probation_applies=data["probation_applies"],
-                ends_current_posts=data["ends_current_posts"], reason=data["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, f"已登记{data['cadre'].name}的动议")
-            return redirect("appointments:detail", pk=result.case.pk)
-    return render(request, PAGES.template, PAGES.context(form=form, title="登记动议", definition=definition))
+create, step, add_document, document = PAGES.views()
 
 
 def _docx_response(content: bytes, filename: str) -> HttpResponse:

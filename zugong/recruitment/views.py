@@ -8,14 +8,11 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zugong.core import scope
 from zugong.core.casework.views import CasePages
-from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.orgs.models import Organization
 from zugong.people import search
@@ -93,6 +90,7 @@ class RecruitmentPages(CasePages):
     namespace = "recruitment"
     title = "发展党员"
     related = ("person", "organization")
+    opening, open_title, open_denied = "application", "登记入党申请", "您没有登记发展党员的权限"
     step_related = ("done_by_person", "recorded_by")
 
     def subject(self, case) -> str:
@@ -129,6 +127,14 @@ class RecruitmentPages(CasePages):
                 initial[name], initial[f"{name}_discipline_until"] = c.person_id, c.discipline_until
         return initial
 
+    def open(self, user, form) -> services.StepResult:
+        data = form.cleaned_data
+        return services.open_case(user, person=data["person"], organization=data["organization"],
+                                  record=form.record(), target_group=data["target_group"])
+
+    def opened_message(self, form) -> str:
+        return f"已登记{form.cleaned_data['person'].name}的入党申请"
+
     def perform(self, user, case: Case, kind: str, form) -> services.StepResult:
         """Call the step's service with the form's values."""
         record, data = form.record(), form.cleaned_data
@@ -161,29 +167,7 @@ class RecruitmentPages(CasePages):
 
 
 PAGES = RecruitmentPages()
-step, add_document, document = PAGES.views()
-
-
-@login_required
-def create(request):
-    if not scope.scope_paths(request.user, "change"):
-        raise PermissionDenied("您没有登记发展党员的权限")
-    definition = steps.BY_KIND["application"]
-    form = PAGES.form_class("application")(request.POST or None, request.FILES or None, user=request.user,
-                                           step=definition, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.open_case(request.user, person=data["person"], organization=data["organization"],
-                                        record=form.record(), target_group=data["target_group"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{data['person'].name}的入党申请")
-            for warning in result.warnings:
-                messages.warning(request, warning)
-            return redirect("recruitment:detail", pk=result.case.pk)
-    return render(request, PAGES.template, PAGES.context(form=form, title="登记入党申请", definition=definition))
+create, step, add_document, document = PAGES.views()
 
 
 @login_required

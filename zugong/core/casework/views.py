@@ -34,6 +34,10 @@ class CasePages:
     title = ""  # the domain's name in breadcrumbs: 发展党员
     template = "core/casework/step_form.html"
     related = ()  # select_related of the case on its pages
+    opening = ""  # the step that opens a case (its page: `create`)
+    open_form = "OpenCaseForm"  # the form that opens a case (a class of the workflow's forms module)
+    open_title = ""  # the title of that page: 登记入党申请
+    open_denied = ""  # why a user who may change nothing cannot open one: 您没有登记发展党员的权限
     step_related = ("recorded_by",)  # select_related of its steps on the timeline
 
     def subject(self, case) -> str:
@@ -58,6 +62,17 @@ class CasePages:
     def extra_context(self, request, case, definition: StepDef, form) -> dict:
         return {}
 
+    def open_initial(self, request) -> dict:
+        """The opening form's first values."""
+        return {"on": timezone.localdate()}
+
+    def open(self, user, form) -> StepResult:
+        """Open the case with the opening form's values (the domain's `open_case` service)."""
+        raise NotImplementedError
+
+    def opened_message(self, form) -> str:
+        raise NotImplementedError
+
     def url(self, name: str) -> str:
         return f"{self.namespace}:{name}"
 
@@ -67,8 +82,9 @@ class CasePages:
         return {name: self.url(name) for name in ("list", "detail", "step", "add_document", "document")}
 
     def views(self):
-        """The step page, the document upload and the download, as the view functions urls.py names."""
-        return login_required(self.step), login_required(self.add_document), login_required(self.document)
+        """The opening page, the step page, the document upload and the download, as the view functions
+        urls.py names."""
+        return tuple(login_required(view) for view in (self.create, self.step, self.add_document, self.document))
 
     # ---- the views
 
@@ -145,6 +161,27 @@ class CasePages:
         return render(request, self.template, self.context(
             case, form=form, title=title, definition=definition,
             **self.extra_context(request, case, definition, form)))
+
+    def create(self, request):
+        """Open a case: the opening step's page."""
+        if not scope.scope_paths(request.user, "change"):
+            raise PermissionDenied(self.open_denied or f"您没有办理{self.workflow.noun}的权限")
+        definition = self.workflow.step(self.opening)
+        form_class = getattr(import_module(self.workflow.forms_module), self.open_form)
+        form = form_class(request.POST or None, request.FILES or None, user=request.user, step=definition,
+                          initial=self.open_initial(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = self.open(request.user, form)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            else:
+                messages.success(request, self.opened_message(form))
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                return redirect(self.url("detail"), pk=result.case.pk)
+        return render(request, self.template,
+                      self.context(form=form, title=self.open_title, definition=definition))
 
     def add_document(self, request, pk):
         """Attach a document to a recorded step (pk: the step); POST only, after the step is found."""
