@@ -155,7 +155,7 @@ def other_side(tree, users):
     selection = SelectionCase.objects.create(
         cadre=sel_cadre, organization=tree.xiaodian, proposed_on=dt.date(2026, 3, 2), title="小店区财政局局长",
         unit_name="小店区财政局", rank="county_deputy", from_rank="township_chief", decided_on=dt.date(2026, 4, 1),
-        notice_start=dt.date(2026, 4, 2), notice_end=dt.date(2026, 4, 9), notice_workdays=5)
+        public_notice_start=dt.date(2026, 4, 2), public_notice_end=dt.date(2026, 4, 9), public_notice_workdays=5)
     sel_step = CaseStep.objects.create(case=selection, kind="proposal", on=selection.proposed_on)
     sel_document = CaseDocument.objects.create(step=sel_step, title="动议材料", file="appointments/x.pdf")
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",

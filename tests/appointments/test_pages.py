@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 def noticed(cadre):
     case = make_case(cadre, recommended_on=D(2026, 3, 10), inspection_start=D(2026, 3, 16),
                      inspection_end=D(2026, 3, 20), decided_on=D(2026, 4, 1), members_expected=9, members_present=8,
-                     votes_yes=8, notice_start=D(2026, 4, 2), notice_end=D(2026, 4, 9), notice_workdays=5)
+                     votes_yes=8, public_notice_start=D(2026, 4, 2), public_notice_end=D(2026, 4, 9),
+                     public_notice_workdays=5)
     CaseStep.objects.create(case=case, kind="proposal", on=case.proposed_on, done_by="区委组织部")
     return case
 
@@ -42,7 +43,7 @@ def test_list_by_stage_and_export(login, users, noticed):
 def test_case_page_timeline_precheck_and_scope(login, users, cadre, noticed):
     client = login(users.taiyuan)
     body = client.get(f"/appointments/{noticed.pk}/").content.decode()
-    assert 'data-step="notice"' in body and "2026-04-02 至 2026-04-09（5 个工作日）" in body
+    assert 'data-step="public_notice"' in body and "2026-04-02 至 2026-04-09（5 个工作日）" in body
     assert "任职资格审查" in body and "符合工龄" in body
     cadre.work_started_on = D(2023, 8, 1)
     cadre.save()
@@ -79,9 +80,9 @@ def test_create_and_record_steps_through_forms(login, users, tree, cadre):
     assert "实到会成员 5 人，不足应到会成员 9 人的三分之二" in body and 'name="exception_reason"' in body
     r = client.post(url, {"step": "decision", "on": "2026-04-01", "expected": 9, "present": 8, "yes": 8})
     assert r.status_code == 302
-    client.post(url, {"step": "notice", "on": "2026-04-02", "days": 5})
+    client.post(url, {"step": "public_notice", "on": "2026-04-02", "days": 5})
     case.refresh_from_db()
-    assert (case.stage, case.notice_end, list(case.observations.all())) == (5, D(2026, 4, 9), [obs])
+    assert (case.stage, case.public_notice_end, list(case.observations.all())) == (5, D(2026, 4, 9), [obs])
     r = client.post(url, {"step": "appointment", "on": "2026-04-20", "document_no": "小组干字〔2026〕12号"})
     assert r.status_code == 302
     case.refresh_from_db()

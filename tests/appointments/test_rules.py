@@ -126,10 +126,10 @@ def test_decision_quorum_and_majority_in_integers(cadre):
 
 def test_notice_counted_in_working_days(cadre):
     # 2026-04-04 to 04-06 are the 清明 holidays: 04-02 … 04-08 holds 4 working days.
-    case = make_case(cadre, decided_on=DECIDED, notice_start=D(2026, 4, 2), notice_end=D(2026, 4, 8))
+    case = make_case(cadre, decided_on=DECIDED, public_notice_start=D(2026, 4, 2), public_notice_end=D(2026, 4, 8))
     assert broken("appointments.notice_working_days", case) == [
         "任前公示 4 个工作日（2026-04-02 至 2026-04-08），不足 5 个工作日"]
-    case.notice_end = D(2026, 4, 9)
+    case.public_notice_end = D(2026, 4, 9)
     case.appointed_on = D(2026, 4, 9)
     case.save()
     assert broken("appointments.notice_working_days", case) == []

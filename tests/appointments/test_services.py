@@ -47,9 +47,9 @@ def test_the_whole_way_to_the_appointment_and_the_cadre_record(tree, users, cadr
     assert list(case.observations.all()) == [obs]
     assert (case.stage, case.from_rank, case.from_title, case.is_promotion) == (4, "township_chief",
                                                                                 "坞城街道党工委书记", True)
-    result = services.notice(admin, case, R(D(2026, 4, 2)))
+    result = services.public_notice(admin, case, R(D(2026, 4, 2)))
     # 清明 (2026-04-04 to 04-06) is not counted: five working days end on 04-09.
-    assert (case.notice_end, case.notice_workdays, case.stage) == (D(2026, 4, 9), 5, 5)
+    assert (case.public_notice_end, case.public_notice_workdays, case.stage) == (D(2026, 4, 9), 5, 5)
     result = services.appoint(admin, case, R(D(2026, 4, 20)), document_no="小组干字〔2026〕12号")
     case.refresh_from_db()
     assert (case.status, case.stage, case.probation_until) == ("probation", 6, D(2027, 4, 20))
@@ -60,7 +60,7 @@ def test_the_whole_way_to_the_appointment_and_the_cadre_record(tree, users, cadr
     assert "区委组织部副部长" in cadre.current_title
     assert result.warnings == []
     steps = list(CaseStep.objects.unrestricted().filter(case=case).values_list("kind", flat=True))
-    assert steps == ["proposal", "recommendation", "inspection", "decision", "notice", "appointment"]
+    assert steps == ["proposal", "recommendation", "inspection", "decision", "public_notice", "appointment"]
     log = AuditEntry.objects.unrestricted().filter(model="appointments.selectioncase", object_id=str(case.pk))
     assert [e.note for e in log.filter(action="step").order_by("id")][-1] == "流程步骤：任职"
     assert any(c["label"] == "一线考察识别记录" for e in log for c in e.changes)
@@ -135,8 +135,8 @@ def test_short_notice_and_early_appointment_refused(tree, users, cadre):
     admin = users.taiyuan
     case = decided(admin, open_case(admin, cadre, tree.xiaodian))
     with pytest.raises(rules.RuleViolation, match="任前公示 3 个工作日（2026-04-02 至 2026-04-07），不足 5 个工作日"):
-        services.notice(admin, case, R(D(2026, 4, 2)), days=3)
-    services.notice(admin, case, R(D(2026, 4, 2)))
+        services.public_notice(admin, case, R(D(2026, 4, 2)), days=3)
+    services.public_notice(admin, case, R(D(2026, 4, 2)))
     with pytest.raises(rules.RuleViolation, match="任前公示至 2026-04-09 期满，2026-04-08 即已任职"):
         services.appoint(admin, case, R(D(2026, 4, 8)), document_no="小组干字〔2026〕12号")
     cadre.refresh_from_db()
@@ -153,7 +153,7 @@ def test_probation_end_confirmed_or_returned_to_the_former_rank(tree, users, cad
         unit_name="中共太原市小店区委员会", rank="county_deputy", from_rank="township_chief",
         from_rank_since=D(2020, 1, 1), probation_applies=True, recommended_on=D(2025, 3, 10),
         inspection_start=D(2025, 3, 15), inspection_end=D(2025, 3, 20), decided_on=D(2025, 4, 1),
-        notice_start=D(2025, 4, 2), notice_end=D(2025, 4, 9), notice_workdays=5)
+        public_notice_start=D(2025, 4, 2), public_notice_end=D(2025, 4, 9), public_notice_workdays=5)
     services.appoint(admin, case, R(D(2025, 4, 20)), document_no="小组干字〔2025〕8号")
     assert case.status == "probation"
     with pytest.raises(ValidationError, match="试用期至 2026-04-20 届满，届满后方可正式任职"):
@@ -176,8 +176,8 @@ def test_probation_confirmed(tree, users, cadre):
     case = SelectionCase.objects.create(
         cadre=cadre, organization=tree.xiaodian, proposed_on=D(2025, 3, 1), title="区委组织部副部长",
         unit_name="中共太原市小店区委员会", rank="county_deputy", from_rank="township_chief", probation_applies=True,
-        decided_on=D(2025, 4, 1), inspection_end=D(2025, 3, 20), notice_start=D(2025, 4, 2),
-        notice_end=D(2025, 4, 9), notice_workdays=5)
+        decided_on=D(2025, 4, 1), inspection_end=D(2025, 3, 20), public_notice_start=D(2025, 4, 2),
+        public_notice_end=D(2025, 4, 9), public_notice_workdays=5)
     services.appoint(admin, case, R(D(2025, 4, 20)), document_no="小组干字〔2025〕8号")
     services.conclude_probation(admin, case, R(D(2026, 4, 21)), result="confirmed")
     cadre.refresh_from_db()

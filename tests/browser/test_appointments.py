@@ -35,9 +35,9 @@ def test_case_list_timeline_decision_and_notice(live_server, page, tree, users):
     other = make_case(make_cadre(tree.people.lisi, tree.xiaodian, title="坞城街道办事处主任"),
                       title="区财政局局长", unit_name="小店区财政局", rank="county_chief",
                       recommended_on=D(2026, 3, 10), inspection_start=D(2026, 3, 16), inspection_end=D(2026, 3, 20),
-                      decided_on=D(2026, 4, 1), notice_start=D(2026, 11, 24), notice_end=D(2026, 11, 30),
-                      notice_workdays=5, from_rank="county_deputy")
-    CaseStep.objects.create(case=other, kind="notice", on=other.notice_start)
+                      decided_on=D(2026, 4, 1), public_notice_start=D(2026, 11, 24),
+                      public_notice_end=D(2026, 11, 30), public_notice_workdays=5, from_rank="county_deputy")
+    CaseStep.objects.create(case=other, kind="public_notice", on=other.public_notice_start)
     base = live_server.url
     login(page, base, users)
     page.click("text=选拔任用")

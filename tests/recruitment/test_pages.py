@@ -29,10 +29,10 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def case(tree, users, members, applicant):
-    """刘青 of 红星社区支部, admitted on 2023-12-20, with a publicity after the pre-review."""
+    """刘青 of 红星社区支部, admitted on 2023-12-20, with a public notice after the pre-review."""
     case = admitted(users.taiyuan, start(users.taiyuan, applicant, tree.b1), members)
-    Case.objects.unrestricted().filter(pk=case.pk).update(admission_publicity_start=D(2023, 12, 4),
-                                                         admission_publicity_end=D(2023, 12, 8))
+    Case.objects.unrestricted().filter(pk=case.pk).update(admission_public_notice_start=D(2023, 12, 4),
+                                                         admission_public_notice_end=D(2023, 12, 8))
     case.refresh_from_db()
     return case
 
@@ -152,7 +152,7 @@ def paragraphs_and_cells(content: bytes) -> str:
     ("activist", "入党积极分子备案表", ["刘青", "2022年3月1日", "2022年9月10日", "周一、吴二"]),
     ("candidate", "发展对象备案表", ["刘青", "2023年10月12日", "周一、郑三", "合格（2023年11月20日）",
                                   "2023年11月6日至2023年11月8日，24学时"]),
-    ("publicity", "拟接收预备党员公示", ["拟接收刘青同志为中共预备党员", "2001年4月出生", "2022年3月1日递交入党申请书",
+    ("public_notice", "拟接收预备党员公示", ["拟接收刘青同志为中共预备党员", "2001年4月出生", "2022年3月1日递交入党申请书",
                                   "公示时间：2023年12月4日至2023年12月8日", "入党介绍人：周一、郑三"]),
 ])
 def test_documents_are_generated_as_docx(login, case, users, form, title, expected):

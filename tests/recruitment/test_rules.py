@@ -303,7 +303,7 @@ def local_rule(tree, template, params, org=None, **extra):
 def test_publicity_in_working_days_across_national_day(tree, applicant, end, problem):
     rule = local_rule(tree, "publicity_working_days", {"days": 5, "stage": "candidate"})
     case = make_case(applicant, activist_on=D(2025, 9, 1), candidate_on=D(2026, 10, 12),
-                     candidate_publicity_start=D(2026, 9, 29), candidate_publicity_end=end)
+                     candidate_public_notice_start=D(2026, 9, 29), candidate_public_notice_end=end)
     rows = rule.violations(Case.objects.unrestricted().filter(pk=case.pk), D(2026, 11, 27))
     assert [rule.describe(r) for r in rows] == ([problem] if problem else [])
     assert rule.local and rule.edition_on(D(2026, 10, 12)).citation == "《某省发展党员工作实施办法》第八条"
@@ -314,7 +314,7 @@ def test_publicity_must_end_before_the_candidate_is_named(tree, applicant):
     case = make_case(applicant, activist_on=D(2025, 9, 1), candidate_on=D(2026, 10, 12))
     qs = Case.objects.unrestricted().filter(pk=case.pk)
     assert [rule.describe(r) for r in rule.violations(qs, D(2026, 11, 27))] == ["确定发展对象（2026-10-12）前未记录公示"]
-    qs.update(candidate_publicity_start=D(2026, 9, 28), candidate_publicity_end=D(2026, 10, 12))
+    qs.update(candidate_public_notice_start=D(2026, 9, 28), candidate_public_notice_end=D(2026, 10, 12))
     assert [rule.describe(r) for r in rule.violations(qs, D(2026, 11, 27))] == [
         "公示至 2026-10-12，未在确定发展对象（2026-10-12）之前期满"]
 

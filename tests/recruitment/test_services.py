@@ -33,8 +33,8 @@ def to_candidate(user, case, members):
     services.record_talk(user, case, R(D(2022, 3, 20), done_by="支部书记"))
     services.designate_activist(user, case, R(D(2022, 9, 10)))
     services.designate_sponsors(user, case, [members.a, members.b], R(D(2022, 9, 15)))
-    services.record_step(user, case, "assessment", R(D(2023, 3, 10), note="第一次考察"))
-    services.record_step(user, case, "assessment", R(D(2023, 9, 10), note="第二次考察"))
+    services.record_step(user, case, "inspection", R(D(2023, 3, 10), note="第一次考察"))
+    services.record_step(user, case, "inspection", R(D(2023, 9, 10), note="第二次考察"))
     services.designate_candidate(user, case, R(D(2023, 10, 12)))
     services.designate_introducers(user, case, [(members.a, None), (members.c, None)], R(D(2023, 10, 20)))
     services.conclude_review(user, case, R(D(2023, 11, 20)), passed=True)
@@ -68,7 +68,7 @@ def test_the_whole_way_from_application_to_conversion(tree, users, members, appl
     assert (membership.status, membership.converted_on) == ("full", D(2024, 12, 20))
     assert result.warnings == []
     kinds = list(Step.objects.unrestricted().filter(case=case).values_list("kind", flat=True))
-    assert kinds.count("assessment") == 2 and len(kinds) == 18
+    assert kinds.count("inspection") == 2 and len(kinds) == 18
     services.record_step(admin, case, "archiving", R(D(2025, 1, 20)))  # still possible once converted
     with pytest.raises(ValidationError, match="已转正，不能再办理后续步骤"):
         services.record_oath(admin, case, R(D(2025, 1, 21)))
@@ -269,8 +269,8 @@ def test_local_rules_warn_at_the_step(tree, users, members, applicant):
     call_command("recruitment", "local-rules")
     case = start(users.taiyuan, applicant, tree.b1, on=D(2025, 3, 1))
     services.designate_activist(users.taiyuan, case, R(D(2025, 9, 1)))
-    result = services.designate_candidate(users.taiyuan, case, R(D(2026, 10, 12)), publicity_start=D(2026, 9, 29),
-                                          publicity_end=D(2026, 10, 9))
+    result = services.designate_candidate(users.taiyuan, case, R(D(2026, 10, 12)), public_notice_start=D(2026, 9, 29),
+                                          public_notice_end=D(2026, 10, 9))
     assert result.warnings == [
         "公示 4 个工作日（2026-09-29 至 2026-10-09），不足 5 个工作日"
         "（《中国共产党发展党员工作细则》（2026年修订，待核）第十三条）"]

@@ -8,7 +8,7 @@ from django.db.models.functions import Cast
 
 from zugong.core.dates import add_months
 from zugong.recruitment.models import Case
-from zugong.recruitment.sql import AddDays, AddMonths
+from zugong.core.sql import AddDays, AddMonths
 
 from .conftest import make_case
 

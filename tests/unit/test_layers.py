@@ -20,10 +20,7 @@ PRIVATE_MODULES = ("views", "forms", "tables", "filtersets", "api", "urls", "doc
 # core is the shared library; dashboards, workbench and demo are the top layer, which nothing imports.
 NOT_PROTECTED = {"core", "dashboards", "workbench", "demo", "static", "templates"}
 # Private names imported across apps that another engineer's branch of issue 10 removes; delete on merge.
-PENDING_PRIVATE_IMPORTS = {
-    # casework: the docx helpers move to core/docx.py
-    ("zugong/appointments/documents.py", "zugong.recruitment.documents"),
-}
+PENDING_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 
 pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is missing (pip install -e .[test])")
 

@@ -5,16 +5,17 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
-from zugong.orgs.fields import resolve_org_code
+from zugong.core.casework.api import case_filterset
+from zugong.orgs.fields import SubtreeFilter, resolve_org_code
 
+from . import services
 from .models import Observation, SelectionCase, TaskKind
-from .steps import STAGES
+from .steps import WORKFLOW
 
 CASE_FIELDS = [
     "unit_name", "title", "rank", "appointment_method", "probation_applies", "from_rank", "from_rank_since",
@@ -34,6 +35,11 @@ class CaseSerializer(serializers.ModelSerializer):
     stage_display = serializers.CharField(source="get_stage_display", read_only=True, label="阶段名称")
     status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     observations = serializers.PrimaryKeyRelatedField(many=True, read_only=True, label="附入考察的一线考察识别记录")
+    # The JSON names integrations read, kept when the model fields became public_notice_* (公示).
+    notice_start = serializers.DateField(source="public_notice_start", read_only=True, label="任前公示开始日期")
+    notice_workdays = serializers.IntegerField(source="public_notice_workdays", read_only=True, label="公示工作日数")
+    notice_end = serializers.DateField(source="public_notice_end", read_only=True, label="任前公示结束日期")
+    notice_result = serializers.CharField(source="public_notice_result", read_only=True, label="公示结果")
 
     class Meta:
         model = SelectionCase
@@ -53,18 +59,7 @@ class ObservationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseApiFilterSet(django_filters.FilterSet):
-    organization = django_filters.CharFilter(label="组织代码：该组织及其全部下级组织的选拔任用纪实",
-                                             method="filter_organization")
-    stage = django_filters.TypedChoiceFilter(label="阶段", choices=list(STAGES.items()), coerce=int)
-    status = django_filters.ChoiceFilter(label="状态", choices=SelectionCase.Status.choices)
-
-    class Meta:
-        model = SelectionCase
-        fields = []
-
-    def filter_organization(self, qs, name, value):
-        return qs.subtree(resolve_org_code(self.request, value, name).path)
+CaseApiFilterSet = case_filterset(WORKFLOW, organization=SubtreeFilter)
 
 
 class ObservationApiFilterSet(django_filters.FilterSet):
@@ -91,9 +86,8 @@ class ObservationApiFilterSet(django_filters.FilterSet):
 class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Selection cases in the user's subtrees (read-only: steps are recorded through the pages)."""
 
-    # The observations attached to a case are its own cadre's: reached through the (scoped) case.
     queryset = SelectionCase.objects.select_related("cadre", "organization").prefetch_related(
-        Prefetch("observations", queryset=Observation.objects.unrestricted()))
+        services.OBSERVATIONS)
     serializer_class = CaseSerializer
     filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
     filterset_class = CaseApiFilterSet

@@ -1,18 +1,16 @@
 """任前公示 as Word (.docx), generated from the recorded cases: one paragraph per cadre (姓名，性别，民族，
 出生年月，籍贯，参加工作时间，入党时间，学历，现任职务，拟任职务), the notice period written out with its number
 of working days, how to report, and the issuing organization department. Chinese text in 宋体 (the East Asian
-font slot of every run, as the recruitment documents do); dates as in documents (2025年3月1日)."""
+font slot of every run, through `zugong.core.docx`); dates as in documents (2025年3月1日)."""
 
 from __future__ import annotations
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from zugong.core.dates import cn_date
-from zugong.recruitment.documents import DOCX, _bytes, _new, _para, _title
+from zugong.core.docx import DOCX, RIGHT, new_document, paragraph, title, to_bytes
 
 from .models import SelectionCase
 
-__all__ = ["DOCX", "describe", "notice"]
+__all__ = ["DOCX", "describe", "public_notice"]
 
 
 def _month(day) -> str:
@@ -43,31 +41,32 @@ def describe(case: SelectionCase) -> str:
 
 
 def _period(case: SelectionCase) -> str:
-    return f"{cn_date(case.notice_start)}至{cn_date(case.notice_end)}（{case.notice_workdays}个工作日）"
+    return (f"{cn_date(case.public_notice_start)}至{cn_date(case.public_notice_end)}"
+            f"（{case.public_notice_workdays}个工作日）")
 
 
-def notice(cases: list[SelectionCase]) -> bytes:
+def public_notice(cases: list[SelectionCase]) -> bytes:
     """任前公示 of one or more cadres (those of one notice are listed together)."""
-    doc = _new()
-    _title(doc, "任前公示")
+    doc = new_document()
+    title(doc, "任前公示")
     deciders = list(dict.fromkeys(c.organization.name for c in cases))
-    _para(doc, f"根据《党政领导干部选拔任用工作条例》有关规定，经{'、'.join(deciders)}研究，"
+    paragraph(doc, f"根据《党政领导干部选拔任用工作条例》有关规定，经{'、'.join(deciders)}研究，"
                "现将拟任职的干部进行任前公示。")
-    periods = {(c.notice_start, c.notice_end) for c in cases}
+    periods = {(c.public_notice_start, c.public_notice_end) for c in cases}
     for i, case in enumerate(cases, start=1):
         text = describe(case)
         if len(periods) > 1:
             text += f"公示时间：{_period(case)}。"
-        _para(doc, f"{i}. {text}" if len(cases) > 1 else text)
+        paragraph(doc, f"{i}. {text}" if len(cases) > 1 else text)
     if len(periods) == 1:
-        _para(doc, f"公示时间：{_period(cases[0])}。")
-    _para(doc, "公示期间，干部群众可通过来信、来电、来访等方式，向组织部门反映公示对象在政治品质、道德品行、"
+        paragraph(doc, f"公示时间：{_period(cases[0])}。")
+    paragraph(doc, "公示期间，干部群众可通过来信、来电、来访等方式，向组织部门反映公示对象在政治品质、道德品行、"
                "工作作风、廉洁自律等方面的情况和问题。反映问题应实事求是，提倡署真实姓名；组织部门对反映人和"
                "反映内容严格保密。")
-    _para(doc, "联系电话：            来信地址：", indent=True)
+    paragraph(doc, "联系电话：            来信地址：", indent=True)
     issuer = deciders[0] if len(deciders) == 1 else "组织部"
-    _para(doc, f"{issuer}组织部" if not issuer.endswith("组织部") else issuer, align=WD_ALIGN_PARAGRAPH.RIGHT,
+    paragraph(doc, f"{issuer}组织部" if not issuer.endswith("组织部") else issuer, align=RIGHT,
           indent=False)
-    first = min(c.notice_start for c in cases)
-    _para(doc, cn_date(first), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    return _bytes(doc)
+    first = min(c.public_notice_start for c in cases)
+    paragraph(doc, cn_date(first), align=RIGHT, indent=False)
+    return to_bytes(doc)

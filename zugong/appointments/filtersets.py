@@ -39,7 +39,7 @@ class CaseFilterSet(django_filters.FilterSet):
         return subtree(self.request, qs, value)
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class PublicNoticeFilterSet(django_filters.FilterSet):
     org = django_filters.CharFilter(label="所属组织代码", method="filter_org")
 
     class Meta:

@@ -8,15 +8,14 @@ from django import forms
 from django.urls import reverse
 
 from zugong.cadres.models import Cadre, CadrePost
+from zugong.core.casework import forms as casework
+from zugong.core.casework.forms import DATE
 from zugong.core.forms import PickerSelect
 from zugong.orgs.fields import OrganizationPicker
 
 from . import ranking
 from .models import Observation, SelectionCase, TaskKind
-from .rules import NOTICE_DAYS
-from .services import StepRecord
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .rules import PUBLIC_NOTICE_DAYS
 
 
 class CadrePicker(forms.ModelChoiceField):
@@ -38,33 +37,8 @@ class CadrePicker(forms.ModelChoiceField):
         return f"{obj.name}（{obj.current_title or obj.rank_name or '干部'}）"
 
 
-class StepForm(forms.Form):
-    on = forms.DateField(label="日期", widget=DATE)
-    done_by = forms.CharField(label="经办人（单位、职务或姓名）", required=False, max_length=100)
-    note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    document = forms.FileField(label="上传材料", required=False)
-    document_title = forms.CharField(label="材料名称", required=False, max_length=100,
-                                     help_text="如：动议材料、推荐票统计表、考察材料、会议纪要、任职通知；不填则用文件名")
-    exception_reason = forms.CharField(
-        label="例外办理理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="规则不允许办理时，组织部门或党组织管理员可填写理由作为例外办理（记入操作日志）",
-    )
-
-    date_label = ""
-
-    def __init__(self, *args, user=None, step=None, case=None, allow_exception=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.case = user, case
-        if step is not None:
-            self.fields["on"].label = self.date_label or f"{step.label}日期"
-        if not allow_exception:
-            del self.fields["exception_reason"]
-
-    def record(self) -> StepRecord:
-        data = self.cleaned_data
-        return StepRecord(on=data["on"], done_by=data.get("done_by", ""), note=data.get("note", ""),
-                          document=data.get("document"), document_title=data.get("document_title", ""),
-                          exception_reason=data.get("exception_reason", ""))
+class StepForm(casework.StepForm):
+    document_examples = "如：动议材料、推荐票统计表、考察材料、会议纪要、任职通知"
 
 
 class OpenCaseForm(StepForm):
@@ -145,8 +119,8 @@ class DecisionForm(StepForm):
         return {k: self.cleaned_data.get(k) for k in ("expected", "present", "yes", "no", "abstain")}
 
 
-class NoticeForm(StepForm):
-    days = forms.IntegerField(label="公示工作日数", min_value=1, max_value=30, initial=NOTICE_DAYS,
+class PublicNoticeForm(StepForm):
+    days = forms.IntegerField(label="公示工作日数", min_value=1, max_value=30, initial=PUBLIC_NOTICE_DAYS,
                               help_text="按工作日计算（法定节假日不计，调休上班日计入），不少于 5 个工作日；结束日期自动计算")
     result = forms.CharField(label="公示结果", required=False, max_length=300,
                              help_text="公示期满后填写，如：公示期间未收到反映")
@@ -171,20 +145,6 @@ class TerminationForm(StepForm):
     reason = forms.CharField(label="终止原因", max_length=300, help_text="如：民主推荐未通过、考察发现问题、公示反映问题经查属实")
     date_label = "终止日期"
     field_order = ["on", "reason"]
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(label="材料名称", max_length=100, required=False)
-    file = forms.FileField(label="文件")
-
-
-FORMS = {"recommendation": RecommendationForm, "inspection": InspectionForm, "decision": DecisionForm,
-         "notice": NoticeForm, "appointment": AppointmentForm, "probation": ProbationForm,
-         "termination": TerminationForm}
-
-
-def form_for(kind: str):
-    return FORMS.get(kind, StepForm)
 
 
 class ObservationForm(forms.ModelForm):

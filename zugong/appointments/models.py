@@ -24,10 +24,11 @@ from django.db.models import Q
 from zugong.cadres import ranks
 from zugong.cadres.models import CadrePost
 from zugong.core.audit import AuditedModel
+from zugong.core.casework.models import CaseBase, StepBase, StepDocumentBase
 from zugong.core.scope import ScopedManager
 
 from . import ranking
-from .steps import BY_KIND, STAGES
+from .steps import STAGES, WORKFLOW
 
 
 class TaskKind(models.TextChoices):
@@ -89,7 +90,7 @@ class Observation(AuditedModel):
         super().save(*args, **kwargs)
 
 
-class SelectionCase(AuditedModel):
+class SelectionCase(CaseBase):
     """选拔任用纪实: one cadre proposed for one post, from the proposal to the end of the probation."""
 
     class Status(models.TextChoices):
@@ -103,8 +104,6 @@ class SelectionCase(AuditedModel):
         CONFIRMED = "confirmed", "胜任，正式任职"
         RETURNED = "returned", "不胜任，按试用前职级安排"
 
-    scope_field = "org_path"
-    scope_follows_org = True
     audit_exclude = ("org_path", "stage", "target_level", "target_chief", "from_level", "from_chief",
                      "is_promotion", "created_at", "updated_at")
 
@@ -112,7 +111,6 @@ class SelectionCase(AuditedModel):
                               related_name="selection_cases")
     organization = models.ForeignKey("orgs.Organization", verbose_name="办理党委（组织部门）",
                                      on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField("所属组织路径", max_length=255)
     stage = models.PositiveSmallIntegerField("阶段", choices=list(STAGES.items()), default=1, editable=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
 
@@ -166,10 +164,10 @@ class SelectionCase(AuditedModel):
     votes_no = models.PositiveSmallIntegerField("不同意票数", null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField("缓议票数", null=True, blank=True)
     # 5 任前公示
-    notice_start = models.DateField("任前公示开始日期", null=True, blank=True)
-    notice_workdays = models.PositiveSmallIntegerField("公示工作日数", null=True, blank=True)
-    notice_end = models.DateField("任前公示结束日期", null=True, blank=True)
-    notice_result = models.CharField("公示结果", max_length=300, blank=True)
+    public_notice_start = models.DateField("任前公示开始日期", null=True, blank=True)
+    public_notice_workdays = models.PositiveSmallIntegerField("公示工作日数", null=True, blank=True)
+    public_notice_end = models.DateField("任前公示结束日期", null=True, blank=True)
+    public_notice_result = models.CharField("公示结果", max_length=300, blank=True)
     # 6 任职
     appointed_on = models.DateField("任职日期", null=True, blank=True)
     document_no = models.CharField("任职文号", max_length=60, blank=True)
@@ -180,13 +178,6 @@ class SelectionCase(AuditedModel):
     probation_concluded_on = models.DateField("试用期满考核日期", null=True, blank=True)
     probation_result = models.CharField("试用期满考核结果", max_length=16, choices=ProbationResult.choices,
                                         blank=True)
-    terminated_on = models.DateField("终止日期", null=True, blank=True)
-    termination_reason = models.CharField("终止原因", max_length=300, blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "选拔任用纪实"
@@ -203,10 +194,7 @@ class SelectionCase(AuditedModel):
         return f"{self.cadre.name}（拟任{self.title}）"
 
     def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
         self.derive_ranks()
-        self.stage = self.current_stage()
         super().save(*args, **kwargs)
 
     def derive_ranks(self) -> None:
@@ -221,7 +209,7 @@ class SelectionCase(AuditedModel):
     def current_stage(self) -> int:
         if self.status in (self.Status.COMPLETED, self.Status.RETURNED, self.Status.TERMINATED):
             return 8
-        for definition in reversed([s for s in BY_KIND.values() if s.stage]):
+        for definition in reversed([s for s in WORKFLOW.steps if s.stage]):
             if getattr(self, definition.field):
                 return definition.stage
         return 1
@@ -239,49 +227,23 @@ class SelectionCase(AuditedModel):
         return ranking.name_of(self.from_rank)
 
 
-class CaseStep(models.Model):
+class CaseStep(StepBase):
     """One dated step of a case's timeline: what, when, who did it, a note; documents hang off it."""
-
-    scope_field = "case__org_path"
 
     case = models.ForeignKey(SelectionCase, verbose_name="选拔任用纪实", on_delete=models.CASCADE,
                              related_name="steps")
-    kind = models.CharField("步骤", max_length=24, choices=[(k, d.label) for k, d in BY_KIND.items()])
-    on = models.DateField("日期")
-    done_by = models.CharField("经办人（单位、职务或姓名）", max_length=100, blank=True)
-    note = models.TextField("情况说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField("录入时间", auto_now=True)
+    kind = models.CharField("步骤", max_length=24, choices=WORKFLOW.kind_choices())
 
-    objects = ScopedManager()
-
-    class Meta:
+    class Meta(StepBase.Meta):
         verbose_name = verbose_name_plural = "选拔任用步骤"
-        ordering = ["on", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="selection_step_once")]
 
-    def __str__(self):
-        return f"{self.on:%Y-%m-%d} {self.get_kind_display()}"
 
-
-class CaseDocument(models.Model):
+class CaseDocument(StepDocumentBase):
     """An uploaded document of a step (动议材料、推荐票统计、考察材料、会议纪要、公示、任职通知 …)."""
 
-    scope_field = "step__case__org_path"
-
     step = models.ForeignKey(CaseStep, verbose_name="步骤", on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField("材料名称", max_length=100)
     file = models.FileField("文件", upload_to="appointments/%Y/%m/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = ScopedManager()
-
-    class Meta:
+    class Meta(StepDocumentBase.Meta):
         verbose_name = verbose_name_plural = "选拔任用材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.title

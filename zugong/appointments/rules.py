@@ -41,13 +41,14 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Leas
 
 from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord
 from zugong.core import rules
+from zugong.core.dates import months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Rule
+from zugong.core.sql import AddMonths
 from zugong.core.workdays import count_expr
-from zugong.recruitment.deadlines import months_between
-from zugong.recruitment.sql import AddMonths
 
 from . import ranking
 from .models import SelectionCase
+from .steps import APPOINTMENT_RULES, DECISION_RULES, PUBLIC_NOTICE_RULES, WORKFLOW  # noqa: F401
 
 MODEL = "appointments.SelectionCase"
 GROUP = "选拔任用"
@@ -420,43 +421,44 @@ register("appointments.decision_majority", "任免干部以超过应到会成员
 
 # ---------------------------------------------------------------- the notice (任前公示) and the probation
 
-NOTICE_DAYS = 5
+PUBLIC_NOTICE_DAYS = 5
 NOTICED = Q(is_promotion=True, target_level__gte=2)
 
 
-def _notice_days(qs, as_of):
-    qs = qs.filter(NOTICED, notice_start__isnull=False).annotate(
-        notice_days=count_expr("notice_start", "notice_end"))
-    return qs.filter(Q(notice_end__isnull=True) | Q(notice_days__lt=NOTICE_DAYS))
+def _public_notice_days(qs, as_of):
+    qs = qs.filter(NOTICED, public_notice_start__isnull=False).annotate(
+        public_notice_days=count_expr("public_notice_start", "public_notice_end"))
+    return qs.filter(Q(public_notice_end__isnull=True) | Q(public_notice_days__lt=PUBLIC_NOTICE_DAYS))
 
 
-def _notice_days_describe(row):
-    if not row["notice_end"]:
-        return f"任前公示自 {ymd(row['notice_start'])} 开始，未记录结束日期"
-    return (f"任前公示 {row['notice_days']} 个工作日（{ymd(row['notice_start'])} 至 {ymd(row['notice_end'])}），"
-            f"不足 {NOTICE_DAYS} 个工作日")
+def _public_notice_days_describe(row):
+    if not row["public_notice_end"]:
+        return f"任前公示自 {ymd(row['public_notice_start'])} 开始，未记录结束日期"
+    return (f"任前公示 {row['public_notice_days']} 个工作日（{ymd(row['public_notice_start'])} 至 "
+            f"{ymd(row['public_notice_end'])}），不足 {PUBLIC_NOTICE_DAYS} 个工作日")
 
 
 register("appointments.notice_working_days", "提拔厅局级以下领导职务，任职前公示期不少于五个工作日",
-         editions("第四十一条", "第四十五条"), _notice_days, _notice_days_describe,
-         ("notice_start", "notice_end", "notice_days"), "notice_start",
+         editions("第四十一条", "第四十五条"), _public_notice_days, _public_notice_days_describe,
+         ("public_notice_start", "public_notice_end", "public_notice_days"), "public_notice_start",
          text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019)
 
 
-def _notice_before(qs, as_of):
+def _public_notice_before(qs, as_of):
     return qs.filter(NOTICED, appointed_on__isnull=False).filter(
-        Q(notice_start__isnull=True) | Q(notice_end__isnull=True) | Q(notice_end__gte=F("appointed_on")))
+        Q(public_notice_start__isnull=True) | Q(public_notice_end__isnull=True)
+        | Q(public_notice_end__gte=F("appointed_on")))
 
 
-def _notice_before_describe(row):
-    if not row["notice_start"] or not row["notice_end"]:
+def _public_notice_before_describe(row):
+    if not row["public_notice_start"] or not row["public_notice_end"]:
         return f"{ymd(row['appointed_on'])} 任职，任职前未进行公示"
-    return f"任前公示至 {ymd(row['notice_end'])} 期满，{ymd(row['appointed_on'])} 即已任职"
+    return f"任前公示至 {ymd(row['public_notice_end'])} 期满，{ymd(row['appointed_on'])} 即已任职"
 
 
 register("appointments.notice_before_appointment", "任前公示期满、对没有影响任职问题的，方可办理任职手续",
-         editions("第四十一条", "第四十五条"), _notice_before, _notice_before_describe,
-         ("appointed_on", "notice_start", "notice_end"), "appointed_on")
+         editions("第四十一条", "第四十五条"), _public_notice_before, _public_notice_before_describe,
+         ("appointed_on", "public_notice_start", "public_notice_end"), "appointed_on")
 
 
 def _probation_due(qs, as_of):
@@ -475,13 +477,7 @@ register("appointments.probation_end", "试用期满后进行考核，胜任的�
 
 # ---------------------------------------------------------------- the checks of each step
 
-DECISION_RULES = ["appointments.work_years", "appointments.grassroots_years", "appointments.deputy_years",
-                  "appointments.lower_chief_years", "appointments.education", "appointments.not_in_probation",
-                  "appointments.year_since_promotion", "appointments.training", "appointments.decision_quorum",
-                  "appointments.decision_majority"]
-ELIGIBILITY_RULES = DECISION_RULES[:8]
-NOTICE_RULES = ["appointments.notice_working_days"]
-APPOINTMENT_RULES = ["appointments.notice_before_appointment"]
+ELIGIBILITY_RULES = list(DECISION_RULES[:8])
 
 
 def precheck(case: SelectionCase, as_of: dt.date) -> list[dict]:
@@ -499,5 +495,5 @@ def precheck(case: SelectionCase, as_of: dt.date) -> list[dict]:
 
 
 def selection_rules() -> list[Rule]:
-    return [r for r in rules.all_rules() if r.model == MODEL]
+    return WORKFLOW.case_rules()
 

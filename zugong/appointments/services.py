@@ -1,11 +1,11 @@
 """Selection and appointment operations: one function per step, and the frontline observation records.
 
-Each step is authorized (the user may change records of the case's organization), transactional, validated
-(dates in the order of the procedure, counts that add up) and audited: one "流程步骤" entry on the case's
-trail holds the changed fields, the step, who did it and the document. The step is applied first, then
-`rules.enforce` judges the case with the rules of that step: an error-severity violation refuses the step (the
-transaction rolls back) with the article in the message, unless an authorized administrator records an
-exception with a reason (audited). Warnings come back with the result.
+Each step checks its own values (counts that add up) and is recorded through
+`zugong.core.casework.services.record_step`: authorized, transactional, validated (dates in the order of the
+procedure) and audited (one "流程步骤" entry on the case's trail); then the rules the step declares (steps.py)
+judge the case: an error-severity violation refuses the step (the transaction rolls back) with the article in
+the message, unless an authorized administrator records an exception with a reason (audited). Warnings come
+back with the result.
 
 The decision step is where the eligibility rules (regulations.md §6 第八、九条 and the training rule) refuse.
 The appointment step changes the cadre record through `zugong.cadres.services.appoint` (the post, the rank,
@@ -16,141 +16,33 @@ before it (both audited).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from zugong.cadres import services as cadre_services
 from zugong.cadres.models import Cadre, CadrePost
-from zugong.core import audit, rules, scope, workdays
+from zugong.core import scope, workdays
+from zugong.core.casework import services as casework
+from zugong.core.casework.services import StepRecord, StepResult
 from zugong.core.dates import add_years
-from zugong.core.models import Finding
 from zugong.orgs.models import Organization
 
-from . import steps
 from .models import CaseDocument, CaseStep, Observation, SelectionCase
-from .rules import APPOINTMENT_RULES, DECISION_RULES, NOTICE_DAYS, NOTICE_RULES, selection_rules
+from .rules import PUBLIC_NOTICE_DAYS
+from .steps import WORKFLOW
+
+__all__ = ["StepRecord", "StepResult"]  # with the operations below
 
 PROBATION_YEARS = 1
 
 
-@dataclass
-class StepRecord:
-    """What every step records besides its own values: the date, who did it, a note, a document, and the
-    exception reason an authorized administrator may give when a rule refuses the step."""
-
-    on: dt.date
-    done_by: str = ""
-    note: str = ""
-    document: object | None = None
-    document_title: str = ""
-    exception_reason: str = ""
-
-
-@dataclass
-class StepResult:
-    case: SelectionCase
-    step: CaseStep
-    warnings: list[str] = field(default_factory=list)
-
-
-def _require(user, path: str, what: str = "该选拔任用纪实") -> None:
-    if not scope.can(user, "change", path):
-        raise PermissionDenied(f"您无权修改{what}")
-
-
-def _require_order(case: SelectionCase, kind: str) -> None:
-    definition = steps.BY_KIND[kind]
-    if kind == "probation":
-        if case.status != SelectionCase.Status.PROBATION:
-            raise ValidationError("该任职不实行试用期，或试用期已办结")
-    elif case.status != SelectionCase.Status.ACTIVE:
-        raise ValidationError(f"该选拔任用纪实已{case.get_status_display()}，不能再办理“{definition.label}”")
-    if definition.after and getattr(case, definition.after) is None:
-        previous = next(d for d in steps.STEPS if d.field == definition.after or
-                        (definition.after == "inspection_end" and d.kind == "inspection"))
-        raise ValidationError(f"请先记录“{previous.label}”，再办理“{definition.label}”")
-
-
-def _check_dates(case: SelectionCase) -> None:
-    values = {name: getattr(case, name) for name in steps.LABELS}
-    problems = steps.date_problems(values, timezone.localdate())
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for name, message in problems:
-            errors.setdefault(name, []).append(message)
-        raise ValidationError(errors)
-
-
-def _save_step(user, case: SelectionCase, kind: str, record: StepRecord,
-               uploaded: list[CaseDocument]) -> tuple[CaseStep, list[dict]]:
-    definition = steps.BY_KIND[kind]
-    values = {"on": record.on, "done_by": record.done_by.strip(), "note": record.note.strip(), "recorded_by": user}
-    step, _created = CaseStep.objects.unrestricted().update_or_create(case=case, kind=kind, defaults=values)
-    changes = [{"field": "step", "label": "流程步骤", "old": None,
-                "new": f"{definition.label}（{record.on:%Y-%m-%d}）"}]
-    if step.done_by:
-        changes.append({"field": "done_by", "label": "经办人", "old": None, "new": step.done_by})
-    if step.note:
-        changes.append({"field": "note", "label": "情况说明", "old": None, "new": step.note})
-    if record.document is not None:
-        title = (record.document_title.strip() or getattr(record.document, "name", "材料"))[:100]
-        uploaded.append(CaseDocument.objects.create(step=step, title=title, file=record.document, uploaded_by=user))
-        changes.append({"field": "document", "label": "上传材料", "old": None, "new": title})
-    return step, changes
-
-
-def _not_yet_excepted(case: SelectionCase, rule_codes: list[str], as_of: dt.date) -> list[str]:
-    """Rules an administrator already excepted for this case stay excepted while the facts are the same."""
-    excepted = dict(Finding.objects.unrestricted().filter(
-        model="appointments.selectioncase", object_id=case.pk, rule__in=rule_codes, resolved_at__isnull=True,
-        excepted_at__isnull=False).values_list("rule", "detail"))
-    if not excepted:
-        return rule_codes
-    same = {rule.code for rule, row in rules.check_record(list(excepted), case, as_of)
-            if rule.describe(row)[:300] == excepted[rule.code]}
-    return [code for code in rule_codes if code not in same]
-
-
-def _step(user, case: SelectionCase, kind: str, record: StepRecord, values: dict, rule_codes: list[str],
-          extra_changes: list[dict] | None = None, after=None) -> StepResult:
-    """Apply a step's values, record the step, run `after` (which may change the cadre record), audit, then
-    let the rules judge. A refused step leaves nothing behind and the case object gets its values back."""
-    _require(user, case.org_path)
-    _require_order(case, kind)
-    as_of = timezone.localdate()
-    before = {name: getattr(case, name) for name in (*values, "stage", "status")}
-    uploaded: list[CaseDocument] = []
-    try:
-        with transaction.atomic():
-            for name, value in values.items():
-                setattr(case, name, value)
-            _check_dates(case)
-            changes = audit.diff(case)
-            case._audit_skip = True
-            case.save()
-            step, step_changes = _save_step(user, case, kind, record, uploaded)
-            if after is not None:
-                extra_changes = [*(extra_changes or []), *(after(case) or [])]
-                case.save()
-            audit.record(case, "step", changes + step_changes + (extra_changes or []),
-                         note=f"流程步骤：{steps.BY_KIND[kind].label}")
-            found = rules.enforce(_not_yet_excepted(case, rule_codes, as_of), case, user=user, as_of=as_of,
-                                  exception_reason=record.exception_reason)
-            rules.scan(case.org_path, as_of, selection_rules())
-    except Exception:
-        for name, value in before.items():
-            setattr(case, name, value)
-        for document in uploaded:
-            document.file.delete(save=False)
-        raise
-    finally:
-        case._audit_skip = False
-    case._audit_mark_clean()
-    warnings = [f"{r.describe(row)}（{r.edition_on(row.get(r.event_field)).citation}）" for r, row in found]
-    return StepResult(case, step, warnings)
+def _step(user, case: SelectionCase, kind: str, record: StepRecord, values: dict | None = None,
+          **options) -> StepResult:
+    """Record a step of the selection procedure (`zugong.core.casework.services.record_step`)."""
+    return casework.record_step(WORKFLOW, user, case, kind, record, values, **options)
 
 
 # ---------------------------------------------------------------- 1 动议
@@ -161,7 +53,7 @@ def open_case(user, *, cadre: Cadre, organization: Organization, record: StepRec
               probation_applies: bool = False, ends_current_posts: bool = True, reason: str = "") -> StepResult:
     """分析研判和动议: open the case of one cadre for one post. The cadre's rank and post as of today are kept
     on the case (the rules measure the years in it; a failed probation returns to it)."""
-    _require(user, organization.path, f"“{organization.name}”的选拔任用纪实")
+    WORKFLOW.require(user, organization.path, f"“{organization.name}”的选拔任用纪实")
     if not scope.can(user, "view", cadre.org_path):
         raise ValidationError({"cadre": "所选干部不存在或不在您的管辖范围内"})
     if unit is not None and not scope.can(user, "view", unit.org_path):
@@ -180,10 +72,15 @@ def open_case(user, *, cadre: Cadre, organization: Organization, record: StepRec
         from_rank=cadre.rank or "", from_rank_since=cadre.rank_since, from_title=cadre.current_title or "")
     if not case.unit_name:
         raise ValidationError({"unit_name": "请填写拟任职单位"})
-    _check_dates(case)
+    WORKFLOW.check_dates(case)
     with transaction.atomic():
         case.save()
-        return _step(user, case, "proposal", record, {}, [])
+        return _step(user, case, "proposal", record)
+
+
+def correct_proposal(user, case: SelectionCase, record: StepRecord) -> StepResult:
+    """Correct the recorded proposal (its date, who, the note, a document)."""
+    return _step(user, case, "proposal", record, {"proposed_on": record.on})
 
 
 # ---------------------------------------------------------------- 2 民主推荐
@@ -205,10 +102,20 @@ def recommend(user, case: SelectionCase, record: StepRecord, *, participants: in
         raise ValidationError(errors)
     values = {"recommended_on": record.on, "recommend_participants": participants, "ballots_issued": issued,
               "ballots_returned": returned, "ballots_valid": valid, "votes_received": received}
-    return _step(user, case, "recommendation", record, values, [])
+    return _step(user, case, "recommendation", record, values)
 
 
 # ---------------------------------------------------------------- 3 考察
+
+
+# The observations attached to a case are its own cadre's, reached through the (scoped) case:
+# prefetch_related(OBSERVATIONS).
+OBSERVATIONS = Prefetch("observations", queryset=Observation.objects.unrestricted())
+
+
+def attached_observations(case: SelectionCase):
+    """The frontline observations attached to a case's inspection (the cadre's own, reached through the case)."""
+    return Observation.objects.unrestricted().filter(inspections=case).select_related("cadre")
 
 
 def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, people_talked: int,
@@ -221,8 +128,7 @@ def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, peop
     for obs in chosen:
         if obs.cadre_id != case.cadre_id or not scope.can(user, "view", obs.org_path):
             raise ValidationError({"observations": "只能附上该干部本人的一线考察识别记录"})
-    attached = Observation.objects.unrestricted().filter(inspections=case).select_related("cadre")
-    old = "、".join(str(o) for o in attached) or None
+    old = "、".join(str(o) for o in attached_observations(case)) or None
     new = "、".join(str(o) for o in chosen) or None
     extra = [] if old == new else [{"field": "observations", "label": "一线考察识别记录", "old": old, "new": new}]
 
@@ -232,7 +138,7 @@ def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, peop
 
     values = {"inspection_start": record.on, "inspection_end": end, "people_talked": people_talked,
               "inspectors": inspectors.strip(), "inspection_materials": materials.strip()}
-    return _step(user, case, "inspection", record, values, [], extra, after=attach)
+    return _step(user, case, "inspection", record, values, changes=extra, after=attach)
 
 
 # ---------------------------------------------------------------- 4 讨论决定
@@ -252,13 +158,14 @@ def decide(user, case: SelectionCase, record: StepRecord, *, expected: int, pres
         raise ValidationError(errors)
     values = {"decided_on": record.on, "members_expected": expected, "members_present": present, "votes_yes": yes,
               "votes_no": no, "votes_abstain": abstain}
-    return _step(user, case, "decision", record, values, DECISION_RULES)
+    return _step(user, case, "decision", record, values)
 
 
 # ---------------------------------------------------------------- 5 任前公示
 
 
-def notice(user, case: SelectionCase, record: StepRecord, *, days: int = NOTICE_DAYS, result: str = "") -> StepResult:
+def public_notice(user, case: SelectionCase, record: StepRecord, *, days: int = PUBLIC_NOTICE_DAYS,
+                  result: str = "") -> StepResult:
     """任前公示 from `record.on` for `days` working days on the official calendar; the end date follows."""
     if days < 1:
         raise ValidationError({"days": "公示工作日数应为正整数"})
@@ -266,11 +173,12 @@ def notice(user, case: SelectionCase, record: StepRecord, *, days: int = NOTICE_
         end = workdays.add_workdays(record.on, days)
     except ValueError as exc:
         raise ValidationError({"days": str(exc)}) from None
-    values = {"notice_start": record.on, "notice_workdays": days, "notice_end": end, "notice_result": result.strip()}
-    return _step(user, case, "notice", record, values, NOTICE_RULES)
+    values = {"public_notice_start": record.on, "public_notice_workdays": days, "public_notice_end": end,
+              "public_notice_result": result.strip()}
+    return _step(user, case, "public_notice", record, values)
 
 
-def notice_end_for(start: dt.date, days: int = NOTICE_DAYS) -> dt.date:
+def public_notice_end_for(start: dt.date, days: int = PUBLIC_NOTICE_DAYS) -> dt.date:
     return workdays.add_workdays(start, days)
 
 
@@ -298,7 +206,7 @@ def appoint(user, case: SelectionCase, record: StepRecord, *, document_no: str) 
 
     values = {"appointed_on": record.on, "document_no": document_no.strip(), "probation_until": probation_until,
               "status": status}
-    return _step(user, case, "appointment", record, values, APPOINTMENT_RULES, after=change_record)
+    return _step(user, case, "appointment", record, values, after=change_record)
 
 
 # ---------------------------------------------------------------- 7 试用期满
@@ -325,7 +233,7 @@ def conclude_probation(user, case: SelectionCase, record: StepRecord, *, result:
 
     values = {"probation_concluded_on": record.on, "probation_result": result,
               "status": SelectionCase.Status.RETURNED if returned else SelectionCase.Status.COMPLETED}
-    return _step(user, case, "probation", record, values, [], after=change_record)
+    return _step(user, case, "probation", record, values, after=change_record)
 
 
 def terminate(user, case: SelectionCase, record: StepRecord, *, reason: str) -> StepResult:
@@ -334,18 +242,12 @@ def terminate(user, case: SelectionCase, record: StepRecord, *, reason: str) -> 
         raise ValidationError({"reason": "请填写终止原因"})
     values = {"terminated_on": record.on, "termination_reason": reason.strip(),
               "status": SelectionCase.Status.TERMINATED}
-    return _step(user, case, "termination", record, values, [])
+    return _step(user, case, "termination", record, values)
 
 
 def add_document(user, step: CaseStep, upload, title: str = "") -> CaseDocument:
-    case = step.case
-    _require(user, case.org_path)
-    with transaction.atomic():
-        title = (title.strip() or getattr(upload, "name", "材料"))[:100]
-        document = CaseDocument.objects.create(step=step, title=title, file=upload, uploaded_by=user)
-        audit.record(case, "step", [{"field": "document", "label": "上传材料", "old": None,
-                                     "new": f"{step.get_kind_display()}：{title}"}])
-    return document
+    """Attach one more document to a recorded step."""
+    return casework.add_document(WORKFLOW, user, step, upload, title)
 
 
 # ---------------------------------------------------------------- 一线考察识别
@@ -373,7 +275,7 @@ def record_observation(user, cadre: Cadre, **values) -> Observation:
     """Record a frontline observation of a cadre (audited as a creation)."""
     if not scope.can(user, "view", cadre.org_path):
         raise ValidationError({"cadre": "所选干部不存在或不在您的管辖范围内"})
-    _require(user, cadre.org_path, f"{cadre.name}的干部记录")
+    WORKFLOW.require(user, cadre.org_path, f"{cadre.name}的干部记录")
     obs = Observation(cadre=cadre, recorded_by=user, **{k: v for k, v in values.items() if k in OBSERVATION_FIELDS})
     _check_observation(obs)
     obs.save()
@@ -382,7 +284,7 @@ def record_observation(user, cadre: Cadre, **values) -> Observation:
 
 @transaction.atomic
 def update_observation(user, obs: Observation, **values) -> Observation:
-    _require(user, obs.org_path, "该一线考察识别记录")
+    WORKFLOW.require(user, obs.org_path, "该一线考察识别记录")
     for name, value in values.items():
         if name in OBSERVATION_FIELDS:
             setattr(obs, name, value)
@@ -394,7 +296,7 @@ def update_observation(user, obs: Observation, **values) -> Observation:
 @transaction.atomic
 def delete_observation(user, obs: Observation) -> None:
     """Delete an observation not attached to any inspection (audited)."""
-    _require(user, obs.org_path, "该一线考察识别记录")
+    WORKFLOW.require(user, obs.org_path, "该一线考察识别记录")
     if SelectionCase.objects.unrestricted().filter(observations=obs).exists():
         raise ValidationError("该记录已附入考察材料，不能删除")
     obs.delete()

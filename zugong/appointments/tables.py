@@ -45,22 +45,22 @@ class CaseTable(tables.Table):
     value_days_left = render_days_left
 
 
-class NoticeTable(tables.Table):
+class PublicNoticeTable(tables.Table):
     name = tables.Column("姓名", accessor="cadre__name", linkify=("appointments:detail", {"pk": tables.A("pk")}),
                          attrs={"td": {"class": "text-nowrap"}})
     sex = tables.Column("性别", accessor="cadre__sex")
     birth = tables.DateColumn(format="Y-m", verbose_name="出生年月", accessor="cadre__birth_date")
     from_title = tables.Column("现任职务")
     target = tables.Column("拟任职务", accessor="title", empty_values=())
-    notice_start = tables.DateColumn(format="Y-m-d", verbose_name="公示开始")
-    notice_end = tables.DateColumn(format="Y-m-d", verbose_name="公示结束")
-    notice_workdays = tables.Column("工作日")
-    days_left = tables.Column("状态", empty_values=(), accessor="notice_end")
+    public_notice_start = tables.DateColumn(format="Y-m-d", verbose_name="公示开始")
+    public_notice_end = tables.DateColumn(format="Y-m-d", verbose_name="公示结束")
+    public_notice_workdays = tables.Column("工作日")
+    days_left = tables.Column("状态", empty_values=(), accessor="public_notice_end")
 
     class Meta:
         model = SelectionCase
-        fields = ("name", "sex", "birth", "from_title", "target", "notice_start", "notice_end", "notice_workdays",
-                  "days_left")
+        fields = ("name", "sex", "birth", "from_title", "target", "public_notice_start", "public_notice_end",
+                  "public_notice_workdays", "days_left")
         orderable = False
         attrs = {"class": "table table-vcenter card-table table-striped", "id": "notices"}
         empty_text = "没有正在公示的人选"

@@ -1,44 +1,19 @@
-"""What a case page (纪实) shows: the steps with their records and what each recorded, the deadlines (the end
-of the notice, the end of the probation), which steps can be recorded now, and the eligibility pre-check."""
+"""What a case page (纪实) shows: the steps with their records and what each recorded (the rows of
+`core/casework/_timeline.html`) and the deadlines (the end of the public notice, the end of the probation)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
 from django.db.models import DateField, F, Q, When
+
+from zugong.core.casework.timeline import Fact, timeline_rows, timeline_table
 
 from . import steps
 from .models import CaseStep, SelectionCase
 
 Status = SelectionCase.Status
-
-
-@dataclass
-class TimelineRow:
-    definition: steps.StepDef
-    record: CaseStep | None
-    facts: list[tuple[str, str]]
-    can_record: bool
-
-    @property
-    def done(self) -> bool:
-        return self.record is not None
-
-
-def can_record(case: SelectionCase, definition: steps.StepDef) -> bool:
-    """Whether the step may be recorded (or corrected) now: the conditions the services check."""
-    kind = definition.kind
-    if kind == "proposal":
-        return case.status == Status.ACTIVE
-    if kind == "probation":
-        return case.status == Status.PROBATION
-    if case.status != Status.ACTIVE:
-        return False
-    if kind == "decision":
-        return case.inspection_end is not None
-    return not definition.after or getattr(case, definition.after) is not None
 
 
 def _n(value, unit: str = "") -> str:
@@ -71,10 +46,11 @@ def facts(case: SelectionCase, kind: str) -> list[tuple[str, str]]:
     if kind == "decision" and c.decided_on:
         return [("应到/实到", f"{_n(c.members_expected)} / {_n(c.members_present)} 人"),
                 ("同意/不同意/缓议", f"{_n(c.votes_yes)} / {_n(c.votes_no)} / {_n(c.votes_abstain)}")]
-    if kind == "notice" and c.notice_start:
-        out = [("公示期", f"{c.notice_start:%Y-%m-%d} 至 {c.notice_end:%Y-%m-%d}（{c.notice_workdays} 个工作日）")]
-        if c.notice_result:
-            out.append(("公示结果", c.notice_result))
+    if kind == "public_notice" and c.public_notice_start:
+        out = [("公示期", f"{c.public_notice_start:%Y-%m-%d} 至 {c.public_notice_end:%Y-%m-%d}"
+                          f"（{c.public_notice_workdays} 个工作日）")]
+        if c.public_notice_result:
+            out.append(("公示结果", c.public_notice_result))
         return out
     if kind == "appointment" and c.appointed_on:
         out = [("任职文号", c.document_no)]
@@ -100,8 +76,8 @@ def visible_steps(case: SelectionCase) -> list[steps.StepDef]:
 def deadlines(case: SelectionCase, as_of: dt.date) -> list[dict]:
     """The running dates of a case: the notice's end (appointment possible after it), the probation's end."""
     out = []
-    if case.status == Status.ACTIVE and case.notice_end and not case.appointed_on:
-        out.append({"label": "任前公示期满", "due": case.notice_end})
+    if case.status == Status.ACTIVE and case.public_notice_end and not case.appointed_on:
+        out.append({"label": "任前公示期满", "due": case.public_notice_end})
     if case.status == Status.PROBATION and case.probation_until:
         out.append({"label": "试用期满", "due": case.probation_until})
     for d in out:
@@ -109,18 +85,30 @@ def deadlines(case: SelectionCase, as_of: dt.date) -> list[dict]:
     return out
 
 
-def build(case: SelectionCase, records: list[CaseStep], as_of: dt.date) -> dict:
-    by_kind = {r.kind: r for r in records}
-    rows = [TimelineRow(d, by_kind.get(d.kind), facts(case, d.kind), can_record(case, d))
-            for d in visible_steps(case)]
+def build(case: SelectionCase, records: list[CaseStep], as_of: dt.date,
+          observations: list[tuple[str, str]] = ()) -> dict:
+    """The timeline (`core/casework/_timeline.html`), with the inspection's frontline observations as links
+    (text, url), and the running deadlines."""
+
+    def facts_of(definition):
+        out = [Fact(label, text) for label, text in facts(case, definition.kind)]
+        if definition.kind == "inspection" and observations:
+            out.append(Fact("一线考察识别", links=list(observations)))
+        return out
+
+    def marker(definition):
+        return f"{definition.stage}. {steps.STAGES[definition.stage]}" if definition.stage in steps.STAGES else ""
+
+    rows = timeline_rows(steps.WORKFLOW, case, records, visible_steps(case), marker, facts_of)
     due = deadlines(case, as_of)
-    return {"rows": rows, "deadlines": due, "next_deadline": due[0] if due else None}
+    return {**timeline_table(rows, first_header="阶段"), "deadlines": due, "next_deadline": due[0] if due else None}
 
 
 def annotate_next_due(qs):
     """The date each case waits for (`next_due`): the notice's end before the appointment, the probation's
     end during the probation; NULL otherwise."""
     return qs.annotate(next_due=SqlCase(
-        When(Q(status=Status.ACTIVE, notice_end__isnull=False, appointed_on__isnull=True), then=F("notice_end")),
+        When(Q(status=Status.ACTIVE, public_notice_end__isnull=False, appointed_on__isnull=True),
+             then=F("public_notice_end")),
         When(Q(status=Status.PROBATION), then=F("probation_until")),
         default=None, output_field=DateField()))

@@ -4,44 +4,37 @@ observation records. Thin: services do the work."""
 
 from __future__ import annotations
 
-import mimetypes
-import os
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre
-from zugong.core import rule_views, rules, scope
+from zugong.core import scope
+from zugong.core.casework.services import record_log
+from zugong.core.casework.views import CasePages
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.people import search
 from zugong.people.models import Person
 
 from . import documents, services, steps, timeline
-from .filtersets import CaseFilterSet, NoticeFilterSet, ObservationFilterSet
-from .forms import DocumentForm, ObservationForm, OpenCaseForm, form_for
-from .models import CaseDocument, CaseStep, Observation, SelectionCase
+from .filtersets import CaseFilterSet, PublicNoticeFilterSet, ObservationFilterSet
+from .forms import ObservationForm
+from .models import CaseStep, Observation, SelectionCase
 from .rules import precheck
-from .tables import CaseTable, NoticeTable, ObservationTable
+from .tables import CaseTable, PublicNoticeTable, ObservationTable
 
 
 def visible(request, action="view"):
     return SelectionCase.objects.visible_to(request.user, action)
-
-
-def get_visible(request, pk, action="view") -> SelectionCase:
-    case = get_object_or_404(visible(request).select_related("cadre", "organization", "cadre__person"), pk=pk)
-    if action != "view" and not scope.can(request.user, action, case.org_path):
-        raise PermissionDenied("您无权修改该选拔任用纪实")
-    return case
 
 
 # ---------------------------------------------------------------- lists
@@ -59,28 +52,28 @@ def case_list(request):
 
 
 @login_required
-def notice_list(request):
+def public_notice_list(request):
     """任前公示: the notices of the cases not yet appointed, with their end dates in working days."""
-    qs = (visible(request).filter(notice_start__isnull=False, status=SelectionCase.Status.ACTIVE,
+    qs = (visible(request).filter(public_notice_start__isnull=False, status=SelectionCase.Status.ACTIVE,
                                   appointed_on__isnull=True)
-          .select_related("cadre", "organization").order_by("notice_end", "pk"))
-    return list_page(request, queryset=qs, filterset_class=NoticeFilterSet, table_class=NoticeTable,
+          .select_related("cadre", "organization").order_by("public_notice_end", "pk"))
+    return list_page(request, queryset=qs, filterset_class=PublicNoticeFilterSet, table_class=PublicNoticeTable,
                      template="appointments/notices.html", title="任前公示", export_name="任前公示",
                      extra={"today": timezone.localdate()})
 
 
 @login_required
-def notices_docx(request):
+def public_notices_docx(request):
     """One 任前公示 document for the notices listed (same filters as the page)."""
-    qs = (visible(request).filter(notice_start__isnull=False, status=SelectionCase.Status.ACTIVE,
+    qs = (visible(request).filter(public_notice_start__isnull=False, status=SelectionCase.Status.ACTIVE,
                                   appointed_on__isnull=True)
-          .select_related("cadre", "organization").order_by("cadre__post_order", "notice_end", "pk"))
-    filterset = NoticeFilterSet(request.GET or None, queryset=qs, request=request)
+          .select_related("cadre", "organization").order_by("cadre__post_order", "public_notice_end", "pk"))
+    filterset = PublicNoticeFilterSet(request.GET or None, queryset=qs, request=request)
     cases = list(filterset.qs if filterset.is_bound and filterset.is_valid() else qs)
     if not cases:
         messages.error(request, "没有正在公示的人选")
         return redirect("appointments:notices")
-    return _docx_response(documents.notice(cases), "任前公示.docx")
+    return _docx_response(documents.public_notice(cases), "任前公示.docx")
 
 
 # ---------------------------------------------------------------- a case
@@ -88,164 +81,101 @@ def notices_docx(request):
 
 @login_required
 def detail(request, pk):
-    case = get_visible(request, pk)
-    tab = request.GET.get("tab", "timeline")
+    case = PAGES.get_case(request, pk)
     today = timezone.localdate()
-    records = list(CaseStep.objects.visible_to(request.user).filter(case=case).select_related("recorded_by")
-                   .prefetch_related(Prefetch("documents", queryset=CaseDocument.objects.visible_to(request.user))))
-    findings = rule_views.for_record(request.user, "appointments.selectioncase", case.pk)
-    context = {
-        "case": case, "tab": tab, "timeline": timeline.build(case, records, today),
-        "precheck": precheck(case, today) if case.status == SelectionCase.Status.ACTIVE else [],
-        "judged_on": case.decided_on or today,
-        "observations": case.observations.visible_to(request.user).order_by("-observed_on"),
-        "findings": findings,
-        "open_findings": sum(1 for f in findings if f.resolved_at is None and f.excepted_at is None),
-        "can_change": scope.can(request.user, "change", case.org_path),
-        "stages": steps.STAGES,
-    }
-    if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="appointments.selectioncase", object_id=str(case.pk))
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+    observations = case.observations.visible_to(request.user).order_by("-observed_on")
+    links = [(f"{o.task}（{o.observed_on:%Y-%m-%d}）", reverse("appointments:observation", args=[o.pk]))
+             for o in observations]
+    context = PAGES.page_context(request, case, timeline.build(case, PAGES.records(request, case), today, links))
+    context |= {"precheck": precheck(case, today) if case.status == SelectionCase.Status.ACTIVE else [],
+                "judged_on": case.decided_on or today}
     return render(request, "appointments/detail.html", context)
 
 
-def _initial(case: SelectionCase, kind: str, record: CaseStep | None) -> dict:
-    initial = {"on": record.on if record else timezone.localdate()}
-    if record is not None:
-        initial |= {"done_by": record.done_by, "note": record.note}
-    c = case
-    if kind == "recommendation" and c.recommended_on:
-        initial |= {"participants": c.recommend_participants, "issued": c.ballots_issued,
-                    "returned": c.ballots_returned, "valid": c.ballots_valid, "received": c.votes_received}
-    if kind == "inspection":
-        initial["observations"] = list(Observation.objects.unrestricted().filter(inspections=c).values_list("pk", flat=True))
-        if c.inspection_start:
-            initial |= {"end": c.inspection_end, "people_talked": c.people_talked, "inspectors": c.inspectors,
-                        "materials": c.inspection_materials}
-    if kind == "decision" and c.decided_on:
-        initial |= {"expected": c.members_expected, "present": c.members_present, "yes": c.votes_yes,
-                    "no": c.votes_no, "abstain": c.votes_abstain}
-    if kind == "notice" and c.notice_start:
-        initial |= {"days": c.notice_workdays, "result": c.notice_result}
-    if kind == "appointment":
-        initial["document_no"] = c.document_no
-    if kind == "termination":
-        initial["reason"] = c.termination_reason
-    return initial
+class SelectionPages(CasePages):
+    """The step page, document upload and download of selection (`zugong.core.casework.views`)."""
 
+    workflow = steps.WORKFLOW
+    namespace = "appointments"
+    title = "选拔任用"
+    template = "appointments/step_form.html"
+    related = ("cadre", "organization", "cadre__person")
+    opening, open_title, open_denied = "proposal", "登记动议", "您没有办理选拔任用的权限"
 
-def _perform(user, case: SelectionCase, kind: str, form) -> services.StepResult:
-    record, data = form.record(), form.cleaned_data
-    calls = {
-        "proposal": lambda: services._step(user, case, "proposal", record, {"proposed_on": record.on}, []),
-        "recommendation": lambda: services.recommend(user, case, record, **form.counts()),
-        "inspection": lambda: services.inspect(user, case, record, end=data["end"], people_talked=data["people_talked"],
-                                               inspectors=data["inspectors"], materials=data["materials"],
-                                               observations=list(data["observations"])),
-        "decision": lambda: services.decide(user, case, record, **form.votes()),
-        "notice": lambda: services.notice(user, case, record, days=data["days"], result=data["result"]),
-        "appointment": lambda: services.appoint(user, case, record, document_no=data["document_no"]),
-        "probation": lambda: services.conclude_probation(user, case, record, result=data["result"]),
-        "termination": lambda: services.terminate(user, case, record, reason=data["reason"]),
-    }
-    return calls[kind]()
+    def subject(self, case) -> str:
+        return case.cadre.name
 
+    def initial(self, request, case: SelectionCase, definition, record: CaseStep | None) -> dict:
+        initial = super().initial(request, case, definition, record)
+        kind, c = definition.kind, case
+        if kind == "recommendation" and c.recommended_on:
+            initial |= {"participants": c.recommend_participants, "issued": c.ballots_issued,
+                        "returned": c.ballots_returned, "valid": c.ballots_valid, "received": c.votes_received}
+        if kind == "inspection":
+            initial["observations"] = [o.pk for o in services.attached_observations(c)]
+            if c.inspection_start:
+                initial |= {"end": c.inspection_end, "people_talked": c.people_talked, "inspectors": c.inspectors,
+                            "materials": c.inspection_materials}
+        if kind == "decision" and c.decided_on:
+            initial |= {"expected": c.members_expected, "present": c.members_present, "yes": c.votes_yes,
+                        "no": c.votes_no, "abstain": c.votes_abstain}
+        if kind == "public_notice" and c.public_notice_start:
+            initial |= {"days": c.public_notice_workdays, "result": c.public_notice_result}
+        if kind == "appointment":
+            initial["document_no"] = c.document_no
+        if kind == "termination":
+            initial["reason"] = c.termination_reason
+        return initial
 
-@login_required
-def step(request, pk):
-    """Record (or correct) one step of a case: ?step=<kind>."""
-    case = get_visible(request, pk, "change")
-    kind = request.POST.get("step") or request.GET.get("step", "")
-    definition = steps.BY_KIND.get(kind)
-    if definition is None or not timeline.can_record(case, definition):
-        raise Http404
-    record = CaseStep.objects.visible_to(request.user).filter(case=case, kind=kind).first()
-    can_except = scope.can(request.user, "manage", case.org_path)
-    form_class = form_for(kind)
+    def open_initial(self, request) -> dict:
+        """A cadre chosen from the cadre's page (?cadre=<pk>) comes with their organization."""
+        initial = super().open_initial(request) | {"ends_current_posts": True}
+        cadre_pk = request.GET.get("cadre", "")
+        if cadre_pk.isdigit():
+            cadre = Cadre.objects.visible_to(request.user).filter(pk=cadre_pk).first()
+            if cadre is not None:
+                initial |= {"cadre": cadre.pk, "organization": cadre.organization_id}
+        return initial
 
-    def make_form(allow_exception):
-        return form_class(request.POST or None, request.FILES or None, user=request.user, step=definition,
-                          case=case, allow_exception=allow_exception, initial=_initial(case, kind, record))
-
-    form = make_form(can_except and "exception_reason" in request.POST)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = _perform(request.user, case, kind, form)
-        except rules.RuleViolation as exc:
-            if can_except and "exception_reason" not in form.fields:
-                form = make_form(True)
-                form.is_valid()
-            form.add_error(None, exc.messages)
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, f"已记录“{definition.label}”")
-            for warning in result.warnings:
-                messages.warning(request, warning)
-            return redirect("appointments:detail", pk=case.pk)
-    title = f"{'修改' if record else '记录'}：{definition.label}（{case.cadre.name}）"
-    checked = []
-    if kind == "decision":  # what the decision would be refused for, as of the date entered (today at first)
-        day = (getattr(form, "cleaned_data", None) or {}).get("on") or timezone.localdate()
-        checked = precheck(case, day)
-    return render(request, "appointments/step_form.html", {
-        "form": form, "title": title, "case": case, "definition": definition, "precheck": checked})
-
-
-@login_required
-def create(request):
-    if not scope.scope_paths(request.user, "change"):
-        raise PermissionDenied("您没有办理选拔任用的权限")
-    definition = steps.BY_KIND["proposal"]
-    initial = {"on": timezone.localdate(), "ends_current_posts": True}
-    cadre_pk = request.GET.get("cadre", "")
-    if cadre_pk.isdigit():
-        cadre = Cadre.objects.visible_to(request.user).filter(pk=cadre_pk).first()
-        if cadre is not None:
-            initial |= {"cadre": cadre.pk, "organization": cadre.organization_id}
-    form = OpenCaseForm(request.POST or None, request.FILES or None, user=request.user, step=definition,
-                        initial=initial)
-    if request.method == "POST" and form.is_valid():
+    def open(self, user, form) -> services.StepResult:
         data = form.cleaned_data
-        try:
-            result = services.open_case(
-                request.user, cadre=data["cadre"], organization=data["organization"], record=form.record(),
-                title=data["title"], rank=data["rank"], unit_name=data["unit_name"],
-                appointment_method=data["appointment_method"], probation_applies=data["probation_applies"],
-                ends_current_posts=data["ends_current_posts"], reason=data["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, f"已登记{data['cadre'].name}的动议")
-            return redirect("appointments:detail", pk=result.case.pk)
-    return render(request, "appointments/step_form.html", {"form": form, "title": "登记动议",
-                                                           "definition": definition})
+        return services.open_case(
+            user, cadre=data["cadre"], organization=data["organization"], record=form.record(),
+            title=data["title"], rank=data["rank"], unit_name=data["unit_name"],
+            appointment_method=data["appointment_method"], probation_applies=data["probation_applies"],
+            ends_current_posts=data["ends_current_posts"], reason=data["reason"])
+
+    def opened_message(self, form) -> str:
+        return f"已登记{form.cleaned_data['cadre'].name}的动议"
+
+    def perform(self, user, case: SelectionCase, kind: str, form) -> services.StepResult:
+        record, data = form.record(), form.cleaned_data
+        calls = {
+            "proposal": lambda: services.correct_proposal(user, case, record),
+            "recommendation": lambda: services.recommend(user, case, record, **form.counts()),
+            "inspection": lambda: services.inspect(
+                user, case, record, end=data["end"], people_talked=data["people_talked"],
+                inspectors=data["inspectors"], materials=data["materials"], observations=list(data["observations"])),
+            "decision": lambda: services.decide(user, case, record, **form.votes()),
+            "public_notice": lambda: services.public_notice(user, case, record, days=data["days"],
+                                                            result=data["result"]),
+            "appointment": lambda: services.appoint(user, case, record, document_no=data["document_no"]),
+            "probation": lambda: services.conclude_probation(user, case, record, result=data["result"]),
+            "termination": lambda: services.terminate(user, case, record, reason=data["reason"]),
+        }
+        return calls[kind]()
+
+    def extra_context(self, request, case, definition, form) -> dict:
+        """The decision's form shows what the decision would be refused for, as of the date entered (today at
+        first)."""
+        if definition.kind != "decision":
+            return {"precheck": []}
+        day = (getattr(form, "cleaned_data", None) or {}).get("on") or timezone.localdate()
+        return {"precheck": precheck(case, day)}
 
 
-@login_required
-def add_document(request, pk):
-    record = get_object_or_404(CaseStep.objects.visible_to(request.user).select_related("case"), pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not scope.can(request.user, "change", record.case.org_path):
-        raise PermissionDenied("您无权修改该选拔任用纪实")
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.add_document(request.user, record, form.cleaned_data["file"], form.cleaned_data["title"])
-        messages.success(request, "已上传材料")
-    else:
-        messages.error(request, "请选择要上传的文件")
-    return redirect("appointments:detail", pk=record.case_id)
-
-
-@login_required
-def document(request, pk):
-    doc = get_object_or_404(CaseDocument.objects.visible_to(request.user), pk=pk)
-    content_type = mimetypes.guess_type(doc.file.name)[0] or "application/octet-stream"
-    extension = os.path.splitext(doc.file.name)[1]
-    name = doc.title if doc.title.endswith(extension) else f"{doc.title}{extension}"
-    return FileResponse(doc.file.open("rb"), content_type=content_type, as_attachment=True, filename=name)
+PAGES = SelectionPages()
+create, step, add_document, document = PAGES.views()
 
 
 def _docx_response(content: bytes, filename: str) -> HttpResponse:
@@ -257,11 +187,11 @@ def _docx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def docx(request, pk):
     """The 任前公示 of one case (.docx)."""
-    case = get_visible(request, pk)
-    if not case.notice_start:
+    case = PAGES.get_case(request, pk)
+    if not case.public_notice_start:
         messages.error(request, "尚未记录任前公示，不能生成公示文稿")
         return redirect("appointments:detail", pk=case.pk)
-    return _docx_response(documents.notice([case]), f"{case.cadre.name}-任前公示.docx")
+    return _docx_response(documents.public_notice([case]), f"{case.cadre.name}-任前公示.docx")
 
 
 # ---------------------------------------------------------------- frontline observation
@@ -304,7 +234,7 @@ def observation_create(request):
 @login_required
 def observation_detail(request, pk):
     obs = get_object_or_404(Observation.objects.visible_to(request.user).select_related("cadre"), pk=pk)
-    log = AuditEntry.objects.unrestricted().filter(model="appointments.observation", object_id=str(obs.pk))
+    log = record_log(obs)
     inspections = obs.inspections.visible_to(request.user).select_related("cadre")
     return render(request, "appointments/observation_detail.html", {
         "obs": obs, "log": Paginator(log, 50).get_page(request.GET.get("page")), "inspections": inspections,

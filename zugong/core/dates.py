@@ -12,6 +12,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from start to end, as add_months counts them (2023-08-31 → 2024-06-30 is 10)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day `years` later; 29 February becomes 28 February in a common year."""
     return add_months(day, 12 * years)

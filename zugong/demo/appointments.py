@@ -25,7 +25,7 @@ TASKS = [
     ("stability", "信访积案化解攻坚", "包案化解信访积案 9 件，群众满意"),
 ]
 RATINGS = ["good", "good", "fairly_good", "good", "fair"]
-STAGES = ["proposal", "recommendation", "inspection", "decision", "notice", "probation", "completed"]
+STAGES = ["proposal", "recommendation", "inspection", "decision", "public_notice", "probation", "completed"]
 UPWARD = {"township_deputy": "township_chief", "township_chief": "county_deputy", "county_deputy": "county_chief",
           "county_chief": "bureau_deputy"}
 # The posts proposed: (unit, title) by the rank proposed, a few 市直 departments of the city.
@@ -81,7 +81,7 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
             else:
                 appointed_on = None
             decided_on = (appointed_on - dt.timedelta(days=21)) if appointed_on else (
-                _working_days_before(today, 3) if stage == "notice" else today - dt.timedelta(days=6))
+                _working_days_before(today, 3) if stage == "public_notice" else today - dt.timedelta(days=6))
             proposed_on = decided_on - dt.timedelta(days=45)
             dates = {"proposal": proposed_on, "recommendation": proposed_on + dt.timedelta(days=9),
                      "inspection": proposed_on + dt.timedelta(days=16)}
@@ -111,15 +111,16 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
                 case.members_present = 10
                 case.votes_yes = 10
             if reached >= 4:
-                case.notice_start = decided_on + dt.timedelta(days=1) if appointed else today - dt.timedelta(days=1)
-                case.notice_start = _working_days_before(case.notice_start, 1)
-                case.notice_workdays = 5
-                case.notice_end = workdays.add_workdays(case.notice_start, 5)
-                case.notice_result = "公示期间未收到反映" if appointed else ""
+                case.public_notice_start = (decided_on + dt.timedelta(days=1) if appointed
+                                            else today - dt.timedelta(days=1))
+                case.public_notice_start = _working_days_before(case.public_notice_start, 1)
+                case.public_notice_workdays = 5
+                case.public_notice_end = workdays.add_workdays(case.public_notice_start, 5)
+                case.public_notice_result = "公示期间未收到反映" if appointed else ""
             case.save()
             for kind, on in (("proposal", proposed_on), ("recommendation", case.recommended_on),
                              ("inspection", case.inspection_start), ("decision", case.decided_on),
-                             ("notice", case.notice_start)):
+                             ("public_notice", case.public_notice_start)):
                 if on:
                     CaseStep.objects.create(case=case, kind=kind, on=on, done_by="组织部干部科")
             mine = list(Observation.objects.unrestricted().filter(cadre=cadre))

@@ -14,7 +14,7 @@ What is written for each case:
   the same branch who converted more than four years before the reference date (so they were full members
   on the day they were designated);
 - `recruitment.Step`: one row per dated step (application, talk, activist, filing, sponsors, half-yearly
-  assessments, candidate, …, branch meeting).
+  inspections, candidate, …, branch meeting).
 
 Only stages 1–4 are seeded (no case is approved yet): an approved case needs a probationary Membership
 (`recruitment.dues_from_admission`), which this module leaves to the membership seed.
@@ -69,9 +69,9 @@ PERSON_COLUMNS = (
     "created_at", "updated_at", "organization_id",
 )
 CASE_DATES = (
-    "applied_on", "talked_on", "activist_on", "candidate_publicity_start", "candidate_publicity_end",
+    "applied_on", "talked_on", "activist_on", "candidate_public_notice_start", "candidate_public_notice_end",
     "candidate_on", "review_concluded_on", "training_start", "training_end", "committee_review_on",
-    "prereview_on", "admission_publicity_start", "admission_publicity_end", "branch_meeting_on",
+    "prereview_on", "admission_public_notice_start", "admission_public_notice_end", "branch_meeting_on",
 )
 CASE_COLUMNS = (
     "id", "person_id", "organization_id", "org_path", "target_group", "stage", "status", *CASE_DATES,
@@ -275,14 +275,14 @@ def _plan_one(rng: random.Random, b: Branch, ids: IdNumbers, today: dt.date) -> 
         sponsored = min(activist + _days(rng, 0, 10), today)
         case.sponsors = [(pid, sponsored) for pid in members[:n_sponsors]]
         steps.append(("sponsors", 5, sponsored, None, "党支部"))
-    assessment = add_months(activist, 6)
-    while assessment <= today and (stage_goal == 2 or assessment < add_months(activist, 12)):
-        steps.append(("assessment", 6, assessment, None, "培养联系人"))
-        assessment = add_months(assessment, 6)
+    inspection = add_months(activist, 6)
+    while inspection <= today and (stage_goal == 2 or inspection < add_months(activist, 12)):
+        steps.append(("inspection", 6, inspection, None, "培养联系人"))
+        inspection = add_months(inspection, 6)
     if stage_goal == 2:
         return _finish(case)
 
-    # Candidate: a year or more after becoming an activist (~4 % earlier), after a week's publicity.
+    # Candidate: a year or more after becoming an activist (~4 % earlier), after a week's public notice.
     if rng.random() < 0.04:
         candidate = add_months(activist, rng.randint(7, 11))
     else:
@@ -291,8 +291,8 @@ def _plan_one(rng: random.Random, b: Branch, ids: IdNumbers, today: dt.date) -> 
         candidate = max(today - _days(rng, 0, 20), activist)
         if candidate < add_months(activist, 12) and rng.random() < 0.8:
             return _finish(case)  # too early to become a candidate: stays an activist
-    d["candidate_publicity_start"] = candidate - _days(rng, 12, 16)
-    d["candidate_publicity_end"] = d["candidate_publicity_start"] + dt.timedelta(days=8)
+    d["candidate_public_notice_start"] = candidate - _days(rng, 12, 16)
+    d["candidate_public_notice_end"] = d["candidate_public_notice_start"] + dt.timedelta(days=8)
     d["candidate_on"] = candidate
     steps.append(("candidate", 7, candidate, None, "党支部"))
     steps.append(("candidate_filing", 8, min(candidate + _days(rng, 3, 15), today), None, "上级党委"))
@@ -356,8 +356,8 @@ def _plan_one(rng: random.Random, b: Branch, ids: IdNumbers, today: dt.date) -> 
         case.training_hours = "24.0"
         steps[:] = [s for s in steps if s[0] != "training"] + [("training", 11, d["training_start"], None,
                                                                 "县委党校")]
-    d["admission_publicity_start"] = meeting - _days(rng, 12, 16)
-    d["admission_publicity_end"] = d["admission_publicity_start"] + dt.timedelta(days=8)
+    d["admission_public_notice_start"] = meeting - _days(rng, 12, 16)
+    d["admission_public_notice_end"] = d["admission_public_notice_start"] + dt.timedelta(days=8)
     d["branch_meeting_on"] = meeting
     expected = b.full_members
     r = rng.random()

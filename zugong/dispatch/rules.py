@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from zugong.core import rules
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule
-from zugong.recruitment.sql import AddDays, AddMonths
+from zugong.core.sql import AddDays, AddMonths
 
 from .models import Dispatch, DispatchReport, Evaluation, Rotation, WorkTeam
 

@@ -25,8 +25,8 @@ from zugong.core import rules
 from zugong.core.config import INT, Param
 from zugong.core.dates import months_days
 from zugong.core.rules import ERROR, REMINDER, Edition, Rule
+from zugong.core.sql import AddMonths
 from zugong.orgs.models import Organization
-from zugong.recruitment.sql import AddMonths
 
 from .models import Election, ElectionCandidate, TermAdjustment
 

@@ -7,18 +7,19 @@ number), `target_group`. Registered on the API router by `router_register(router
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
-from zugong.orgs.fields import resolve_org_code
+from zugong.core.casework.api import case_filterset
+from zugong.orgs.fields import SubtreeFilter
 from zugong.people import idnumber
 
+from . import services
 from .models import Case, CaseContact, TargetGroup
-from .steps import STAGES
+from .steps import WORKFLOW
 
 DATES = [
     "applied_on", "talked_on", "activist_on", "candidate_publicity_start", "candidate_publicity_end",
@@ -51,6 +52,15 @@ class CaseSerializer(serializers.ModelSerializer):
     target_group_display = serializers.CharField(source="get_target_group_display", read_only=True,
                                                  label="重点群体名称")
     contacts = ContactSerializer(many=True, read_only=True, label="培养联系人和入党介绍人")
+    # The JSON names integrations read, kept when the model fields became *_public_notice_* (公示).
+    candidate_publicity_start = serializers.DateField(source="candidate_public_notice_start", read_only=True,
+                                                      label="发展对象公示开始日期")
+    candidate_publicity_end = serializers.DateField(source="candidate_public_notice_end", read_only=True,
+                                                    label="发展对象公示结束日期")
+    admission_publicity_start = serializers.DateField(source="admission_public_notice_start", read_only=True,
+                                                      label="拟接收预备党员公示开始日期")
+    admission_publicity_end = serializers.DateField(source="admission_public_notice_end", read_only=True,
+                                                    label="拟接收预备党员公示结束日期")
 
     class Meta:
         model = Case
@@ -60,21 +70,13 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseApiFilterSet(django_filters.FilterSet):
-    organization = django_filters.CharFilter(label="组织代码：该组织及其全部下级组织的发展党员纪实",
-                                             method="filter_organization")
-    stage = django_filters.TypedChoiceFilter(label="阶段（1–5）", choices=list(STAGES.items()), coerce=int)
-    status = django_filters.ChoiceFilter(label="状态", choices=Case.Status.choices)
+class CaseApiFilterSet(case_filterset(WORKFLOW, organization=SubtreeFilter, stage_label="阶段（1–5）")):
     target_group = django_filters.ChoiceFilter(label="重点群体", choices=TargetGroup.choices)
     person = django_filters.CharFilter(label="公民身份号码（18位，旧版15位自动升位）", method="filter_person")
 
     class Meta:
         model = Case
         fields = []
-
-    def filter_organization(self, qs, name, value):
-        org = resolve_org_code(self.request, value, name)
-        return qs.subtree(org.path)
 
     def filter_person(self, qs, name, value):
         try:
@@ -99,9 +101,7 @@ class CaseApiFilterSet(django_filters.FilterSet):
 class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Recruitment cases in the user's subtrees (read-only: steps are recorded through the pages)."""
 
-    # Contacts are reached through their (scoped) case.
-    queryset = Case.objects.select_related("person", "organization").prefetch_related(
-        Prefetch("contacts", queryset=CaseContact.objects.unrestricted().select_related("person")))
+    queryset = Case.objects.select_related("person", "organization").prefetch_related(services.CONTACTS)
     serializer_class = CaseSerializer
     filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
     filterset_class = CaseApiFilterSet

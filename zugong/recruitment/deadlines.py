@@ -15,17 +15,11 @@ from django.db.models import DateField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Least
 
 from zugong.core.dates import add_months
+from zugong.core.sql import AddMonths
 
 from .models import Case
-from .sql import AddMonths
 
 FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from start to end, as add_months counts them (2023-08-31 → 2024-06-30 is 10)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if add_months(start, months) > end else months
 
 
 @dataclass(frozen=True)

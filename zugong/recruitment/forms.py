@@ -1,52 +1,32 @@
-"""Forms of the recruitment steps. Every step form asks for the date, who did it, a note and a document;
-when a rule refused the step, an authorized administrator also sees the exception reason field."""
+"""Forms of the recruitment steps, on `zugong.core.casework.forms.StepForm` (the date, who did it, a note, a
+document and, when a rule refused the step, the exception reason for an authorized administrator)."""
 
 from __future__ import annotations
 
 from django import forms
 
+from zugong.core.casework import forms as casework
+from zugong.core.casework.forms import DATE
 from zugong.orgs.fields import OrganizationPicker
 from zugong.people.fields import PersonPicker
 from zugong.people.models import Person
 
 from .models import TargetGroup
-from .services import StepRecord
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StepForm(forms.Form):
-    """The common part of every step."""
+class StepForm(casework.StepForm):
+    """The common part of every step, with who did it chosen among the people the user may see."""
 
-    on = forms.DateField(label="日期", widget=DATE)
     done_by_person = PersonPicker(label="经办人", required=False, help_text="谈话人、考察人等，可不选")
-    done_by = forms.CharField(label="经办人（单位、职务或姓名）", required=False, max_length=100)
-    note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    document = forms.FileField(label="上传材料", required=False)
-    document_title = forms.CharField(label="材料名称", required=False, max_length=100,
-                                     help_text="如：入党申请书、谈话记录、公示材料；不填则用文件名")
-    exception_reason = forms.CharField(
-        label="例外办理理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="规则不允许办理时，组织部门或党组织管理员可填写理由作为例外办理（记入操作日志）",
-    )
+    document_examples = "如：入党申请书、谈话记录、公示材料"
 
-    date_label = ""
-
-    def __init__(self, *args, user=None, step=None, allow_exception=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if step is not None:
-            self.fields["on"].label = self.date_label or f"{step.label}日期"
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         self.fields["done_by_person"].bind(user)
-        if not allow_exception:
-            del self.fields["exception_reason"]
-
-    def record(self) -> StepRecord:
-        data = self.cleaned_data
-        return StepRecord(on=data["on"], done_by=data.get("done_by", ""), done_by_person=data.get("done_by_person"),
-                          note=data.get("note", ""), document=data.get("document"),
-                          document_title=data.get("document_title", ""),
-                          exception_reason=data.get("exception_reason", ""))
+        fields = list(self.fields.items())  # the picker goes before the free text of who did it
+        picker = fields.pop(next(i for i, (name, _) in enumerate(fields) if name == "done_by_person"))
+        fields.insert(next(i for i, (name, _) in enumerate(fields) if name == "done_by"), picker)
+        self.fields = dict(fields)
 
 
 class OpenCaseForm(StepForm):
@@ -94,26 +74,26 @@ class ContactsForm(StepForm):
         return [(data[name], data.get(f"{name}_discipline_until")) for name in ("first", "second") if data.get(name)]
 
 
-class PublicityForm(StepForm):
+class PublicNoticeForm(StepForm):
     """Naming a candidate (发展对象公示 before it) or the pre-review (拟接收预备党员公示 after it)."""
 
-    publicity_start = forms.DateField(label="公示开始日期", required=False, widget=DATE)
-    publicity_end = forms.DateField(label="公示结束日期", required=False, widget=DATE,
+    public_notice_start = forms.DateField(label="公示开始日期", required=False, widget=DATE)
+    public_notice_end = forms.DateField(label="公示结束日期", required=False, widget=DATE,
                                     help_text="按工作日计算（法定节假日不计，调休上班日计入）")
 
     def __init__(self, *args, step=None, **kwargs):
         super().__init__(*args, step=step, **kwargs)
         notice = "拟接收预备党员公示" if step and step.kind == "prereview" else "发展对象公示"
-        self.fields["publicity_start"].label = f"{notice}开始日期"
-        self.fields["publicity_end"].label = f"{notice}结束日期"
+        self.fields["public_notice_start"].label = f"{notice}开始日期"
+        self.fields["public_notice_end"].label = f"{notice}结束日期"
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("publicity_start"), data.get("publicity_end")
+        start, end = data.get("public_notice_start"), data.get("public_notice_end")
         if bool(start) != bool(end):
-            self.add_error("publicity_end" if start else "publicity_start", "公示开始和结束日期应同时填写")
+            self.add_error("public_notice_end" if start else "public_notice_start", "公示开始和结束日期应同时填写")
         elif start and end < start:
-            self.add_error("publicity_end", "公示结束日期不能早于开始日期")
+            self.add_error("public_notice_end", "公示结束日期不能早于开始日期")
         return data
 
 
@@ -167,22 +147,4 @@ class TerminationForm(StepForm):
                              help_text="如：本人撤回申请、不再列为入党积极分子、取消预备党员资格")
     date_label = "终止日期"
     field_order = ["on", "reason"]
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(label="材料名称", max_length=100, required=False)
-    file = forms.FileField(label="文件")
-
-
-# The form of each step (others use the plain StepForm).
-FORMS = {
-    "sponsors": ContactsForm, "introducers": ContactsForm, "candidate": PublicityForm,
-    "prereview": PublicityForm, "review": ReviewForm, "training": TrainingForm, "branch_meeting": MeetingForm,
-    "conversion_meeting": MeetingForm, "approval": ApprovalForm, "extension": ExtensionForm,
-    "termination": TerminationForm,
-}
-
-
-def form_for(kind: str):
-    return FORMS.get(kind, StepForm)
 

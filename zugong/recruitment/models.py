@@ -8,14 +8,13 @@ contacts are logged on the case's audit trail by the services (one "流程步骤
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from zugong.core.audit import AuditedModel
+from zugong.core.casework.models import CaseBase, StepBase, StepDocumentBase
 from zugong.core.scope import ScopedManager
 
-from .steps import BY_KIND, RECURRING, STAGES
+from .steps import RECURRING, STAGES, WORKFLOW
 
 
 class TargetGroup(models.TextChoices):
@@ -29,7 +28,7 @@ class TargetGroup(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Case(AuditedModel):
+class Case(CaseBase):
     """One person's way into the party (发展党员纪实): from the application to conversion or termination."""
 
     class Status(models.TextChoices):
@@ -37,15 +36,12 @@ class Case(AuditedModel):
         CONVERTED = "converted", "已转正"
         TERMINATED = "terminated", "已终止"
 
-    scope_field = "org_path"
-    scope_follows_org = True
     audit_exclude = ("org_path", "stage", "created_at", "updated_at")
 
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
                                related_name="recruitment_cases")
     organization = models.ForeignKey("orgs.Organization", verbose_name="所在党支部", on_delete=models.PROTECT,
                                      related_name="+")
-    org_path = models.CharField("所属组织路径", max_length=255)
     target_group = models.CharField("重点群体", max_length=24, choices=TargetGroup.choices,
                                     default=TargetGroup.OTHER)
     stage = models.PositiveSmallIntegerField("阶段", choices=list(STAGES.items()), default=1, editable=False)
@@ -56,8 +52,8 @@ class Case(AuditedModel):
     talked_on = models.DateField("谈话日期", null=True, blank=True)
     activist_on = models.DateField("确定入党积极分子日期", null=True, blank=True)
     # Stage 3
-    candidate_publicity_start = models.DateField("发展对象公示开始日期", null=True, blank=True)
-    candidate_publicity_end = models.DateField("发展对象公示结束日期", null=True, blank=True)
+    candidate_public_notice_start = models.DateField("发展对象公示开始日期", null=True, blank=True)
+    candidate_public_notice_end = models.DateField("发展对象公示结束日期", null=True, blank=True)
     candidate_on = models.DateField("确定发展对象日期", null=True, blank=True)
     review_concluded_on = models.DateField("政治审查结论日期", null=True, blank=True)
     review_passed = models.BooleanField("政治审查合格", null=True, blank=True)
@@ -67,8 +63,8 @@ class Case(AuditedModel):
     # Stage 4
     committee_review_on = models.DateField("支部委员会审查日期", null=True, blank=True)
     prereview_on = models.DateField("上级党委预审日期", null=True, blank=True)
-    admission_publicity_start = models.DateField("拟接收预备党员公示开始日期", null=True, blank=True)
-    admission_publicity_end = models.DateField("拟接收预备党员公示结束日期", null=True, blank=True)
+    admission_public_notice_start = models.DateField("拟接收预备党员公示开始日期", null=True, blank=True)
+    admission_public_notice_end = models.DateField("拟接收预备党员公示结束日期", null=True, blank=True)
     branch_meeting_on = models.DateField("支部大会讨论日期", null=True, blank=True,
                                          help_text="支部大会通过接收为预备党员之日，即入党时间")
     expected_voters = models.PositiveSmallIntegerField("应到会有表决权正式党员数", null=True, blank=True)
@@ -93,13 +89,6 @@ class Case(AuditedModel):
     conversion_abstain_votes = models.PositiveSmallIntegerField("转正：弃权票数", null=True, blank=True)
     conversion_approved_on = models.DateField("转正审批日期", null=True, blank=True)
     converted_on = models.DateField("转正时间", null=True, blank=True, help_text="预备期满之日，党龄自此日起算")
-    terminated_on = models.DateField("终止日期", null=True, blank=True)
-    termination_reason = models.CharField("终止原因", max_length=300, blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "发展党员纪实"
@@ -114,12 +103,6 @@ class Case(AuditedModel):
 
     def __str__(self):
         return f"{self.person.name}（发展党员）"
-
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        self.stage = self.current_stage()
-        super().save(*args, **kwargs)
 
     def current_stage(self) -> int:
         """The stage the recorded dates put the case in (stage 5 begins once the higher committee approves)."""
@@ -170,26 +153,16 @@ class CaseContact(models.Model):
         return f"{self.get_role_display()}{self.position}：{self.person.name}"
 
 
-class Step(models.Model):
+class Step(StepBase):
     """One dated step of the timeline: what, when, who did it, a note; documents hang off it."""
 
-    scope_field = "case__org_path"
-
     case = models.ForeignKey(Case, verbose_name="发展党员纪实", on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField("步骤", max_length=32, choices=[(k, d.label) for k, d in BY_KIND.items()])
+    kind = models.CharField("步骤", max_length=32, choices=WORKFLOW.kind_choices())
     number = models.PositiveSmallIntegerField("流程序号", null=True, blank=True)
-    on = models.DateField("日期")
     done_by_person = models.ForeignKey("people.Person", verbose_name="经办人", null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")
-    done_by = models.CharField("经办人（单位、职务或姓名）", max_length=100, blank=True)
-    note = models.TextField("情况说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField("录入时间", auto_now=True)
 
-    objects = ScopedManager()
-
-    class Meta:
+    class Meta(StepBase.Meta):
         verbose_name = verbose_name_plural = "流程步骤"
         ordering = ["on", "number", "id"]
         constraints = [
@@ -197,36 +170,16 @@ class Step(models.Model):
                                     name="step_once_per_case"),
         ]
 
-    def __str__(self):
-        return f"{self.on:%Y-%m-%d} {self.get_kind_display()}"
-
     @property
     def definition(self):
-        return BY_KIND[self.kind]
-
-    @property
-    def done_by_label(self) -> str:
-        names = [self.done_by_person.name if self.done_by_person_id else "", self.done_by]
-        return "，".join(n for n in names if n)
+        return WORKFLOW.step(self.kind)
 
 
-class StepDocument(models.Model):
+class StepDocument(StepDocumentBase):
     """An uploaded document of a step (申请书、谈话记录、公示、志愿书 …), served only to who may see the case."""
 
-    scope_field = "step__case__org_path"
-
     step = models.ForeignKey(Step, verbose_name="步骤", on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField("材料名称", max_length=100)
     file = models.FileField("文件", upload_to="recruitment/%Y/%m/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = ScopedManager()
-
-    class Meta:
+    class Meta(StepDocumentBase.Meta):
         verbose_name = verbose_name_plural = "步骤材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.title

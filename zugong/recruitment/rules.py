@@ -26,14 +26,15 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.config import CHOICE, INT, Param
-from zugong.core.dates import age_on
+from zugong.core.dates import age_on, months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Rule
+from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
 from zugong.members.models import Membership
 
-from .deadlines import APPROVAL, CONVERSION, CONVERSION_APPROVAL, TALK, months_between
+from .deadlines import APPROVAL, CONVERSION, CONVERSION_APPROVAL, TALK
 from .models import Case, CaseContact
-from .sql import AddDays, AddMonths
+from .steps import WORKFLOW
 
 MODEL = "recruitment.Case"
 GROUP = "发展党员"
@@ -403,10 +404,11 @@ national("recruitment.dues_from_admission", "预备党员自支部大会通过�
 
 # ---------------------------------------------------------------- local rule templates (core.LocalRule rows)
 
-PUBLICITY = {
+PUBLIC_NOTICE = {
     # stage → (start, end, the step the notice must precede, its name)
-    "candidate": ("candidate_publicity_start", "candidate_publicity_end", "candidate_on", "确定发展对象"),
-    "admission": ("admission_publicity_start", "admission_publicity_end", "branch_meeting_on", "支部大会讨论接收"),
+    "candidate": ("candidate_public_notice_start", "candidate_public_notice_end", "candidate_on", "确定发展对象"),
+    "admission": ("admission_public_notice_start", "admission_public_notice_end", "branch_meeting_on",
+                  "支部大会讨论接收"),
 }
 STEP_DATES = {
     "applied_on": "递交入党申请书", "talked_on": "谈话", "activist_on": "确定入党积极分子",
@@ -433,29 +435,29 @@ def _local(row, check, describe, measures, event_field) -> Rule:
     Param("stage", "公示环节", CHOICE, default="candidate",
           choices={"candidate": "确定发展对象", "admission": "支部大会讨论接收"}),
 ))
-def publicity_rule(row) -> Rule:
+def public_notice_rule(row) -> Rule:
     """公示 of at least `days` working days (official calendar, make-up days count) before a step.
 
     params: {"days": 5, "stage": "candidate" | "admission"}."""
     days = int(row.params.get("days", 5))
     stage = row.params.get("stage", "candidate")
-    if stage not in PUBLICITY or days < 1:
+    if stage not in PUBLIC_NOTICE or days < 1:
         raise ValueError(f"本地规则 {row.code} 的参数有误：stage 应为 candidate 或 admission，days 应为正整数")
-    start, end, event, step = PUBLICITY[stage]
+    start, end, event, step = PUBLIC_NOTICE[stage]
 
     def check(qs, as_of):
-        qs = qs.annotate(publicity_days=count_expr(start, end))
+        qs = qs.annotate(public_notice_days=count_expr(start, end))
         return qs.filter(Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True})
-                         | Q(**{f"{end}__gte": F(event)}) | Q(publicity_days__lt=days))
+                         | Q(**{f"{end}__gte": F(event)}) | Q(public_notice_days__lt=days))
 
     def describe(r):
         if not r[start] or not r[end]:
             return f"{step}（{ymd(r[event])}）前未记录公示"
         if r[end] >= r[event]:
             return f"公示至 {ymd(r[end])}，未在{step}（{ymd(r[event])}）之前期满"
-        return f"公示 {r['publicity_days']} 个工作日（{ymd(r[start])} 至 {ymd(r[end])}），不足 {days} 个工作日"
+        return f"公示 {r['public_notice_days']} 个工作日（{ymd(r[start])} 至 {ymd(r[end])}），不足 {days} 个工作日"
 
-    return _local(row, check, describe, (start, end, event, "publicity_days"), event)
+    return _local(row, check, describe, (start, end, event, "public_notice_days"), event)
 
 
 @rules.local_template("step_within_months", title="两个环节之间的期限", params=(
@@ -489,4 +491,4 @@ def step_within_months_rule(row) -> Rule:
 
 def recruitment_rules() -> list[Rule]:
     """The national rules and the configured local rules that judge cases."""
-    return [r for r in rules.all_rules() if r.model == MODEL]
+    return WORKFLOW.case_rules()

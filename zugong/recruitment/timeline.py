@@ -1,15 +1,15 @@
-"""What a case page (纪实) shows: the 25 steps with their records, the time elapsed, the next deadline, the
-milestones ahead, and which steps can be recorded now."""
+"""What a case page (纪实) shows: the 25 steps with their records (the rows of
+`core/casework/_timeline.html`), the time elapsed, the next deadline and the milestones ahead."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from zugong.core.dates import add_months
+from zugong.core.casework.timeline import timeline_rows, timeline_table
+from zugong.core.dates import add_months, months_between
 
 from . import steps
-from .deadlines import months_between, open_deadlines, probation_end
+from .deadlines import open_deadlines, probation_end
 from .models import Case, Step
 
 
@@ -24,26 +24,6 @@ def duration_text(start: dt.date, end: dt.date) -> str:
     return "".join(parts) or "0天"
 
 
-@dataclass
-class TimelineRow:
-    definition: steps.StepDef
-    records: list[Step] = field(default_factory=list)
-    can_record: bool = False
-
-    @property
-    def done(self) -> bool:
-        return bool(self.records)
-
-
-def can_record(case: Case, definition: steps.StepDef) -> bool:
-    """Whether the step may be recorded (or corrected) now: the same conditions the services check."""
-    if definition.kind == "application":
-        return False
-    if not case.is_active and definition.kind not in steps.AFTER_CLOSE:
-        return False
-    return not definition.after or getattr(case, definition.after) is not None
-
-
 def stage_started(case: Case) -> dt.date | None:
     return {1: case.applied_on, 2: case.activist_on, 3: case.candidate_on,
             4: case.committee_review_on or case.prereview_on or case.branch_meeting_on,
@@ -51,11 +31,8 @@ def stage_started(case: Case) -> dt.date | None:
 
 
 def build(case: Case, records: list[Step], as_of: dt.date) -> dict:
-    by_kind: dict[str, list[Step]] = {}
-    for record in records:
-        by_kind.setdefault(record.kind, []).append(record)
-    rows = [TimelineRow(d, by_kind.get(d.kind, []), can_record(case, d))
-            for d in [*steps.NUMBERED, steps.BY_KIND["extension"], steps.BY_KIND["termination"]]]
+    definitions = [*steps.NUMBERED, steps.BY_KIND["extension"], steps.BY_KIND["termination"]]
+    rows = timeline_rows(steps.WORKFLOW, case, records, definitions, lambda d: str(d.number or ""))
     closed_on = case.conversion_approved_on if case.status == Case.Status.CONVERTED else case.terminated_on
     end = closed_on or as_of
     milestones = []
@@ -66,7 +43,7 @@ def build(case: Case, records: list[Step], as_of: dt.date) -> dict:
     due = open_deadlines(case, as_of) if case.is_active else []
     started = stage_started(case)
     return {
-        "rows": rows,
+        **timeline_table(rows, stages=steps.STAGES),
         "elapsed": duration_text(case.applied_on, end),
         "stage_elapsed": duration_text(started, end) if started else "",
         "deadlines": due,

@@ -1,0 +1,174 @@
+"""Recording a step: `record_step` (the one way a step is written) and `add_document`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.core import audit, rules, scope
+from zugong.core.models import AuditEntry, Finding
+
+from .steps import StepDef, Workflow
+
+
+@dataclass
+class StepRecord:
+    """What every step records besides its own values: the date, who did it, a note, a document, and the
+    exception reason an authorized administrator may give when a rule refuses the step."""
+
+    on: dt.date
+    done_by: str = ""
+    done_by_person: object | None = None  # a people.Person, where the domain's form has a picker
+    note: str = ""
+    document: object | None = None  # an uploaded file
+    document_title: str = ""
+    exception_reason: str = ""
+
+
+@dataclass
+class StepResult:
+    case: object
+    step: object
+    warnings: list[str] = field(default_factory=list)
+
+
+def require_visible(user, obj, label: str) -> None:
+    """A record chosen in a form (a person, a unit …) must be one the user may see."""
+    if obj is not None and not scope.can(user, "view", obj.org_path):
+        raise ValidationError(f"{label}不存在或不在您的管辖范围内")
+
+
+def _save_step(workflow: Workflow, user, case, definition: StepDef, record: StepRecord,
+               uploaded: list) -> tuple[object, list[dict]]:
+    """Create (or, for a step done once, correct) the timeline row of a step and attach its document."""
+    step_model, document_model = workflow.model("step"), workflow.model("document")
+    columns = {f.name for f in step_model._meta.fields}
+    values = {"on": record.on, "done_by": record.done_by.strip(), "note": record.note.strip(), "recorded_by": user}
+    if "number" in columns:
+        values["number"] = definition.number
+    if "done_by_person" in columns:
+        values["done_by_person"] = record.done_by_person
+    step = None
+    if not definition.recurring:
+        step = step_model.objects.unrestricted().filter(case=case, kind=definition.kind).first()
+    if step is None:
+        step = step_model.objects.create(case=case, kind=definition.kind, **values)
+    else:
+        for name, value in values.items():
+            setattr(step, name, value)
+        step.save()
+    changes = [{"field": "step", "label": "流程步骤", "old": None,
+                "new": f"{definition.number or ''} {definition.label}（{record.on:%Y-%m-%d}）".strip()}]
+    if step.done_by_label:
+        changes.append({"field": "done_by", "label": "经办人", "old": None, "new": step.done_by_label})
+    if step.note:
+        changes.append({"field": "note", "label": "情况说明", "old": None, "new": step.note})
+    if record.document is not None:
+        title = (record.document_title.strip() or getattr(record.document, "name", "材料"))[:100]
+        uploaded.append(document_model.objects.create(step=step, title=title, file=record.document,
+                                                      uploaded_by=user))
+        changes.append({"field": "document", "label": "上传材料", "old": None, "new": title})
+    return step, changes
+
+
+def _not_yet_excepted(case, rule_codes: list[str], as_of: dt.date) -> list[str]:
+    """The rules to enforce: those an administrator already excepted for this case stay excepted as long as
+    the facts are the same (a correction of a note needs no second exception; new dates do)."""
+    excepted = dict(Finding.objects.unrestricted().filter(
+        model=case._meta.label_lower, object_id=case.pk, rule__in=rule_codes, resolved_at__isnull=True,
+        excepted_at__isnull=False).values_list("rule", "detail"))
+    if not excepted:
+        return rule_codes
+    same = {rule.code for rule, row in rules.check_record(list(excepted), case, as_of)
+            if rule.describe(row)[:300] == excepted[rule.code]}
+    return [code for code in rule_codes if code not in same]
+
+
+def _local_warnings(case, touched: set[str], as_of: dt.date, selected: list[rules.Rule]) -> list[str]:
+    """Configured local rules (公示 days, lead times) that this step breaks: shown, not enforced."""
+    out = []
+    for rule in selected:
+        if not rule.local or not touched & {rule.event_field, *rule.measures}:
+            continue
+        for row in rule.violations(type(case).objects.unrestricted().filter(pk=case.pk), as_of):
+            out.append(f"{rule.describe(row)}（{rule.edition_on(row.get(rule.event_field)).citation}）")
+    return out
+
+
+def _audit_step(case, definition: StepDef, changes: list[dict]) -> None:
+    """The one audit entry of a step on the case's trail. (When `zugong.core.audit.operation` lands, the
+    body of `record_step` runs inside `with audit.operation(case, "step", note=…)` instead.)"""
+    audit.record(case, "step", changes, note=f"流程步骤：{definition.label}")
+
+
+def record_step(workflow: Workflow, user, case, kind: str, record: StepRecord, values: dict | None = None, *,
+                rule_codes: list[str] | None = None, changes: list[dict] | None = None,
+                after: Callable[[object], list[dict] | None] | None = None) -> StepResult:
+    """Record one step of a case: set `values` on the case, write the step row and its document, run
+    `after(case)` (the side effect; it may return audit changes and change the case), write one audit entry,
+    then let the step's rules (`rule_codes`, by default the step's declared `rules`) judge the case."""
+    definition = workflow.step(kind)
+    values = values or {}
+    workflow.require(user, case.org_path)
+    refused = workflow.blocked(case, definition)
+    if refused:
+        raise ValidationError(refused)
+    require_visible(user, record.done_by_person, "经办人")
+    codes = list(definition.rules if rule_codes is None else rule_codes)
+    as_of = timezone.localdate()
+    selected = workflow.case_rules()
+    before = {name: getattr(case, name) for name in (*values, "stage", "status")}
+    uploaded: list = []
+    try:
+        with transaction.atomic():
+            for name, value in values.items():
+                setattr(case, name, value)
+            workflow.check_dates(case)
+            case_changes = audit.diff(case)
+            case._audit_skip = True
+            case.save()
+            step, step_changes = _save_step(workflow, user, case, definition, record, uploaded)
+            effect_changes = list(changes or [])
+            if after is not None:
+                effect_changes += after(case) or []
+                case.save()
+            _audit_step(case, definition, case_changes + step_changes + effect_changes)
+            found = rules.enforce(_not_yet_excepted(case, codes, as_of), case, user=user, as_of=as_of,
+                                  exception_reason=record.exception_reason)
+            # The subtree's findings follow the step at once (opened, resolved), not at the next scan.
+            rules.scan(case.org_path, as_of, selected)
+    except Exception:
+        for name, value in before.items():
+            setattr(case, name, value)
+        for document in uploaded:  # the rows are rolled back; their files go too
+            document.file.delete(save=False)
+        raise
+    finally:
+        case._audit_skip = False
+    case._audit_mark_clean()
+    warnings = [f"{r.describe(row)}（{r.edition_on(row.get(r.event_field)).citation}）" for r, row in found]
+    return StepResult(case, step, warnings + _local_warnings(case, set(values), as_of, selected))
+
+
+def record_log(obj):
+    """The audit trail of a case (or any record), newest first: every entry written on it, whatever
+    organization path it had then (the caller has checked that the user may see the record)."""
+    return AuditEntry.objects.unrestricted().filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def add_document(workflow: Workflow, user, step, upload, title: str = ""):
+    """Attach one more document to a recorded step (audited on the case's trail)."""
+    case = step.case
+    workflow.require(user, case.org_path)
+    with transaction.atomic():
+        title = (title.strip() or getattr(upload, "name", "材料"))[:100]
+        document = workflow.model("document").objects.create(step=step, title=title, file=upload,
+                                                             uploaded_by=user)
+        audit.record(case, "step", [{"field": "document", "label": "上传材料", "old": None,
+                                     "new": f"{step.get_kind_display()}：{title}"}])
+    return document
