@@ -12,7 +12,6 @@ from rest_framework import serializers, viewsets
 from zugong.core import scope
 from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action, resolve_org_code
 
-from .services import side_paths
 
 from .models import Dispatch, Program, Rotation, TargetGroup
 
@@ -52,7 +51,7 @@ class TwoSidedPermission(ScopedPermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         action = required_action(request, view)
-        return any(scope.can(request.user, action, p) for p in side_paths(obj))
+        return any(scope.can(request.user, action, p) for p in scope.side_paths(obj))
 
 
 class OrgFilter(django_filters.FilterSet):

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from zugong.core import scope
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager, ScopedQuerySet
+from zugong.core.scope import OwnSubtree, ScopedModel, ScopedQuerySet
 
 
 def ancestor_paths(path: str, steplen: int = 4) -> list[str]:
@@ -148,11 +148,10 @@ class ChecklistItem(AuditedModel):
         super().save(*args, **kwargs)
 
 
-class InspectorScore(AuditedModel):
+class InspectorScore(ScopedModel, AuditedModel):
     """The points an inspector gives a branch on an item for a year (with the note and evidence seen)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT,
@@ -168,8 +167,6 @@ class InspectorScore(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "考评评分"
         constraints = [models.UniqueConstraint(fields=["organization", "item", "year"],
@@ -180,11 +177,10 @@ class InspectorScore(AuditedModel):
         return f"{self.organization} {self.year}年 {self.item.title} {self.points}分"
 
 
-class BranchScore(AuditedModel):
+class BranchScore(ScopedModel, AuditedModel):
     """One branch's score on a checklist for a year: item points (JSON by item id), total, grade."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at", "computed_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT,
@@ -203,8 +199,6 @@ class BranchScore(AuditedModel):
     computed_at = models.DateTimeField("计算时间")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "党支部标准化建设得分"
