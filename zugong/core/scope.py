@@ -18,6 +18,7 @@ subtrees are matched against, and rewrites the stored paths set-based when an or
 
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterable
@@ -198,6 +199,20 @@ class ScopedQuerySet(models.QuerySet):
         qs._scope_checked = True
         return qs
 
+    def of_records(self, *records):
+        """Rows attached to records the caller already holds through `visible_to` (audit entries, findings:
+        tables with `model` and `object_id` columns). The record's scope authorizes them; a subtree filter on
+        their own path would drop those written before an organization move or on the record's other side."""
+        by_model: dict[str, list[str]] = {}
+        for r in records:
+            by_model.setdefault(r._meta.label_lower, []).append(str(r.pk))
+        q = Q()
+        for label, ids in by_model.items():
+            q |= Q(model=label, object_id__in=ids)
+        qs = self.filter(q) if by_model else self.none()
+        qs._scope_checked = True
+        return qs
+
     def _check_scope(self):
         if _guard.get() and not self._scope_checked:
             raise ScopeError(
@@ -287,6 +302,25 @@ def _intersect(scope: Iterable[str], paths: Iterable[str]) -> tuple[str, ...]:
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     """Default manager of scoped models."""
+
+
+def scope_prefetches(qs, user, action: str = "view"):
+    """The `Prefetch(..., queryset=...)` lookups of `qs` over scoped models, scoped for the same user: a page
+    or API that prefetches a record's rows needs no unscoped queryset (children of a visible record share its
+    path, or its sides, so the filter keeps them all)."""
+    lookups, changed = [], False
+    for lookup in qs._prefetch_related_lookups:
+        inner = getattr(lookup, "queryset", None)
+        if isinstance(inner, ScopedQuerySet) and not inner._scope_checked:
+            lookup = copy.copy(lookup)
+            lookup.queryset = inner.visible_to(user, action)
+            changed = True
+        lookups.append(lookup)
+    if not changed:
+        return qs
+    qs = qs._chain()
+    qs._prefetch_related_lookups = tuple(lookups)
+    return qs
 
 
 def _sides_q(sides: Iterable[str], paths: Iterable[str]) -> Q:

@@ -22,9 +22,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import EitherSide, Inherited, ScopedModel
+from zugong.core.scope import EitherSide, Inherited, ScopedManager, ScopedModel, ScopedQuerySet
+
+
+class WorkTeamQuerySet(ScopedQuerySet):
+    def with_member_counts(self, as_of=None):
+        """`members_now`: the team's members in post (on `as_of`, when given). The count is the team's, which
+        the user sees: members sent from a side the user does not see are counted, never shown."""
+        members = Dispatch.objects.unrestricted().filter(team=models.OuterRef("pk"), status=Dispatch.Status.ACTIVE)
+        if as_of is not None:
+            members = members.filter(start_on__lte=as_of)
+        members = members.order_by().values("team").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(members_now=Coalesce(models.Subquery(members, output_field=models.IntegerField()),
+                                                  models.Value(0)))
 
 
 class TargetGroup(models.TextChoices):
@@ -164,6 +177,8 @@ class WorkTeam(ScopedModel, HostFields, AuditedModel):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager.from_queryset(WorkTeamQuerySet)()
 
     class Meta:
         verbose_name = verbose_name_plural = "驻村工作队"

@@ -20,12 +20,27 @@ def _require(user, action: str, org: Organization) -> None:
         raise PermissionDenied(f"您无权对“{org.name}”执行此操作")
 
 
+def by_code(code: str, exclude_pk=None) -> Organization | None:
+    """The organization holding `code`, wherever it lies. Codes are unique nationwide, so the uniqueness check
+    and a transfer's receiving branch (named by its exact code in the letter, usually outside the issuing
+    side's scope) look beyond the user's subtrees; callers show only what the user may see."""
+    return Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
+
+
+def code_clash(user, code: str, exclude_pk=None) -> str | None:
+    """Why `code` cannot be used (organization codes are unique nationwide), or None when it is free; the
+    holder is named only if the user may see it."""
+    clash = by_code(code, exclude_pk)
+    if clash is None:
+        return None
+    holder = f"“{clash.name}”" if scope.can(user, "view", clash.path) else "您管辖范围以外的组织"
+    return f"组织代码 {code} 已被{holder}使用"
+
+
 def _check_code_free(user, code: str, exclude_pk=None) -> None:
-    """Organization codes are unique nationwide; the holder is named only if the user may see it."""
-    clash = Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
-    if clash:
-        holder = f"“{clash.name}”" if scope.can(user, "view", clash.path) else "您管辖范围以外的组织"
-        raise ValidationError({"code": f"组织代码 {code} 已被{holder}使用"})
+    message = code_clash(user, code, exclude_pk)
+    if message:
+        raise ValidationError({"code": message})
 
 
 @transaction.atomic

@@ -121,7 +121,7 @@ def detail(request, pk):
         people = Person.objects.visible_to(request.user).filter(organization=org).order_by("stroke_key")
         context["people"] = Paginator(people, 50).get_page(request.GET.get("page"))
     if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
+        log = AuditEntry.objects.of_records(org)
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     if tab == "findings":
         page = Paginator(subtree_findings.select_related("organization", "person").order_by("org_path", "rule", "id"), 50)
