@@ -189,7 +189,7 @@ class ScopedQuerySet(models.QuerySet):
         if qs._scope_pending is not None:
             qs._scope_pending = _intersect(qs._scope_pending, [path])
             return qs
-        return qs.filter(**{f"{self.model.scope_field}__subtree": path})
+        return qs.filter(**{f"{sides[0]}__subtree": path})
 
     within = subtree
 
@@ -227,7 +227,7 @@ class ScopedQuerySet(models.QuerySet):
             return
         self._scope_pending = None
         if pending:
-            self.query.add_q(subtree_q(self.model.scope_field, pending))
+            self.query.add_q(subtree_q(sides_of(self.model)[0], pending))
         else:
             self.query.set_empty()
 
@@ -457,16 +457,25 @@ class EitherSide(Strategy):
 class Inherited(Strategy):
     """The record is part of a parent record (`relation`, a foreign key to a scoped model): it is placed
     where the parent is (`org_path` copied from the parent's on save) and seen by whoever sees the parent
-    (a parent seen from several sides passes its other sides down, joined through the foreign key)."""
+    (a parent seen from several sides passes its other sides down, joined through the foreign key).
 
-    def __init__(self, relation: str):
+    `stored=False` keeps no column of its own: the parent's path is read through the join (small child
+    tables such as a case's steps); nothing to copy on save, nothing to rewrite on a move."""
+
+    def __init__(self, relation: str, stored: bool = True):
         self.relations = (relation,)
+        self.stored = stored
+        if not stored:
+            self.follows_moves = False
 
     def sides(self, model):
         rel = self.relations[0]
         parent = self._related(model, rel)
         own = _path_attr(parent)
-        return tuple(self.field if s == own else f"{rel}__{s}" for s in sides_of(parent))
+        return tuple(self.field if s == own and self.stored else f"{rel}__{s}" for s in sides_of(parent))
+
+    def fill(self, obj, update_fields=None):
+        return super().fill(obj, update_fields) if self.stored else update_fields
 
     def __repr__(self):
         return f"Inherited({self.relations[0]!r})"
@@ -547,7 +556,7 @@ class ScopedModel(models.Model):
     `ScopedManager` (override `objects` with `ScopedManager.from_queryset(...)()` for domain filters), and
     makes organization moves and merges carry its rows along."""
 
-    scope: Strategy = Placed()
+    scope: Strategy  # declared by every concrete subclass
     scope_field = "org_path"
     scope_follows_org = True
 
@@ -557,14 +566,17 @@ class ScopedModel(models.Model):
         abstract = True
 
     @classmethod
+    def _scope_attnames(cls) -> tuple[str, ...]:
+        found = _attnames.get(cls)
+        if found is None:
+            found = _attnames[cls] = tuple(cls._meta.get_field(r).attname for r in cls.scope.relations)
+        return found
+
+    @classmethod
     def from_db(cls, db, field_names, values):
+        # Remember the relations' ids as loaded, so a save copies the path only when one of them changed.
         instance = super().from_db(db, field_names, values)
-        watched = {}
-        for rel in cls.scope.relations:
-            attname = cls._meta.get_field(rel).attname
-            if attname in field_names:
-                watched[attname] = values[field_names.index(attname)]
-        instance._scope_loaded = watched
+        instance._scope_loaded = {a: values[field_names.index(a)] for a in cls._scope_attnames() if a in field_names}
         return instance
 
     def save(self, *args, **kwargs):
@@ -572,5 +584,7 @@ class ScopedModel(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
-        self._scope_loaded = {self._meta.get_field(r).attname: getattr(self, self._meta.get_field(r).attname)
-                              for r in self.scope.relations}
+        self._scope_loaded = {a: getattr(self, a) for a in self._scope_attnames()}
+
+
+_attnames: dict = {}

@@ -5,7 +5,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from zugong.core.audit import AuditedModel
 from zugong.core.dates import add_years
-from zugong.core.scope import Placed, ScopedModel, ScopedQuerySet
+from zugong.core.scope import Placed, ScopedModel, ScopedQuerySet, TreeNode
 from zugong.people.refdata import SECTORS
 
 
@@ -35,6 +35,7 @@ class Organization(AuditedModel, MP_Node):
     steplen = 4
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     node_order_by = []
+    scope = TreeNode()  # an organization is placed by its own tree path (maintained by the tree)
     scope_field = "path"
     audit_exclude = ("path", "depth", "numchild", "direct_people", "created_at", "updated_at")
 
