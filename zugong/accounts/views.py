@@ -30,7 +30,7 @@ def user_list(request):
 def user_detail(request, pk):
     _require_manager(request)
     account = get_object_or_404(services.visible_users(request.user), pk=pk)
-    log = AuditEntry.objects.unrestricted().filter(model="accounts.user", object_id=str(account.pk))
+    log = AuditEntry.objects.of_records(account)
     return render(request, "accounts/user_detail.html", {"account": account, "log": log})
 
 

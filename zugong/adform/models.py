@@ -9,12 +9,11 @@ the same (the entries are the data; the text is their last printed form).
 from django.db import models
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, ScopedModel
 
 
-class AdForm(AuditedModel):
-    scope_field = "org_path"
-    scope_follows_org = True
+class AdForm(ScopedModel, AuditedModel):
+    scope = Inherited("cadre")
     audit_exclude = ("org_path", "created_at", "updated_at", "resume_text")
 
     cadre = models.OneToOneField("cadres.Cadre", verbose_name="干部", on_delete=models.CASCADE, related_name="adform")
@@ -36,15 +35,8 @@ class AdForm(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "任免审批表"
 
     def __str__(self):
         return f"{self.cadre}的任免审批表" if self.cadre_id else "任免审批表"
-
-    def save(self, *args, **kwargs):
-        if self.cadre_id:
-            self.org_path = self.cadre.org_path
-        super().save(*args, **kwargs)

@@ -90,7 +90,7 @@ class MeetingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Meeting records in the user's subtrees (read-only: meetings are recorded through the pages or imports)."""
 
     queryset = Meeting.objects.select_related("organization").prefetch_related(
-        Prefetch("absences", queryset=Absence.objects.unrestricted().select_related("membership__person")))
+        Prefetch("absences", queryset=Absence.objects.select_related("membership__person")))
     serializer_class = MeetingSerializer
     filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
     filterset_class = MeetingApiFilterSet

@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Q
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 
-class Meeting(AuditedModel):
+class Meeting(ScopedModel, AuditedModel):
     """One meeting (or lecture, themed day, talk) held by a party organization."""
 
     class Kind(models.TextChoices):
@@ -39,8 +39,7 @@ class Meeting(AuditedModel):
     # Kinds that count as taking part in organizational life (党员教育管理工作条例 第三十一条).
     LIFE_KINDS = (*BRANCH_WIDE, Kind.GROUP)
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey(
@@ -77,8 +76,6 @@ class Meeting(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "组织生活记录"
         ordering = ["-held_on", "-id"]
@@ -97,11 +94,6 @@ class Meeting(AuditedModel):
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}：{self.topic}"
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
-
     @property
     def absent(self) -> int:
         return self.expected - self.present
@@ -111,11 +103,10 @@ def attachment_path(instance, filename):
     return f"branchlife/{instance.meeting_id}/{filename}"
 
 
-class MeetingAttachment(AuditedModel):
+class MeetingAttachment(ScopedModel, AuditedModel):
     """A file attached to a meeting record (sign-in sheet, photos, slides)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("meeting")
     audit_exclude = ("org_path", "uploaded_at")
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attachments")
@@ -123,8 +114,6 @@ class MeetingAttachment(AuditedModel):
     file = models.FileField("附件", upload_to=attachment_path)
     name = models.CharField("名称", max_length=100)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "会议附件"
@@ -134,11 +123,10 @@ class MeetingAttachment(AuditedModel):
         return self.name
 
 
-class Absence(AuditedModel):
+class Absence(ScopedModel, AuditedModel):
     """A member of a meeting's roster who did not attend, with the reason given (blank: none recorded)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("meeting")
     audit_exclude = ("org_path",)
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="absences")
@@ -152,8 +140,6 @@ class Absence(AuditedModel):
     reason = models.CharField("缺席理由", max_length=100, blank=True, help_text="留空表示未说明理由")
     # A copy of the meeting's 学时: what the member did not earn by missing it.
     credit_hours = models.DecimalField("未计入学时", max_digits=4, decimal_places=1, default=0)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "缺席记录"
@@ -180,7 +166,7 @@ MEETING_KINDS: dict[str, str] = dict(Meeting.Kind.choices)
 COMPLIANCE_KINDS: dict[str, str] = {**MEETING_KINDS, "secretary_lecture": "书记讲党课", "study": "学习"}
 
 
-class StudyRecord(AuditedModel):
+class StudyRecord(ScopedModel, AuditedModel):
     """Study hours (学时) one member earned outside the branch's meetings: Party-school or online training."""
 
     class Kind(models.TextChoices):
@@ -189,8 +175,7 @@ class StudyRecord(AuditedModel):
         STUDY = "study", "集体学习"
         OTHER = "other", "其他"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at")
 
     membership = models.ForeignKey(
@@ -206,8 +191,6 @@ class StudyRecord(AuditedModel):
     provider = models.CharField("举办单位", max_length=100, blank=True)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "学习培训学时"
@@ -228,12 +211,11 @@ class Grade(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格"
 
 
-class Appraisal(AuditedModel):
+class Appraisal(ScopedModel, AuditedModel):
     """One year's democratic appraisal of a branch's members (民主评议党员): self-appraisal, mutual
     appraisal, the appraisal vote, the grades the branch decides and the follow-up for 不合格."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey(
@@ -254,8 +236,6 @@ class Appraisal(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "民主评议党员"
         ordering = ["-year"]
@@ -264,13 +244,8 @@ class Appraisal(AuditedModel):
     def __str__(self):
         return f"{self.organization.name} {self.year}年度民主评议党员"
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
 
-
-class AppraisalResult(AuditedModel):
+class AppraisalResult(ScopedModel, AuditedModel):
     """One member's appraisal: the self-grade, the mutual appraisal, the votes per grade, the grade and, for
     不合格, the follow-up action."""
 
@@ -280,8 +255,7 @@ class AppraisalResult(AuditedModel):
         STRIKE_OFF = "strike_off", "除名"
         EDUCATE = "educate", "批评教育、帮助改正"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("appraisal")
     audit_exclude = ("org_path",)
 
     appraisal = models.ForeignKey(Appraisal, verbose_name="民主评议", on_delete=models.CASCADE, related_name="results")
@@ -300,8 +274,6 @@ class AppraisalResult(AuditedModel):
     followup_until = models.DateField("限期改正截止日期", null=True, blank=True)
     followup_note = models.CharField("处置情况", max_length=300, blank=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "民主评议结果"
         constraints = [
@@ -316,7 +288,7 @@ class AppraisalResult(AuditedModel):
         return self.votes_excellent + self.votes_qualified + self.votes_basic + self.votes_unqualified
 
 
-class ComplianceStat(models.Model):
+class ComplianceStat(ScopedModel):
     """Precomputed: one row per organization × kind × period the organization is required to hold.
 
     Written set-based by `zugong.branchlife.compliance.refresh()` (never edited by hand, so not audited).
@@ -327,8 +299,7 @@ class ComplianceStat(models.Model):
         QUARTER = "quarter", "季度"
         YEAR = "year", "年"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
 
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name="党组织", on_delete=models.CASCADE, related_name="+"
@@ -344,8 +315,6 @@ class ComplianceStat(models.Model):
     compliant = models.BooleanField("符合要求")
     current = models.BooleanField("本期未结束")
     computed_at = models.DateTimeField("计算时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "组织生活落实情况"

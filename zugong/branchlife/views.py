@@ -131,7 +131,7 @@ def record(request):
     day = _date(request.POST.get("held_on") or request.GET.get("held_on")) or timezone.localdate()
     roster = _roster_context(org, kind, day)
     can_except = bool(org) and scope.can(request.user, "manage", org.path)
-    initial = _initial(org, kind, day, roster)
+    initial = _initial(request.user, org, kind, day, roster)
     form = MeetingForm(request.POST or None, request.FILES or None, user=request.user, roster=roster,
                        allow_exception=can_except and "exception_reason" in request.POST, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +171,7 @@ def _date(value):
         return None
 
 
-def _initial(org, kind, day, roster) -> dict:
+def _initial(user, org, kind, day, roster) -> dict:
     """Defaults so a secretary types little: today, the secretary as host, the last place and recorder."""
     initial = {"kind": kind, "held_on": day, "credit_hours": DEFAULT_HOURS.get(kind, 0)}
     if org is None:
@@ -180,7 +180,7 @@ def _initial(org, kind, day, roster) -> dict:
     secretary = next((m for m in roster if m.committee_post == Membership.CommitteePost.SECRETARY), None)
     if secretary:
         initial["host_person"] = secretary.person_id
-    last = Meeting.objects.unrestricted().filter(organization=org).order_by("-held_on", "-pk").first()
+    last = Meeting.objects.visible_to(user).filter(organization=org).order_by("-held_on", "-pk").first()
     if last:
         initial |= {"place": last.place, "recorder": last.recorder}
     return initial
@@ -260,7 +260,7 @@ def detail(request, pk):
         "roster_matches": len(roster) == meeting.expected,
     }
     if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="branchlife.meeting", object_id=str(meeting.pk))
+        log = AuditEntry.objects.of_records(meeting)
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "branchlife/detail.html", context)
 

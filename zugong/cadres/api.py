@@ -151,9 +151,10 @@ class CadreViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         qs = super().get_queryset()
         if self.action == "retrieve":
             # The sub-records share their cadre's path: those of a visible cadre are visible.
+            user = self.request.user
             qs = qs.prefetch_related(
-                Prefetch("posts", CadrePost.objects.unrestricted().select_related("unit")),
-                *(Prefetch(name, model.objects.unrestricted()) for name, model in (
+                Prefetch("posts", CadrePost.objects.visible_to(user).select_related("unit")),
+                *(Prefetch(name, model.objects.visible_to(user)) for name, model in (
                     ("rank_records", RankRecord), ("resume", ResumeEntry), ("educations", Education),
                     ("family", FamilyMember), ("assessments", AnnualAssessment))),
             )

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
 from zugong.core.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, SEXES
+from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 from . import ranks
 
@@ -29,7 +29,7 @@ def month_text(day: dt.date | None) -> str:
     return f"{day.year}.{day.month:02d}" if day else ""
 
 
-class Cadre(AuditedModel):
+class Cadre(ScopedModel, AuditedModel):
     """The cadre record of a Person (干部信息)."""
 
     class Status(models.TextChoices):
@@ -39,8 +39,7 @@ class Cadre(AuditedModel):
         DISMISSED = "dismissed", "辞退/开除"
         DECEASED = "deceased", "去世"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "rank_level", "rank_order", *PERSON_COPIED, "created_at", "updated_at")
 
     person = models.OneToOneField(
@@ -88,8 +87,6 @@ class Cadre(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "干部"
         # The roster's two orders, each followed by every column the roster filters on: a count or a page
@@ -110,8 +107,7 @@ class Cadre(AuditedModel):
             setattr(self, f, getattr(person, f))
 
     def refresh_derived(self) -> None:
-        if self.organization_id:
-            self.org_path = self.organization.path
+        self.scope.fill(self)
         r = ranks.rank(self.rank)
         self.rank_level = r.level if r else None
         self.rank_order = ranks.ORDER.get(self.rank, 99)
@@ -161,11 +157,10 @@ class Cadre(AuditedModel):
         return self.unit.name if self.unit_id else self.unit_name
 
 
-class CadreChild(AuditedModel):
+class CadreChild(ScopedModel, AuditedModel):
     """A sub-record of a cadre: scoped by the cadre's path (copied), follows organization moves."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("cadre")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
@@ -173,15 +168,8 @@ class CadreChild(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.cadre_id:
-            self.org_path = self.cadre.org_path
-        super().save(*args, **kwargs)
 
 
 class CadrePost(CadreChild):

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,14 +138,9 @@ def detail(request, pk):
         context.update(section_context(request, cadre, kind))
     elif tab == "log":
         models = ["cadres.cadre"] + [f"cadres.{m._meta.model_name}" for m in services.CHILD_MODELS.values()]
-        child_ids = Q()
-        for m in services.CHILD_MODELS.values():
-            ids = [str(i) for i in m.objects.unrestricted().filter(cadre=cadre).values_list("pk", flat=True)]
-            if ids:
-                child_ids |= Q(model=f"cadres.{m._meta.model_name}", object_id__in=ids)
-        log = AuditEntry.objects.unrestricted().filter(
-            Q(model="cadres.cadre", object_id=str(cadre.pk)) | child_ids
-        ).filter(model__in=models).order_by("-timestamp", "-pk")
+        children = [c for m in services.CHILD_MODELS.values()
+                    for c in m.objects.visible_to(request.user).filter(cadre=cadre).only("pk")]
+        log = AuditEntry.objects.of_records(cadre, *children).filter(model__in=models).order_by("-timestamp", "-pk")
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     elif tab != "findings":
         panels.cadre_page.add_tab_context(request, cadre, tab, context)

@@ -90,7 +90,8 @@ class ScopedViewSetMixin:
         return required_action(self.request, self)
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user, self.scope_action())
+        qs = super().get_queryset().visible_to(self.request.user, self.scope_action())
+        return scope.scope_prefetches(qs, self.request.user)
 
     def get_object(self):
         try:

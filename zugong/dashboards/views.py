@@ -18,6 +18,7 @@ from zugong.core.middleware import client_ip
 from zugong.core.models import Job
 from zugong.elections.selectors import reminder_months
 from zugong.orgs.models import Organization
+from zugong.standardization.services import grade_order
 
 from . import panels, rollups
 from .models import DueOrganization
@@ -52,21 +53,9 @@ def build_panels(org: Organization, run, available) -> list[panels.Panel]:
     return out
 
 
-def _grade_order() -> list[str]:
-    """Grades from the highest, as the checklists' grade bands list them."""
-    from django.apps import apps
-
-    order = []
-    for bands in apps.get_model("standardization", "Checklist").objects.unrestricted().values_list("grade_bands", flat=True):
-        for band in bands or []:
-            if band.get("grade") and band["grade"] not in order:
-                order.append(band["grade"])
-    return order + ["未评定"]
-
-
 # Panels of metrics from other apps (standardization grades, weak organizations): (metric code, builder).
 EXTRA_PANELS: list = [
-    ("grade", lambda rows: panels.grade_panel(rows, _grade_order())),
+    ("grade", lambda rows: panels.grade_panel(rows, grade_order())),
     ("weak", panels.weak_panel),
 ]
 

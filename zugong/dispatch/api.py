@@ -13,7 +13,6 @@ from zugong.core import scope
 from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action
 from zugong.orgs.fields import resolve_org_code
 
-from .services import side_paths
 
 from .models import Dispatch, Program, Rotation, TargetGroup
 
@@ -53,7 +52,7 @@ class TwoSidedPermission(ScopedPermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         action = required_action(request, view)
-        return any(scope.can(request.user, action, p) for p in side_paths(obj))
+        return any(scope.can(request.user, action, p) for p in scope.side_paths(obj))
 
 
 class OrgFilter(django_filters.FilterSet):

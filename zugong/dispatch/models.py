@@ -10,10 +10,10 @@
 - `Rotation`: one exchange (交流) of a cadre between agencies and levels (省直、市直、县直、乡镇、村).
 
 Scope: a dispatch (and a team, a rotation) concerns two sides, the sending side and the host side, and both
-must see it. The rows keep the one scope mechanism: `org_path` is the sending (managing) side's path, kept
-current by the organization moves like every scoped row, and `TwoSidedQuerySet.visible_to` ORs it with the
-live paths of the host side joined through the foreign keys (so a host organization that moves carries its
-dispatches with it, and nothing has to be rewritten). Findings and audit entries are placed on `org_path`;
+must see it. The rows declare `scope = EitherSide("organization", "host_org", "host_unit")` (zugong.core.scope):
+`org_path` is the sending (managing) side's path, kept current by the organization moves like every scoped
+row, and `visible_to` ORs it with the live paths of the host side joined through the foreign keys (so a host
+organization that moves carries its dispatches with it, and nothing has to be rewritten). Findings and audit entries are placed on `org_path`;
 the record page shows them to whoever sees the record.
 """
 
@@ -22,43 +22,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
-from zugong.core import scope
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import ScopedManager, ScopedQuerySet
+from zugong.core.scope import EitherSide, Inherited, ScopedManager, ScopedModel, ScopedQuerySet
 
 
-class TwoSidedQuerySet(ScopedQuerySet):
-    """Rows seen from either side: `model.scope_sides` lists the path columns (local or joined) of each side."""
-
-    def _sides_q(self, paths) -> Q:
-        q = Q()
-        for field in self.model.scope_sides:
-            q |= scope.subtree_q(field, paths)
-        return q
-
-    def visible_to(self, user, action: str = "view"):
-        """Rows whose sending or host side lies in the user's subtrees for `action`; none without a grant."""
-        qs = self._chain()
-        qs._scope_checked = True
-        paths = scope.scope_paths(user, action)
-        if not paths:
-            return qs.none()
-        return qs.filter(self._sides_q(paths))
-
-    def subtree(self, path: str):
-        """Rows with either side in the subtree rooted at `path` (intersected with the scope already applied)."""
-        return self.filter(self._sides_q([path]))
-
-    within = subtree
-
-    def sent_within(self, path: str):
-        return self.filter(**{f"{self.model.scope_field}__subtree": path})
-
-
-class TwoSidedManager(models.Manager.from_queryset(TwoSidedQuerySet)):
-    pass
+class WorkTeamQuerySet(ScopedQuerySet):
+    def with_member_counts(self, as_of=None):
+        """`members_now`: the team's members in post (on `as_of`, when given). The count is the team's, which
+        the user sees: members sent from a side the user does not see are counted, never shown."""
+        members = Dispatch.objects.unrestricted().filter(team=models.OuterRef("pk"), status=Dispatch.Status.ACTIVE)
+        if as_of is not None:
+            members = members.filter(start_on__lte=as_of)
+        members = members.order_by().values("team").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(members_now=Coalesce(models.Subquery(members, output_field=models.IntegerField()),
+                                                  models.Value(0)))
 
 
 class TargetGroup(models.TextChoices):
@@ -173,19 +153,14 @@ class HostFields(models.Model):
         return self.host_name or str(self.host_org or self.host_unit or "")
 
 
-SIDES = ("org_path", "host_org__path", "host_unit__org_path")
-
-
-class WorkTeam(HostFields, AuditedModel):
+class WorkTeam(ScopedModel, HostFields, AuditedModel):
     """A village work team (驻村工作队): its members are the dispatches that name it."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "在岗"
         ENDED = "ended", "已期满撤回"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    scope_sides = SIDES
+    scope = EitherSide("organization", "host_org", "host_unit")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     program = models.ForeignKey(Program, verbose_name="选派项目", on_delete=models.PROTECT, related_name="teams")
@@ -200,7 +175,7 @@ class WorkTeam(HostFields, AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TwoSidedManager()
+    objects = ScopedManager.from_queryset(WorkTeamQuerySet)()
 
     class Meta:
         verbose_name = verbose_name_plural = "驻村工作队"
@@ -209,13 +184,8 @@ class WorkTeam(HostFields, AuditedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
 
-
-class Dispatch(HostFields, AuditedModel):
+class Dispatch(ScopedModel, HostFields, AuditedModel):
     """One person sent by a program: who, from where, to where, for how long, under whose guidance."""
 
     class Status(models.TextChoices):
@@ -227,9 +197,7 @@ class Dispatch(HostFields, AuditedModel):
         LEADER = "leader", "队长"
         MEMBER = "member", "队员"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    scope_sides = SIDES
+    scope = EitherSide("organization", "host_org", "host_unit")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     program = models.ForeignKey(Program, verbose_name="选派项目", on_delete=models.PROTECT,
@@ -262,8 +230,6 @@ class Dispatch(HostFields, AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TwoSidedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "干部选派"
         ordering = ["-start_on", "pk"]
@@ -278,11 +244,6 @@ class Dispatch(HostFields, AuditedModel):
     def __str__(self):
         return f"{self.person.name}（{self.program.name}）"
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
-
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -292,12 +253,10 @@ class Dispatch(HostFields, AuditedModel):
         return "，".join(x for x in (self.mentor.name if self.mentor_id else "", self.mentor_name) if x)
 
 
-class DispatchReport(AuditedModel):
+class DispatchReport(ScopedModel, AuditedModel):
     """A periodic report of a dispatched person: the period, days in the village, working days, work log."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    scope_sides = ("org_path", "dispatch__host_org__path", "dispatch__host_unit__org_path")
+    scope = Inherited("dispatch")
     audit_exclude = ("org_path", "created_at")
 
     dispatch = models.ForeignKey(Dispatch, verbose_name="选派记录", on_delete=models.CASCADE, related_name="reports")
@@ -312,8 +271,6 @@ class DispatchReport(AuditedModel):
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TwoSidedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "选派工作报告"
         ordering = ["-period_start", "pk"]
@@ -325,7 +282,7 @@ class DispatchReport(AuditedModel):
         return f"{self.dispatch.person.name} {self.period_start:%Y-%m} 工作报告"
 
 
-class Evaluation(AuditedModel):
+class Evaluation(ScopedModel, AuditedModel):
     """An evaluation of a dispatched person: annual, half-year or at the end of the term (grade + comments)."""
 
     class Kind(models.TextChoices):
@@ -339,9 +296,7 @@ class Evaluation(AuditedModel):
         BASIC = "basic", "基本称职"
         INCOMPETENT = "incompetent", "不称职"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    scope_sides = ("org_path", "dispatch__host_org__path", "dispatch__host_unit__org_path")
+    scope = Inherited("dispatch")
     audit_exclude = ("org_path", "created_at")
 
     dispatch = models.ForeignKey(Dispatch, verbose_name="选派记录", on_delete=models.CASCADE,
@@ -357,8 +312,6 @@ class Evaluation(AuditedModel):
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TwoSidedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "选派考核"
         ordering = ["-evaluated_on", "pk"]
@@ -371,7 +324,7 @@ class Evaluation(AuditedModel):
         return f"{self.dispatch.person.name} {self.get_kind_display()}：{self.get_grade_display()}"
 
 
-class Rotation(AuditedModel):
+class Rotation(ScopedModel, AuditedModel):
     """One exchange (交流) of a cadre between agencies and levels: from where to where, when, why, on which
     document, and for a time-limited exchange the planned and the actual return."""
 
@@ -389,9 +342,7 @@ class Rotation(AuditedModel):
         NEED = "need", "工作需要"
         OTHER = "other", "其他"
 
-    scope_field = "org_path"
-    scope_follows_org = True
-    scope_sides = ("org_path", "from_org__path", "to_org__path")
+    scope = EitherSide("organization", "from_org", "to_org")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
@@ -421,19 +372,12 @@ class Rotation(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TwoSidedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "干部交流"
         ordering = ["-on", "pk"]
 
     def __str__(self):
         return f"{self.person.name}（{self.from_unit_name} → {self.to_unit_name}）"
-
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
 
     @property
     def between_levels(self) -> bool:

@@ -193,11 +193,8 @@ _register("dispatch.report_overdue", "按期报送选派工作报告", WARNING, 
 
 
 def _team_check(qs, as_of):
-    members = (Dispatch.objects.unrestricted().filter(team=OuterRef("pk"), status=ACTIVE, start_on__lte=as_of)
-               .order_by().values("team").annotate(n=Count("pk")).values("n"))
-    return qs.filter(status=WorkTeam.Status.ACTIVE, start_on__lte=as_of, program__min_team_size__isnull=False).annotate(
-        members_now=Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
-    ).filter(members_now__lt=F("program__min_team_size"))
+    return qs.filter(status=WorkTeam.Status.ACTIVE, start_on__lte=as_of, program__min_team_size__isnull=False
+                     ).with_member_counts(as_of).filter(members_now__lt=F("program__min_team_size"))
 
 
 def _team_describe(row):

@@ -42,23 +42,9 @@ def _require_visible(user, obj, label: str, path_attr: str = "org_path") -> None
         raise ValidationError(f"{label}不存在或不在您的管辖范围内")
 
 
-def side_paths(record) -> list[str]:
-    """The organization paths of the sides of a two-sided record (sending side first)."""
-    out = []
-    for name in record.scope_sides:
-        value = record
-        for part in name.split("__"):
-            value = getattr(value, part, None)
-            if value is None:
-                break
-        if value:
-            out.append(value)
-    return out
-
-
 def can_change(user, record) -> bool:
     """Either side may change a record: the sending side, and the host side that manages the person day to day."""
-    return any(scope.can(user, "change", p) for p in side_paths(record))
+    return any(scope.can(user, "change", p) for p in scope.side_paths(record))
 
 
 def _require_change(user, record, what: str) -> None:

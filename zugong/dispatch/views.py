@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,14 +37,13 @@ def _require_change(request, record):
         raise PermissionDenied("您对该记录只有查看权限，不能修改")
 
 
-def _findings(model: str, pk: int):
+def _findings(record):
     """Findings of a record the user may see (they sit on the sending side; the host side sees them here)."""
-    return list(Finding.objects.unrestricted().filter(model=model, object_id=pk).order_by(
-        "-opened_at", "-id"))
+    return list(Finding.objects.of_records(record).order_by("-opened_at", "-id"))
 
 
-def _log(request, model: str, pk: int):
-    log = AuditEntry.objects.unrestricted().filter(model=model, object_id=str(pk))
+def _log(request, record):
+    log = AuditEntry.objects.of_records(record)
     return Paginator(log, 50).get_page(request.GET.get("page"))
 
 
@@ -104,18 +102,12 @@ def evaluation_list(request):
                      template="dispatch/simple_list.html", title="选派考核", export_name="选派考核")
 
 
-def _with_member_counts(qs):
-    members = (Dispatch.objects.unrestricted().filter(team=OuterRef("pk"), status=Dispatch.Status.ACTIVE)
-               .order_by().values("team").annotate(n=Count("pk")).values("n"))
-    return qs.annotate(members_now=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)))
-
-
 @login_required
 def team_list(request):
     from .tables import TeamTable
 
-    qs = _with_member_counts(WorkTeam.objects.visible_to(request.user).select_related("program", "organization")
-                             .order_by("-start_on", "pk"))
+    qs = (WorkTeam.objects.visible_to(request.user).with_member_counts().select_related("program", "organization")
+          .order_by("-start_on", "pk"))
     return list_page(request, queryset=qs, filterset_class=TeamFilterSet, table_class=TeamTable,
                      template="dispatch/simple_list.html", title="驻村工作队", export_name="驻村工作队",
                      extra={"new_url": "dispatch:team_create", "new_label": "组建工作队"})
@@ -139,7 +131,7 @@ def detail(request, pk):
     record = _get(request, Dispatch, pk, ("person", "program", "organization", "host_org", "host_unit", "mentor",
                                           "team"))
     tab = request.GET.get("tab", "info")
-    findings = _findings("dispatch.dispatch", record.pk)
+    findings = _findings(record)
     reports = list(DispatchReport.objects.visible_to(request.user).filter(dispatch=record).order_by("period_start"))
     total_days = sum(r.days_in_village or 0 for r in reports)
     total_workdays = sum(r.workdays or 0 for r in reports)
@@ -154,7 +146,7 @@ def detail(request, pk):
         "cadre_url": _cadre_url(record.person),
     }
     if tab == "log":
-        context["log"] = _log(request, "dispatch.dispatch", record.pk)
+        context["log"] = _log(request, record)
     return render(request, "dispatch/detail.html", context)
 
 
@@ -273,12 +265,12 @@ def team(request, pk):
     record = _get(request, WorkTeam, pk, ("program", "organization", "host_org"))
     members = (Dispatch.objects.visible_to(request.user).filter(team=record)
                .select_related("person").order_by("team_role", "start_on", "pk"))
-    findings = _findings("dispatch.workteam", record.pk)
+    findings = _findings(record)
     context = {"team": record, "members": members, "findings": findings,
                "active_members": sum(1 for m in members if m.is_active),
                "can_change": services.can_change(request.user, record)}
     if request.GET.get("tab") == "log":
-        context["log"] = _log(request, "dispatch.workteam", record.pk)
+        context["log"] = _log(request, record)
     return render(request, "dispatch/team.html", context)
 
 
@@ -322,11 +314,11 @@ def team_end(request, pk):
 @login_required
 def rotation(request, pk):
     record = _get(request, Rotation, pk, ("person", "organization", "from_org", "to_org"))
-    findings = _findings("dispatch.rotation", record.pk)
+    findings = _findings(record)
     context = {"rotation": record, "findings": findings, "can_change": services.can_change(request.user, record),
                "cadre_url": _cadre_url(record.person)}
     if request.GET.get("tab") == "log":
-        context["log"] = _log(request, "dispatch.rotation", record.pk)
+        context["log"] = _log(request, record)
     return render(request, "dispatch/rotation.html", context)
 
 

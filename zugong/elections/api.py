@@ -62,7 +62,7 @@ class ElectionApiFilterSet(django_filters.FilterSet):
 )
 class ElectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Election.objects.select_related("organization").prefetch_related(
-        Prefetch("candidate_rows", queryset=ElectionCandidate.objects.unrestricted()))
+        Prefetch("candidate_rows", queryset=ElectionCandidate.objects.all()))
     serializer_class = ElectionSerializer
     filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
     filterset_class = ElectionApiFilterSet

@@ -17,18 +17,17 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.dates import add_months
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 
-class Election(AuditedModel):
+class Election(ScopedModel, AuditedModel):
     """One election of an organization's committee (换届选举) or a by-election (补选)."""
 
     class Kind(models.TextChoices):
         TERM = "term", "换届选举"
         BY_ELECTION = "by_election", "补选"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT,
@@ -56,8 +55,6 @@ class Election(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "选举记录"
         ordering = ["-held_on", "-id"]
@@ -74,11 +71,10 @@ class Election(AuditedModel):
         return [c.name for c in self.candidate_list() if c.elected]
 
 
-class ElectionCandidate(AuditedModel):
+class ElectionCandidate(ScopedModel, AuditedModel):
     """A candidate of an election and the yes votes received; `elected` as the count decided."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("election")
     audit_exclude = ("org_path",)
 
     election = models.ForeignKey(Election, verbose_name="选举", on_delete=models.CASCADE,
@@ -91,8 +87,6 @@ class ElectionCandidate(AuditedModel):
     elected = models.BooleanField("当选", default=False)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "候选人"
         ordering = ["election", "order", "id"]
@@ -101,15 +95,14 @@ class ElectionCandidate(AuditedModel):
         return self.name
 
 
-class TermAdjustment(AuditedModel):
+class TermAdjustment(ScopedModel, AuditedModel):
     """An approved postponement (延期换届) or advance (提前换届) of an organization's election."""
 
     class Kind(models.TextChoices):
         POSTPONE = "postpone", "延期换届"
         ADVANCE = "advance", "提前换届"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT,
@@ -124,8 +117,6 @@ class TermAdjustment(AuditedModel):
     document_no = models.CharField("批复文号", max_length=100, blank=True)
     reason = models.TextField("理由")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "换届时间调整"

@@ -80,7 +80,7 @@ def detail(request, pk):
     can_approve = (not election.approved_by_higher and election.valid
                    and scope.can(request.user, "manage", services.higher_path(org)))
     findings = rule_views.for_record(request.user, "elections.election", election.pk)
-    log = AuditEntry.objects.unrestricted().filter(model="elections.election", object_id=str(election.pk))
+    log = AuditEntry.objects.of_records(election)
     return render(request, "elections/detail.html", {
         "election": election, "org": org, "candidates": election.candidate_list(),
         "findings": findings, "can_approve": can_approve,

@@ -65,10 +65,7 @@ class RosterFilterSet(OrgCodeFilterMixin, django_filters.FilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        from zugong.people.models import Person
-
-        people = search.search(Person.objects.unrestricted(), value).values("pk")
-        return qs.filter(person__in=people)
+        return qs.filter(person__in=search.matching_ids(value))
 
     def filter_status(self, qs, name, value):
         if value == TRANSFERRED:

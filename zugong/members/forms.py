@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from zugong.orgs import services as org_services
 from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Organization
 from zugong.core.refdata import EDUCATION, ETHNICITIES
@@ -140,7 +141,7 @@ class TransferForm(forms.Form):
             else:
                 # The receiving branch is usually outside the issuing side's scope: it is found by its
                 # exact code only (what the letter names anyway), never listed or searched.
-                org = Organization.objects.unrestricted().filter(code=code).first()
+                org = org_services.by_code(code)
                 if org is None:
                     self.add_error("to_org_code", f"组织代码 {code} 不存在")
                 data["to_org"] = org

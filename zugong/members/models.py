@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from zugong.core import scope
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager, ScopedQuerySet
 from zugong.core.refdata import EDUCATION, ETHNICITIES
+from zugong.core.scope import EitherSide, OwnSubtree, ScopedManager, ScopedModel, ScopedQuerySet
 
 
 class DuesKind(models.TextChoices):
@@ -30,7 +30,7 @@ class MembershipQuerySet(ScopedQuerySet):
         return self.present().filter(status__in=Membership.ACTIVE_STATUSES)
 
 
-class Membership(AuditedModel):
+class Membership(ScopedModel, AuditedModel):
     """The membership record of one Person: one branch at a time (never two, never none); history in
     transfers."""
 
@@ -68,8 +68,7 @@ class Membership(AuditedModel):
         Category.UNEMPLOYED: DuesKind.MINIMUM,
     }
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     person = models.OneToOneField(
@@ -176,11 +175,6 @@ class Membership(AuditedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
-
     @property
     def is_present(self) -> bool:
         return self.transferred_out_on is None
@@ -201,21 +195,7 @@ class Membership(AuditedModel):
 
 
 class TransferQuerySet(ScopedQuerySet):
-    """Transfers are seen by both sides: the issuing and the receiving organization."""
-
-    def visible_to(self, user, action: str = "view"):
-        """Requests whose issuing or receiving organization lies in the user's subtrees for `action`.
-
-        The scope mechanism filters one column; a transfer concerns two organizations, so this override ORs
-        the live paths of both (joined through the foreign keys, so a moved organization carries its requests
-        with it). It fails closed exactly like the base method: no grant, no rows.
-        """
-        qs = self._chain()
-        qs._scope_checked = True
-        paths = scope.scope_paths(user, action)
-        if not paths:
-            return qs.none()
-        return qs.filter(scope.subtree_q("from_org__path", paths) | scope.subtree_q("to_org__path", paths))
+    """Domain filters of transfers; who sees a transfer is its scope strategy (either side)."""
 
     def issued_within(self, paths):
         """Requests whose issuing organization lies in the subtrees."""
@@ -229,7 +209,7 @@ class TransferQuerySet(ScopedQuerySet):
         return self.filter(status__in=TransferRequest.OPEN_STATUSES)
 
 
-class TransferRequest(AuditedModel):
+class TransferRequest(ScopedModel, AuditedModel):
     """组织关系转接: one member's move from an issuing to a receiving organization, confirmed by both sides.
 
     Within the province both organizations are ours. Out of the province the receiving organization is only
@@ -251,8 +231,7 @@ class TransferRequest(AuditedModel):
 
     OPEN_STATUSES = (Status.REQUESTED, Status.SENT)
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = EitherSide("from_org", "to_org")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     kind = models.CharField("转接类型", max_length=8, choices=Kind.choices)
@@ -284,8 +263,7 @@ class TransferRequest(AuditedModel):
     )
     to_org_name = models.CharField("接收党组织（省外）", max_length=100, blank=True)
     # The path of the side inside the province that holds the request first (issuing side; receiving side for
-    # an inbound request): it places the request's audit entries. Visibility uses both sides
-    # (TransferQuerySet.visible_to).
+    # an inbound request): it places the request's audit entries. Visibility uses both sides (`scope`).
     org_path = models.CharField("承办组织路径", max_length=255, db_index=True)
     # The letter's facts about the member.
     name = models.CharField("姓名", max_length=50)
@@ -376,11 +354,10 @@ class TransferRequest(AuditedModel):
         return self.status in self.OPEN_STATUSES
 
 
-class DuesPayment(AuditedModel):
+class DuesPayment(ScopedModel, AuditedModel):
     """One month's dues paid by one member to the branch that held the member's relationship."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at")
 
     membership = models.ForeignKey(
@@ -399,8 +376,6 @@ class DuesPayment(AuditedModel):
     note = models.CharField("备注", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "党费缴纳"
         ordering = ["-month"]
@@ -414,11 +389,10 @@ class DuesPayment(AuditedModel):
         return f"{self.membership.person.name} {self.month.year}年{self.month.month}月党费 {self.amount} 元"
 
 
-class DuesExemption(AuditedModel):
+class DuesExemption(ScopedModel, AuditedModel):
     """A recorded reason why a member pays less or nothing for some months (2008 规定 一、第七条)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at")
 
     membership = models.ForeignKey(
@@ -436,8 +410,6 @@ class DuesExemption(AuditedModel):
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "党费减免及未交理由"

@@ -294,7 +294,7 @@ def detail(request, pk):
         ).get_page(request.GET.get("page"))
         context["exemptions"] = dues.exemptions_of(members)
     elif tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="members.membership", object_id=str(member.pk))
+        log = AuditEntry.objects.of_records(member)
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "members/detail.html", context)
 
@@ -425,9 +425,7 @@ def _actions(user, transfer: TransferRequest) -> dict:
 @login_required
 def transfer_detail(request, pk):
     transfer = get_transfer(request, pk)
-    log = AuditEntry.objects.unrestricted().filter(
-        model="members.transferrequest", object_id=str(transfer.pk)
-    )
+    log = AuditEntry.objects.of_records(transfer)
     member_visible = (
         transfer.membership_id is not None
         and Membership.objects.visible_to(request.user).filter(pk=transfer.membership_id).exists()

@@ -13,10 +13,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from zugong.core import scope
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
-from .fields import OrganizationCodeField, resolve_org_code
 from zugong.core.refdata import SECTORS
+
+from .fields import OrganizationCodeField, resolve_org_code
 
 from . import services
 from .models import Organization
@@ -122,14 +122,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     def validate_code(self, value):
         value = value.strip()
-        clash = Organization.objects.unrestricted().filter(code=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        clash = clash.only("name", "path").first()
-        if clash is not None:
-            if scope.can(self.user, "view", clash.path):
-                raise serializers.ValidationError(f"组织代码 {value} 已被“{clash.name}”使用")
-            raise serializers.ValidationError(f"组织代码 {value} 已被您管辖范围以外的组织使用")
+        message = services.code_clash(self.user, value, self.instance.pk if self.instance is not None else None)
+        if message:
+            raise serializers.ValidationError(message)
         return value
 
     def validate(self, attrs):

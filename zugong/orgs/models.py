@@ -5,8 +5,8 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from zugong.core.audit import AuditedModel
 from zugong.core.dates import add_years
-from zugong.core.scope import ScopedManager, ScopedQuerySet
 from zugong.core.refdata import SECTORS
+from zugong.core.scope import Placed, ScopedModel, ScopedQuerySet, TreeNode
 
 
 class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
@@ -35,6 +35,7 @@ class Organization(AuditedModel, MP_Node):
     steplen = 4
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     node_order_by = []
+    scope = TreeNode()  # an organization is placed by its own tree path (maintained by the tree)
     scope_field = "path"
     audit_exclude = ("path", "depth", "numchild", "direct_people", "created_at", "updated_at")
 
@@ -97,11 +98,10 @@ class Organization(AuditedModel, MP_Node):
         return self.short_name or self.name
 
 
-class Unit(AuditedModel):
+class Unit(ScopedModel, AuditedModel):
     """The employer or region an organization is attached to (单位)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Placed()
 
     name = models.CharField("单位名称", max_length=100)
     sector = models.CharField("领域", max_length=16, choices=SECTORS, blank=True)
@@ -112,7 +112,6 @@ class Unit(AuditedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     audit_exclude = ("org_path", "created_at", "updated_at")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"

@@ -7,8 +7,8 @@ import datetime as dt
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 
 from zugong.core import audit, scope
 
@@ -20,25 +20,27 @@ def _require(user, action: str, org: Organization) -> None:
         raise PermissionDenied(f"您无权对“{org.name}”执行此操作")
 
 
-def following_models():
-    """Scoped models whose rows carry their organization's path and must follow it when it moves."""
-    return [m for m in apps.get_models() if getattr(m, "scope_follows_org", False)]
+def by_code(code: str, exclude_pk=None) -> Organization | None:
+    """The organization holding `code`, wherever it lies. Codes are unique nationwide, so the uniqueness check
+    and a transfer's receiving branch (named by its exact code in the letter, usually outside the issuing
+    side's scope) look beyond the user's subtrees; callers show only what the user may see."""
+    return Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
 
 
-def _repath(old: str, new: str) -> None:
-    """Rewrite the organization path carried by every scoped row of a moved subtree (set-based)."""
-    for model in following_models():
-        model.objects.unrestricted().filter(org_path__subtree=old).update(
-            org_path=Concat(Value(new), Substr("org_path", len(old) + 1))
-        )
+def code_clash(user, code: str, exclude_pk=None) -> str | None:
+    """Why `code` cannot be used (organization codes are unique nationwide), or None when it is free; the
+    holder is named only if the user may see it."""
+    clash = by_code(code, exclude_pk)
+    if clash is None:
+        return None
+    holder = f"“{clash.name}”" if scope.can(user, "view", clash.path) else "您管辖范围以外的组织"
+    return f"组织代码 {code} 已被{holder}使用"
 
 
 def _check_code_free(user, code: str, exclude_pk=None) -> None:
-    """Organization codes are unique nationwide; the holder is named only if the user may see it."""
-    clash = Organization.objects.unrestricted().filter(code=code).exclude(pk=exclude_pk).first()
-    if clash:
-        holder = f"“{clash.name}”" if scope.can(user, "view", clash.path) else "您管辖范围以外的组织"
-        raise ValidationError({"code": f"组织代码 {code} 已被{holder}使用"})
+    message = code_clash(user, code, exclude_pk)
+    if message:
+        raise ValidationError({"code": message})
 
 
 @transaction.atomic
@@ -91,21 +93,14 @@ def move(user, org: Organization, new_parent: Organization, note: str = "") -> O
         old_path = org.path
         Organization.objects.move(org, new_parent, "last-child")
         org.refresh_from_db()
-        _repath(old_path, org.path)
+        scope.follow_move(old_path, org.path)
     audit.record(org, "move", _change("上级组织", old_parent, new_parent), note=note)
     return org
 
 
 def _reassign_people(source: Organization, target: Organization) -> int:
     """Move the records attached directly to `source` onto `target`."""
-    moved = 0
-    for model in following_models():
-        qs = model.objects.unrestricted().filter(org_path=source.path)
-        if any(f.name == "organization" for f in model._meta.fields):
-            n = qs.update(organization=target, org_path=target.path)
-            moved += n if model._meta.label == "people.Person" else 0
-        else:
-            qs.update(org_path=target.path)
+    moved = scope.follow_merge(source, target).get("people.Person", 0)
     recount(source, target)
     return moved
 
@@ -135,7 +130,7 @@ def merge(user, source: Organization, target: Organization, on: dt.date, note: s
             old_path = child.path
             Organization.objects.move(child, target, "last-child")
             child.refresh_from_db()
-            _repath(old_path, child.path)
+            scope.follow_move(old_path, child.path)
         source.refresh_from_db()
         target.refresh_from_db()
         moved = _reassign_people(source, target)

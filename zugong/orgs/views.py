@@ -112,7 +112,7 @@ def detail(request, pk):
     if tab == "info":
         context["sections"] = panels.organization_page.sections(request, org)
     if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
+        log = AuditEntry.objects.of_records(org)
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     if tab == "findings":
         page = Paginator(subtree_findings.select_related("organization", "person").order_by("org_path", "rule", "id"), 50)

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import OwnSubtree, ScopedModel
 
 from . import idnumber, names
 from zugong.core.refdata import EDUCATION, ETHNICITIES, SEXES
@@ -19,9 +19,8 @@ def _count(org_id, delta: int) -> None:
         Organization.objects.unrestricted().filter(pk=org_id).update(direct_people=F("direct_people") + delta)
 
 
-class Person(AuditedModel):
-    scope_field = "org_path"
-    scope_follows_org = True
+class Person(ScopedModel, AuditedModel):
+    scope = OwnSubtree("organization")
     audit_exclude = (
         "org_path", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key", "created_at", "updated_at",
     )
@@ -48,8 +47,6 @@ class Person(AuditedModel):
     stroke_key = models.CharField(max_length=160, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "人员"
@@ -89,8 +86,7 @@ class Person(AuditedModel):
         """Recompute the search and ordering columns from the name, ID number and organization."""
         self.name_pinyin, self.name_initials, self.pinyin_key, self.stroke_key = names.name_keys(self.name)
         self.id_rev = self.id_number[::-1]
-        if self.organization_id:
-            self.org_path = self.organization.path
+        self.scope.fill(self)
 
     def save(self, *args, **kwargs):
         self.refresh_derived()

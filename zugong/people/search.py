@@ -21,3 +21,12 @@ def search(qs: QuerySet, q: str) -> QuerySet:
         q = q.lower()
         return qs.filter(Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q))
     return qs.none()
+
+
+def matching_ids(q: str) -> QuerySet:
+    """A subquery of the pks of all people matching the search text, for filtering rows that are scoped
+    themselves (a membership, a dispatch or transfer seen from the other side may name a person outside the
+    user's people scope): it is never shown, only used as `person__in=`."""
+    from .models import Person
+
+    return search(Person.objects.unrestricted(), q).values("pk")

@@ -48,7 +48,7 @@ def detail(request, pk):
     if tab == "findings":
         context["all_findings"] = rule_views.for_person(request.user, person)
     if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(person.pk))
+        log = AuditEntry.objects.of_records(person)
         context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "people/detail.html", context)
 

@@ -14,7 +14,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import OwnSubtree, ScopedModel
 
 
 class Checklist(ConfigModel):
@@ -98,11 +98,10 @@ class ChecklistItem(ConfigModel):
         return f"{self.area}·{self.title}（{self.max_points}分）"
 
 
-class InspectorScore(AuditedModel):
+class InspectorScore(ScopedModel, AuditedModel):
     """The points an inspector gives a branch on an item for a year (with the note and evidence seen)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT,
@@ -118,8 +117,6 @@ class InspectorScore(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "考评评分"
         constraints = [models.UniqueConstraint(fields=["organization", "item", "year"],
@@ -130,11 +127,10 @@ class InspectorScore(AuditedModel):
         return f"{self.organization} {self.year}年 {self.item.title} {self.points}分"
 
 
-class BranchScore(AuditedModel):
+class BranchScore(ScopedModel, AuditedModel):
     """One branch's score on a checklist for a year: item points (JSON by item id), total, grade."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at", "computed_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT,
@@ -153,8 +149,6 @@ class BranchScore(AuditedModel):
     computed_at = models.DateTimeField("计算时间")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "党支部标准化建设得分"

@@ -154,3 +154,14 @@ def run_scoring(job: Job, progress: jobs.Progress) -> None:
     job.message = f"评分完成：{run.scored} 个党支部，用时 {run.seconds:.1f} 秒。"
     if run.removed:
         job.message += f"另有 {run.removed} 个党支部已改按其他评分标准评分，删除其按本标准的得分。"
+
+
+def grade_order() -> list[str]:
+    """Grade names from the highest, as the checklists' grade bands list them, then 未评定. System-wide on
+    purpose: it orders the grade columns of every dashboard the same way and shows no row of any checklist."""
+    order = []
+    for bands in Checklist.objects.unrestricted().values_list("grade_bands", flat=True):
+        for band in bands or []:
+            if band.get("grade") and band["grade"] not in order:
+                order.append(band["grade"])
+    return order + ["未评定"]

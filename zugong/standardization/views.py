@@ -132,9 +132,7 @@ def detail(request, pk):
     for line in lines:
         line["given"] = given.get(line["item"].pk)
     history = services.history(request.user, score.organization)
-    log = AuditEntry.objects.unrestricted().filter(
-        model__in=["standardization.branchscore", "standardization.inspectorscore"],
-        object_id__in=[str(score.pk), *[str(s.pk) for s in given.values()]]).order_by("-id")[:50]
+    log = AuditEntry.objects.of_records(score, *given.values()).order_by("-id")[:50]
     return render(request, "standardization/detail.html", {
         "score": score, "lines": lines, "history": history, "log": log,
         "can_score": scope.can(request.user, "change", score.org_path),
@@ -165,7 +163,7 @@ def inspect(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已记录“{item.title}”{num(form.cleaned_data['points'])} 分，得分已重新计算")
-        if not BranchScore.objects.unrestricted().filter(pk=pk).exists():  # another checklist governs it now
+        if not BranchScore.objects.visible_to(request.user).filter(pk=pk).exists():  # another checklist governs it now
             messages.warning(request, f"“{score.organization.name}”{score.year}年已改按其他评分标准评分")
             return redirect("standardization:scores")
     return redirect("standardization:detail", pk=pk)
@@ -204,8 +202,8 @@ def checklist_list(request):
         "can_admin": bool(scope.scope_paths(request.user, "admin"))})
 
 
-def _checklist_preview(checklist) -> dict:
-    items = list(checklist.items.unrestricted().order_by("order", "pk"))
+def _checklist_preview(checklist, user) -> dict:
+    items = list(checklist.items.visible_to(user).order_by("order", "pk"))
     return {"preview_head": ["考评方面", "考评内容", "分值"],
             "preview_rows": [[i.area, i.title, num(i.max_points)] for i in items],
             "preview_foot": f"共 {len(items)} 项，合计 {num(sum(i.max_points for i in items))} 分"}

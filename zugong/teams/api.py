@@ -40,8 +40,8 @@ class PostSerializer(serializers.ModelSerializer):
     def _annotated(self, obj):
         cache = self.context.setdefault("_vacancy", {})
         if obj.team_id not in cache:
-            rows = queries.with_vacancy(TeamPost.objects.unrestricted().filter(team=obj.team_id),
-                                        timezone.localdate()).values("pk", "vacancies", "vacant_from")
+            posts = TeamPost.objects.visible_to(self.context["request"].user).filter(team=obj.team_id)
+            rows = queries.with_vacancy(posts, timezone.localdate()).values("pk", "vacancies", "vacant_from")
             cache[obj.team_id] = {r["pk"]: r for r in rows}
         return cache[obj.team_id].get(obj.pk, {})
 

@@ -17,12 +17,12 @@ from django.db import models
 
 from zugong.cadres import ranks
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 TEAM_LEVELS = [(level, name) for level, name in ranks.LEVELS.items() if level <= 4]
 
 
-class LeadershipTeam(AuditedModel):
+class LeadershipTeam(ScopedModel, AuditedModel):
     """The leadership team of a unit (领导班子)."""
 
     class Kind(models.TextChoices):
@@ -35,8 +35,7 @@ class LeadershipTeam(AuditedModel):
         ENTERPRISE = "enterprise", "企事业单位"
         OTHER = "other", "其他"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     unit = models.ForeignKey("orgs.Unit", verbose_name="单位", on_delete=models.PROTECT,
@@ -54,8 +53,6 @@ class LeadershipTeam(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "领导班子"
         ordering = ["org_path", "order", "pk"]
@@ -65,21 +62,15 @@ class LeadershipTeam(AuditedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)
-
     @property
     def level_name(self) -> str:
         return ranks.LEVELS.get(self.level, "")
 
 
-class TeamPost(AuditedModel):
+class TeamPost(ScopedModel, AuditedModel):
     """A post of a leadership team with its quota (职数)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("team")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     team = models.ForeignKey(LeadershipTeam, verbose_name="领导班子", on_delete=models.CASCADE, related_name="posts")
@@ -93,8 +84,6 @@ class TeamPost(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "班子职位"
         ordering = ["team", "order", "pk"]
@@ -103,21 +92,15 @@ class TeamPost(AuditedModel):
     def __str__(self):
         return f"{self.team.name}·{self.title}" if self.team_id else self.title
 
-    def save(self, *args, **kwargs):
-        if self.team_id:
-            self.org_path = self.team.org_path
-        super().save(*args, **kwargs)
-
     @property
     def rank_name(self) -> str:
         return ranks.name_of(self.rank)
 
 
-class TeamMember(AuditedModel):
+class TeamMember(ScopedModel, AuditedModel):
     """A cadre holding a team post: the link to the cadre's post record (任职记录)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("team_post")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     team_post = models.ForeignKey(TeamPost, verbose_name="班子职位", on_delete=models.CASCADE, related_name="members")
@@ -129,8 +112,6 @@ class TeamMember(AuditedModel):
     org_path = models.CharField("所属组织路径", max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "班子成员"
@@ -145,7 +126,6 @@ class TeamMember(AuditedModel):
     def save(self, *args, **kwargs):
         if self.team_post_id:
             self.team_id = self.team_post.team_id
-            self.org_path = self.team_post.org_path
         if self.post_id:
             self.cadre_id = self.post.cadre_id
         super().save(*args, **kwargs)

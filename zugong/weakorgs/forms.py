@@ -34,7 +34,7 @@ class EntryAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].bind(user)
         self.fields["codes"].choices = [(i.code, f"{i.code} {i.text}") for i in
-                                        indicator_set.indicators.unrestricted().filter(active=True)]
+                                        indicator_set.indicators.visible_to(user).filter(active=True)]
 
 
 class FlagForm(forms.Form):

@@ -16,7 +16,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 
 class IndicatorSet(ConfigModel):
@@ -98,11 +98,10 @@ class Indicator(ConfigModel):
         return f"{self.code} {self.text}"
 
 
-class Flag(AuditedModel):
+class Flag(ScopedModel, AuditedModel):
     """A manual finding of a situation on an organization (e.g. 村霸, petition problems) by an inspector."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT,
@@ -118,8 +117,6 @@ class Flag(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "人工标记情形"
         indexes = [models.Index(fields=["org_path", "year"], name="weak_flag_path_year")]
@@ -128,7 +125,7 @@ class Flag(AuditedModel):
         return f"{self.organization} {self.indicator.code}：{self.note[:30]}"
 
 
-class IdentificationList(AuditedModel):
+class IdentificationList(ScopedModel, AuditedModel):
     """The yearly list of weak organizations of an approving department (认定名单)."""
 
     class Status(models.TextChoices):
@@ -136,8 +133,7 @@ class IdentificationList(AuditedModel):
         SUBMITTED = "submitted", "已报审"
         APPROVED = "approved", "已审定"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     year = models.PositiveSmallIntegerField("年度")
@@ -161,8 +157,6 @@ class IdentificationList(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "软弱涣散党组织认定名单"
         ordering = ["-year", "org_path"]
@@ -172,15 +166,14 @@ class IdentificationList(AuditedModel):
         return f"{self.organization} {self.year}年软弱涣散基层党组织名单（{self.get_status_display()}）"
 
 
-class WeakOrganization(AuditedModel):
+class WeakOrganization(ScopedModel, AuditedModel):
     """An organization on a list, with the situations found (reasons)."""
 
     class Basis(models.TextChoices):
         DIRECT = "direct", "直接认定"
         COMPREHENSIVE = "comprehensive", "综合研判"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     identification_list = models.ForeignKey(IdentificationList, verbose_name="认定名单", on_delete=models.CASCADE,
@@ -194,8 +187,6 @@ class WeakOrganization(AuditedModel):
     note = models.CharField("研判意见", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "软弱涣散党组织"
@@ -211,7 +202,7 @@ class WeakOrganization(AuditedModel):
         return "、".join(r.get("code", "") for r in self.reasons)
 
 
-class Rectification(AuditedModel):
+class Rectification(ScopedModel, AuditedModel):
     """The rectification case of a weak organization (整顿): 一村一策 with three lists and the "四个一" support."""
 
     class Status(models.TextChoices):
@@ -223,8 +214,7 @@ class Rectification(AuditedModel):
 
     OPEN_STATUSES = (Status.IN_PROGRESS, Status.APPLIED, Status.FAILED)
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
     audit_exclude = ("org_path", "created_at", "updated_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT,
@@ -257,8 +247,6 @@ class Rectification(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "整顿台账"
         ordering = ["deadline", "pk"]
@@ -272,11 +260,10 @@ class Rectification(AuditedModel):
         return self.status in self.OPEN_STATUSES
 
 
-class ProgressReport(AuditedModel):
+class ProgressReport(ScopedModel, AuditedModel):
     """A (monthly) progress report on a rectification: what was done, problems closed (对账销号)."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("rectification")
     audit_exclude = ("org_path", "created_at")
 
     rectification = models.ForeignKey(Rectification, verbose_name="整顿台账", on_delete=models.CASCADE,
@@ -289,8 +276,6 @@ class ProgressReport(AuditedModel):
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "整顿进展"
         ordering = ["-reported_on", "-pk"]
@@ -299,11 +284,10 @@ class ProgressReport(AuditedModel):
         return f"{self.rectification.organization} {self.reported_on:%Y-%m-%d} 进展"
 
 
-class Acceptance(AuditedModel):
+class Acceptance(ScopedModel, AuditedModel):
     """One acceptance check (验收) by the higher organization: score, satisfaction votes, the result."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("rectification")
     audit_exclude = ("org_path", "created_at")
 
     rectification = models.ForeignKey(Rectification, verbose_name="整顿台账", on_delete=models.CASCADE,
@@ -323,8 +307,6 @@ class Acceptance(AuditedModel):
                                     on_delete=models.PROTECT, related_name="+")
     note = models.TextField("验收情况", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "整顿验收"

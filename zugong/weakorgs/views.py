@@ -58,7 +58,7 @@ def list_list(request):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"已排查建立名单草稿，列入 {lst.entries.unrestricted().count()} 个党组织")
+                messages.success(request, f"已排查建立名单草稿，列入 {lst.entries.visible_to(request.user).count()} 个党组织")
                 return redirect("weakorgs:list_detail", pk=lst.pk)
     return list_page(request, queryset=qs, filterset_class=ListFilterSet, table_class=ListTable,
                      template="weakorgs/lists.html", title="软弱涣散基层党组织认定名单", export_name="认定名单",
@@ -87,7 +87,7 @@ def list_detail(request, pk):
             else:
                 messages.success(request, "已列入名单")
                 return redirect("weakorgs:list_detail", pk=pk)
-    log = AuditEntry.objects.unrestricted().filter(model="weakorgs.identificationlist", object_id=str(lst.pk))
+    log = AuditEntry.objects.of_records(lst)
     return render(request, "weakorgs/list_detail.html", {
         "lst": lst, "entries": entries, "form": form, "title": str(lst),
         "can_change": can_change and lst.status == IdentificationList.Status.DRAFT,
@@ -176,7 +176,7 @@ def _get_case(request, pk) -> Rectification:
 def case_detail(request, pk):
     case = _get_case(request, pk)
     findings = rule_views.for_record(request.user, "weakorgs.rectification", case.pk)
-    log = AuditEntry.objects.unrestricted().filter(model="weakorgs.rectification", object_id=str(case.pk))
+    log = AuditEntry.objects.of_records(case)
     return render(request, "weakorgs/case_detail.html", {
         "case": case, "title": str(case), "findings": findings,
         "reports": case.reports.visible_to(request.user).select_related("reported_by"),
@@ -334,8 +334,8 @@ def standard_list(request):
         "standards": IndicatorSet.objects.visible_to(request.user).select_related("organization")})
 
 
-def _standard_preview(standard) -> dict:
-    indicators = list(standard.indicators.unrestricted().order_by("order", "pk"))
+def _standard_preview(standard, user) -> dict:
+    indicators = list(standard.indicators.visible_to(user).order_by("order", "pk"))
     return {"preview_head": ["代码", "情形", "认定方式"],
             "preview_rows": [[i.code, i.text, ("直接认定" if i.direct_trigger else "综合研判")
                               + ("" if i.active else "（停用）")] for i in indicators],

@@ -79,4 +79,4 @@ def new_edition_page(request, *, form_class, create, preview, cancel_url: str, d
         source = form.cleaned_data.get("copy_from")
     return render(request, "core/new_edition.html", {
         "form": form, "title": f"新建{noun}", "noun": noun, "source": source, "cancel_url": cancel_url,
-        **(preview(source) if source else {})})
+        **(preview(source, request.user) if source else {})})
