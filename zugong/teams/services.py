@@ -170,3 +170,11 @@ def release(user, member: TeamMember, *, end_on: dt.date, document_no: str = "")
     _require(user, "change", member.org_path, f"您无权调整“{member.team.name}”的班子成员")
     cadre_services.end_post(member.post, end_on, user, document_no=document_no)
     return member
+
+
+def standard_code_taken(code: str) -> bool:
+    """Whether a composition or vacancy standard with this code exists. Local-rule codes are unique nationwide,
+    so the check reads every row, whoever asks (it answers yes or no, never the row)."""
+    from zugong.core.models import LocalRule
+
+    return LocalRule.objects.unrestricted().filter(code=code).exists()

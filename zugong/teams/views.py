@@ -396,7 +396,7 @@ def _standard_form(request, template, row, org):
         if row is None:
             suffix = f"level{params['level']}" if template == standards.COMPOSITION else "vacancy"
             code = f"teams.local.{org.code}.{suffix}"
-            if LocalRule.objects.unrestricted().filter(code=code).exists():
+            if services.standard_code_taken(code):
                 form.add_error(None, f"“{org.name}”已设定该项要求，请在列表中修改")
                 return render(request, "core/form.html", {"form": form, "title": "班子配备要求"})
             row = LocalRule.objects.create(template=template, code=code, organization=org, severity="warning",
