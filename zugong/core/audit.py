@@ -216,19 +216,19 @@ class Operation:
     def created(self, objs: Iterable, note: str | None = None) -> None:
         """Rows written in bulk (bulk_create, imports): each gets its creation entry in this operation."""
         for obj in objs:
-            self._events.append((obj, "create", snapshot(obj), note))
+            self._events.append((obj, "create", snapshot(obj), note, self))
 
     # -- collected by the signals
     def _saved(self, obj, created: bool) -> None:
         if created:
-            self._events.append((obj, "create", snapshot(obj), None))
+            self._events.append((obj, "create", snapshot(obj), None, self))
         else:
             changes = diff(obj)
             if changes:
-                self._events.append((obj, "update", changes, None))
+                self._events.append((obj, "update", changes, None, self))
 
     def _deleted(self, obj) -> None:
-        self._events.append((obj, "delete", _deletion(obj), None))
+        self._events.append((obj, "delete", _deletion(obj), None, self))
 
     # -- writing
     def _head_items(self) -> list[dict]:
@@ -240,22 +240,24 @@ class Operation:
         return items
 
     def _items(self) -> list[dict]:
-        """Fold the events per row (saved twice: one entry, first old → last new) and add the heads."""
+        """One entry per changed row (saved twice: first old → last new), then the operations' own entries."""
         heads = [h for op in self._heads for h in op._head_items()]
-        subjects = {(h["model"], str(h["object_id"])): h for h in heads}
+        subjects: dict[tuple, list[dict]] = {}
+        for h in heads:
+            subjects.setdefault((h["model"], str(h["object_id"])), []).append(h)
         rows: dict[tuple, dict] = {}
         order: list[dict] = []
-        for obj, action, changes, note in self._events:
+        for obj, action, changes, note, op in self._events:
             key = (obj._meta.label_lower, str(obj.pk))
-            head = subjects.get(key)
-            if head is not None and head["action"] == action and action in ("create", "update"):
+            head = next((h for h in subjects.get(key, ()) if h["action"] == action), None)
+            if head is not None and action in ("create", "update"):  # the subject's own diff: one entry
                 head["changes"] = _merge(changes, head["changes"]) if action == "update" else changes + head["changes"]
                 continue
             last = rows.get(key)
             if last is not None and action == "update" and last["action"] in ("create", "update"):
                 last["changes"] = _merge(last["changes"], changes)
                 continue
-            row_note = note if note is not None else ("" if head is not None else self.note)
+            row_note = note if note is not None else ("" if key in subjects else op.note)
             rows[key] = item = _item(obj, action, changes, row_note, operation=self.id)
             order.append(item)
         kept = [i for i in order if i["changes"] or i["action"] != "update"]

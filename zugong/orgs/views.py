@@ -7,10 +7,9 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import rule_views, scope
+from zugong.core import record_tabs, rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.members.models import Membership
 from zugong.people.models import Person
 
@@ -121,8 +120,7 @@ def detail(request, pk):
         people = Person.objects.visible_to(request.user).filter(organization=org).order_by("stroke_key")
         context["people"] = Paginator(people, 50).get_page(request.GET.get("page"))
     if tab == "log":
-        log = AuditEntry.objects.unrestricted().filter(model="orgs.organization", object_id=str(org.pk))
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+        context["log"] = record_tabs.log(request, org)
     if tab == "findings":
         page = Paginator(subtree_findings.select_related("organization", "person").order_by("org_path", "rule", "id"), 50)
         context["page"] = page.get_page(request.GET.get("page"))

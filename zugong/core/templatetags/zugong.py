@@ -20,3 +20,13 @@ def tabler(field):
 def masked_id(number: str) -> str:
     """An ID number with the birth date hidden, as lists show it."""
     return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else number
+
+
+@register.filter
+def audit_value(value):
+    """A value of a logged change as users read it: 是/否 for booleans (entries written before they were)."""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return value
