@@ -119,9 +119,12 @@ def test_an_update_operation_folds_the_subjects_own_diff_into_its_entry(tree):
         person.phone = "13900000003"
         person.save()
         op.fact("核对", "已核对")
+        person.phone = "13900000009"
+        person.save()
     (entry,) = _entries_after(start)
     assert entry.action == "update" and entry.note == "更正"
-    assert [c["field"] for c in entry.changes] == ["phone", "核对"]
+    assert [(c["field"], c["old"], c["new"]) for c in entry.changes] == [
+        ("phone", None, "13900000009"), ("核对", None, "已核对")]
 
 
 @pytest.mark.django_db
@@ -180,3 +183,16 @@ def test_booleans_show_as_yes_or_no_on_the_log_tab(login, tree, users):
         op.fact("照片", False, old=True)
     page = login(users.secretary).get(f"/people/{person.pk}/?tab=log").content.decode()
     assert "否" in page and "False" not in page and "True" not in page
+
+
+@pytest.mark.django_db
+def test_the_log_tab_links_to_the_whole_operation(login, tree, users):
+    with audit.operation(tree.b1, "import", note="一次操作") as op:
+        for person in (tree.people.zhangsan, tree.people.lisi):
+            person.phone = "13900000010"
+            person.save()
+    client = login(users.taiyuan)
+    page = client.get(f"/people/{tree.people.zhangsan.pk}/?tab=log").content.decode()
+    assert f"?operation={op.id}" in page and "同一操作的全部记录" in page
+    listing = client.get("/core/audit/", {"operation": op.id})
+    assert listing.context["table"].paginator.count == 3

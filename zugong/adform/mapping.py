@@ -269,12 +269,12 @@ def _show(value) -> str:
 
 
 def _changes(person: Person | None, cadre: Cadre | None, v: Values) -> list[dict]:
-    """What importing the form would change, in the shape of the audit log's changes (shown before confirming)."""
+    """What importing the form would change, shown before the user confirms (a preview, not an audit entry)."""
     out = []
 
     def add(label, old, new):
         if _show(old) != _show(new):
-            out.append(audit.change(label, _show(new), _show(old)))
+            out.append({"label": label, "old": _show(old), "new": _show(new)})
 
     labels = {"name": "姓名", "sex": "性别", "birth_date": "出生日期", "ethnicity": "民族", "native_place": "籍贯",
               "birthplace": "出生地", "education": "学历"}
@@ -293,25 +293,25 @@ def _changes(person: Person | None, cadre: Cadre | None, v: Values) -> list[dict
         add(label, getattr(cadre, key) if cadre else None, v.cadre[key])
     if person is None or not person.photo:
         if v.photo:
-            out.append(audit.change("照片", "有"))
+            out.append({"label": "照片", "old": "", "new": "有"})
     elif v.photo and _photo_bytes(person) != v.photo:
-        out.append(audit.change("照片", "更换", "有"))
+        out.append({"label": "照片", "old": "有", "new": "更换"})
     old_resume = list(ResumeEntry.objects.unrestricted().filter(cadre=cadre)) if cadre else []
     if [(e.start_on, e.end_on, e.text, e.during) for e in old_resume] != [
         (e.start, e.end, e.text, e.during) for e in v.resume
     ]:
-        out.append(audit.change("简历", f"{len(v.resume)} 段", f"{len(old_resume)} 段"))
+        out.append({"label": "简历", "old": f"{len(old_resume)} 段", "new": f"{len(v.resume)} 段"})
     old_family = list(FamilyMember.objects.unrestricted().filter(cadre=cadre)) if cadre else []
     if [(f.relation, f.name, f.birth_text, f.political_status, f.work) for f in old_family] != [
         (f["relation"], f["name"], f["birth_text"], f["political_status"], f["work"]) for f in v.family
     ]:
-        out.append(audit.change("家庭成员", f"{len(v.family)} 人", f"{len(old_family)} 人"))
+        out.append({"label": "家庭成员", "old": f"{len(old_family)} 人", "new": f"{len(v.family)} 人"})
     old_edu = list(Education.objects.unrestricted().filter(cadre=cadre)) if cadre else []
     if sorted((e.mode, e.education_text, e.degree_text, e.institution, e.degree_institution) for e in old_edu) != sorted(
         (e["mode"], e["education_text"], e["degree_text"], e["institution"], e["degree_institution"])
         for e in v.educations
     ):
-        out.append(audit.change("学历学位", f"{len(v.educations)} 条", f"{len(old_edu)} 条"))
+        out.append({"label": "学历学位", "old": f"{len(old_edu)} 条", "new": f"{len(v.educations)} 条"})
     return out
 
 
@@ -381,7 +381,7 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
         cadre.refresh_derived()
         cadre.save()
         op.subject = cadre  # the import entry sits on the cadre
-        _replace_children(op, cadre, values, is_new)
+        _replace_children(cadre, values, op, is_new)
         form = None if is_new else AdForm.objects.unrestricted().filter(cadre=cadre).first()
         form = form or AdForm(cadre=cadre)
         for key, value in values.adform.items():
@@ -391,7 +391,7 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
     return cadre
 
 
-def _replace_children(op: audit.Operation, cadre: Cadre, v: Values, is_new: bool) -> None:
+def _replace_children(cadre: Cadre, v: Values, op: audit.Operation, is_new: bool) -> None:
     """Résumé, education and family become the form's; annual assessments named in the text are set."""
     path = cadre.org_path
 

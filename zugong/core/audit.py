@@ -112,6 +112,11 @@ def _value(value) -> Any:
     return str(value)
 
 
+def shown(value) -> Any:
+    """A logged value as users read it: 是/否 also for booleans logged before they were written so."""
+    return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else value
+
+
 def change(label: str, new, old=None, field: str = "") -> dict:
     """One line of an entry's changes: a labelled old → new (the shape every entry's `changes` holds)."""
     return {"field": field or label, "label": str(label), "old": _value(old), "new": _value(new)}
@@ -188,7 +193,6 @@ class Operation:
                  parent: "Operation | None" = None):
         self.subject, self.action, self.note, self.org_path = subject, action, note, org_path
         self.id = parent.id if parent else uuid.uuid4().hex
-        self._parent = parent
         self._facts: list[dict] = []
         self._others: dict[int, list] = {}  # id(obj) → [obj, facts, note]: entries on other records
         # Shared with the outermost operation: the rows' events and the operations' own entries, in order.
@@ -244,6 +248,7 @@ class Operation:
         heads = [h for op in self._heads for h in op._head_items()]
         subjects: dict[tuple, list[dict]] = {}
         for h in heads:
+            h["diff"] = []
             subjects.setdefault((h["model"], str(h["object_id"])), []).append(h)
         rows: dict[tuple, dict] = {}
         order: list[dict] = []
@@ -251,7 +256,7 @@ class Operation:
             key = (obj._meta.label_lower, str(obj.pk))
             head = next((h for h in subjects.get(key, ()) if h["action"] == action), None)
             if head is not None and action in ("create", "update"):  # the subject's own diff: one entry
-                head["changes"] = _merge(changes, head["changes"]) if action == "update" else changes + head["changes"]
+                head["diff"] = _merge(head["diff"], changes)
                 continue
             last = rows.get(key)
             if last is not None and action == "update" and last["action"] in ("create", "update"):
@@ -260,6 +265,8 @@ class Operation:
             row_note = note if note is not None else ("" if key in subjects else op.note)
             rows[key] = item = _item(obj, action, changes, row_note, operation=self.id)
             order.append(item)
+        for h in heads:
+            h["changes"] = h.pop("diff") + h["changes"]
         kept = [i for i in order if i["changes"] or i["action"] != "update"]
         return kept + [h for h in heads if h["changes"] or h["note"] or h["action"] not in ("create", "update")]
 
@@ -272,7 +279,7 @@ def _merge(first: list[dict], then: list[dict]) -> list[dict]:
             out[c["field"]]["new"] = c["new"]
         else:
             out[c["field"]] = dict(c)
-    return [c for c in out.values() if c["old"] != c["new"] or c["old"] is None]
+    return [c for c in out.values() if c["old"] != c["new"]]
 
 
 @contextmanager

@@ -24,9 +24,7 @@ def masked_id(number: str) -> str:
 
 @register.filter
 def audit_value(value):
-    """A value of a logged change as users read it: 是/否 for booleans (entries written before they were)."""
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return value
+    """A value of a logged change as users read it (是/否 for booleans, also in entries written before)."""
+    from zugong.core.audit import shown
+
+    return shown(value)
