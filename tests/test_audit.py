@@ -170,7 +170,8 @@ def test_bulk_writes_and_nested_operations_join_one_operation(tree):
         with audit.operation(tree.b2, "move", note="调整") as inner:
             inner.fact("上级组织", tree.taiyuan, old=tree.root)
     entries = _entries_after(start)
-    assert [(e.model, e.action) for e in entries] == [("people.person", "create"), ("orgs.organization", "move")]
+    assert [(e.model, e.action) for e in entries] == [("people.person", "create"),
+                                                      ("orgs.organization", "move")]
     assert entries[0].note == "批量" and entries[1].note == "调整"
     assert entries[0].operation == entries[1].operation
     assert audit.verify()[1] is None

@@ -16,14 +16,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def four_findings(tree, users):
     """On 张三's membership: one open, one acknowledged (open), one excepted (closed), one resolved (closed)."""
-    member = Membership.objects.create(person=tree.people.zhangsan, organization=tree.b1, joined_on=dt.date(2005, 7, 1),
-                                       converted_on=dt.date(2006, 7, 1), dues_base=Decimal("4000.00"))
+    member = Membership.objects.create(person=tree.people.zhangsan, organization=tree.b1,
+                                       joined_on=dt.date(2005, 7, 1), converted_on=dt.date(2006, 7, 1),
+                                       dues_base=Decimal("4000.00"))
     now = timezone.now()
-    base = {"severity": "error", "model": "members.membership", "object_id": member.pk, "person": tree.people.zhangsan,
-            "organization": tree.b1, "org_path": tree.b1.path, "regulation": "《某规定》", "opened_at": now}
+    base = {"severity": "error", "model": "members.membership", "object_id": member.pk,
+            "person": tree.people.zhangsan, "organization": tree.b1, "org_path": tree.b1.path,
+            "regulation": "《某规定》", "opened_at": now}
     Finding.objects.create(rule="test.open", detail="未消除的问题", **base)
-    Finding.objects.create(rule="test.ack", detail="已知悉的问题", acknowledged_by=users.taiyuan, acknowledged_at=now,
-                           acknowledgement="下月整改", **base)
+    Finding.objects.create(rule="test.ack", detail="已知悉的问题", acknowledged_by=users.taiyuan,
+                           acknowledged_at=now, acknowledgement="下月整改", **base)
     Finding.objects.create(rule="test.excepted", detail="例外办理的问题", excepted_by=users.taiyuan, excepted_at=now,
                            exception_reason="特殊情况", **base)
     Finding.objects.create(rule="test.resolved", detail="已消除的问题", resolved_at=now, **base)
@@ -31,9 +33,9 @@ def four_findings(tree, users):
 
 
 def test_the_definition(four_findings):
-    assert set(Finding.objects.unrestricted().open().values_list("rule", flat=True)) == {"test.open", "test.ack"}
-    assert set(Finding.objects.unrestricted().closed().values_list("rule", flat=True)) == {"test.excepted",
-                                                                                         "test.resolved"}
+    findings = Finding.objects.unrestricted()
+    assert set(findings.open().values_list("rule", flat=True)) == {"test.open", "test.ack"}
+    assert set(findings.closed().values_list("rule", flat=True)) == {"test.excepted", "test.resolved"}
     assert {f.rule for f in Finding.objects.unrestricted() if f.is_open} == {"test.open", "test.ack"}
 
 

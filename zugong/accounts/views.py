@@ -29,7 +29,8 @@ def user_list(request):
 def user_detail(request, pk):
     _require_manager(request)
     account = get_object_or_404(services.visible_users(request.user), pk=pk)
-    return render(request, "accounts/user_detail.html", {"account": account, "log": record_tabs.log(request, account)})
+    return render(request, "accounts/user_detail.html",
+                  {"account": account, "log": record_tabs.log(request, account)})
 
 
 @login_required

@@ -123,8 +123,8 @@ def detail(request, pk):
         "can_change": scope.can(request.user, "change", cadre.org_path),
     }
     # The log shows the cadre's entries and those of the rows of its sections (résumé, education …).
-    sections = ([m.objects.visible_to(request.user).filter(cadre=cadre) for m in services.CHILD_MODELS.values()]
-                if tab == "log" else [])
+    sections = [m.objects.visible_to(request.user).filter(cadre=cadre)
+                for m in services.CHILD_MODELS.values()] if tab == "log" else []
     context.update(record_tabs.tabs(request, cadre, *sections, tab=tab))
     kind = dict((k, c) for k, _, c in TABS).get(tab)
     if tab == "info":

@@ -5,8 +5,9 @@ A service that changes several rows, or does more than a field change (move, mer
 step), wraps its work in `operation(subject, action, note)`: the rows' saves and deletes inside are collected
 and written, on success, as one operation (one chained entry per changed row plus the operation's entry on the
 subject, all sharing an operation id); bulk writes are named with `op.created(rows)`, other facts with
-`op.fact(label, new, old)`. Nobody builds a change dict by hand. Entries are append-only and hash-chained: each hash covers the entry and the previous hash, so `zugong audit verify` finds an entry
-edited, inserted or removed behind the application's back.
+`op.fact(label, new, old)`. Nobody builds a change dict by hand. Entries are append-only and hash-chained:
+each hash covers the entry and the previous hash, so `zugong audit verify` finds an entry edited, inserted or
+removed behind the application's back.
 """
 
 from __future__ import annotations
@@ -201,8 +202,8 @@ class Operation:
 
     # -- what a service says
     def fact(self, label: str, new, old=None, *, field: str = "", on=None, note: str | None = None) -> None:
-        """A fact of the operation beyond a field diff (挂牌督办, a rule exception, 复制评分项目 12 项): one line
-        of the subject's entry, or (`on`) of an entry of this operation on another record, with its own note."""
+        """A fact of the operation beyond a field diff (挂牌督办, a rule exception, 复制评分项目 12 项): one
+        line of the subject's entry, or (`on`) of this operation's entry on another record, with its note."""
         line = change(label, new, old, field)
         if on is None or on is self.subject:
             self._facts.append(line)
@@ -213,9 +214,10 @@ class Operation:
             other[2] = note
 
     def form_changes(self, form) -> None:
-        """Facts for the fields a bound, valid form changed (for configuration rows that are not AuditedModels)."""
+        """Facts for the fields a bound, valid form changed (configuration rows that are not AuditedModels)."""
         for name in form.changed_data:
-            self.fact(form.fields[name].label or name, form.cleaned_data[name], form.initial.get(name), field=name)
+            label = form.fields[name].label or name
+            self.fact(label, form.cleaned_data[name], form.initial.get(name), field=name)
 
     def created(self, objs: Iterable, note: str | None = None) -> None:
         """Rows written in bulk (bulk_create, imports): each gets its creation entry in this operation."""
@@ -240,7 +242,8 @@ class Operation:
         for obj, facts, note in self._others.values():
             items.append(_item(obj, self.action, facts, note if note else self.note, operation=self.id))
         if self.subject is not None:
-            items.append(_item(self.subject, self.action, list(self._facts), self.note, self.org_path, self.id))
+            items.append(_item(self.subject, self.action, list(self._facts), self.note, self.org_path,
+                               self.id))
         return items
 
     def _items(self) -> list[dict]:
@@ -268,7 +271,8 @@ class Operation:
         for h in heads:
             h["changes"] = h.pop("diff") + h["changes"]
         kept = [i for i in order if i["changes"] or i["action"] != "update"]
-        return kept + [h for h in heads if h["changes"] or h["note"] or h["action"] not in ("create", "update")]
+        said = [h for h in heads if h["changes"] or h["note"] or h["action"] not in ("create", "update")]
+        return kept + said
 
 
 def _merge(first: list[dict], then: list[dict]) -> list[dict]:
@@ -292,7 +296,8 @@ def operation(subject, action: str, note: str = "", *, org_path: str | None = No
             op.fact("退回", "草稿", old="已报审")
 
     Saves and deletes of AuditedModels inside the block are collected instead of logged one by one; bulk
-    writes are named with `op.created(rows)`; facts with `op.fact(...)`; `op.note` may be set inside the block.
+    writes are named with `op.created(rows)`; facts with `op.fact(...)`; `op.note` and `op.subject` may be
+    set inside the block (when known only there).
     On success the entries are appended to the chain in the same transaction; on an exception nothing is
     logged (and the transaction rolls back). `subject` may be None (an import touching many records);
     `org_path` places the subject's entry elsewhere than the subject's own path (e.g. the issuing side).

@@ -53,7 +53,8 @@ def findings(user, *records, whole_record: bool = False) -> list[Finding]:
     on them wherever it sits: for a record the view has shown the user may see, whose findings sit on another
     organization's side (a dispatch seen by its host side)."""
     qs = Finding.objects.unrestricted() if whole_record else Finding.objects.visible_to(user)
-    return list(qs.filter(_q(_refs(records), as_text=False)).select_related("person", "organization").open_first())
+    qs = qs.filter(_q(_refs(records), as_text=False)).select_related("person", "organization")
+    return list(qs.open_first())
 
 
 def open_count(rows: Iterable[Finding]) -> int:

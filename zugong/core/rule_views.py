@@ -81,7 +81,8 @@ def visible_rules(user) -> list:
 
 @login_required
 def catalogue(request):
-    counts = {r["rule"]: r for r in open_findings(request.user).values("rule").annotate(n=Count("id")).order_by()}
+    counts = {r["rule"]: r for r in
+              open_findings(request.user).values("rule").annotate(n=Count("id")).order_by()}
     groups: dict[str, list] = {}
     for rule in sorted(visible_rules(request.user), key=lambda r: (r.local, r.model, r.code)):
         rule.open_count = counts.get(rule.code, {}).get("n", 0)
@@ -142,7 +143,8 @@ def acknowledge(request, pk):
         messages.error(request, "请填写知悉说明（例如整改安排）")
     else:
         with audit.operation(finding, "acknowledge", note=note) as op:
-            finding.acknowledged_by, finding.acknowledged_at, finding.acknowledgement = request.user, timezone.now(), note
+            finding.acknowledged_by, finding.acknowledged_at = request.user, timezone.now()
+            finding.acknowledgement = note
             finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
             op.fact("确认知悉", f"{finding.detail}（{finding.citation}）", field="acknowledgement")
         messages.success(request, "已确认知悉")

@@ -38,7 +38,8 @@ def detail(request, pk):
     tab = request.GET.get("tab", "info")
     context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path)}
     # The findings that concern the person, on any of their records (membership, recruitment case …).
-    context.update(record_tabs.tabs(request, person, tab=tab, findings_of=rule_views.for_person(request.user, person)))
+    context.update(record_tabs.tabs(request, person, tab=tab,
+                                    findings_of=rule_views.for_person(request.user, person)))
     return render(request, "people/detail.html", context)
 
 
