@@ -128,6 +128,21 @@ def test_an_update_operation_folds_the_subjects_own_diff_into_its_entry(tree):
 
 
 @pytest.mark.django_db
+def test_without_fold_the_subjects_diff_is_an_entry_of_its_own(tree):
+    person = tree.people.zhangsan
+    start = _last_id()
+    with audit.operation(person, "transfer", note="转接", org_path=tree.b2.path, fold=False) as op:
+        person.phone = "13900000011"
+        person.save()
+        op.fact("所在党支部", tree.b2, old=tree.b1)
+    update, transfer = _entries_after(start)
+    assert (update.action, update.org_path, update.note) == ("update", person.org_path, "")
+    assert (transfer.action, transfer.org_path, transfer.note) == ("transfer", tree.b2.path, "转接")
+    assert transfer.changes == [{"field": "所在党支部", "label": "所在党支部", "old": tree.b1.name,
+                                 "new": tree.b2.name}]
+
+
+@pytest.mark.django_db
 def test_a_failed_operation_writes_nothing_and_rolls_back(tree):
     from zugong.people.models import Person
 

@@ -348,7 +348,7 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
     if plan_.status not in (Status.NEW, Status.MATCHED_ID, Status.MATCHED_NAME):
         raise ValidationError(plan_.error or "该文件不能导入")
     p = values.person
-    with scope.bypass(), audit.operation(None, "import", note=note) as op:
+    with scope.bypass(), audit.operation(None, "import", note=note, fold=False) as op:
         if plan_.person_id:
             person = Person.objects.unrestricted().select_related("organization").get(pk=plan_.person_id)
             if not scope.can(user, "change", person.org_path):

@@ -186,13 +186,16 @@ class Operation:
     Rows saved or deleted inside the block (AuditedModel signals), rows written in bulk (`created`) and the
     operation's own facts (`fact`) become chained entries that share one operation id: one entry per changed
     row (create/update/delete with its field diff, so every record's log tab stays complete), and one entry on
-    the subject saying what was done (`action`, the facts, `note`). When `action` is create or update, the
-    subject's own diff of that action is folded into that entry instead of being a second one.
+    the subject saying what was done (`action`, the facts, `note`). The subject's own field diff is folded
+    into that entry (one entry: "step 谈话日期 … 流程步骤 …"), its creation too when `action` is create; with
+    `fold=False` the subject's diff stays an entry of its own (a transfer: the membership's update is logged at
+    the receiving side, the transfer at the issuing side).
     """
 
-    def __init__(self, subject, action: str, note: str = "", org_path: str | None = None,
+    def __init__(self, subject, action: str, note: str = "", org_path: str | None = None, fold: bool = True,
                  parent: "Operation | None" = None):
         self.subject, self.action, self.note, self.org_path = subject, action, note, org_path
+        self.fold = fold
         self.id = parent.id if parent else uuid.uuid4().hex
         self._facts: list[dict] = []
         self._others: dict[int, list] = {}  # id(obj) → [obj, facts, note]: entries on other records
@@ -242,8 +245,10 @@ class Operation:
         for obj, facts, note in self._others.values():
             items.append(_item(obj, self.action, facts, note if note else self.note, operation=self.id))
         if self.subject is not None:
-            items.append(_item(self.subject, self.action, list(self._facts), self.note, self.org_path,
-                               self.id))
+            item = _item(self.subject, self.action, list(self._facts), self.note, self.org_path, self.id)
+            create = {"create"} if self.action == "create" else set()
+            item["absorbs"] = create | {"update"} if self.fold else create
+            items.append(item)
         return items
 
     def _items(self) -> list[dict]:
@@ -257,8 +262,8 @@ class Operation:
         order: list[dict] = []
         for obj, action, changes, note, op in self._events:
             key = (obj._meta.label_lower, str(obj.pk))
-            head = next((h for h in subjects.get(key, ()) if h["action"] == action), None)
-            if head is not None and action in ("create", "update"):  # the subject's own diff: one entry
+            head = next((h for h in subjects.get(key, ()) if action in h.get("absorbs", ())), None)
+            if head is not None:  # the subject's own diff: in the operation's entry
                 head["diff"] = _merge(head["diff"], changes)
                 continue
             last = rows.get(key)
@@ -270,6 +275,7 @@ class Operation:
             order.append(item)
         for h in heads:
             h["changes"] = h.pop("diff") + h["changes"]
+            h.pop("absorbs", None)
         kept = [i for i in order if i["changes"] or i["action"] != "update"]
         said = [h for h in heads if h["changes"] or h["note"] or h["action"] not in ("create", "update")]
         return kept + said
@@ -287,7 +293,7 @@ def _merge(first: list[dict], then: list[dict]) -> list[dict]:
 
 
 @contextmanager
-def operation(subject, action: str, note: str = "", *, org_path: str | None = None):
+def operation(subject, action: str, note: str = "", *, org_path: str | None = None, fold: bool = True):
     """The one way a service audits what it changes: one transaction, one operation in the log.
 
         with audit.operation(lst, "update", note=reason) as op:
@@ -300,11 +306,12 @@ def operation(subject, action: str, note: str = "", *, org_path: str | None = No
     set inside the block (when known only there).
     On success the entries are appended to the chain in the same transaction; on an exception nothing is
     logged (and the transaction rolls back). `subject` may be None (an import touching many records);
-    `org_path` places the subject's entry elsewhere than the subject's own path (e.g. the issuing side).
+    `org_path` places the subject's entry elsewhere than the subject's own path (e.g. the issuing side);
+    `fold=False` keeps the subject's own field diff out of the operation's entry (see `Operation`).
     Nested operations join the outer one (same id, written when the outer one succeeds).
     """
     parent = _operation.get()
-    op = Operation(subject, action, note, org_path, parent)
+    op = Operation(subject, action, note, org_path, fold, parent)
     marks = (len(op._events), len(op._heads))
     token = _operation.set(op)
     try:

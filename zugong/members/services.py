@@ -429,7 +429,8 @@ def _receive_within(user, transfer: TransferRequest) -> list[str]:
     membership.committee_post = ""
     membership.away_since = None
     # The membership's diff is logged at the receiving side, the transfer entry at the issuing side.
-    with audit.operation(membership, "transfer", _transfer_note(transfer), org_path=old.path) as op:
+    with audit.operation(membership, "transfer", _transfer_note(transfer), org_path=old.path,
+                         fold=False) as op:
         membership.save()
         op.fact("所在党支部", transfer.to_org.name, old=old.name, field="organization")
         _move_person(membership.person, transfer.to_org)
@@ -440,11 +441,12 @@ def _receive_within(user, transfer: TransferRequest) -> list[str]:
 
 def _receive_out(user, transfer: TransferRequest, received_on: dt.date) -> list[str]:
     membership = _locked_membership(transfer)
-    with audit.operation(membership, "transfer", _transfer_note(transfer)) as op:
+    with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.transferred_out_on = received_on
         membership.committee_post = ""
         membership.save()
-        op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name, field="transferred_out_on")
+        op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name,
+                field="transferred_out_on")
     return _rule_warnings(SENDING_SIDE_RULES, transfer.from_org, user)
 
 
@@ -494,7 +496,7 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
         for name, value in fields.items():
             setattr(membership, name, value)
     _validate(membership)
-    with audit.operation(membership, "transfer", _transfer_note(transfer)) as op:
+    with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.save()
         op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")
     transfer.membership = membership

@@ -139,7 +139,7 @@ def merge(user, source: Organization, target: Organization, on: dt.date, note: s
         source.status, source.dissolved_on, source.merged_into = Organization.Status.DISSOLVED, on, target
         source.save(update_fields=["status", "dissolved_on", "merged_into", "updated_at"])
         detail = f"下级组织 {len(children)} 个、人员 {moved} 人转入“{target.name}”"
-        op.note = f"{detail}。{note}".strip("。") + "。"  # the source's diff (并入组织 …) is a row of it
+        op.note = f"{detail}。{note}".strip("。") + "。"  # with the source's diff (状态, 并入组织 …)
         op.fact("并入的组织", source, on=target, note=detail)
     return target
 
@@ -171,7 +171,7 @@ def dissolve(user, org: Organization, receiver: Organization | None, on: dt.date
     note = (f"人员 {moved} 人转入“{receiver.name}”。" if moved else "") + note
     with audit.operation(org, "dissolve", note=note):
         org.status, org.dissolved_on = Organization.Status.DISSOLVED, on
-        org.save(update_fields=["status", "dissolved_on", "updated_at"])  # its diff: a row of the operation
+        org.save(update_fields=["status", "dissolved_on", "updated_at"])  # its diff: in the dissolve entry
     return org
 
 
