@@ -68,3 +68,147 @@ def test_verify_catches_the_last_entry_removed(tree):
         cur.execute("DELETE FROM core_auditentry WHERE id = %s", [last.id])
     _checked, broken = audit.verify()
     assert broken is not None and "末尾" in broken.reason
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _entries_after(last_id):
+    return list(AuditEntry.objects.unrestricted().filter(id__gt=last_id).order_by("id"))
+
+
+def _last_id():
+    last = AuditEntry.objects.unrestricted().order_by("-id").first()
+    return last.id if last else 0
+
+
+@pytest.mark.django_db
+def test_an_operation_logs_every_changed_row_once_under_one_id(tree):
+    from zugong.people.models import Person
+
+    zhangsan, lisi = tree.people.zhangsan, tree.people.lisi
+    start = _last_id()
+    with audit.acting_as(name="测试"), audit.operation(tree.b1, "import", note="测试导入") as op:
+        zhangsan.phone = "13900000001"
+        zhangsan.save()
+        zhangsan.phone = "13900000002"
+        zhangsan.save()  # saved twice: one entry, first old → last new
+        lisi.native_place = "山西太原"
+        lisi.save()
+        op.fact("挂牌督办", True)
+        assert _entries_after(start) == []  # nothing is written before the block ends
+    entries = _entries_after(start)
+    assert [(e.model, e.object_id, e.action) for e in entries] == [
+        ("people.person", str(zhangsan.pk), "update"),
+        ("people.person", str(lisi.pk), "update"),
+        ("orgs.organization", str(tree.b1.pk), "import"),
+    ]
+    assert len({e.operation for e in entries}) == 1 and entries[0].operation
+    assert entries[0].changes == [{"field": "phone", "label": "联系电话", "old": None, "new": "13900000002"}]
+    assert entries[0].note == "测试导入" and entries[2].note == "测试导入"
+    assert entries[2].changes == [{"field": "挂牌督办", "label": "挂牌督办", "old": None, "new": "是"}]
+    assert Person.objects.unrestricted().get(pk=zhangsan.pk).phone == "13900000002"
+    assert audit.verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_an_update_operation_folds_the_subjects_own_diff_into_its_entry(tree):
+    person = tree.people.zhangsan
+    start = _last_id()
+    with audit.operation(person, "update", note="更正") as op:
+        person.phone = "13900000003"
+        person.save()
+        op.fact("核对", "已核对")
+        person.phone = "13900000009"
+        person.save()
+    (entry,) = _entries_after(start)
+    assert entry.action == "update" and entry.note == "更正"
+    assert [(c["field"], c["old"], c["new"]) for c in entry.changes] == [
+        ("phone", None, "13900000009"), ("核对", None, "已核对")]
+
+
+@pytest.mark.django_db
+def test_without_fold_the_subjects_diff_is_an_entry_of_its_own(tree):
+    person = tree.people.zhangsan
+    start = _last_id()
+    with audit.operation(person, "transfer", note="转接", org_path=tree.b2.path, fold=False) as op:
+        person.phone = "13900000011"
+        person.save()
+        op.fact("所在党支部", tree.b2, old=tree.b1)
+    update, transfer = _entries_after(start)
+    assert (update.action, update.org_path, update.note) == ("update", person.org_path, "")
+    assert (transfer.action, transfer.org_path, transfer.note) == ("transfer", tree.b2.path, "转接")
+    assert transfer.changes == [{"field": "所在党支部", "label": "所在党支部", "old": tree.b1.name,
+                                 "new": tree.b2.name}]
+
+
+@pytest.mark.django_db
+def test_a_failed_operation_writes_nothing_and_rolls_back(tree):
+    from zugong.people.models import Person
+
+    person = tree.people.zhangsan
+    start = _last_id()
+    with pytest.raises(ValueError):
+        with audit.operation(person, "update", note="失败") as op:
+            person.phone = "13900000004"
+            person.save()
+            op.fact("挂牌督办", "是")
+            raise ValueError("boom")
+    assert _entries_after(start) == []
+    assert Person.objects.unrestricted().get(pk=person.pk).phone != "13900000004"
+    assert audit.verify()[1] is None
+    person.refresh_from_db()
+    person.phone = "13900000005"
+    person.save()  # a single save outside any operation logs as before: one entry, no operation id
+    (entry,) = _entries_after(start)
+    assert entry.action == "update" and entry.operation == "" and audit.verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_bulk_writes_and_nested_operations_join_one_operation(tree):
+    from zugong.people.models import Person
+
+    start = _last_id()
+    with audit.operation(None, "import", note="批量") as op:
+        people = Person.objects.bulk_create([
+            Person(name="王五", id_number="140105199001011234", sex="1", birth_date="1990-01-01",
+                   organization=tree.b1, org_path=tree.b1.path),
+        ])
+        op.created(people)
+        try:
+            with audit.operation(tree.b1, "merge"):
+                tree.b1.short_name = "不应记录"
+                tree.b1.save()
+                raise ValueError
+        except ValueError:
+            pass
+        with audit.operation(tree.b2, "move", note="调整") as inner:
+            inner.fact("上级组织", tree.taiyuan, old=tree.root)
+    entries = _entries_after(start)
+    assert [(e.model, e.action) for e in entries] == [("people.person", "create"),
+                                                      ("orgs.organization", "move")]
+    assert entries[0].note == "批量" and entries[1].note == "调整"
+    assert entries[0].operation == entries[1].operation
+    assert audit.verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_booleans_show_as_yes_or_no_on_the_log_tab(login, tree, users):
+    person = tree.people.zhangsan
+    with audit.operation(person, "update") as op:
+        op.fact("照片", False, old=True)
+    page = login(users.secretary).get(f"/people/{person.pk}/?tab=log").content.decode()
+    assert "否" in page and "False" not in page and "True" not in page
+
+
+@pytest.mark.django_db
+def test_the_log_tab_links_to_the_whole_operation(login, tree, users):
+    with audit.operation(tree.b1, "import", note="一次操作") as op:
+        for person in (tree.people.zhangsan, tree.people.lisi):
+            person.phone = "13900000010"
+            person.save()
+    client = login(users.taiyuan)
+    page = client.get(f"/people/{tree.people.zhangsan.pk}/?tab=log").content.decode()
+    assert f"?operation={op.id}" in page and "同一操作的全部记录" in page
+    listing = client.get("/core/audit/", {"operation": op.id})
+    assert listing.context["table"].paginator.count == 3

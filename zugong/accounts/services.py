@@ -32,8 +32,8 @@ def create_user(actor, *, username: str, display_name: str, password: str, organ
     user = User(username=username, display_name=display_name)
     validate_password(password, user)
     user.set_password(password)
-    user.save()
-    audit.record(user, "create", [{"field": "username", "label": "用户名", "old": None, "new": username}],
-                 org_path=organization.path)
-    ScopeGrant.objects.create(user=user, organization=organization, role=role)
+    with audit.operation(user, "create", org_path=organization.path) as op:
+        user.save()
+        op.fact("用户名", username, field="username")
+        ScopeGrant.objects.create(user=user, organization=organization, role=role)
     return user

@@ -3,10 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import scope
+from zugong.core import record_tabs, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 
 from . import services
 from .forms import UserCreateForm
@@ -30,8 +29,8 @@ def user_list(request):
 def user_detail(request, pk):
     _require_manager(request)
     account = get_object_or_404(services.visible_users(request.user), pk=pk)
-    log = AuditEntry.objects.of_records(account)
-    return render(request, "accounts/user_detail.html", {"account": account, "log": log})
+    return render(request, "accounts/user_detail.html",
+                  {"account": account, "log": record_tabs.log(request, account)})
 
 
 @login_required

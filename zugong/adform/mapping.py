@@ -269,6 +269,7 @@ def _show(value) -> str:
 
 
 def _changes(person: Person | None, cadre: Cadre | None, v: Values) -> list[dict]:
+    """What importing the form would change, shown before the user confirms (a preview, not an audit entry)."""
     out = []
 
     def add(label, old, new):
@@ -339,30 +340,15 @@ def _photo_ext(data: bytes) -> str:
     return "jpg"
 
 
-def _save(obj, log: list[dict], note: str) -> None:
-    """Save with its audit item collected in `log` (written once per file by `apply`)."""
-    created = obj.pk is None
-    changes = None if created else audit.diff(obj)
-    obj._audit_skip = True
-    obj.save()
-    obj._audit_skip = False
-    if created:
-        log.append(audit.item(obj, "create", audit.snapshot(obj), note))
-    elif changes:
-        log.append(audit.item(obj, "update", changes, note))
-    obj._audit_mark_clean()
-
-
 def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
     """Write a planned form (the caller holds the transaction and has the user's confirmation).
 
-    Every write is audited; the entries of one file are appended to the chain together (one lock, one insert).
+    Every write is audited: one file is one operation (`audit.operation`), its entries appended together.
     """
     if plan_.status not in (Status.NEW, Status.MATCHED_ID, Status.MATCHED_NAME):
         raise ValidationError(plan_.error or "该文件不能导入")
     p = values.person
-    log: list[dict] = []
-    with scope.bypass():
+    with scope.bypass(), audit.operation(None, "import", note=note, fold=False) as op:
         if plan_.person_id:
             person = Person.objects.unrestricted().select_related("organization").get(pk=plan_.person_id)
             if not scope.can(user, "change", person.org_path):
@@ -383,7 +369,7 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
         if values.photo and (person.pk is None or _photo_bytes(person) != values.photo):
             name = f"{person.id_number or uuid.uuid4().hex}.{_photo_ext(values.photo)}"
             person.photo.save(name, ContentFile(values.photo), save=False)
-        _save(person, log, note)
+        person.save()
         cadre = Cadre.objects.unrestricted().filter(person=person).first() if plan_.person_id else None
         is_new = cadre is None
         if is_new:
@@ -393,31 +379,26 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
         if is_new or not cadre_services.current_posts(cadre).exists():
             cadre.current_title = values.current_post[:200]
         cadre.refresh_derived()
-        _save(cadre, log, note)
-        _replace_children(cadre, values, note, log, is_new)
+        cadre.save()
+        op.subject = cadre  # the import entry sits on the cadre
+        _replace_children(cadre, values, op, is_new)
         form = None if is_new else AdForm.objects.unrestricted().filter(cadre=cadre).first()
         form = form or AdForm(cadre=cadre)
         for key, value in values.adform.items():
             setattr(form, key, value)
         form.source_name = note[-255:]
-        _save(form, log, note)
-        log.append(audit.item(cadre, "import", note=note))
-        audit.record_items(log)
+        form.save()
     return cadre
 
 
-def _replace_children(cadre: Cadre, v: Values, note: str, log: list[dict], is_new: bool) -> None:
+def _replace_children(cadre: Cadre, v: Values, op: audit.Operation, is_new: bool) -> None:
     """Résumé, education and family become the form's; annual assessments named in the text are set."""
     path = cadre.org_path
 
     def replace(model, old, rows):
-        for o in old:
-            log.append(audit.item(o, "delete", [{**c, "old": c["new"], "new": None} for c in audit.snapshot(o)], note))
-        if old:  # logged above; a plain SQL delete (these rows have no dependents) avoids a second log entry each
-            qs = model.objects.unrestricted().filter(pk__in=[o.pk for o in old])
-            qs._raw_delete(qs.db)
-        model.objects.bulk_create(rows)
-        log.extend(audit.item(r, "create", audit.snapshot(r), note) for r in rows)
+        if old:  # each deletion is a row of the operation
+            model.objects.unrestricted().filter(pk__in=[o.pk for o in old]).delete()
+        op.created(model.objects.bulk_create(rows))
 
     old_resume = [] if is_new else list(
         ResumeEntry.objects.unrestricted().filter(cadre=cadre).order_by("start_on", "order", "pk"))
@@ -449,10 +430,9 @@ def _replace_children(cadre: Cadre, v: Values, note: str, log: list[dict], is_ne
                 new_rows.append(AnnualAssessment(cadre=cadre, org_path=path, year=year, grade=grade))
             elif row.grade != grade:
                 row.grade = grade
-                _save(row, log, note)
+                row.save()
         if new_rows:
-            AnnualAssessment.objects.bulk_create(new_rows)
-            log.extend(audit.item(r, "create", audit.snapshot(r), note) for r in new_rows)
+            op.created(AnnualAssessment.objects.bulk_create(new_rows))
 
 
 # ---------------------------------------------------------------- cadre → form

@@ -130,6 +130,7 @@ class MeetingImporter(imports.Importer):
             )
             for _no, v, _raw in rows
         ]
-        Meeting.objects.bulk_create(meetings, batch_size=1000)
-        audit.record_many(meetings, "create", note=note)
+        with audit.operation(None, "import", note=note) as op:
+            Meeting.objects.bulk_create(meetings, batch_size=1000)
+            op.created(meetings)
         return len(meetings)

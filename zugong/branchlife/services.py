@@ -176,8 +176,8 @@ def record_meeting(user, org: Organization, *, absences: dict[int, str] | None =
 def _save_absences(meeting: Meeting, rows: list[Absence]) -> None:
     for row in rows:
         row.meeting = meeting
-    created = Absence.objects.bulk_create(rows)
-    audit.record_many(created, "create", note=f"{meeting} 缺席登记")
+    with audit.operation(None, "create", note=f"{meeting} 缺席登记") as op:
+        op.created(Absence.objects.bulk_create(rows))
 
 
 @transaction.atomic

@@ -8,15 +8,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import excel, rule_views, rules, scope
+from zugong.core import excel, record_tabs, rules, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 
@@ -250,18 +248,14 @@ def detail(request, pk):
     absences = {a.membership_id: a for a in Absence.objects.visible_to(request.user).filter(meeting=meeting)
                 .select_related("membership__person")}
     present = [m for m in roster if m.pk not in absences]
-    findings = list(rule_views.for_record(request.user, "branchlife.meeting", meeting.pk))
     context = {
         "meeting": meeting, "tab": tab, "present_members": present, "absences": list(absences.values()),
         "attachments": MeetingAttachment.objects.visible_to(request.user).filter(meeting=meeting),
-        "findings": findings, "open_findings": sum(1 for f in findings if f.resolved_at is None),
+        **record_tabs.tabs(request, meeting, tab=tab),
         "can_change": scope.can(request.user, "change", meeting.org_path),
         "can_manage": scope.can(request.user, "manage", meeting.org_path),
         "roster_matches": len(roster) == meeting.expected,
     }
-    if tab == "log":
-        log = AuditEntry.objects.of_records(meeting)
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "branchlife/detail.html", context)
 
 

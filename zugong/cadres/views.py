@@ -6,15 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from zugong.core import rule_views, scope
+from zugong.core import record_tabs, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.orgs.models import Unit
 from zugong.people.models import Person
 
@@ -120,12 +118,14 @@ def detail(request, pk):
     keys = {t[0] for t in TABS} | {p.key for p in contributed} | {"findings", "log"}
     if tab not in keys:
         tab = "info"
-    findings = rule_views.for_record(request.user, "cadres.cadre", cadre.pk)
     context = {
         "cadre": cadre, "person": cadre.person, "tab": tab, "tabs": TABS, "panels": contributed,
         "can_change": scope.can(request.user, "change", cadre.org_path),
-        "findings": findings, "open_findings": sum(1 for f in findings if f.resolved_at is None),
     }
+    # The log shows the cadre's entries and those of the rows of its sections (résumé, education …).
+    sections = [m.objects.visible_to(request.user).filter(cadre=cadre)
+                for m in services.CHILD_MODELS.values()] if tab == "log" else []
+    context.update(record_tabs.tabs(request, cadre, *sections, tab=tab))
     kind = dict((k, c) for k, _, c in TABS).get(tab)
     if tab == "info":
         context["current_posts"] = services.current_posts(cadre).select_related("unit")
@@ -136,13 +136,7 @@ def detail(request, pk):
         context["on_the_job"] = [e for e in edus if e.mode == "on_the_job"]
     elif kind:
         context.update(section_context(request, cadre, kind))
-    elif tab == "log":
-        models = ["cadres.cadre"] + [f"cadres.{m._meta.model_name}" for m in services.CHILD_MODELS.values()]
-        children = [c for m in services.CHILD_MODELS.values()
-                    for c in m.objects.visible_to(request.user).filter(cadre=cadre).only("pk")]
-        log = AuditEntry.objects.of_records(cadre, *children).filter(model__in=models).order_by("-timestamp", "-pk")
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
-    elif tab != "findings":
+    elif tab not in ("findings", "log"):
         panels.cadre_page.add_tab_context(request, cadre, tab, context)
     return render(request, "cadres/detail.html", context)
 

@@ -1,9 +1,13 @@
 """Audit: every create, update and delete of a domain record, with who, when, from where and the field diff.
 
-Domain models inherit `AuditedModel`; their saves and deletes are logged by signals. Operations that are
-more than a field change (move, merge, dissolve, import) call `record()` themselves. Entries are append-only
-and hash-chained: each hash covers the entry and the previous hash, so `zugong audit verify` finds an entry
-edited, inserted or removed behind the application's back.
+Domain models inherit `AuditedModel`; a save or delete outside any operation is logged by signals, one entry.
+A service that changes several rows, or does more than a field change (move, merge, dissolve, import, a
+step), wraps its work in `operation(subject, action, note)`: the rows' saves and deletes inside are collected
+and written, on success, as one operation (one chained entry per changed row plus the operation's entry on the
+subject, all sharing an operation id); bulk writes are named with `op.created(rows)`, other facts with
+`op.fact(label, new, old)`. Nobody builds a change dict by hand. Entries are append-only and hash-chained:
+each hash covers the entry and the previous hash, so `zugong audit verify` finds an entry edited, inserted or
+removed behind the application's back.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -77,6 +82,8 @@ def entry_hash(entry, prev_hash: str) -> str:
         "changes": entry.changes,
         "note": entry.note,
     }
+    if entry.operation:  # entries written before operations existed hash as they always did
+        payload["operation"] = entry.operation
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
@@ -90,11 +97,30 @@ def _display(field: models.Field, value) -> Any:
         return None
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    return _value(value)
+
+
+def _value(value) -> Any:
+    """A JSON-safe, human-readable form of a fact's value: 是/否 for booleans, ISO dates, a record's name."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (int, float, bool, str)):
+    if isinstance(value, (int, float, str)):
         return value
     return str(value)
+
+
+def shown(value) -> Any:
+    """A logged value as users read it: 是/否 also for booleans logged before they were written so."""
+    return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else value
+
+
+def change(label: str, new, old=None, field: str = "") -> dict:
+    """One line of an entry's changes: a labelled old → new (the shape every entry's `changes` holds)."""
+    return {"field": field or label, "label": str(label), "old": _value(old), "new": _value(new)}
 
 
 def _new_entries(items: Iterable[dict]) -> list:
@@ -115,6 +141,7 @@ def _new_entries(items: Iterable[dict]) -> list:
             org_path=item.get("org_path", ""),
             changes=item.get("changes", []),
             note=item.get("note", ""),
+            operation=item.get("operation", ""),
         )
         for item in items
     ]
@@ -140,52 +167,187 @@ def _append(entries: list) -> list:
     return entries
 
 
+def _item(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None,
+          operation: str = "") -> dict:
+    return {"action": action, "model": obj._meta.label_lower, "object_id": obj.pk, "object_repr": str(obj),
+            "org_path": org_path if org_path is not None else audit_path(obj), "changes": changes or [],
+            "note": note, "operation": operation}
+
+
+# ---------------------------------------------------------------- operations
+
+
+_operation: ContextVar["Operation | None"] = ContextVar("zugong_audit_operation", default=None)
+
+
+class Operation:
+    """What one service call changes, collected while it runs and logged when it succeeds.
+
+    Rows saved or deleted inside the block (AuditedModel signals), rows written in bulk (`created`) and the
+    operation's own facts (`fact`) become chained entries that share one operation id: one entry per changed
+    row (create/update/delete with its field diff, so every record's log tab stays complete), and one entry on
+    the subject saying what was done (`action`, the facts, `note`). The subject's own field diff is folded
+    into that entry (one entry: "step 谈话日期 … 流程步骤 …"), its creation too when `action` is create; with
+    `fold=False` the subject's diff stays an entry of its own (a transfer: the membership's update is logged at
+    the receiving side, the transfer at the issuing side).
+    """
+
+    def __init__(self, subject, action: str, note: str = "", org_path: str | None = None, fold: bool = True,
+                 parent: "Operation | None" = None):
+        self.subject, self.action, self.note, self.org_path = subject, action, note, org_path
+        self.fold = fold
+        self.id = parent.id if parent else uuid.uuid4().hex
+        self._facts: list[dict] = []
+        self._others: dict[int, list] = {}  # id(obj) → [obj, facts, note]: entries on other records
+        # Shared with the outermost operation: the rows' events and the operations' own entries, in order.
+        self._events: list = parent._events if parent else []
+        self._heads: list = parent._heads if parent else []
+
+    # -- what a service says
+    def fact(self, label: str, new, old=None, *, field: str = "", on=None, note: str | None = None) -> None:
+        """A fact of the operation beyond a field diff (挂牌督办, a rule exception, 复制评分项目 12 项): one
+        line of the subject's entry, or (`on`) of this operation's entry on another record, with its note."""
+        line = change(label, new, old, field)
+        if on is None or on is self.subject:
+            self._facts.append(line)
+            return
+        other = self._others.setdefault(id(on), [on, [], ""])
+        other[1].append(line)
+        if note is not None:
+            other[2] = note
+
+    def form_changes(self, form) -> None:
+        """Facts for the fields a bound, valid form changed (configuration rows that are not AuditedModels)."""
+        for name in form.changed_data:
+            label = form.fields[name].label or name
+            self.fact(label, form.cleaned_data[name], form.initial.get(name), field=name)
+
+    def created(self, objs: Iterable, note: str | None = None) -> None:
+        """Rows written in bulk (bulk_create, imports): each gets its creation entry in this operation."""
+        for obj in objs:
+            self._events.append((obj, "create", snapshot(obj), note, self))
+
+    # -- collected by the signals
+    def _saved(self, obj, created: bool) -> None:
+        if created:
+            self._events.append((obj, "create", snapshot(obj), None, self))
+        else:
+            changes = diff(obj)
+            if changes:
+                self._events.append((obj, "update", changes, None, self))
+
+    def _deleted(self, obj) -> None:
+        self._events.append((obj, "delete", _deletion(obj), None, self))
+
+    # -- writing
+    def _head_items(self) -> list[dict]:
+        items = []
+        for obj, facts, note in self._others.values():
+            items.append(_item(obj, self.action, facts, note if note else self.note, operation=self.id))
+        if self.subject is not None:
+            item = _item(self.subject, self.action, list(self._facts), self.note, self.org_path, self.id)
+            create = {"create"} if self.action == "create" else set()
+            item["absorbs"] = create | {"update"} if self.fold else create
+            items.append(item)
+        return items
+
+    def _items(self) -> list[dict]:
+        """One entry per changed row (saved twice: first old → last new), then the operations' own entries."""
+        heads = [h for op in self._heads for h in op._head_items()]
+        subjects: dict[tuple, list[dict]] = {}
+        for h in heads:
+            h["diff"] = []
+            subjects.setdefault((h["model"], str(h["object_id"])), []).append(h)
+        rows: dict[tuple, dict] = {}
+        order: list[dict] = []
+        for obj, action, changes, note, op in self._events:
+            key = (obj._meta.label_lower, str(obj.pk))
+            head = next((h for h in subjects.get(key, ()) if action in h.get("absorbs", ())), None)
+            if head is not None:  # the subject's own diff: in the operation's entry
+                head["diff"] = _merge(head["diff"], changes)
+                continue
+            last = rows.get(key)
+            if last is not None and action == "update" and last["action"] in ("create", "update"):
+                last["changes"] = _merge(last["changes"], changes)
+                continue
+            row_note = note if note is not None else ("" if key in subjects else op.note)
+            rows[key] = item = _item(obj, action, changes, row_note, operation=self.id)
+            order.append(item)
+        for h in heads:
+            h["changes"] = h.pop("diff") + h["changes"]
+            h.pop("absorbs", None)
+        kept = [i for i in order if i["changes"] or i["action"] != "update"]
+        said = [h for h in heads if h["changes"] or h["note"] or h["action"] not in ("create", "update")]
+        return kept + said
+
+
+def _merge(first: list[dict], then: list[dict]) -> list[dict]:
+    """Two diffs of one row as one: each field's first old value and last new value (dropped when equal)."""
+    out = {c["field"]: dict(c) for c in first}
+    for c in then:
+        if c["field"] in out:
+            out[c["field"]]["new"] = c["new"]
+        else:
+            out[c["field"]] = dict(c)
+    return [c for c in out.values() if c["old"] != c["new"]]
+
+
+@contextmanager
+def operation(subject, action: str, note: str = "", *, org_path: str | None = None, fold: bool = True):
+    """The one way a service audits what it changes: one transaction, one operation in the log.
+
+        with audit.operation(lst, "update", note=reason) as op:
+            lst.status = S.DRAFT
+            lst.save()                      # collected: its diff lands in the operation's entry
+            op.fact("退回", "草稿", old="已报审")
+
+    Saves and deletes of AuditedModels inside the block are collected instead of logged one by one; bulk
+    writes are named with `op.created(rows)`; facts with `op.fact(...)`; `op.note` and `op.subject` may be
+    set inside the block (when known only there).
+    On success the entries are appended to the chain in the same transaction; on an exception nothing is
+    logged (and the transaction rolls back). `subject` may be None (an import touching many records);
+    `org_path` places the subject's entry elsewhere than the subject's own path (e.g. the issuing side);
+    `fold=False` keeps the subject's own field diff out of the operation's entry (see `Operation`).
+    Nested operations join the outer one (same id, written when the outer one succeeds).
+    """
+    parent = _operation.get()
+    op = Operation(subject, action, note, org_path, fold, parent)
+    marks = (len(op._events), len(op._heads))
+    token = _operation.set(op)
+    try:
+        with transaction.atomic():
+            yield op
+            op._heads.append(op)
+            if parent is None:
+                _append(_new_entries(op._items()))
+    except BaseException:
+        del op._events[marks[0]:]
+        del op._heads[marks[1]:]
+        raise
+    finally:
+        _operation.reset(token)
+
+
 def record(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None):
-    """Log one operation on one record."""
-    return _append(
-        _new_entries(
-            [
-                {
-                    "action": action,
-                    "model": obj._meta.label_lower,
-                    "object_id": obj.pk,
-                    "object_repr": str(obj),
-                    "org_path": org_path if org_path is not None else audit_path(obj),
-                    "changes": changes or [],
-                    "note": note,
-                }
-            ]
-        )
-    )[0]
+    """Legacy door, kept only for recruitment/ and appointments/ until the casework services replace it with
+    `operation` (do not use in new code)."""
+    if _operation.get() is not None:  # joins the running operation
+        with operation(obj, action, note, org_path=org_path) as op:
+            op._facts.extend(changes or [])
+        return None
+    return _log_one(obj, action, changes, note, org_path)
+
+
+def _log_one(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None):
+    """A single record's save or delete outside any operation: one entry, as it always was."""
+    return _append(_new_entries([_item(obj, action, changes, note, org_path)]))[0]
 
 
 def record_many(objs: Iterable, action: str, note: str = "") -> int:
-    """Log the creation (or another action) of many records at once, e.g. after a bulk import."""
-    items = [
-        {
-            "action": action,
-            "model": o._meta.label_lower,
-            "object_id": o.pk,
-            "object_repr": str(o),
-            "org_path": audit_path(o),
-            "changes": snapshot(o) if action == "create" else [],
-            "note": note,
-        }
-        for o in objs
-    ]
-    return len(_append(_new_entries(items)))
-
-
-def record_items(items: Iterable[dict]) -> int:
-    """Log several operations at once (one chain lock, one insert). Each item is a dict with the keys
-    `_new_entries` reads: action, model, object_id, object_repr, org_path, changes, note."""
-    return len(_append(_new_entries(list(items))))
-
-
-def item(obj, action: str, changes: list | None = None, note: str = "") -> dict:
-    """An item for `record_items` describing one operation on one record."""
-    return {"action": action, "model": obj._meta.label_lower, "object_id": obj.pk, "object_repr": str(obj),
-            "org_path": audit_path(obj), "changes": changes or [], "note": note}
+    """Legacy door (recruitment/importers.py only): use `operation(...)` and `op.created(rows)`."""
+    with operation(None, action, note) as op:
+        op.created(objs)
+    return len(op._events)
 
 
 def audit_path(obj) -> str:
@@ -272,22 +434,33 @@ class AuditedModel(models.Model):
         self._audit_loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
 
+def _deletion(obj) -> list[dict]:
+    return [{**c, "old": c["new"], "new": None} for c in snapshot(obj)]
+
+
 def _on_save(sender, instance, created, raw=False, **kwargs):
-    if raw or getattr(instance, "_audit_skip", False):
+    if raw or getattr(instance, "_audit_skip", False):  # _audit_skip: legacy, recruitment/appointments only
         return
-    if created:
-        record(instance, "create", snapshot(instance))
+    op = _operation.get()
+    if op is not None:
+        op._saved(instance, created)
+    elif created:
+        _log_one(instance, "create", snapshot(instance))
     else:
         changes = diff(instance)
         if changes:
-            record(instance, "update", changes)
+            _log_one(instance, "update", changes)
     instance._audit_mark_clean()
 
 
 def _on_delete(sender, instance, **kwargs):
     if getattr(instance, "_audit_skip", False):
         return
-    record(instance, "delete", [{**c, "old": c["new"], "new": None} for c in snapshot(instance)])
+    op = _operation.get()
+    if op is not None:
+        op._deleted(instance)
+    else:
+        _log_one(instance, "delete", _deletion(instance))
 
 
 def connect_signals():

@@ -16,7 +16,10 @@ class AuditQuerySet(ScopedQuerySet):
 
 
 class AuditEntry(models.Model):
-    """One change of one record: who, when, from where, what changed; chained to the previous entry."""
+    """One change of one record: who, when, from where, what changed; chained to the previous entry.
+
+    The entries written by one `audit.operation` share `operation` (one per changed row, plus the operation's
+    own entry on its subject)."""
 
     class Action(models.TextChoices):
         CREATE = "create", "新增"
@@ -45,6 +48,8 @@ class AuditEntry(models.Model):
     org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
     changes = models.JSONField("变更内容", default=list)
     note = models.TextField("说明", blank=True)
+    # The entries one service call wrote share this id (audit.operation); empty for a single save.
+    operation = models.CharField("操作批次", max_length=32, blank=True, default="", db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -120,8 +125,30 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
+class FindingQuerySet(ScopedQuerySet):
+    def open(self):
+        """The findings that still ask for action: not resolved and not excepted (see `Finding`)."""
+        return self.filter(resolved_at__isnull=True, excepted_at__isnull=True)
+
+    def closed(self):
+        """The complement of `open()`: resolved or excepted."""
+        return self.filter(models.Q(resolved_at__isnull=False) | models.Q(excepted_at__isnull=False))
+
+    def open_first(self):
+        """Every finding, open ones first (then excepted, then resolved), newest first within each."""
+        return self.order_by(models.F("resolved_at").desc(nulls_first=True),
+                             models.F("excepted_at").desc(nulls_first=True), "-opened_at", "-id")
+
+
 class Finding(models.Model):
-    """One broken rule on one record: what, by how much, which article; opened and resolved by scans."""
+    """One broken rule on one record: what, by how much, which article; opened and resolved by scans.
+
+    **Open** (未消除) means: not resolved and not excepted — `Finding.objects.open()` and `finding.is_open`,
+    the one definition every page, count, export and the API's `?open=true` use. An excepted finding (例外办理:
+    an authorized user let the record pass with a reason) is closed for counting, though it stays unresolved
+    for the scans, which keep it instead of opening a duplicate while the situation lasts. An acknowledged
+    finding (确认知悉: the organization knows and plans the correction) is still open: knowing is not fixing.
+    """
 
     class Severity(models.TextChoices):
         ERROR = "error", "违规"
@@ -154,7 +181,7 @@ class Finding(models.Model):
     acknowledged_at = models.DateTimeField("知悉时间", null=True, blank=True)
     acknowledgement = models.TextField("知悉说明（整改安排）", blank=True)
 
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(FindingQuerySet)()
 
     class Meta:
         verbose_name = verbose_name_plural = "问题预警"
@@ -170,7 +197,8 @@ class Finding(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.resolved_at is None
+        """Not resolved and not excepted (the same test as `Finding.objects.open()`)."""
+        return self.resolved_at is None and self.excepted_at is None
 
     @property
     def citation(self) -> str:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +38,8 @@ def record_url(model: str, object_id) -> str | None:
 
 
 def open_findings(user):
-    return Finding.objects.visible_to(user).filter(resolved_at__isnull=True)
+    """The open findings (`Finding.objects.open()`: not resolved, not excepted) the user may see."""
+    return Finding.objects.visible_to(user).open()
 
 
 def severity_counts(qs) -> dict[str, int]:
@@ -59,15 +60,13 @@ def child_counts(user, parent) -> dict[str, dict[str, int]]:
 
 def for_record(user, model: str, object_id):
     """Every finding (open first) on one record."""
-    return Finding.objects.visible_to(user).filter(model=model, object_id=object_id).order_by(
-        F("resolved_at").desc(nulls_first=True), "-opened_at")
+    return Finding.objects.visible_to(user).filter(model=model, object_id=object_id).open_first()
 
 
 def for_person(user, person):
     """Every finding that concerns a person, on any of their records (membership, recruitment case …)."""
     rows = list(Finding.objects.visible_to(user).select_related("person", "organization")
-                .filter(Q(person=person) | Q(model="people.person", object_id=person.pk))
-                .order_by(F("resolved_at").desc(nulls_first=True), "-opened_at"))
+                .filter(Q(person=person) | Q(model="people.person", object_id=person.pk)).open_first())
     for f in rows:
         f.url = record_url(f.model, f.object_id)
     return rows
@@ -82,8 +81,8 @@ def visible_rules(user) -> list:
 
 @login_required
 def catalogue(request):
-    counts = {r["rule"]: r for r in open_findings(request.user).values("rule").annotate(
-        n=Count("id"), excepted=Count("id", filter=Q(excepted_at__isnull=False))).order_by()}
+    counts = {r["rule"]: r for r in
+              open_findings(request.user).values("rule").annotate(n=Count("id")).order_by()}
     groups: dict[str, list] = {}
     for rule in sorted(visible_rules(request.user), key=lambda r: (r.local, r.model, r.code)):
         rule.open_count = counts.get(rule.code, {}).get("n", 0)
@@ -125,10 +124,11 @@ def acknowledge(request, pk):
     if not note:
         messages.error(request, "请填写知悉说明（例如整改安排）")
     else:
-        finding.acknowledged_by, finding.acknowledged_at, finding.acknowledgement = request.user, timezone.now(), note
-        finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
-        audit.record(finding, "acknowledge", [{"field": "acknowledgement", "label": "确认知悉", "old": None,
-                                                "new": f"{finding.detail}（{finding.citation}）"}], note=note)
+        with audit.operation(finding, "acknowledge", note=note) as op:
+            finding.acknowledged_by, finding.acknowledged_at = request.user, timezone.now()
+            finding.acknowledgement = note
+            finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
+            op.fact("确认知悉", f"{finding.detail}（{finding.citation}）", field="acknowledgement")
         messages.success(request, "已确认知悉")
     return redirect(request.POST.get("next") or "workbench:findings")
 

@@ -300,7 +300,7 @@ def enforce(rule_codes: Iterable[str], obj, *, user, as_of: dt.date | None = Non
                                               resolved_at__isnull=True).update(resolved_at=now)
         finding = Finding.objects.create(opened_at=now, excepted_by=user, excepted_at=now,
                                          exception_reason=exception_reason.strip(), **fields)
-        audit.record(finding, "exception", [{"field": "rule", "label": "例外办理的规则",
-                                            "old": None, "new": f"{rule.title}（{finding.citation}）"}],
-                     note=exception_reason.strip(), org_path=fields["org_path"])
+        reason = exception_reason.strip()
+        with audit.operation(finding, "exception", reason, org_path=fields["org_path"]) as op:
+            op.fact("例外办理的规则", f"{rule.title}（{finding.citation}）", field="rule")
     return [(r, row) for r, row in found if r.severity != ERROR]

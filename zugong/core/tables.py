@@ -4,6 +4,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 
+from .audit import shown
 from .models import AuditEntry
 
 MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
@@ -58,6 +59,7 @@ class AuditFilterSet(django_filters.FilterSet):
                                       widget=forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(label="截止日期", field_name="timestamp", lookup_expr="date__lte",
                                       widget=forms.DateInput(attrs={"type": "date"}))
+    operation = django_filters.CharFilter(label="同一操作", widget=forms.HiddenInput)  # audit.operation's id
 
     class Meta:
         model = AuditEntry
@@ -84,8 +86,8 @@ class AuditTable(tables.Table):
         return MODEL_LABELS.get(value, value)
 
     def render_changes(self, record):
-        parts = [f"{c['label']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}" if c.get("old") is not None
-                 else f"{c['label']}：{c['new']}" for c in record.changes]
+        parts = [f"{c['label']}：{shown(c['old']) or '（空）'} → {shown(c['new']) or '（空）'}"
+                 if c.get("old") is not None else f"{c['label']}：{shown(c['new'])}" for c in record.changes]
         if record.note:
             parts.append(record.note)
         return "；".join(parts)

@@ -214,10 +214,11 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
                      document_no=f"晋组干字〔2025〕{50 + i}号")
         reports += _reports(d, as_of, rng, low_share=False)
 
-    DispatchReport.objects.bulk_create(reports, batch_size=1000)
-    Evaluation.objects.bulk_create(evaluations, batch_size=1000)
-    audit.record_many(reports, "create", note="演示数据")
-    audit.record_many(evaluations, "create", note="演示数据")
+    with audit.operation(None, "import", note="演示数据") as op:
+        DispatchReport.objects.bulk_create(reports, batch_size=1000)
+        Evaluation.objects.bulk_create(evaluations, batch_size=1000)
+        op.created(reports)
+        op.created(evaluations)
 
     # Rotations between levels (one time-limited exchange not yet closed, one without its document): real
     # agencies of the level above or below the cadre's own.

@@ -133,15 +133,9 @@ def extend_term(user, record: Dispatch, *, end_on: dt.date, reason: str, excepti
         raise ValidationError({"end_on": "期满日期应晚于开始日期"})
     if not reason.strip():
         raise ValidationError({"reason": "请填写调整期满日期的原因"})
-    with transaction.atomic():
-        old = record.end_on
-        record._audit_skip = True
+    with audit.operation(record, "update", note=f"调整期满日期：{reason.strip()}"):
         record.end_on = end_on
-        record.save()
-        record._audit_skip = False
-        audit.record(record, "update", [{"field": "end_on", "label": "期满日期", "old": f"{old:%Y-%m-%d}",
-                                         "new": f"{end_on:%Y-%m-%d}"}], note=f"调整期满日期：{reason.strip()}")
-        record._audit_mark_clean()
+        record.save()  # its diff (期满日期) is the operation's entry
         found = rules.enforce(DISPATCH_RULES, record, user=user, exception_reason=exception_reason)
     return Result(record, _warnings(found))
 

@@ -7,18 +7,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from zugong.core import excel, rules, scope
+from zugong.core import excel, record_tabs, rules, scope
 from zugong.core.config import services as config_services
 from zugong.core.config.views import row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry, Finding
 
 from . import services
 from .filtersets import (DispatchFilterSet, EvaluationFilterSet, ReportFilterSet, RotationFilterSet,
@@ -35,16 +33,6 @@ def _get(request, model, pk, related=()):
 def _require_change(request, record):
     if not services.can_change(request.user, record):
         raise PermissionDenied("您对该记录只有查看权限，不能修改")
-
-
-def _findings(record):
-    """Findings of a record the user may see (they sit on the sending side; the host side sees them here)."""
-    return list(Finding.objects.of_records(record).order_by("-opened_at", "-id"))
-
-
-def _log(request, record):
-    log = AuditEntry.objects.of_records(record)
-    return Paginator(log, 50).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------- lists
@@ -131,22 +119,20 @@ def detail(request, pk):
     record = _get(request, Dispatch, pk, ("person", "program", "organization", "host_org", "host_unit", "mentor",
                                           "team"))
     tab = request.GET.get("tab", "info")
-    findings = _findings(record)
     reports = list(DispatchReport.objects.visible_to(request.user).filter(dispatch=record).order_by("period_start"))
     total_days = sum(r.days_in_village or 0 for r in reports)
     total_workdays = sum(r.workdays or 0 for r in reports)
     context = {
-        "record": record, "tab": tab, "findings": findings, "reports": reports,
+        "record": record, "tab": tab, "reports": reports,
         "evaluations": Evaluation.objects.visible_to(request.user).filter(dispatch=record).order_by("evaluated_on"),
-        "open_findings": sum(1 for f in findings if f.resolved_at is None and f.excepted_at is None),
         "can_change": services.can_change(request.user, record),
         "days_left": (record.end_on - timezone.localdate()).days,
         "total_days": total_days, "total_workdays": total_workdays,
         "share": round(total_days * 100 / total_workdays) if total_workdays else None,
         "cadre_url": _cadre_url(record.person),
     }
-    if tab == "log":
-        context["log"] = _log(request, record)
+    # Its findings sit on the sending side; the host side sees them here too.
+    context.update(record_tabs.tabs(request, record, tab=tab, whole_record=True))
     return render(request, "dispatch/detail.html", context)
 
 
@@ -265,12 +251,10 @@ def team(request, pk):
     record = _get(request, WorkTeam, pk, ("program", "organization", "host_org"))
     members = (Dispatch.objects.visible_to(request.user).filter(team=record)
                .select_related("person").order_by("team_role", "start_on", "pk"))
-    findings = _findings(record)
-    context = {"team": record, "members": members, "findings": findings,
+    context = {"team": record, "members": members,
                "active_members": sum(1 for m in members if m.is_active),
-               "can_change": services.can_change(request.user, record)}
-    if request.GET.get("tab") == "log":
-        context["log"] = _log(request, record)
+               "can_change": services.can_change(request.user, record),
+               **record_tabs.tabs(request, record, tab=request.GET.get("tab", ""), whole_record=True)}
     return render(request, "dispatch/team.html", context)
 
 
@@ -314,11 +298,9 @@ def team_end(request, pk):
 @login_required
 def rotation(request, pk):
     record = _get(request, Rotation, pk, ("person", "organization", "from_org", "to_org"))
-    findings = _findings(record)
-    context = {"rotation": record, "findings": findings, "can_change": services.can_change(request.user, record),
-               "cadre_url": _cadre_url(record.person)}
-    if request.GET.get("tab") == "log":
-        context["log"] = _log(request, record)
+    context = {"rotation": record, "can_change": services.can_change(request.user, record),
+               "cadre_url": _cadre_url(record.person),
+               **record_tabs.tabs(request, record, tab=request.GET.get("tab", ""), whole_record=True)}
     return render(request, "dispatch/rotation.html", context)
 
 

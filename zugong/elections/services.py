@@ -139,12 +139,13 @@ def adjust_term(user, organization: Organization, *, kind: str, months: int, app
         raise ValidationError(f"“{organization.name}”没有记录本届任期，不能调整换届时间")
     if not reason.strip():
         raise ValidationError({"reason": "请填写延期或提前换届的理由"})
-    adjustment = TermAdjustment.objects.create(
-        organization=organization, org_path=organization.path, kind=kind, term_ends_on=organization.term_ends_on,
-        months=months, approved_by=approved_by, approved_on=approved_on, document_no=document_no, reason=reason,
-    )
-    rules.enforce(["elections.adjustment_limit"], adjustment, user=user, exception_reason=exception_reason)
-    audit.record(organization, "update", [{"field": "election_due", "label": "换届期限", "old": str(adjustment.term_ends_on),
-                                           "new": str(adjustment.due_on)}],
-                 note=f"{adjustment.get_kind_display()} {months} 个月，{approved_by}批准{('（' + document_no + '）') if document_no else ''}")
+    with audit.operation(organization, "update") as op:
+        adjustment = TermAdjustment.objects.create(
+            organization=organization, org_path=organization.path, kind=kind, term_ends_on=organization.term_ends_on,
+            months=months, approved_by=approved_by, approved_on=approved_on, document_no=document_no, reason=reason,
+        )
+        rules.enforce(["elections.adjustment_limit"], adjustment, user=user, exception_reason=exception_reason)
+        document = f"（{document_no}）" if document_no else ""
+        op.note = f"{adjustment.get_kind_display()} {months} 个月，{approved_by}批准{document}"
+        op.fact("换届期限", adjustment.due_on, old=adjustment.term_ends_on, field="election_due")
     return adjustment

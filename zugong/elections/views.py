@@ -6,15 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import rule_views, rules, scope
+from zugong.core import record_tabs, rules, scope
 from zugong.core.dates import add_months
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.orgs.models import Organization
 
 from . import services
@@ -79,16 +77,13 @@ def detail(request, pk):
     org = election.organization
     can_approve = (not election.approved_by_higher and election.valid
                    and scope.can(request.user, "manage", services.higher_path(org)))
-    findings = rule_views.for_record(request.user, "elections.election", election.pk)
-    log = AuditEntry.objects.of_records(election)
     return render(request, "elections/detail.html", {
-        "election": election, "org": org, "candidates": election.candidate_list(),
-        "findings": findings, "can_approve": can_approve,
+        "election": election, "org": org, "candidates": election.candidate_list(), "can_approve": can_approve,
+        **record_tabs.tabs(request, election),
         "approve_form": ApproveForm(election=election, initial={"approved_on": timezone.localdate(),
                                                                 "secretary_name": election.secretary_name,
                                                                 "deputy_secretary_name": election.deputy_secretary_name})
         if can_approve else None,
-        "log": Paginator(log, 50).get_page(request.GET.get("page")),
     })
 
 

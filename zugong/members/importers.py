@@ -142,6 +142,7 @@ class DuesPaymentImporter(imports.Importer):
             )
             for _no, v, _raw in rows
         ]
-        DuesPayment.objects.bulk_create(payments, batch_size=1000)
-        audit.record_many(payments, "create", note=note)
+        with audit.operation(None, "import", note=note) as op:
+            DuesPayment.objects.bulk_create(payments, batch_size=1000)
+            op.created(payments)
         return len(payments)

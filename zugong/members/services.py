@@ -428,15 +428,12 @@ def _receive_within(user, transfer: TransferRequest) -> list[str]:
     membership.party_group = None
     membership.committee_post = ""
     membership.away_since = None
-    membership.save()  # audited at the receiving side: the branch's diff
-    audit.record(
-        membership,
-        "transfer",
-        [{"field": "organization", "label": "所在党支部", "old": old.name, "new": transfer.to_org.name}],
-        note=_transfer_note(transfer),
-        org_path=old.path,
-    )  # the issuing side's log
-    _move_person(membership.person, transfer.to_org)
+    # The membership's diff is logged at the receiving side, the transfer entry at the issuing side.
+    with audit.operation(membership, "transfer", _transfer_note(transfer), org_path=old.path,
+                         fold=False) as op:
+        membership.save()
+        op.fact("所在党支部", transfer.to_org.name, old=old.name, field="organization")
+        _move_person(membership.person, transfer.to_org)
     return _rule_warnings(SENDING_SIDE_RULES, old, user) + _rule_warnings(
         RECEIVING_SIDE_RULES, transfer.to_org, user
     )
@@ -444,22 +441,12 @@ def _receive_within(user, transfer: TransferRequest) -> list[str]:
 
 def _receive_out(user, transfer: TransferRequest, received_on: dt.date) -> list[str]:
     membership = _locked_membership(transfer)
-    membership.transferred_out_on = received_on
-    membership.committee_post = ""
-    membership.save()
-    audit.record(
-        membership,
-        "transfer",
-        [
-            {
-                "field": "transferred_out_on",
-                "label": "组织关系",
-                "old": transfer.from_org.name,
-                "new": f"转出省外：{transfer.to_org_name}",
-            }
-        ],
-        note=_transfer_note(transfer),
-    )
+    with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
+        membership.transferred_out_on = received_on
+        membership.committee_post = ""
+        membership.save()
+        op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name,
+                field="transferred_out_on")
     return _rule_warnings(SENDING_SIDE_RULES, transfer.from_org, user)
 
 
@@ -509,20 +496,9 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
         for name, value in fields.items():
             setattr(membership, name, value)
     _validate(membership)
-    membership.save()
-    audit.record(
-        membership,
-        "transfer",
-        [
-            {
-                "field": "organization",
-                "label": "所在党支部",
-                "old": f"省外：{transfer.from_org_name}",
-                "new": org.name,
-            }
-        ],
-        note=_transfer_note(transfer),
-    )
+    with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
+        membership.save()
+        op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")
     transfer.membership = membership
     return _rule_warnings(RECEIVING_SIDE_RULES, org, user)
 
@@ -611,8 +587,8 @@ def record_payments(
         )
         for m in months
     ]
-    DuesPayment.objects.bulk_create(payments)  # ids come back (RETURNING) on both databases
-    audit.record_many(payments, "create")
+    with audit.operation(None, "create") as op:
+        op.created(DuesPayment.objects.bulk_create(payments))  # ids come back (RETURNING) on both databases
     return payments
 
 

@@ -13,10 +13,9 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import excel, rule_views, scope
+from zugong.core import excel, record_tabs, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
@@ -263,16 +262,14 @@ def detail(request, pk):
     member = get_member(request, pk)
     tab = request.GET.get("tab", "info")
     can_change = scope.can(request.user, "change", member.org_path) and member.is_present
-    findings = rule_views.for_record(request.user, "members.membership", member.pk)
     open_transfer = TransferRequest.objects.visible_to(request.user).open().filter(membership=member).first()
     context = {
         "member": member,
         "person": member.person,
         "tab": tab,
         "can_change": can_change,
-        "findings": findings,
-        "open_findings": sum(1 for f in findings if f.resolved_at is None),
         "open_transfer": open_transfer,
+        **record_tabs.tabs(request, member, tab=tab),
     }
     if tab == "info":
         context["monthly_dues"] = dues.dues_of(member)
@@ -293,9 +290,6 @@ def detail(request, pk):
             dues.payments_of(members).select_related("organization"), 24
         ).get_page(request.GET.get("page"))
         context["exemptions"] = dues.exemptions_of(members)
-    elif tab == "log":
-        log = AuditEntry.objects.of_records(member)
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "members/detail.html", context)
 
 
@@ -425,7 +419,6 @@ def _actions(user, transfer: TransferRequest) -> dict:
 @login_required
 def transfer_detail(request, pk):
     transfer = get_transfer(request, pk)
-    log = AuditEntry.objects.of_records(transfer)
     member_visible = (
         transfer.membership_id is not None
         and Membership.objects.visible_to(request.user).filter(pk=transfer.membership_id).exists()
@@ -435,7 +428,7 @@ def transfer_detail(request, pk):
         "members/transfer_detail.html",
         {
             "transfer": transfer,
-            "log": Paginator(log, 50).get_page(request.GET.get("page")),
+            "log": record_tabs.log(request, transfer),
             "member_visible": member_visible,
             **_actions(request.user, transfer),
         },

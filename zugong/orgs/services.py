@@ -71,10 +71,6 @@ def update(user, org: Organization, **fields) -> Organization:
     return org
 
 
-def _change(label: str, old, new) -> list[dict]:
-    return [{"field": label, "label": label, "old": str(old) if old else None, "new": str(new) if new else None}]
-
-
 @transaction.atomic
 def move(user, org: Organization, new_parent: Organization, note: str = "") -> Organization:
     """Attach an organization (with its whole subtree and people) to another parent."""
@@ -86,7 +82,7 @@ def move(user, org: Organization, new_parent: Organization, note: str = "") -> O
         raise ValidationError("不能把组织调整到它自己或它的下级组织之下")
     if not new_parent.is_active:
         raise ValidationError(f"“{new_parent.name}”已撤销，不能作为上级组织")
-    with scope.bypass():
+    with scope.bypass(), audit.operation(org, "move", note=note) as op:
         old_parent = Organization.objects.get_parent(org)
         if old_parent and old_parent.pk == new_parent.pk:
             raise ValidationError(f"“{org.name}”已经隶属于“{new_parent.name}”")
@@ -94,7 +90,7 @@ def move(user, org: Organization, new_parent: Organization, note: str = "") -> O
         Organization.objects.move(org, new_parent, "last-child")
         org.refresh_from_db()
         scope.follow_move(old_path, org.path)
-    audit.record(org, "move", _change("上级组织", old_parent, new_parent), note=note)
+        op.fact("上级组织", new_parent, old=old_parent)
     return org
 
 
@@ -124,23 +120,22 @@ def merge(user, source: Organization, target: Organization, on: dt.date, note: s
         raise ValidationError("不能并入自己的下级组织")
     if not (source.is_active and target.is_active):
         raise ValidationError("已撤销的组织不能合并")
-    with scope.bypass():
-        children = list(Organization.objects.get_children(source))
-        for child in children:
-            old_path = child.path
-            Organization.objects.move(child, target, "last-child")
-            child.refresh_from_db()
-            scope.follow_move(old_path, child.path)
-        source.refresh_from_db()
-        target.refresh_from_db()
-        moved = _reassign_people(source, target)
-    source.status, source.dissolved_on, source.merged_into = Organization.Status.DISSOLVED, on, target
-    source._audit_skip = True
-    source.save(update_fields=["status", "dissolved_on", "merged_into", "updated_at"])
-    source._audit_skip = False  # the merge entry below says it all
-    detail = f"下级组织 {len(children)} 个、人员 {moved} 人转入“{target.name}”"
-    audit.record(source, "merge", _change("并入组织", None, target), note=f"{detail}。{note}".strip("。") + "。")
-    audit.record(target, "merge", _change("并入的组织", None, source), note=detail)
+    with audit.operation(source, "merge") as op:
+        with scope.bypass():
+            children = list(Organization.objects.get_children(source))
+            for child in children:
+                old_path = child.path
+                Organization.objects.move(child, target, "last-child")
+                child.refresh_from_db()
+                scope.follow_move(old_path, child.path)
+            source.refresh_from_db()
+            target.refresh_from_db()
+            moved = _reassign_people(source, target)
+        source.status, source.dissolved_on, source.merged_into = Organization.Status.DISSOLVED, on, target
+        source.save(update_fields=["status", "dissolved_on", "merged_into", "updated_at"])
+        detail = f"下级组织 {len(children)} 个、人员 {moved} 人转入“{target.name}”"
+        op.note = f"{detail}。{note}".strip("。") + "。"  # with the source's diff (状态, 并入组织 …)
+        op.fact("并入的组织", source, on=target, note=detail)
     return target
 
 
@@ -168,16 +163,10 @@ def dissolve(user, org: Organization, receiver: Organization | None, on: dt.date
             raise ValidationError({"receiver": "接收组织必须是另一个未撤销的组织"})
         with scope.bypass():
             moved = _reassign_people(org, receiver)
-    org.status, org.dissolved_on = Organization.Status.DISSOLVED, on
-    org._audit_skip = True
-    org.save(update_fields=["status", "dissolved_on", "updated_at"])
-    org._audit_skip = False  # the dissolve entry below says it all
-    audit.record(
-        org,
-        "dissolve",
-        _change("状态", "正常", "已撤销"),
-        note=(f"人员 {moved} 人转入“{receiver.name}”。" if moved else "") + note,
-    )
+    note = (f"人员 {moved} 人转入“{receiver.name}”。" if moved else "") + note
+    with audit.operation(org, "dissolve", note=note):
+        org.status, org.dissolved_on = Organization.Status.DISSOLVED, on
+        org.save(update_fields=["status", "dissolved_on", "updated_at"])  # its diff: in the dissolve entry
     return org
 
 

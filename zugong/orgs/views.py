@@ -7,10 +7,9 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import rule_views, scope
+from zugong.core import record_tabs, rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 
 from . import panels, services
 from .filtersets import OrganizationFilterSet
@@ -112,8 +111,7 @@ def detail(request, pk):
     if tab == "info":
         context["sections"] = panels.organization_page.sections(request, org)
     if tab == "log":
-        log = AuditEntry.objects.of_records(org)
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+        context["log"] = record_tabs.log(request, org)
     if tab == "findings":
         page = Paginator(subtree_findings.select_related("organization", "person").order_by("org_path", "rule", "id"), 50)
         context["page"] = page.get_page(request.GET.get("page"))

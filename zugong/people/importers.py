@@ -134,8 +134,9 @@ class PeopleImporter(imports.Importer):
             )
             p.refresh_derived()
             people.append(p)
-        Person.objects.bulk_create(people, batch_size=1000)
-        for org_id, n in Counter(p.organization_id for p in people).items():
-            Organization.objects.unrestricted().filter(pk=org_id).update(direct_people=F("direct_people") + n)
-        audit.record_many(people, "create", note=note)
+        with audit.operation(None, "import", note=note) as op:
+            Person.objects.bulk_create(people, batch_size=1000)
+            for org_id, n in Counter(p.organization_id for p in people).items():
+                Organization.objects.unrestricted().filter(pk=org_id).update(direct_people=F("direct_people") + n)
+            op.created(people)
         return len(people)

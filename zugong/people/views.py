@@ -6,14 +6,12 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from zugong.core import rule_views, scope
+from zugong.core import record_tabs, rule_views, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 
 from . import search, services
 from .fields import person_label
@@ -44,12 +42,9 @@ def detail(request, pk):
     person = get_visible(request, pk)
     tab = request.GET.get("tab", "info")
     context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path)}
-    context["findings"] = rule_views.open_findings(request.user).filter(person=person)
-    if tab == "findings":
-        context["all_findings"] = rule_views.for_person(request.user, person)
-    if tab == "log":
-        log = AuditEntry.objects.of_records(person)
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
+    # The findings that concern the person, on any of their records (membership, recruitment case …).
+    context.update(record_tabs.tabs(request, person, tab=tab,
+                                    findings_of=rule_views.for_person(request.user, person)))
     return render(request, "people/detail.html", context)
 
 

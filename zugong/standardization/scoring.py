@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
 from django.db.models import (
     Case,
     DecimalField,
@@ -192,7 +191,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
                                "inspector_pending", "innovation", "computed_at", "updated_at"])
             pending_rows.clear()
 
-    with transaction.atomic():
+    with audit.operation(checklist, "update", note or "标准化建设评分", org_path=path or checklist.org_path) as op:
         # All rows at once: a server-side cursor (iterator) makes PostgreSQL pick a fast-start plan that is many
         # times slower for the whole subtree; a province's rows are a few tens of MB.
         for row in list(qs.values_list(*fields)):
@@ -225,9 +224,7 @@ def compute(checklist: Checklist, year: int, path: str = "", as_of: dt.date | No
                 flush()
         flush()
         run.removed = _remove_superseded(checklist, year, path, on)
-        audit.record(checklist, "update", [{"field": "scores", "label": "计算得分", "old": None,
-                                            "new": f"{year}年 {run.scored} 个党支部（截至 {as_of:%Y-%m-%d}）"}],
-                     note=note or "标准化建设评分", org_path=path or checklist.org_path)
+        op.fact("计算得分", f"{year}年 {run.scored} 个党支部（截至 {as_of:%Y-%m-%d}）", field="scores")
     run.seconds = time.monotonic() - started
     return run
 

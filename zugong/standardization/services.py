@@ -100,13 +100,12 @@ def save_checklist(user, checklist: Checklist) -> Checklist:
 def create_checklist(user, checklist: Checklist, copy_from: Checklist | None = None) -> Checklist:
     """A new checklist issued by an organization for its subtree: empty, or a new edition with copies of all
     the items and weights of a checklist the user can see (edited afterwards). Validated as an edit is."""
-    items = issue_edition(user, checklist, copy_from, noun="评分标准", check=_check_checklist, rows="items",
-                          row_errors=item_errors, row_name=lambda i: f"评分项目“{i.title}”")
-    if copy_from:
-        total = sum(i.max_points for i in items)
-        audit.record(checklist, "update", [{"field": "items", "label": "复制评分项目", "old": None,
-                                            "new": f"{len(items)} 项，合计 {num(total)} 分"}],
-                     note=f"新版本，复制自“{copy_from}”")
+    with audit.operation(checklist, "update", note=f"新版本，复制自“{copy_from}”" if copy_from else "") as op:
+        items = issue_edition(user, checklist, copy_from, noun="评分标准", check=_check_checklist, rows="items",
+                              row_errors=item_errors, row_name=lambda i: f"评分项目“{i.title}”")
+        if copy_from:
+            total = sum(i.max_points for i in items)
+            op.fact("复制评分项目", f"{len(items)} 项，合计 {num(total)} 分", field="items")
     return checklist
 
 

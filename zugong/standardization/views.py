@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import excel, jobs, scope
+from zugong.core import excel, jobs, record_tabs, scope
 from zugong.core.config import num
 from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
-from zugong.core.models import AuditEntry, Job
+from zugong.core.models import Job
 from zugong.orgs.models import Organization
 
 from . import scoring, services
@@ -132,7 +132,7 @@ def detail(request, pk):
     for line in lines:
         line["given"] = given.get(line["item"].pk)
     history = services.history(request.user, score.organization)
-    log = AuditEntry.objects.of_records(score, *given.values()).order_by("-id")[:50]
+    log = record_tabs.log(request, score, list(given.values()))  # the score's and the inspectors' entries
     return render(request, "standardization/detail.html", {
         "score": score, "lines": lines, "history": history, "log": log,
         "can_score": scope.can(request.user, "change", score.org_path),

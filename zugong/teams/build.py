@@ -104,8 +104,9 @@ def build_from_posts(path: str = "", today: dt.date | None = None, log=print) ->
     with audit.acting_as(name="zugong teams build"):
         root = Organization.objects.unrestricted().filter(path=path).first() if path else None
         if root is not None:
-            audit.record(root, "import", note=f"由干部现任职务生成领导班子 {len(teams)} 个、职位 {len(team_posts)} 个、"
-                                               f"班子成员 {n_members} 名")
+            with audit.operation(root, "import", note=f"由干部现任职务生成领导班子 {len(teams)} 个、"
+                                                       f"职位 {len(team_posts)} 个、班子成员 {n_members} 名"):
+                pass  # the rows were written in bulk above (a province's tens of thousands): one entry
     analyze()
     log(f"teams: {len(teams):,} teams, {len(team_posts):,} posts, {n_members:,} members")
     return {"teams": len(teams), "posts": len(team_posts), "members": n_members}

@@ -9,8 +9,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre
-from zugong.core import excel, rule_views, rules, scope
+from zugong.core import excel, record_tabs, rule_views, rules, scope
 from zugong.core.config import services as config_services
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry, Finding, LocalRule
+from zugong.core.models import LocalRule
 from zugong.orgs.models import Organization
 
 from . import queries, services, standards, structure
@@ -66,16 +64,6 @@ def team_list(request):
 # ---------------------------------------------------------------- a team
 
 
-def _team_findings(user, team, post_ids, member_ids):
-    q = Q(model="teams.leadershipteam", object_id=team.pk)
-    q |= Q(model="teams.teampost", object_id__in=post_ids) | Q(model="teams.teammember", object_id__in=member_ids)
-    rows = list(Finding.objects.visible_to(user).filter(q).select_related("person", "organization")
-                .order_by("resolved_at", "-opened_at"))
-    for f in rows:
-        f.url = rule_views.record_url(f.model, f.object_id) if f.model != "teams.teampost" else None
-    return rows
-
-
 @login_required
 def detail(request, pk):
     team = get_team(request, pk)
@@ -95,12 +83,13 @@ def detail(request, pk):
         p.current = by_post.get(p.pk, [])
     seats = TeamMember.objects.visible_to(request.user).filter(team=team)
     row = structure.total(seats, as_of, label=team.name)
-    findings = _team_findings(request.user, team, [p.pk for p in posts],
-                              list(members.values_list("pk", flat=True)))
+    tabs = record_tabs.tabs(request, team, posts, members, tab=tab)  # the team's, its posts' and members'
+    for f in tabs["findings"]:
+        f.url = rule_views.record_url(f.model, f.object_id) if f.model != "teams.teampost" else None
     can_change = scope.can(request.user, "change", team.org_path)
     context = {
         "team": team, "tab": tab, "as_of": as_of, "posts": posts, "row": row, "charts": structure.charts(row),
-        "findings": findings, "open_findings": sum(1 for f in findings if f.resolved_at is None and not f.excepted_at),
+        **tabs,
         "quota": sum(p.quota for p in posts), "held": sum(p.holders for p in posts),
         "vacancies": sum(p.vacancies for p in posts), "can_change": can_change,
         "can_manage": scope.can(request.user, "manage", team.org_path),
@@ -109,14 +98,6 @@ def detail(request, pk):
     if tab == "history":
         context["history"] = (members.filter(post__end_on__isnull=False).select_related("post", "cadre", "team_post")
                               .order_by("-post__end_on", "pk"))
-    if tab == "log":
-        ids = {"teams.leadershipteam": [team.pk], "teams.teampost": [p.pk for p in posts],
-               "teams.teammember": list(members.values_list("pk", flat=True))}
-        q = Q()
-        for model, pks in ids.items():
-            q |= Q(model=model, object_id__in=[str(x) for x in pks])
-        log = AuditEntry.objects.visible_to(request.user).filter(q).order_by("-id")
-        context["log"] = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "teams/detail.html", context)
 
 

@@ -46,10 +46,6 @@ def higher_can(user, path: str, action: str = "manage") -> bool:
                for p, role in scope.grants_of(user))
 
 
-def _log(obj, label: str, old, new, note: str = ""):
-    audit.record(obj, "update", [{"field": "status", "label": label, "old": old, "new": new}], note=note)
-
-
 # ---------------------------------------------------------------- manual flags
 
 
@@ -71,10 +67,9 @@ def withdraw_flag(user, item: Flag, reason: str) -> Flag:
     _require(user, "change", item.org_path, "撤销该标记")
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤销理由"})
-    item.withdrawn = True
-    item.save()
-    audit.record(item, "update", [{"field": "withdrawn", "label": "撤销标记", "old": None, "new": "已撤销"}],
-                 note=reason.strip())
+    with audit.operation(item, "update", note=reason.strip()):
+        item.withdrawn = True
+        item.save()  # its diff (已撤销：否 → 是) is the operation's entry
     return item
 
 
@@ -92,14 +87,16 @@ def create_list(user, organization: Organization, year: int, *, as_of: dt.date |
         raise ValidationError("没有适用的软弱涣散认定标准，请先由组织部门设置认定标准")
     if IdentificationList.objects.unrestricted().filter(organization=organization, year=year).exists():
         raise ValidationError({"year": f"“{organization.name}”{year}年的认定名单已经建立"})
-    lst = IdentificationList.objects.create(year=year, organization=organization, org_path=organization.path,
-                                            indicator_set=indicator_set, as_of=as_of, note=note, created_by=user)
-    entries = [WeakOrganization(identification_list=lst, organization_id=c.organization_id, org_path=c.path,
-                                reasons=c.reasons, basis=c.basis)
-               for c in screening.screen(indicator_set, organization.path, as_of, year)]
-    WeakOrganization.objects.bulk_create(entries, batch_size=2000)
-    audit.record(lst, "update", [{"field": "entries", "label": "排查列入", "old": None, "new": f"{len(entries)} 个党组织"}],
-                 note=f"按“{indicator_set}”排查，基准日 {as_of:%Y-%m-%d}")
+    lst = IdentificationList(year=year, organization=organization, org_path=organization.path,
+                             indicator_set=indicator_set, as_of=as_of, note=note, created_by=user)
+    with audit.operation(lst, "create", note=f"按“{indicator_set}”排查，基准日 {as_of:%Y-%m-%d}") as op:
+        lst.save()
+        entries = [WeakOrganization(identification_list=lst, organization_id=c.organization_id, org_path=c.path,
+                                    reasons=c.reasons, basis=c.basis)
+                   for c in screening.screen(indicator_set, organization.path, as_of, year)]
+        WeakOrganization.objects.bulk_create(entries, batch_size=2000)
+        op.created(entries)
+        op.fact("排查列入", f"{len(entries)} 个党组织", field="entries")
     return lst
 
 
@@ -136,9 +133,9 @@ def remove_entry(user, entry: WeakOrganization, reason: str):
     _draft(user, lst)
     if not reason.strip():
         raise ValidationError({"reason": "请填写不列入的理由"})
-    audit.record(lst, "update", [{"field": "entries", "label": "移出名单", "old": str(entry.organization), "new": None}],
-                 note=reason.strip())
-    entry.delete()
+    with audit.operation(lst, "update", note=reason.strip()) as op:
+        op.fact("移出名单", None, old=entry.organization, field="entries")
+        entry.delete()
 
 
 @transaction.atomic
@@ -171,10 +168,9 @@ def return_list(user, lst: IdentificationList, reason: str) -> IdentificationLis
         raise ValidationError("只有已报审的名单可以退回")
     if not reason.strip():
         raise ValidationError({"reason": "请填写退回理由"})
-    lst.status = S.DRAFT
-    lst.save()
-    audit.record(lst, "update", [{"field": "status", "label": "退回", "old": "已报审", "new": "草稿"}],
-                 note=reason.strip())
+    with audit.operation(lst, "update", note=f"退回：{reason.strip()}"):
+        lst.status = S.DRAFT
+        lst.save()  # its diff (状态：已报审 → 草稿) is the operation's entry
     return lst
 
 
@@ -370,12 +366,12 @@ def create_standard(user, standard: IndicatorSet, copy_from: IndicatorSet | None
     copies of all the situations (with their thresholds, direct/comprehensive basis and on/off state) of a
     standard the user can see. Lists screen with the standard in force for their approving organization
     (`screening.indicator_set_for`: the nearest issuer, then the latest effective date)."""
-    indicators = config.issue_edition(user, standard, copy_from, noun="认定标准", check=_check_standard,
-                                      rows="indicators", row_errors=indicator_errors,
-                                      row_name=lambda i: f"情形“{i.code}”")
-    if copy_from:
-        audit.record(standard, "update", [{"field": "indicators", "label": "复制认定情形", "old": None,
-                                           "new": f"{len(indicators)} 项"}], note=f"新版本，复制自“{copy_from}”")
+    with audit.operation(standard, "update", note=f"新版本，复制自“{copy_from}”" if copy_from else "") as op:
+        indicators = config.issue_edition(user, standard, copy_from, noun="认定标准", check=_check_standard,
+                                          rows="indicators", row_errors=indicator_errors,
+                                          row_name=lambda i: f"情形“{i.code}”")
+        if copy_from:
+            op.fact("复制认定情形", f"{len(indicators)} 项", field="indicators")
     return standard
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import rule_views, scope
+from zugong.core import record_tabs, scope
 from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
-from zugong.core.models import AuditEntry
 from zugong.orgs.models import Organization
 
 from . import screening, services
@@ -87,13 +85,12 @@ def list_detail(request, pk):
             else:
                 messages.success(request, "已列入名单")
                 return redirect("weakorgs:list_detail", pk=pk)
-    log = AuditEntry.objects.of_records(lst)
     return render(request, "weakorgs/list_detail.html", {
         "lst": lst, "entries": entries, "form": form, "title": str(lst),
         "can_change": can_change and lst.status == IdentificationList.Status.DRAFT,
         "can_approve": scope.can(request.user, "manage", lst.org_path)
         and lst.status == IdentificationList.Status.SUBMITTED,
-        "log": Paginator(log.order_by("-id"), 50).get_page(request.GET.get("page"))})
+        "log": record_tabs.log(request, lst)})
 
 
 @require_POST
@@ -175,18 +172,15 @@ def _get_case(request, pk) -> Rectification:
 @login_required
 def case_detail(request, pk):
     case = _get_case(request, pk)
-    findings = rule_views.for_record(request.user, "weakorgs.rectification", case.pk)
-    log = AuditEntry.objects.of_records(case)
     return render(request, "weakorgs/case_detail.html", {
-        "case": case, "title": str(case), "findings": findings,
+        "case": case, "title": str(case), **record_tabs.tabs(request, case),
         "reports": case.reports.visible_to(request.user).select_related("reported_by"),
         "acceptances": case.acceptances.visible_to(request.user).select_related("checked_by_org", "recorded_by"),
         "standard": case.entry.identification_list.indicator_set,
         "can_change": scope.can(request.user, "change", case.org_path) and case.is_open,
         "can_accept": services.higher_can(request.user, case.org_path),
         "progress_form": ProgressForm(initial={"reported_on": timezone.localdate()}),
-        "acceptance_form": AcceptanceForm(initial={"held_on": timezone.localdate()}),
-        "log": Paginator(log.order_by("-id"), 50).get_page(request.GET.get("page"))})
+        "acceptance_form": AcceptanceForm(initial={"held_on": timezone.localdate()})})
 
 
 @login_required

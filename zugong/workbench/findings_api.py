@@ -41,7 +41,8 @@ class FindingFilterSet(django_filters.FilterSet):
     organization = django_filters.CharFilter(label="党组织代码（含下级）", method="filter_organization")
     rule = django_filters.CharFilter(label="规则代码")
     severity = django_filters.ChoiceFilter(label="严重程度", choices=Finding.Severity.choices)
-    open = django_filters.BooleanFilter(label="仅未消除（true）或仅已消除（false）", method="filter_open")
+    open = django_filters.BooleanFilter(label="仅未消除（true：未消除且未例外办理）或仅已消除、已例外办理（false）",
+                                        method="filter_open")
 
     class Meta:
         model = Finding
@@ -54,7 +55,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.subtree(resolve_org_code(self.request, value, name).path)
 
     def filter_open(self, qs, name, value):
-        return qs.filter(resolved_at__isnull=value)
+        return qs.open() if value else qs.closed()
 
 
 @extend_schema(tags=["问题预警"])

@@ -20,3 +20,11 @@ def tabler(field):
 def masked_id(number: str) -> str:
     """An ID number with the birth date hidden, as lists show it."""
     return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else number
+
+
+@register.filter
+def audit_value(value):
+    """A value of a logged change as users read it (是/否 for booleans, also in entries written before)."""
+    from zugong.core.audit import shown
+
+    return shown(value)

@@ -10,7 +10,7 @@ def fill_paths(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_finding_rule_index"), ("orgs", "0001_initial")]
+    dependencies = [("core", "0007_auditentry_operation"), ("orgs", "0001_initial")]
 
     operations = [
         migrations.AddField(

@@ -1,0 +1,79 @@
+"""The findings tab and the log tab of a record page: one helper for the views, three includes for the pages.
+
+A detail view calls `tabs(request, obj, tab=tab)` (or, for a page that always shows its log, `log(request, obj)`)
+and adds the result to its context; the template shows
+
+    {% include "includes/record_tab_links.html" %}      the two tab links (问题预警 with the open count, 操作日志)
+    {% include "includes/findings.html" %}              the findings table (open first; 确认知悉 on open ones)
+    {% include "includes/audit_log.html" %}             the log table, 50 entries a page
+
+A page that gathers several records (a team with its posts and members, a cadre with the rows of its sections)
+passes them all: `tabs(request, team, posts, members, tab=tab)` — each argument is a record, or a queryset or
+list of records of one model. "Open" is `Finding.is_open` (not resolved, not excepted), the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, Q, QuerySet
+
+from .models import AuditEntry, Finding
+
+LOG_PAGE_SIZE = 50
+
+
+def _refs(records: Iterable[Any]) -> dict[str, list]:
+    """model label → primary keys, from records, querysets and lists of records."""
+    out: dict[str, list] = {}
+    for r in records:
+        if r is None:
+            continue
+        if isinstance(r, Model):
+            out.setdefault(r._meta.label_lower, []).append(r.pk)
+        elif isinstance(r, QuerySet):
+            out.setdefault(r.model._meta.label_lower, []).extend(r.order_by().values_list("pk", flat=True))
+        else:
+            for obj in r:
+                out.setdefault(obj._meta.label_lower, []).append(obj.pk)
+    return out
+
+
+def _q(refs: dict[str, list], as_text: bool) -> Q:
+    q = Q(pk__in=[])
+    for label, pks in refs.items():
+        if pks:
+            q |= Q(model=label, object_id__in=[str(p) for p in pks] if as_text else pks)
+    return q
+
+
+def findings(user, *records, whole_record: bool = False) -> list[Finding]:
+    """Every finding on the records (open ones first) that the user may see. With `whole_record`, every finding
+    on them wherever it sits: for a record the view has shown the user may see, whose findings sit on another
+    organization's side (a dispatch seen by its host side)."""
+    qs = Finding.objects.unrestricted() if whole_record else Finding.objects.visible_to(user)
+    qs = qs.filter(_q(_refs(records), as_text=False)).select_related("person", "organization")
+    return list(qs.open_first())
+
+
+def open_count(rows: Iterable[Finding]) -> int:
+    return sum(1 for f in rows if f.is_open)
+
+
+def log(request, *records) -> Page:
+    """A page of the records' audit entries, newest first. Whoever may see a record sees its whole log."""
+    qs = AuditEntry.objects.unrestricted().filter(_q(_refs(records), as_text=True)).order_by("-id")
+    return Paginator(qs, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def tabs(request, *records, tab: str | None = None, whole_record: bool = False,
+         findings_of: list[Finding] | None = None) -> dict:
+    """The context of a record page's two tabs: `findings`, `open_findings` (how many are open) and, when the
+    log tab is shown (`tab == "log"`, or `tab=None` for a page showing both), `log`. `findings_of` gives the
+    findings when they are not those of the records (a person's, on any of their records)."""
+    rows = findings(request.user, *records, whole_record=whole_record) if findings_of is None else findings_of
+    context = {"findings": rows, "open_findings": open_count(rows)}
+    if tab in (None, "log"):
+        context["log"] = log(request, *records)
+    return context
