@@ -26,43 +26,6 @@ ALLOWED: dict[tuple[str, str], str] = {}
 # their calls are listed here so this branch stays green. The integrator empties this list when merging:
 # logs -> AuditEntry.objects.of_records(case); prefetches -> plain querysets (ScopedViewSetMixin scopes them);
 # person searches -> zugong.people.search.matching_ids(q); membership subqueries -> a selector with its reason.
-PENDING_CASEWORK: dict[tuple[str, str], str] = {
-    ("recruitment/filtersets.py", 'people = search.search(Person.objects.unrestricted(), value).values("pk")'):
-        "subquery filtering scoped cases by person name",
-    ("recruitment/api.py",
-     'Prefetch("contacts", queryset=CaseContact.objects.unrestricted().select_related("person")))'):
-        "contacts of cases already scoped by the viewset",
-    ("recruitment/views.py",
-     'full = Membership.objects.unrestricted().filter(person=OuterRef("person"), status=Membership.Status.FULL)'):
-        "annotation of scoped cases: whether the applicant is a full member",
-    ("recruitment/views.py",
-     'status = Membership.objects.unrestricted().filter(person=OuterRef("person")).values("status")[:1]'):
-        "annotation of scoped cases: the applicant's membership status",
-    ("recruitment/views.py",
-     'log = AuditEntry.objects.unrestricted().filter(model="recruitment.case", object_id=str(case.pk))'):
-        "log of a case fetched through visible_to",
-    ("recruitment/views.py", "contacts = CaseContact.objects.unrestricted().filter(case=case, role=role)"):
-        "contacts of a case fetched through visible_to",
-    ("recruitment/views.py",
-     'full = Membership.objects.unrestricted().filter(person=OuterRef("pk"), status=Membership.Status.FULL)'):
-        "annotation of scoped people: whether the person is a full member",
-    ("appointments/filtersets.py", 'people = search.search(Person.objects.unrestricted(), value).values("pk")'):
-        "subquery filtering scoped cases by person name",
-    ("appointments/api.py", 'Prefetch("observations", queryset=Observation.objects.unrestricted()))'):
-        "observations of cases already scoped by the viewset",
-    ("appointments/views.py",
-     'log = AuditEntry.objects.unrestricted().filter(model="appointments.selectioncase", object_id=str(case.pk))'):
-        "log of a case fetched through visible_to",
-    ("appointments/views.py",
-     'initial["observations"] = list(Observation.objects.unrestricted().filter(inspections=c)'
-     '.values_list("pk", flat=True))'):
-        "pks of the observations of a case fetched through visible_to",
-    ("appointments/views.py",
-     'log = AuditEntry.objects.unrestricted().filter(model="appointments.observation", object_id=str(obs.pk))'):
-        "log of an observation fetched through visible_to",
-    ("appointments/views.py", 'people = search.search(Person.objects.unrestricted(), q).values("pk")'):
-        "subquery filtering scoped cases by person name",
-}
 
 
 def _layer_files():
@@ -84,7 +47,7 @@ def found_calls() -> Counter:
 
 
 def test_no_unrestricted_in_the_request_layer():
-    allowed = {**ALLOWED, **PENDING_CASEWORK}
+    allowed = ALLOWED
     unexpected = sorted(f"{path}: {line}" for (path, line) in found_calls() if (path, line) not in allowed)
     assert not unexpected, (
         "`.unrestricted()` in views/API/forms/filtersets: use visible_to(request.user, action), or move the "
@@ -94,12 +57,12 @@ def test_no_unrestricted_in_the_request_layer():
 
 def test_allow_list_has_no_stale_entries():
     calls = found_calls()
-    stale = sorted(f"{path}: {line}" for (path, line) in {**ALLOWED, **PENDING_CASEWORK} if (path, line) not in calls)
+    stale = sorted(f"{path}: {line}" for (path, line) in ALLOWED if (path, line) not in calls)
     assert not stale, "allow-list entries that no longer occur (delete them):\n" + "\n".join(stale)
 
 
 def test_every_entry_says_why():
-    assert all(reason.strip() for reason in {**ALLOWED, **PENDING_CASEWORK}.values())
+    assert all(reason.strip() for reason in ALLOWED.values())
 
 
 def test_the_scan_sees_the_request_layer():

@@ -1,22 +1,15 @@
 import django_filters
 
-from zugong.orgs.models import Organization
+from zugong.orgs.fields import subtree_filter as subtree
 from zugong.people import search
-from zugong.people.models import Person
 
 from . import ranking
 from .models import Observation, SelectionCase, TaskKind
 from .steps import STAGES
 
 
-def subtree(request, qs, code: str):
-    """Rows of the subtree of the organization with `code`, looked up among those the user may see."""
-    path = Organization.objects.visible_to(request.user).filter(code=code).values_list("path", flat=True).first()
-    return qs.subtree(path) if path else qs.none()
-
-
 def by_name(qs, value, field="cadre__person__in"):
-    people = search.search(Person.objects.unrestricted(), value).values("pk")
+    people = search.matching_ids(value)
     return qs.filter(**{field: people})
 
 

@@ -25,7 +25,7 @@ from zugong.cadres import ranks
 from zugong.cadres.models import CadrePost
 from zugong.core.audit import AuditedModel
 from zugong.core.casework.models import CaseBase, StepBase, StepDocumentBase
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, ScopedModel
 
 from . import ranking
 from .steps import STAGES, WORKFLOW
@@ -40,7 +40,7 @@ class TaskKind(models.TextChoices):
     OTHER = "other", "其他急难险重任务"
 
 
-class Observation(AuditedModel):
+class Observation(ScopedModel, AuditedModel):
     """一线考察识别: how a cadre acted in a major task, observed on a date by someone."""
 
     class Rating(models.TextChoices):
@@ -49,8 +49,7 @@ class Observation(AuditedModel):
         FAIR = "fair", "一般"
         POOR = "poor", "较差"
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = Inherited("cadre")
     audit_exclude = ("org_path", "person", "created_at", "updated_at")
 
     cadre = models.ForeignKey("cadres.Cadre", verbose_name="干部", on_delete=models.PROTECT,
@@ -73,8 +72,6 @@ class Observation(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = verbose_name_plural = "一线考察识别记录"
         ordering = ["-observed_on", "-id"]
@@ -85,8 +82,7 @@ class Observation(AuditedModel):
 
     def save(self, *args, **kwargs):
         self.person_id = self.cadre.person_id
-        self.organization_id = self.cadre.organization_id
-        self.org_path = self.cadre.org_path
+        self.organization_id = self.cadre.organization_id  # org_path: the scope strategy (the cadre's)
         super().save(*args, **kwargs)
 
 

@@ -130,15 +130,16 @@ def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, peop
             raise ValidationError({"observations": "只能附上该干部本人的一线考察识别记录"})
     old = "、".join(str(o) for o in attached_observations(case)) or None
     new = "、".join(str(o) for o in chosen) or None
-    extra = [] if old == new else [{"field": "observations", "label": "一线考察识别记录", "old": old, "new": new}]
 
-    def attach(case):
+    def attach(case, op):
         with scope.bypass():  # the chosen records were checked above
             case.observations.set(chosen)
+        if old != new:
+            op.fact("一线考察识别记录", new, old=old, field="observations")
 
     values = {"inspection_start": record.on, "inspection_end": end, "people_talked": people_talked,
               "inspectors": inspectors.strip(), "inspection_materials": materials.strip()}
-    return _step(user, case, "inspection", record, values, changes=extra, after=attach)
+    return _step(user, case, "inspection", record, values, after=attach)
 
 
 # ---------------------------------------------------------------- 4 讨论决定
@@ -195,14 +196,13 @@ def appoint(user, case: SelectionCase, record: StepRecord, *, document_no: str) 
     probation_until = add_years(record.on, PROBATION_YEARS) if case.probation_applies else None
     status = SelectionCase.Status.PROBATION if case.probation_applies else SelectionCase.Status.COMPLETED
 
-    def change_record(case):
+    def change_record(case, op):
         post = cadre_services.appoint(
             case.cadre, user=user, unit=case.unit, unit_name=case.unit_name, title=case.title, rank=case.rank,
             start_on=record.on, appointment_method=case.appointment_method, document_no=document_no.strip(),
             end_current=case.ends_current_posts)
         case.post = post
-        return [{"field": "post", "label": "任职记录", "old": None,
-                 "new": f"{case.unit_name}{case.title}（{case.rank_name}，{document_no.strip()}）"}]
+        op.fact("任职记录", f"{case.unit_name}{case.title}（{case.rank_name}，{document_no.strip()}）", field="post")
 
     values = {"appointed_on": record.on, "document_no": document_no.strip(), "probation_until": probation_until,
               "status": status}
@@ -221,15 +221,15 @@ def conclude_probation(user, case: SelectionCase, record: StepRecord, *, result:
         raise ValidationError({"on": f"试用期至 {case.probation_until:%Y-%m-%d} 届满，届满后方可正式任职"})
     returned = result == SelectionCase.ProbationResult.RETURNED
 
-    def change_record(case):
+    def change_record(case, op):
         if not returned:
-            return []
+            return
         if not case.from_rank:
             raise ValidationError("未记录试用前的职级，无法按试用前职级安排")
         if case.post is not None:
             cadre_services.end_post(case.post, record.on, user)
         cadre_services.set_rank(case.cadre, rank=case.from_rank, start_on=record.on, user=user)
-        return [{"field": "rank", "label": "职级", "old": case.rank_name, "new": case.from_rank_name}]
+        op.fact("职级", case.from_rank_name, old=case.rank_name, field="rank")
 
     values = {"probation_concluded_on": record.on, "probation_result": result,
               "status": SelectionCase.Status.RETURNED if returned else SelectionCase.Status.COMPLETED}

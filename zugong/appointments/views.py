@@ -9,7 +9,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre
-from zugong.core import scope
-from zugong.core.casework.services import record_log
+from zugong.core import record_tabs, scope
 from zugong.core.casework.views import CasePages
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.people import search
-from zugong.people.models import Person
 
 from . import documents, services, steps, timeline
 from .filtersets import CaseFilterSet, PublicNoticeFilterSet, ObservationFilterSet
@@ -234,10 +231,9 @@ def observation_create(request):
 @login_required
 def observation_detail(request, pk):
     obs = get_object_or_404(Observation.objects.visible_to(request.user).select_related("cadre"), pk=pk)
-    log = record_log(obs)
     inspections = obs.inspections.visible_to(request.user).select_related("cadre")
     return render(request, "appointments/observation_detail.html", {
-        "obs": obs, "log": Paginator(log, 50).get_page(request.GET.get("page")), "inspections": inspections,
+        "obs": obs, "log": record_tabs.log(request, obs), "inspections": inspections,
         "can_change": scope.can(request.user, "change", obs.org_path)})
 
 
@@ -276,7 +272,7 @@ def cadre_picker(request):
     q = request.GET.get("q", "").strip()
     found = []
     if q:
-        people = search.search(Person.objects.unrestricted(), q).values("pk")
+        people = search.matching_ids(q)
         found = Cadre.objects.visible_to(request.user).filter(person__in=people).order_by("stroke_key")[:30]
     return JsonResponse({"results": [{"id": c.pk, "text": f"{c.name}（{c.current_title or c.rank_name or '干部'}）"}
                                      for c in found]})

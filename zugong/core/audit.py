@@ -328,26 +328,9 @@ def operation(subject, action: str, note: str = "", *, org_path: str | None = No
         _operation.reset(token)
 
 
-def record(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None):
-    """Legacy door, kept only for recruitment/ and appointments/ until the casework services replace it with
-    `operation` (do not use in new code)."""
-    if _operation.get() is not None:  # joins the running operation
-        with operation(obj, action, note, org_path=org_path) as op:
-            op._facts.extend(changes or [])
-        return None
-    return _log_one(obj, action, changes, note, org_path)
-
-
 def _log_one(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None):
     """A single record's save or delete outside any operation: one entry, as it always was."""
     return _append(_new_entries([_item(obj, action, changes, note, org_path)]))[0]
-
-
-def record_many(objs: Iterable, action: str, note: str = "") -> int:
-    """Legacy door (recruitment/importers.py only): use `operation(...)` and `op.created(rows)`."""
-    with operation(None, action, note) as op:
-        op.created(objs)
-    return len(op._events)
 
 
 def audit_path(obj) -> str:
@@ -439,7 +422,7 @@ def _deletion(obj) -> list[dict]:
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
-    if raw or getattr(instance, "_audit_skip", False):  # _audit_skip: legacy, recruitment/appointments only
+    if raw:
         return
     op = _operation.get()
     if op is not None:
@@ -454,8 +437,6 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _on_delete(sender, instance, **kwargs):
-    if getattr(instance, "_audit_skip", False):
-        return
     op = _operation.get()
     if op is not None:
         op._deleted(instance)

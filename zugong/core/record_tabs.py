@@ -14,46 +14,21 @@ list of records of one model. "Open" is `Finding.is_open` (not resolved, not exc
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Q, QuerySet
 
 from .models import AuditEntry, Finding
 
 LOG_PAGE_SIZE = 50
 
 
-def _refs(records: Iterable[Any]) -> dict[str, list]:
-    """model label → primary keys, from records, querysets and lists of records."""
-    out: dict[str, list] = {}
-    for r in records:
-        if r is None:
-            continue
-        if isinstance(r, Model):
-            out.setdefault(r._meta.label_lower, []).append(r.pk)
-        elif isinstance(r, QuerySet):
-            out.setdefault(r.model._meta.label_lower, []).extend(r.order_by().values_list("pk", flat=True))
-        else:
-            for obj in r:
-                out.setdefault(obj._meta.label_lower, []).append(obj.pk)
-    return out
-
-
-def _q(refs: dict[str, list], as_text: bool) -> Q:
-    q = Q(pk__in=[])
-    for label, pks in refs.items():
-        if pks:
-            q |= Q(model=label, object_id__in=[str(p) for p in pks] if as_text else pks)
-    return q
-
-
 def findings(user, *records, whole_record: bool = False) -> list[Finding]:
     """Every finding on the records (open ones first) that the user may see. With `whole_record`, every finding
     on them wherever it sits: for a record the view has shown the user may see, whose findings sit on another
     organization's side (a dispatch seen by its host side)."""
-    qs = Finding.objects.unrestricted() if whole_record else Finding.objects.visible_to(user)
-    qs = qs.filter(_q(_refs(records), as_text=False)).select_related("person", "organization")
+    qs = Finding.objects.all() if whole_record else Finding.objects.visible_to(user)
+    qs = qs.of_records(*records).select_related("person", "organization")
     return list(qs.open_first())
 
 
@@ -63,7 +38,7 @@ def open_count(rows: Iterable[Finding]) -> int:
 
 def log(request, *records) -> Page:
     """A page of the records' audit entries, newest first. Whoever may see a record sees its whole log."""
-    qs = AuditEntry.objects.unrestricted().filter(_q(_refs(records), as_text=True)).order_by("-id")
+    qs = AuditEntry.objects.of_records(*records).order_by("-id")
     return Paginator(qs, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
 
 

@@ -58,11 +58,6 @@ def child_counts(user, parent) -> dict[str, dict[str, int]]:
     return {r["prefix"]: r for r in rows}
 
 
-def for_record(user, model: str, object_id):
-    """Every finding (open first) on one record."""
-    return Finding.objects.visible_to(user).filter(model=model, object_id=object_id).open_first()
-
-
 def for_person(user, person):
     """Every finding that concerns a person, on any of their records (membership, recruitment case …)."""
     rows = list(Finding.objects.visible_to(user).select_related("person", "organization")

@@ -90,6 +90,7 @@ def can(user, action: str, path: str) -> bool:
 
 
 PATH_MAX = 255
+STEPLEN = 4  # characters of a tree path per level (treebeard's steplen)
 
 
 @models.CharField.register_lookup
@@ -174,6 +175,9 @@ class ScopedQuerySet(models.QuerySet):
         paths = scope_paths(user, action)
         if not paths:
             return qs.none()
+        special = strategy_of(self.model).visible_q(self.model, paths)
+        if special is not None:
+            return qs.filter(special)
         sides = sides_of(self.model)
         if len(sides) > 1:
             return qs.filter(_sides_q(sides, paths))
@@ -202,14 +206,25 @@ class ScopedQuerySet(models.QuerySet):
     def of_records(self, *records):
         """Rows attached to records the caller already holds through `visible_to` (audit entries, findings:
         tables with `model` and `object_id` columns). The record's scope authorizes them; a subtree filter on
-        their own path would drop those written before an organization move or on the record's other side."""
+        their own path would drop those written before an organization move or on the record's other side.
+        Each argument is a record, or a queryset or list of records (a team with its posts and members)."""
         by_model: dict[str, list[str]] = {}
         for r in records:
-            by_model.setdefault(r._meta.label_lower, []).append(str(r.pk))
+            if r is None:
+                continue
+            if isinstance(r, models.Model):
+                by_model.setdefault(r._meta.label_lower, []).append(str(r.pk))
+            elif isinstance(r, models.QuerySet):
+                by_model.setdefault(r.model._meta.label_lower, []).extend(
+                    str(pk) for pk in r.order_by().values_list("pk", flat=True))
+            else:
+                for obj in r:
+                    by_model.setdefault(obj._meta.label_lower, []).append(str(obj.pk))
         q = Q()
         for label, ids in by_model.items():
-            q |= Q(model=label, object_id__in=ids)
-        qs = self.filter(q) if by_model else self.none()
+            if ids:
+                q |= Q(model=label, object_id__in=ids)
+        qs = self.filter(q) if q else self.none()
         qs._scope_checked = True
         return qs
 
@@ -354,6 +369,11 @@ class Strategy:
     def sides(self, model) -> tuple[str, ...]:
         return (self.field,)
 
+    def visible_q(self, model, paths: list[str]) -> Q | None:
+        """The filter of the rows seen from `paths`, where a strategy sees more than the subtrees of its
+        sides (configuration also applies below its issuer); None: the subtrees of the sides."""
+        return None
+
     def owner(self, model) -> str | None:
         """The organization foreign key that passes to the target when its organization is merged."""
         return None
@@ -487,6 +507,32 @@ class Placed(Strategy):
 
     def __repr__(self):
         return "Placed()"
+
+
+class Issued(Strategy):
+    """The record is configuration issued by an organization (`relation`, nullable: none is a national
+    default with the empty path) or part of a parent configuration (`parent=`, whose path it takes). It applies
+    to the issuer's subtree, so a user sees what was issued inside their scope, what was issued above it (it
+    applies to them) and the national defaults — never a sibling's."""
+
+    def __init__(self, relation: str = "organization", *, parent: str | None = None):
+        self.relations = (parent or relation,)
+        self.parent = parent
+
+    def fill(self, obj, update_fields=None):
+        rel = self.relations[0]
+        value = getattr(obj, obj._meta.get_field(rel).attname)
+        if value is None and self.parent is None:
+            setattr(obj, self.field, "")  # a national default
+            return update_fields
+        return super().fill(obj, update_fields)
+
+    def visible_q(self, model, paths):
+        above = {"", *(p[:i] for p in paths for i in range(STEPLEN, len(p) + 1, STEPLEN))}
+        return subtree_q(self.field, paths) | Q(**{f"{self.field}__in": above})
+
+    def __repr__(self):
+        return f"Issued({self.relations[0]!r})"
 
 
 class TreeNode(Strategy):

@@ -3,7 +3,6 @@ from django import forms
 
 from zugong.orgs.models import Organization
 from zugong.people import search
-from zugong.people.models import Person
 
 from .models import Case, TargetGroup
 from .steps import STAGES
@@ -28,7 +27,7 @@ class CaseFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        people = search.search(Person.objects.unrestricted(), value).values("pk")
+        people = search.matching_ids(value)
         return qs.filter(person__in=people)
 
     def filter_org(self, qs, name, value):

@@ -224,23 +224,25 @@ class RecruitmentImporter(imports.Importer):
     # ------------------------------------------------------------ writing
 
     def write(self, sheet, rows, user, note):
-        new_people = [r for r in rows if not r[1].get("person")]
-        if new_people:
-            imports.IMPORTERS["people"].write(sheet, new_people, user, note)
-            created = {p.id_number: p for p in Person.objects.unrestricted().filter(
-                id_number__in=[v["id"].number for _n, v, _r in new_people])}
-            for _no, v, _raw in new_people:
-                v["person"] = created[v["id"].number]
-        values = [v for _no, v, _raw in rows]
-        cases = [self._case(v) for v in values]
-        Case.objects.bulk_create(cases, batch_size=1000)
-        pairs = list(zip(cases, values, strict=True))
-        CaseContact.objects.bulk_create([c for case, v in pairs for c in self._contacts(case, v)], batch_size=2000)
-        Step.objects.bulk_create([s for case, v in pairs for s in self._steps(case, v, user)], batch_size=2000)
-        memberships = self._memberships(cases)
-        Membership.objects.bulk_create(memberships, batch_size=1000)
-        audit.record_many(cases, "create", note=note)
-        audit.record_many(memberships, "create", note=note)
+        with audit.operation(None, "import", note=note) as op:  # the people importer's operation joins this one
+            new_people = [r for r in rows if not r[1].get("person")]
+            if new_people:
+                imports.IMPORTERS["people"].write(sheet, new_people, user, note)
+                created = {p.id_number: p for p in Person.objects.unrestricted().filter(
+                    id_number__in=[v["id"].number for _n, v, _r in new_people])}
+                for _no, v, _raw in new_people:
+                    v["person"] = created[v["id"].number]
+            values = [v for _no, v, _raw in rows]
+            cases = [self._case(v) for v in values]
+            Case.objects.bulk_create(cases, batch_size=1000)
+            pairs = list(zip(cases, values, strict=True))
+            CaseContact.objects.bulk_create([c for case, v in pairs for c in self._contacts(case, v)],
+                                            batch_size=2000)
+            Step.objects.bulk_create([s for case, v in pairs for s in self._steps(case, v, user)], batch_size=2000)
+            memberships = self._memberships(cases)
+            Membership.objects.bulk_create(memberships, batch_size=1000)
+            op.created(cases)
+            op.created(memberships)
         rules.scan(common_root([c.org_path for c in cases]), rules=recruitment_rules())
         return len(cases)
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from zugong.core.casework.models import CaseBase, StepBase, StepDocumentBase
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, ScopedModel
 
 from .steps import RECURRING, STAGES, WORKFLOW
 
@@ -121,14 +121,14 @@ class Case(CaseBase):
         return self.status == self.Status.ACTIVE
 
 
-class CaseContact(models.Model):
+class CaseContact(ScopedModel):
     """A party member who accompanies the case: a sponsor (培养联系人) or an introducer (入党介绍人)."""
 
     class Role(models.TextChoices):
         SPONSOR = "sponsor", "培养联系人"
         INTRODUCER = "introducer", "入党介绍人"
 
-    scope_field = "case__org_path"
+    scope = Inherited("case", stored=False)
 
     case = models.ForeignKey(Case, verbose_name="发展党员纪实", on_delete=models.CASCADE, related_name="contacts")
     role = models.CharField("身份", max_length=16, choices=Role.choices)
@@ -139,8 +139,6 @@ class CaseContact(models.Model):
         "留党察看期至", null=True, blank=True,
         help_text="受留党察看处分、尚未恢复党员权利的，填写恢复党员权利的日期；不能担任入党介绍人",
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "培养联系人和入党介绍人"

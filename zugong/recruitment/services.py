@@ -90,18 +90,19 @@ def _designate(user, case: Case, kind: str, role: str, people: list[tuple[Person
     for person, _until in people:
         require_visible(user, person, label)
 
-    def replace(case):
+    previous = CaseContact.objects.unrestricted().filter(case=case, role=role).select_related("person")
+    old = "、".join(c.person.name for c in previous) or None
+
+    def replace(case, op):
         CaseContact.objects.unrestricted().filter(case=case, role=role).delete()
         CaseContact.objects.bulk_create([
             CaseContact(case=case, role=role, position=i, person=person, designated_on=record.on,
                         discipline_until=until)
             for i, (person, until) in enumerate(people, start=1)
         ])
+        op.fact(label, "、".join(p.name for p, _ in people), old=old, field=role)
 
-    previous = CaseContact.objects.unrestricted().filter(case=case, role=role).select_related("person")
-    old = "、".join(c.person.name for c in previous) or None
-    changes = [{"field": role, "label": label, "old": old, "new": "、".join(p.name for p, _ in people)}]
-    return _step(user, case, kind, record, changes=changes, after=replace)
+    return _step(user, case, kind, record, after=replace)
 
 
 def contacts(case: Case, role: str):
@@ -198,7 +199,7 @@ def hold_branch_meeting(user, case: Case, record: StepRecord, *, expected: int, 
     return _step(user, case, "branch_meeting", record, values)
 
 
-def _admit(case: Case) -> None:
+def _admit(case: Case, op=None) -> None:
     """The person becomes a probationary member, joined on the day of the branch meeting."""
     membership = Membership.objects.unrestricted().filter(person=case.person).first()
     if membership is not None and membership.status == FULL:
@@ -249,7 +250,7 @@ def hold_conversion_meeting(user, case: Case, record: StepRecord, *, expected: i
     return _step(user, case, "conversion_meeting", record, values)
 
 
-def _convert(case: Case) -> None:
+def _convert(case: Case, op=None) -> None:
     """The member becomes a full member, converted on the day the probation ended."""
     membership = Membership.objects.unrestricted().filter(person=case.person).first()
     if membership is None:
@@ -279,7 +280,7 @@ def terminate(user, case: Case, record: StepRecord, *, reason: str) -> StepResul
     if not reason.strip():
         raise ValidationError({"reason": "请填写终止原因"})
 
-    def end_membership(case):
+    def end_membership(case, op):
         membership = Membership.objects.unrestricted().filter(person=case.person, status=PROBATIONARY).first()
         if membership is not None:
             membership.status = Membership.Status.CANCELLED

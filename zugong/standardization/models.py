@@ -14,7 +14,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import OwnSubtree, ScopedModel
+from zugong.core.scope import Issued, OwnSubtree, ScopedModel
 
 
 class Checklist(ConfigModel):
@@ -72,7 +72,7 @@ class ChecklistItem(ConfigModel):
         RATIO = "ratio", "按比例得分"
         PER_OCCURRENCE = "per_occurrence", "逐次扣分"
 
-    config_parent = "checklist"
+    scope = Issued(parent="checklist")
 
     checklist = models.ForeignKey(Checklist, verbose_name="评分标准", on_delete=models.CASCADE, related_name="items")
     area = models.CharField("考评方面", max_length=40, help_text="如 班子建设、基本制度、基本工作、基本保障、加分")

@@ -16,7 +16,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
+from zugong.core.scope import Inherited, Issued, OwnSubtree, ScopedModel
 
 
 class IndicatorSet(ConfigModel):
@@ -70,7 +70,7 @@ class Indicator(ConfigModel):
         VILLAGE = "rural", "农村"
         COMMUNITY = "community", "社区"
 
-    config_parent = "indicator_set"
+    scope = Issued(parent="indicator_set")
 
     indicator_set = models.ForeignKey(IndicatorSet, verbose_name="认定标准", on_delete=models.CASCADE,
                                       related_name="indicators")

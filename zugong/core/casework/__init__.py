@@ -25,7 +25,7 @@ files are deleted.
 Modules (import the one you need; this package imports nothing, so models.py may use it):
 - `models`: `CaseBase`, `StepBase`, `StepDocumentBase` (abstract tables);
 - `steps`: `StepDef`, `Workflow`;
-- `services`: `StepRecord`, `StepResult`, `record_step`, `add_document`, `require_visible`, `record_log`;
+- `services`: `StepRecord`, `StepResult`, `record_step`, `add_document`, `require_visible`;
 - `forms`: `StepForm`, `DocumentForm`, `DATE`;
 - `views`: `CasePages` (step page, document upload and download, the case page's common context);
 - `timeline`: `timeline_rows`, `timeline_table`, `Fact` (rows of `core/casework/_timeline.html`);

@@ -6,16 +6,15 @@ from django.conf import settings
 from django.db import models
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import ScopedManager
+from zugong.core.scope import Inherited, OwnSubtree, ScopedManager, ScopedModel
 
 
-class CaseBase(AuditedModel):
+class CaseBase(ScopedModel, AuditedModel):
     """The columns every case has besides its own dates: the organization path it is scoped by, how it
     ended early, and when it was written. The concrete case adds `organization`, `stage`, `status` and its
-    dated columns, and `current_stage()`; saving keeps `org_path` and `stage` in step with them."""
+    dated columns, and `current_stage()`; the scope strategy keeps `org_path` and saving keeps `stage` in step."""
 
-    scope_field = "org_path"
-    scope_follows_org = True
+    scope = OwnSubtree("organization")
 
     org_path = models.CharField("所属组织路径", max_length=255)
     terminated_on = models.DateField("终止日期", null=True, blank=True)
@@ -23,14 +22,10 @@ class CaseBase(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.organization_id:
-            self.org_path = self.organization.path
         self.stage = self.current_stage()
         super().save(*args, **kwargs)
 
@@ -38,11 +33,11 @@ class CaseBase(AuditedModel):
         raise NotImplementedError
 
 
-class StepBase(models.Model):
+class StepBase(ScopedModel):
     """One dated step of a case's timeline: when, who did it, a note; documents hang off it. The concrete
     step adds `case = ForeignKey(<its case>, related_name="steps")` and `kind` (choices from its steps)."""
 
-    scope_field = "case__org_path"
+    scope = Inherited("case", stored=False)
 
     on = models.DateField("日期")
     done_by = models.CharField("经办人（单位、职务或姓名）", max_length=100, blank=True)
@@ -68,11 +63,11 @@ class StepBase(models.Model):
         return "，".join(n for n in names if n)
 
 
-class StepDocumentBase(models.Model):
+class StepDocumentBase(ScopedModel):
     """An uploaded document of a step, served only to who may see the case. The concrete document adds
     `step = ForeignKey(<its step>, related_name="documents")` and `file` (with its upload folder)."""
 
-    scope_field = "step__case__org_path"
+    scope = Inherited("step", stored=False)
 
     title = models.CharField("材料名称", max_length=100)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,

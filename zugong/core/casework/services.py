@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from zugong.core import audit, rules, scope
-from zugong.core.models import AuditEntry, Finding
+from zugong.core.models import Finding
 
 from .steps import StepDef, Workflow
 
@@ -43,9 +42,10 @@ def require_visible(user, obj, label: str) -> None:
         raise ValidationError(f"{label}不存在或不在您的管辖范围内")
 
 
-def _save_step(workflow: Workflow, user, case, definition: StepDef, record: StepRecord,
-               uploaded: list) -> tuple[object, list[dict]]:
-    """Create (or, for a step done once, correct) the timeline row of a step and attach its document."""
+def _save_step(workflow: Workflow, user, case, definition: StepDef, record: StepRecord, uploaded: list,
+               op: audit.Operation):
+    """Create (or, for a step done once, correct) the timeline row of a step, attach its document, and say
+    so in the step's audit entry."""
     step_model, document_model = workflow.model("step"), workflow.model("document")
     columns = {f.name for f in step_model._meta.fields}
     values = {"on": record.on, "done_by": record.done_by.strip(), "note": record.note.strip(), "recorded_by": user}
@@ -62,18 +62,17 @@ def _save_step(workflow: Workflow, user, case, definition: StepDef, record: Step
         for name, value in values.items():
             setattr(step, name, value)
         step.save()
-    changes = [{"field": "step", "label": "流程步骤", "old": None,
-                "new": f"{definition.number or ''} {definition.label}（{record.on:%Y-%m-%d}）".strip()}]
+    op.fact("流程步骤", f"{definition.number or ''} {definition.label}（{record.on:%Y-%m-%d}）".strip(), field="step")
     if step.done_by_label:
-        changes.append({"field": "done_by", "label": "经办人", "old": None, "new": step.done_by_label})
+        op.fact("经办人", step.done_by_label, field="done_by")
     if step.note:
-        changes.append({"field": "note", "label": "情况说明", "old": None, "new": step.note})
+        op.fact("情况说明", step.note, field="note")
     if record.document is not None:
         title = (record.document_title.strip() or getattr(record.document, "name", "材料"))[:100]
         uploaded.append(document_model.objects.create(step=step, title=title, file=record.document,
                                                       uploaded_by=user))
-        changes.append({"field": "document", "label": "上传材料", "old": None, "new": title})
-    return step, changes
+        op.fact("上传材料", title, field="document")
+    return step
 
 
 def _not_yet_excepted(case, rule_codes: list[str], as_of: dt.date) -> list[str]:
@@ -100,18 +99,13 @@ def _local_warnings(case, touched: set[str], as_of: dt.date, selected: list[rule
     return out
 
 
-def _audit_step(case, definition: StepDef, changes: list[dict]) -> None:
-    """The one audit entry of a step on the case's trail. (When `zugong.core.audit.operation` lands, the
-    body of `record_step` runs inside `with audit.operation(case, "step", note=…)` instead.)"""
-    audit.record(case, "step", changes, note=f"流程步骤：{definition.label}")
-
-
 def record_step(workflow: Workflow, user, case, kind: str, record: StepRecord, values: dict | None = None, *,
-                rule_codes: list[str] | None = None, changes: list[dict] | None = None,
-                after: Callable[[object], list[dict] | None] | None = None) -> StepResult:
-    """Record one step of a case: set `values` on the case, write the step row and its document, run
-    `after(case)` (the side effect; it may return audit changes and change the case), write one audit entry,
-    then let the step's rules (`rule_codes`, by default the step's declared `rules`) judge the case."""
+                rule_codes: list[str] | None = None,
+                after: Callable[[object, audit.Operation], None] | None = None) -> StepResult:
+    """Record one step of a case as one audited operation: set `values` on the case, write the step row and its
+    document, run `after(case, op)` (the side effect: it may change the case and other records, and say what it
+    did with `op.fact(...)`), then let the step's rules (`rule_codes`, by default the step's declared `rules`)
+    judge the case. The case's field diff, the step's facts and a rule exception are one entry on the case."""
     definition = workflow.step(kind)
     values = values or {}
     workflow.require(user, case.org_path)
@@ -125,19 +119,15 @@ def record_step(workflow: Workflow, user, case, kind: str, record: StepRecord, v
     before = {name: getattr(case, name) for name in (*values, "stage", "status")}
     uploaded: list = []
     try:
-        with transaction.atomic():
+        with audit.operation(case, "step", note=f"流程步骤：{definition.label}") as op:
             for name, value in values.items():
                 setattr(case, name, value)
             workflow.check_dates(case)
-            case_changes = audit.diff(case)
-            case._audit_skip = True
             case.save()
-            step, step_changes = _save_step(workflow, user, case, definition, record, uploaded)
-            effect_changes = list(changes or [])
+            step = _save_step(workflow, user, case, definition, record, uploaded, op)
             if after is not None:
-                effect_changes += after(case) or []
+                after(case, op)
                 case.save()
-            _audit_step(case, definition, case_changes + step_changes + effect_changes)
             found = rules.enforce(_not_yet_excepted(case, codes, as_of), case, user=user, as_of=as_of,
                                   exception_reason=record.exception_reason)
             # The subtree's findings follow the step at once (opened, resolved), not at the next scan.
@@ -148,27 +138,18 @@ def record_step(workflow: Workflow, user, case, kind: str, record: StepRecord, v
         for document in uploaded:  # the rows are rolled back; their files go too
             document.file.delete(save=False)
         raise
-    finally:
-        case._audit_skip = False
     case._audit_mark_clean()
     warnings = [f"{r.describe(row)}（{r.edition_on(row.get(r.event_field)).citation}）" for r, row in found]
     return StepResult(case, step, warnings + _local_warnings(case, set(values), as_of, selected))
-
-
-def record_log(obj):
-    """The audit trail of a case (or any record), newest first: every entry written on it, whatever
-    organization path it had then (the caller has checked that the user may see the record)."""
-    return AuditEntry.objects.unrestricted().filter(model=obj._meta.label_lower, object_id=str(obj.pk))
 
 
 def add_document(workflow: Workflow, user, step, upload, title: str = ""):
     """Attach one more document to a recorded step (audited on the case's trail)."""
     case = step.case
     workflow.require(user, case.org_path)
-    with transaction.atomic():
+    with audit.operation(case, "step") as op:
         title = (title.strip() or getattr(upload, "name", "材料"))[:100]
         document = workflow.model("document").objects.create(step=step, title=title, file=upload,
                                                              uploaded_by=user)
-        audit.record(case, "step", [{"field": "document", "label": "上传材料", "old": None,
-                                     "new": f"{step.get_kind_display()}：{title}"}])
+        op.fact("上传材料", f"{step.get_kind_display()}：{title}", field="document")
     return document

@@ -9,17 +9,16 @@ from importlib import import_module
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import rule_views, rules, scope
+from zugong.core import record_tabs, rules, scope
 from zugong.core.forms import apply_errors
 
 from .forms import DocumentForm, StepForm
-from .services import StepResult, add_document, record_log
+from .services import StepResult, add_document
 from .steps import StepDef, Workflow
 
 
@@ -105,17 +104,10 @@ class CasePages:
     def page_context(self, request, case, timeline: dict) -> dict:
         """What every case page (纪实) shows besides its own cards: the tab, the timeline, the findings and
         their open count, the log tab's page of audit entries, whether the user may change the case."""
-        model = case._meta.label_lower
-        findings = rule_views.for_record(request.user, model, case.pk)
-        context = {
-            "case": case, "tab": request.GET.get("tab", "timeline"), "timeline": timeline, "pages": self,
-            "findings": findings,
-            "open_findings": sum(1 for f in findings if f.resolved_at is None and f.excepted_at is None),
-            "can_change": scope.can(request.user, "change", case.org_path),
-        }
-        if context["tab"] == "log":
-            context["log"] = Paginator(record_log(case), 50).get_page(request.GET.get("page"))
-        return context
+        tab = request.GET.get("tab", "timeline")
+        return {"case": case, "tab": tab, "timeline": timeline, "pages": self,
+                "can_change": scope.can(request.user, "change", case.org_path),
+                **record_tabs.tabs(request, case, tab=tab)}
 
     def context(self, case=None, **values) -> dict:
         """What the step form template needs besides the form."""

@@ -68,15 +68,16 @@ def issue_edition(user, config, copy_from, *, noun: str, check, rows: str, row_e
     wrong = next(((r, e) for r in copies for e in row_errors(r).values()), None)
     if wrong:
         raise ValidationError({"copy_from": f"所复制的{row_name(wrong[0])}有误：{wrong[1]}；请先修改原{noun}"})
-    config.save()
-    for row in copies:
-        row.pk = None
-        row._state.adding = True
-        setattr(row, related.field.name, config)
-        row.org_path = config.org_path
-    if copies:
-        type(copies[0]).objects.bulk_create(copies, batch_size=500)
-        audit.record_many(copies, "create", note=f"复制自“{copy_from}”")
+    with audit.operation(config, "create", note=f"复制自“{copy_from}”" if copy_from else "") as op:
+        config.save()
+        for row in copies:
+            row.pk = None
+            row._state.adding = True
+            setattr(row, related.field.name, config)
+            row.org_path = config.org_path
+        if copies:
+            type(copies[0]).objects.bulk_create(copies, batch_size=500)
+            op.created(copies)
     return copies
 
 
