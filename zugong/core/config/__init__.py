@@ -186,8 +186,15 @@ def parse_lines(text: str, params: Iterable[Param]) -> dict:
 def lines_help(params: Iterable[Param]) -> str:
     params = list(params)
     example = params[0] if params else None
-    sample = f"如“{example.label}：{example.format(example.default) if example.default is not None else 12}”" \
-        if example else "如“统计月数：12”"
+    sample = "如“统计月数：12”"
+    if example is not None:
+        if example.default is not None:
+            value = example.format(example.default)
+        elif example.type in (CHOICE, CHOICES) and example.choice_labels():
+            value = next(iter(example.choice_labels().values()))
+        else:
+            value = "12"
+        sample = f"如“{example.label}：{value}”"
     return (f"每行一个参数，写“名称：数值”，{sample}；可用："
             + "、".join(p.caption for p in params))
 
