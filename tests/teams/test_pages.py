@@ -94,3 +94,20 @@ def test_assign_page(county, login, users, tree):
         "appointment_method": "appointed"})
     assert r.status_code == 302
     assert TeamMember.objects.unrestricted().filter(cadre=zhou, team_post=county.posts.standing).exists()
+
+
+def test_standard_created_through_the_configuration_page_once_per_organization(county, login, users, tree):
+    client = login(users.admin)
+    data = {"title": "太原市县级班子配备要求", "level": 3, "young_age": 40, "women": 2, "young": 1,
+            "kinds": ["party_committee"], "regulation": "《太原市某文件》", "article": "", "active": "on"}
+    r = client.post("/teams/standards/new/?template=team_composition&org=1401", data)
+    assert r.status_code == 302
+    row = LocalRule.objects.get(code="teams.local.1401.level3")
+    assert row.params == {"level": 3, "young_age": 40, "women": 2, "young": 1, "kinds": ["party_committee"]}
+    assert row.org_path == tree.taiyuan.path
+    r = client.post("/teams/standards/new/?template=team_composition&org=1401", data)
+    assert "已设定该项要求" in r.content.decode()
+    assert LocalRule.objects.filter(code__startswith="teams.local.1401").count() == 1
+    # A city admin (not a department admin) may not set one.
+    assert login(users.taiyuan).post("/teams/standards/new/?template=team_composition&org=1401",
+                                     data).status_code == 403

@@ -2,7 +2,9 @@ from django import forms
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre, CadrePost
+from zugong.core.config.forms import ParamFieldsForm
 from zugong.core.forms import ScopedPicker
+from zugong.core.models import LocalRule
 from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
 
@@ -71,10 +73,9 @@ class ReleaseForm(forms.Form):
     document_no = forms.CharField(label="免职文号", max_length=60, required=False)
 
 
-class CompositionForm(forms.Form):
+class CompositionForm(ParamFieldsForm):
     """A team level's composition standard (a `team_composition` local rule) in plain fields."""
 
-    title = forms.CharField(label="名称", max_length=200)
     level = forms.TypedChoiceField(label="班子层级", coerce=int,
                                    choices=[(k, v) for k, v in ranks.LEVELS.items() if k <= 4])
     young_age = forms.IntegerField(label="年轻干部年龄上限（岁，含）", min_value=20, max_value=70)
@@ -82,36 +83,27 @@ class CompositionForm(forms.Form):
     young = forms.IntegerField(label="至少配备年轻干部（名）", min_value=0, max_value=20)
     kinds = forms.MultipleChoiceField(label="适用的班子类别", choices=LeadershipTeam.Kind.choices,
                                       widget=forms.CheckboxSelectMultiple)
-    regulation = forms.CharField(label="依据文件", max_length=200, help_text="本地文件名称，如《××省县级领导班子配备要求》")
-    article = forms.CharField(label="条款", max_length=40, required=False)
-    effective_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(DATE))
-    effective_to = forms.DateField(label="失效日期", required=False, widget=forms.DateInput(DATE))
-    active = forms.BooleanField(label="启用", required=False, initial=True)
 
     PARAMS = ("level", "young_age", "women", "young", "kinds")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("effective_from") and data.get("effective_to") and data["effective_to"] <= data["effective_from"]:
-            self.add_error("effective_to", "失效日期应晚于生效日期")
-        return data
+    class Meta:
+        model = LocalRule
+        fields = ["title", "level", "young_age", "women", "young", "kinds", "regulation", "article",
+                  "effective_from", "effective_to", "active"]
+        widgets = {"effective_from": forms.DateInput(DATE), "effective_to": forms.DateInput(DATE)}
+        labels = {"regulation": "依据文件"}
+        help_texts = {"regulation": "本地文件名称，如《××省县级领导班子配备要求》"}
 
 
-class VacancyForm(forms.Form):
+class VacancyForm(ParamFieldsForm):
     """The vacancy limit (a `team_vacancy` local rule) in plain fields."""
 
-    title = forms.CharField(label="名称", max_length=200)
     months = forms.IntegerField(label="职位空缺不超过（个月）", min_value=1, max_value=60)
-    regulation = forms.CharField(label="依据文件", max_length=200)
-    article = forms.CharField(label="条款", max_length=40, required=False)
-    effective_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(DATE))
-    effective_to = forms.DateField(label="失效日期", required=False, widget=forms.DateInput(DATE))
-    active = forms.BooleanField(label="启用", required=False, initial=True)
 
     PARAMS = ("months",)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("effective_from") and data.get("effective_to") and data["effective_to"] <= data["effective_from"]:
-            self.add_error("effective_to", "失效日期应晚于生效日期")
-        return data
+    class Meta:
+        model = LocalRule
+        fields = ["title", "months", "regulation", "article", "effective_from", "effective_to", "active"]
+        widgets = {"effective_from": forms.DateInput(DATE), "effective_to": forms.DateInput(DATE)}
+        labels = {"regulation": "依据文件"}

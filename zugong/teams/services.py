@@ -172,9 +172,17 @@ def release(user, member: TeamMember, *, end_on: dt.date, document_no: str = "")
     return member
 
 
-def standard_code_taken(code: str) -> bool:
-    """Whether a composition or vacancy standard with this code exists. Local-rule codes are unique nationwide,
-    so the check reads every row, whoever asks (it answers yes or no, never the row)."""
+def create_standard(user, row):
+    """Set a new composition or vacancy standard for an organization's subtree (one of each kind and level per
+    organization: its code says which). Local-rule codes are unique nationwide, so the check reads every row,
+    whoever asks (it answers yes or no, never the row). Audited as created by the model."""
     from zugong.core.models import LocalRule
 
-    return LocalRule.objects.unrestricted().filter(code=code).exists()
+    from . import standards
+
+    suffix = f"level{row.params['level']}" if row.template == standards.COMPOSITION else "vacancy"
+    row.code = f"teams.local.{row.organization.code}.{suffix}"
+    if LocalRule.objects.unrestricted().filter(code=row.code).exists():
+        raise ValidationError(f"“{row.organization.name}”已设定该项要求，请在列表中修改")
+    row.save()
+    return row

@@ -13,12 +13,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre
 from zugong.core import excel, record_tabs, rule_views, rules, scope
 from zugong.core.config import services as config_services
+from zugong.core.config.views import row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.core.models import LocalRule
@@ -342,8 +342,9 @@ def _form_class(template):
 @login_required
 def standard_edit(request, pk):
     row = get_object_or_404(_standard_rows(request.user), pk=pk)
-    config_services.require_config_admin(request.user, row.org_path, "只有组织部管理员可以修改班子配备要求")
-    return _standard_form(request, row.template, row, row.organization)
+    return row_page(request, row, _form_class(row.template), saved=f"已保存“{row.title}”，下次规则检查和结构分析起生效",
+                    done=reverse("teams:standards"), title=f"班子配备要求 · {row.organization.name}",
+                    denied="只有组织部管理员可以修改班子配备要求")
 
 
 @login_required
@@ -352,40 +353,10 @@ def standard_create(request):
     if template not in (standards.COMPOSITION, standards.VACANCY):
         raise Http404
     org = _root_org(request, request.GET.get("org", "").strip())
-    if not scope.can(request.user, "admin", org.path):
-        raise PermissionDenied("只有组织部管理员可以设定班子配备要求")
-    return _standard_form(request, template, None, org)
-
-
-def _standard_form(request, template, row, org):
     form_class = _form_class(template)
-    initial = {}
-    if row:
-        initial = {"title": row.title, "regulation": row.regulation, "article": row.article,
-                   "effective_from": row.effective_from, "effective_to": row.effective_to, "active": row.active,
-                   **{k: row.params.get(k) for k in form_class.PARAMS}}
-    else:
-        initial = {"kinds": standards.DEFAULT_KINDS, "women": 1, "young": 1, "active": True,
-                   "months": standards.DEFAULT_VACANCY_MONTHS}
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        params = {k: data[k] for k in form_class.PARAMS}
-        values = {"title": data["title"], "params": params, "regulation": data["regulation"],
-                  "article": data["article"], "effective_from": data["effective_from"],
-                  "effective_to": data["effective_to"], "active": data["active"]}
-        if row is None:
-            suffix = f"level{params['level']}" if template == standards.COMPOSITION else "vacancy"
-            code = f"teams.local.{org.code}.{suffix}"
-            if services.standard_code_taken(code):
-                form.add_error(None, f"“{org.name}”已设定该项要求，请在列表中修改")
-                return render(request, "core/form.html", {"form": form, "title": "班子配备要求"})
-            row = LocalRule.objects.create(template=template, code=code, organization=org, severity="warning",
-                                           **values)  # audited as created by the model
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-            row.save()  # audited, with the changed fields, by the model
-        messages.success(request, f"已保存“{row.title}”，下次规则检查和结构分析起生效")
-        return redirect("teams:standards")
-    return render(request, "core/form.html", {"form": form, "title": f"班子配备要求 · {org.name}"})
+    defaults = {"kinds": standards.DEFAULT_KINDS, "women": 1, "young": 1, "months": standards.DEFAULT_VACANCY_MONTHS}
+    row = LocalRule(template=template, organization=org, severity="warning", active=True,
+                    params={k: v for k, v in defaults.items() if k in form_class.PARAMS})
+    return row_page(request, row, form_class, save=services.create_standard,
+                    saved="已保存班子配备要求，下次规则检查和结构分析起生效", done=reverse("teams:standards"),
+                    title=f"班子配备要求 · {org.name}", denied="只有组织部管理员可以设定班子配备要求")

@@ -98,3 +98,29 @@ class LocalRuleForm(TemplateRowForm):
                   "active"]
         widgets = {"effective_from": DATE, "effective_to": DATE}
         help_texts = {"regulation": "本地文件名称，例如《某省发展党员工作实施办法》"}
+
+
+class ParamFieldsForm(forms.ModelForm):
+    """A configuration row whose parameters are edited one typed field each (numbers, check boxes) rather than
+    as named lines: the subclass declares the fields and lists their keys in `PARAMS`; the form reads them
+    from and writes them to the row's `params`, and checks the dates. Used with `views.row_page` like any
+    configuration form."""
+
+    PARAMS: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            current = self.instance.params or {}
+            for key in self.PARAMS:
+                if key in current:
+                    self.initial[key] = current[key]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if start and end and end <= start:
+            self.add_error("effective_to", "失效日期应晚于生效日期")
+        self.instance.params = {**(self.instance.params or {}),
+                                **{k: data[k] for k in self.PARAMS if k in data}}
+        return data
