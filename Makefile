@@ -18,9 +18,14 @@ $(BIN)/zugong: pyproject.toml
 
 setup: $(BIN)/zugong
 
-run: setup run-deps
-	$(BIN)/zugong migrate --noinput
+# collectstatic compresses every static file (about a minute): only when a static file or a dependency changed.
+STATIC_STAMP := var/static/.collected
+$(STATIC_STAMP): $(shell find zugong/static -type f 2>/dev/null) pyproject.toml | $(BIN)/zugong
 	$(BIN)/zugong collectstatic --noinput --verbosity 0
+	touch $@
+
+run: setup run-deps $(STATIC_STAMP)
+	$(BIN)/zugong migrate --noinput
 	$(BIN)/zugong seed --scale demo --if-empty
 	@echo "组工平台: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)"
 	@trap 'kill 0' EXIT INT TERM; \

@@ -388,3 +388,13 @@ def test_dropping_indexes_after_writes_in_the_same_transaction():
         statements = loader.drop_indexes(table)
         assert statements
         loader.recreate(statements)
+
+
+@pytest.mark.django_db
+def test_a_rerun_prints_the_logins_and_the_password(seeded):
+    # `make run` runs `zugong seed --if-empty` every time: the README promises the accounts and the password on
+    # every run, not only the first.
+    out = seed("--if-empty")
+    assert "跳过" in out
+    assert "admin" in out and "city" in out and "branch" in out and "（组织部管理员，" in out
+    assert f"密码：{PASSWORD}" in out

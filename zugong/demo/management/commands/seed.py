@@ -60,6 +60,21 @@ def plain_name(name: str) -> str:
     return name
 
 
+def existing_demo_accounts() -> list[tuple[str, str, str, object]]:
+    """The demo accounts of an earlier seed, as `create_demo_accounts` returned them (none: an empty list)."""
+    from zugong.accounts.models import ScopeGrant
+    from zugong.core.scope import Role
+
+    grants = (ScopeGrant.objects.filter(user__username__in=DEMO_USERNAMES, user__is_active=True)
+              .select_related("user", "organization"))
+    found = {g.user.username: (g.user.username, g.user.display_name, Role(g.role).label, g.organization)
+             for g in grants}
+    return [found[name] for name in DEMO_USERNAMES if name in found]
+
+
+DEMO_USERNAMES = ("admin", "city", "branch")
+
+
 def create_demo_accounts(root, city, branch, password: str) -> list[tuple[str, str, str, object]]:
     """admin (组织部管理员, the province), city (党组织管理员, 太原), branch (支部书记 of one branch)."""
     from zugong.accounts.models import ScopeGrant, User
@@ -121,6 +136,7 @@ class Command(BaseCommand):
         if existing:
             if if_empty:
                 self.log(f"数据库中已有 {existing:,} 个党组织，跳过生成演示数据。")
+                self.print_logins(existing_demo_accounts(), *demo_password())
                 return
             if not force:
                 people = Person.objects.unrestricted().count()
@@ -209,6 +225,12 @@ class Command(BaseCommand):
             f"memberships={counts['memberships']} dues_payments={counts['dues_payments']} "
             f"meetings={counts.get('meetings', 0)} absences={counts.get('absences', 0)} seconds={total:.1f}"
         )
+        self.print_logins(accounts, password, password_source)
+
+    def print_logins(self, accounts, password: str, password_source: str) -> None:
+        """Where to log in, the demo accounts and their password (every `make run`, not only the first)."""
+        if not accounts:
+            return
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")
         for username, display, role, org in accounts:
