@@ -59,6 +59,24 @@ def test_a_deadline_is_reminded_once_per_lead_time_and_again_when_its_date_moves
     assert "已逾期 2 天" in mine(users.taiyuan)[-1].body
 
 
+def test_many_of_one_kind_become_one_summary(tree, users, provider, settings):
+    settings.ZUGONG_REMINDERS_SUMMARY_OVER = 2
+    provider.set(tree.b1, 1)
+    provider.set(tree.b2, -3)
+    provider.set(tree.xiaodian, 6)
+    services.run([users.taiyuan])
+    rows = mine(users.taiyuan)
+    assert len(rows) == 4 and [n.in_app for n in rows].count(True) == 1
+    [summary] = [n for n in rows if n.in_app]
+    assert summary.title == "测试任期届满：2 项即将到期、1 项已逾期" and summary.count == 3 and summary.url == "/"
+    assert "等 3 项" in summary.body
+    services.run([users.taiyuan])
+    assert len(mine(users.taiyuan)) == 4  # the folded rows are not reminded again
+    provider.set(tree.b1, 20)
+    services.run([users.taiyuan])
+    assert mine(users.taiyuan)[-1].in_app and mine(users.taiyuan)[-1].lead == 30  # one alone: shown as itself
+
+
 def test_the_database_refuses_a_duplicate(tree, users, provider):
     provider.set(tree.b1, 1)
     services.run([users.taiyuan])

@@ -173,23 +173,54 @@ def remind(user, *, now: dt.datetime | None = None, leads: list[LeadTime] | None
                 user=user, kind=d.kind, title=d.title[:200], body=_deadline_text(d)[:500], url=d.url[:300],
                 org_path=d.org_path, deadline_key=d.key[:120], due=d.due, lead=lead,
                 in_app=prefs[d.kind]["in_app"])
-    if candidates:
-        sent = set(Notification.objects.filter(user=user, deadline_key__in={k for k, _d, _l in candidates},
-                                               due__isnull=False).values_list("deadline_key", "due", "lead"))
-        new = [n for key, n in candidates.items() if key not in sent]
-    else:
-        new = []
+    sent: set[tuple] = set()
+    keys = sorted({k for k, _d, _l in candidates})
+    for i in range(0, len(keys), 500):
+        sent.update(Notification.objects.filter(user=user, deadline_key__in=keys[i:i + 500], due__isnull=False)
+                    .values_list("deadline_key", "due", "lead"))
+    new = [n for key, n in candidates.items() if key not in sent]
+    shown, summaries = _summarize(user, new, prefs)
 
     sub = subscriber(user)
     if FINDINGS in wanted:
-        new.extend(_finding_summaries(user, sub.findings_seen_at, now, prefs[FINDINGS]["in_app"], rule_titles))
+        summaries.extend(_finding_summaries(user, sub.findings_seen_at, now, prefs[FINDINGS]["in_app"],
+                                            rule_titles))
 
-    out = Delivered(created=new)
-    _deliver(user, sub, new, prefs, now, out)  # sets emailed_at / sms_at on what left
+    out = Delivered(created=shown + summaries)
+    _deliver(user, sub, shown + summaries, prefs, now, out)  # sets emailed_at / sms_at on what left
     with transaction.atomic():
-        Notification.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run's row wins
+        # a concurrent run's row wins; the rows folded into a summary are kept (in_app off) so none comes twice
+        Notification.objects.bulk_create(new + summaries, ignore_conflicts=True, batch_size=1000)
         Subscriber.objects.filter(pk=sub.pk).update(findings_seen_at=now)
     return out
+
+
+def summary_over() -> int:
+    return int(getattr(settings, "ZUGONG_REMINDERS_SUMMARY_OVER", 10))
+
+
+def _summarize(user, new: list[Notification], prefs) -> tuple[list[Notification], list[Notification]]:
+    """More than `summary_over()` new reminders of one kind for a user in one run (a city's hundreds of terms)
+    become one summary linking to the 工作台, which lists them; the single rows stay, out of the bell, so
+    they are not reminded again. (the rows shown one by one, the summaries)"""
+    by_kind: dict[str, list[Notification]] = {}
+    for n in new:
+        by_kind.setdefault(n.kind, []).append(n)
+    shown, summaries = [], []
+    labels = kinds()
+    for kind, rows in by_kind.items():
+        if len(rows) <= summary_over():
+            shown.extend(rows)
+            continue
+        for n in rows:
+            n.in_app = False
+        late = sum(1 for n in rows if n.lead == OVERDUE)
+        parts = [f"{len(rows) - late} 项即将到期" if len(rows) > late else "", f"{late} 项已逾期" if late else ""]
+        summaries.append(Notification(
+            user=user, kind=kind, title=f"{labels.get(kind, kind)}：{'、'.join(p for p in parts if p)}"[:200],
+            body=("包括" + "、".join(n.title for n in rows[:3]) + f"等 {len(rows)} 项，请在工作台逐项办理")[:500],
+            url=reverse("home"), count=len(rows), in_app=prefs[kind]["in_app"]))
+    return shown, summaries
 
 
 def _readable(row: LeadTime) -> bool:
