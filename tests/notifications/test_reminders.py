@@ -191,9 +191,10 @@ def test_new_findings_are_summed_up_per_rule(tree, users):
     _finding(tree.b3, "test.a")  # 大同
     services.run([users.taiyuan, users.datong])
     rows = mine(users.taiyuan, FINDINGS)
-    assert [(n.rule, n.count, n.url) for n in rows] == [("test.a", 2, "/core/findings/?rule=test.a"),
-                                                        ("test.b", 1, "/core/findings/?rule=test.b")]
-    assert "2 条" in rows[0].title and "未消除" in rows[0].body
+    # written least important first: the list (newest first) shows the largest on top
+    assert [(n.rule, n.count, n.url) for n in rows] == [("test.b", 1, "/core/findings/?rule=test.b"),
+                                                        ("test.a", 2, "/core/findings/?rule=test.a")]
+    assert "2 条" in rows[1].title and rows[1].body == "警示：管辖范围内有 2 条未消除"
     assert [(n.rule, n.count) for n in mine(users.datong, FINDINGS)] == [("test.a", 1)]
 
     services.run([users.taiyuan])  # nothing new since

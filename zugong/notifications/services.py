@@ -235,14 +235,23 @@ def _finding_summaries(user, since, now, in_app: bool, rule_titles: dict[str, st
     found = Finding.objects.visible_to(user).open().filter(opened_at__lte=now)
     if since is not None:
         found = found.filter(opened_at__gt=since)
-    counts = found.values("rule").annotate(n=Count("id")).order_by("rule")
+    counts = list(found.values("rule", "severity").annotate(n=Count("id")))
+    # the list shows the newest first: the most severe, then the largest, are written last
+    rank = {Finding.Severity.ERROR: 0, Finding.Severity.WARNING: 1, Finding.Severity.REMINDER: 2}
+    counts.sort(key=lambda r: (rank.get(r["severity"], 3), -r["n"], r["rule"]), reverse=True)
+    merged: dict[str, int] = {}
+    severity: dict[str, str] = {}
+    for row in counts:  # a rule whose severity changed once: one summary
+        merged[row["rule"]] = merged.get(row["rule"], 0) + row["n"]
+        severity.setdefault(row["rule"], row["severity"])
     base = reverse("workbench:findings")
+    labels = dict(Finding.Severity.choices)
     out = []
-    for row in counts:
-        code, n = row["rule"], row["n"]
+    for code, n in merged.items():
         title = rule_titles.get(code, "规则检查")
-        body = (f"自上次提醒以来，管辖范围内新发现 {n} 条“{title}”问题" if since is not None
-                else f"管辖范围内有 {n} 条未消除的“{title}”问题")
+        level = labels.get(severity[code], "")
+        body = (f"{level}：自上次提醒以来，管辖范围内新发现 {n} 条" if since is not None
+                else f"{level}：管辖范围内有 {n} 条未消除")
         out.append(Notification(user=user, kind=FINDINGS, title=f"新发现问题：{title}（{n} 条）"[:200],
                                 body=body[:500], url=f"{base}?rule={quote(code)}", rule=code, count=n,
                                 in_app=in_app))
