@@ -124,6 +124,7 @@ def test_preferences_are_respected_and_audited(tree, users, provider, settings):
     assert any(c["label"] == "提醒方式：测试任期届满" and c["new"] == "电子邮件" and c["old"] == "站内提醒"
                for c in entry.changes), entry.changes
     assert services.save_preferences(users.taiyuan, {KIND: {"email"}, FINDINGS: set()}, "") == 0
+    assert AuditEntry.objects.unrestricted().filter(model__startswith="notifications.").count() == 1
 
     provider.set(tree.b1, 1)
     Finding.objects.create(rule="test.rule", severity="error", model="orgs.organization", object_id=tree.b1.pk,

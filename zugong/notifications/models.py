@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
 
 FINDINGS = "findings"  # the kind of a new-findings summary (beside the registered deadline kinds)
@@ -67,11 +66,11 @@ class Notification(models.Model):
         return "今天到期" if self.lead == 0 else f"提前 {self.lead} 天"
 
 
-class Subscriber(AuditedModel):
+class Subscriber(models.Model):
     """A user's delivery details: the mobile number SMS goes to, and how far the new-findings summaries have
-    reached (the next run counts the findings opened after it)."""
-
-    audit_exclude = ("findings_seen_at",)
+    reached (the next run counts the findings opened after it). Created by the first run for every user, so
+    not an AuditedModel: a change of the number is a fact of the settings' audited operation
+    (`services.save_preferences`), as are the `Preference` changes."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
                                 related_name="+")
@@ -85,7 +84,7 @@ class Subscriber(AuditedModel):
         return f"{self.user}的提醒设置"
 
 
-class Preference(AuditedModel):
+class Preference(models.Model):
     """What one user receives of one kind, by which channel. No row: the defaults (in the app only)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,

@@ -79,26 +79,25 @@ def save_preferences(user, chosen: dict[str, set[str]], sms_number: str) -> int:
         raise ValidationError({"sms_number": "选择了短信提醒，请填写接收短信的手机号"})
     labels = kinds()
     current = preferences(user)
-    changes = 0
-    with transaction.atomic():
-        sub = subscriber(user)
-        # placed at the user's own subtree, so the department that granted it sees the change in its log
-        place = (scope.scope_paths(user) or [""])[0]
-        with audit.operation(sub, "update", note="修改提醒设置", org_path=place) as op:
-            if sub.sms_number != sms_number:
-                sub.sms_number = sms_number
-                sub.save(update_fields=["sms_number"])
-                changes += 1
-            for kind, label in labels.items():
-                new = {c: c in chosen.get(kind, set()) for c, _l in CHANNELS}
-                if new == current[kind]:
-                    continue
-                old_text = "、".join(lbl for c, lbl in CHANNELS if current[kind][c]) or "不接收"
-                new_text = "、".join(lbl for c, lbl in CHANNELS if new[c]) or "不接收"
-                Preference.objects.update_or_create(user=user, kind=kind, defaults=new)
-                op.fact(f"提醒方式：{label}", new_text, old=old_text, field=f"preference.{kind}")
-                changes += 1
-    return changes
+    changed = {kind: {c: c in chosen.get(kind, set()) for c, _l in CHANNELS} for kind in labels}
+    changed = {kind: new for kind, new in changed.items() if new != current[kind]}
+    sub = subscriber(user)
+    new_number = sub.sms_number != sms_number
+    if not changed and not new_number:
+        return 0
+    # placed at the user's own subtree, so the department that granted it sees the change in its log
+    place = (scope.scope_paths(user) or [""])[0]
+    with audit.operation(sub, "update", note="修改提醒设置", org_path=place) as op:
+        if new_number:
+            op.fact("接收短信的手机号", sms_number, old=sub.sms_number, field="sms_number")
+            sub.sms_number = sms_number
+            sub.save(update_fields=["sms_number"])
+        for kind, new in changed.items():
+            old_text = "、".join(lbl for c, lbl in CHANNELS if current[kind][c]) or "不接收"
+            new_text = "、".join(lbl for c, lbl in CHANNELS if new[c]) or "不接收"
+            Preference.objects.update_or_create(user=user, kind=kind, defaults=new)
+            op.fact(f"提醒方式：{labels[kind]}", new_text, old=old_text, field=f"preference.{kind}")
+    return len(changed) + new_number
 
 
 # ---------------------------------------------------------------- lead times
