@@ -185,8 +185,9 @@ def memberships():
 def test_every_person_in_a_branch_is_one_member_of_it(seeded):
     from zugong.members.models import Membership
 
-    # Recruitment applicants (zugong/demo/cases.py) sit in branches without being members yet.
-    applicants = people().filter(recruitment_cases__isnull=False)
+    # Recruitment applicants (zugong/demo/cases.py) sit in branches without being members yet (admitted members
+    # have an approved case and a membership).
+    applicants = people().filter(recruitment_cases__isnull=False, recruitment_cases__approved_on__isnull=True)
     people_by_id = {p.pk: p for p in people().exclude(pk__in=applicants).select_related("organization")}
     seen = Counter()
     for m in memberships():

@@ -2,9 +2,9 @@
 
 A few cadres of 太原 get observation records from major tasks, and seven cases stand at different stages:
 proposed, recommended, inspected, decided, in the pre-appointment notice, in probation (ending soon), and done.
-Dates are set relative to the as-of day (today by default) so the demo's deadlines stay current. The appointed cases change the cadre
-record through `zugong.cadres.services.appoint`, like the appointment step does. Deterministic for a seed;
-does nothing when there are no cadres (the cadres seed did not run).
+Dates are set relative to the seed's as-of day (today by default) so the demo's deadlines stay current. The
+appointed cases change the cadre record through `zugong.cadres.services.appoint`, like the appointment step
+does. Deterministic for a seed and a day; does nothing when there are no cadres (the cadres seed did not run).
 """
 
 from __future__ import annotations

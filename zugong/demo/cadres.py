@@ -10,9 +10,13 @@ agencies, township organs, province organs). Every leadership post is filled fro
 the other staff become cadres with a civil-service grade (职级) in `staff_share` of cases.
 
 What: the Cadre row (with the Person columns the roster needs), current and earlier posts, rank history,
-résumé segments, full-time (and on-the-job) education, family members, three annual assessments and, for
-some, rewards and a training record. County committees and governments (and township committees) get a
-Unit of their own when missing, so posts and leadership teams can point at them.
+résumé segments, full-time (and on-the-job) education, family members, the annual assessments of the last
+three years (only the years worked: none before the cadre started work) and, for some, rewards and a training
+record (after starting work). County committees and governments (and township committees) get a Unit of their
+own when missing, so posts and leadership teams can point at them. 选任制 (elected) is recorded for the posts
+filled by election — committee members, government heads and their deputies (镇长、副镇长 in a 镇, 乡长、副乡长
+in a 乡), the chairs of 人大 and 政协 — and 委任制 for the rest (departments, 街道办事处, committee offices):
+`appointment_method`.
 
 Deterministic: each person draws from Random(f"{seed}:cadre:{person id}").
 """

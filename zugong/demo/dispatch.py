@@ -163,7 +163,8 @@ def seed_dispatch(seed: int = 1, *, as_of: dt.date, log=print) -> dict[str, int]
             d.save()
         reports += _reports(d, as_of, rng, low_share=i in (4, 8))
         if d.start_on <= D(2024, 12, 31) and d.status == "active":
-            evaluations.append(Evaluation(dispatch=d, org_path=d.org_path, kind="annual", year=D(2026, 1, 15).year - 1,
+            evaluations.append(Evaluation(dispatch=d, org_path=d.org_path, kind="annual",
+                                          year=D(2026, 1, 15).year - 1,
                                           grade=rng.choice(["excellent", "competent", "competent"]),
                                           comments=rng.choice(COMMENTS[:2]), evaluated_on=D(2026, 1, 15),
                                           evaluator="县委组织部"))
@@ -203,7 +204,8 @@ def seed_dispatch(seed: int = 1, *, as_of: dt.date, log=print) -> dict[str, int]
         person = take(young=True, female=True if group == "female" else None)
         mentor = Person.objects.unrestricted().filter(organization=town).order_by("pk").first()
         d_start = D(2025, 9, 1) if i < 3 else D(2024, 9, 1)
-        deputy = "副镇长" if "镇" in town.name else "副乡长" if "乡" in town.name else "办事处副主任"
+        place = town.name.removeprefix("中共").removesuffix("委员会")
+        deputy = "副镇长" if place.endswith("镇") else "副乡长" if place.endswith("乡") else "办事处副主任"
         d = dispatch(dunmiao, person, town, d_start,
                      target_group=group, host_title=rng.choice(["党委副书记（挂职）", f"{deputy}（挂职）", "党政办副主任"]),
                      mentor=mentor, mentor_name=f"{town.name.replace('中共', '').replace('委员会', '')}党委书记",

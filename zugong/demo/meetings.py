@@ -1,5 +1,6 @@
-"""The seed's organizational life: eighteen months of meetings (January of the year before the reference date
-to the reference date), their absences, the members' study hours and last year's democratic appraisal.
+"""The seed's organizational life: the meetings from January of the year before the reference date up to the
+reference date (this month's so far), their absences, the members' study hours and last year's democratic
+appraisal (this year's once its December meeting is held).
 
 Run after the memberships are written: `seed_meetings()` reads the active branches, their members and party
 groups with set-based SQL, plans each branch from `Random(f"{seed}:m:{path}")` (deterministic) and writes
