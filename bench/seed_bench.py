@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-# The day the bench data runs up to: fixed, so every run seeds the same data (`zugong seed --as-of`).
+# The day the bench data runs up to: fixed, so every run seeds the same data (`zugong seed --as-of`); the same
+# day as zugong.demo.generate.BENCH_AS_OF, which the other benches judge their data by.
 BENCH_AS_OF = "2026-06-30"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/zugong_bench")

@@ -144,3 +144,16 @@ def test_as_of_is_checked(db):
 
     with pytest.raises(CommandError, match="--as-of"):
         call_command("seed", "--scale", "tiny", "--as-of", "2026-13-01", stdout=StringIO())
+
+
+def test_bench_seeds_the_day_the_benches_judge():
+    import importlib.util
+    from pathlib import Path
+
+    from zugong.demo.generate import BENCH_AS_OF
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "seed_bench.py"
+    spec = importlib.util.spec_from_file_location("seed_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.BENCH_AS_OF == BENCH_AS_OF.isoformat()
