@@ -4,7 +4,6 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 
-from .audit import shown
 from .models import AuditEntry
 
 MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
@@ -85,9 +84,18 @@ class AuditTable(tables.Table):
     def render_model(self, value):
         return MODEL_LABELS.get(value, value)
 
+    def render_actor_name(self, record):
+        return record.actor_shown
+
+    def value_actor_name(self, record):
+        return record.actor_shown
+
     def render_changes(self, record):
-        parts = [f"{c['label']}：{shown(c['old']) or '（空）'} → {shown(c['new']) or '（空）'}"
-                 if c.get("old") is not None else f"{c['label']}：{shown(c['new'])}" for c in record.changes]
+        def text(v):
+            return "（空）" if v is None or v == "" else v
+
+        parts = [f"{c['label']}：{text(c['old'])} → {text(c['new'])}" if c.get("old") is not None
+                 else f"{c['label']}：{text(c['new'])}" for c in record.shown_changes]
         if record.note:
             parts.append(record.note)
         return "；".join(parts)

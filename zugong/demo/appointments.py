@@ -60,7 +60,7 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
     today = timezone.localdate()
     observations = 0
     cases = 0
-    with audit.acting_as(name="zugong seed"), scope.bypass():
+    with audit.acting_as(name=audit.SEED_ACTOR), scope.bypass():
         for i, cadre in enumerate(cadres[:12]):
             for j in range(1 + i % 2):
                 kind, task, conduct = TASKS[(i + j) % len(TASKS)]

@@ -256,7 +256,7 @@ class Command(BaseCommand):
     def audit(self, root, scale, seed, counts) -> None:
         from zugong.core import audit
 
-        with audit.acting_as(name="zugong seed"), audit.operation(
+        with audit.acting_as(name=audit.SEED_ACTOR), audit.operation(
             root,
             "import",
             note=(
