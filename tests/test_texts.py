@@ -109,3 +109,33 @@ def test_records_spell_out_their_json_fields_in_the_log(tree):
                                        {"grade": "四星", "min": 80}])
     shown = audit._field_display(checklist, Checklist._meta.get_field("grade_bands"), checklist.grade_bands)
     assert shown == "五星 90 分以上（须有创新项目）；四星 80 分以上"
+
+
+# ---------------------------------------------------------------- /api/
+
+
+def test_the_api_index_is_chinese_links_every_resource_and_the_docs(login, users):
+    from zugong.api_urls import router
+
+    client = login(users.taiyuan)
+    page = client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
+    assert "组工平台 API" in page and "接口文档" in page and 'href="http://testserver/api/docs/"' in page
+    assert "Api Root" not in page and "Django REST framework" not in page
+    for prefix, _viewset, _basename in router.registry:
+        assert f'href="/api/{prefix}/"' in page, prefix
+    assert "党员管理" in page and "干部工作" in page
+    data = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    assert data["docs"].endswith("/api/docs/")
+    resources = [r for g in data["groups"] for r in g["resources"]]
+    assert len(resources) == len(router.registry) and all(r["description"] for r in resources)
+    assert client.get(data["docs"]).status_code == 200
+
+
+def test_the_api_index_needs_a_signed_in_user_with_a_grant(client, login, tree):
+    from zugong.accounts.models import User
+
+    r = client.get("/api/", HTTP_ACCEPT="text/html")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert client.get("/api/", HTTP_ACCEPT="application/json").status_code in (401, 403)
+    nobody = User.objects.create_user(username="nobody", password="Zg-test-pass-2026")
+    assert login(nobody).get("/api/", HTTP_ACCEPT="application/json").status_code == 403
