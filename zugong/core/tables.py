@@ -65,14 +65,19 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = []
 
 
+_NOWRAP = {"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+
+
 class AuditTable(tables.Table):
-    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间")
-    actor_name = tables.Column("操作人")
-    ip = tables.Column("IP地址")
-    action = tables.Column("操作")
-    model = tables.Column("对象类型")
-    object_repr = tables.Column("对象")
-    changes = tables.Column("内容", empty_values=())
+    # Short columns stay on one line; the object and the changes keep a readable width (at phone width the
+    # table scrolls sideways instead of squeezing the changes into a column one character wide).
+    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间", attrs=_NOWRAP)
+    actor_name = tables.Column("操作人", attrs=_NOWRAP)
+    ip = tables.Column("IP地址", attrs=_NOWRAP)
+    action = tables.Column("操作", attrs=_NOWRAP)
+    model = tables.Column("对象类型", attrs=_NOWRAP)
+    object_repr = tables.Column("对象", attrs={"td": {"style": "min-width: 10rem"}})
+    changes = tables.Column("内容", empty_values=(), attrs={"td": {"style": "min-width: 20rem"}})
 
     class Meta:
         model = AuditEntry
