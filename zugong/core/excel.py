@@ -295,7 +295,7 @@ def template_bytes(title: str, columns: list[Column], examples: dict[str, Any] |
         codes.cell(row=1, column=n_list, value=c.header)
         for r, value in enumerate(c.choices, start=2):
             codes.cell(row=r, column=n_list, value=value)
-        dv = DataValidation(type="list", formula1=f"{_CODES_SHEET}!${list_col}$2:${list_col}${len(c.choices) + 1}",
+        dv = DataValidation(type="list", formula1=f"'{_CODES_SHEET}'!${list_col}$2:${list_col}${len(c.choices) + 1}",
                             allow_blank=not c.required, showErrorMessage=True, errorTitle="不在可选值中",
                             error=f"“{c.header}”请从下拉列表中选择")
         dv.add(f"{letter}2:{letter}5000")
