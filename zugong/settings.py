@@ -237,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# A filter's empty choice means "any": 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 LOGGING = {

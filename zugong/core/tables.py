@@ -4,7 +4,6 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 
-from .audit import shown
 from .models import AuditEntry
 
 MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
@@ -68,14 +67,19 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = []
 
 
+_NOWRAP = {"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+
+
 class AuditTable(tables.Table):
-    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间")
-    actor_name = tables.Column("操作人")
-    ip = tables.Column("IP地址")
-    action = tables.Column("操作")
-    model = tables.Column("对象类型")
-    object_repr = tables.Column("对象")
-    changes = tables.Column("内容", empty_values=())
+    # Short columns stay on one line; the object and the changes keep a readable width (at phone width the
+    # table scrolls sideways instead of squeezing the changes into a column one character wide).
+    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间", attrs=_NOWRAP)
+    actor_name = tables.Column("操作人", attrs=_NOWRAP)
+    ip = tables.Column("IP地址", attrs=_NOWRAP)
+    action = tables.Column("操作", attrs=_NOWRAP)
+    model = tables.Column("对象类型", attrs=_NOWRAP)
+    object_repr = tables.Column("对象", attrs={"td": {"style": "min-width: 10rem"}})
+    changes = tables.Column("内容", empty_values=(), attrs={"td": {"style": "min-width: 20rem"}})
 
     class Meta:
         model = AuditEntry
@@ -87,9 +91,18 @@ class AuditTable(tables.Table):
     def render_model(self, value):
         return MODEL_LABELS.get(value, value)
 
+    def render_actor_name(self, record):
+        return record.actor_shown
+
+    def value_actor_name(self, record):
+        return record.actor_shown
+
     def render_changes(self, record):
-        parts = [f"{c['label']}：{shown(c['old']) or '（空）'} → {shown(c['new']) or '（空）'}"
-                 if c.get("old") is not None else f"{c['label']}：{shown(c['new'])}" for c in record.changes]
+        def text(v):
+            return "（空）" if v is None or v == "" else v
+
+        parts = [f"{c['label']}：{text(c['old'])} → {text(c['new'])}" if c.get("old") is not None
+                 else f"{c['label']}：{text(c['new'])}" for c in record.shown_changes]
         if record.note:
             parts.append(record.note)
         return "；".join(parts)

@@ -69,7 +69,7 @@ def import_template(request, kind):
     importer = imports.IMPORTERS.get(kind)
     if importer is None:
         raise Http404
-    return excel.xlsx_response(f"{importer.title}导入模板.xlsx", importer.template())
+    return excel.xlsx_response(f"{importer.title}导入模板.xlsx", importer.template(request.user))
 
 
 def _my_job(request, pk) -> Job:

@@ -59,7 +59,7 @@ def seed_appointments(seed: int = 1, *, as_of: dt.date, log=print, city_code: st
     today = as_of
     observations = 0
     cases = 0
-    with audit.acting_as(name="zugong seed"), scope.bypass():
+    with audit.acting_as(name=audit.SEED_ACTOR), scope.bypass():
         for i, cadre in enumerate(cadres[:12]):
             for j in range(1 + i % 2):
                 kind, task, conduct = TASKS[(i + j) % len(TASKS)]

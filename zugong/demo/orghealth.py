@@ -29,7 +29,7 @@ def seed_orghealth(root: Organization, city: Organization, admin, *, seed: int =
     checklist = checklist_defaults.install(root)
     standard = standard_defaults.install(root)
     counts = {}
-    with audit.acting_as(admin, name="zugong seed"):
+    with audit.acting_as(admin, name=audit.SEED_ACTOR):
         counts["inspector_scores"] = _inspector_scores(checklist, rng, admin, today)
         for year in (today.year - 1, today.year):
             run = scoring.compute(checklist, year, root.path, as_of=scoring.year_as_of(year, today), note="演示数据")

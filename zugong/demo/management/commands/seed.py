@@ -286,7 +286,7 @@ class Command(BaseCommand):
     def audit(self, root, scale, seed, as_of, counts) -> None:
         from zugong.core import audit
 
-        with audit.acting_as(name="zugong seed"), audit.operation(
+        with audit.acting_as(name=audit.SEED_ACTOR), audit.operation(
             root,
             "import",
             note=(
