@@ -6,12 +6,14 @@ from django_tables2 import RequestConfig
 from . import exports
 
 
-def list_page(request, *, queryset, filterset_class, table_class, template, title, export_name, extra=None):
+def list_page(request, *, queryset, filterset_class, table_class, template, title, export_name, extra=None,
+              unfiltered=None):
     """Render a scoped queryset as a filtered table; `?export=xlsx` exports every filtered row instead
-    (`core.exports`: at once when small, else a background job)."""
+    (`core.exports`: at once when small, else a background job). `unfiltered`: the rows shown while the
+    filter is empty or invalid (default: `queryset`)."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     valid = filterset.is_bound and filterset.is_valid()
-    qs = filterset.qs if valid else queryset
+    qs = filterset.qs if valid else (queryset if unfiltered is None else unfiltered)
     table = table_class(qs)
     if request.GET.get("export") == "xlsx":
         RequestConfig(request, paginate=False).configure(table)

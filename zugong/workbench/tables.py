@@ -65,7 +65,7 @@ class FindingTable(tables.Table):
         return format_html("{}{}", who, text)
 
     def value_detail(self, record):
-        return f"{record.person.name}：{record.detail}" if record.person_id else record.detail
+        return record.detail  # the person has a column of their own in the export
 
     def render_citation(self, record):
         return format_html('<span class="small">{}</span>', record.citation)

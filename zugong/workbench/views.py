@@ -85,10 +85,13 @@ def finding_list(request):
              "rule_counts": [(titles.get(r["rule"], r["rule"]), r["rule"], r["n"]) for r in
                              qs.values("rule").annotate(n=Count("id")).order_by("-n", "rule")[:12]],
              "view": request.GET.get("view", ""), "query": _query_without(request, "page", "view", "export"),
+             "query_severity": _query_without(request, "page", "view", "export", "severity"),
+             "query_rule": _query_without(request, "page", "view", "export", "rule"),
              "can_ack": bool(scope.scope_paths(request.user, "change"))}
     if extra["view"] == "rules":
         extra.update(_by_rule(request, filterset, qs, titles))
-    return list_page(request, queryset=base.order_by("org_path", "rule", "id"), filterset_class=FindingFilterSet,
+    base = base.order_by("org_path", "rule", "id")
+    return list_page(request, queryset=base, unfiltered=base.open(), filterset_class=FindingFilterSet,
                      table_class=partial(FindingTable, rule_titles=titles), template="core/finding_list.html",
                      title="问题预警", export_name="问题预警", extra=extra)
 
