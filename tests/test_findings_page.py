@@ -122,7 +122,7 @@ def test_export_of_the_filtered_findings(login, tree, users, findings):
 
     r = login(users.taiyuan).get("/core/findings/", {"rule": RULE_A, "export": "xlsx"})
     assert r.status_code == 200
-    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).worksheets[0]
+    ws = load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert "select" not in rows[0] and rows[0][0] == "程度"
     assert len(rows) == 3 and {row[3] for row in rows[1:]} == {"张三", "王五"}

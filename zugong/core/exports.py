@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from django.core.files import File
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.core.files.base import ContentFile
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import resolve
 from django.utils import timezone
 from django.utils.encoding import force_str
 
-from . import audit, jobs, scope
+from . import audit, excel, jobs, scope
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 SYNC_ROWS = 2_000
 CHUNK = 2_000  # rows fetched per database round trip
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = excel.XLSX
 
 
 @dataclass
@@ -312,8 +313,27 @@ def respond(request, export: Export, *, sync_rows: int | None = None):
         Job.objects.unrestricted().filter(pk=job.pk).update(
             status=Job.Status.FAILED, message="导出失败：生成文件时出错，已记录。请稍后重试，或联系系统管理员。")
         return export_error(request, export.name)
-    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=export.filename,
-                        content_type=XLSX)
+    with job.output_file.open("rb") as f:  # small: read whole, like every download page answers
+        return excel.xlsx_response(export.filename, f.read())
+
+
+def recorded(request, name: str, content: bytes, *, rows: int, filters: str = ""):
+    """A workbook a page built itself (several sheets: a structure analysis), answered at once and recorded
+    like every export: a finished `Job` with the file (我的任务) and the audit entry (导出)."""
+    from .middleware import client_ip
+
+    paths = scope.scope_paths(request.user)
+    filename = f"{name}.xlsx"
+    job = Job(kind="export", title=f"导出：{name}", user=request.user, org_path=paths[0] if paths else "",
+              status=Job.Status.DONE, total=rows, done=rows, finished_at=timezone.now(),
+              result={"rows": rows, "list": name, "filters": filters}, message=f"导出完成：共 {rows:,} 行。",
+              params={"path": request.path, "query": _query(request), "ip": client_ip(request), "list": name,
+                      "filters": filters})
+    job.output_file.save(filename, ContentFile(content), save=False)
+    job.save()
+    with audit.acting_as(request.user, ip=job.params["ip"]):
+        _audit(job, Export(name, [], lambda: (), rows, filters), rows)
+    return excel.xlsx_response(filename, content)
 
 
 def export_error(request, name: str, status: int = 500):
@@ -322,8 +342,8 @@ def export_error(request, name: str, status: int = 500):
 
 
 def _query(request) -> str:
+    """The page's GET parameters as the worker replays them (`export=…` kept: it names what is exported)."""
     q = request.GET.copy()
-    q.pop("export", None)
     q.pop("page", None)
     return q.urlencode()
 
@@ -339,7 +359,9 @@ def replay(job: Job) -> Export:
     request = HttpRequest()
     request.method = "GET"
     request.path = request.path_info = job.params["path"]
-    request.GET = QueryDict(job.params.get("query", "") + "&export=xlsx")
+    query = QueryDict(job.params.get("query", ""), mutable=True)
+    query.setdefault("export", "xlsx")
+    request.GET = query
     request.META.update({"REMOTE_ADDR": job.params.get("ip") or "127.0.0.1", "SERVER_NAME": "worker",
                          "SERVER_PORT": "80", "HTTP_HOST": "worker"})
     request.user = job.user

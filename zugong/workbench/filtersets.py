@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.apps import apps
 from django.db.models import Q
+from django.http import QueryDict
 
 from zugong.core import rules
 from zugong.core.models import Finding
@@ -57,7 +58,8 @@ class FindingFilterSet(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, request=None, **kwargs):
-        super().__init__(data, *args, request=request, **kwargs)
+        # Always bound: no parameters is a valid filter too (the default state, 未消除).
+        super().__init__(QueryDict("") if data is None else data, *args, request=request, **kwargs)
         user = request.user
         self.rules = sorted(visible_rules(user), key=lambda r: r.code)
         modules = sorted({module_of(r.code) for r in self.rules})

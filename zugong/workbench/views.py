@@ -78,10 +78,11 @@ def finding_list(request):
     base = _finding_base(request.user)
     filterset = FindingFilterSet(request.GET or None, queryset=base, request=request)
     valid = filterset.is_bound and filterset.is_valid()
-    qs = filterset.qs if valid else base.open()
+    qs = filterset.qs if valid else base.none()
     titles = {r.code: r.title for r in filterset.rules}
     counts = severity_counts(qs)
-    extra = {"severity_counts": [(code, label, counts[code]) for code, label in rules.SEVERITY_LABELS.items()],
+    extra = {"counts": counts,
+             "severity_counts": [(code, label, counts[code]) for code, label in rules.SEVERITY_LABELS.items()],
              "rule_counts": [(titles.get(r["rule"], r["rule"]), r["rule"], r["n"]) for r in
                              qs.values("rule").annotate(n=Count("id")).order_by("-n", "rule")[:12]],
              "view": request.GET.get("view", ""), "query": _query_without(request, "page", "view", "export"),
@@ -91,7 +92,8 @@ def finding_list(request):
     if extra["view"] == "rules":
         extra.update(_by_rule(request, filterset, qs, titles))
     base = base.order_by("org_path", "rule", "id")
-    return list_page(request, queryset=base, unfiltered=base.open(), filterset_class=FindingFilterSet,
+    # An invalid filter (an organization outside the user's scope) shows nothing, and says why.
+    return list_page(request, queryset=base, unfiltered=base.none(), filterset_class=FindingFilterSet,
                      table_class=partial(FindingTable, rule_titles=titles), template="core/finding_list.html",
                      title="问题预警", export_name="问题预警", extra=extra)
 
