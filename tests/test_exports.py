@@ -125,3 +125,18 @@ def test_streaming_writer_keeps_dates_and_counts_rows(tmp_path):
     assert exports.write(export, path) == 5000
     rows = sheet_rows(path.read_bytes())
     assert len(rows) == 5001 and rows[1][1] == dt.datetime(2026, 1, 1)
+
+
+def test_a_failed_export_job_says_so_in_chinese(login, tree, users, monkeypatch):
+    monkeypatch.setattr(exports, "SYNC_ROWS", 0)
+    login(users.taiyuan).get("/people/", {"export": "xlsx"})
+    job = Job.objects.unrestricted().get(kind="export")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(exports, "write", broken)
+    jobs.run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.message.startswith("导出失败：")
+    assert not AuditEntry.objects.unrestricted().filter(action="export").exists()

@@ -384,6 +384,10 @@ def replay(job: Job) -> Export:
 
 @jobs.runner("export")
 def run_export(job: Job, progress: jobs.Progress) -> None:
-    export = replay(job)
-    progress.total(export.count)
-    _finish(job, export, progress)
+    try:
+        export = replay(job)
+        progress.total(export.count)
+        _finish(job, export, progress)
+    except Exception:
+        job.message = "导出失败：生成文件时出错，已记录。请稍后重试；如果仍然失败，请缩小筛选范围或联系系统管理员。"
+        raise  # run_job logs it and marks the job failed

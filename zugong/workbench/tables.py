@@ -29,7 +29,7 @@ class FindingTable(tables.Table):
     person = tables.Column("人员", accessor="person__name", visible=False)
     organization = tables.Column("党组织", accessor="organization__name")
     citation = tables.Column("依据", accessor="regulation", orderable=False)
-    opened_at = tables.DateColumn(format="Y-m-d", verbose_name="发现时间")
+    opened_at = tables.DateColumn(format="Y-m-d", verbose_name="发现时间", attrs={"td": {"class": "text-nowrap"}})
     state = tables.Column("状态", accessor="pk", orderable=False)
     acknowledgement = tables.Column("知悉说明（整改安排）")
 
