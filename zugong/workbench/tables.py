@@ -19,19 +19,24 @@ def state_of(f: Finding) -> str:
     return "待处理"
 
 
+def _min(width: str) -> dict:
+    """A column that wraps but never narrower than `width` (on a phone the table scrolls instead)."""
+    return {"td": {"style": f"min-width: {width}"}}
+
+
 class FindingTable(tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "ids", "form": "bulk-ack"},
                                                          "th__input": {"id": "select-all", "aria-label": "全选"}},
                                    exclude_from_export=True)
-    severity = tables.Column("程度")
-    rule = tables.Column("规则")
-    detail = tables.Column("问题", accessor="detail")
+    severity = tables.Column("程度", attrs={"td": {"class": "text-nowrap"}})
+    rule = tables.Column("规则", attrs=_min("8em"))
+    detail = tables.Column("问题", accessor="detail", attrs=_min("12em"))
     person = tables.Column("人员", accessor="person__name", visible=False)
-    organization = tables.Column("党组织", accessor="organization__name")
-    citation = tables.Column("依据", accessor="regulation", orderable=False)
+    organization = tables.Column("党组织", accessor="organization__name", attrs=_min("9em"))
+    citation = tables.Column("依据", accessor="regulation", orderable=False, attrs=_min("10em"))
     opened_at = tables.DateColumn(format="Y-m-d", verbose_name="发现时间", attrs={"td": {"class": "text-nowrap"}})
     state = tables.Column("状态", accessor="pk", orderable=False)
-    acknowledgement = tables.Column("知悉说明（整改安排）")
+    acknowledgement = tables.Column("知悉说明（整改安排）", attrs=_min("8em"))
 
     class Meta:
         model = Finding
