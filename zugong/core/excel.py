@@ -21,7 +21,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_LIMIT = 100_000
 
 
 # ---------------------------------------------------------------- export
@@ -64,14 +63,6 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def export_table(table, filename: str) -> HttpResponse:
-    """Export a django-tables2 table (all filtered rows, every column but actions) to .xlsx."""
-    values = table.as_values(exclude_columns=("actions",))
-    headers = [str(h) for h in next(values)]
-    content = workbook_bytes(filename.rsplit(".", 1)[0], headers, values)
-    return xlsx_response(filename, content)
 
 
 # ---------------------------------------------------------------- import

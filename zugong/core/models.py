@@ -34,6 +34,7 @@ class AuditEntry(models.Model):
         ACKNOWLEDGE = "acknowledge", "确认知悉"
         TRANSFER = "transfer", "组织关系转接"
         STEP = "step", "流程步骤"
+        EXPORT = "export", "导出"
 
     scope_field = "org_path"
 

@@ -33,7 +33,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "cadres.trainingrecord": "培训记录",
                 "adform.adform": "任免审批表",
                 "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
-                "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
+                "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员",
+                "core.job": "后台任务"}
 
 
 class SequenceMixin:
