@@ -140,6 +140,11 @@ def test_sidebar_entries_are_data_by_role_and_level(tree, users):
     assert current == ["党员"]  # a page of the members' namespace marks 党员
     assert [e.title for e, on in nav_for(users.taiyuan, "core:imports") if on] == ["数据导入"]
     assert all(e.url for e in NAV)  # no entry without a page (no 建设中)
+    from tests.conftest import make_user
+
+    nobody = make_user("nobody", tree.root, "readonly")
+    nobody.grants.all().delete()
+    assert titles(nobody) == {"首页"}  # no grant: the 工作台 only
 
 
 def test_the_page_costs_the_same_queries_whatever_the_data(login, tree, users, work):
@@ -153,3 +158,15 @@ def test_the_page_costs_the_same_queries_whatever_the_data(login, tree, users, w
     with CaptureQueriesContext(connection) as after:
         client.get("/")
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
+
+
+def test_deadlines_show_the_first_few_of_a_kind_and_link_to_all(tree, users):
+    from tests.conftest import make_person
+    from zugong.workbench import todos
+
+    for i in range(todos.PER_KIND + 1):
+        make_case(make_person(tree.b2, f"申请人{i}", seq=400 + i), applied_on=D(2026, 11, 1) + dt.timedelta(days=i))
+    [talks] = [g for g in todos.deadline_groups(users.taiyuan, D(2026, 11, 27)) if g.kind == "talk"]
+    assert [d.title for d in talks.items] == [f"申请人{i}：党组织派人谈话" for i in range(todos.PER_KIND)]
+    assert talks.more == [("发展党员到期事项", "/recruitment/deadlines/")]
+    assert talks.label == "谈话" and talks.overdue == 0

@@ -26,9 +26,10 @@ class NavEntry:
     url: str
     roles: frozenset = ROLES
     levels: frozenset = LEVELS
+    everyone: bool = False  # shown to every signed-in user, with or without a grant
 
     def used_by(self, grants: list[tuple[str, str]]) -> bool:
-        return any(role in self.roles and level in self.levels for role, level in grants)
+        return self.everyone or any(role in self.roles and level in self.levels for role, level in grants)
 
     @property
     def namespace(self) -> str:
@@ -39,7 +40,7 @@ ONLY_COMMITTEES = frozenset({COMMITTEE})
 
 # Only built modules are listed (a module is added here when its pages exist: docs/architecture.md).
 NAV = [
-    NavEntry("首页", "home"),
+    NavEntry("首页", "home", everyone=True),
     NavEntry("组织体系", "orgs:tree"),
     NavEntry("换届", "elections:terms"),
     NavEntry("人员", "people:list"),

@@ -53,21 +53,21 @@ def deadline_groups(user, today: dt.date) -> list[DeadlineGroup]:
     """The deadlines due within `DAYS` days and the overdue ones, by kind, earliest first: at most `PER_KIND`
     a kind (one LIMITed query or a few per provider)."""
     groups: dict[str, DeadlineGroup] = {}
+    sources: dict[str, list] = {}
     for source, items, has_more in deadlines.by_source(user, today + dt.timedelta(days=DAYS), limit=PER_KIND):
-        if not items:
-            continue
-        label = deadlines.kinds()[source.kind]
-        group = groups.setdefault(source.kind, DeadlineGroup(source.kind, label))
-        group.items.extend(items)
-        if has_more and source.more:
-            group.more.append(_more_link(source.more))
-    out = []
-    for group in groups.values():
-        group.items.sort(key=lambda d: (d.due, d.title))
-        if len(group.items) > PER_KIND:
-            group.items = group.items[:PER_KIND]
-        out.append(group)
-    return sorted(out, key=lambda g: g.items[0].due)
+        if items:
+            groups.setdefault(source.kind, DeadlineGroup(source.kind, deadlines.kinds()[source.kind]))
+            sources.setdefault(source.kind, []).append((source, items, has_more))
+    for kind, group in groups.items():
+        every = sorted((d for _s, items, _m in sources[kind] for d in items), key=lambda d: (d.due, d.title))
+        group.items = every[:PER_KIND]
+        shown = {d.key for d in group.items}
+        for source, items, has_more in sources[kind]:  # a page listing all, for a provider not wholly shown
+            if (has_more or any(d.key not in shown for d in items)) and source.more:
+                link = _more_link(source.more)
+                if link not in group.more:
+                    group.more.append(link)
+    return sorted(groups.values(), key=lambda g: g.items[0].due)
 
 
 MORE_LABELS = {
