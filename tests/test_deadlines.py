@@ -187,3 +187,32 @@ def test_limit_takes_the_earliest_of_each_provider_and_by_source_says_when_there
     talks = next((items, more) for source, items, more in deadlines.by_source(users.taiyuan, limit=3)
                  if source.fn.__name__ == "talks_due")
     assert len(talks[0]) == 3 and talks[1] is False
+
+
+class OwnProvider:
+    """A provider of a test's own, without the `limit` keyword (a callable object, as the reminders' tests use)."""
+
+    def __init__(self, dues):
+        self.dues = dues
+
+    def __call__(self, user, until):
+        for i, due in enumerate(self.dues):
+            if due <= until:
+                yield deadlines.Deadline(key=f"test.own:{i}", due=due, kind="test_own", title=f"事项{i}", url="/",
+                                         org_path="")
+
+
+def test_a_provider_without_limit_and_a_kind_unregistered_by_a_test(users):
+    for attempt in range(2):  # registered, unregistered (del KINDS[kind]) and registered again with new data
+        own = OwnProvider([D(2026, 12, 20), D(2026, 12, 1), D(2026, 12, 5), D(2027, 6, 1)][attempt:])
+        deadlines.provider("test_own", "测试事项")(own)
+        try:
+            [(items, more)] = [(items, more) for s, items, more in deadlines.by_source(users.admin, limit=2)
+                               if s.kind == "test_own"]
+            assert [d.due for d in items] == ([D(2026, 12, 1), D(2026, 12, 5)] if attempt == 0 else
+                                              [D(2026, 12, 1), D(2026, 12, 5)])
+            assert more is (attempt == 0)
+            assert len(deadlines.upcoming(users.admin, kinds=["test_own"])) == 3 - attempt
+        finally:
+            del deadlines.KINDS["test_own"]
+    assert not deadlines.sources("test_own")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import inspect
 import itertools
 import logging
 from dataclasses import dataclass
@@ -81,16 +82,37 @@ class Source:
 
     @property
     def name(self) -> str:
-        return f"{self.fn.__module__}.{self.fn.__qualname__}"
+        qualname = getattr(self.fn, "__qualname__", type(self.fn).__qualname__)
+        return f"{self.fn.__module__}.{qualname}"
+
+    @property
+    def takes_limit(self) -> bool:
+        try:
+            params = inspect.signature(self.fn).parameters
+        except (TypeError, ValueError):
+            return False
+        return "limit" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+    def __call__(self, user, until, limit=None) -> Iterable[Deadline]:
+        if limit is None:
+            return self.fn(user, until)
+        if self.takes_limit:
+            return self.fn(user, until, limit=limit)
+        return sorted(self.fn(user, until), key=lambda d: d.due)[:limit]  # a provider without the keyword
 
 
 SOURCES: list[Source] = []
 
 
+def sources(kind: str | None = None) -> list[Source]:
+    """The providers of the registered kinds (of one kind), in registration order."""
+    return [s for s in SOURCES if s.kind in KINDS and (kind is None or s.kind == kind)]
+
+
 def _all_of(kind: str) -> Provider:
     def run(user, until, limit=None):
-        for source in [s for s in SOURCES if s.kind == kind]:
-            yield from (source.fn(user, until, limit=limit) if limit is not None else source.fn(user, until))
+        for source in sources(kind):
+            yield from source(user, until, limit)
 
     run.__name__ = f"deadlines_{kind}"
     return run
@@ -98,13 +120,16 @@ def _all_of(kind: str) -> Provider:
 
 def provider(kind: str, label: str, *, more: str = ""):
     """Register a provider of one kind of deadline (label: its Chinese name, shown and chosen in settings;
-    more: the page listing all of them). Several apps may provide one kind, with the same label."""
+    more: the page listing all of them). Several apps may provide one kind, with the same label. A kind
+    removed from `KINDS` (a test's own provider, unregistered after the test) takes its providers with it."""
 
     def register(fn: Provider) -> Provider:
         if kind in KINDS and KINDS[kind][0] != label:
             raise ValueError(f"deadline kind {kind} registered as {KINDS[kind][0]} and as {label}")
+        if kind not in KINDS:
+            SOURCES[:] = [s for s in SOURCES if s.kind != kind]
         source = Source(kind, fn, more)
-        if any(s.name == source.name for s in SOURCES):
+        if any(s.name == source.name for s in sources()):
             raise ValueError(f"deadline provider {source.name} registered twice")
         SOURCES.append(source)
         KINDS[kind] = (label, _all_of(kind))
@@ -149,7 +174,7 @@ def by_source(user, until: dt.date | None = None, limit: int = 10) -> list[tuple
     lists them all). One bounded query or a few per provider."""
     until = until or timezone.localdate() + dt.timedelta(days=30)
     out = []
-    for source in SOURCES:
-        rows = list(source.fn(user, until, limit=limit + 1))
+    for source in sources():
+        rows = list(source(user, until, limit + 1))
         out.append((source, rows[:limit], len(rows) > limit))
     return out
