@@ -8,7 +8,9 @@ from .audit import shown
 from .models import AuditEntry
 
 MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
-                "accounts.scopegrant": "管辖范围", "orgs.unit": "单位", "core.localrule": "本地规则",
+                "accounts.scopegrant": "管辖范围",
+                "notifications.subscriber": "提醒设置",
+                "notifications.leadtime": "提醒提前天数", "orgs.unit": "单位", "core.localrule": "本地规则",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
                 "recruitment.case": "发展党员纪实",
