@@ -2,7 +2,8 @@
 
 Prints median and p95 over repeated requests through the full Django stack (middleware, scope, templates):
 the people list of a county and of a city (first page with its count), the organization list of a city,
-the tree's first expansion, and the pinyin-initials search over every person in the province.
+the tree's first expansion, the pinyin-initials search over every person in the province, and the 工作台 of
+the demo accounts (admin, city, branch).
 """
 
 import os
@@ -66,6 +67,14 @@ def main():
     for label, url in rows:
         median, p95 = timed(client, url)
         print(f"[{db}] {label:<52} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+    # The 工作台 (its to-dos: deadlines, findings by rule, transfers, cases, 公示, jobs) of each demo account.
+    for username in ("admin", "city", "branch"):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        median, p95 = timed(client, "/")
+        print(f"[{db}] {'工作台 of ' + username:<52} median {median:7.1f} ms   p95 {p95:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,16 @@ class Provider:
 
 @pytest.fixture
 def provider():
+    """The only provider while the test runs: the domains' own (elections, recruitment …) are set aside, so
+    the counts are this provider's; they are put back after the test."""
+    kinds, sources = dict(deadlines.KINDS), list(deadlines.SOURCES)
+    deadlines.KINDS.clear()
+    deadlines.SOURCES.clear()
     p = Provider()
     deadlines.provider(KIND, "测试任期届满")(p)
-    yield p
-    del deadlines.KINDS[KIND]
+    try:
+        yield p
+    finally:
+        deadlines.KINDS.clear()
+        deadlines.KINDS.update(kinds)
+        deadlines.SOURCES[:] = sources

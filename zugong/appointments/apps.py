@@ -10,7 +10,7 @@ class AppointmentsConfig(AppConfig):
         from zugong.cadres import panels
         from zugong.core import rule_views
 
-        from . import rules  # noqa: F401  (register the rules)
+        from . import deadlines, rules  # noqa: F401  (register the rules and the deadlines)
         from .panel import cadre_panel_context
 
         rule_views.RECORD_URLS["appointments.selectioncase"] = "appointments:detail"

@@ -1,33 +1,84 @@
 """What every page's shell needs: the user's scope (the organizations they act for) and the sidebar."""
 
-from . import scope
+from __future__ import annotations
 
+from dataclasses import dataclass
+
+from . import scope
+from .scope import Role
+
+# The level of a grant: on a 党委 (a committee, from the province down to a township or a unit's committee) or on
+# a grass-roots organization (党总支, 党支部, 党小组). Kinds are orgs' `Organization.Kind` values (core stays below
+# orgs, so they are named here as strings).
+COMMITTEE, BRANCH = "committee", "branch"
+BRANCH_KINDS = ("general_branch", "branch", "party_group")
+LEVELS = frozenset({COMMITTEE, BRANCH})
+ROLES = frozenset(Role.values)
+MANAGERS = frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN})  # the "manage" action (imports, user accounts)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One sidebar entry: its title, its URL name, and who uses it — the roles and the levels of grant (a user
+    sees it when one of their grants has one of the roles at one of the levels)."""
+
+    title: str
+    url: str
+    roles: frozenset = ROLES
+    levels: frozenset = LEVELS
+    everyone: bool = False  # shown to every signed-in user, with or without a grant
+
+    def used_by(self, grants: list[tuple[str, str]]) -> bool:
+        return self.everyone or any(role in self.roles and level in self.levels for role, level in grants)
+
+    @property
+    def namespace(self) -> str:
+        return self.url.partition(":")[0] if ":" in self.url else ""
+
+
+ONLY_COMMITTEES = frozenset({COMMITTEE})
+
+# Only built modules are listed (a module is added here when its pages exist: docs/architecture.md).
 NAV = [
-    # (title, URL name — None while the domain is not built yet —, "manage" when only managers see it)
-    ("首页", "home", ""),
-    ("组织体系", "orgs:tree", ""),
-    ("换届", "elections:terms", ""),
-    ("人员", "people:list", ""),
-    ("党员", "members:roster", ""),
-    ("发展党员", "recruitment:list", ""),
-    ("组织生活", "branchlife:list", ""),
-    ("标准化建设", "standardization:scores", ""),
-    ("软弱涣散整顿", "weakorgs:cases", ""),
-    ("干部", "cadres:roster", ""),
-    ("领导班子", "teams:list", ""),
-    ("任免审批表导入", "adform:import", "manage"),
-    ("选拔任用", "appointments:list", ""),
-    ("干部选派", "dispatch:list", ""),
-    ("考核", None, ""),
-    ("培训", None, ""),
-    ("人才", None, ""),
-    ("办实事", None, ""),
-    ("统计", "dashboards:home", ""),
-    ("规则与预警", "core:rules", ""),
-    ("数据导入", "core:imports", "manage"),
-    ("操作日志", "core:audit", ""),
-    ("用户管理", "accounts:users", "manage"),
+    NavEntry("首页", "home", everyone=True),
+    NavEntry("组织体系", "orgs:tree"),
+    NavEntry("换届", "elections:terms"),
+    NavEntry("人员", "people:list"),
+    NavEntry("党员", "members:roster"),
+    NavEntry("发展党员", "recruitment:list"),
+    NavEntry("组织生活", "branchlife:list"),
+    NavEntry("标准化建设", "standardization:scores"),
+    # identified and rectified by the committees above the organization
+    NavEntry("软弱涣散整顿", "weakorgs:cases", levels=ONLY_COMMITTEES),
+    # cadres are managed by the committees' organization departments, never by a branch
+    NavEntry("干部", "cadres:roster", levels=ONLY_COMMITTEES),
+    NavEntry("领导班子", "teams:list", levels=ONLY_COMMITTEES),
+    NavEntry("任免审批表导入", "adform:import", roles=MANAGERS, levels=ONLY_COMMITTEES),
+    NavEntry("选拔任用", "appointments:list", levels=ONLY_COMMITTEES),
+    NavEntry("干部选派", "dispatch:list", levels=ONLY_COMMITTEES),
+    NavEntry("统计", "dashboards:home", levels=ONLY_COMMITTEES),
+    NavEntry("规则与预警", "core:rules"),
+    NavEntry("数据导入", "core:imports", roles=MANAGERS),
+    NavEntry("操作日志", "core:audit"),
+    NavEntry("用户管理", "accounts:users", roles=MANAGERS),
 ]
+
+# Namespaces with one entry: every page of the namespace marks that entry as the current one.
+_SHARED = {ns for ns in (e.namespace for e in NAV) if sum(e.namespace == ns for e in NAV) > 1}
+
+
+def grant_levels(grants) -> list[tuple[str, str]]:
+    """(role, level) of each grant (`accounts.ScopeGrant` rows with their organization)."""
+    return [(g.role, BRANCH if g.organization.kind in BRANCH_KINDS else COMMITTEE) for g in grants]
+
+
+def nav_for(user, current: str = "", grants=None) -> list[tuple[NavEntry, bool]]:
+    """The sidebar of a user: the entries their grants use, each with whether it is the current page's
+    (`current`: the resolved view name)."""
+    grants = grant_levels(user.grants.select_related("organization") if grants is None else grants)
+    namespace = current.partition(":")[0] if ":" in current else ""
+    return [(e, e.url == current or bool(namespace and e.namespace == namespace and namespace not in _SHARED))
+            for e in NAV if e.used_by(grants)]
 
 
 def shell(request):
@@ -35,10 +86,10 @@ def shell(request):
     if not user or not user.is_authenticated:
         return {}
     grants = [g for g in user.grants.select_related("organization")]
-    can_manage = bool(scope.scope_paths(user, "manage"))
+    match = getattr(request, "resolver_match", None)
     return {
-        "nav": [item for item in NAV if item[2] != "manage" or can_manage],
+        "nav": nav_for(user, match.view_name if match else "", grants),
         "scope_grants": grants,
-        "can_manage": can_manage,
+        "can_manage": bool(scope.scope_paths(user, "manage")),
         "can_change": bool(scope.scope_paths(user, "change")),
     }

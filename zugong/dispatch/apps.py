@@ -11,7 +11,7 @@ class DispatchConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import panels, rules  # noqa: F401 — registers the rules and the cadre-page section
+        from . import deadlines, panels, rules  # noqa: F401 — the rules, the deadlines, the cadre-page section
 
         rule_views.RECORD_URLS["dispatch.dispatch"] = "dispatch:detail"
         rule_views.RECORD_URLS["dispatch.workteam"] = "dispatch:team"

@@ -166,15 +166,21 @@ _register("dispatch.village_days_month", "每月在村工作天数不少于规�
                "只判断整月都在选派期内的报告期。")
 
 
-def _report_check(qs, as_of):
+def report_due(qs):
+    """Dispatches annotated with the period next to report (`next_start`: the day after the last period
+    reported, or the first of the starting month) and the day its report is due (`report_due`: the program's
+    period and grace days later). The rule and the deadline list (`deadlines.py`) both read it."""
     last_end = (DispatchReport.objects.unrestricted().filter(dispatch=OuterRef("pk")).order_by()
                 .values("dispatch").annotate(m=Max("period_end")).values("m"))
     next_start = Coalesce(AddDays(Subquery(last_end, output_field=DateField()), 1),
                           TruncMonth("start_on", output_field=DateField()))
-    qs = qs.filter(status=ACTIVE).annotate(next_start=next_start)
-    qs = qs.annotate(report_due=AddDays(AddMonths(F("next_start"), F("program__report_every_months")),
-                                        F("program__report_grace_days") - 1))
-    return qs.filter(report_due__lt=as_of, next_start__lte=F("end_on"))
+    qs = qs.annotate(next_start=next_start)
+    return qs.annotate(report_due=AddDays(AddMonths(F("next_start"), F("program__report_every_months")),
+                                          F("program__report_grace_days") - 1))
+
+
+def _report_check(qs, as_of):
+    return report_due(qs.filter(status=ACTIVE)).filter(report_due__lt=as_of, next_start__lte=F("end_on"))
 
 
 def _report_describe(row):

@@ -9,7 +9,7 @@ class ElectionsConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import rules  # noqa: F401  (register the rules and the local rule template)
+        from . import deadlines, rules  # noqa: F401  (register the rules, the local rule template, the deadlines)
 
         rule_views.RECORD_URLS["elections.election"] = "elections:detail"
         rule_views.RECORD_URLS["elections.termadjustment"] = "elections:adjustment"

@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        # registers the rules, the dues importer and the organization page's committee line
-        from . import importers, panels, rules  # noqa: F401
+        # registers the rules, the deadlines, the dues importer and the organization page's committee line
+        from . import deadlines, importers, panels, rules  # noqa: F401
 
         rule_views.RECORD_URLS["members.membership"] = "members:detail"  # where a member's findings link to

@@ -15,6 +15,7 @@ from zugong.people import search
 from zugong.core.refdata import EDUCATION, SEXES
 
 from .models import Membership, TransferRequest
+from .selectors import awaiting
 
 TRANSFERRED = "transferred"
 ROSTER_STATUSES = (*Membership.Status.choices, (TRANSFERRED, "已转出省外"))
@@ -127,20 +128,6 @@ class TransferFilterSet(django_filters.FilterSet):
         if value == "in":
             return qs.received_within(scope.scope_paths(user))
         return awaiting(qs, user)
-
-
-def awaiting(qs, user):
-    """Requests waiting for a confirmation the user may give: sending (issuing side) or receiving."""
-    paths = scope.scope_paths(user, "change")
-    if not paths:
-        return qs.none()
-    issuing = scope.subtree_q("from_org__path", paths)
-    receiving = scope.subtree_q("to_org__path", paths)
-    return qs.filter(
-        (Q(status=TransferRequest.Status.REQUESTED) & issuing)
-        | (Q(status=TransferRequest.Status.SENT) & ~Q(kind=TransferRequest.Kind.OUT) & receiving)
-        | (Q(status=TransferRequest.Status.SENT, kind=TransferRequest.Kind.OUT) & issuing)
-    )
 
 
 class ArrearsFilterSet(OrgCodeFilterMixin, django_filters.FilterSet):

@@ -20,7 +20,8 @@ from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
 from . import dues, services
-from .filtersets import ArrearsFilterSet, RosterFilterSet, TransferFilterSet, awaiting, subtree_of
+from .filtersets import ArrearsFilterSet, RosterFilterSet, TransferFilterSet, subtree_of
+from .selectors import awaiting
 from .forms import (
     CloseForm,
     ConfirmForm,

@@ -9,6 +9,7 @@ class RecruitmentConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import importers, rules  # noqa: F401  (register the rules, the local templates and the importer)
+        from . import deadlines, importers, rules  # noqa: F401  (register the rules, the local templates, the
+        # importer and the deadlines)
 
         rule_views.RECORD_URLS["recruitment.case"] = "recruitment:detail"  # findings link to the case page

@@ -14,6 +14,9 @@ from django.db.models import Case as SqlCase
 from django.db.models import DateField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Least
 
+from django.urls import reverse
+
+from zugong.core import deadlines as registry
 from zugong.core.dates import add_months
 from zugong.core.sql import AddMonths
 
@@ -116,3 +119,75 @@ def open_deadlines(case, as_of: dt.date) -> list[dict]:
             out.append({"code": d.code, "label": d.label, "due": due, "days_left": (due - as_of).days,
                         "rule": d.rule})
     return sorted(out, key=lambda x: x["due"])
+
+
+# ---------------------------------------------------------------- the dated to-dos (`core.deadlines`)
+# The running periods above, and the 公示 before the branch meeting, as deadlines of the cases the user may
+# see. Each provider is one query per period (LIMITed when the 工作台 asks for the first few), earliest first.
+
+
+def _cases(user, period: Deadline, until):
+    return (Case.objects.visible_to(user).filter(period.open_q()).annotate(due_on=period.due_sql())
+            .filter(due_on__lte=until).select_related("person").order_by("due_on", "pk"))
+
+
+def _period_deadlines(user, until, limit, kind: str, periods: tuple[Deadline, ...]):
+    def stream(period):
+        for case in registry.first(_cases(user, period, until), limit):
+            yield registry.Deadline(
+                key=f"recruitment.{period.code}:{case.pk}", due=case.due_on, kind=kind,
+                title=f"{case.person.name}：{period.label}", org_path=case.org_path, person_id=case.person_id,
+                url=reverse("recruitment:step", args=[case.pk]) + f"?step={STEP_OF[period.code]}")
+
+    return registry.merged(limit, *(stream(p) for p in periods))
+
+
+# The step that closes each period (where the deadline is done).
+STEP_OF = {"talk": "talk", "approval": "approval", "conversion": "conversion_meeting",
+           "conversion_approval": "conversion_approval"}
+
+
+@registry.provider("talk", "谈话", more="recruitment:deadlines")
+def talks_due(user, until, limit=None):
+    """入党申请人: the talk within one month of the application."""
+    return _period_deadlines(user, until, limit, "talk", (TALK,))
+
+
+@registry.provider("conversion", "预备党员转正", more="recruitment:deadlines")
+def conversions_due(user, until, limit=None):
+    """预备期满 (the branch meeting on the conversion) and the higher committee's approval of it."""
+    return _period_deadlines(user, until, limit, "conversion", (CONVERSION, CONVERSION_APPROVAL))
+
+
+@registry.provider("step", "流程办理时限", more="recruitment:deadlines")
+def approvals_due(user, until, limit=None):
+    """上级党委审批接收预备党员 within three months of the branch meeting (six with a special reason)."""
+    return _period_deadlines(user, until, limit, "step", (APPROVAL,))
+
+
+# The two notices of a case (recorded with the steps 确定发展对象 and 上级党委预审), as (start, end) columns.
+NOTICES = (("candidate_public_notice_start", "candidate_public_notice_end"),
+           ("admission_public_notice_start", "admission_public_notice_end"))
+
+
+def notices_running(qs, as_of):
+    """Active cases with a notice running on `as_of` (started, not yet ended): the 工作台's items under 公示."""
+    q = Q()
+    for start, end in NOTICES:
+        q |= Q(**{f"{start}__lte": as_of, f"{end}__gte": as_of})
+    return qs.filter(q, status=Case.Status.ACTIVE)
+
+
+@registry.provider("public_notice", "公示期满", more="recruitment:list")
+def notices_ending(user, until, limit=None):
+    """拟接收预备党员公示: when it ends, the branch meeting may discuss the admission (支部大会讨论)."""
+    rows = (Case.objects.visible_to(user)
+            .filter(status=Case.Status.ACTIVE, admission_public_notice_end__isnull=False,
+                    branch_meeting_on__isnull=True, admission_public_notice_end__lte=until)
+            .select_related("person").order_by("admission_public_notice_end", "pk"))
+    for case in registry.first(rows, limit):
+        yield registry.Deadline(
+            key=f"recruitment.admission_notice:{case.pk}", due=case.admission_public_notice_end,
+            kind="public_notice", title=f"{case.person.name}：拟接收预备党员公示期满，提交支部大会讨论",
+            org_path=case.org_path, person_id=case.person_id,
+            url=reverse("recruitment:step", args=[case.pk]) + "?step=branch_meeting")

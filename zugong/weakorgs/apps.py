@@ -11,6 +11,6 @@ class WeakorgsConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import rules  # noqa: F401  (register the rules)
+        from . import deadlines, rules  # noqa: F401  (register the rules and the deadlines)
 
         rule_views.RECORD_URLS["weakorgs.rectification"] = "weakorgs:case_detail"

@@ -6,42 +6,62 @@ core keeps the rule engine, the catalogue and the findings helpers (`zugong.core
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
-
-from functools import partial
 
 from zugong.core import jobs, rule_views, rules, scope
 from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
-from zugong.core.models import AuditEntry, Finding, Job
+from zugong.core.models import Finding, Job
 from zugong.core.rule_views import severity_counts
 from zugong.orgs.models import Organization
 from zugong.orgs.services import node_counts
 from zugong.people import search as people_search
 from zugong.people.models import Person
 
+from . import todos
 from .filtersets import FindingFilterSet
 from .tables import FindingTable
 
 
 @login_required
 def home(request):
-    orgs = Organization.objects.visible_to(request.user)
-    roots = list(orgs.filter(path__in=scope.scope_paths(request.user)))
-    summary = [(r, node_counts(r)) for r in roots]
-    recent = AuditEntry.objects.visible_to(request.user)[:10]
-    my_jobs = Job.objects.visible_to(request.user).filter(user=request.user)[:5]
-    return render(request, "workbench/home.html", {"summary": summary, "recent": recent, "jobs": my_jobs})
+    """工作台: the user's to-dos (`todos.py`), each linking to where it is done; a branch's user also sees
+    the branch's month."""
+    user, today = request.user, timezone.localdate()
+    roots = list(Organization.objects.visible_to(user).filter(path__in=scope.scope_paths(user)))
+    findings, findings_total, findings_rules = todos.findings_by_rule(user)
+    running, finished = todos.my_jobs(user)
+    context = {
+        "today": today, "days": todos.DAYS,
+        "summary": [(r, node_counts(r)) for r in roots],
+        "deadline_groups": todos.deadline_groups(user, today),
+        "findings": findings, "findings_total": findings_total, "findings_rules": findings_rules,
+        "transfers": todos.transfers_waiting(user),
+        "cases": todos.cases_waiting(user),
+        "notices": todos.under_notice(user, today),
+        "running_jobs": running, "finished_jobs": finished,
+    }
+    branches = todos.branch_orgs(user)
+    if branches:
+        context |= {
+            "branches": branches,
+            "meetings_due": todos.meetings_due(branches, today),
+            "arrears": todos.arrears(user, branches, today),
+            "study": todos.study_hours_short(user, branches, today),
+            "branch_cases": todos.branch_cases(user, branches),
+        }
+    return render(request, "workbench/home.html", context)
 
 
 @login_required
