@@ -24,14 +24,13 @@ PASSWORD = "Browser-export-2026"
 
 @pytest.fixture
 def demo(monkeypatch, settings):
-    from zugong.core import exports, rules
-    from zugong.demo.generate import AS_OF
+    from zugong.core import exports
     from zugong.orgs.models import Organization
 
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", PASSWORD)
     call_command("seed", "--scale", "tiny", "--seed", "7", stdout=StringIO())
     city = Organization.objects.unrestricted().get(code="1401")
-    rules.scan(city.path, AS_OF)
+    # `seed` ends with the rule scan: the city's findings are there without pressing a button.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     monkeypatch.setattr(exports, "SYNC_ROWS", 100)
     return city
