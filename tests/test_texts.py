@@ -139,3 +139,16 @@ def test_the_api_index_needs_a_signed_in_user_with_a_grant(client, login, tree):
     assert client.get("/api/", HTTP_ACCEPT="application/json").status_code in (401, 403)
     nobody = User.objects.create_user(username="nobody", password="Zg-test-pass-2026")
     assert login(nobody).get("/api/", HTTP_ACCEPT="application/json").status_code == 403
+
+
+# ---------------------------------------------------------------- language
+
+
+def test_a_browser_asking_for_english_still_gets_chinese(login, users):
+    """Headless and English-locale browsers send Accept-Language: en; the libraries' own strings (the table
+    pager's 下一页, form errors) must not turn English on a Chinese page."""
+    response = login(users.taiyuan).get("/core/rules/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    from django.utils.translation import gettext
+
+    assert gettext("next") == "下一页"

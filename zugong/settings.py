@@ -170,6 +170,9 @@ if os.environ.get("ZUGONG_HTTPS") == "1":
     SECURE_HSTS_SECONDS = 31536000
 
 LANGUAGE_CODE = "zh-hans"
+# The UI is Chinese only: a browser that asks for English (Accept-Language) must not get libraries' English
+# strings (django-tables2's "next", form errors) mixed into Chinese pages.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
