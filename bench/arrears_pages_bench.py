@@ -52,7 +52,7 @@ def main():
         ("screening, today, page 3", "/weakorgs/screen/?page=3"),
         (f"screening, as of {AS_OF}", f"/weakorgs/screen/?as_of={AS_OF}"),
     ]
-    for username in ("admin", "city"):
+    for username in os.environ.get("BENCH_USERS", "admin city").split():
         client = Client()
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
         for label, url in rows:

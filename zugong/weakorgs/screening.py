@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When, Window
 
 from zugong.orgs.models import Organization
 from zugong.core.config import measures
@@ -84,10 +84,67 @@ def screen(indicator_set: IndicatorSet, path: str, as_of: dt.date, year: int | N
     any_hit = Q()
     for _, hit, _ in used:
         any_hit |= Q(**{hit: True})
-    fields = ["pk", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+    return _candidates(indicator_set, list(qs.filter(any_hit).values(*_fields(used))), used, year,
+                       qualifying_only)
+
+
+def _fields(used) -> list[str]:
+    return ["pk", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+
+
+@dataclass
+class Ranked:
+    """One page of a screening, ranked in SQL: the candidates on the page and the totals of the whole subtree."""
+
+    candidates: list[Candidate]
+    count: int  # branches with at least one situation
+    qualified: int  # of which qualify for the list
+
+
+def ranked(indicator_set: IndicatorSet, path: str, as_of: dt.date, *, offset: int = 0, limit: int = 50,
+           year: int | None = None) -> Ranked:
+    """The screening preview's page: the branches with a situation ranked as the preview shows them (those that
+    qualify first, then by direct and other situations, then by the tree), `limit` of them from `offset`.
+
+    One statement: the database counts each branch's direct and other situations, ranks, counts the whole list
+    (window counts) and returns only the page's rows, whose reasons are then worded as `screen` words them (the
+    same candidates in the same order: tests/orghealth/test_screen_page.py)."""
+    year = year or as_of.year
+    qs, used = annotated(indicator_set, path, as_of, year)
+    if not used:
+        return Ranked([], 0, 0)
+    any_hit = Q()
+    for _, hit, _ in used:
+        any_hit |= Q(**{hit: True})
+
+    def situations(direct: bool):
+        terms = [Case(When(Q(**{hit: True}), then=Value(1)), default=Value(0), output_field=IntegerField())
+                 for ind, hit, _ in used if ind.direct_trigger == direct]
+        return sum(terms[1:], terms[0]) if terms else Value(0, output_field=IntegerField())
+
+    qs = qs.filter(any_hit).annotate(n_direct=situations(True), n_others=situations(False))
+    qs = qs.annotate(n_qualified=Case(
+        When(Q(n_direct__gt=0) | Q(n_others__gte=indicator_set.comprehensive_min), then=Value(1)),
+        default=Value(0), output_field=IntegerField()))
+    qs = qs.annotate(total=Window(Count("pk")), total_qualified=Window(Sum("n_qualified")))
+    rows = list(qs.order_by("-n_qualified", "-n_direct", "-n_others", "path")
+                .values(*_fields(used), "total", "total_qualified")[offset:offset + limit])
+    if not rows:
+        if not offset:
+            return Ranked([], 0, 0)
+        totals = ranked(indicator_set, path, as_of, offset=0, limit=1, year=year)
+        return Ranked([], totals.count, totals.qualified)
+    candidates = _candidates(indicator_set, rows, used, year, qualifying_only=False)
+    for c in candidates:
+        c.qualified = c.qualifies(indicator_set.comprehensive_min)
+    return Ranked(candidates, rows[0]["total"], int(rows[0]["total_qualified"] or 0))
+
+
+def _candidates(indicator_set, rows, used, year, qualifying_only) -> list[Candidate]:
+    """Candidates with their reasons worded from the measured values and the inspectors' notes."""
     flags = {}
     out = []
-    for row in list(qs.filter(any_hit).values(*fields)):  # no server-side cursor: see scoring.compute
+    for row in rows:  # no server-side cursor: see scoring.compute
         cand = Candidate(row["pk"], row["path"], row["name"])
         for ind, hit, value in used:
             if not row[hit]:
