@@ -43,7 +43,7 @@ def timed(client, url, repeat=REPEAT):
 
 def main():
     db = django.db.connection.vendor
-    only = os.environ.get("BENCH_ONLY", "")
+    only = [x for x in os.environ.get("BENCH_LINES", "").split("|") if x]  # labels to time (default: all)
     rows = [
         ("arrears, first page", "/members/dues/arrears/"),
         ("arrears, page 3", "/members/dues/arrears/?page=3"),
@@ -56,7 +56,7 @@ def main():
         client = Client()
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
         for label, url in rows:
-            if only and only not in url:
+            if only and label not in only:
                 continue
             median, p95 = timed(client, url)
             print(f"[{db}] {username:<5} {label:<36} median {median:7.1f} ms   p95 {p95:7.1f} ms", flush=True)

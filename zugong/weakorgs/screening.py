@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When, Window
+from django.db import connection
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from zugong.orgs.models import Organization
 from zugong.core.config import measures
@@ -106,34 +107,40 @@ def ranked(indicator_set: IndicatorSet, path: str, as_of: dt.date, *, offset: in
     """The screening preview's page: the branches with a situation ranked as the preview shows them (those that
     qualify first, then by direct and other situations, then by the tree), `limit` of them from `offset`.
 
-    One statement: the database counts each branch's direct and other situations, ranks, counts the whole list
-    (window counts) and returns only the page's rows, whose reasons are then worded as `screen` words them (the
+    One statement: the database measures each branch once, counts its direct and other situations, ranks, counts
+    the whole list (window counts) and returns only the page's rows, whose reasons are then worded as `screen` words them (the
     same candidates in the same order: tests/orghealth/test_screen_page.py)."""
     year = year or as_of.year
     qs, used = annotated(indicator_set, path, as_of, year)
     if not used:
         return Ranked([], 0, 0)
-    any_hit = Q()
-    for _, hit, _ in used:
-        any_hit |= Q(**{hit: True})
+    # The measures are computed once per branch in a materialized CTE: ranking on the annotations directly
+    # would repeat each measure's subqueries in the filter, the counts, the window sums and the order.
+    fields = ["id", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+    inner, params = qs.values(*fields).query.sql_with_params()
 
-    def situations(direct: bool):
-        terms = [Case(When(Q(**{hit: True}), then=Value(1)), default=Value(0), output_field=IntegerField())
-                 for ind, hit, _ in used if ind.direct_trigger == direct]
-        return sum(terms[1:], terms[0]) if terms else Value(0, output_field=IntegerField())
+    def count(direct: bool) -> str:
+        terms = [f'(CASE WHEN t."{hit}" THEN 1 ELSE 0 END)' for ind, hit, _ in used if ind.direct_trigger == direct]
+        return " + ".join(terms) or "0"
 
-    qs = qs.filter(any_hit).annotate(n_direct=situations(True), n_others=situations(False))
-    qs = qs.annotate(n_qualified=Case(
-        When(Q(n_direct__gt=0) | Q(n_others__gte=indicator_set.comprehensive_min), then=Value(1)),
-        default=Value(0), output_field=IntegerField()))
-    qs = qs.annotate(total=Window(Count("pk")), total_qualified=Window(Sum("n_qualified")))
-    rows = list(qs.order_by("-n_qualified", "-n_direct", "-n_others", "path")
-                .values(*_fields(used), "total", "total_qualified")[offset:offset + limit])
+    sql = f"""
+        WITH t AS MATERIALIZED ({inner})
+        SELECT u.*, COUNT(*) OVER () AS total, SUM(u.q) OVER () AS total_qualified FROM (
+            SELECT s.*, CASE WHEN s.n_direct > 0 OR s.n_others >= %s THEN 1 ELSE 0 END AS q FROM (
+                SELECT t.*, {count(True)} AS n_direct, {count(False)} AS n_others FROM t
+            ) s WHERE s.n_direct + s.n_others > 0
+        ) u ORDER BY u.q DESC, u.n_direct DESC, u.n_others DESC, u.path LIMIT %s OFFSET %s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, indicator_set.comprehensive_min, limit, offset])
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
     if not rows:
         if not offset:
             return Ranked([], 0, 0)
         totals = ranked(indicator_set, path, as_of, offset=0, limit=1, year=year)
         return Ranked([], totals.count, totals.qualified)
+    for row in rows:
+        row["pk"] = row["id"]
     candidates = _candidates(indicator_set, rows, used, year, qualifying_only=False)
     for c in candidates:
         c.qualified = c.qualifies(indicator_set.comprehensive_min)
