@@ -29,7 +29,7 @@ from zugong.branchlife import compliance  # noqa: E402
 from zugong.branchlife.models import Absence, ComplianceStat, Meeting, StudyRecord  # noqa: E402
 from zugong.core import rules  # noqa: E402
 from zugong.core.models import Finding  # noqa: E402
-from zugong.demo.generate import AS_OF  # noqa: E402
+from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
 
 TARGET_SECONDS = 60
 

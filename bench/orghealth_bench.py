@@ -29,7 +29,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from zugong.core import rules  # noqa: E402
-from zugong.demo.generate import AS_OF  # noqa: E402
+from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
 from zugong.orgs.models import Organization  # noqa: E402
 from zugong.standardization import defaults as checklist_defaults  # noqa: E402
 from zugong.standardization import measures, scoring  # noqa: E402

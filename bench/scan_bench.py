@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from zugong.core import rules  # noqa: E402
 from zugong.core.dates import add_months  # noqa: E402
 from zugong.core.models import Finding  # noqa: E402
-from zugong.demo.generate import AS_OF  # noqa: E402
+from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
 from zugong.members import dues  # noqa: E402
 from zugong.members.models import Membership  # noqa: E402
 from zugong.members.rules import MONTHS_UNPAID, TOLERANCE  # noqa: E402

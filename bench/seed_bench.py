@@ -21,6 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+# The day the bench data runs up to: fixed, so every run seeds the same data (`zugong seed --as-of`); the same
+# day as zugong.demo.generate.BENCH_AS_OF, which the other benches judge their data by.
+BENCH_AS_OF = "2026-06-30"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/zugong_bench")
 # A database counts as seeded at province scale above these numbers.
@@ -82,6 +85,8 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--scale", default="province")
     parser.add_argument("--seed", default="1")
+    parser.add_argument("--as-of", default=BENCH_AS_OF,
+                        help=f"the day the data runs up to (default {BENCH_AS_OF}: the same data on every run)")
     parser.add_argument(
         "--force", action="store_true", help="seed again even if the database is already seeded"
     )
@@ -114,7 +119,7 @@ def main() -> None:
     print(f"{where}: migrate")
     run(["migrate", "-v0", "--skip-checks"], env)
     found = counts()
-    seed_args = ["seed", "--scale", opts.scale, "--seed", opts.seed]
+    seed_args = ["seed", "--scale", opts.scale, "--seed", opts.seed, "--as-of", opts.as_of]
     if found and found[0]:
         seed_args.append("--force")
     print(f"{where}: {' '.join(seed_args)}")
@@ -136,17 +141,17 @@ def extra_steps(env: dict, where: str, opts) -> None:
     run(["migrate", "-v0", "--skip-checks"], env)
     # A year and a half of organizational life (~4.5 million meetings, absences, study records).
     print(f"{where}: demo meetings --if-empty")
-    seconds = run(["demo", "meetings", "--if-empty"], env)
+    seconds = run(["demo", "meetings", "--if-empty", "--as-of", opts.as_of], env)
     print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
     # Elections for one organization in ten and approved postponements (the province seed has none).
     print(f"{where}: demo elections")
-    seconds = run(["demo", "elections"], env)
+    seconds = run(["demo", "elections", "--as-of", opts.as_of], env)
     print(f"BENCH step=elections-bench-data seconds={seconds:.1f}")
     if opts.scale != "province":
         return
     # Cadres (~300 thousand: leaders of every county, township and agency, and 68 % of the other staff).
     print(f"{where}: demo cadres")
-    seconds = run(["demo", "cadres", "--seed", opts.seed, "--staff-share", "0.68"], env)
+    seconds = run(["demo", "cadres", "--seed", opts.seed, "--staff-share", "0.68", "--as-of", opts.as_of], env)
     print(f"BENCH db={opts.db} step=cadres seconds={seconds:.1f}")
     # Leadership teams from the cadres' current leadership posts (after the cadres' step).
     print(f"{where}: teams build")

@@ -25,7 +25,7 @@ from django.test import Client  # noqa: E402
 from zugong.accounts.models import User  # noqa: E402
 from zugong.cadres.models import Cadre  # noqa: E402
 from zugong.core import rules  # noqa: E402
-from zugong.demo.generate import AS_OF  # noqa: E402
+from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
 from zugong.orgs.models import Organization  # noqa: E402
 from zugong.teams import structure  # noqa: E402
 from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost  # noqa: E402

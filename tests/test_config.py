@@ -197,7 +197,7 @@ def test_a_configuration_change_is_audited_by_the_model(login, tree, users):
     entry = AuditEntry.objects.unrestricted().get(model="core.localrule", object_id=str(rule.pk), action="update")
     assert entry.actor_name == "admin" and entry.org_path == tree.root.path
     changed = {c["field"]: (c["old"], c["new"]) for c in entry.changes}
-    assert changed["params"] == ("{'months': 6}", "{'months': 4}") and "regulation" in changed
+    assert changed["params"] == ("提前提醒：6 个月", "提前提醒：4 个月") and "regulation" in changed
     assert "org_path" not in changed
 
 

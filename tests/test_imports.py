@@ -177,4 +177,76 @@ def test_large_file_runs_in_the_background_with_progress(taiyuan_client, tree, s
 def test_template_download_has_the_columns(taiyuan_client, tree):
     r = taiyuan_client.get("/core/imports/template/people.xlsx")
     header = [c.value for c in next(load_workbook(io.BytesIO(r.content)).active.iter_rows())]
-    assert header[:2] == ["姓名*", "公民身份号码*"] and "所在党组织代码*" in header
+    assert header[:3] == ["序号", "姓名*", "公民身份号码*"] and "所在党组织代码*" in header
+
+
+def _template(client, kind="people"):
+    r = client.get(f"/core/imports/template/{kind}.xlsx")
+    assert r.status_code == 200
+    return r.content, load_workbook(io.BytesIO(r.content))
+
+
+@pytest.mark.django_db
+def test_the_template_has_dropdowns_an_instructions_sheet_and_a_valid_example(taiyuan_client, tree):
+    from zugong.core import refdata
+    from zugong.people.idnumber import parse_id_number
+
+    _content, wb = _template(taiyuan_client)
+    assert wb.sheetnames == ["人员导入模板", "可选值", "说明"] and wb["可选值"].sheet_state == "hidden"
+    ws = wb["人员导入模板"]
+    header = [c.value for c in ws[1]]
+    example = dict(zip(header, [c.value for c in ws[2]]))
+    assert example["序号"] == "示例"
+    parse_id_number(example["公民身份号码*"])  # a correct check digit
+    assert example["所在党组织代码*"] == tree.b1.code  # the first branch the downloading user manages
+    lists = {}
+    codes = wb["可选值"]
+    for dv in ws.data_validations.dataValidation:
+        assert dv.type == "list"
+        sheet, cells = dv.formula1.split("!")
+        first, last = cells.replace("$", "").split(":")
+        values = [c.value for row in codes[f"{first}:{last}"] for c in row]
+        target = header[ws[str(dv.sqref).split(":")[0]].column - 1]
+        lists[target] = values
+    assert lists["性别"] == ["男", "女"]
+    assert lists["民族"] == list(refdata.labels(refdata.ETHNICITIES)) and "汉族" in lists["民族"]
+    assert lists["学历"] == list(refdata.labels(refdata.EDUCATION))
+    notes = wb["说明"]
+    rows = {r[0]: r for r in notes.iter_rows(min_row=5, values_only=True)}
+    assert rows["姓名"][1] == "必填" and rows["联系电话"][1] == "选填"
+    assert "校验码" in rows["公民身份号码"][2] and rows["学历"][3] == "、".join(refdata.labels(refdata.EDUCATION))
+    assert "示例" in notes["A2"].value and "自动跳过" in notes["A2"].value
+
+
+@pytest.mark.django_db
+def test_a_template_imported_with_its_example_left_in_imports_nothing_and_does_not_fail(taiyuan_client, tree):
+    content, _wb = _template(taiyuan_client)
+    job = upload(taiyuan_client, content, mode="all")
+    assert job.status == Job.Status.DONE, job.message
+    assert job.result["errors"] == [] and job.result["written"] == 0
+
+
+@pytest.mark.django_db
+def test_the_templates_example_row_itself_passes_the_importer(taiyuan_client, tree):
+    _content, wb = _template(taiyuan_client)
+    ws = wb.active
+    ws["A2"] = None  # no longer marked as the example: a real row
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = upload(taiyuan_client, buf.getvalue(), mode="all")
+    assert job.status == Job.Status.DONE, job.result
+    person = Person.objects.unrestricted().get(id_number=ws["C2"].value)
+    assert person.organization == tree.b1 and person.get_education_display() == "大学本科"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["orgs", "dues", "recruitment", "meetings"])
+def test_every_template_imported_as_downloaded_does_not_fail(taiyuan_client, tree, kind):
+    from zugong.core import imports
+
+    if kind not in imports.IMPORTERS:
+        pytest.skip(f"no importer {kind}")
+    content, wb = _template(taiyuan_client, kind)
+    assert wb.active["A2"].value == "示例" and "说明" in wb.sheetnames
+    job = upload(taiyuan_client, content, importer=kind, mode="all")
+    assert job.status == Job.Status.DONE, job.result

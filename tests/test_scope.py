@@ -204,7 +204,18 @@ def other_side(tree, users):
         "job": [job.pk],
         "user": [users.taiyuan.pk, users.secretary.pk],
         "finding": [finding.pk],
+        **_taiyuan_reminders(tree, users),
     }
+
+
+def _taiyuan_reminders(tree, users):
+    """A reminder of the 太原 admin and a lead time issued by 太原."""
+    from zugong.notifications.models import LeadTime, Notification
+
+    note = Notification.objects.create(user=users.taiyuan, kind="term", title="太原红星社区任期届满",
+                                       url=f"/orgs/{tree.b1.pk}/", org_path=tree.b1.path)
+    lead = LeadTime.objects.create(code="test.taiyuan", organization=tree.taiyuan, days="14、3")
+    return {"notification": [note.pk], "leadtime": [lead.pk]}
 
 
 def _taiyuan_team(tree):
@@ -273,6 +284,8 @@ PK_MODEL = {
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",
+    "notifications:open": "notification", "notifications:read": "notification",
+    "notifications:lead_time": "leadtime",
 }
 
 

@@ -11,11 +11,14 @@ from zugong.core import rules
 from zugong.elections.models import Election, TermAdjustment
 from zugong.elections.rules import VALIDITY_RULES
 
+# The seed is reproducible for a given day (`--as-of`); these tests pin one.
+AS_OF = dt.date(2026, 6, 30)
+
 
 @pytest.fixture
 def seeded(db, monkeypatch):
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-test-password-2026")
-    call_command("seed", "--scale", "tiny", "--seed", "7", stdout=StringIO())
+    call_command("seed", "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7", stdout=StringIO())
 
 
 @pytest.mark.django_db
@@ -42,9 +45,9 @@ def test_seeded_elections_are_valid_and_open_the_terms(seeded):
 def test_demo_command_adds_elections_once(seeded):
     # `zugong demo elections` (bench/seed_bench.py): skips when elections exist, else adds them for one in ten
     out = StringIO()
-    call_command("demo", "elections", stdout=out)
+    call_command("demo", "elections", "--as-of", AS_OF.isoformat(), stdout=out)
     assert "已有选举记录，跳过" in out.getvalue()
     TermAdjustment.objects.unrestricted().delete()
     Election.objects.unrestricted().delete()
-    call_command("demo", "elections", stdout=StringIO())
+    call_command("demo", "elections", "--as-of", AS_OF.isoformat(), stdout=StringIO())
     assert Election.objects.unrestricted().exists()

@@ -37,10 +37,10 @@ def test_home_and_findings_list_by_organization_code(login, tree, users, phone_r
     assert home.status_code == 200 and tree.taiyuan.name in home.content.decode()
     everything = client.get("/core/findings/").content.decode()
     assert "张三" in everything and "李四" in everything and "赵六" not in everything  # 赵六 is in 大同
-    b1_only = client.get("/core/findings/", {"org": tree.b1.code}).content.decode()
+    b1_only = client.get("/core/findings/", {"org": tree.b1.code}, follow=True).content.decode()
     direct = set(Person.objects.unrestricted().filter(organization=tree.b1).values_list("name", flat=True))
     others = set(Person.objects.unrestricted().filter(org_path__startswith=tree.taiyuan.path)
                  .exclude(organization=tree.b1).values_list("name", flat=True))
     assert direct and all(n in b1_only for n in direct) and not any(n in b1_only for n in others)
-    outside = client.get("/core/findings/", {"org": tree.datong.code}).content.decode()
+    outside = client.get("/core/findings/", {"org": tree.datong.code}, follow=True).content.decode()
     assert "张三" not in outside and "赵六" not in outside  # a code outside the user's scope finds nothing

@@ -6,14 +6,16 @@ The token view lives here rather than in `zugong.core.api`: that module is loade
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
+from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
+from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -114,11 +116,73 @@ class ObtainTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# ---------------------------------------------------------------- the index (/api/)
+
+# Each resource of the router: the group it is listed under and one line of what it is.
+RESOURCES = {
+    "orgs": ("组织与人员", "党组织：组织树、代码、类别、领域、换届；可按上级组织、类别筛选，可新增、修改、移动"),
+    "people": ("组织与人员", "人员基本信息（公民身份号码脱敏显示），按姓名、拼音首字母、所在组织查询"),
+    "members": ("党员管理", "党员组织关系：所在党支部、党员类别、入党和转正日期"),
+    "recruitment/cases": ("党员管理", "发展党员纪实：25 个步骤的日期、培养联系人和入党介绍人"),
+    "branchlife/meetings": ("组织生活", "“三会一课”、主题党日等组织生活记录"),
+    "branchlife/compliance": ("组织生活", "各党支部组织生活按期落实情况"),
+    "elections": ("组织建设", "换届选举记录及上级批复"),
+    "standardization/scores": ("组织建设", "党支部标准化规范化建设评分和等次"),
+    "weakorgs/rectifications": ("组织建设", "软弱涣散基层党组织整顿台账"),
+    "cadres": ("干部工作", "干部信息：现任职务、职级、任职时间"),
+    "appointments/cases": ("干部工作", "干部选拔任用纪实"),
+    "appointments/observations": ("干部工作", "一线考察识别记录"),
+    "dispatch/dispatches": ("干部工作", "驻村第一书记、工作队员等干部选派"),
+    "dispatch/rotations": ("干部工作", "干部交流轮岗"),
+    "teams": ("干部工作", "领导班子：职位、职数、班子成员和空缺"),
+    "findings": ("问题预警", "规则检查发现的问题：按规则、严重程度、是否已消除筛选"),
+}
+
+
+class ApiIndexView(APIRootView):
+    """/api/: what the API offers, in Chinese (an HTML page for a browser, JSON for a client), with a link to
+    the interactive documentation. Signed-in users with a grant only, like every resource."""
+
+    renderer_classes = [JSONRenderer, TemplateHTMLRenderer]
+    template_name = "api/index.html"
+
+    def get(self, request, *args, **kwargs):
+        groups: dict[str, list[dict]] = {}
+        for prefix, viewset, basename in router.registry:
+            group, line = RESOURCES.get(prefix, ("其他", ""))
+            model = getattr(getattr(viewset, "queryset", None), "model", None)
+            title = str(model._meta.verbose_name) if model is not None else prefix
+            groups.setdefault(group, []).append({
+                "title": title, "description": line,
+                "path": reverse(f"api:{basename}-list"),
+                "url": request.build_absolute_uri(reverse(f"api:{basename}-list")),
+            })
+        data = {
+            "title": "组工平台 API",
+            "description": "所有结果按当前用户的管辖范围过滤；写操作需要相应权限，并记入操作日志。",
+            "docs": request.build_absolute_uri(reverse("api-docs")),
+            "schema": request.build_absolute_uri(reverse("api-schema")),
+            "token": request.build_absolute_uri(reverse("api-token")),
+            "groups": [{"name": name, "resources": groups[name]}
+                       for name in dict.fromkeys([g for g, _l in RESOURCES.values()] + list(groups)) if name in groups],
+        }
+        return Response(data)
+
+    def handle_exception(self, exc):
+        # A browser that is not signed in goes to the login page (a client gets 401/403 as from any resource).
+        if (isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed))
+                and not self.request.user.is_authenticated
+                and "text/html" in self.request.META.get("HTTP_ACCEPT", "")):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
 # ---------------------------------------------------------------- URLs
 
 # The resources' URL names are namespaced: api:organization-list, api:organization-detail, api:person-…,
 # api:api-root. Token, schema and docs keep plain names (api-token, api-schema, api-docs).
 router = DefaultRouter()
+router.APIRootView = ApiIndexView
 router.include_format_suffixes = False
 router.register("orgs", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet, basename="person")

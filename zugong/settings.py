@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zugong.dispatch",
     "zugong.teams",
     "zugong.workbench",
+    "zugong.notifications",
     "zugong.demo",
 ]
 
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zugong.core.context_processors.shell",
+                "zugong.notifications.context_processors.bell",
             ],
         },
     },
@@ -196,6 +198,20 @@ if os.environ.get("ZUGONG_TESTING") == "1":
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Reminders by e-mail: only where an SMTP server is named (ZUGONG_EMAIL_HOST); unset, no mail is sent.
+EMAIL_HOST = os.environ.get("ZUGONG_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("ZUGONG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZUGONG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZUGONG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ZUGONG_EMAIL_TLS") == "1"
+EMAIL_USE_SSL = os.environ.get("ZUGONG_EMAIL_SSL") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ZUGONG_EMAIL_FROM", "zugong@localhost")
+# The platform's address as users reach it, for the links in reminder e-mails (none: the mail names the page).
+ZUGONG_SITE_URL = os.environ.get("ZUGONG_SITE_URL", "").rstrip("/")
+# Reminders by SMS: a class with send(number, text) (zugong/notifications/sms.py); the default sends nothing.
+ZUGONG_SMS_BACKEND = os.environ.get("ZUGONG_SMS_BACKEND", "zugong.notifications.sms.NullBackend")
+
 # Background tasks: rows in the database, run by `zugong db_worker` (django-tasks-db).
 TASKS = {"default": {"BACKEND": os.environ.get("ZUGONG_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
@@ -224,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# A filter's empty choice means "any": 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dispatch/", include("zugong.dispatch.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
+    path("notifications/", include("zugong.notifications.urls")),
     path("api/", include("zugong.api_urls")),
     path("media/<path:path>", people_views.media, name="media"),
 ]

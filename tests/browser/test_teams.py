@@ -41,3 +41,24 @@ def test_team_page_structure_and_analysis(live_server, page, tree, users, county
     page.goto(f"{base}/teams/{county.committee.pk}/")
     page.wait_for_selector("#posts")
     shot(page, "teams-05-phone")
+
+
+def test_a_posts_holders_line_up(live_server, page, tree, users, county):  # noqa: F811
+    """The second holder of a post starts its row (the post's cells span above it): its name stood further right
+    than the first holder's (the card table's first-cell padding). Checked at desktop and phone width."""
+    import datetime as dt
+
+    from tests.teams.conftest import seat
+
+    seat(county.posts.standing, county.people.wang, dt.date(2024, 5, 1))
+    seat(county.posts.standing, county.people.li, dt.date(2024, 6, 1))
+    base = live_server.url
+    login(page, base, users)
+    for width, height in ((1400, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}/teams/{county.committee.pk}/")
+        page.wait_for_selector("#posts")
+        xs = page.evaluate("""() => [...document.querySelectorAll('#posts td.member-name a')]
+                                     .map(a => Math.round(a.getBoundingClientRect().left))""")
+        assert len(xs) == 5 and len(set(xs)) == 1, xs  # 王 · 李 · 赵 王 李
+        shot(page, f"teams-06-holders-{width}")

@@ -56,10 +56,10 @@ def test_roster_export_in_the_usual_columns(login, tree, users, members):
         "李四",
         "女",
         "汉族",
-        "1980-05-17",
+        dt.datetime(1980, 5, 17),  # dates are date cells (core.exports)
         None,
-        "2005-07-01",
-        "2006-07-01",
+        dt.datetime(2005, 7, 1),
+        dt.datetime(2006, 7, 1),
         "离退休",
         "中共太原市小店区坞城街道红星社区支部委员会",
         None,

@@ -280,3 +280,16 @@ def test_a_scan_costs_the_same_queries_for_5_and_50_cases(tree, members):
         return len(ctx.captured_queries)
 
     assert queries_for(5) == queries_for(50)
+
+
+def test_each_step_number_appears_once_on_the_case_page(login, case, users):
+    """Step 23 was listed twice: the conversion meeting and the probation extension (decided by the same kind of
+    meeting, filed under step 23) both showed the number. The extension now follows step 23 without a number."""
+    page = login(users.taiyuan).get(f"/recruitment/{case.pk}/").content.decode()
+    rows = re.findall(r'<tr class="step-(?:done|pending)[^"]*" data-step="([a-z_]+)">\s*<td class="text-nowrap">'
+                      r'([^<]*)</td>', page)
+    markers = [m for _kind, m in rows if m]
+    assert markers == [str(n) for n in range(1, 26)], markers
+    kinds = [k for k, _m in rows]
+    assert kinds.index("extension") == kinds.index("conversion_meeting") + 1
+    assert dict(rows)["extension"] == ""

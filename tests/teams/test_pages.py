@@ -111,3 +111,19 @@ def test_standard_created_through_the_configuration_page_once_per_organization(c
     # A city admin (not a department admin) may not set one.
     assert login(users.taiyuan).post("/teams/standards/new/?template=team_composition&org=1401",
                                      data).status_code == 403
+
+
+def test_each_posts_cells_span_exactly_its_rows(county, login, users):
+    """A post with holders and vacancies spanned holders + vacancies rows, but its vacancies take ONE row
+    (（空缺 2 名）): the span ran into the next post and pushed its first member's cells one column right."""
+    import re
+
+    body = login(users.taiyuan).get(f"/teams/{county.committee.pk}/").content.decode()
+    table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr\b[^>]*>.*?</tr>", table, re.S)
+    starts = [i for i, row in enumerate(rows) if re.search(r'id="post-\d+"', row)]
+    assert len(starts) == 3
+    for n, i in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(rows)
+        span = re.search(r'rowspan="(\d+)"', rows[i])
+        assert (int(span.group(1)) if span else 1) == end - i, rows[i][:200]

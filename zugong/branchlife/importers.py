@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zugong.core import audit, excel, imports
 from zugong.orgs.models import Organization
+from zugong.orgs.selectors import example_organization
 
 from .models import Meeting
 
@@ -65,7 +66,8 @@ class MeetingImporter(imports.Importer):
     title = "组织生活记录"
     columns = [
         excel.Column("党组织代码", "code", True, excel.cell_text, aliases=("组织代码",), example="14010501", width=16),
-        excel.Column("会议类型", "kind", True, _kind, aliases=("类型",), example="主题党日", width=14),
+        excel.Column("会议类型", "kind", True, _kind, aliases=("类型",), example="主题党日", width=14,
+                     choices=tuple(Meeting.Kind.labels)),
         excel.Column("日期", "held_on", True, _day, aliases=("会议日期", "召开日期"), example="2026-03-15", width=12),
         excel.Column("应到人数", "expected", True, _count, aliases=("应到",), example="25", width=10),
         excel.Column("实到人数", "present", True, _count, aliases=("实到",), example="23", width=10),
@@ -77,6 +79,11 @@ class MeetingImporter(imports.Importer):
         excel.Column("计入学时", "credit_hours", False, _hours, aliases=("学时",), example="3", width=10),
         excel.Column("会议记录", "minutes", False, excel.cell_text, aliases=("会议纪要",), example="", width=30),
     ]
+
+
+    def examples(self, user):
+        org = example_organization(user)
+        return {"code": org.code} if org is not None else {}
 
     def validate(self, sheet, user, progress):
         codes = {v["code"] for _n, v, _r in sheet.rows if v.get("code")}

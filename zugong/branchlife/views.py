@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import excel, record_tabs, rules, scope
+from zugong.core import exports, record_tabs, rules, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.members.models import Membership
@@ -78,7 +78,7 @@ def year(request):
         context |= {"rows": yearview.year_rows(org, meetings, the_year, as_of), "meetings": meetings,
                     "can_record": scope.can(request.user, "change", org.path)}
         if request.GET.get("export") == "xlsx":
-            return _export_year(context)
+            return _export_year(request, context)
         return render(request, "branchlife/year.html", context)
     stats = ComplianceStat.objects.visible_to(request.user).subtree(org.path)
     summary = yearview.subtree_summary(stats, the_year)
@@ -87,11 +87,11 @@ def year(request):
     if request.GET.get("export") == "xlsx":
         header = ["项目", "应召开期数", "已落实期数", "落实率（%）", "有未落实期的组织数"]
         rows = [[r["name"], r["periods"], r["met"], r["rate"], r["orgs_short"]] for r in summary]
-        return _xlsx(header, rows, f"{org.display_name}{the_year}年组织生活落实情况.xlsx")
+        return _xlsx(request, header, rows, f"{org.display_name}{the_year}年组织生活落实情况")
     return render(request, "branchlife/summary.html", context)
 
 
-def _export_year(context):
+def _export_year(request, context):
     header = ["项目", "要求"] + [f"{m}月" for m in yearview.MONTHS]
     rows = []
     for row in context["rows"]:
@@ -99,11 +99,11 @@ def _export_year(context):
         for c in row.cells:
             cells += [c.label] + [""] * (c.span - 1)
         rows.append([row.title, row.every, *cells])
-    return _xlsx(header, rows, f"{context['title']}.xlsx")
+    return _xlsx(request, header, rows, context["title"])
 
 
-def _xlsx(header, rows, filename):
-    return excel.xlsx_response(filename, excel.workbook_bytes(filename.rsplit(".", 1)[0], header, rows))
+def _xlsx(request, header, rows, name):
+    return exports.respond(request, exports.Export(name, header, lambda: rows, len(rows)))
 
 
 # ---------------------------------------------------------------- recording

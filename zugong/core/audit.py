@@ -55,6 +55,18 @@ def acting_as(user=None, *, request=None, name: str = "", ip: str | None = None)
         _actor.reset(token)
 
 
+# Processes that act without a user sign their entries with a name users read (`acting_as(name=…)`).
+SEED_ACTOR = "系统（演示数据初始化）"
+TEAMS_BUILD_ACTOR = "系统（由干部任职生成领导班子）"
+# Entries written before the names were Chinese keep their name (it is part of the hash); shown as users read it.
+_ACTOR_NAMES = {"zugong seed": SEED_ACTOR, "zugong teams build": TEAMS_BUILD_ACTOR}
+
+
+def actor_shown(name: str) -> str:
+    """An entry's actor as users read it (a process's old command name in Chinese)."""
+    return _ACTOR_NAMES.get(name, name)
+
+
 def current_actor() -> tuple[int | None, str, str | None]:
     actor = _actor.get()
     return actor.resolve() if actor else (None, "系统", None)
@@ -101,21 +113,53 @@ def _display(field: models.Field, value) -> Any:
 
 
 def _value(value) -> Any:
-    """A JSON-safe, human-readable form of a fact's value: 是/否 for booleans, ISO dates, a record's name."""
+    """A JSON-safe, human-readable form of a fact's value: 是/否 for booleans, a choice by its label, ISO dates,
+    a record's name, a list as 甲、乙 and a mapping as 键：值；… (never Python's True, None or brackets)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, models.Choices):  # a TextChoices/IntegerChoices member: its label, not its code
+        return str(value.label)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (int, float, str)):
         return value
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{'（空）' if _value(v) is None else _value(v)}" for k, v in value.items()) or None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "、".join(str(v) for v in map(_value, value) if v is not None) or None
     return str(value)
 
 
 def shown(value) -> Any:
     """A logged value as users read it: 是/否 also for booleans logged before they were written so."""
-    return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else value
+    return {True: "是", False: "否"}.get(value, value) if isinstance(value, bool) else _value(value)
+
+
+def shown_changes(model_label: str, changes: list[dict]) -> list[dict]:
+    """An entry's changes as users read them. Values are written readable (`_display`, `_value`); this also
+    reads entries written before that: booleans as 是/否 and a choice field's stored code by its label."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(model_label) if model_label else None
+    except (LookupError, ValueError):
+        model = None
+    out = []
+    for c in changes:
+        labels = {}
+        if model is not None:
+            try:
+                field = model._meta.get_field(c.get("field", ""))
+            except Exception:  # a fact's name, not a field
+                field = None
+            if field is not None and getattr(field, "choices", None):
+                labels = {str(k): str(v) for k, v in field.flatchoices}
+        old, new = (shown(labels.get(str(v), v) if isinstance(v, (str, int)) and not isinstance(v, bool) else v)
+                    for v in (c.get("old"), c.get("new")))
+        out.append({**c, "old": old, "new": new})
+    return out
 
 
 def change(label: str, new, old=None, field: str = "") -> dict:
@@ -342,6 +386,15 @@ def _tracked_fields(obj) -> list[models.Field]:
     return [f for f in obj._meta.concrete_fields if f.name not in skip and not f.primary_key]
 
 
+def _field_display(obj, field: models.Field, value) -> Any:
+    """A record's field value as the log shows it: the record's own `audit_display`, else `_display`."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    hook = getattr(obj, "audit_display", None)
+    custom = hook(field.name, value) if hook is not None else None
+    return _value(custom) if custom is not None else _display(field, value)
+
+
 def _fk_display(field, value):
     if value is None:
         return None
@@ -359,7 +412,7 @@ def snapshot(obj) -> list[dict]:
         if f.is_relation:
             new = str(getattr(obj, f.name)) if value is not None else None
         else:
-            new = _display(f, value)
+            new = _field_display(obj, f, value)
         if new is not None:
             out.append({"field": f.name, "label": str(f.verbose_name), "old": None, "new": new})
     return out
@@ -380,7 +433,8 @@ def diff(obj) -> list[dict]:
                 {"field": f.name, "label": str(f.verbose_name), "old": _fk_display(f, old), "new": _fk_display(f, new)}
             )
             continue
-        old_d, new_d = _display(f, f.to_python(old) if old is not None else None), _display(f, new)
+        old_d = _field_display(obj, f, f.to_python(old) if old is not None else None)
+        new_d = _field_display(obj, f, new)
         if old_d != new_d:
             out.append({"field": f.name, "label": str(f.verbose_name), "old": old_d, "new": new_d})
     return out
@@ -399,6 +453,11 @@ class AuditedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._audit_loaded = dict(zip(field_names, values))
         return instance
+
+    def audit_display(self, field: str, value) -> Any:
+        """How the log shows this record's `field` holding `value` (a JSON list of dicts, a code whose label only
+        the record knows); None: the generic way (choices by label, 是/否, lists and mappings spelled out)."""
+        return None
 
     def validate_unique(self, exclude=None):
         # Uniqueness is global, not per scope: the check must see every row (the services word the message).

@@ -21,7 +21,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_LIMIT = 100_000
 
 
 # ---------------------------------------------------------------- export
@@ -64,14 +63,6 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def export_table(table, filename: str) -> HttpResponse:
-    """Export a django-tables2 table (all filtered rows, every column but actions) to .xlsx."""
-    values = table.as_values(exclude_columns=("actions",))
-    headers = [str(h) for h in next(values)]
-    content = workbook_bytes(filename.rsplit(".", 1)[0], headers, values)
-    return xlsx_response(filename, content)
 
 
 # ---------------------------------------------------------------- import
@@ -135,6 +126,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     example: str = ""
     width: int = 16
+    choices: tuple[str, ...] = ()  # the allowed values (a dropdown in the template, listed in 说明)
+    hint: str = ""  # the format, as the 说明 sheet of the template states it
 
 
 @dataclass
@@ -192,8 +185,11 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
             lookup[norm_header(name)] = col
     positions: list[tuple[int, Column]] = []
     seen = set()
+    sequence_at = None  # the 序号 column: a row marked 示例 there is the template's example
     for i, h in enumerate(header_row):
         text = norm_header(h)
+        if text == "序号" and sequence_at is None:
+            sequence_at = i
         if not text or text in IGNORED_HEADERS:
             continue
         col = lookup.get(text)
@@ -216,6 +212,8 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
         raw = list(row)
         if not any(cell_text(v) for v in raw):
             continue
+        if sequence_at is not None and sequence_at < len(raw) and cell_text(raw[sequence_at]) == EXAMPLE_MARK:
+            continue
         values: dict[str, Any] = {}
         for i, col in positions:
             v = raw[i] if i < len(raw) else None
@@ -233,10 +231,87 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
     return sheet
 
 
-def template_bytes(title: str, columns: list[Column]) -> bytes:
-    """An import template: the headers (required ones marked *) and one example row."""
-    headers = [c.header + ("*" if c.required else "") for c in columns]
-    return workbook_bytes(title, headers, [[c.example for c in columns]], widths=[c.width for c in columns])
+# The template's first column is 序号; its example row says 示例 there, and the reader skips that row, so a
+# template imported with its example left in imports nothing of it (and does not fail an all-or-nothing import).
+EXAMPLE_MARK = "示例"
+_CODES_SHEET = "可选值"
+
+
+def _column_hint(c: Column) -> str:
+    if c.hint:
+        return c.hint
+    if c.choices:
+        return "从下拉列表中选择"
+    if c.parse is parse_date:
+        return "日期，如 2024-03-15（也可写 2024.3.15、2024年3月15日）"
+    return "文字"
+
+
+def template_bytes(title: str, columns: list[Column], examples: dict[str, Any] | None = None) -> bytes:
+    """An import template: the headers (required ones marked *), one example row marked 示例 (skipped on
+    import; `examples` gives values that fit the downloading user, e.g. an organization code of their own),
+    dropdowns for the columns with fixed values (their lists on a hidden sheet 可选值) and a 说明 sheet: each
+    column, whether it is required, its format and allowed values."""
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    examples = examples or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    headers = ["序号", *[c.header + ("*" if c.required else "") for c in columns]]
+    ws.append(headers)
+    ws.append([EXAMPLE_MARK, *[examples.get(c.key, c.example) for c in columns]])
+    ws.freeze_panes = "B2"
+    ws.column_dimensions["A"].width = 8
+    for i, h in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True, color="C00000" if h.endswith("*") else None)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center")
+        example = ws.cell(row=2, column=i)
+        example.font = Font(italic=True, color="808080")
+        example.number_format = "@"  # ID numbers and codes stay text
+    ws["A2"].comment = Comment("本行是填写示例，导入时自动跳过；可以保留，也可以删除。", "组工平台")
+    codes = wb.create_sheet(_CODES_SHEET)
+    codes.sheet_state = "hidden"
+    n_list = 0
+    for i, c in enumerate(columns, start=2):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = c.width
+        if not c.choices:
+            continue
+        n_list += 1
+        list_col = get_column_letter(n_list)
+        codes.cell(row=1, column=n_list, value=c.header)
+        for r, value in enumerate(c.choices, start=2):
+            codes.cell(row=r, column=n_list, value=value)
+        dv = DataValidation(type="list", formula1=f"'{_CODES_SHEET}'!${list_col}$2:${list_col}${len(c.choices) + 1}",
+                            allow_blank=not c.required, showErrorMessage=True, errorTitle="不在可选值中",
+                            error=f"“{c.header}”请从下拉列表中选择")
+        dv.add(f"{letter}2:{letter}5000")
+        ws.add_data_validation(dv)
+    notes = wb.create_sheet("说明")
+    notes.append([f"{title}：填写说明"])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.append(["第 1 行是列名，请勿修改；带 * 的列必须填写。第 2 行（序号为“示例”）是填写示例，导入时自动跳过。"
+                  "从第 3 行起每行一条记录；“序号”列可不填。有下拉箭头的列请从列表中选择。"])
+    notes.append([])
+    notes.append(["列名", "是否必填", "格式", "可选值", "示例"])
+    for cell in notes[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for c in columns:
+        notes.append([c.header, "必填" if c.required else "选填", _column_hint(c), "、".join(c.choices),
+                      str(examples.get(c.key, c.example) or "")])
+    for letter, width in zip("ABCDE", (22, 10, 40, 60, 24)):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def rejected_bytes(sheet: ParsedSheet, rejected_rows: set[int]) -> bytes:

@@ -35,8 +35,13 @@ class Importer:
     def write(self, sheet: excel.ParsedSheet, rows: list[tuple[int, dict, list]], user, note: str) -> int:
         raise NotImplementedError
 
-    def template(self) -> bytes:
-        return excel.template_bytes(f"{self.title}导入模板", self.columns)
+    def examples(self, user) -> dict:
+        """Example values that fit the downloading user (column key → value), e.g. their organization's code."""
+        return {}
+
+    def template(self, user=None) -> bytes:
+        return excel.template_bytes(f"{self.title}导入模板", self.columns,
+                                    self.examples(user) if user is not None else None)
 
 
 @jobs.runner("import")

@@ -3,22 +3,22 @@
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from . import excel
+from . import exports
 
 
-def list_page(request, *, queryset, filterset_class, table_class, template, title, export_name, extra=None):
-    """Render a scoped queryset as a filtered table; `?export=xlsx` exports every filtered row instead."""
+def list_page(request, *, queryset, filterset_class, table_class, template, title, export_name, extra=None,
+              unfiltered=None):
+    """Render a scoped queryset as a filtered table; `?export=xlsx` exports every filtered row instead
+    (`core.exports`: at once when small, else a background job). `unfiltered`: the rows shown while the
+    filter is empty or invalid (default: `queryset`)."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    valid = filterset.is_bound and filterset.is_valid()
+    qs = filterset.qs if valid else (queryset if unfiltered is None else unfiltered)
     table = table_class(qs)
     if request.GET.get("export") == "xlsx":
         RequestConfig(request, paginate=False).configure(table)
-        if qs.count() > excel.EXPORT_LIMIT:
-            from django.contrib import messages
-
-            messages.error(request, f"一次最多导出 {excel.EXPORT_LIMIT:,} 行，请先缩小筛选范围")
-        else:
-            return excel.export_table(table, f"{export_name}.xlsx")
+        filters = exports.describe_filters(filterset.form) if valid else ""
+        return exports.respond(request, exports.table_export(table, export_name, filters))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {"filter": filterset, "table": table, "title": title, **(extra or {})}
     return render(request, template, context)

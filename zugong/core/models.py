@@ -34,6 +34,7 @@ class AuditEntry(models.Model):
         ACKNOWLEDGE = "acknowledge", "确认知悉"
         TRANSFER = "transfer", "组织关系转接"
         STEP = "step", "流程步骤"
+        EXPORT = "export", "导出"
 
     scope_field = "org_path"
 
@@ -62,6 +63,20 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def shown_changes(self) -> list[dict]:
+        """The changes as users read them (是/否, choice labels, also for entries written before)."""
+        from .audit import shown_changes
+
+        return shown_changes(self.model, self.changes)
+
+    @property
+    def actor_shown(self) -> str:
+        """Who acted, as users read it (a process by its Chinese name)."""
+        from .audit import actor_shown
+
+        return actor_shown(self.actor_name)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -236,6 +251,19 @@ class LocalRule(ConfigModel):
         from .config import template
 
         return template(self.template)
+
+    def audit_display(self, field, value):
+        """The log names the template by its title and each parameter by its label (统计月数：4 个月)."""
+        from .config import template
+
+        if field == "template":
+            return getattr(template(value), "title", None)
+        info = template(self.template)
+        if field == "params" and isinstance(value, dict) and info is not None:
+            by_key = {p.key: p for p in info.params}
+            return "；".join(f"{by_key[k].label}：{by_key[k].format(v)}{(' ' + by_key[k].unit) if by_key[k].unit else ''}"
+                            if k in by_key else f"{k}：{v}" for k, v in value.items())
+        return None
 
 
 class WorkDay(models.Model):

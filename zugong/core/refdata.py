@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["EDUCATION", "ETHNICITIES", "POLITICAL_STATUS", "SECTORS", "SEXES", "lookup"]
+__all__ = ["EDUCATION", "ETHNICITIES", "POLITICAL_STATUS", "SECTORS", "SEXES", "labels", "lookup"]
 
 Choices = tuple[tuple[str, str], ...]
 
@@ -82,6 +82,11 @@ _ALIASES: dict[str, str] = {
     "男性": "男", "女性": "女", "党政机关": "机关", "国企": "国有企业", "民营企业": "非公有制企业",
     "非公企业": "非公有制企业", "私营企业": "非公有制企业", "村": "农村", "高校": "学校",
 }
+
+
+def labels(choices: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The labels of a code list, in order (the values a template's dropdown offers)."""
+    return tuple(label for _code, label in choices)
 
 
 def lookup(choices: Iterable[tuple[str, str]], value: object) -> str | None:

@@ -119,13 +119,22 @@ def acknowledge(request, pk):
     if not note:
         messages.error(request, "请填写知悉说明（例如整改安排）")
     else:
-        with audit.operation(finding, "acknowledge", note=note) as op:
-            finding.acknowledged_by, finding.acknowledged_at = request.user, timezone.now()
-            finding.acknowledgement = note
-            finding.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
-            op.fact("确认知悉", f"{finding.detail}（{finding.citation}）", field="acknowledgement")
+        acknowledge_all(request.user, [finding], note)
         messages.success(request, "已确认知悉")
     return redirect(request.POST.get("next") or "workbench:findings")
+
+
+def acknowledge_all(user, findings: list, note: str) -> None:
+    """确认知悉 of findings the caller has checked the user may change: one transaction, one audit operation
+    (an entry on each finding with the note), one UPDATE."""
+    now = timezone.now()
+    with audit.operation(findings[0] if len(findings) == 1 else None, "acknowledge", note=note) as op:
+        for f in findings:
+            op.fact("确认知悉", f"{f.detail}（{f.citation}）", field="acknowledgement", on=f, note=note)
+        Finding.objects.visible_to(user, "change").filter(pk__in=[f.pk for f in findings]).update(
+            acknowledged_by=user, acknowledged_at=now, acknowledgement=note)
+    for f in findings:
+        f.acknowledged_by, f.acknowledged_at, f.acknowledgement = user, now, note
 
 
 @login_required

@@ -4,11 +4,12 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 
-from .audit import shown
 from .models import AuditEntry
 
 MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
-                "accounts.scopegrant": "管辖范围", "orgs.unit": "单位", "core.localrule": "本地规则",
+                "accounts.scopegrant": "管辖范围",
+                "notifications.subscriber": "提醒设置",
+                "notifications.leadtime": "提醒提前天数", "orgs.unit": "单位", "core.localrule": "本地规则",
                 "members.membership": "党员", "members.transferrequest": "组织关系转接",
                 "members.duespayment": "党费缴纳", "members.duesexemption": "党费减免及未交理由",
                 "recruitment.case": "发展党员纪实",
@@ -32,7 +33,8 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "cadres.trainingrecord": "培训记录",
                 "adform.adform": "任免审批表",
                 "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
-                "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员"}
+                "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员",
+                "core.job": "后台任务"}
 
 
 class SequenceMixin:
@@ -66,14 +68,19 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = []
 
 
+_NOWRAP = {"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+
+
 class AuditTable(tables.Table):
-    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间")
-    actor_name = tables.Column("操作人")
-    ip = tables.Column("IP地址")
-    action = tables.Column("操作")
-    model = tables.Column("对象类型")
-    object_repr = tables.Column("对象")
-    changes = tables.Column("内容", empty_values=())
+    # Short columns stay on one line; the object and the changes keep a readable width (at phone width the
+    # table scrolls sideways instead of squeezing the changes into a column one character wide).
+    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间", attrs=_NOWRAP)
+    actor_name = tables.Column("操作人", attrs=_NOWRAP)
+    ip = tables.Column("IP地址", attrs=_NOWRAP)
+    action = tables.Column("操作", attrs=_NOWRAP)
+    model = tables.Column("对象类型", attrs=_NOWRAP)
+    object_repr = tables.Column("对象", attrs={"td": {"style": "min-width: 10rem"}})
+    changes = tables.Column("内容", empty_values=(), attrs={"td": {"style": "min-width: 20rem"}})
 
     class Meta:
         model = AuditEntry
@@ -85,9 +92,18 @@ class AuditTable(tables.Table):
     def render_model(self, value):
         return MODEL_LABELS.get(value, value)
 
+    def render_actor_name(self, record):
+        return record.actor_shown
+
+    def value_actor_name(self, record):
+        return record.actor_shown
+
     def render_changes(self, record):
-        parts = [f"{c['label']}：{shown(c['old']) or '（空）'} → {shown(c['new']) or '（空）'}"
-                 if c.get("old") is not None else f"{c['label']}：{shown(c['new'])}" for c in record.changes]
+        def text(v):
+            return "（空）" if v is None or v == "" else v
+
+        parts = [f"{c['label']}：{text(c['old'])} → {text(c['new'])}" if c.get("old") is not None
+                 else f"{c['label']}：{text(c['new'])}" for c in record.shown_changes]
         if record.note:
             parts.append(record.note)
         return "；".join(parts)

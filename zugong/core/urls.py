@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("imports/", views.import_center, name="imports"),
     path("imports/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
+    path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/output/", views.job_output, name="job_output"),
     path("rules/", rule_views.catalogue, name="rules"),

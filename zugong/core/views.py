@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -69,11 +70,19 @@ def import_template(request, kind):
     importer = imports.IMPORTERS.get(kind)
     if importer is None:
         raise Http404
-    return excel.xlsx_response(f"{importer.title}导入模板.xlsx", importer.template())
+    return excel.xlsx_response(f"{importer.title}导入模板.xlsx", importer.template(request.user))
 
 
 def _my_job(request, pk) -> Job:
     return get_object_or_404(Job.objects.visible_to(request.user).filter(user=request.user), pk=pk)
+
+
+@login_required
+def job_list(request):
+    """我的任务: the user's own imports, exports and scans, newest first."""
+    page = Paginator(Job.objects.visible_to(request.user).filter(user=request.user), 30).get_page(
+        request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page": page})
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import excel, jobs, scope
+from zugong.core import exports, jobs, scope
 from zugong.core.middleware import client_ip
 from zugong.core.models import Job
 from zugong.elections.selectors import reminder_months
@@ -99,8 +99,9 @@ def dashboard(request):
         if panel is None:
             raise Http404
         stamp = f"（{run.computed_at:%Y-%m-%d %H%M}计算）" if run else ""
-        return excel.xlsx_response(f"{org.display_name}-{panel.title}{stamp}.xlsx",
-                                   excel.workbook_bytes(panel.title, panel.headers, panel.rows))
+        rows = list(panel.rows)
+        return exports.respond(request, exports.Export(f"{org.display_name}-{panel.title}{stamp}", panel.headers,
+                                                       lambda: rows, len(rows), f"组织：{org.display_name}"))
     children = child_choices(request, org)
     chain = list(Organization.objects.visible_to(request.user)
                  .filter(path__in=[org.path[:i] for i in range(4, len(org.path), 4)]).order_by("depth")) \

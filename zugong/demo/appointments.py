@@ -2,9 +2,9 @@
 
 A few cadres of 太原 get observation records from major tasks, and seven cases stand at different stages:
 proposed, recommended, inspected, decided, in the pre-appointment notice, in probation (ending soon), and done.
-Dates are set relative to today so the demo's deadlines stay current. The appointed cases change the cadre
-record through `zugong.cadres.services.appoint`, like the appointment step does. Deterministic for a seed;
-does nothing when there are no cadres (the cadres seed did not run).
+Dates are set relative to the seed's as-of day (today by default) so the demo's deadlines stay current. The
+appointed cases change the cadre record through `zugong.cadres.services.appoint`, like the appointment step
+does. Deterministic for a seed and a day; does nothing when there are no cadres (the cadres seed did not run).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.utils import timezone
 
 from zugong.core import audit, scope
 from zugong.core.dates import add_months, add_years
@@ -41,7 +40,7 @@ def _working_days_before(day: dt.date, n: int) -> dt.date:
     return days[-1] if days else day - dt.timedelta(days=n)
 
 
-def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict[str, int]:
+def seed_appointments(seed: int = 1, *, as_of: dt.date, log=print, city_code: str = "1401") -> dict[str, int]:
     from zugong.appointments.models import CaseStep, Observation, SelectionCase
     from zugong.cadres import services as cadre_services
     from zugong.cadres.models import Cadre
@@ -57,10 +56,10 @@ def seed_appointments(seed: int = 1, log=print, city_code: str = "1401") -> dict
         log("  appointments: no cadres to build on, skipped")
         return {}
     rng = random.Random(seed * 7919)
-    today = timezone.localdate()
+    today = as_of
     observations = 0
     cases = 0
-    with audit.acting_as(name="zugong seed"), scope.bypass():
+    with audit.acting_as(name=audit.SEED_ACTOR), scope.bypass():
         for i, cadre in enumerate(cadres[:12]):
             for j in range(1 + i % 2):
                 kind, task, conduct = TASKS[(i + j) % len(TASKS)]

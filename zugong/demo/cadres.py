@@ -10,9 +10,13 @@ agencies, township organs, province organs). Every leadership post is filled fro
 the other staff become cadres with a civil-service grade (职级) in `staff_share` of cases.
 
 What: the Cadre row (with the Person columns the roster needs), current and earlier posts, rank history,
-résumé segments, full-time (and on-the-job) education, family members, three annual assessments and, for
-some, rewards and a training record. County committees and governments (and township committees) get a
-Unit of their own when missing, so posts and leadership teams can point at them.
+résumé segments, full-time (and on-the-job) education, family members, the annual assessments of the last
+three years (only the years worked: none before the cadre started work) and, for some, rewards and a training
+record (after starting work). County committees and governments (and township committees) get a Unit of their
+own when missing, so posts and leadership teams can point at them. 选任制 (elected) is recorded for the posts
+filled by election — committee members, government heads and their deputies (镇长、副镇长 in a 镇, 乡长、副乡长
+in a 乡), the chairs of 人大 and 政协 — and 委任制 for the rest (departments, 街道办事处, committee offices):
+`appointment_method`.
 
 Deterministic: each person draws from Random(f"{seed}:cadre:{person id}").
 """
@@ -31,7 +35,7 @@ from django.utils import timezone
 
 from zugong.cadres import ranks
 
-from .generate import AS_OF, generation, person_name
+from .generate import generation, person_name
 from .loader import Loader, Table
 
 FLUSH = 20_000
@@ -272,9 +276,7 @@ class Planner:
         for k, (u_id, u_name, title, code, is_main) in enumerate(posts):
             start = cur_start if is_main else _month(_years(cur_start, rng.uniform(0, 1)))
             start = min(start, as_of)
-            method = "elected" if any(w in title for w in ("书记", "县长", "镇长", "乡长", "主任", "主席", "委员", "常委")) \
-                and u_name.startswith(("中共", "政协")) or title in ("县长", "镇长", "乡长", "副县长", "副镇长", "副乡长") \
-                else "appointed"
+            method = appointment_method(u_name, title)
             self.posts.append((cid, path, base + k + 1, self.stamp, self.stamp, u_id, "" if u_id else u_name, title, code,
                                _iso(start), None, method, self._docno(manager, start, rng), "", is_main))
             current_titles.append(full_title(u_name, title))
@@ -293,18 +295,22 @@ class Planner:
         # ---------- family, assessments, rewards, training
         self._family(cid, path, rng, birth, sex, home)
         grades = []
-        for k, year in enumerate(range(as_of.year - 3, as_of.year)):
+        # Annual assessments of the last three years, only of the years worked (a start after September:
+        # assessed from the next year on).
+        first_year = work_start.year + (work_start.month > 9)
+        for year in range(max(as_of.year - 3, first_year), as_of.year):
             g = _weighted(rng, ASSESS_GRADES)
             grades.append((year, g))
-            self.assess.append((cid, path, k + 1, self.stamp, self.stamp, year, g, ""))
+            self.assess.append((cid, path, len(grades), self.stamp, self.stamp, year, g, ""))
         rewards_text = "无"
-        if rng.random() < 0.2:
-            on = _years(as_of, -rng.uniform(0.5, 8))
+        if rng.random() < 0.2 and _years(work_start, 0.5) < as_of:
+            on = max(_years(as_of, -rng.uniform(0.5, 8)), _years(work_start, 0.5))
             text = rng.choice(REWARDS)
             self.rewards.append((cid, path, 1, self.stamp, self.stamp, _iso(on), "reward", text, ""))
             rewards_text = f"{on.year}年{on.month}月{text}。"
-        if rng.random() < 0.5:
-            start = _years(as_of, -rng.uniform(0.1, 4))
+        if rng.random() < 0.5 and work_start < as_of - dt.timedelta(days=60):
+            start = max(_years(as_of, -rng.uniform(0.1, 4)), work_start + dt.timedelta(days=30))
+            start = min(start, as_of - dt.timedelta(days=31))
             days = rng.choice((5, 7, 10, 15, 30))
             kind = "任职培训" if posts else "在职培训"
             self.trainings.append((cid, path, 1, self.stamp, self.stamp,
@@ -470,6 +476,8 @@ class Planner:
 
     @staticmethod
     def _assess_text(grades):
+        if not grades:
+            return "参加工作未满一个考核年度。"
         label = {"competent": "称职", "excellent": "优秀", "basic": "基本称职", "ungraded": "不定等次"}
         groups = []
         for y, g in grades:
@@ -508,6 +516,29 @@ COUNTY_POSTS = (
     ("vice3", [("government", "副县长", "county_deputy", True)], 150),
     ("vice4", [("government", "副县长", "county_deputy", True)], 160),
 )
+
+
+# Titles filled by election (选任制): by a party congress or committee, by a people's congress (the heads of a
+# government and their deputies), and the chairs of the people's congress and the CPPCC. Everything else — the
+# departments, the street offices (街道办事处, an agency of the county), the offices of a committee — is
+# appointed (委任制).
+ELECTED_COMMITTEE_TITLES = ("书记", "副书记", "常委", "委员", "组织委员", "宣传委员", "纪委书记")
+ELECTED_GOVERNMENT_TITLES = ("县长", "区长", "市长", "镇长", "乡长", "副县长", "副区长", "副市长", "副镇长", "副乡长",
+                             "常务副县长", "常务副区长", "常务副市长", "省长", "副省长")
+
+
+def appointment_method(unit_name: str, title: str) -> str:
+    """选任制 (elected) or 委任制 (appointed) for a post title in a unit."""
+    if title in ELECTED_GOVERNMENT_TITLES and unit_name.endswith("人民政府") or title == "人大主席":
+        return "elected"
+    if title in ("主任", "副主任") and unit_name.endswith("人民代表大会常务委员会"):
+        return "elected"
+    if title in ("主席", "副主席") and unit_name.startswith("政协"):
+        return "elected"
+    if title in ELECTED_COMMITTEE_TITLES and unit_name.startswith("中共") and (
+            unit_name.endswith("纪律检查委员会") or (unit_name.endswith("委员会") and "政法" not in unit_name)):
+        return "elected"
+    return "appointed"
 
 
 def county_word(place: str, title: str) -> str:
@@ -594,7 +625,7 @@ def agency_titles(name):
     return "局长", "副局长"
 
 
-def seed_cadres(seed: int = 1, *, staff_share: float = 0.12, as_of: dt.date = AS_OF, log=print,
+def seed_cadres(seed: int = 1, *, staff_share: float = 0.12, as_of: dt.date, log=print,
                 analyze: bool = True) -> dict[str, int]:
     """Write the cadres of a seeded database (inside the caller's transaction). Refuses when cadres exist."""
     t0 = time.perf_counter()
@@ -800,12 +831,12 @@ class Writer:
         return self.counts
 
 
-def seed_if_missing(seed: int = 1, staff_share: float = 0.12, log=print) -> dict[str, int]:
+def seed_if_missing(seed: int = 1, staff_share: float = 0.12, log=print, *, as_of: dt.date) -> dict[str, int]:
     """The idempotent step: seed cadres unless there are some (one transaction)."""
     disabled = connection.disable_constraint_checking() if connection.vendor == "sqlite" else False
     try:
         with transaction.atomic():
-            counts = seed_cadres(seed, staff_share=staff_share, log=log)
+            counts = seed_cadres(seed, staff_share=staff_share, as_of=as_of, log=log)
     finally:
         if disabled:
             connection.enable_constraint_checking()

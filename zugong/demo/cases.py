@@ -1,4 +1,5 @@
-"""The seed's open recruitment cases (发展党员纪实): applicants in stages 1–4, with their steps and contacts.
+"""The seed's recruitment cases (发展党员纪实): applicants in stages 1–4, and the members admitted in the last two
+years in stage 5 (probationary) or converted, with their steps and contacts.
 
 Run after the people (and their memberships) are written: `seed_cases()` reads the active branches and a few
 full members of each with set-based SQL, plans the applicants with `plan_cases()` (pure Python,
@@ -16,8 +17,12 @@ What is written for each case:
 - `recruitment.Step`: one row per dated step (application, talk, activist, filing, sponsors, half-yearly
   inspections, candidate, …, branch meeting).
 
-Only stages 1–4 are seeded (no case is approved yet): an approved case needs a probationary Membership
-(`recruitment.dues_from_admission`), which this module leaves to the membership seed.
+Approved cases are built on the memberships the membership seed wrote (`read_admitted`, `plan_admitted`): every
+member who joined within two years of the reference date (three weeks before it at the latest) gets a case whose
+branch meeting is the day they joined, approved within three months; a probationary member's case is in stage 5
+(oath, inspections, the conversion application when due), a full member's is converted (已转正) on the day the
+probation ended, which is the membership's `converted_on`. No new person is written for them, and their steps
+are all on time, so the statistics (入党时间 by year and group) are filled without new findings.
 
 Shares (draws, not quotas): stage 1 ≈ 30 %, 2 ≈ 40 %, 3 ≈ 20 %, 4 ≈ 10 % of the open cases. A few percent
 break each rule, so a scan finds realistic numbers: talk later than a month (or overdue), an activist period
@@ -49,7 +54,7 @@ from django.utils import timezone
 from zugong.core.dates import add_months, add_years
 from zugong.people import idnumber, names
 
-from .generate import AS_OF, ETHNICITY, PHONE, generation, person_name, place_text
+from .generate import ETHNICITY, PHONE, generation, person_name, place_text
 from .loader import Loader, SeedError, Table
 
 # Open cases per branch member, before the sector's weight: ≈ 50,000 at province scale (2.6 M people).
@@ -72,11 +77,15 @@ CASE_DATES = (
     "applied_on", "talked_on", "activist_on", "candidate_public_notice_start", "candidate_public_notice_end",
     "candidate_on", "review_concluded_on", "training_start", "training_end", "committee_review_on",
     "prereview_on", "admission_public_notice_start", "admission_public_notice_end", "branch_meeting_on",
+    "approved_on", "oath_on", "conversion_applied_on", "conversion_meeting_on", "conversion_approved_on",
+    "converted_on",
 )
 CASE_COLUMNS = (
     "id", "person_id", "organization_id", "org_path", "target_group", "stage", "status", *CASE_DATES,
     "review_passed", "training_hours", "expected_voters", "present_voters", "yes_votes", "no_votes",
-    "abstain_votes", "approval_special_reason", "termination_reason", "created_at", "updated_at",
+    "abstain_votes", "conversion_expected_voters", "conversion_present_voters", "conversion_yes_votes",
+    "conversion_no_votes", "conversion_abstain_votes", "approval_special_reason", "termination_reason",
+    "created_at", "updated_at",
 )
 CONTACT_COLUMNS = ("id", "case_id", "role", "position", "person_id", "designated_on", "discipline_until")
 STEP_COLUMNS = ("id", "case_id", "kind", "number", "on", "done_by_person_id", "done_by", "note",
@@ -117,6 +126,9 @@ class PlannedCase:
     review_passed: bool | None = None
     training_hours: str | None = None
     votes: tuple[int, int, int, int, int] | None = None  # expected, present, yes, no, abstain
+    conversion_votes: tuple[int, int, int, int, int] | None = None
+    person_id: int | None = None  # an admitted member's person (no new applicant is written)
+    status: str = "active"
     sponsors: list[tuple[int, dt.date]] = field(default_factory=list)
     introducers: list[tuple[int, dt.date]] = field(default_factory=list)
     steps: list[tuple[str, int | None, dt.date, int | None, str]] = field(default_factory=list)
@@ -200,7 +212,7 @@ def _area(rng: random.Random, branch: Branch) -> str:
     return rng.choice(("140105", "140106", "140109", "140121", "140402", "140702", "140802"))
 
 
-def plan_cases(branches: Iterable[Branch], seed: int = 1, reference_date: dt.date = AS_OF,
+def plan_cases(branches: Iterable[Branch], seed: int = 1, *, reference_date: dt.date,
                rate: float = CASE_RATE) -> Iterator[PlannedCase]:
     """Open cases for each branch (in the given order), deterministic for a seed and the branch's path.
 
@@ -297,7 +309,7 @@ def _plan_one(rng: random.Random, b: Branch, ids: IdNumbers, today: dt.date) -> 
     steps.append(("candidate", 7, candidate, None, "党支部"))
     steps.append(("candidate_filing", 8, min(candidate + _days(rng, 3, 15), today), None, "上级党委"))
     introduced = min(candidate + _days(rng, 3, 20), today)
-    case.introducers = [(pid, introduced) for pid in members[2:4] or members[:2]]
+    case.introducers = [(pid, introduced) for pid in (members[2:4] if len(members) >= 4 else members[:2])]
     steps.append(("introducers", 9, introduced, None, "党支部"))
     review = candidate + _days(rng, 20, 90)
     if review <= today:
@@ -395,10 +407,170 @@ def _finish(case: PlannedCase) -> PlannedCase:
     return case
 
 
+# ---------------------------------------------------------------- admitted members (stage 5 and converted)
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A member admitted recently, from the memberships: joined on the branch meeting's day."""
+
+    person_id: int
+    organization_id: int
+    joined: dt.date
+    converted: dt.date | None  # full members: the day the probation ended
+    sex: str
+    birth_date: dt.date
+
+
+def read_admitted(connection, reference_date: dt.date, rate: float, seed: int) -> list[Admitted]:
+    """Members admitted within two years of the reference date (probationary members and those converted in
+    the last year), at least three weeks before it; `rate` of them (deterministic per person)."""
+    low = add_years(reference_date, -2)
+    high = reference_date - dt.timedelta(days=21)
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT m.person_id, m.organization_id, m.joined_on, m.converted_on, m.status, p.sex, p.birth_date "
+            "FROM members_membership m JOIN people_person p ON p.id = m.person_id "
+            "WHERE m.status IN ('probationary', 'full') AND m.joined_on > %s AND m.joined_on <= %s "
+            "AND m.transferred_out_on IS NULL ORDER BY m.person_id",
+            [low.isoformat() if sqlite else low, high.isoformat() if sqlite else high])
+        rows = cur.fetchall()
+    out = []
+    for person_id, org_id, joined, converted, status, sex, birth in rows:
+        if rate < 1 and random.Random(f"{seed}:a:{person_id}").random() >= rate:
+            continue
+        joined = _date(joined)
+        converted = _date(converted) if status == "full" else None
+        if status == "full" and converted != add_years(joined, 1):
+            continue  # a conversion the cases would not explain (an older record)
+        out.append(Admitted(person_id, org_id, joined, converted, sex, _date(birth)))
+    return out
+
+
+def _date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def plan_admitted(branches: list[Branch], admitted: list[Admitted], seed: int, today: dt.date) -> list[PlannedCase]:
+    """A case for each recently admitted member, its steps dated back from the branch meeting (the day they
+    joined): in stage 5 while probationary, converted (status 已转正) once full. All on time and in order."""
+    by_id = {b.id: b for b in branches}
+    out = []
+    for a in admitted:
+        b = by_id.get(a.organization_id)
+        if b is None or len(b.contacts) < 2:
+            continue
+        case = _plan_admitted(random.Random(f"{seed}:a:{a.person_id}"), b, a, today)
+        if case is not None:
+            out.append(case)
+    return out
+
+
+def _votes(rng: random.Random, expected: int) -> tuple[int, int, int, int, int]:
+    expected = max(expected, 3)
+    present = max(expected // 2 + 1, expected - rng.randint(0, max(1, expected // 8)))
+    yes = max(expected // 2 + 1, present - (rng.random() < 0.15))
+    yes = min(yes, present)
+    no = (present - yes) // 2
+    return expected, present, yes, no, present - yes - no
+
+
+def _plan_admitted(rng: random.Random, b: Branch, a: Admitted, today: dt.date) -> PlannedCase | None:
+    meeting = a.joined
+    group = _target_group(rng, b)
+    members = list(b.contacts)
+    rng.shuffle(members)
+    d: dict[str, dt.date | None] = dict.fromkeys(CASE_DATES)
+    case = PlannedCase(branch=b, name="", sex=a.sex, birth_date=a.birth_date, id_number="", native_place="",
+                       birthplace="", education="", ethnicity="", phone="", target_group=group, dates=d,
+                       person_id=a.person_id)
+    steps = case.steps
+    # Stages 1-4, back from the branch meeting.
+    prereview = meeting - _days(rng, 10, 25)
+    committee = prereview - _days(rng, 7, 20)
+    candidate = meeting - _days(rng, 120, 220)
+    activist = add_months(candidate, -12) - _days(rng, 0, 120)
+    applied = activist - _days(rng, 90, 300)
+    if applied < add_years(a.birth_date, 18):
+        return None  # admitted young: the case began before the platform's records (none written)
+    talked = applied + _days(rng, 2, 28)
+    d.update(applied_on=applied, talked_on=talked, activist_on=activist, candidate_on=candidate,
+             committee_review_on=committee, prereview_on=prereview, branch_meeting_on=meeting)
+    d["candidate_public_notice_start"] = candidate - _days(rng, 12, 16)
+    d["candidate_public_notice_end"] = d["candidate_public_notice_start"] + dt.timedelta(days=8)
+    d["review_concluded_on"] = meeting - _days(rng, 10, 25)
+    case.review_passed = True
+    d["training_start"] = meeting - _days(rng, 35, 60)
+    d["training_end"] = d["training_start"] + dt.timedelta(days=3)
+    case.training_hours = rng.choice(("24.0", "28.0", "32.0"))
+    d["admission_public_notice_start"] = meeting - _days(rng, 12, 16)
+    d["admission_public_notice_end"] = d["admission_public_notice_start"] + dt.timedelta(days=8)
+    sponsored = activist + _days(rng, 0, 10)
+    case.sponsors = [(pid, sponsored) for pid in members[:1 if rng.random() < 0.3 else 2]]
+    introduced = candidate + _days(rng, 3, 20)
+    case.introducers = [(pid, introduced) for pid in (members[2:4] if len(members) >= 4 else members[:2])]
+    case.votes = _votes(rng, b.full_members)
+    steps += [("application", 1, applied, None, ""), ("talk", 2, talked, members[0], "党支部委员"),
+              ("activist", 3, activist, None, "党支部"),
+              ("activist_filing", 4, activist + _days(rng, 3, 20), None, "上级党委"),
+              ("sponsors", 5, sponsored, None, "党支部")]
+    inspection = add_months(activist, 6)
+    while inspection < candidate:
+        steps.append(("inspection", 6, inspection, None, "培养联系人"))
+        inspection = add_months(inspection, 6)
+    steps += [("candidate", 7, candidate, None, "党支部"),
+              ("candidate_filing", 8, candidate + _days(rng, 3, 15), None, "上级党委"),
+              ("introducers", 9, introduced, None, "党支部"),
+              ("review", 10, d["review_concluded_on"], None, "党支部"),
+              ("training", 11, d["training_start"], None, "县委党校"),
+              ("committee_review", 12, committee, None, "支部委员会"),
+              ("prereview", 13, prereview, None, "上级党委"),
+              ("application_form", 14, prereview + _days(rng, 2, 8), None, ""),
+              ("branch_meeting", 15, meeting, None, "支部大会")]
+    # Approval within three months (a day or two before the reference date at the latest), then stage 5.
+    room = (today - meeting).days - 1
+    approved = meeting + dt.timedelta(days=rng.randint(min(20, room), min(85, room)))
+    d["approved_on"] = approved
+    steps += [("approval_talk", 16, meeting + _days(rng, 5, max(5, (approved - meeting).days - 3)), None,
+               "上级党委组织委员"),
+              ("approval", 17, approved, None, "上级党委")]
+    for kind, number, on, who in (("approval_filing", 18, approved + _days(rng, 3, 20), "上级党委"),
+                                  ("placement", 19, approved + _days(rng, 1, 10), "党支部"),
+                                  ("oath", 20, approved + _days(rng, 3, 40), "党支部")):
+        if on <= today:
+            steps.append((kind, number, on, None, who))
+            if kind == "oath":
+                d["oath_on"] = on
+    end = add_years(meeting, 1)  # the probation ends (no extension in the demo)
+    inspection = add_months(approved, 3)
+    while inspection <= min(today, end):
+        steps.append(("probation_inspection", 21, inspection, None, "入党介绍人"))
+        inspection = add_months(inspection, 3)
+    applied_conversion = end - _days(rng, 7, 30)
+    if applied_conversion <= today:
+        d["conversion_applied_on"] = applied_conversion
+        steps.append(("conversion_application", 22, applied_conversion, None, ""))
+    if a.converted is not None:  # a full member: the conversion was discussed and approved
+        conv_meeting = min(end + _days(rng, 0, 25), today)
+        conv_approved = min(conv_meeting + _days(rng, 10, 60), today)
+        d.update(conversion_meeting_on=conv_meeting, conversion_approved_on=conv_approved, converted_on=a.converted)
+        case.conversion_votes = _votes(rng, b.full_members)
+        case.status = "converted"
+        steps += [("conversion_meeting", 23, conv_meeting, None, "支部大会"),
+                  ("conversion_approval", 24, conv_approved, None, "上级党委")]
+        archived = conv_approved + _days(rng, 5, 30)
+        if archived <= today:
+            steps.append(("archiving", 25, archived, None, "上级党委组织部门"))
+    return _finish(case)
+
+
 # ---------------------------------------------------------------- reading the branches
 
 
-def read_branches(connection=default_connection, reference_date: dt.date = AS_OF) -> list[Branch]:
+def read_branches(connection=default_connection, *, reference_date: dt.date) -> list[Branch]:
     """Active branches with people, in path order, with a few eligible full members each (from the
     memberships; when there are none yet, from the people of the branch, a fallback for older seeds)."""
     cutoff = add_years(reference_date, -ELIGIBLE_YEARS).isoformat()
@@ -482,19 +654,24 @@ def write_cases(cases: list[PlannedCase], connection=default_connection, loader:
     person_rows, case_rows, contact_rows, step_rows = [], [], [], []
     per_branch: dict[int, int] = {}
     for i, c in enumerate(cases):
-        b, person_id, case_id = c.branch, pid + i, cid + i
-        keys = names.name_keys(c.name)
-        person_rows.append((
-            person_id, b.path, c.name, c.sex, c.ethnicity, c.birth_date.isoformat(), c.id_number, c.native_place,
-            c.birthplace, c.education, c.phone, "", c.id_number[::-1], keys[0], keys[1], keys[2], keys[3],
-            stamp, stamp, b.id,
-        ))
-        per_branch[b.id] = per_branch.get(b.id, 0) + 1
+        b, case_id = c.branch, cid + i
+        if c.person_id is None:  # a new applicant
+            person_id = pid
+            pid += 1
+            keys = names.name_keys(c.name)
+            person_rows.append((
+                person_id, b.path, c.name, c.sex, c.ethnicity, c.birth_date.isoformat(), c.id_number,
+                c.native_place, c.birthplace, c.education, c.phone, "", c.id_number[::-1], keys[0], keys[1],
+                keys[2], keys[3], stamp, stamp, b.id,
+            ))
+            per_branch[b.id] = per_branch.get(b.id, 0) + 1
+        else:
+            person_id = c.person_id
         votes = c.votes or (None,) * 5
         case_rows.append((
-            case_id, person_id, b.id, b.path, c.target_group, c.stage, "active",
-            *(_iso(c.dates[f]) for f in CASE_DATES), c.review_passed, c.training_hours, *votes, "", "",
-            stamp, stamp,
+            case_id, person_id, b.id, b.path, c.target_group, c.stage, c.status,
+            *(_iso(c.dates[f]) for f in CASE_DATES), c.review_passed, c.training_hours, *votes,
+            *(c.conversion_votes or (None,) * 5), "", "", stamp, stamp,
         ))
         for role, contacts in (("sponsor", c.sponsors), ("introducer", c.introducers)):
             for position, (member, on) in enumerate(contacts, 1):
@@ -547,9 +724,9 @@ def _drop_taken(cases: list[PlannedCase], connection, log) -> list[PlannedCase]:
     return cases
 
 
-def seed_cases(seed: int = 1, reference_date: dt.date = AS_OF, log=print, *, connection=default_connection,
+def seed_cases(seed: int = 1, *, reference_date: dt.date, log=print, connection=default_connection,
                loader: Loader | None = None, rate: float = CASE_RATE, now: dt.datetime | None = None,
-               analyze: bool = False) -> dict[str, int]:
+               analyze: bool = False, admitted_rate: float = 1.0) -> dict[str, int]:
     """Plan and write the open recruitment cases of every active branch in the database (after people and
     memberships are written, inside the caller's transaction). Returns the written counts."""
     t = time.perf_counter()
@@ -557,11 +734,13 @@ def seed_cases(seed: int = 1, reference_date: dt.date = AS_OF, log=print, *, con
         cur.execute("SELECT EXISTS (SELECT 1 FROM recruitment_case)")
         if cur.fetchone()[0]:
             raise SeedError("recruitment_case 中已有数据，seed_cases 只在新生成的数据上运行")
-    branches = read_branches(connection, reference_date)
+    branches = read_branches(connection, reference_date=reference_date)
     t1 = time.perf_counter()
-    cases = list(plan_cases(branches, seed, reference_date, rate))
-    t2 = time.perf_counter()
+    cases = list(plan_cases(branches, seed, reference_date=reference_date, rate=rate))
     cases = _drop_taken(cases, connection, log)
+    admitted = read_admitted(connection, reference_date, admitted_rate, seed)
+    cases += plan_admitted(branches, admitted, seed, reference_date)
+    t2 = time.perf_counter()
     log(f"  recruitment: read {len(branches):,} branches in {t1 - t:.1f} s, planned {len(cases):,} cases "
         f"in {t2 - t1:.1f} s")
     counts = write_cases(cases, connection, loader, now, log)

@@ -19,7 +19,6 @@ from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
-from .generate import AS_OF
 
 LOGS = ["走访农户，了解春耕备耕情况", "组织召开党员大会，学习传达上级会议精神", "协调解决村内道路硬化问题",
         "帮助合作社对接销售渠道", "开展矛盾纠纷排查化解", "指导村“两委”规范“三会一课”", "推进人居环境整治",
@@ -59,7 +58,7 @@ def _reports(d: Dispatch, until: dt.date, rng: random.Random, low_share: bool) -
         out.append(DispatchReport(dispatch=d, org_path=d.org_path, period_start=start, period_end=end,
                                   days_in_village=days if d.program.is_village else None, workdays=wd,
                                   work_log="；".join(rng.sample(LOGS, 2)),
-                                  submitted_on=end + dt.timedelta(days=rng.randint(1, 8))))
+                                  submitted_on=min(end + dt.timedelta(days=rng.randint(1, 8)), until)))
         start = add_months(start, months)
     return out
 
@@ -75,8 +74,15 @@ def level_of(unit_name: str) -> str:
     return "city"
 
 
-def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str, int]:
-    """Write the demo dispatches and rotations (inside the caller's transaction); skipped when present."""
+def seed_dispatch(seed: int = 1, *, as_of: dt.date, log=print) -> dict[str, int]:
+    """Write the demo dispatches and rotations (inside the caller's transaction); skipped when present.
+
+    The dates are written for a day in June 2026 and moved by whole months to the as-of day (`D`)."""
+    shift = as_of.year * 12 + as_of.month - (2026 * 12 + 6)
+
+    def D(year, month, day):  # noqa: N802 — a date of the June 2026 story, moved to the as-of day
+        return add_months(dt.date(year, month, day), shift)
+
     if Dispatch.objects.unrestricted().exists():
         log("  dispatch: already present, skipped")
         return {}
@@ -145,21 +151,22 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
     weak = set(weak)
     # (start, state): three terms over and evaluated, three ending soon after the reference date, three in
     # their first year, one over without its end-of-term evaluation; one of the current ones recalled.
-    starts = [(dt.date(2024, 3, 1), "done")] * 3 + [(dt.date(2024, 8, 15), "")] * 3 + \
-        [(dt.date(2025, 4, 1), "")] * 3 + [(dt.date(2024, 5, 20), "")]
+    starts = [(D(2024, 3, 1), "done")] * 3 + [(D(2024, 8, 15), "")] * 3 + \
+        [(D(2025, 4, 1), "")] * 3 + [(D(2024, 5, 20), "")]
     for i, (village, (start, state)) in enumerate(zip(chosen, starts)):
         person = take()
         d = dispatch(fs, person, village, start, target_group=rng.choice(["reserve", "organ_staff", "young"]),
                      host_title="村党组织第一书记", document_no=f"晋组通字〔{start.year}〕{10 + i}号",
                      note="软弱涣散村（已列入整顿名单）" if village in weak else "脱贫村")
         if i == 7:
-            d.status, d.ended_on, d.recall_reason = "recalled", dt.date(2025, 9, 1), "身体原因，经派出单位申请召回"
+            d.status, d.ended_on, d.recall_reason = "recalled", D(2025, 9, 1), "身体原因，经派出单位申请召回"
             d.save()
         reports += _reports(d, as_of, rng, low_share=i in (4, 8))
-        if d.start_on.year <= 2024 and d.status == "active":
-            evaluations.append(Evaluation(dispatch=d, org_path=d.org_path, kind="annual", year=2025,
+        if d.start_on <= D(2024, 12, 31) and d.status == "active":
+            evaluations.append(Evaluation(dispatch=d, org_path=d.org_path, kind="annual",
+                                          year=D(2026, 1, 15).year - 1,
                                           grade=rng.choice(["excellent", "competent", "competent"]),
-                                          comments=rng.choice(COMMENTS[:2]), evaluated_on=dt.date(2026, 1, 15),
+                                          comments=rng.choice(COMMENTS[:2]), evaluated_on=D(2026, 1, 15),
                                           evaluator="县委组织部"))
         if state == "done":
             d.status, d.ended_on = "completed", d.end_on
@@ -168,12 +175,12 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
                                           grade=rng.choice(["excellent", "competent"]), comments=rng.choice(COMMENTS),
                                           evaluated_on=d.end_on - dt.timedelta(days=10), evaluator="县委组织部"))
     # The term before, in the first village: completed and evaluated.
-    old = dispatch(fs, take(), chosen[0], dt.date(2022, 3, 1), target_group="organ_staff",
-                   host_title="村党组织第一书记", document_no="晋组通字〔2022〕8号")
+    old = dispatch(fs, take(), chosen[0], D(2022, 3, 1), target_group="organ_staff",
+                   host_title="村党组织第一书记", document_no=f"晋组通字〔{D(2022, 3, 1).year}〕8号")
     old.status, old.ended_on = "completed", old.end_on
     old.save()
     evaluations.append(Evaluation(dispatch=old, org_path=old.org_path, kind="end_of_term", grade="excellent",
-                                  comments=COMMENTS[0], evaluated_on=dt.date(2024, 2, 20), evaluator="县委组织部"))
+                                  comments=COMMENTS[0], evaluated_on=D(2024, 2, 20), evaluator="县委组织部"))
 
     # A village work team of three from one agency; one member was recalled, so it is below its minimum.
     team_program = programs["work_team_shanxi"]
@@ -181,13 +188,13 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
     leader = take()
     team = WorkTeam(program=team_program, name=f"{unit_name(leader)}驻{village.name.replace('中共', '')[:20]}工作队",
                     organization=leader.organization, sending_unit_name=unit_name(leader), host_org=village,
-                    host_name=village.name, start_on=dt.date(2025, 3, 1), end_on=dt.date(2027, 3, 1))
+                    host_name=village.name, start_on=D(2025, 3, 1), end_on=D(2027, 3, 1))
     team.save()
     for role, person in (("leader", leader), ("member", take()), ("member", take())):
         d = dispatch(team_program, person, village, team.start_on, team=team, team_role=role,
                      target_group="organ_staff", host_title="驻村工作队队长" if role == "leader" else "驻村工作队队员")
         reports += _reports(d, as_of, rng, low_share=False)
-    d.status, d.ended_on, d.recall_reason = "recalled", dt.date(2026, 4, 1), "工作调整，派出单位尚未补派"
+    d.status, d.ended_on, d.recall_reason = "recalled", D(2026, 4, 1), "工作调整，派出单位尚未补派"
     d.save()
 
     # 墩苗: young cadres to townships, with the township's secretary as mentor (quarterly reports).
@@ -196,10 +203,13 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
         group = ["young", "female", "non_party", "political_legal", "young"][i]
         person = take(young=True, female=True if group == "female" else None)
         mentor = Person.objects.unrestricted().filter(organization=town).order_by("pk").first()
-        d = dispatch(dunmiao, person, town, dt.date(2025, 9, 1) if i < 3 else dt.date(2024, 9, 1),
-                     target_group=group, host_title=rng.choice(["党委副书记（挂职）", "副镇长（挂职）", "党政办副主任"]),
+        d_start = D(2025, 9, 1) if i < 3 else D(2024, 9, 1)
+        place = town.name.removeprefix("中共").removesuffix("委员会")
+        deputy = "副镇长" if place.endswith("镇") else "副乡长" if place.endswith("乡") else "办事处副主任"
+        d = dispatch(dunmiao, person, town, d_start,
+                     target_group=group, host_title=rng.choice(["党委副书记（挂职）", f"{deputy}（挂职）", "党政办副主任"]),
                      mentor=mentor, mentor_name=f"{town.name.replace('中共', '').replace('委员会', '')}党委书记",
-                     document_no=f"并组干字〔2025〕{30 + i}号")
+                     document_no=f"并组干字〔{d_start.year}〕{30 + i}号")
         reports += _reports(d, as_of, rng, low_share=False)
 
     # 挂职: agency cadres to county-level units for a year.
@@ -209,9 +219,9 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
     for i, county in enumerate(rng.sample(counties, min(3, len(counties)))):
         person = take()
         name = county.name.replace("中共", "").replace("委员会", "")
-        d = dispatch(secondment, person, county, dt.date(2025, 10, 1), host_name=f"{name}人民政府",
+        d = dispatch(secondment, person, county, D(2025, 10, 1), host_name=f"{name}人民政府",
                      target_group="reserve", host_title="副县长（挂职）", original_title="副处长",
-                     document_no=f"晋组干字〔2025〕{50 + i}号")
+                     document_no=f"晋组干字〔{D(2025, 10, 1).year}〕{50 + i}号")
         reports += _reports(d, as_of, rng, low_share=False)
 
     with audit.operation(None, "import", note="演示数据") as op:
@@ -226,12 +236,12 @@ def seed_dispatch(seed: int = 1, as_of: dt.date = AS_OF, log=print) -> dict[str,
     for org in orgs.filter(unit__sector="government", status="active").select_related("unit").order_by("path")[:3000]:
         units.setdefault(level_of(org.unit.name), []).append(org)
     rotations = []
-    plans = [("up", "training", dt.date(2024, 3, 1), dt.date(2025, 3, 1), None),
-             ("down", "training", dt.date(2025, 7, 1), dt.date(2027, 7, 1), None),
-             ("same", "tenure", dt.date(2023, 11, 1), None, None),
-             ("same", "need", dt.date(2024, 12, 1), None, None),
-             ("up", "training", dt.date(2025, 1, 1), dt.date(2026, 1, 1), dt.date(2026, 1, 5)),
-             ("down", "training", dt.date(2025, 5, 1), None, None)]
+    plans = [("up", "training", D(2024, 3, 1), D(2025, 3, 1), None),
+             ("down", "training", D(2025, 7, 1), D(2027, 7, 1), None),
+             ("same", "tenure", D(2023, 11, 1), None, None),
+             ("same", "need", D(2024, 12, 1), None, None),
+             ("up", "training", D(2025, 1, 1), D(2026, 1, 1), D(2026, 1, 5)),
+             ("down", "training", D(2025, 5, 1), None, None)]
     order = ["township", "county", "city", "province"]
     for i, (direction, reason, on, planned, returned) in enumerate(plans):
         person = take()

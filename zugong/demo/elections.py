@@ -22,7 +22,7 @@ from zugong.elections.models import Election, ElectionCandidate, TermAdjustment
 from zugong.elections.rules import IN_FORCE, need_candidates
 from zugong.orgs.models import Organization
 
-from .generate import AS_OF, generation, person_name
+from .generate import generation, person_name
 
 BATCH = 2000
 
@@ -71,7 +71,7 @@ def plan_election(org: dict, seed: int, reference: dt.date, now) -> tuple[Electi
     return election, candidates
 
 
-def seed_elections(seed: int = 1, reference: dt.date = AS_OF, log=print, rate: float = 1.0) -> dict[str, int]:
+def seed_elections(seed: int = 1, *, reference: dt.date, log=print, rate: float = 1.0) -> dict[str, int]:
     """Write the elections of the current terms and a few postponements; returns the counts."""
     t = time.perf_counter()
     now = dt.datetime.now(dt.timezone.utc)

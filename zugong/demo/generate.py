@@ -34,14 +34,24 @@ from zugong.people import idnumber, names
 
 from . import data
 
-# The data describes the organizations as of this day (ages, terms); a later run gives the same data.
-AS_OF = dt.date(2026, 6, 30)
+# The data describes the organizations as of a day (`Plan(as_of=…)`, `zugong seed --as-of`, default today):
+# ages, terms, dues, meetings and cases run up to it. The same seed and the same day give the same data.
+# The benchmark data's day (bench/seed_bench.py passes it as --as-of; the benches judge their data as of it).
+BENCH_AS_OF = dt.date(2026, 6, 30)
 
 PROVINCE = "140000"
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     return add_months(day, -12 * years)
+
+
+def _round_day(as_of: dt.date, month: int, day: int) -> dt.date:
+    """The first day of the latest five-yearly election round (2021, 2026, …) begun by `as_of`."""
+    year = as_of.year - (as_of.year - 2021) % 5
+    if dt.date(year, month, day) > as_of:
+        year -= 5
+    return dt.date(year, month, day)
 
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -70,7 +80,7 @@ class Scale:
     universities: int | None = None  # at most this many universities and big SOEs per city (None: all)
     max_townships: int | None = None
     density: float = 1.0  # share of agencies, schools, enterprises … built in each block
-    dues_months: int = 12  # months of dues payments stored, ending with AS_OF's month (membership.py)
+    dues_months: int = 12  # months of dues payments stored, ending with the as-of month (membership.py)
 
 
 ALL_CITIES = tuple(d.code for d in children_of(PROVINCE))
@@ -335,18 +345,20 @@ class Profile:
     edu: str
     native: float  # share born in the home county (or, for city/province contexts, the home city)
     outside: float = 0.08  # of the rest, share born outside Shanxi
-    choose_age: Choice | None = field(default=None, repr=False)
     choose_edu: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        # Birth dates (ordinals): after the day one turns `oldest + 1`, up to the day one turns `youngest`.
-        self.choose_age = Choice(
+        self.choose_edu = {gen: Choice(w) for gen, w in EDU[self.edu].items()}
+
+    def choose_age(self, as_of: dt.date) -> Choice:
+        """Birth dates (ordinals) as of a day: after the day one turns `oldest + 1`, up to the day one turns
+        `youngest`."""
+        return Choice(
             [
-                ((_years_before(AS_OF, hi + 1).toordinal() + 1, _years_before(AS_OF, lo).toordinal()), w)
+                ((_years_before(as_of, hi + 1).toordinal() + 1, _years_before(as_of, lo).toordinal()), w)
                 for w, lo, hi in self.ages
             ]
         )
-        self.choose_edu = {gen: Choice(w) for gen, w in EDU[self.edu].items()}
 
 
 PROFILES = {
@@ -460,9 +472,11 @@ def make_contexts() -> dict[str, Context]:
 class Plan:
     """Builds the tree for a scale; then `people_rows()` streams the people."""
 
-    def __init__(self, scale: str | Scale, seed: int = 1):
+    def __init__(self, scale: str | Scale, seed: int = 1, *, as_of: dt.date):
         self.scale = SCALES[scale] if isinstance(scale, str) else scale
         self.seed = seed
+        self.as_of = as_of
+        self._ages: dict[str, Choice] = {}  # profile → birth-date choice as of `as_of`
         self.orgs: list[Org] = []  # DFS order once finished
         self.units: list[Unit] = []
         self.contexts = make_contexts()
@@ -536,35 +550,45 @@ class Plan:
         years = default_term_years(kind, sector)
         org.term_years = years
         parent_founded = org.parent.founded_on if org.parent is not None else None
+        as_of = self.as_of
         if "." not in org.code and len(org.code) <= 9:
-            # Territorial committees: province, city, county, township (elected in 2021).
+            # Territorial committees: province, city, county, township, elected in the five-yearly rounds
+            # (2021, 2026, …; townships in spring, counties in July, cities in August, the province in
+            # October). A round under way on the as-of day: those not yet elected keep the previous term.
             founded = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randrange(8 * 365))
-            start = {2: dt.date(2021, 10, 20), 4: dt.date(2021, 8, 25), 6: dt.date(2021, 7, 10)}.get(
-                len(org.code), dt.date(2021, 4, 1)
-            ) + dt.timedelta(days=rng.randrange(60))
+            month, day = {2: (10, 20), 4: (8, 25), 6: (7, 10)}.get(len(org.code), (4, 1))
+            late = dt.timedelta(days=rng.randrange(60))
+            start = _round_day(as_of, month, day) + late
+            if start > as_of:
+                start = add_years(start, -5)
         elif sector in ("rural", "community") and kind != "party_group":
             if sector == "rural":
                 founded = dt.date(1938, 1, 1) + dt.timedelta(days=rng.randrange(38 * 365))
             else:
                 founded = dt.date(1985, 1, 1) + dt.timedelta(days=rng.randrange(35 * 365))
-            # The 2026 round of village and community elections is under way: most have voted.
+            # Village and community elections come in five-yearly rounds (2021, 2026, …) from January to
+            # April; nearly all vote in the round, a few are past due, a few were re-formed in between.
             r = rng.random()
-            if r < 0.68:
-                start = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randrange(120))
-            elif r < 0.95:
-                start = dt.date(2021, 1, 10) + dt.timedelta(days=rng.randrange(150))
+            round_start = _round_day(as_of, 1, 5)
+            if r < 0.95:
+                start = round_start + dt.timedelta(days=rng.randrange(120))
+                if start > as_of:  # the round is under way: not voted yet
+                    start = add_years(start, -5)
+            elif r < 0.98:
+                start = add_years(round_start, -5) + dt.timedelta(days=rng.randrange(150))  # past due
             else:
-                start = dt.date(2022, 3, 1) + dt.timedelta(days=rng.randrange(900))
+                start = add_years(round_start, -4) + dt.timedelta(days=rng.randrange(900))
+                start = min(start, as_of)
         else:
             floor = _FOUNDED_FLOOR.get(sector, dt.date(1950, 1, 1))
             low = max(parent_founded or floor, floor)
-            span = max(1, (dt.date(2025, 6, 30) - low).days)
+            span = max(1, (add_years(as_of, -1) - low).days)
             founded = low + dt.timedelta(days=int(span * rng.random() ** 1.8))
             if years:
-                # Elections are staggered; about one in eight is past due, a few long overdue.
+                # Elections are staggered; a few are past due (about one in twenty), a few long overdue.
                 r = rng.random()
-                back = years * 365 * (1.12 * rng.random() if r < 0.96 else 1.2 + rng.random())
-                start = AS_OF - dt.timedelta(days=int(back) + 1)
+                back = years * 365 * (1.03 * rng.random() if r < 0.98 else 1.2 + rng.random())
+                start = as_of - dt.timedelta(days=int(back) + 1)
                 start = max(start, founded)
             else:
                 start = None
@@ -1117,7 +1141,7 @@ class Plan:
             )
             self.unit(o, name, "private", "91", r)
             if r.random() < 0.015:  # a closed company whose branch was dissolved
-                o.status, o.dissolved_on = "dissolved", AS_OF - dt.timedelta(days=r.randrange(30, 2000))
+                o.status, o.dissolved_on = "dissolved", self.as_of - dt.timedelta(days=r.randrange(30, 2000))
                 clear_people(o)
         # Joint branches for the small firms of each township.
         towns = [t for t in ctx["townships"] if t.code[6] in "0123"]
@@ -1469,14 +1493,17 @@ class Plan:
     def _people_of(self, org: Org, ctx: Context, pid: int, now: str):
         rng = self.rng(f"p:{org.code}")
         profile = PROFILES[org.profile]
+        choose_age = self._ages.get(org.profile)
+        if choose_age is None:
+            choose_age = self._ages[org.profile] = profile.choose_age(self.as_of)
         home = org.home
         city = ctx.city
         path, org_id = org.path, org.id
-        as_of_ord = AS_OF.toordinal()
+        as_of_ord = self.as_of.toordinal()
         births = self.births
         for i in range(org.people):
             male = 1 if rng.random() < profile.male else 0
-            oldest, newest = profile.choose_age(rng)
+            oldest, newest = choose_age(rng)
             birth_ord = rng.randint(oldest, newest)
             area = self._birth_area(rng, profile, home, city)
             seq = ctx.seq(area, birth_ord, male)

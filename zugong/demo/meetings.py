@@ -1,17 +1,18 @@
-"""The seed's organizational life: eighteen months of meetings (January of the year before the reference date
-to the reference date), their absences, the members' study hours and last year's democratic appraisal.
+"""The seed's organizational life: the meetings from January of the year before the reference date up to the
+reference date (this month's so far), their absences, the members' study hours and last year's democratic
+appraisal (this year's once its December meeting is held).
 
 Run after the memberships are written: `seed_meetings()` reads the active branches, their members and party
 groups with set-based SQL, plans each branch from `Random(f"{seed}:m:{path}")` (deterministic) and writes
 chunk by chunk through the loader's fast paths (SQLite executemany, PostgreSQL COPY), with meeting ids
 assigned here so the absences can point at them without reading anything back.
 
-How branches behave (draws, not quotas): about 55 % hold everything, 30 % now and then miss a month, 12 %
-are lax and 3 % nearly dormant; so a scan finds compliant and non-compliant branches in realistic numbers.
-About 1 % of members stay away from everything without a reason (six months absent), 4 % miss a meeting now
+How branches behave (draws, not quotas): about 90 % hold everything, 5.5 % now and then miss a month, 3 %
+are lax and 1.5 % nearly dormant; so a scan finds compliant and non-compliant branches in realistic numbers.
+About 0.5 % of members stay away from everything without a reason (six months absent), 4 % miss a meeting now
 and then (mostly with a reason). Themed days count 3 学时 and lectures 2; three members in four also
 have a Party-school or online training record, so most members reach 32 学时 and the lax branches' do not.
-Committee meetings now and then lack a quorum (~1 %).
+Committee meetings rarely lack a quorum (~0.2 %).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from django.core.management.color import no_style
 from django.db import connection as default_connection
 from django.utils import timezone
 
-from .generate import AS_OF
 from .loader import Loader, SeedError, Table
 
 MEETING_COLUMNS = ("id", "organization_id", "org_path", "kind", "held_on", "place", "host", "host_person_id",
@@ -44,7 +44,7 @@ RESULT_COLUMNS = ("id", "appraisal_id", "membership_id", "org_path", "self_grade
 BRANCH_CHUNK = 4000
 
 # (share, chance of missing a monthly item, a quarterly one, a yearly one)
-BEHAVIOUR = ((0.55, 0.01, 0.0, 0.02), (0.30, 0.1, 0.06, 0.06), (0.12, 0.35, 0.3, 0.3), (0.03, 0.8, 0.75, 0.8))
+BEHAVIOUR = ((0.9, 0.0, 0.0, 0.0), (0.055, 0.02, 0.03, 0.05), (0.03, 0.35, 0.3, 0.3), (0.015, 0.8, 0.75, 0.8))
 REASONS = ("外出务工", "生病住院", "出差", "年老体弱行动不便", "在外地学习", "照顾家人", "值班", "外出就医")
 PLACES = {"rural": ("村党群服务中心", "村委会议室", "党员活动室"), "community": ("社区党群服务中心", "社区会议室"),
           None: ("党员活动室", "会议室", "党建活动室")}
@@ -161,7 +161,7 @@ class Planner:
         committee = [m for m in b.members if m.post]
         has_committee = any(m.post in ("organization", "propaganda", "discipline", "member") for m in committee)
         # Chronic absentees (no reason) and occasional absentees.
-        away = {m.id for m in b.members if rng.random() < 0.01}
+        away = {m.id for m in b.members if rng.random() < 0.005}
         place = rng.choice(PLACES.get(b.sector, PLACES[None]))
         host = secretary.name if secretary else ""
         host_pid = secretary.person_id if secretary else None
@@ -181,6 +181,8 @@ class Planner:
                     absent.append((m, rng.choice(REASONS) if rng.random() < 0.7 else ""))
             if quorum:  # a committee meeting without a quorum
                 absent = [(m, rng.choice(REASONS)) for m in roster[len(roster) // 2:]]
+            elif kind == "committee" and 2 * (len(roster) - len(absent)) <= len(roster):
+                absent = []  # the committee meets when more than half can come
             expected = len(roster) if roster else 2
             present = expected - len(absent)
             topic = rng.choice(TOPICS[kind])
@@ -205,7 +207,7 @@ class Planner:
             if has_committee and rng.random() >= miss_month:
                 day = month.replace(day=rng.randint(1, 10))
                 members = [m for m in committee if m.joined <= day]
-                meeting(b.id, b.path, "committee", day, members, quorum=rng.random() < 0.01)
+                meeting(b.id, b.path, "committee", day, members, quorum=rng.random() < 0.002)
             for gid, gpath in b.groups.items():
                 if rng.random() >= miss_month:
                     day = month.replace(day=rng.randint(1, last_day))
@@ -230,7 +232,9 @@ class Planner:
                     meeting(b.id, b.path, "life_meeting", day, roster_on(day))
                 if rng.random() >= miss_year:
                     day = month.replace(day=rng.randint(5, 28))
-                    appraisal_meeting = meeting(b.id, b.path, "appraisal", day, roster_on(day)), day
+                    held = meeting(b.id, b.path, "appraisal", day, roster_on(day))
+                    if held:  # this December's may still be ahead: keep last year's
+                        appraisal_meeting = held, day
             if month.month in (4, 10) and rng.random() < 0.6:
                 meeting(b.id, b.path, "talk", month.replace(day=rng.randint(1, 28)), [], host_name=host)
 
@@ -286,7 +290,7 @@ def _tables() -> dict[str, Table]:
     }
 
 
-def seed_meetings(seed: int = 1, reference_date: dt.date = AS_OF, log=print, *, connection=default_connection,
+def seed_meetings(seed: int = 1, *, reference_date: dt.date, log=print, connection=default_connection,
                   loader: Loader | None = None, appraisals: bool = True, minutes: bool = True,
                   fast_indexes: bool = False) -> dict[str, int]:
     """Plan and write the organizational life of every active branch (inside the caller's transaction, after

@@ -35,7 +35,7 @@ from collections import Counter
 from zugong.core.dates import add_months, add_years
 
 from . import data
-from .generate import AS_OF, PROVINCE, Choice, Org, Plan
+from .generate import PROVINCE, Choice, Org, Plan
 
 MEMBERSHIP_COLUMNS = (
     "id",
@@ -91,7 +91,6 @@ EXEMPTION_COLUMNS = (
 NOTE_OLD_BASE = "按调资前工资基数交纳"
 NOTE_NO_BASE = "计算基数待登记，按本人申报交纳"
 
-YEAR_AGO = add_years(AS_OF, -1)
 ADULT_YEARS = 18
 
 # Years between the 18th birthday and joining (mean of a gamma with shape 2): rural members join later.
@@ -173,7 +172,7 @@ class DuesTable:
 class Members:
     """The memberships, exemptions and payments of a built plan whose people were streamed.
 
-    `months` is how many months of payments are stored, ending with the reference month (AS_OF's)."""
+    `months` is how many months of payments are stored, ending with the plan's as-of month."""
 
     def __init__(self, plan: Plan, months: int = 12, first_id: int = 1):
         if not 7 <= months <= 32:
@@ -183,8 +182,12 @@ class Members:
         self.plan = plan
         self.first_id = first_id
         self.dues = DuesTable()
-        last = month_index(AS_OF)
+        self.as_of = as_of = plan.as_of
+        last = month_index(as_of)
         self.window = [month_start(i) for i in range(last - months + 1, last + 1)]
+        # Most pay on the party day in the first three weeks of the month: the share of this month's dues
+        # paid so far grows with the day of the month.
+        self.paid_this_month = 0.85 * min(1.0, as_of.day / 22)
         self.first_month = self.window[0]
         self.amount = array("i")  # the member's monthly dues in 分 (what was paid, for the noted ones)
         self.paid = array("I")  # bit m set: month m of the window paid (so at most 32 months)
@@ -220,7 +223,8 @@ class Members:
         delay = JOIN_DELAY[profile] / 2
         mobile_rate = MOBILE.get(profile, 0.0)
         lost_rate = LOST.get(profile, LOST_OTHER)
-        as_of_ord, year_ago_ord = AS_OF.toordinal(), YEAR_AGO.toordinal()
+        as_of = self.as_of
+        as_of_ord, year_ago_ord = as_of.toordinal(), add_years(as_of, -1).toordinal()
         approver = org.parent  # exemptions are approved by the next committee up (2008 规定 一、第七条)
         while approver.kind != "committee":
             approver = approver.parent
@@ -230,7 +234,7 @@ class Members:
         for k in range(org.people):
             packed = births[start + k]
             birth = dt.date.fromordinal(packed >> 1)
-            age = AS_OF.year - birth.year - ((AS_OF.month, AS_OF.day) < (birth.month, birth.day))
+            age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
             adult = add_years(birth, ADULT_YEARS).toordinal()
 
             # Status and dates: full members were accepted at least a year ago.
@@ -263,7 +267,7 @@ class Members:
             elif profile == "student":
                 category = "student"
                 if r() < 0.06:
-                    year = 2025 - (0 if (x := r()) < 0.6 else 1 if x < 0.88 else 2 if x < 0.97 else 3)
+                    year = as_of.year - 1 - (0 if (x := r()) < 0.6 else 1 if x < 0.88 else 2 if x < 0.97 else 3)
                     graduated = dt.date(year, 6, 20) + dt.timedelta(days=int(r() * 25))
                     category = "employed" if r() < 0.4 else "unemployed"
             elif profile == "community":
@@ -280,13 +284,13 @@ class Members:
                 if x < mobile_rate:
                     category = "mobile"
                     gone = 30 + int(rng.expovariate(1 / 900)) if r() >= 0.12 else int(r() * 180)
-                    away = AS_OF - dt.timedelta(days=min(gone, 4000))
+                    away = as_of - dt.timedelta(days=min(gone, 4000))
                     if r() >= 0.07:
                         inflow = f"中共{INFLOW_PLACE(rng)}{INFLOW_SUFFIX(rng)}"
                 elif x < mobile_rate + lost_rate:
                     category = "lost"
                     gone = int(r() * 180) if r() < 0.15 else 183 + int(rng.expovariate(1 / 700))
-                    lost = AS_OF - dt.timedelta(days=min(gone, 3000))
+                    lost = as_of - dt.timedelta(days=min(gone, 3000))
             if kind == "salary" and category != "lost":
                 occupation = OCCUPATION.get(profile, OCCUPATION["private"])(rng)
 
@@ -359,7 +363,7 @@ class Members:
         first = month_index(self.first_month)
         start = month_index(dues_from) - first
         end = n  # months [start, end) are paid, less gaps
-        if r() >= 0.85:
+        if r() >= self.paid_this_month:
             end = n - 1  # this month's dues not paid yet (they are due by its end)
         x = r()
         if lost is not None:
@@ -395,7 +399,7 @@ class Members:
         able = [row for row in full if row[8] not in ("mobile", "lost") and row[19] is None] or full
         n = len(full)
         if n >= 7:
-            if rng.random() < 0.04:  # committee not (yet) elected: a secretary only, or nobody
+            if rng.random() < 0.015:  # committee not (yet) elected: a secretary only, or nobody
                 posts = ("secretary",) if rng.random() < 0.7 else ()
             else:
                 posts = POSTS_BY_SIZE[0 if n < 15 else 1 if n < 30 else 2]
@@ -431,7 +435,8 @@ class Members:
         months = []
         for month in self.window:
             days = (add_months(month, 1) - month).days
-            dates = [(month + dt.timedelta(days=d)).isoformat() for d in range(days)]
+            paid_by = days if month != self.window[-1] else self.as_of.day  # this month: by the as-of day
+            dates = [(month + dt.timedelta(days=d % paid_by)).isoformat() for d in range(days)]
             months.append((month.isoformat(), days, dates))
         n = len(months)
         amount, paid, noted = self.amount, self.paid, self.noted

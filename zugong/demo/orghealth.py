@@ -8,8 +8,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.utils import timezone
-
 from zugong.core import audit, rules
 from zugong.orgs.models import Organization
 from zugong.standardization import defaults as checklist_defaults
@@ -25,14 +23,13 @@ SUPPORT = [("张建国", "刘志强", "王晓东", "太原市财政局"), ("李�
 
 
 def seed_orghealth(root: Organization, city: Organization, admin, *, seed: int = 1, log=print,
-                   today: dt.date | None = None) -> dict:
+                   today: dt.date) -> dict:
     """Install the defaults and write the demo records (idempotent per database: skips when scores exist)."""
-    today = today or timezone.localdate()
     rng = random.Random(seed)
     checklist = checklist_defaults.install(root)
     standard = standard_defaults.install(root)
     counts = {}
-    with audit.acting_as(admin, name="zugong seed"):
+    with audit.acting_as(admin, name=audit.SEED_ACTOR):
         counts["inspector_scores"] = _inspector_scores(checklist, rng, admin, today)
         for year in (today.year - 1, today.year):
             run = scoring.compute(checklist, year, root.path, as_of=scoring.year_as_of(year, today), note="演示数据")
@@ -59,7 +56,7 @@ def _inspector_scores(checklist, rng, admin, today) -> int:
                     points = top if rng.random() < 0.5 else round(top * rng.uniform(0.5, 0.95) * 2) / 2
                 rows.append(InspectorScore(
                     organization_id=pk, org_path=path, item=item, year=year, points=Decimal(str(points)),
-                    note="" if points >= top else rng.choice(NOTES), scored_on=dt.date(year, 11, 20),
+                    note="" if points >= top else rng.choice(NOTES), scored_on=min(dt.date(year, 11, 20), today),
                     inspector=admin))
     InspectorScore.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -20,13 +20,12 @@ from zugong.core.dates import add_months, add_years
 from zugong.teams import build, defaults
 from zugong.teams.models import LeadershipTeam, TeamMember, TeamPost
 
-from .generate import AS_OF
 
 TENURE_KINDS = (LeadershipTeam.Kind.PARTY_COMMITTEE, LeadershipTeam.Kind.GOVERNMENT)
 
 
 @transaction.atomic
-def seed_teams(root, as_of: dt.date = AS_OF, log=print) -> dict:
+def seed_teams(root, *, as_of: dt.date, log=print) -> dict:
     counts = build.build_from_posts("", today=as_of, log=log)
     if not counts["teams"]:
         defaults.install(root)

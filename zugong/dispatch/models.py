@@ -121,6 +121,12 @@ class Program(ConfigModel):
     def __str__(self):
         return self.name
 
+    def audit_display(self, field, value):
+        if field == "target_groups" and isinstance(value, list):
+            labels = dict(TargetGroup.choices)
+            return "、".join(str(labels.get(g, g)) for g in value)
+        return None
+
     @property
     def village_share_text(self) -> str:
         if self.village_share_num and self.village_share_den:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from zugong.core import excel, record_tabs, rules, scope
+from zugong.core import exports, record_tabs, rules, scope
 from zugong.core.config import services as config_services
 from zugong.core.config.views import row_page
 from zugong.core.forms import apply_errors
@@ -62,7 +62,8 @@ def dispatch_list(request):
         data = summary(filtered)
         headers = ["选派项目", *[label for _, label in data["groups"]], "合计"]
         rows = [[r["program"], *r["counts"], r["total"]] for r in data["rows"]]
-        return excel.xlsx_response("选派人数统计.xlsx", excel.workbook_bytes("选派人数统计", headers, rows))
+        return exports.respond(request, exports.Export("选派人数统计", headers, lambda: rows, len(rows),
+                                                       exports.describe_filters(filterset.form)))
     from .tables import DispatchTable
 
     return list_page(request, queryset=qs, filterset_class=DispatchFilterSet, table_class=DispatchTable,

@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 
 from zugong.orgs.models import Organization
+from zugong.core.filters import YesNoFilter
 from zugong.core.refdata import SECTORS
 
 from .models import Election, TermAdjustment
@@ -39,9 +39,7 @@ class ElectionFilterSet(django_filters.FilterSet):
     org = django_filters.CharFilter(label="所属组织代码", method="filter_org")
     kind = django_filters.ChoiceFilter(label="选举类别", choices=Election.Kind.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="选举年份", field_name="held_on", lookup_expr="year")
-    approved = django_filters.BooleanFilter(label="上级已批准", field_name="approved_by_higher",
-                                            widget=forms.Select(choices=[("", "全部"), ("true", "已批准"),
-                                                                         ("false", "未批准")]))
+    approved = YesNoFilter(label="上级已批准", field_name="approved_by_higher", yes="已批准", no="未批准")
 
     class Meta:
         model = Election

@@ -51,7 +51,7 @@ class DuesPaymentImporter(imports.Importer):
             True,
             _id,
             aliases=("身份证号", "身份证号码", "公民身份证号码"),
-            example="14010519900307001X",
+            example="140105199003070012",
             width=22,
         ),
         excel.Column("姓名", "name", False, excel.cell_text, example="张三", width=10),

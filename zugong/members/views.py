@@ -13,7 +13,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from zugong.core import excel, record_tabs, scope
+from zugong.core import exports, record_tabs, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.orgs.models import Organization
@@ -94,6 +94,11 @@ def roster(request):
     )
 
 
+def _export_filters(request) -> str:
+    code = request.GET.get("org", "").strip()
+    return f"所属组织代码：{code}" if code else ""
+
+
 def _export_scope(request):
     """The visible subtree an export covers: ?org=<code>, else everything the user may see."""
     code = request.GET.get("org", "").strip()
@@ -101,15 +106,6 @@ def _export_scope(request):
         return None, True
     path = subtree_of(request, code)
     return path, path is not None
-
-
-def _too_many(request, count: int):
-    if count > excel.EXPORT_LIMIT:
-        messages.error(
-            request, f"一次最多导出 {excel.EXPORT_LIMIT:,} 行，请用组织代码缩小范围（?org=组织代码）"
-        )
-        return redirect("members:roster")
-    return None
 
 
 MEMBER_ITEMS = [
@@ -146,12 +142,8 @@ def national_members(request):
         qs = qs.filter(org_path__subtree=path)
     if not found:
         qs = qs.none()
-    refused = _too_many(request, qs.count())
-    if refused:
-        return refused
-
     def rows():
-        for i, m in enumerate(qs.iterator(chunk_size=2000), start=1):
+        for i, m in enumerate(qs.iterator(chunk_size=exports.CHUNK), start=1):
             p = m.person
             yield [
                 i,
@@ -171,8 +163,8 @@ def national_members(request):
                 m.get_status_display(),
             ]
 
-    content = excel.workbook_bytes("党员信息数据项", MEMBER_ITEMS, rows())
-    return excel.xlsx_response("全国党员信息数据项.xlsx", content)
+    return exports.respond(request, exports.Export("全国党员信息数据项", MEMBER_ITEMS, rows, qs.count(),
+                                                   _export_filters(request)))
 
 
 ORG_ITEMS = [
@@ -221,20 +213,17 @@ def national_orgs(request):
         orgs, members = orgs.filter(path__subtree=path), members.filter(org_path__subtree=path)
     if not found:
         orgs = orgs.none()
-    refused = _too_many(request, orgs.count())
-    if refused:
-        return refused
-    depths = set(orgs.values_list("depth", flat=True).distinct().order_by())
-    counts = subtree_member_counts(members, depths)
-    # Parent codes: the exported organizations', and the subtree root's parent if the user may see it.
-    codes = dict(orgs.values_list("path", "code"))
-    if path:
-        parent = Organization.objects.visible_to(request.user).filter(path=path[: -Organization.steplen])
-        codes.update(parent.values_list("path", "code"))
+    parent = Organization.objects.visible_to(request.user).filter(path=path[: -Organization.steplen]) if path else None
 
     def rows():
+        depths = set(orgs.values_list("depth", flat=True).distinct().order_by())
+        counts = subtree_member_counts(members, depths)
+        # Parent codes: the exported organizations', and the subtree root's parent if the user may see it.
+        codes = dict(orgs.values_list("path", "code"))
+        if parent is not None:
+            codes.update(parent.values_list("path", "code"))
         empty = {"total": 0, "full": 0, "probationary": 0}
-        for i, o in enumerate(orgs.iterator(chunk_size=2000), start=1):
+        for i, o in enumerate(orgs.iterator(chunk_size=exports.CHUNK), start=1):
             c = counts.get(o.path, empty)
             yield [
                 i,
@@ -250,8 +239,8 @@ def national_orgs(request):
                 o.term_ends_on,
             ]
 
-    content = excel.workbook_bytes("党组织信息数据项", ORG_ITEMS, rows())
-    return excel.xlsx_response("全国党组织信息数据项.xlsx", content)
+    return exports.respond(request, exports.Export("全国党组织信息数据项", ORG_ITEMS, rows, orgs.count(),
+                                                   _export_filters(request)))
 
 
 # ---------------------------------------------------------------- a member

@@ -54,14 +54,22 @@ class OrganizationImporter(imports.Importer):
         excel.Column("简称", "short_name", False, excel.cell_text, example="某社区党支部", width=16),
         excel.Column("组织代码", "code", True, _code, aliases=("党组织代码",), example="14010500001", width=16),
         excel.Column("上级组织代码", "parent_code", True, _code, aliases=("上级党组织代码",), example="140105", width=16),
-        excel.Column("组织类别", "kind", True, _kind, aliases=("类别",), example="党支部", width=10),
-        excel.Column("领域", "sector", False, _sector, example="社区", width=10),
+        excel.Column("组织类别", "kind", True, _kind, aliases=("类别",), example="党支部", width=10,
+                     choices=("党委", "党总支", "党支部", "联合党支部", "临时党支部", "党小组")),
+        excel.Column("领域", "sector", False, _sector, example="社区", width=10,
+                     choices=refdata.labels(refdata.SECTORS)),
         excel.Column("所在单位", "unit", False, excel.cell_text, example="坞城街道某社区居委会", width=24),
         excel.Column("行政区划代码", "division_code", False, _division, example="140105", width=14),
         excel.Column("成立日期", "founded_on", False, excel.parse_date, example="2015-07-01", width=12),
         excel.Column("本届任期开始日期", "term_started_on", False, excel.parse_date, aliases=("换届日期",),
                      example="2024-06-28", width=16),
     ]
+
+
+    def examples(self, user):
+        parent = (Organization.objects.visible_to(user, "manage").filter(status=Organization.Status.ACTIVE)
+                  .exclude(kind__in=[Organization.Kind.BRANCH, Organization.Kind.PARTY_GROUP]).order_by("path").first())
+        return {"parent_code": parent.code, "code": f"{parent.code}99"} if parent is not None else {}
 
     def validate(self, sheet, user, progress):
         codes = {v["code"] for _n, v, _r in sheet.rows if v.get("code")}

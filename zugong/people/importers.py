@@ -9,6 +9,7 @@ from django.db.models import F
 
 from zugong.core import audit, excel, imports, refdata, scope
 from zugong.orgs.models import Organization
+from zugong.orgs.selectors import example_organization
 
 from . import idnumber
 from .models import Person
@@ -63,19 +64,30 @@ class PeopleImporter(imports.Importer):
     kind = "people"
     title = "人员"
     columns = [
-        excel.Column("姓名", "name", True, _name, example="张三", width=10),
+        excel.Column("姓名", "name", True, _name, example="张三", width=10, hint="文字，最多 50 个字"),
         excel.Column("公民身份号码", "id", True, _id, aliases=("身份证号", "身份证号码", "公民身份证号码"),
-                     example="14010519900307001X", width=22),
-        excel.Column("性别", "sex", False, _sex, example="男", width=6),
-        excel.Column("民族", "ethnicity", False, _choice(refdata.ETHNICITIES, "民族"), example="汉族", width=8),
-        excel.Column("出生日期", "birth_date", False, excel.parse_date, example="1990-03-07", width=12),
+                     example="140105199003070012", width=22,
+                     hint="18 位公民身份号码（末位校验码须正确，X 大小写均可）；同一号码只能登记一次"),
+        excel.Column("性别", "sex", False, _sex, example="男", width=6, choices=refdata.labels(refdata.SEXES),
+                     hint="从下拉列表中选择；不填时按公民身份号码判断"),
+        excel.Column("民族", "ethnicity", False, _choice(refdata.ETHNICITIES, "民族"), example="汉族", width=8,
+                     choices=refdata.labels(refdata.ETHNICITIES), hint="从下拉列表中选择；不填时为汉族"),
+        excel.Column("出生日期", "birth_date", False, excel.parse_date, example="1990-03-07", width=12,
+                     hint="日期，如 1990-03-07；须与公民身份号码一致，可不填"),
         excel.Column("所在党组织代码", "org_code", True, excel.cell_text, aliases=("组织代码", "党组织代码"),
-                     example="14010500001", width=18),
+                     example="14010501", width=18,
+                     hint="您管辖范围内的党组织代码（见组织体系页面的“组织代码”），组织须未撤销"),
         excel.Column("籍贯", "native_place", False, excel.cell_text, example="山西太原", width=12),
         excel.Column("出生地", "birthplace", False, excel.cell_text, example="山西太原", width=12),
-        excel.Column("学历", "education", False, _choice(refdata.EDUCATION, "学历"), example="大学本科", width=10),
-        excel.Column("联系电话", "phone", False, _phone, example="13800000000", width=14),
+        excel.Column("学历", "education", False, _choice(refdata.EDUCATION, "学历"), example="大学本科", width=10,
+                     choices=refdata.labels(refdata.EDUCATION)),
+        excel.Column("联系电话", "phone", False, _phone, example="13800000000", width=14,
+                     hint="手机或固定电话，7 至 20 位数字（可含 +、-、括号）"),
     ]
+
+    def examples(self, user):
+        org = example_organization(user)
+        return {"org_code": org.code} if org is not None else {}
 
     def validate(self, sheet, user, progress):
         codes = {v["org_code"] for _n, v, _r in sheet.rows if v.get("org_code")}

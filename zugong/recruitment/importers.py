@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zugong.core import audit, excel, imports, rules, scope
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
+from zugong.orgs.selectors import example_organization
 from zugong.people.importers import PeopleImporter, owner_label
 from zugong.people.models import Person
 
@@ -104,7 +105,7 @@ class RecruitmentImporter(imports.Importer):
     columns = [
         _PEOPLE["name"], _PEOPLE["id"], _PEOPLE["org_code"],
         excel.Column("重点群体", "target_group", False, _group, aliases=("人员类别", "发展对象类别"),
-                     example="产业工人", width=14),
+                     example="产业工人", width=14, choices=tuple(TargetGroup.labels)),
         *DATE_COLUMNS,
         excel.Column("集中培训学时", "training_hours", False, _hours, example="24", width=10),
         _date("支部委员会审查日期", "committee_review_on", example="2023-11-25"),
@@ -123,6 +124,11 @@ class RecruitmentImporter(imports.Importer):
     ]
 
     # ------------------------------------------------------------ validation
+
+
+    def examples(self, user):
+        org = example_organization(user)
+        return {"org_code": org.code} if org is not None else {}
 
     def validate(self, sheet, user, progress):
         rows = sheet.rows

@@ -31,8 +31,13 @@ def stage_started(case: Case) -> dt.date | None:
 
 
 def build(case: Case, records: list[Step], as_of: dt.date) -> dict:
-    definitions = [*steps.NUMBERED, steps.BY_KIND["extension"], steps.BY_KIND["termination"]]
-    rows = timeline_rows(steps.WORKFLOW, case, records, definitions, lambda d: str(d.number or ""))
+    # Extending the probation is the other outcome of step 23's meeting: it follows step 23, without a number
+    # of its own (its StepDef keeps number 23, the step it is filed under), so no number is listed twice.
+    numbered = list(steps.NUMBERED)
+    after = numbered.index(steps.BY_KIND["conversion_meeting"]) + 1
+    definitions = [*numbered[:after], steps.BY_KIND["extension"], *numbered[after:], steps.BY_KIND["termination"]]
+    rows = timeline_rows(steps.WORKFLOW, case, records, definitions,
+                         lambda d: "" if d.kind == "extension" else str(d.number or ""))
     closed_on = case.conversion_approved_on if case.status == Case.Status.CONVERTED else case.terminated_on
     end = closed_on or as_of
     milestones = []

@@ -1,5 +1,6 @@
 import django_filters
 
+from zugong.core.filters import YesNoFilter
 from zugong.orgs.fields import subtree_filter
 
 from .models import BranchScore, Checklist
@@ -11,7 +12,7 @@ class ScoreFilterSet(django_filters.FilterSet):
     grade = django_filters.CharFilter(label="等次")
     checklist = django_filters.ModelChoiceFilter(label="评分标准", queryset=Checklist.objects.none(),
                                                  empty_label="全部")
-    pending = django_filters.BooleanFilter(label="有待考评项", method="filter_pending")
+    pending = YesNoFilter(label="有待考评项", method="filter_pending")
 
     class Meta:
         model = BranchScore

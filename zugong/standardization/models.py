@@ -47,6 +47,12 @@ class Checklist(ConfigModel):
     def __str__(self):
         return f"{self.name}（{self.edition}）"
 
+    def audit_display(self, field, value):
+        if field == "grade_bands" and isinstance(value, list):  # 五星 90 分以上（须有创新项目）；四星 80 分以上；…
+            return "；".join(f"{b.get('grade')} {b.get('min')} 分以上" + ("（须有创新项目）" if b.get("requires_innovation")
+                                                                          else "") for b in value if isinstance(b, dict))
+        return None
+
     @property
     def max_total(self):
         return sum(i.max_points for i in self.items.all())

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import excel, jobs, record_tabs, scope
+from zugong.core import exports, jobs, record_tabs, scope
 from zugong.core.config import num
 from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.lists import list_page
@@ -95,10 +95,10 @@ def ranking(request):
         for i, r in enumerate(rows, 1):
             r["rank"] = i
     if request.GET.get("export") == "xlsx":
-        content = excel.workbook_bytes(
-            "排名", ["名次", "组织", "组织代码", "党支部数", "平均分", *grades],
-            [[r["rank"], r["name"], r["code"], r["n"], r["avg"], *r["grades"]] for r in rows])
-        return excel.xlsx_response(f"标准化建设排名{year}.xlsx", content)
+        out = [[r["rank"], r["name"], r["code"], r["n"], r["avg"], *r["grades"]] for r in rows]
+        return exports.respond(request, exports.Export(
+            f"标准化建设排名{year}", ["名次", "组织", "组织代码", "党支部数", "平均分", *grades], lambda: out, len(out),
+            f"组织：{root.name}；年度：{year}" if root else f"年度：{year}"))
     chart = {
         "tooltip": {"trigger": "axis"}, "legend": {"data": grades}, "grid": {"containLabel": True},
         "xAxis": {"type": "category", "data": [_short(r["name"], root) for r in rows], "axisLabel": {"rotate": 30}},

@@ -101,7 +101,7 @@ def build_from_posts(path: str = "", today: dt.date | None = None, log=print) ->
                                        rank=r["rank"], quota=r["n"], order=order, vacant_since=r["since"]))
     TeamPost.objects.bulk_create(team_posts, batch_size=BATCH)
     n_members = link_current_posts(path, only_units=set(team_of))
-    with audit.acting_as(name="zugong teams build"):
+    with audit.acting_as(name=audit.TEAMS_BUILD_ACTOR):
         root = Organization.objects.unrestricted().filter(path=path).first() if path else None
         if root is not None:
             with audit.operation(root, "import", note=f"由干部现任职务生成领导班子 {len(teams)} 个、"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre
-from zugong.core import excel, record_tabs, rule_views, rules, scope
+from zugong.core import exports, record_tabs, rule_views, rules, scope
 from zugong.core.config import services as config_services
 from zugong.core.config.views import row_page
 from zugong.core.forms import apply_errors
@@ -275,7 +275,7 @@ def analysis(request):
         levels[lv].label = ranks.LEVELS.get(lv, "未定职级")
         level_rows.append(levels[lv])
     if request.GET.get("export") == "xlsx":
-        return _export(org, as_of, POPULATIONS[who], total, child_rows, level_rows)
+        return _export(request, org, as_of, POPULATIONS[who], total, child_rows, level_rows)
     return render(request, "teams/analysis.html", {
         "title": "班子结构分析" if who == "team" else "干部队伍结构分析", "org": org, "code": code, "as_of": as_of,
         "level": level, "who": who, "populations": POPULATIONS, "total": total,
@@ -286,7 +286,7 @@ def analysis(request):
     })
 
 
-def _export(org, as_of, population, total, child_rows, level_rows):
+def _export(request, org, as_of, population, total, child_rows, level_rows):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -311,7 +311,9 @@ def _export(org, as_of, population, total, child_rows, level_rows):
             cell.font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
-    return excel.xlsx_response(f"{population}结构分析_{org.name}_{as_of:%Y%m%d}.xlsx", buf.getvalue())
+    level = f"；职级：{request.GET['level']}" if request.GET.get("level") else ""
+    return exports.recorded(request, f"{population}结构分析_{org.name}_{as_of:%Y%m%d}", buf.getvalue(),
+                            rows=len(child_rows) + len(level_rows), filters=f"组织：{org.name}；日期：{as_of}{level}")
 
 
 # ---------------------------------------------------------------- standards (configurable local rules)

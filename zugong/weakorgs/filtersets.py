@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from zugong.core.filters import YesNoFilter
 from zugong.orgs.fields import subtree_filter
 
 from .models import Flag, IdentificationList, Rectification
@@ -41,7 +42,7 @@ class CaseFilterSet(OrgFilterMixin, django_filters.FilterSet):
 class FlagFilterSet(OrgFilterMixin, django_filters.FilterSet):
     org = django_filters.CharFilter(label="所属组织代码", method="filter_org")
     year = django_filters.NumberFilter(label="年度")
-    withdrawn = django_filters.BooleanFilter(label="已撤销")
+    withdrawn = YesNoFilter(label="已撤销")
 
     class Meta:
         model = Flag

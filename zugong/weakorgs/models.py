@@ -197,6 +197,12 @@ class WeakOrganization(ScopedModel, AuditedModel):
     def __str__(self):
         return f"{self.organization}（{self.identification_list.year}年）"
 
+    def audit_display(self, field, value):
+        if field == "reasons" and isinstance(value, list):  # W1 班子不健全…（书记缺职）；…
+            return "；".join(" ".join(filter(None, [r.get("code", ""), r.get("text", "")]))
+                            + (f"（{r['detail']}）" if r.get("detail") else "") for r in value if isinstance(r, dict))
+        return None
+
     @property
     def reason_codes(self) -> str:
         return "、".join(r.get("code", "") for r in self.reasons)

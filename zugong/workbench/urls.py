@@ -8,4 +8,5 @@ app_name = "workbench"
 urlpatterns = [
     path("core/rules/scan/", views.start_scan, name="rules_scan"),
     path("core/findings/", views.finding_list, name="findings"),
+    path("core/findings/acknowledge/", views.finding_bulk_ack, name="findings_ack"),
 ]

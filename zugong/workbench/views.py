@@ -10,19 +10,28 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zugong.core import jobs, rules, scope
+from functools import partial
+
+from zugong.core import jobs, rule_views, rules, scope
+from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
-from zugong.core.models import AuditEntry, Job
-from zugong.core.rule_views import open_findings, record_url, severity_counts
+from zugong.core.models import AuditEntry, Finding, Job
+from zugong.core.rule_views import severity_counts
 from zugong.orgs.models import Organization
 from zugong.orgs.services import node_counts
 from zugong.people import search as people_search
 from zugong.people.models import Person
+
+from .filtersets import FindingFilterSet
+from .tables import FindingTable
 
 
 @login_required
@@ -48,20 +57,111 @@ def search(request):
 # ---------------------------------------------------------------- findings
 
 
+BULK_ACK_LIMIT = 10_000  # findings acknowledged in one go (one transaction, one audit entry each)
+
+
+def _finding_base(user):
+    return Finding.objects.visible_to(user).select_related("organization", "person")
+
+
 @login_required
 def finding_list(request):
-    qs = open_findings(request.user).select_related("organization", "person")
-    org_code = request.GET.get("org", "").strip()
-    if org_code:
-        org = Organization.objects.visible_to(request.user).filter(code=org_code).first()
-        qs = qs.subtree(org.path) if org else qs.none()
-    if request.GET.get("severity") in rules.SEVERITY_LABELS:
-        qs = qs.filter(severity=request.GET["severity"])
-    page = Paginator(qs.order_by("org_path", "rule", "id"), 50).get_page(request.GET.get("page"))
-    for f in page:
-        f.url = record_url(f.model, f.object_id)
-    return render(request, "core/finding_list.html", {"page": page, "labels": rules.SEVERITY_LABELS,
-                                                      "counts": severity_counts(qs)})
+    """问题预警: filters (module, rule, severity, organization, state, date), clickable counts, the 按规则
+    grouping with counts per child organization, bulk acknowledgement and the export (core.exports)."""
+    code = request.GET.get("org", "").strip()
+    if code:  # old links: ?org=代码 → the organization picker's value
+        query = request.GET.copy()
+        del query["org"]
+        org = Organization.objects.visible_to(request.user).filter(code=code).first()
+        query["organization"] = org.pk if org else "0"
+        return redirect(f"{request.path}?{query.urlencode()}")
+    base = _finding_base(request.user)
+    filterset = FindingFilterSet(request.GET or None, queryset=base, request=request)
+    valid = filterset.is_bound and filterset.is_valid()
+    qs = filterset.qs if valid else base.none()
+    titles = {r.code: r.title for r in filterset.rules}
+    counts = severity_counts(qs)
+    extra = {"counts": counts,
+             "severity_counts": [(code, label, counts[code]) for code, label in rules.SEVERITY_LABELS.items()],
+             "rule_counts": [(titles.get(r["rule"], r["rule"]), r["rule"], r["n"]) for r in
+                             qs.values("rule").annotate(n=Count("id")).order_by("-n", "rule")[:12]],
+             "view": request.GET.get("view", ""), "query": _query_without(request, "page", "view", "export"),
+             "query_severity": _query_without(request, "page", "view", "export", "severity"),
+             "query_rule": _query_without(request, "page", "view", "export", "rule"),
+             "can_ack": bool(scope.scope_paths(request.user, "change"))}
+    if extra["view"] == "rules":
+        extra.update(_by_rule(request, filterset, qs, titles))
+    base = base.order_by("org_path", "rule", "id")
+    # An invalid filter (an organization outside the user's scope) shows nothing, and says why.
+    return list_page(request, queryset=base, unfiltered=base.none(), filterset_class=FindingFilterSet,
+                     table_class=partial(FindingTable, rule_titles=titles), template="core/finding_list.html",
+                     title="问题预警", export_name="问题预警", extra=extra)
+
+
+def _query_without(request, *names) -> str:
+    q = request.GET.copy()
+    for n in names:
+        q.pop(n, None)
+    return q.urlencode()
+
+
+def _by_rule(request, filterset, qs, titles) -> dict:
+    """按规则: each rule's count and its counts per child organization of the chosen organization (else the
+    user's first subtree); findings of the organization itself in 本级. One GROUP BY."""
+    parent = filterset.form.cleaned_data.get("organization") if filterset.is_bound else None
+    if parent is None:
+        paths = scope.scope_paths(request.user)
+        parent = Organization.objects.visible_to(request.user).filter(path__in=paths[:1]).first()
+    if parent is None:
+        return {"groups": [], "children": [], "parent": None}
+    width = len(parent.path) + parent.steplen
+    children = list(Organization.objects.visible_to(request.user)
+                    .filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
+    cells: dict[str, dict[str, int]] = {}
+    for r in (qs.subtree(parent.path).annotate(prefix=Substr("org_path", 1, width))
+              .values("rule", "prefix").annotate(n=Count("id")).order_by()):
+        key = r["prefix"] if len(r["prefix"]) == width else "self"
+        row = cells.setdefault(r["rule"], {})
+        row[key] = row.get(key, 0) + r["n"]
+    groups = sorted(((titles.get(rule, rule), rule, sum(row.values()), row.get("self", 0),
+                      [row.get(c.path, 0) for c in children]) for rule, row in cells.items()),
+                    key=lambda g: (-g[2], g[1]))
+    return {"groups": groups, "children": children, "parent": parent}
+
+
+@require_POST
+@login_required
+def finding_bulk_ack(request):
+    """确认知悉 of the selected findings (or all filtered ones) with one note: one transaction, audited (one
+    entry on each finding, one operation). Only open, not yet acknowledged findings the user may change."""
+    note = request.POST.get("note", "").strip()
+    back = f"{reverse('workbench:findings')}?{request.POST.get('query', '')}"
+    if not note:
+        messages.error(request, "请填写知悉说明（例如整改安排）")
+        return redirect(back)
+    targets = Finding.objects.visible_to(request.user, "change").open().filter(acknowledged_at__isnull=True)
+    if request.POST.get("all") == "1":
+        filterset = FindingFilterSet(QueryDict(request.POST.get("query", "")), queryset=targets, request=request)
+        if not filterset.is_valid():
+            messages.error(request, "筛选条件有误，请重新筛选后再确认")
+            return redirect(back)
+        targets = filterset.qs
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.error(request, "请先勾选要确认知悉的问题预警")
+            return redirect(back)
+        targets = targets.filter(pk__in=ids)
+    findings = list(targets.order_by("id")[:BULK_ACK_LIMIT + 1])
+    if len(findings) > BULK_ACK_LIMIT:
+        messages.error(request, f"一次最多确认 {BULK_ACK_LIMIT:,} 条，请缩小筛选范围")
+        return redirect(back)
+    if not findings:
+        messages.error(request, "没有可确认的问题预警（已确认、已消除，或不在您可修改的范围内）")
+        return redirect(back)
+    rule_views.acknowledge_all(request.user, findings, note)
+    messages.success(request, f"已确认知悉 {len(findings):,} 条问题预警")
+    return redirect(back)
 
 
 @require_POST

@@ -3,6 +3,8 @@
 province-scale database; `zugong seed --scale demo` seeds the same domains itself.
 
     zugong demo meetings [--seed 1] [--if-empty]    # a year and a half of organizational life (~4.5 M rows)
+    … [--as-of 2026-06-30]                          # each: the day the data runs up to (default today; give
+                                                    # the seed's own --as-of)
     zugong demo elections                           # elections of one organization in ten, postponements
     zugong demo cadres [--staff-share 0.68]         # cadre records (province scale: ~300 thousand cadres)
 """
@@ -14,6 +16,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from zugong.demo.management.commands.seed import add_as_of_argument
 from zugong.orgs.models import Organization
 
 
@@ -33,9 +36,12 @@ class Command(BaseCommand):
         s = sub.add_parser("meetings", help="为已有的党组织和党员生成一年半的组织生活记录（省级性能测试用）")
         s.add_argument("--seed", type=int, default=1)
         s.add_argument("--if-empty", action="store_true", help="已有组织生活记录时什么也不做")
-        sub.add_parser("elections", help="补充十分之一组织的选举记录和经批准的延期换届（已有选举记录时跳过）")
+        add_as_of_argument(s)
+        s = sub.add_parser("elections", help="补充十分之一组织的选举记录和经批准的延期换届（已有选举记录时跳过）")
+        add_as_of_argument(s)
         s = sub.add_parser("cadres", help="为已生成的演示/基准数据生成干部信息（已有则跳过）")
         s.add_argument("--seed", type=int, default=1)
+        add_as_of_argument(s)
         s.add_argument("--staff-share", type=float, default=0.12,
                        help="机关一般工作人员中建立干部信息的比例（默认 0.12；全省基准数据 0.68）")
 
@@ -61,7 +67,8 @@ class Command(BaseCommand):
         disabled = connection.disable_constraint_checking()
         try:
             with transaction.atomic():
-                counts = meetings.seed_meetings(opts["seed"], log=self.log, appraisals=False, minutes=False,
+                counts = meetings.seed_meetings(opts["seed"], reference_date=opts["as_of"], log=self.log,
+                                                appraisals=False, minutes=False,
                                                 fast_indexes=True)
                 install(_root())
         except SeedError as exc:
@@ -83,7 +90,7 @@ class Command(BaseCommand):
             return
         root = _root()
         with transaction.atomic():
-            counts = seed_elections(1, log=self.log, rate=0.1)
+            counts = seed_elections(1, reference=opts["as_of"], log=self.log, rate=0.1)
             install(root)
         self.log(f"elections: {counts}")
 
@@ -91,7 +98,7 @@ class Command(BaseCommand):
         from zugong.demo.cadres import seed_if_missing
 
         started = time.perf_counter()
-        counts = seed_if_missing(opts["seed"], opts["staff_share"], log=self.log)
+        counts = seed_if_missing(opts["seed"], opts["staff_share"], log=self.log, as_of=opts["as_of"])
         if counts:
             self.log(f"干部信息已生成：{counts.get('cadres_cadre', 0):,} 名干部，"
                      f"用时 {time.perf_counter() - started:.1f} 秒")

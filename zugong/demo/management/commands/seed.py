@@ -5,15 +5,19 @@
     zugong seed --scale province             # all of Shanxi: ~138,000 organizations, ~2.6 million members
     zugong seed --scale demo --if-empty      # do nothing when organizations exist (used by `make run`)
     zugong seed --scale demo --force         # empty the seeded tables (and tables that depend on them) first
+    zugong seed --as-of 2026-06-30           # the day the data runs up to (default today)
 
 Everyone in a branch is a party member (a Membership with dues payments for recent months, see
 zugong/demo/membership.py). The same --seed gives the same organizations, names, ID numbers, memberships and
-payments on every run. Three demo accounts
+payments on every run for the same --as-of: dated records (dues, meetings, cases, terms, cadres, dispatch
+reports) run up to that day, so the demo lives in the present. At the end the rules scan the whole tree, so
+findings exist without anyone pressing a button. Three demo accounts
 (admin, city, branch) are created here and nowhere else.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import time
@@ -36,6 +40,19 @@ from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
 
 PUBLIC_SCALES = ("demo", "county", "province")
+
+
+def parse_as_of(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of 应写作 2026-06-30，不是“{text}”") from None
+
+
+def add_as_of_argument(parser) -> None:
+    """`--as-of DATE` (default today): the day the demonstration data runs up to."""
+    parser.add_argument("--as-of", type=parse_as_of, default=None,
+                        help="演示数据截至的日期（默认今天），如 2026-06-30；相同的种子和日期生成相同的数据")
 
 
 def demo_password() -> tuple[str, str]:
@@ -116,12 +133,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="先清空党组织、单位、人员、管辖范围及依赖它们的数据（党员、问题等）")
         parser.add_argument("--if-empty", action="store_true", help="已有党组织时什么也不做（退出码 0）")
+        add_as_of_argument(parser)
 
     def log(self, text: str) -> None:
         self.stdout.write(text)
         self.stdout.flush()
 
-    def handle(self, *args, scale, seed, force, if_empty, **options):
+    def handle(self, *args, scale, seed, force, if_empty, as_of=None, **options):
         from zugong.accounts.models import User
         from zugong.orgs.models import Organization
         from zugong.people.models import Person
@@ -144,9 +162,10 @@ class Command(BaseCommand):
                     f"数据库中已有 {existing:,} 个党组织、{people:,} 名人员。"
                     "如确需清空这些数据并重新生成，请加 --force。"
                 )
-        self.log(f"生成演示数据：规模 {scale}，种子 {seed}，数据库 {connection.vendor}")
+        as_of = as_of or timezone.localdate()
+        self.log(f"生成演示数据：规模 {scale}，种子 {seed}，截至 {as_of}，数据库 {connection.vendor}")
         t = time.perf_counter()
-        plan = Plan(scale, seed)
+        plan = Plan(scale, seed, as_of=as_of)
         plan.build()
         n_orgs, n_units, n_people = plan.totals()
         t = loader.phase(f"plan ({n_orgs:,} organizations, {n_units:,} units, {n_people:,} people)", t)
@@ -162,14 +181,19 @@ class Command(BaseCommand):
                     self.log(f"  emptied: {', '.join(emptied)}")
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
-                counts |= seed_cases(seed, log=self.log, loader=loader)
+                # Open cases, and cases for the members admitted in the last two years (a quarter of them at
+                # province scale, to keep the bench's seed time).
+                counts |= seed_cases(seed, reference_date=as_of, log=self.log, loader=loader,
+                                     admitted_rate=0.25 if scale == "province" else 1.0)
                 if scale != "province":  # the province's: `zugong demo meetings` (bench/seed_bench.py)
-                    counts |= seed_meetings(seed, log=self.log, loader=loader)
+                    counts |= seed_meetings(seed, reference_date=as_of, log=self.log, loader=loader)
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
-                counts |= seed_elections(seed, log=self.log, rate=0.0 if scale == "province" else 1.0)
-                counts |= seed_cadres(seed, staff_share=CADRE_STAFF_SHARE.get(scale, 0.12), log=self.log)
-                counts |= seed_appointments(seed, log=self.log)  # after the cadres: builds on them
+                counts |= seed_elections(seed, reference=as_of, log=self.log,
+                                         rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_cadres(seed, staff_share=CADRE_STAFF_SHARE.get(scale, 0.12), as_of=as_of,
+                                      log=self.log)
+                counts |= seed_appointments(seed, as_of=as_of, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
@@ -180,8 +204,8 @@ class Command(BaseCommand):
                 # default checklist and identification standard (below province scale, scores, flags and
                 # rectification follow once meeting compliance is computed, below).
                 config.install(root)
-                counts |= seed_teams(root, log=self.log)  # leadership teams from the cadres' current posts
-                self.audit(root, scale, seed, counts)
+                counts |= seed_teams(root, as_of=as_of, log=self.log)  # teams from the cadres' current posts
+                self.audit(root, scale, seed, as_of, counts)
                 t = loader.phase("demo accounts and audit entry", t)
             t = loader.phase("commit", t)
         except SeedError as exc:
@@ -193,24 +217,30 @@ class Command(BaseCommand):
         t = loader.phase("analyze", t)
         if scale != "province":  # the province's is rebuilt by `zugong branchlife compliance` (bench)
             from zugong.branchlife import compliance
-            from zugong.demo.generate import AS_OF
 
             t = time.perf_counter()
-            n = compliance.refresh(as_of=AS_OF)
+            n = compliance.refresh(as_of=as_of)
             t = loader.phase(f"organizational-life compliance ({n:,} rows)", t)
             # Branch scores (from the compliance above), flags, a county's list and rectification cases; the
             # province's scoring is timed by bench/orghealth_bench.py.
             with transaction.atomic():
                 admin = User.objects.get(username="admin")
-                counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=AS_OF)
+                counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=as_of)
                 # 第一书记 (weak villages of the list above first), a work team, 墩苗, 挂职, rotations.
-                counts |= seed_dispatch(seed, log=self.log)
+                counts |= seed_dispatch(seed, as_of=as_of, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards
 
-            refresh_dashboards()
-            loader.phase("dashboard roll-ups", t)
+            refresh_dashboards(as_of)
+            t = loader.phase("dashboard roll-ups", t)
+            # Every rule over the whole tree as of the seed's day: the findings exist at once (a rule changed
+            # later is judged again by the scheduled scans).
+            from zugong.core import rules
+
+            result = rules.scan("", as_of=as_of)
+            counts["findings"] = result.still_open
+            loader.phase(f"rule scan ({result.still_open:,} findings)", t)
 
         total = time.perf_counter() - started
         self.log(
@@ -253,14 +283,14 @@ class Command(BaseCommand):
                     return Organization.objects.unrestricted().get(path=o.path)
         raise CommandError("没有可供 branch 账号管理的党支部")
 
-    def audit(self, root, scale, seed, counts) -> None:
+    def audit(self, root, scale, seed, as_of, counts) -> None:
         from zugong.core import audit
 
-        with audit.acting_as(name="zugong seed"), audit.operation(
+        with audit.acting_as(name=audit.SEED_ACTOR), audit.operation(
             root,
             "import",
             note=(
-                f"生成演示数据（规模 {scale}，种子 {seed}）：党组织 {counts['organizations']:,} 个、"
+                f"生成演示数据（规模 {scale}，种子 {seed}，截至 {as_of:%Y年%-m月%-d日}）：党组织 {counts['organizations']:,} 个、"
                 f"单位 {counts['units']:,} 个、人员 {counts['people']:,} 名（党员 {counts['memberships']:,} 名）、"
                 f"党费缴纳记录 {counts['dues_payments']:,} 条；"
                 "演示账号 admin、city、branch。"
