@@ -18,6 +18,8 @@ from django.db.models import (
     CharField,
     DateField,
     DecimalField,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -262,6 +264,59 @@ def arrears_sql(as_of: dt.date) -> dict:
 def with_arrears(qs, as_of: dt.date):
     """Members annotated with `last_paid`, `covered_index` and `unpaid_months` (see `arrears_sql`)."""
     return qs.annotate(**arrears_sql(as_of))
+
+
+def owing_q(as_of: dt.date, months: int = 1) -> Q:
+    """The members with `months` or more consecutive months owed as of a date (`unpaid_months >= months` of
+    `arrears_sql`), said as anti-joins so the database filters before it counts anything per member: dues began
+    by the first of those months, and in them there is neither a payment nor a recorded reason.
+
+    The same rows as `with_arrears(qs, as_of).filter(unpaid_months__gte=months)` (tests/members/
+    test_arrears_page.py compares them on a seeded database): the months accounted for end before `since` exactly
+    when no payment up to the last month owed falls in `since`…`last_due`, no reason that began by then reaches
+    `since`, and dues began before the month after `since`.
+    """
+    months = max(int(months), 1)
+    last_due = last_due_month(as_of)
+    since = add_months(last_due, 1 - months)
+    began_by = add_months(since, 1)
+    paid = DuesPayment.objects.filter(membership=OuterRef("pk"), month__gte=since, month__lte=last_due)
+    excused = DuesExemption.objects.filter(membership=OuterRef("pk"), month_from__lte=last_due).filter(
+        Q(month_to__isnull=True) | Q(month_to__gte=since)
+    )
+    began = Q(dues_from__lt=began_by) | Q(dues_from__isnull=True, joined_on__lt=began_by)
+    return began & ~Q(Exists(paid)) & ~Q(Exists(excused))
+
+
+def owing(qs, as_of: dt.date, months: int = 1):
+    """The arrears page's rows: members of `qs` with `months` or more consecutive months owed (`owing_q`),
+    annotated with `last_paid` and `unpaid_months` as `arrears_sql` computes them.
+
+    Unlike `with_arrears`, each correlated subquery appears once in the statement (the month indexes are
+    computed inside them), so ordering by `unpaid_months` reads each member's latest payment and reason once,
+    and only for the members the anti-joins kept; a count (the paginator's) keeps none of the annotations.
+    """
+    last_due = last_due_month(as_of)
+    paid = DuesPayment.objects.filter(membership=OuterRef("pk"), month__lte=last_due).order_by("-month")
+    paid_index = paid.annotate(i=month_index_sql("month")).values("i")[:1]
+    excused_index = (
+        DuesExemption.objects.filter(membership=OuterRef("pk"), month_from__lte=last_due)
+        .order_by()
+        .values("membership")
+        .annotate(until=Max(Least(Coalesce("month_to", Value(last_due)), Value(last_due))))
+        .annotate(i=month_index_sql("until"))
+        .values("i")
+    )
+    covered = Greatest(
+        Coalesce(Subquery(paid_index, output_field=IntegerField()), Value(-1)),
+        Coalesce(Subquery(excused_index, output_field=IntegerField()), Value(-1)),
+        month_index_sql(Coalesce("dues_from", "joined_on")) - Value(1),
+        output_field=IntegerField(),
+    )
+    return qs.filter(owing_q(as_of, months)).annotate(
+        last_paid=Subquery(paid.values("month")[:1], output_field=DateField()),
+        unpaid_months=ExpressionWrapper(Value(month_index(last_due)) - covered, output_field=IntegerField()),
+    )
 
 
 # ---------------------------------------------------------------- a page of members

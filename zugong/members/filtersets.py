@@ -141,5 +141,13 @@ class ArrearsFilterSet(OrgCodeFilterMixin, django_filters.FilterSet):
         model = Membership
         fields = []
 
+    @classmethod
+    def months_of(cls, request) -> int:
+        """The months filter of a request (1 when absent or invalid): the view passes it to `dues.owing`,
+        which applies it with the anti-joins rather than on each member's counted months."""
+        form = cls(request.GET or None, queryset=Membership.objects.none(), request=request).form
+        value = form.cleaned_data.get("months") if form.is_bound and form.is_valid() else None
+        return int(value) if value else 1
+
     def filter_months(self, qs, name, value):
-        return qs.filter(unpaid_months__gte=int(value))
+        return qs  # applied by the view through dues.owing (months_of)

@@ -534,9 +534,14 @@ def dues_grid(request):
 
 @login_required
 def arrears(request):
+    # Pre-filtered by anti-joins (dues.owing): the count reads no arrears per member, and only the members
+    # in arrears get their months counted for the order.
     qs = (
-        dues.with_arrears(Membership.objects.visible_to(request.user).active(), timezone.localdate())
-        .filter(unpaid_months__gte=1)
+        dues.owing(
+            Membership.objects.visible_to(request.user).active(),
+            timezone.localdate(),
+            ArrearsFilterSet.months_of(request),
+        )
         .select_related("person", "organization")
         .order_by("-unpaid_months", "org_path", "person__stroke_key", "pk")
     )

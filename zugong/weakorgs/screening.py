@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from zugong.orgs.models import Organization
@@ -84,10 +85,73 @@ def screen(indicator_set: IndicatorSet, path: str, as_of: dt.date, year: int | N
     any_hit = Q()
     for _, hit, _ in used:
         any_hit |= Q(**{hit: True})
-    fields = ["pk", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+    return _candidates(indicator_set, list(qs.filter(any_hit).values(*_fields(used))), used, year,
+                       qualifying_only)
+
+
+def _fields(used) -> list[str]:
+    return ["pk", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+
+
+@dataclass
+class Ranked:
+    """One page of a screening, ranked in SQL: the candidates on the page and the totals of the whole subtree."""
+
+    candidates: list[Candidate]
+    count: int  # branches with at least one situation
+    qualified: int  # of which qualify for the list
+
+
+def ranked(indicator_set: IndicatorSet, path: str, as_of: dt.date, *, offset: int = 0, limit: int = 50,
+           year: int | None = None) -> Ranked:
+    """The screening preview's page: the branches with a situation ranked as the preview shows them (those that
+    qualify first, then by direct and other situations, then by the tree), `limit` of them from `offset`.
+
+    One statement: the database measures each branch once, counts its direct and other situations, ranks, counts
+    the whole list (window counts) and returns only the page's rows, whose reasons are then worded as `screen` words them (the
+    same candidates in the same order: tests/orghealth/test_screen_page.py)."""
+    year = year or as_of.year
+    qs, used = annotated(indicator_set, path, as_of, year)
+    if not used:
+        return Ranked([], 0, 0)
+    # The measures are computed once per branch in a materialized CTE: ranking on the annotations directly
+    # would repeat each measure's subqueries in the filter, the counts, the window sums and the order.
+    fields = ["id", "path", "name"] + [n for _, hit, value in used for n in (hit, value) if n]
+    inner, params = qs.values(*fields).query.sql_with_params()
+
+    def count(direct: bool) -> str:
+        terms = [f'(CASE WHEN t."{hit}" THEN 1 ELSE 0 END)' for ind, hit, _ in used if ind.direct_trigger == direct]
+        return " + ".join(terms) or "0"
+
+    sql = f"""
+        WITH t AS MATERIALIZED ({inner})
+        SELECT u.*, COUNT(*) OVER () AS total, SUM(u.q) OVER () AS total_qualified FROM (
+            SELECT s.*, CASE WHEN s.n_direct > 0 OR s.n_others >= %s THEN 1 ELSE 0 END AS q FROM (
+                SELECT t.*, {count(True)} AS n_direct, {count(False)} AS n_others FROM t
+            ) s WHERE s.n_direct + s.n_others > 0
+        ) u ORDER BY u.q DESC, u.n_direct DESC, u.n_others DESC, u.path LIMIT %s OFFSET %s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, indicator_set.comprehensive_min, limit, offset])
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    if not rows:
+        if not offset:
+            return Ranked([], 0, 0)
+        totals = ranked(indicator_set, path, as_of, offset=0, limit=1, year=year)
+        return Ranked([], totals.count, totals.qualified)
+    for row in rows:
+        row["pk"] = row["id"]
+    candidates = _candidates(indicator_set, rows, used, year, qualifying_only=False)
+    for c in candidates:
+        c.qualified = c.qualifies(indicator_set.comprehensive_min)
+    return Ranked(candidates, rows[0]["total"], int(rows[0]["total_qualified"] or 0))
+
+
+def _candidates(indicator_set, rows, used, year, qualifying_only) -> list[Candidate]:
+    """Candidates with their reasons worded from the measured values and the inspectors' notes."""
     flags = {}
     out = []
-    for row in list(qs.filter(any_hit).values(*fields)):  # no server-side cursor: see scoring.compute
+    for row in rows:  # no server-side cursor: see scoring.compute
         cand = Candidate(row["pk"], row["path"], row["name"])
         for ind, hit, value in used:
             if not row[hit]:

@@ -129,6 +129,9 @@ def entry_remove(request, pk):
     return redirect("weakorgs:list_detail", pk=entry.identification_list_id)
 
 
+SCREEN_PAGE = 50
+
+
 @login_required
 def screen(request):
     """Preview of screening a subtree on a date: every branch with a hit, whether it qualifies."""
@@ -144,13 +147,22 @@ def screen(request):
         except ValueError:
             messages.error(request, "基准日应写作 2026-03-01")
     standard = screening.indicator_set_for(org.path, as_of) if org else None
-    candidates = screening.screen(standard, org.path, as_of, qualifying_only=False) if standard else []
-    for c in candidates:
-        c.qualified = c.qualifies(standard.comprehensive_min)
-    candidates.sort(key=lambda c: (not c.qualified, -c.direct, -c.others, c.path))
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    found = (screening.ranked(standard, org.path, as_of, offset=(number - 1) * SCREEN_PAGE, limit=SCREEN_PAGE)
+             if standard else screening.Ranked([], 0, 0))
+    pages = max((found.count + SCREEN_PAGE - 1) // SCREEN_PAGE, 1)
+    if number > pages and found.count:  # past the end: the last page
+        number = pages
+        found = screening.ranked(standard, org.path, as_of, offset=(number - 1) * SCREEN_PAGE, limit=SCREEN_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "weakorgs/screen.html", {
-        "title": "软弱涣散排查", "org": org, "as_of": as_of, "standard": standard, "candidates": candidates[:500],
-        "count": len(candidates), "qualified": sum(1 for c in candidates if c.qualified), "code": code})
+        "title": "软弱涣散排查", "org": org, "as_of": as_of, "standard": standard, "candidates": found.candidates,
+        "count": found.count, "qualified": found.qualified, "code": code, "number": number, "pages": pages,
+        "first_seq": (number - 1) * SCREEN_PAGE, "query": query.urlencode()})
 
 
 # ---------------------------------------------------------------- rectification
