@@ -417,8 +417,9 @@ def test_dues_import_of_the_valid_rows(login, users, members, dues_file):
 @pytest.mark.django_db
 def test_dues_import_template(login, users):
     r = login(users.taiyuan).get("/core/imports/template/dues.xlsx")
-    header = next(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
-    assert header == ("公民身份号码*", "姓名", "缴费月份*", "金额*", "缴费日期*")
+    rows = load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
+    assert next(rows) == ("序号", "公民身份号码*", "姓名", "缴费月份*", "金额*", "缴费日期*")
+    assert next(rows)[0] == "示例"  # the example row, which the importer skips
 
 
 # ---------------------------------------------------------------- pages
