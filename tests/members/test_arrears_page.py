@@ -68,6 +68,7 @@ def _perturb():
         (next(m), dt.date(2026, 10, 1), dt.date(2026, 10, 1)),  # one month, the last owed
     ):
         DuesExemption.objects.create(membership=x, month_from=start, month_to=end, reason="测试", **org(x))
+    dues.settle(members)  # written past the services: store their settled months as every write path does
     return members
 
 
@@ -175,3 +176,124 @@ def test_arrears_export_has_every_row(seeded, client):
         assert sheet.max_row - 1 == len(expected)
     else:  # a large export runs as a job: its page is shown
         assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- the settled months stored on each member
+
+
+def _stored(member_id):
+    m = Membership.objects.unrestricted().get(pk=member_id)
+    return m, (m.dues_settled_through, m.dues_settled_from)
+
+
+def _agrees(member_id):
+    """The stored settled months are what the records say, and the page's rows of this member are the ones
+    counting its arrears gives, at every date compared."""
+    member, stored = _stored(member_id)
+    assert stored == dues.settled(member), member_id
+    one = Membership.objects.unrestricted().filter(pk=member_id)
+    for as_of in DATES + (dt.date(2027, 3, 5),):
+        for months in (1, 2, 6):
+            assert _new(one, as_of, months) == _old(one, as_of, months), (member_id, as_of, months)
+            assert list(dues.ArrearsRows(one, as_of, months)) == list(dues.owing(one, as_of, months))
+
+
+def test_seed_stores_the_settled_months_of_every_member(seeded):
+    """The seed's one set-based UPDATE (and the migration's, the same statement) against the records."""
+    members = Membership.objects.unrestricted().order_by("pk")
+    assert not members.filter(dues_settled_through__isnull=True).exists()
+    for m in members[::7]:
+        assert (m.dues_settled_through, m.dues_settled_from) == dues.settled(m), m.pk
+    for pk in seeded:  # the perturbed: gaps, payments ahead, reasons of every shape
+        _agrees(pk)
+    forever = Membership.objects.unrestricted().get(pk=seeded[4])  # the open-ended reason
+    assert forever.dues_settled_through == dues.SETTLED_FOREVER
+
+
+def test_every_write_path_keeps_the_settled_months(seeded):
+    from zugong.members import services
+
+    root = Organization.objects.unrestricted().get(depth=1)
+    user = make_user("settle_admin", root, Role.DEPT_ADMIN)
+    members = list(
+        Membership.objects.unrestricted().active().exclude(pk__in=seeded).filter(dues_exemptions__isnull=True)
+        .order_by("pk")[:3]
+    )
+    a, b, c = members
+    # payments ahead of the months owed, after a gap, then the gap filled
+    paid = services.record_payments(user, a, first_month=dt.date(2027, 1, 1), last_month=dt.date(2027, 2, 1),
+                                    amount=Decimal("10"), paid_on=dt.date(2026, 11, 20))
+    _agrees(a.pk)
+    DuesPayment.objects.unrestricted().filter(membership=a, month__gte=dt.date(2026, 9, 1),
+                                              month__lte=dt.date(2026, 12, 1)).delete()
+    dues.settle([a])
+    _agrees(a.pk)
+    services.record_payments(user, a, first_month=dt.date(2026, 9, 1), last_month=dt.date(2026, 10, 1),
+                             amount=Decimal("10"), paid_on=dt.date(2026, 11, 20))
+    _agrees(a.pk)
+    services.delete_payment(user, paid[0])
+    _agrees(a.pk)
+    services.delete_payment(user, DuesPayment.objects.unrestricted().get(membership=a, month=dt.date(2026, 9, 1)))
+    _agrees(a.pk)
+    # reasons: bounded in the future, open-ended, then undone
+    later = services.record_exemption(user, b, month_from=dt.date(2026, 12, 1), month_to=dt.date(2027, 6, 1),
+                                      reason="外出务工")
+    _agrees(b.pk)
+    DuesPayment.objects.unrestricted().filter(membership=b, month__gte=dt.date(2026, 7, 1)).delete()
+    dues.settle([b])
+    _agrees(b.pk)
+    open_ended = services.record_exemption(user, b, month_from=dt.date(2026, 8, 1), month_to=None, reason="困难")
+    _agrees(b.pk)
+    assert _stored(b.pk)[1][0] == dues.SETTLED_FOREVER
+    services.delete_exemption(user, open_ended)
+    _agrees(b.pk)
+    services.delete_exemption(user, later)
+    _agrees(b.pk)
+    # the month dues began, edited on the member
+    services.update_member(user, c, dues_from=dt.date(2026, 10, 1))
+    _agrees(c.pk)
+    DuesPayment.objects.unrestricted().filter(membership=c).delete()
+    dues.settle([c])
+    _agrees(c.pk)
+    services.update_member(user, Membership.objects.unrestricted().get(pk=c.pk), dues_from=None)
+    _agrees(c.pk)
+
+
+def test_a_member_saved_elsewhere_keeps_or_gets_its_settled_months(seeded):
+    """A stale instance saved after a payment does not undo it; a member saved (created, or re-dated by a
+    recruitment step) is settled again; one never settled (bulk-created) is counted from its records."""
+    member = Membership.objects.unrestricted().active().exclude(pk__in=seeded).order_by("-pk").first()
+    stale = Membership.objects.unrestricted().get(pk=member.pk)
+    DuesPayment.objects.create(membership=member, organization_id=member.organization_id, org_path=member.org_path,
+                               month=dt.date(2027, 5, 1), amount=Decimal("5"), paid_on=dt.date(2026, 11, 1))
+    dues.settle([member])
+    stale.occupation = "教师"
+    stale.save()
+    _agrees(member.pk)
+    stale.joined_on, stale.dues_from = dt.date(2026, 2, 3), None
+    stale.save()
+    _agrees(member.pk)
+    Membership.objects.unrestricted().filter(pk=member.pk).update(dues_settled_through=None, dues_settled_from=None)
+    one = Membership.objects.unrestricted().filter(pk=member.pk)
+    for as_of in DATES:
+        assert _new(one, as_of, 1) == _old(one, as_of, 1)
+
+
+def test_arrears_rows_page_like_the_reference(seeded):
+    """The page's sequence (settled rows by the index, merged with the unsettled): every slice, the count and
+    the full iteration (the export) equal the reference, at dates where few or many members are unsettled."""
+    base = Membership.objects.unrestricted().active()
+    assert dues.ArrearsRows(base, TODAY, 1).unsettled  # the merge is exercised (the member paid ahead)
+    assert dues.ArrearsRows(base, dt.date(2026, 4, 15), 1).unsettled  # (the member with a hole)
+    for as_of in (TODAY, dt.date(2026, 4, 15), dt.date(2025, 12, 31)):
+        for months in (1, 3):
+            old = [pk for pk, _, _ in _old(base, as_of, months)]
+            rows = dues.ArrearsRows(base, as_of, months)
+            assert len(rows) == len(old)
+            assert [m.pk for m in rows] == old
+            n = len(old)
+            for start in sorted({0, 1, 37, 50, 100, n // 2, max(0, n - 60), max(0, n - 10), n, n + 5}):
+                fresh = dues.ArrearsRows(base, as_of, months)
+                assert [m.pk for m in fresh[start : start + 50]] == old[start : start + 50], (as_of, months, start)
+            if n:
+                assert dues.ArrearsRows(base, as_of, months)[n - 1].pk == old[-1]

@@ -412,6 +412,9 @@ def test_dues_import_of_the_valid_rows(login, users, members, dues_file):
         model="members.duespayment", action="create", actor_name="ty_admin"
     )
     assert entries.count() == 2 and all("Excel 导入" in e.note for e in entries)
+    for m in Membership.objects.unrestricted().filter(pk__in=[members.zhangsan.pk, members.lisi.pk]):
+        assert (m.dues_settled_through, m.dues_settled_from) == dues.settled(m)  # stored by the import
+    assert Membership.objects.unrestricted().get(pk=members.lisi.pk).dues_settled_through == dt.date(2026, 1, 1)
 
 
 @pytest.mark.django_db

@@ -8,11 +8,13 @@ belongs to the lower band: 3000.00 pays 0.5 %, 3000.01 pays 1 %.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import (
     Case,
     CharField,
@@ -288,14 +290,15 @@ def owing_q(as_of: dt.date, months: int = 1) -> Q:
     return began & ~Q(Exists(paid)) & ~Q(Exists(excused))
 
 
-def owing(qs, as_of: dt.date, months: int = 1):
-    """The arrears page's rows: members of `qs` with `months` or more consecutive months owed (`owing_q`),
-    annotated with `last_paid` and `unpaid_months` as `arrears_sql` computes them.
+def _unsettled_q(as_of: dt.date) -> Q:
+    """Members whose stored settled months do not answer for `as_of`: never settled (NULL), or with records
+    after a gap that starts after the last month owed (`dues_settled_from` later than it)."""
+    return Q(dues_settled_through__isnull=True) | Q(dues_settled_from__gt=last_due_month(as_of))
 
-    Unlike `with_arrears`, each correlated subquery appears once in the statement (the month indexes are
-    computed inside them), so ordering by `unpaid_months` reads each member's latest payment and reason once,
-    and only for the members the anti-joins kept; a count (the paginator's) keeps none of the annotations.
-    """
+
+def _counted(as_of: dt.date):
+    """`last_paid` and the months owed as `arrears_sql` counts them, each correlated subquery written once
+    (the month indexes computed inside them)."""
     last_due = last_due_month(as_of)
     paid = DuesPayment.objects.filter(membership=OuterRef("pk"), month__lte=last_due).order_by("-month")
     paid_index = paid.annotate(i=month_index_sql("month")).values("i")[:1]
@@ -313,10 +316,207 @@ def owing(qs, as_of: dt.date, months: int = 1):
         month_index_sql(Coalesce("dues_from", "joined_on")) - Value(1),
         output_field=IntegerField(),
     )
-    return qs.filter(owing_q(as_of, months)).annotate(
-        last_paid=Subquery(paid.values("month")[:1], output_field=DateField()),
-        unpaid_months=ExpressionWrapper(Value(month_index(last_due)) - covered, output_field=IntegerField()),
+    last_paid = Subquery(paid.values("month")[:1], output_field=DateField())
+    return last_paid, ExpressionWrapper(Value(month_index(last_due)) - covered, output_field=IntegerField())
+
+
+def _settled_unpaid(as_of: dt.date):
+    """The months owed of a member whose stored `dues_settled_through` (S) is before the last month owed."""
+    return ExpressionWrapper(
+        Value(month_index(last_due_month(as_of))) - month_index_sql("dues_settled_through"),
+        output_field=IntegerField(),
     )
+
+
+def owing(qs, as_of: dt.date, months: int = 1):
+    """The members of `qs` with `months` or more consecutive months owed, annotated with `last_paid` and
+    `unpaid_months` exactly as `arrears_sql` computes them (the same rows as `with_arrears(...)
+    .filter(unpaid_months__gte=months)`, tests/members/test_arrears_page.py).
+
+    Read from the stored settled months (`settle_sql`): a member whose `dues_settled_through` is at least
+    `months` months before the last month owed owes exactly the months since; the few members the stored
+    months do not answer for (`_unsettled_q`) are counted from their records (`owing_q`, `arrears_sql`).
+    The page reads the same rows through `arrears_rows`, which pages them by the index.
+    """
+    months = max(int(months), 1)
+    cut = add_months(last_due_month(as_of), -months)
+    unsettled = _unsettled_q(as_of)
+    last_paid, counted = _counted(as_of)
+    return qs.filter(Q(dues_settled_through__lte=cut) | (unsettled & owing_q(as_of, months))).annotate(
+        last_paid=last_paid,
+        unpaid_months=Case(When(unsettled, then=counted), default=_settled_unpaid(as_of), output_field=IntegerField()),
+    )
+
+
+def arrears_key(member) -> tuple:
+    """The arrears page's order in Python: most months owed first, then organization, strokes, id."""
+    return (-member.unpaid_months, member.org_path, member.person.stroke_key, member.pk)
+
+
+class ArrearsRows:
+    """The rows of `owing(qs, as_of, months)` in the page's order, as a sequence a table pages: the settled
+    members read in the order of the index on (`dues_settled_through`, org_path) — a page reads its 50 rows,
+    a count counts the index — merged with the few unsettled members, counted from their records and held in
+    memory. `len` is the count; a slice reads at most its length plus the unsettled rows."""
+
+    def __init__(self, qs, as_of: dt.date, months: int = 1):
+        months = max(int(months), 1)
+        cut = add_months(last_due_month(as_of), -months)
+        unsettled = _unsettled_q(as_of)
+        last_paid, counted = _counted(as_of)
+        self.settled = (
+            qs.filter(dues_settled_through__lte=cut)
+            .annotate(last_paid=last_paid, unpaid_months=_settled_unpaid(as_of))
+            .order_by("dues_settled_through", "org_path", "person__stroke_key", "pk")
+        )
+        self._unsettled_qs = (
+            qs.filter(unsettled & owing_q(as_of, months))
+            .annotate(last_paid=last_paid, unpaid_months=counted)
+            .order_by("-unpaid_months", "org_path", "person__stroke_key", "pk")
+        )
+        self._unsettled = None
+        self._settled_count = None
+
+    @property
+    def unsettled(self) -> list:
+        if self._unsettled is None:
+            self._unsettled = sorted(self._unsettled_qs, key=arrears_key)
+        return self._unsettled
+
+    def settled_count(self) -> int:
+        if self._settled_count is None:
+            self._settled_count = self.settled.count()
+        return self._settled_count
+
+    def __len__(self) -> int:
+        return self.settled_count() + len(self.unsettled)
+
+    def count(self) -> int:
+        return len(self)
+
+    def __iter__(self):
+        return heapq.merge(self.settled.iterator(chunk_size=2000), self.unsettled, key=arrears_key)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            index = item + len(self) if item < 0 else item
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(item)
+            return rows[0]
+        start, stop, step = item.indices(len(self))
+        if step != 1:
+            return list(self)[item]
+        if stop <= start:
+            return []
+        others = self.unsettled
+        first = max(0, start - len(others))  # no more than all the unsettled rows come before `start`
+        if first and first >= self.settled_count():
+            first = self.settled_count() - 1  # past the settled rows: from the last one
+        rows = list(self.settled[first:stop]) if self.settled_count() else []
+        exhausted = len(rows) < stop - first
+        low = arrears_key(rows[0]) if rows and first else None
+        high = arrears_key(rows[-1]) if rows and not exhausted else None
+        begins = first + (sum(1 for r in others if arrears_key(r) < low) if low is not None else 0)
+        rows += [
+            r
+            for r in others
+            if (low is None or arrears_key(r) > low) and (high is None or arrears_key(r) < high)
+        ]
+        rows.sort(key=arrears_key)
+        return rows[start - begins : stop - begins]
+
+
+# ---------------------------------------------------------------- settled months, stored
+
+
+SETTLED_FOREVER = dt.date(9999, 12, 1)  # an open-ended recorded reason settles every month to come
+_FOREVER_INDEX = month_index(SETTLED_FOREVER)
+
+
+def settle_sql(vendor: str, tables: dict, where: str = "") -> str:
+    """The one UPDATE … FROM (grouped) statement that stores `dues_settled_through` and `dues_settled_from` on
+    members (`where`: a condition on the member id, `m`, to restrict it), on SQLite and PostgreSQL.
+
+    Every payment is the interval [month, month], every reason [month_from, month_to or forever], and the
+    months before dues began (-∞, start − 1]; `dues_settled_through` = the latest end (S); `dues_settled_from`
+    = the first month of the last unbroken run of intervals ending at S (A), NULL when that run reaches back
+    before dues began. Then, as of any last month owed L, the months accounted for by `arrears_sql` are S when
+    S ≤ L, L when A ≤ L ≤ S (none owed), and only when L < A do they need the records (see `owing`).
+    """
+    if vendor == "postgresql":
+        index = "(EXTRACT(YEAR FROM {0})::int * 12 + EXTRACT(MONTH FROM {0})::int - 1)"
+        date = "make_date(({0}) / 12, ({0}) % 12 + 1, 1)"
+    elif vendor == "sqlite":
+        index = "(CAST(strftime('%Y', {0}) AS INTEGER) * 12 + CAST(strftime('%m', {0}) AS INTEGER) - 1)"
+        date = "printf('%04d-%02d-01', ({0}) / 12, ({0}) % 12 + 1)"
+    else:  # pragma: no cover
+        raise NotImplementedError(vendor)
+    i = index.format
+    member_where = f"WHERE {where.format(m='id')}" if where else ""
+    record_where = f"WHERE {where.format(m='membership_id')}" if where else ""
+    start = i("COALESCE(dues_from, joined_on)")
+    intervals = f"""
+        SELECT id AS m, -1 AS s, {start} - 1 AS e FROM {tables['member']} {member_where}
+        UNION ALL
+        SELECT membership_id, {i('month')}, {i('month')} FROM {tables['payment']} {record_where}
+        UNION ALL
+        SELECT membership_id, {i('month_from')}, COALESCE({i('month_to')}, {_FOREVER_INDEX})
+        FROM {tables['exemption']} {record_where}"""
+    ordered = f"""
+        SELECT m, s, e, MAX(e) OVER (PARTITION BY m ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        AS prev_end FROM ({intervals}) AS iv"""
+    grouped = f"""
+        SELECT m, MAX(e) AS through, MAX(CASE WHEN s > prev_end + 1 THEN s END) AS run_from
+        FROM ({ordered}) AS o GROUP BY m"""
+    return f"""
+        UPDATE {tables['member']} SET
+            dues_settled_through = {date.format('g.through')},
+            dues_settled_from = CASE WHEN g.run_from IS NULL THEN NULL ELSE {date.format('g.run_from')} END
+        FROM ({grouped}) AS g WHERE {tables['member']}.id = g.m"""
+
+
+def settle(members=None, *, using: str | None = None) -> None:
+    """Store the settled months (`settle_sql`) of some members (ids or Membership rows), or of all (None):
+    every write of payments, reasons or a member's dues start calls it in the same transaction."""
+    using = using or router.db_for_write(Membership)
+    connection = connections[using]
+    tables = {
+        "member": connection.ops.quote_name(Membership._meta.db_table),
+        "payment": connection.ops.quote_name(DuesPayment._meta.db_table),
+        "exemption": connection.ops.quote_name(DuesExemption._meta.db_table),
+    }
+    with connection.cursor() as cursor:
+        if members is None:
+            cursor.execute(settle_sql(connection.vendor, tables))
+            return
+        ids = sorted({getattr(m, "pk", m) for m in members})
+        for n in range(0, len(ids), 500):
+            chunk = ids[n : n + 500]
+            sql = settle_sql(connection.vendor, tables, "{m} IN (@ids)").replace("%", "%%")
+            cursor.execute(sql.replace("@ids", ", ".join(["%s"] * len(chunk))), chunk * 3)
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def settled(membership: Membership) -> tuple[dt.date | None, dt.date | None]:
+    """What `settle` stores for one member, worked out in Python from its records (for tests and checks)."""
+    start = month_index(first_of_month(membership.dues_from or membership.joined_on))
+    intervals = [(-1, start - 1)]
+    intervals += [(month_index(p), month_index(p)) for p in payments_of([membership.pk]).values_list("month", flat=True)]
+    intervals += [
+        (month_index(a), month_index(b) if b else _FOREVER_INDEX)
+        for a, b in exemptions_of([membership.pk]).values_list("month_from", "month_to")
+    ]
+    intervals.sort()
+    run_from, reach = None, None
+    for s, e in intervals:
+        if reach is not None and s > reach + 1:
+            run_from = s
+        reach = e if reach is None else max(reach, e)
+    return month_of_index(reach), (month_of_index(run_from) if run_from is not None else None)
 
 
 # ---------------------------------------------------------------- a page of members

@@ -145,4 +145,5 @@ class DuesPaymentImporter(imports.Importer):
         with audit.operation(None, "import", note=note) as op:
             DuesPayment.objects.bulk_create(payments, batch_size=1000)
             op.created(payments)
+            dues.settle({p.membership_id for p in payments})
         return len(payments)

@@ -69,7 +69,9 @@ class Membership(ScopedModel, AuditedModel):
     }
 
     scope = OwnSubtree("organization")
-    audit_exclude = ("org_path", "created_at", "updated_at")
+    audit_exclude = ("org_path", "created_at", "updated_at", "dues_settled_through", "dues_settled_from")
+    # Derived from payments, recorded reasons and the month dues began; written only by `dues.settle`.
+    SETTLED_FIELDS = ("dues_settled_through", "dues_settled_from")
 
     person = models.OneToOneField(
         "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="membership"
@@ -117,6 +119,21 @@ class Membership(ScopedModel, AuditedModel):
         blank=True,
         help_text="平台开始记录该党员党费的月份（每月1日）；留空为入党当月",
     )
+    dues_settled_through = models.DateField(
+        "党费结清至",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="已交纳或有减免、未交理由的最后一个月（每月1日），或党费记录起始的前一个月；"
+        "9999年12月为理由长期有效；留空为尚未计算（dues.settle 计算）",
+    )
+    dues_settled_from = models.DateField(
+        "最近连续结清起始月",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="结清至该月的最后一段连续月份的第一个月；留空为自党费记录起始一直连续",
+    )
     inflow_organization = models.ForeignKey(
         "orgs.Organization",
         verbose_name="流入地党组织",
@@ -150,10 +167,35 @@ class Membership(ScopedModel, AuditedModel):
         indexes = [
             models.Index(fields=["org_path", "status"], name="member_path_status"),
             models.Index(fields=["organization", "status"], name="member_org_status"),
+            # The arrears page: members of a scope by the month their dues are settled through (dues.owing).
+            models.Index(
+                fields=["dues_settled_through", "org_path"],
+                name="member_dues_settled",
+                condition=Q(transferred_out_on__isnull=True, status__in=("probationary", "full")),
+            ),
+            models.Index(
+                fields=["org_path", "dues_settled_through"],
+                name="member_path_dues_settled",
+                condition=Q(transferred_out_on__isnull=True, status__in=("probationary", "full")),
+            ),
+            models.Index(fields=["dues_settled_from"], name="member_dues_settled_from"),
         ]
 
     def __str__(self):
         return f"{self.person.name}（{self.get_status_display()}）"
+
+    def save(self, *args, **kwargs):
+        """Save, then store the settled months again (`dues.settle`: the month dues began may have changed).
+        The settled months read earlier are never written back (a payment recorded between reading this row
+        and saving it must not be undone)."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.SETTLED_FIELDS
+            ]
+        super().save(*args, **kwargs)
+        from .dues import settle  # dues reads these models
+
+        settle([self.pk], using=self._state.db)
 
     def clean(self):
         """Dates and status agree with each other (Chinese messages per field)."""
@@ -430,3 +472,19 @@ class DuesExemption(ScopedModel, AuditedModel):
         until = f"{self.month_to.year}年{self.month_to.month}月" if self.month_to else "至今"
         start = f"{self.month_from.year}年{self.month_from.month}月"
         return f"{self.membership.person.name} {start}—{until}：{self.reason}"
+
+
+# ---------------------------------------------------------------- the settled months follow every saved record
+
+
+def _settle_member(sender, instance, using=None, **kwargs):
+    """A payment or a recorded reason saved or deleted one at a time (a form, the admin, a cascade) settles
+    its member again; writes in bulk (`bulk_create`, the seed's COPY) call `dues.settle` themselves."""
+    from .dues import settle  # dues reads these models
+
+    settle([instance.membership_id], using=using or instance._state.db)
+
+
+for _model in (DuesPayment, DuesExemption):
+    models.signals.post_save.connect(_settle_member, sender=_model, dispatch_uid=f"settle-{_model.__name__}")
+    models.signals.post_delete.connect(_settle_member, sender=_model, dispatch_uid=f"settle-del-{_model.__name__}")

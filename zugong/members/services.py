@@ -589,6 +589,7 @@ def record_payments(
     ]
     with audit.operation(None, "create") as op:
         op.created(DuesPayment.objects.bulk_create(payments))  # ids come back (RETURNING) on both databases
+    dues.settle([membership])
     return payments
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_tables2.data import TableListData
 
 from zugong.core import exports, record_tabs, scope
 from zugong.core.forms import apply_errors
@@ -534,17 +535,10 @@ def dues_grid(request):
 
 @login_required
 def arrears(request):
-    # Pre-filtered by anti-joins (dues.owing): the count reads no arrears per member, and only the members
-    # in arrears get their months counted for the order.
-    qs = (
-        dues.owing(
-            Membership.objects.visible_to(request.user).active(),
-            timezone.localdate(),
-            ArrearsFilterSet.months_of(request),
-        )
-        .select_related("person", "organization")
-        .order_by("-unpaid_months", "org_path", "person__stroke_key", "pk")
-    )
+    # Read from the settled months stored on each member (dues.ArrearsRows): the count counts an index range,
+    # a page reads its 50 rows in the index's order; the filters (organization, category) apply first.
+    as_of, months = timezone.localdate(), ArrearsFilterSet.months_of(request)
+    qs = Membership.objects.visible_to(request.user).active().select_related("person", "organization")
     return list_page(
         request,
         queryset=qs,
@@ -554,6 +548,7 @@ def arrears(request):
         title="欠交党费",
         export_name="欠交党费名单",
         extra={"section": "arrears"},
+        rows=lambda filtered: TableListData(dues.ArrearsRows(filtered, as_of, months)),
     )
 
 
