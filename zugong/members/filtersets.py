@@ -144,7 +144,7 @@ class ArrearsFilterSet(OrgCodeFilterMixin, django_filters.FilterSet):
     @classmethod
     def months_of(cls, request) -> int:
         """The months filter of a request (1 when absent or invalid): the view passes it to `dues.ArrearsRows`,
-        which applies it with the anti-joins rather than on each member's counted months."""
+        which reads it against the settled months stored on each member."""
         form = cls(request.GET or None, queryset=Membership.objects.none(), request=request).form
         value = form.cleaned_data.get("months") if form.is_bound and form.is_valid() else None
         return int(value) if value else 1
