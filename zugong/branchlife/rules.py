@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.config import CHOICE, Param
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.members.models import Membership, TransferRequest
 
 from . import periods
@@ -37,6 +37,13 @@ MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
 
 
 # ---------------------------------------------------------------- frequencies
+
+
+# An organization is judged on the meetings it held.
+MEETINGS_OF_ORG = (Reads("branchlife.Meeting", "organization_id"),)
+# A member is judged on the meetings of their organization and their own absences (and study records).
+MEETINGS_OF_MEMBER = (Reads("branchlife.Meeting", "organization_id", "organization_id"),
+                      Reads("branchlife.Absence", "membership_id"), Reads("branchlife.StudyRecord", "membership_id"))
 
 
 def periods_held(req: Requirement, window, outer="pk"):
@@ -97,7 +104,7 @@ def frequency_text(req: Requirement):
 
 def frequency_rule(req: Requirement) -> Rule:
     return Rule(
-        code=req.code, title=req.title, severity=req.severity, editions=req.editions,
+        code=req.code, title=req.title, severity=req.severity, editions=req.editions, reads=MEETINGS_OF_ORG,
         check=frequency_check(req), describe=frequency_text(req),
         measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text,
         **ORG_RULE,
@@ -166,6 +173,7 @@ def _due_now_text(row) -> str:
 register(
     Rule(
         code="branchlife.due_now", title="本期组织生活待召开", severity=REMINDER,
+        reads=MEETINGS_OF_ORG,
         editions=(Edition(BRANCH_RULES, "第十一条至第十八条"),),
         check=_due_now_check, describe=_due_now_text,
         measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
@@ -298,6 +306,7 @@ def check_credit_hours(qs, as_of):
 register(
     Rule(
         code="branchlife.study_hours", title="党员年度集中学习培训不足 32 学时", severity=WARNING,
+        reads=MEETINGS_OF_MEMBER,
         editions=(Edition(EDUCATION_RULES, "第二十条"),),
         check=check_credit_hours,
         describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {row['credit_hours'].normalize():f} 学时，"
@@ -360,6 +369,7 @@ def check_absent(qs, as_of):
 register(
     Rule(
         code="branchlife.absent_six_months", title="连续 6 个月不参加党的组织生活", severity=WARNING,
+        reads=MEETINGS_OF_MEMBER,
         editions=(Edition(EDUCATION_RULES, "第三十一条（六）"),),
         check=check_absent,
         describe=lambda row: (f"{row['window']}党组织召开组织生活 {row['meetings_held']} 次，均未参加，"
