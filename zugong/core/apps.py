@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "公共机制"
 
     def ready(self):
-        from . import audit, rule_views  # noqa: F401  (rule_views registers the scan job runner)
+        from . import audit, rule_views, schedule  # noqa: F401  (the scan and scheduled-run job runners)
 
         audit.connect_signals()

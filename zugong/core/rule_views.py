@@ -90,6 +90,7 @@ def catalogue(request):
     return render(request, "core/rules_catalogue.html", {
         "groups": groups, "labels": rules.SEVERITY_LABELS,
         "can_scan": bool(scope.scope_paths(request.user, "manage")),
+        "can_schedule": config_services.can_edit(request.user, ""),  # schedules are system-wide
     })
 
 
