@@ -377,7 +377,9 @@ def _noted(obj, in_operation: bool) -> None:
     into = pending.setdefault(obj._meta.label_lower, {})
     for name, values in changed_values(obj).items():
         into.setdefault(name, set()).update(values)
-    if not in_operation and not any(entry[1] is _flush_committed for entry in conn.run_on_commit):
+    if not in_operation:
+        # One callback per save (the first to run judges everything noted; the others find nothing left): a
+        # savepoint rolled back drops its own callbacks, never the outer ones'.
         transaction.on_commit(_flush_committed)
 
 
@@ -404,6 +406,12 @@ def flush() -> None:
 def _flush_committed() -> None:
     _flush(False)
     _flush(True)  # an operation that failed after noting rows left them: judging them again is harmless
+
+
+def judge_changes() -> None:
+    """Re-judge now, inside the transaction, what it changed so far: for a service that saves rows one by one
+    (no operation) and wants their findings settled before it returns (or rolled back with it)."""
+    _flush_committed()
 
 
 audit.listen(changed=_noted, done=flush)
