@@ -36,6 +36,8 @@ def main() -> None:
         # After branchlife's and orghealth's benches, which build the compliance and score tables it rolls up.
         subprocess.run([PY, str(ROOT / "bench" / "dashboards_bench.py")], check=True, env=env, cwd=ROOT)
         subprocess.run([PY, str(ROOT / "bench" / "teams_bench.py")], check=True, env=env, cwd=ROOT)
+        # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.
+        subprocess.run([PY, str(ROOT / "bench" / "schedule_bench.py")], check=True, env=env, cwd=ROOT)
 
 
 if __name__ == "__main__":
