@@ -38,13 +38,17 @@ def test_slot_is_the_latest_moment_at_or_before_now():
 @pytest.mark.django_db
 def test_due_not_due_and_catch_up_with_a_fixed_clock():
     task = make_task()
-    # Installed at 10:00 on 1 December: nothing is owed for the 02:00 before it.
-    assert schedule.due(task, at(2026, 12, 1, 23)) is None
-    assert schedule.next_run(task, at(2026, 12, 1, 23)) == at(2026, 12, 2, 2)
-    assert schedule.due(task, at(2026, 12, 2, 1, 59)) is None
-    assert schedule.due(task, at(2026, 12, 2, 2, 0)) == at(2026, 12, 2, 2)
+    # Never run: its latest moment is owed at once (a fresh installation runs every task when it starts).
+    assert schedule.due(task, at(2026, 12, 1, 23)) == at(2026, 12, 1, 2)
+    assert schedule.next_run(task, at(2026, 12, 1, 23)) == at(2026, 12, 1, 23)
+    [first] = schedule.tick(at(2026, 12, 1, 23))
+    last = schedule.last_run(task)
+    assert last == first and last.due_at == at(2026, 12, 1, 2)
+    assert schedule.next_run(task, at(2026, 12, 1, 23), last) == at(2026, 12, 2, 2)
+    assert schedule.due(task, at(2026, 12, 2, 1, 59), last) is None
+    assert schedule.due(task, at(2026, 12, 2, 2, 0), last) == at(2026, 12, 2, 2)
 
-    [run] = schedule.tick(at(2026, 12, 2, 2, 0, ))
+    [run] = schedule.tick(at(2026, 12, 2, 2, 0))
     assert run.due_at == at(2026, 12, 2, 2) and run.status == ScheduleRun.Status.QUEUED
     assert run.job.kind == "scheduled" and run.job.user is None and run.job.params["paths"] == [""]
     assert schedule.tick(at(2026, 12, 2, 2, 0)) == []       # the same moment: nothing more
@@ -55,7 +59,7 @@ def test_due_not_due_and_catch_up_with_a_fixed_clock():
     [late] = schedule.tick(at(2026, 12, 5, 9, 0))
     assert late.due_at == at(2026, 12, 5, 2)
     assert schedule.tick(at(2026, 12, 5, 9, 1)) == []
-    assert task.runs.count() == 2
+    assert task.runs.count() == 3
 
     # A disabled task is never owed, and has no next run.
     task.enabled = False

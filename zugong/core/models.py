@@ -268,7 +268,7 @@ class ScheduledTask(ConfigModel):
     enabled = models.BooleanField("启用", default=True)
     order = models.PositiveSmallIntegerField("顺序", default=100)
     note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("安装时间", auto_now_add=True)  # runs are owed from then on
+    created_at = models.DateTimeField("安装时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "定时任务"

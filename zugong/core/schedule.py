@@ -2,7 +2,7 @@
 
 django-tasks' `db_worker` runs queued tasks but schedules nothing. `zugong scheduler` (started by `make run`
 beside the worker) wakes every 30 seconds and calls `tick()`: every enabled task whose latest scheduled moment
-(`slot`) is later than the moment of its latest run is *claimed* — a `ScheduleRun` row keyed by (task, that
+(`slot`) is later than the moment of its latest run (or that was never run) is *claimed* — a `ScheduleRun` row keyed by (task, that
 moment), unique, inserted while the task's row is locked — and its job is queued for the worker. So:
 
 - **no double run**: two schedulers (two machines, a restart overlapping the old process) try to insert the same
@@ -47,18 +47,14 @@ def last_run(task: ScheduledTask) -> ScheduleRun | None:
     return task.runs.order_by("-due_at", "-id").first()
 
 
-def since(task: ScheduledTask, last: ScheduleRun | None) -> dt.datetime:
-    """The moment after which a run is owed: the latest run's moment, or the task's installation."""
-    return last.due_at if last else task.created_at
-
-
 def due(task: ScheduledTask, now: dt.datetime, last: ScheduleRun | None = None) -> dt.datetime | None:
     """The moment a run is owed for (to claim now), or None: enabled, and its latest moment came after the latest
-    run (or the installation). A machine off at that moment runs it late, once."""
+    run's. A machine off at that moment runs it late, once; a task never run is owed its latest moment, so a
+    fresh installation (`make run` on a new clone) has its findings and tables at once."""
     if not task.enabled:
         return None
     moment = slot(task.at, now)
-    return moment if moment > since(task, last) else None
+    return moment if last is None or moment > last.due_at else None
 
 
 def next_run(task: ScheduledTask, now: dt.datetime, last: ScheduleRun | None = None) -> dt.datetime | None:
