@@ -265,24 +265,35 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     movers, movers_params = _movers(start, end, "SUM(CASE WHEN mt.credit_hours > 0 THEN mt.credit_hours END)", wide)
+    orgs, groups, mine, only = _only(inner, inner_params)
     sql = f"""
         SELECT m.id, m.organization_id, m.org_path, m.person_id,
                ROUND({HELD.format("h")} + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide})
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide}){orgs}
                    GROUP BY organization_id) b ON b.organization_id = m.organization_id
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind = 'group'
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind = 'group'{groups}
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
         LEFT JOIN (SELECT membership_id, SUM(hours) AS h FROM {record}
-                   WHERE "on" >= %s AND "on" < %s GROUP BY membership_id) r ON r.membership_id = m.id
+                   WHERE "on" >= %s AND "on" < %s{mine} GROUP BY membership_id) r ON r.membership_id = m.id
         LEFT JOIN (SELECT membership_id, SUM(credit_hours) AS h FROM {absence}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0{mine}
                    GROUP BY membership_id) a ON a.membership_id = m.id
         {movers}
     """
-    return sql, [*inner_params, *([start, end] * 4), *movers_params]
+    return sql, [*inner_params, *([start, end, *only] * 4), *movers_params]
+
+
+def _only(inner: str, params) -> tuple[str, str, str, list]:
+    """When a few rows are re-judged (`rules.narrow`), the per-organization and per-member sums are restricted
+    to the organizations, party groups and memberships judged (else they sum the whole year's rows first)."""
+    if not rules.narrow():
+        return "", "", "", []
+    return (f" AND organization_id IN (SELECT organization_id FROM ({inner}) ro)",
+            f" AND organization_id IN (SELECT party_group_id FROM ({inner}) rg)",
+            f" AND membership_id IN (SELECT id FROM ({inner}) rm)", list(params))
 
 
 def _hours(value) -> Decimal:
@@ -335,25 +346,26 @@ def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     movers, movers_params = _movers(start, end, "COUNT(*)", wide)
     held = HELD.format("n")
+    orgs, groups, mine, only = _only(inner, inner_params)
     sql = f"""
         SELECT m.id AS pk, m.organization_id, m.org_path, m.person_id,
                {held} AS meetings_held, x.n AS meetings_missed
         FROM ({inner}) m
         JOIN (SELECT membership_id, COUNT(*) AS n FROM {absence}
-              WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life})
+              WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life}){mine}
               GROUP BY membership_id) x ON x.membership_id = m.id
         LEFT JOIN (SELECT organization_id, COUNT(*) AS n FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND kind IN ({wide})
+                   WHERE held_on >= %s AND held_on < %s AND kind IN ({wide}){orgs}
                    GROUP BY organization_id) b ON b.organization_id = m.organization_id
         LEFT JOIN (SELECT organization_id, COUNT(*) AS n FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND kind = 'group'
+                   WHERE held_on >= %s AND held_on < %s AND kind = 'group'{groups}
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
         {movers}
         WHERE x.n >= {held}
           AND NOT EXISTS (SELECT 1 FROM {absence} e WHERE e.membership_id = m.id AND e.held_on >= %s
                           AND e.held_on < %s AND e.kind IN ({life}) AND e.reason <> '')
     """
-    return sql, [*inner_params, *([start, end] * 3), *movers_params, start, end]
+    return sql, [*inner_params, *([start, end, *only] * 3), *movers_params, start, end]
 
 
 def check_absent(qs, as_of):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -341,7 +342,18 @@ def rejudge(changes: Changes, as_of: dt.date | None = None, rules: Iterable[Rule
     as_of = as_of or timezone.localdate()
     result = ScanResult(as_of=as_of)
     now = timezone.now()
-    for rule in (rules if rules is not None else all_rules()):
+    token = _narrow.set(True)
+    try:
+        _rejudge(changes, as_of, rules if rules is not None else all_rules(), result, now)
+    finally:
+        _narrow.reset(token)
+    return result
+
+
+def _rejudge(changes: Changes, as_of: dt.date, rules: Iterable[Rule], result: ScanResult, now) -> None:
+    from .models import Finding
+
+    for rule in rules:
         keys = _keys(rule, changes)
         for part in _parts(keys):
             q = Q()
@@ -358,11 +370,19 @@ def rejudge(changes: Changes, as_of: dt.date | None = None, rules: Iterable[Rule
             result.resolved += resolved
             result.still_open += still
             result.per_rule[rule.code] = result.per_rule.get(rule.code, 0) + still
-    return result
 
 
 # Changes waiting to be re-judged, per connection: those made inside an operation (re-judged when it ends, inside
 # its transaction: the findings commit or roll back with the change) and single saves outside any (on commit).
+_narrow: ContextVar[bool] = ContextVar("zugong_rules_narrow", default=False)
+
+
+def narrow() -> bool:
+    """Whether the checks now judge a few rows (`rejudge`): a check written as one SQL statement over the whole
+    tree may then restrict its per-organization sums to the rows judged (cheaper), which would only slow a scan."""
+    return _narrow.get()
+
+
 _PENDING = {True: "zugong_rejudge_in_operation", False: "zugong_rejudge_on_commit"}
 
 
@@ -425,10 +445,14 @@ def check_record(rule_codes: Iterable[str], obj, as_of: dt.date | None = None) -
     as_of = as_of or timezone.localdate()
     known = {r.code: r for r in all_rules()}
     out = []
-    for code in rule_codes:
-        rule = known[code]
-        qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
-        out.extend((rule, row) for row in rule.violations(qs, as_of))
+    token = _narrow.set(True)
+    try:
+        for code in rule_codes:
+            rule = known[code]
+            qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
+            out.extend((rule, row) for row in rule.violations(qs, as_of))
+    finally:
+        _narrow.reset(token)
     return out
 
 
