@@ -337,8 +337,6 @@ def _parts(keys: dict[str, set]):
 def rejudge(changes: Changes, as_of: dt.date | None = None, rules: Iterable[Rule] | None = None) -> ScanResult:
     """Re-judge, by the rules that read them, the rows concerned by changed rows (`changed_values` per model
     label): one check per affected rule restricted to those rows, the same open/resolve as `scan`."""
-    from .models import Finding
-
     as_of = as_of or timezone.localdate()
     result = ScanResult(as_of=as_of)
     now = timezone.now()
