@@ -38,6 +38,8 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "teams_bench.py")], check=True, env=env, cwd=ROOT)
         # A 300,000-row export streamed as the worker runs it: time and peak memory (PostgreSQL only).
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
+        # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.
+        subprocess.run([PY, str(ROOT / "bench" / "schedule_bench.py")], check=True, env=env, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from zugong.core import rules
 from zugong.core.models import Finding, LocalRule
 from zugong.elections import services
 from zugong.elections.defaults import install as install_local_rules
-from zugong.elections.models import Election, ElectionCandidate, TermAdjustment
+from zugong.elections.models import Election, ElectionCandidate
 from zugong.elections.rules import majority, need_candidates, quorum_met
 from zugong.elections.services import CandidateVotes
 from zugong.orgs.models import Organization

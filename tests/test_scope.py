@@ -193,6 +193,8 @@ def other_side(tree, users):
         "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
         "observation": [observation.pk],
         "localrule": [local.pk],
+        # Scheduled tasks are system-wide: no subtree has its own (root admins only: tests/test_schedule.py).
+        "scheduledtask": [],
         "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
         "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
@@ -240,6 +242,7 @@ PK_MODEL = {
     "core:job": "job", "core:job_output": "job", "accounts:user": "user",
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
+    "workbench:schedule_edit": "scheduledtask", "workbench:schedule_run": "scheduledtask",
     "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
     "cadres:end_post": "cadre_post", "api:cadre-detail": "cadre",
     **{f"cadres:{k}_add": "cadre" for k in ("post", "rank", "resume", "education", "reward", "assessment", "family",

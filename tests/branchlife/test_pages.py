@@ -29,7 +29,7 @@ def test_secretary_records_a_themed_day_with_absences(login, users, branch):
     assert all(m.person.name in html for m in branch.members)  # the roster of the secretary's branch
     a, b = branch.members[4], branch.members[5]
     r = post_meeting(client, branch.org, **{f"absent_{a.pk}": "1", f"reason_{a.pk}": "外出务工",
-                                            f"absent_{b.pk}": "1", f"host_person": branch.secretary.person_id})
+                                            f"absent_{b.pk}": "1", "host_person": branch.secretary.person_id})
     assert r.status_code == 302, r.content.decode()[:2000]
     m = Meeting.objects.unrestricted().get()
     assert (m.expected, m.present, m.host, m.credit_hours, m.recorded_by) == (7, 5, "成员0", 3, users.secretary)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zugong.cadres import panels, ranks, services
-from zugong.cadres.models import Cadre, CadrePost, RankRecord, ResumeEntry
+from zugong.cadres.models import CadrePost, RankRecord, ResumeEntry
 from zugong.core.models import AuditEntry
 from zugong.orgs.models import Unit
 

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zugong.core.models import LocalRule
-from zugong.teams import defaults, standards
+from zugong.teams import defaults
 from zugong.teams.models import TeamMember
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Leas
 from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord
 from zugong.core import rules
 from zugong.core.dates import months_between
-from zugong.core.rules import ERROR, WARNING, Edition, Rule
+from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddMonths
 from zugong.core.workdays import count_expr
 
@@ -72,6 +72,11 @@ TRAINING = {"upper": (60, 550, 90, "近 5 年", "550 学时（或 3 个月）"),
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 COLLEGE = ("10", "11", "14", "20", "30")
 BACHELOR = ("10", "11", "14", "20")
+
+# A case is judged on its steps and on its cadre's record (work start, education, ranks, resume, training).
+READS = (Reads("appointments.CaseStep", "case_id"), Reads("cadres.Cadre", "pk", "cadre_id"),
+         Reads("cadres.RankRecord", "cadre_id", "cadre_id"), Reads("cadres.ResumeEntry", "cadre_id", "cadre_id"),
+         Reads("cadres.TrainingRecord", "cadre_id", "cadre_id"))
 
 
 def editions(article_2014: str, article_2019: str) -> tuple[Edition, Edition]:
@@ -124,13 +129,15 @@ def eligibility(code, title, article_2014, article_2019, inner, describe, measur
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL,
                                editions=editions(article_2014, article_2019), check=check, describe=describe,
                                measures=("judged_on", *measures), event_field="decided_on",
-                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP))
+                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
+                               reads=READS))
 
 
 def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text=""):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=eds, check=check,
                                describe=describe, measures=measures, event_field=event_field,
-                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP))
+                               person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
+                               reads=READS))
 
 
 # ---------------------------------------------------------------- 第八条: basic qualifications
@@ -361,7 +368,7 @@ rules.register(Rule(
     describe=_training_describe,
     measures=("judged_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP))
+    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
 
 
 def _training_overdue(qs, as_of):
@@ -380,7 +387,7 @@ rules.register(Rule(
     model=MODEL, editions=TRAINING_EDITIONS, check=_training_overdue, describe=_training_overdue_describe,
     measures=("appointed_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP))
+    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
 
 
 # ---------------------------------------------------------------- the decision (讨论决定)

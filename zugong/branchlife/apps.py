@@ -11,7 +11,8 @@ class BranchlifeConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import importers, rules  # noqa: F401 — registers the rules, the local template and the importer
+        from . import importers, jobs, rules  # noqa: F401 — registers the rules, the local template, the importer
+        # and the compliance refresh job
 
         rule_views.RECORD_URLS["branchlife.meeting"] = "branchlife:detail"
         rule_views.RECORD_URLS["branchlife.appraisalresult"] = "branchlife:appraisal_result"

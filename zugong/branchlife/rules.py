@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from zugong.core import rules
 from zugong.core.config import CHOICE, Param
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.members.models import Membership, TransferRequest
 
 from . import periods
@@ -37,6 +37,13 @@ MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
 
 
 # ---------------------------------------------------------------- frequencies
+
+
+# An organization is judged on the meetings it held.
+MEETINGS_OF_ORG = (Reads("branchlife.Meeting", "organization_id"),)
+# A member is judged on the meetings of their organization and their own absences (and study records).
+MEETINGS_OF_MEMBER = (Reads("branchlife.Meeting", "organization_id", "organization_id"),
+                      Reads("branchlife.Absence", "membership_id"), Reads("branchlife.StudyRecord", "membership_id"))
 
 
 def periods_held(req: Requirement, window, outer="pk"):
@@ -97,7 +104,7 @@ def frequency_text(req: Requirement):
 
 def frequency_rule(req: Requirement) -> Rule:
     return Rule(
-        code=req.code, title=req.title, severity=req.severity, editions=req.editions,
+        code=req.code, title=req.title, severity=req.severity, editions=req.editions, reads=MEETINGS_OF_ORG,
         check=frequency_check(req), describe=frequency_text(req),
         measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text,
         **ORG_RULE,
@@ -166,6 +173,7 @@ def _due_now_text(row) -> str:
 register(
     Rule(
         code="branchlife.due_now", title="本期组织生活待召开", severity=REMINDER,
+        reads=MEETINGS_OF_ORG,
         editions=(Edition(BRANCH_RULES, "第十一条至第十八条"),),
         check=_due_now_check, describe=_due_now_text,
         measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
@@ -257,24 +265,35 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     movers, movers_params = _movers(start, end, "SUM(CASE WHEN mt.credit_hours > 0 THEN mt.credit_hours END)", wide)
+    orgs, groups, mine, only = _only(inner, inner_params)
     sql = f"""
         SELECT m.id, m.organization_id, m.org_path, m.person_id,
                ROUND({HELD.format("h")} + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide})
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide}){orgs}
                    GROUP BY organization_id) b ON b.organization_id = m.organization_id
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind = 'group'
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind = 'group'{groups}
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
         LEFT JOIN (SELECT membership_id, SUM(hours) AS h FROM {record}
-                   WHERE "on" >= %s AND "on" < %s GROUP BY membership_id) r ON r.membership_id = m.id
+                   WHERE "on" >= %s AND "on" < %s{mine} GROUP BY membership_id) r ON r.membership_id = m.id
         LEFT JOIN (SELECT membership_id, SUM(credit_hours) AS h FROM {absence}
-                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0
+                   WHERE held_on >= %s AND held_on < %s AND credit_hours > 0{mine}
                    GROUP BY membership_id) a ON a.membership_id = m.id
         {movers}
     """
-    return sql, [*inner_params, *([start, end] * 4), *movers_params]
+    return sql, [*inner_params, *([start, end, *only] * 4), *movers_params]
+
+
+def _only(inner: str, params) -> tuple[str, str, str, list]:
+    """When a few rows are re-judged (`rules.narrow`), the per-organization and per-member sums are restricted
+    to the organizations, party groups and memberships judged (else they sum the whole year's rows first)."""
+    if not rules.narrow():
+        return "", "", "", []
+    return (f" AND organization_id IN (SELECT organization_id FROM ({inner}) ro)",
+            f" AND organization_id IN (SELECT party_group_id FROM ({inner}) rg)",
+            f" AND membership_id IN (SELECT id FROM ({inner}) rm)", list(params))
 
 
 def _hours(value) -> Decimal:
@@ -298,6 +317,7 @@ def check_credit_hours(qs, as_of):
 register(
     Rule(
         code="branchlife.study_hours", title="党员年度集中学习培训不足 32 学时", severity=WARNING,
+        reads=MEETINGS_OF_MEMBER,
         editions=(Edition(EDUCATION_RULES, "第二十条"),),
         check=check_credit_hours,
         describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {row['credit_hours'].normalize():f} 学时，"
@@ -326,25 +346,26 @@ def absent_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     movers, movers_params = _movers(start, end, "COUNT(*)", wide)
     held = HELD.format("n")
+    orgs, groups, mine, only = _only(inner, inner_params)
     sql = f"""
         SELECT m.id AS pk, m.organization_id, m.org_path, m.person_id,
                {held} AS meetings_held, x.n AS meetings_missed
         FROM ({inner}) m
         JOIN (SELECT membership_id, COUNT(*) AS n FROM {absence}
-              WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life})
+              WHERE held_on >= %s AND held_on < %s AND reason = '' AND kind IN ({life}){mine}
               GROUP BY membership_id) x ON x.membership_id = m.id
         LEFT JOIN (SELECT organization_id, COUNT(*) AS n FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND kind IN ({wide})
+                   WHERE held_on >= %s AND held_on < %s AND kind IN ({wide}){orgs}
                    GROUP BY organization_id) b ON b.organization_id = m.organization_id
         LEFT JOIN (SELECT organization_id, COUNT(*) AS n FROM {meeting}
-                   WHERE held_on >= %s AND held_on < %s AND kind = 'group'
+                   WHERE held_on >= %s AND held_on < %s AND kind = 'group'{groups}
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
         {movers}
         WHERE x.n >= {held}
           AND NOT EXISTS (SELECT 1 FROM {absence} e WHERE e.membership_id = m.id AND e.held_on >= %s
                           AND e.held_on < %s AND e.kind IN ({life}) AND e.reason <> '')
     """
-    return sql, [*inner_params, *([start, end] * 3), *movers_params, start, end]
+    return sql, [*inner_params, *([start, end, *only] * 3), *movers_params, start, end]
 
 
 def check_absent(qs, as_of):
@@ -360,6 +381,7 @@ def check_absent(qs, as_of):
 register(
     Rule(
         code="branchlife.absent_six_months", title="连续 6 个月不参加党的组织生活", severity=WARNING,
+        reads=MEETINGS_OF_MEMBER,
         editions=(Edition(EDUCATION_RULES, "第三十一条（六）"),),
         check=check_absent,
         describe=lambda row: (f"{row['window']}党组织召开组织生活 {row['meetings_held']} 次，均未参加，"

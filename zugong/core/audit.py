@@ -218,6 +218,29 @@ def _item(obj, action: str, changes: list | None = None, note: str = "", org_pat
             "note": note, "operation": operation}
 
 
+# ---------------------------------------------------------------- listeners
+
+# Who wants to know what changed (the rules, to re-judge at once: `core.rules.flush`): `changed(obj, in_operation)`
+# for each row saved, deleted or named created (old values still loaded), `done()` when an outermost operation has
+# written its entries (inside its transaction).
+_listeners: list[tuple] = []
+
+
+def listen(*, changed, done) -> None:
+    _listeners.append((changed, done))
+
+
+def _changed(obj) -> None:
+    inside = _operation.get() is not None
+    for changed, _ in _listeners:
+        changed(obj, inside)
+
+
+def _done() -> None:
+    for _, done in _listeners:
+        done()
+
+
 # ---------------------------------------------------------------- operations
 
 
@@ -270,6 +293,7 @@ class Operation:
         """Rows written in bulk (bulk_create, imports): each gets its creation entry in this operation."""
         for obj in objs:
             self._events.append((obj, "create", snapshot(obj), note, self))
+            _changed(obj)
 
     # -- collected by the signals
     def _saved(self, obj, created: bool) -> None:
@@ -364,6 +388,7 @@ def operation(subject, action: str, note: str = "", *, org_path: str | None = No
             op._heads.append(op)
             if parent is None:
                 _append(_new_entries(op._items()))
+                _done()
     except BaseException:
         del op._events[marks[0]:]
         del op._heads[marks[1]:]
@@ -483,6 +508,7 @@ def _deletion(obj) -> list[dict]:
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
+    _changed(instance)
     op = _operation.get()
     if op is not None:
         op._saved(instance, created)
@@ -496,6 +522,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _on_delete(sender, instance, **kwargs):
+    _changed(instance)
     op = _operation.get()
     if op is not None:
         op._deleted(instance)

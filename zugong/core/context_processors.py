@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import scope
+from .config.services import can_edit
 from .scope import Role
 
 # The level of a grant: on a 党委 (a committee, from the province down to a township or a unit's committee) or on
@@ -27,6 +28,7 @@ class NavEntry:
     roles: frozenset = ROLES
     levels: frozenset = LEVELS
     everyone: bool = False  # shown to every signed-in user, with or without a grant
+    root_admin: bool = False  # only for the administrators of a root organization (system-wide settings)
 
     def used_by(self, grants: list[tuple[str, str]]) -> bool:
         return self.everyone or any(role in self.roles and level in self.levels for role, level in grants)
@@ -58,6 +60,7 @@ NAV = [
     NavEntry("干部选派", "dispatch:list", levels=ONLY_COMMITTEES),
     NavEntry("统计", "dashboards:home", levels=ONLY_COMMITTEES),
     NavEntry("规则与预警", "core:rules"),
+    NavEntry("定时任务", "workbench:schedule", roles=MANAGERS, levels=ONLY_COMMITTEES, root_admin=True),
     NavEntry("数据导入", "core:imports", roles=MANAGERS),
     NavEntry("操作日志", "core:audit"),
     NavEntry("用户管理", "accounts:users", roles=MANAGERS),
@@ -77,8 +80,9 @@ def nav_for(user, current: str = "", grants=None) -> list[tuple[NavEntry, bool]]
     (`current`: the resolved view name)."""
     grants = grant_levels(user.grants.select_related("organization") if grants is None else grants)
     namespace = current.partition(":")[0] if ":" in current else ""
+    root_admin = any(e.root_admin for e in NAV) and can_edit(user, "")
     return [(e, e.url == current or bool(namespace and e.namespace == namespace and namespace not in _SHARED))
-            for e in NAV if e.used_by(grants)]
+            for e in NAV if e.used_by(grants) and (root_admin or not e.root_admin)]
 
 
 def shell(request):

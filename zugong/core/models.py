@@ -107,7 +107,9 @@ class Job(models.Model):
 
     kind = models.CharField("类型", max_length=32)
     title = models.CharField("名称", max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="提交人")
+    # Empty for a scheduled run (`ScheduledTask`): no one submitted it; it runs as the system.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="提交人", null=True,
+                             blank=True)
     org_path = models.CharField(max_length=255, db_index=True)
     params = models.JSONField(default=dict)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -275,3 +277,81 @@ class WorkDay(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "工作日历"
+
+
+class ScheduledTask(ConfigModel):
+    """Work run on a schedule through the task worker: the rule scan of the whole tree, the refresh of the
+    precomputed tables (组织生活落实情况, 看板汇总), the reminders. Configuration: installed with the defaults
+    (`core/defaults.py`), edited by the administrators of a root organization (time of day, enabled), audited.
+    `kind` names a job runner (`core.jobs.runner`); a kind no module registered is skipped and flagged. System-wide:
+    no issuing organization (the empty path). See `core/schedule.py`."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name="适用范围", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")  # always empty: system-wide
+    code = models.CharField("代码", max_length=40, unique=True)
+    title = models.CharField("名称", max_length=100)
+    kind = models.CharField("任务类型", max_length=32)
+    params = models.JSONField("参数", default=dict, blank=True)
+    at = models.TimeField("每天运行时间")
+    enabled = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("顺序", default=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("安装时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务"
+        ordering = ["at", "order", "code"]
+
+    def __str__(self):
+        return self.title
+
+
+class ScheduleRun(models.Model):
+    """One run of a scheduled task: for which scheduled moment (`due_at`, unique per task: two schedulers never
+    start the same run), its job, when it started and ended, its result. Written by the scheduler, not edited."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        SKIPPED = "skipped", "已跳过"
+
+    task = models.ForeignKey(ScheduledTask, verbose_name="定时任务", on_delete=models.CASCADE, related_name="runs")
+    due_at = models.DateTimeField("计划运行时间")
+    manual = models.BooleanField("手动运行", default=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="运行人", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(Job, verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    seconds = models.FloatField("用时（秒）", null=True, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    message = models.TextField("结果说明", blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务运行记录"
+        ordering = ["-due_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["task", "due_at"], name="schedule_run_once")]
+
+    def __str__(self):
+        return f"{self.task} {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.SKIPPED)
+
+    @property
+    def took(self) -> str:
+        """The time taken as people say it: 42.5 秒, 3 分 12 秒, 1 小时 5 分."""
+        if self.seconds is None:
+            return ""
+        total = round(self.seconds)
+        if self.seconds < 60:
+            return f"{self.seconds:.1f} 秒"
+        if total < 3600:
+            return f"{total // 60} 分 {total % 60} 秒"
+        return f"{total // 3600} 小时 {total % 3600 // 60} 分"

@@ -90,6 +90,7 @@ def catalogue(request):
     return render(request, "core/rules_catalogue.html", {
         "groups": groups, "labels": rules.SEVERITY_LABELS,
         "can_scan": bool(scope.scope_paths(request.user, "manage")),
+        "can_schedule": config_services.can_edit(request.user, ""),  # schedules are system-wide
     })
 
 
@@ -157,4 +158,4 @@ def run_scan(job: Job, progress: jobs.Progress) -> None:
                             progress=lambda i, n, k=k: progress.step(k * n + i, force=True))
         opened, resolved, still = opened + result.opened, resolved + result.resolved, still + result.still_open
     job.result = {"opened": opened, "resolved": resolved, "open": still}
-    job.message = f"检查完成：新增问题 {opened} 个，消除 {resolved} 个，现存 {still} 个。"
+    job.message = f"检查完成：新增问题 {opened:,} 个，消除 {resolved:,} 个，现存 {still:,} 个。"

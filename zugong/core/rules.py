@@ -5,12 +5,16 @@ violating rows with the measured values; `describe` turns those values into the 
 ("培养期 10 个月，不足 1 年"). A rule cites one or more editions of its regulation; an event is judged by the
 edition in force on the event's date (`event_field`). `scan` opens and resolves `Finding`s; `enforce` lets a
 workflow service refuse a step that would break an error-severity rule, unless an authorized user records an
-exception with a reason (audited).
+exception with a reason (audited). A rule declares what it reads besides its own model (`Reads`); a change
+saved through the audit (a service's `audit.operation`, a single audited save, rows named with `op.created`)
+re-judges the rows it concerns at once (`rejudge`), so a record's page never shows a stale verdict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -21,6 +25,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import audit, bulk, scope
+
+log = logging.getLogger(__name__)
 
 ERROR, WARNING, REMINDER = "error", "warning", "reminder"
 SEVERITY_LABELS = {ERROR: "违规", WARNING: "警示", REMINDER: "提醒"}
@@ -49,6 +55,18 @@ class Edition:
         return f"{self.regulation}{'（' + self.edition + '）' if self.edition else ''}{self.article}"
 
 
+@dataclass(frozen=True)
+class Reads:
+    """A model a rule reads besides its own, and which judged rows a changed row of it concerns: those whose
+    `key` (a field of the judged model: "pk", "organization_id", "person_id") equals the changed row's `value`
+    (a concrete field of the changed row: "organization_id", "membership_id", "case_id"). A rule always reads
+    its own model (`Reads(rule.model, "pk")`)."""
+
+    model: str  # app_label.ModelName
+    value: str
+    key: str = "pk"
+
+
 @dataclass
 class Rule:
     code: str
@@ -67,10 +85,15 @@ class Rule:
     path_field: str = "org_path"
     text: str = ""
     group: str = ""
+    reads: tuple[Reads, ...] = ()  # other models whose change re-judges rows of this rule (see `rejudge`)
 
     @property
     def model_class(self):
         return apps.get_model(self.model)
+
+    @property
+    def reading(self) -> tuple[Reads, ...]:
+        return (Reads(self.model, "pk"), *self.reads)
 
     @property
     def local(self) -> bool:
@@ -225,6 +248,29 @@ def _insert_findings(rows: list[dict], now) -> None:
                      ([constant[n] if n in constant else row[n] for n in names] for row in rows))
 
 
+def _judge(rule: Rule, qs: QuerySet, open_qs: QuerySet, as_of: dt.date, now) -> tuple[int, int, int]:
+    """Judge the rows of `qs` by one rule against the open findings `open_qs` of those rows: open the new ones,
+    resolve those no longer true, refresh the changed texts. Returns (opened, resolved, still open)."""
+    from .models import Finding
+
+    rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
+    current = {object_id: (pk, detail) for object_id, pk, detail in
+               open_qs.order_by().values_list("object_id", "id", "detail")}
+    with transaction.atomic():
+        new = [_finding_fields(rule, rows[pk]) for pk in rows.keys() - current.keys()]
+        _insert_findings(new, now)
+        gone = [current[pk][0] for pk in current.keys() - rows.keys()]
+        for start in range(0, len(gone), 2000):
+            Finding.objects.unrestricted().filter(id__in=gone[start:start + 2000]).update(resolved_at=now)
+        changed = []
+        for pk in rows.keys() & current.keys():
+            detail = rule.describe(rows[pk])[:300]
+            if current[pk][1] != detail:
+                changed.append(Finding(id=current[pk][0], detail=detail))
+        Finding.objects.bulk_update(changed, ["detail"], batch_size=2000)
+    return len(new), len(gone), len(rows)
+
+
 def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule] | None = None,
          progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Run rules over a subtree as of a date: open new findings, resolve those no longer true."""
@@ -236,33 +282,157 @@ def scan(root_path: str = "", as_of: dt.date | None = None, rules: Iterable[Rule
     now = timezone.now()
     for i, rule in enumerate(rules, start=1):
         qs = rule.model_class.objects.unrestricted()
-        if root_path:
-            qs = qs.filter(**{f"{rule.path_field}__subtree": root_path})
-        rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
         open_qs = Finding.objects.unrestricted().filter(rule=rule.code, resolved_at__isnull=True)
         if root_path:
+            qs = qs.filter(**{f"{rule.path_field}__subtree": root_path})
             open_qs = open_qs.subtree(root_path)
-        current = {object_id: (pk, detail) for object_id, pk, detail in
-                   open_qs.order_by().values_list("object_id", "id", "detail")}
-        with transaction.atomic():
-            new = [_finding_fields(rule, rows[pk]) for pk in rows.keys() - current.keys()]
-            _insert_findings(new, now)
-            gone = [current[pk][0] for pk in current.keys() - rows.keys()]
-            for start in range(0, len(gone), 2000):
-                Finding.objects.unrestricted().filter(id__in=gone[start:start + 2000]).update(resolved_at=now)
-            changed = []
-            for pk in rows.keys() & current.keys():
-                detail = rule.describe(rows[pk])[:300]
-                if current[pk][1] != detail:
-                    changed.append(Finding(id=current[pk][0], detail=detail))
-            Finding.objects.bulk_update(changed, ["detail"], batch_size=2000)
-        result.opened += len(new)
-        result.resolved += len(gone)
-        result.still_open += len(rows)
-        result.per_rule[rule.code] = len(rows)
+        opened, resolved, still = _judge(rule, qs, open_qs, as_of, now)
+        result.opened += opened
+        result.resolved += resolved
+        result.still_open += still
+        result.per_rule[rule.code] = still
         if progress:
             progress(i, len(rules))
     return result
+
+
+# ---------------------------------------------------------------- incremental re-judging
+
+# What changed, per model label (lower case): {field attname: values} — "pk" and every foreign key column, old
+# and new values both (a membership moved from one branch to another concerns both branches).
+Changes = dict[str, dict[str, set]]
+CHUNK = 2000  # values in one IN (...) list
+
+
+def changed_values(obj) -> dict[str, set]:
+    """The pk and foreign key values of a changed row, as loaded and as saved (deleted rows included)."""
+    loaded = getattr(obj, "_audit_loaded", None) or {}
+    out = {"pk": {obj.pk}}
+    for f in obj._meta.concrete_fields:
+        if f.is_relation:
+            out[f.attname] = {getattr(obj, f.attname), loaded.get(f.attname)}
+    return out
+
+
+def _keys(rule: Rule, changes: Changes) -> dict[str, set]:
+    """The judged rows a set of changes concerns: {lookup on the judged model: values}."""
+    keys: dict[str, set] = {}
+    for reads in rule.reading:
+        values = changes.get(reads.model.lower(), {}).get(reads.value)
+        if values:
+            keys.setdefault(reads.key, set()).update(v for v in values if v is not None)
+    return {k: v for k, v in keys.items() if v}
+
+
+def _parts(keys: dict[str, set]):
+    """The keys in pieces of at most CHUNK values (one query each): one piece for a service's change."""
+    flat = [(k, v) for k, values in keys.items() for v in sorted(values, key=str)]
+    for start in range(0, len(flat), CHUNK):
+        part: dict[str, list] = {}
+        for k, v in flat[start:start + CHUNK]:
+            part.setdefault(k, []).append(v)
+        yield part
+
+
+def rejudge(changes: Changes, as_of: dt.date | None = None, rules: Iterable[Rule] | None = None) -> ScanResult:
+    """Re-judge, by the rules that read them, the rows concerned by changed rows (`changed_values` per model
+    label): one check per affected rule restricted to those rows, the same open/resolve as `scan`."""
+    as_of = as_of or timezone.localdate()
+    result = ScanResult(as_of=as_of)
+    now = timezone.now()
+    token = _narrow.set(True)
+    try:
+        _rejudge(changes, as_of, rules if rules is not None else all_rules(), result, now)
+    finally:
+        _narrow.reset(token)
+    return result
+
+
+def _rejudge(changes: Changes, as_of: dt.date, rules: Iterable[Rule], result: ScanResult, now) -> None:
+    from .models import Finding
+
+    for rule in rules:
+        keys = _keys(rule, changes)
+        for part in _parts(keys):
+            q = Q()
+            for key, values in part.items():
+                q |= Q(**{f"{key}__in": values})
+            qs = rule.model_class.objects.unrestricted().filter(q)
+            # The open findings of the rows judged, and of judged rows that are gone (deleted: resolved).
+            judged = Q(object_id__in=qs.values("pk"))
+            if part.get("pk"):
+                judged |= Q(object_id__in=part["pk"])
+            open_qs = Finding.objects.unrestricted().filter(judged, rule=rule.code, resolved_at__isnull=True)
+            opened, resolved, still = _judge(rule, qs, open_qs, as_of, now)
+            result.opened += opened
+            result.resolved += resolved
+            result.still_open += still
+            result.per_rule[rule.code] = result.per_rule.get(rule.code, 0) + still
+
+
+# Changes waiting to be re-judged, per connection: those made inside an operation (re-judged when it ends, inside
+# its transaction: the findings commit or roll back with the change) and single saves outside any (on commit).
+_narrow: ContextVar[bool] = ContextVar("zugong_rules_narrow", default=False)
+
+
+def narrow() -> bool:
+    """Whether the checks now judge a few rows (`rejudge`): a check written as one SQL statement over the whole
+    tree may then restrict its per-organization sums to the rows judged (cheaper), which would only slow a scan."""
+    return _narrow.get()
+
+
+_PENDING = {True: "zugong_rejudge_in_operation", False: "zugong_rejudge_on_commit"}
+
+
+def _noted(obj, in_operation: bool) -> None:
+    """A row saved or deleted through the audit: remember what it concerns until the change is complete (the
+    end of its `audit.operation`, or the commit of a single save)."""
+    conn = transaction.get_connection()
+    pending = getattr(conn, _PENDING[in_operation], None)
+    if pending is None:
+        pending = {}
+        setattr(conn, _PENDING[in_operation], pending)
+    into = pending.setdefault(obj._meta.label_lower, {})
+    for name, values in changed_values(obj).items():
+        into.setdefault(name, set()).update(values)
+    if not in_operation:
+        # One callback per save (the first to run judges everything noted; the others find nothing left): a
+        # savepoint rolled back drops its own callbacks, never the outer ones'.
+        transaction.on_commit(_flush_committed)
+
+
+def _flush(in_operation: bool) -> None:
+    """Re-judge what the changes noted so far concern. A failing rule is logged and never undoes the change (the
+    nightly scan judges again)."""
+    conn = transaction.get_connection()
+    pending = getattr(conn, _PENDING[in_operation], None)
+    if not pending:
+        return
+    setattr(conn, _PENDING[in_operation], None)
+    try:
+        with transaction.atomic():
+            rejudge(pending)
+    except Exception:
+        log.exception("re-judging after a change failed")
+
+
+def flush() -> None:
+    """The end of an outermost `audit.operation`: re-judge what it changed."""
+    _flush(True)
+
+
+def _flush_committed() -> None:
+    _flush(False)
+    _flush(True)  # an operation that failed after noting rows left them: judging them again is harmless
+
+
+def judge_changes() -> None:
+    """Re-judge now, inside the transaction, what it changed so far: for a service that saves rows one by one
+    (no operation) and wants their findings settled before it returns (or rolled back with it)."""
+    _flush_committed()
+
+
+audit.listen(changed=_noted, done=flush)
 
 
 # ---------------------------------------------------------------- workflow guard
@@ -273,10 +443,14 @@ def check_record(rule_codes: Iterable[str], obj, as_of: dt.date | None = None) -
     as_of = as_of or timezone.localdate()
     known = {r.code: r for r in all_rules()}
     out = []
-    for code in rule_codes:
-        rule = known[code]
-        qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
-        out.extend((rule, row) for row in rule.violations(qs, as_of))
+    token = _narrow.set(True)
+    try:
+        for code in rule_codes:
+            rule = known[code]
+            qs = rule.model_class.objects.unrestricted().filter(pk=obj.pk)
+            out.extend((rule, row) for row in rule.violations(qs, as_of))
+    finally:
+        _narrow.reset(token)
     return out
 
 

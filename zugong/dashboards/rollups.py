@@ -99,8 +99,8 @@ def term_source(as_of: dt.date, ctx: dict) -> tuple[str, list]:
     election is past due), due (due within the reminder window) or ok; "<kind>:none" without a recorded
     term. Read from the due list built just before (`build_due`), which counts approved adjustments."""
     due = DueOrganization._meta.db_table
-    state = (f"CASE WHEN o.term_ends_on IS NULL THEN 'none' WHEN d.id IS NULL THEN 'ok' "
-             f"WHEN d.overdue THEN 'overdue' ELSE 'due' END")
+    state = ("CASE WHEN o.term_ends_on IS NULL THEN 'none' WHEN d.id IS NULL THEN 'ok' "
+             "WHEN d.overdue THEN 'overdue' ELSE 'due' END")
     sql = (f"SELECT o.id AS org_id, CAST(NULL AS DATE) AS period, {_cat('o.kind', chr(39) + ':' + chr(39), state)} "
            f"AS key, 1 AS n, 0 AS m FROM orgs_organization o LEFT JOIN {due} d ON d.organization_id = o.id "
            "WHERE o.status = 'active' AND o.kind <> 'party_group'")
@@ -169,7 +169,7 @@ def build_metric(m: Metric, as_of: dt.date, ctx: dict, now) -> int:
     table = Rollup._meta.db_table
     src, params = m.source(as_of, ctx)
     pg = connection.vendor == "postgresql"
-    consumer = f"(CASE WHEN o.numchild > 0 THEN o.depth ELSE o.depth - 1 END)"
+    consumer = "(CASE WHEN o.numchild > 0 THEN o.depth ELSE o.depth - 1 END)"
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {table} WHERE metric = %s", [m.code])
         cur.execute(f"DROP TABLE IF EXISTS {BASE}")

@@ -15,7 +15,7 @@ from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Out
 from django.db.models.functions import Coalesce, TruncMonth
 
 from zugong.core import rules
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 
 from .models import Dispatch, DispatchReport, Evaluation, Rotation, WorkTeam
@@ -40,11 +40,21 @@ def source(row) -> str:
     return f"项目“{row['program__name']}”" + (f"，依据{doc}" if doc else "")
 
 
+# What each judged model reads besides itself: a dispatch its evaluations and reports; a team its members (the
+# dispatches naming it); every row its program (选派项目: the numbers).
+READS = {
+    "dispatch.Dispatch": (Reads("dispatch.Evaluation", "dispatch_id"), Reads("dispatch.DispatchReport", "dispatch_id"),
+                          Reads("dispatch.Program", "pk", "program_id")),
+    "dispatch.WorkTeam": (Reads("dispatch.Dispatch", "team_id"), Reads("dispatch.Program", "pk", "program_id")),
+    "dispatch.Rotation": (),
+}
+
+
 def _register(code, title, severity, model, editions, check, describe, measures, person_field="person_id",
               text=""):
     return rules.register(Rule(code=code, title=title, severity=severity, model=model, editions=editions,
                                check=check, describe=describe, measures=measures, person_field=person_field,
-                               text=text, group=GROUP))
+                               text=text, group=GROUP, reads=READS[model]))
 
 
 PROGRAM_FIELDS = ("program__name", "program__document")

@@ -120,7 +120,7 @@ def create_dispatch(user, *, program: Program, person: Person, organization: Org
             note=note.strip())
         found = rules.enforce(DISPATCH_RULES, record, user=user, exception_reason=exception_reason)
         if team is not None:
-            rules.scan(team.org_path, timezone.localdate(), _own_rules("dispatch.WorkTeam"))
+            rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(record, _warnings(found))
 
 
@@ -156,7 +156,7 @@ def recall(user, record: Dispatch, *, on: dt.date, reason: str) -> Result:
     with transaction.atomic():
         record.status, record.ended_on, record.recall_reason = Dispatch.Status.RECALLED, on, reason.strip()
         record.save()
-        rules.scan(record.org_path, timezone.localdate(), _own_rules("dispatch.Dispatch"))
+        rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(record)
 
 
@@ -216,7 +216,7 @@ def record_report(user, record: Dispatch, *, period_start: dt.date, work_log: st
         found = rules.check_record([r.code for r in _own_rules("dispatch.Dispatch")
                                     if r.code in ("dispatch.village_share", "dispatch.village_days_month")],
                                    record, today)
-        rules.scan(record.org_path, today, _own_rules("dispatch.Dispatch"))
+        rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(report, _warnings(found))
 
 
@@ -245,7 +245,7 @@ def evaluate(user, record: Dispatch, *, kind: str, grade: str, comments: str, ev
             record.status = Dispatch.Status.COMPLETED
             record.ended_on = record.end_on
             record.save()
-        rules.scan(record.org_path, timezone.localdate(), _own_rules("dispatch.Dispatch"))
+        rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(evaluation)
 
 
@@ -283,7 +283,7 @@ def end_team(user, team: WorkTeam, *, on: dt.date) -> Result:
         team.status = WorkTeam.Status.ENDED
         team.end_on = on
         team.save()
-        rules.scan(team.org_path, timezone.localdate(), _own_rules("dispatch.WorkTeam"))
+        rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(team)
 
 
@@ -335,5 +335,5 @@ def end_rotation(user, rotation: Rotation, *, on: dt.date, note: str = "") -> Re
     with transaction.atomic():
         rotation.returned_on, rotation.return_note = on, note.strip()
         rotation.save()
-        rules.scan(rotation.org_path, timezone.localdate(), _own_rules("dispatch.Rotation"))
+        rules.judge_changes()  # the changed rows, by the rules that read them
     return Result(rotation)

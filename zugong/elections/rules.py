@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from zugong.core import rules
 from zugong.core.config import INT, Param
 from zugong.core.dates import months_days
-from zugong.core.rules import ERROR, REMINDER, Edition, Rule
+from zugong.core.rules import ERROR, REMINDER, Edition, Reads, Rule
 from zugong.core.sql import AddMonths
 from zugong.orgs.models import Organization
 
@@ -93,11 +93,14 @@ def _overdue_describe(row):
     return text + f"，已逾期 {months_days(due, on)}未换届"
 
 
+# An organization's term is judged on its own term dates and its approved adjustments (延期、提前).
+TERM_READS = (Reads("elections.TermAdjustment", "organization_id"),)
+
 rules.register(Rule(
     code="elections.term_overdue", title="任期届满按期换届", severity=ERROR, model="orgs.Organization",
     editions=election_edition("第三条"), check=_overdue_check, describe=_overdue_describe,
     measures=("term_ends_on", "election_due", "checked_on"), person_field=None, org_field="pk",
-    path_field="path", group=GROUP,
+    path_field="path", group=GROUP, reads=TERM_READS,
     text="党的基层委员会、总支部委员会、支部委员会（不设委员会的党支部书记、副书记）任期届满应当按期进行换届选举；"
          "如需延期或者提前进行换届选举，应当报上级党组织批准，延长或者提前期限一般不超过 1 年。"
          "任期按《关于党的基层组织任期的意见》：基层党委 5 年，总支部和支部 3 年，村和社区各级 5 年。",
@@ -231,7 +234,7 @@ def term_reminder_rule(row) -> Rule:
     return Rule(code=row.code, title=row.title, severity=row.severity, model="orgs.Organization",
                 editions=(rules.local_edition(row),), check=check, describe=describe,
                 measures=("term_ends_on", "election_due", "checked_on"), person_field=None, org_field="pk",
-                path_field="path", group=GROUP,
+                path_field="path", group=GROUP, reads=TERM_READS,
                 text=f"本地规则，适用于{row.organization.name}及其下级组织：任期届满前 {months} 个月提醒换届")
 
 

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 
 from zugong.core.dates import add_months, cn_date
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.orgs.models import Organization
 
 from . import dues
@@ -121,6 +121,7 @@ ORG_RULE = {
 register(
     Rule(
         code="members.branch_too_small",
+        reads=(Reads("members.Membership", "organization_id"),),
         title="党支部正式党员不足 3 名",
         severity=WARNING,
         editions=(Edition(BRANCH_RULES, "第四条"),),
@@ -135,6 +136,7 @@ register(
 register(
     Rule(
         code="members.branch_too_large",
+        reads=(Reads("members.Membership", "organization_id"),),
         title="党支部党员超过 50 名",
         severity=REMINDER,
         editions=(Edition(BRANCH_RULES, "第四条"),),
@@ -149,6 +151,7 @@ register(
 register(
     Rule(
         code="members.branch_without_committee",
+        reads=(Reads("members.Membership", "organization_id"),),
         title="正式党员 7 名以上未设立支部委员会",
         severity=WARNING,
         # The article number is not yet verified (regulations.md §2 gives the chapter only).
@@ -200,6 +203,10 @@ def check_mobile_without_inflow(qs, as_of):
     return qs.active().filter(
         category=Membership.Category.MOBILE, inflow_organization__isnull=True, inflow_org_name=""
     )
+
+
+# Dues rules read the payments and exemptions of the membership they judge.
+DUES_READS = (Reads("members.DuesPayment", "membership_id"), Reads("members.DuesExemption", "membership_id"))
 
 
 def check_dues_unpaid(qs, as_of):
@@ -274,6 +281,7 @@ register(
 register(
     Rule(
         code="members.away_without_transfer",
+        reads=(Reads("members.TransferRequest", "membership_id"),),
         title="外出满 6 个月未转接组织关系",
         severity=WARNING,
         editions=(Edition(EDUCATION_RULES, "第二十五条、第三十二条"),),
@@ -320,6 +328,7 @@ register(
 register(
     Rule(
         code="members.dues_unpaid_six_months",
+        reads=DUES_READS,
         title="连续 6 个月不交纳党费",
         severity=ERROR,
         editions=(Edition(DUES_RULES, "一、第十三条", DUES_EDITION),),
@@ -334,6 +343,7 @@ register(
 register(
     Rule(
         code="members.dues_underpaid",
+        reads=DUES_READS,
         title="党费少于按规定应交金额",
         severity=WARNING,
         editions=(Edition(DUES_RULES, "一、第二条、第五条、第六条", DUES_EDITION),),

@@ -8,10 +8,9 @@ subtree is scanned with the recruitment rules, so the ledger's past violations s
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal, InvalidOperation
 
-from zugong.core import audit, excel, imports, rules, scope
+from zugong.core import audit, excel, imports, scope
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 from zugong.orgs.selectors import example_organization
@@ -21,7 +20,6 @@ from zugong.people.models import Person
 from . import steps
 from .deadlines import probation_end
 from .models import Case, CaseContact, Step, TargetGroup
-from .rules import recruitment_rules
 
 _PEOPLE = {c.key: c for c in PeopleImporter.columns}
 _GROUPS = {label: code for code, label in TargetGroup.choices} | {
@@ -249,8 +247,7 @@ class RecruitmentImporter(imports.Importer):
             Membership.objects.bulk_create(memberships, batch_size=1000)
             op.created(cases)
             op.created(memberships)
-        rules.scan(common_root([c.org_path for c in cases]), rules=recruitment_rules())
-        return len(cases)
+        return len(cases)  # the cases were judged when the operation ended (`rules.rejudge`)
 
     def _case(self, v) -> Case:
         case = Case(person=v["person"], organization=v["org"], org_path=v["org"].path,
@@ -292,9 +289,3 @@ class RecruitmentImporter(imports.Importer):
                        joined_on=c.branch_meeting_on, converted_on=c.converted_on)
             for c in admitted if c.person_id not in have and c.branch_meeting_on
         ]
-
-
-def common_root(paths: list[str]) -> str:
-    """The deepest organization path containing all the given paths."""
-    prefix = os.path.commonprefix(paths) if paths else ""
-    return prefix[: len(prefix) // Organization.steplen * Organization.steplen]

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from zugong.core import rules
 from zugong.core.config import CHOICE, INT, Param
 from zugong.core.dates import age_on, months_between
-from zugong.core.rules import ERROR, WARNING, Edition, Rule
+from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
 from zugong.members.models import Membership
@@ -58,10 +58,15 @@ def details(article_2014: str, article_2026: str) -> tuple[Edition, Edition]:
     )
 
 
+# A case is judged on its own dates, its steps, its contacts (培养联系人, 入党介绍人) and its person.
+READS = (Reads("recruitment.Step", "case_id"), Reads("recruitment.CaseContact", "case_id"),
+         Reads("people.Person", "pk", "person_id"))
+
+
 def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text=""):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=editions,
                                check=check, describe=describe, measures=measures, event_field=event_field,
-                               text=text, group=GROUP))
+                               text=text, group=GROUP, reads=READS))
 
 
 def ymd(day) -> str:
@@ -427,7 +432,8 @@ def _local(row, check, describe, measures, event_field) -> Rule:
 
     return Rule(code=row.code, title=row.title, severity=row.severity, model=MODEL,
                 editions=(rules.local_edition(row),), check=scoped_check, describe=describe, measures=measures,
-                event_field=event_field, group=GROUP, text=f"本地规则，适用于{row.organization.name}及其下级组织")
+                event_field=event_field, group=GROUP, text=f"本地规则，适用于{row.organization.name}及其下级组织",
+                reads=READS)
 
 
 @rules.local_template("publicity_working_days", title="公示工作日数", params=(

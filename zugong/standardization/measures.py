@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     FloatField,
     IntegerField,
     OuterRef,

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from zugong.core import rules
 from zugong.core.config import CHOICES, INT, Param
 from zugong.core.dates import add_months, add_years
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule
 
 from . import queries, standards
 from .models import LeadershipTeam, TeamMember
@@ -70,13 +70,16 @@ def _rotation_describe(row):
             "在同一职位上任职满十年的，必须交流")
 
 
+# A seat is judged with the cadre's other seats (tenure across appointments) and the cadre's record.
+SEAT_READS = (Reads("teams.TeamMember", "cadre_id", "cadre_id"), Reads("cadres.Cadre", "pk", "cadre_id"))
+
 rules.register(Rule(
     code="teams.rotation_ten_years", title="地方党委和政府领导成员在同一职位上任职满十年的，必须交流",
     severity=WARNING, model="teams.TeamMember",
     editions=(Edition(SELECTION, "第五十四条", "2014年", dt.date(2014, 1, 15), IN_FORCE_2019),
               Edition(SELECTION, "第十章（条款号待核）", "2019年", IN_FORCE_2019, None)),
     check=_rotation_check, describe=_rotation_describe, measures=SEAT_MEASURES,
-    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP,
+    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="适用于县级以上地方党委、政府领导班子（层级为县处级及以上的党委、政府班子）。任职年限自同一干部在同一班子职位"
          "最早的任职时间起算（连任视为连续任职）。2014年版第五十四条的条款号来自第三方资料；2019年版条款号待核。",
 ))
@@ -101,7 +104,7 @@ rules.register(Rule(
     severity=REMINDER, model="teams.TeamMember",
     editions=(Edition(TENURE, "第六条", "2006年"),),
     check=_terms_check, describe=_terms_describe, measures=SEAT_MEASURES,
-    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP,
+    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="第三条：党政领导职务每个任期为5年。任期数取记录的任命次数与按任职年限计算（每满5年进入下一个任期）两者中较大者。"
          "适用于县级以上地方党委、政府领导班子（第二条）。",
 ))
@@ -121,7 +124,7 @@ rules.register(Rule(
     severity=ERROR, model="teams.TeamMember",
     editions=(Edition(TENURE, "第六条", "2006年"),),
     check=_third_term_check, describe=_third_term_describe, measures=SEAT_MEASURES,
-    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP,
+    person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="按记录的任命次数判断：同一干部第三次被任命担任同一班子职位即违反规定。任命时检查，违反时拒绝办理"
          "（有权限的管理员可填写理由作为例外办理）。",
 ))
@@ -141,7 +144,10 @@ def _local_rule(row, model, check, describe, measures, org_field, person_field=N
             qs = qs.exclude(org_path__subtree=p)
         return check(qs, as_of)
 
-    return Rule(code=row.code, title=row.title, severity=row.severity, model=model,
+    # A team's composition and a post's vacancies are judged on their members (and a team on its posts).
+    reads = {"teams.LeadershipTeam": (Reads("teams.TeamMember", "team_id"), Reads("teams.TeamPost", "team_id")),
+             "teams.TeamPost": (Reads("teams.TeamMember", "team_post_id"),)}[model]
+    return Rule(code=row.code, title=row.title, severity=row.severity, model=model, reads=reads,
                 editions=(rules.local_edition(row),), check=scoped_check, describe=describe, measures=measures,
                 person_field=person_field, org_field=org_field, group=GROUP,
                 text=f"本地规则，适用于{row.organization.name}及其下级组织（下级组织另有规定的，按下级规定）")

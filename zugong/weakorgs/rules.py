@@ -8,7 +8,7 @@ from zugong.core.config import num
 from django.db.models import Exists, F, OuterRef, Q
 
 from zugong.core.dates import add_months
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Rule, register
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.members.rules import months_elapsed_sql
 
 from .models import ProgressReport, Rectification
@@ -72,6 +72,7 @@ def check_no_progress_report(qs, as_of):
 
 register(Rule(
     code="weakorgs.no_progress_report",
+    reads=(Reads("weakorgs.ProgressReport", "rectification_id"),),
     title="整顿进展超过一个月未报告",
     severity=REMINDER,
     editions=(Edition(f"{PRACTICE}（单一来源）", "台账逐月报告", "地方做法", local=True),),

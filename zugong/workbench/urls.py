@@ -9,4 +9,7 @@ urlpatterns = [
     path("core/rules/scan/", views.start_scan, name="rules_scan"),
     path("core/findings/", views.finding_list, name="findings"),
     path("core/findings/acknowledge/", views.finding_bulk_ack, name="findings_ack"),
+    path("core/schedule/", views.schedule_list, name="schedule"),
+    path("core/schedule/<int:pk>/", views.schedule_edit, name="schedule_edit"),
+    path("core/schedule/<int:pk>/run/", views.schedule_run, name="schedule_run"),
 ]

@@ -1,4 +1,5 @@
-"""The workbench's pages: home (工作台), global search, the findings list and the rule scan button.
+"""The workbench's pages: home (工作台), global search, the findings list, the rule scan button and the scheduled
+tasks (定时任务).
 
 They read organizations and people (the kernel) and the findings of every domain, so they sit above both;
 core keeps the rule engine, the catalogue and the findings helpers (`zugong.core.rule_views`)."""
@@ -10,19 +11,21 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import jobs, rule_views, rules, scope
+from zugong.core import audit, jobs, rule_views, rules, schedule, scope
+from zugong.core.config import services as config_services
+from zugong.core.config.views import row_page
 from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
-from zugong.core.models import Finding, Job
+from zugong.core.models import Finding, Job, ScheduledTask, ScheduleRun
 from zugong.core.rule_views import severity_counts
 from zugong.orgs.models import Organization
 from zugong.orgs.services import node_counts
@@ -31,6 +34,7 @@ from zugong.people.models import Person
 
 from . import todos
 from .filtersets import FindingFilterSet
+from .forms import ScheduledTaskForm
 from .tables import FindingTable
 
 
@@ -210,3 +214,58 @@ def start_scan(request):
     with scope.bypass():
         jobs.submit(job)
     return redirect("core:job", pk=job.pk)
+
+
+# ---------------------------------------------------------------- scheduled work
+
+
+def _require_schedule_admin(user) -> None:
+    """Schedules are system-wide: only the administrators of a root organization see and change them."""
+    if not config_services.can_edit(user, ""):
+        raise PermissionDenied("只有上级组织部门（根组织）的管理员可以查看和设置定时任务")
+
+
+@login_required
+def schedule_list(request):
+    """Each scheduled task: when it last ran, how long it took, its result, when it runs next."""
+    _require_schedule_admin(request.user)
+    now = timezone.now()
+    tasks = list(ScheduledTask.objects.visible_to(request.user).filter(org_path=""))
+    for task in tasks:
+        task.last = schedule.last_run(task)
+        task.last_done = task.runs.exclude(status__in=(ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING)
+                                           ).order_by("-due_at", "-id").first()
+        task.next = schedule.next_run(task, now, task.last)
+        task.missing = schedule.runner_missing(task)
+        task.busy = task.last is not None and not task.last.finished
+    runs = ScheduleRun.objects.filter(task__in=tasks).select_related("task", "user")[:30]
+    return render(request, "workbench/schedule.html", {"tasks": tasks, "runs": runs, "now": now})
+
+
+@login_required
+def schedule_edit(request, pk):
+    """Change a task's time of day and switch (audited by the model)."""
+    task = get_object_or_404(ScheduledTask.objects.visible_to(request.user).filter(org_path=""), pk=pk)
+    _require_schedule_admin(request.user)
+    return row_page(request, task, ScheduledTaskForm, done=reverse("workbench:schedule"),
+                    saved=f"已保存定时任务“{task.title}”的设置", title=f"定时任务：{task.title}",
+                    denied="只有上级组织部门（根组织）的管理员可以设置定时任务")
+
+
+@require_POST
+@login_required
+def schedule_run(request, pk):
+    """立即运行: queue a run of the task now; its progress is on the job page."""
+    task = get_object_or_404(ScheduledTask.objects.visible_to(request.user).filter(org_path=""), pk=pk)
+    _require_schedule_admin(request.user)
+    try:
+        with audit.acting_as(request.user, ip=client_ip(request)):
+            run = schedule.run_now(request.user, task)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("workbench:schedule")
+    if run.status == ScheduleRun.Status.SKIPPED:
+        messages.warning(request, run.message)
+        return redirect("workbench:schedule")
+    messages.success(request, f"已开始运行“{task.title}”")
+    return redirect("core:job", pk=run.job_id)

@@ -130,8 +130,8 @@ def record_step(workflow: Workflow, user, case, kind: str, record: StepRecord, v
                 case.save()
             found = rules.enforce(_not_yet_excepted(case, codes, as_of), case, user=user, as_of=as_of,
                                   exception_reason=record.exception_reason)
-            # The subtree's findings follow the step at once (opened, resolved), not at the next scan.
-            rules.scan(case.org_path, as_of, selected)
+            # The case's findings follow the step at once (opened, resolved): the operation's end re-judges the
+            # rows it changed by the rules that read them (`rules.rejudge`), as after any other service.
     except Exception:
         for name, value in before.items():
             setattr(case, name, value)
