@@ -256,17 +256,19 @@ def _judge(rule: Rule, qs: QuerySet, open_qs: QuerySet, as_of: dt.date, now) -> 
     rows = {r["pk"]: r for r in rule.violations(qs, as_of)}
     current = {object_id: (pk, detail) for object_id, pk, detail in
                open_qs.order_by().values_list("object_id", "id", "detail")}
+    new = [_finding_fields(rule, rows[pk]) for pk in rows.keys() - current.keys()]
+    gone = [current[pk][0] for pk in current.keys() - rows.keys()]
+    changed = []
+    for pk in rows.keys() & current.keys():
+        detail = rule.describe(rows[pk])[:300]
+        if current[pk][1] != detail:
+            changed.append(Finding(id=current[pk][0], detail=detail))
+    if not (new or gone or changed):  # nothing to write: no savepoint (a re-judge runs many rules per operation)
+        return 0, 0, len(rows)
     with transaction.atomic():
-        new = [_finding_fields(rule, rows[pk]) for pk in rows.keys() - current.keys()]
         _insert_findings(new, now)
-        gone = [current[pk][0] for pk in current.keys() - rows.keys()]
         for start in range(0, len(gone), 2000):
             Finding.objects.unrestricted().filter(id__in=gone[start:start + 2000]).update(resolved_at=now)
-        changed = []
-        for pk in rows.keys() & current.keys():
-            detail = rule.describe(rows[pk])[:300]
-            if current[pk][1] != detail:
-                changed.append(Finding(id=current[pk][0], detail=detail))
         Finding.objects.bulk_update(changed, ["detail"], batch_size=2000)
     return len(new), len(gone), len(rows)
 
