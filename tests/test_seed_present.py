@@ -157,3 +157,14 @@ def test_bench_seeds_the_day_the_benches_judge():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.BENCH_AS_OF == BENCH_AS_OF.isoformat()
+
+
+def test_seed_refills_an_emptied_working_calendar(db, monkeypatch):
+    """A flushed database (a transactional test before this one) has lost the calendar a migration filled; the
+    seed's 公示 end dates count working days, so it refills the calendar instead of failing."""
+    from zugong.core.models import WorkDay
+
+    WorkDay.objects.all().delete()
+    monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-present-password-2026")
+    seed()
+    assert WorkDay.objects.filter(day=AS_OF).exists()

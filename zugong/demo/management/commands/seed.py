@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zugong.core import config
+from zugong.core import config, workdays
 from zugong.members import dues
 from zugong.demo.cadres import STAFF_SHARE as CADRE_STAFF_SHARE, seed_cadres
 from zugong.demo.appointments import seed_appointments
@@ -164,6 +164,8 @@ class Command(BaseCommand):
                     "如确需清空这些数据并重新生成，请加 --force。"
                 )
         as_of = as_of or timezone.localdate()
+        if workdays.covered_until() is None:  # the calendar a migration fills (emptied by a flushed test database)
+            workdays.sync()
         self.log(f"生成演示数据：规模 {scale}，种子 {seed}，截至 {as_of}，数据库 {connection.vendor}")
         t = time.perf_counter()
         plan = Plan(scale, seed, as_of=as_of)
