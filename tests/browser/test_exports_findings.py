@@ -93,3 +93,36 @@ def test_city_exports_people_and_acknowledges_a_finding(live_server, page, demo)
     page.goto(f"{base}/core/findings/?view=rules")
     page.wait_for_selector("#by-rule")
     shot(page, "exports-06-by-rule")
+
+
+def test_the_demo_city_exports_its_whole_people_list(live_server, page, monkeypatch, settings):  # noqa: F811
+    """The issue's case: the demo city (some 26 thousand people) exports its whole people list to completion,
+    as a background job at the default threshold, and the file holds every row."""
+    from zugong.core import exports
+    from zugong.core.models import Job
+    from zugong.orgs.models import Organization
+    from zugong.people.models import Person
+
+    monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", PASSWORD)
+    call_command("seed", "--scale", "demo", stdout=StringIO())
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    city = Organization.objects.unrestricted().get(code="1401")
+    city_people = Person.objects.unrestricted().filter(org_path__startswith=city.path).count()
+    assert city_people > 20_000 > exports.SYNC_ROWS
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "city")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=工作台")
+    page.goto(f"{live_server.url}/people/")
+    page.click("#export-xlsx")
+    page.wait_for_url("**/core/jobs/*/", timeout=300_000)
+    page.wait_for_selector("#job-download", timeout=300_000)
+    assert f"导出完成：共 {city_people:,} 行" in page.inner_text("#job-message")
+    shot(page, "exports-07-demo-city-done")
+    with page.expect_download() as info:
+        page.click("#job-download")
+    ws = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()), read_only=True).worksheets[0]
+    assert sum(1 for _ in ws.iter_rows(values_only=True)) == city_people + 1
+    assert Job.objects.unrestricted().get(kind="export").result["rows"] == city_people
