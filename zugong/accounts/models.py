@@ -4,11 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from zugong.core.audit import AuditedModel
-from zugong.core.scope import Role
+from zugong.core.scope import Duty, Role
 
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    duty = models.CharField("系统职责", max_length=16, choices=Duty.choices, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

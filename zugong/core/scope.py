@@ -42,6 +42,22 @@ class Role(models.TextChoices):
     READONLY = "readonly", "只读"
 
 
+class Duty(models.TextChoices):
+    """三员分立: the three system duties, separate from the business roles; an account holds at most one, and an
+    account with a duty holds no business role (no ScopeGrant)."""
+
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "安全审计员"
+
+
+def duty_of(user) -> str:
+    """The user's system duty (a `Duty` value) or "" for a business user."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    return getattr(user, "duty", "") or ""
+
+
 ROLE_RANK = {Role.READONLY: 1, Role.SECRETARY: 2, Role.ORG_ADMIN: 3, Role.DEPT_ADMIN: 4}
 
 # The least role an action needs.
