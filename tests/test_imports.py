@@ -124,8 +124,11 @@ def test_wrong_and_missing_headers(taiyuan_client, tree):
 
 @pytest.mark.django_db
 def test_not_an_excel_file(taiyuan_client, tree):
-    job = upload(taiyuan_client, b"PK\x03\x04 not really", name="x.xlsx")
-    assert job.result["errors"] == ["文件：文件不是有效的 Excel (.xlsx) 文件"]
+    # Refused by the page itself (its zip directory cannot be read), before any job is queued.
+    r = taiyuan_client.post("/core/imports/", {"importer": "people", "mode": "all",
+                                               "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 not really")})
+    assert r.status_code == 400 and "“x.xlsx”不是有效的 Excel (.xlsx) 文件，无法打开" in r.content.decode()
+    assert not Job.objects.unrestricted().exists()
 
 
 @pytest.mark.django_db

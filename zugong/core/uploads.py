@@ -97,7 +97,7 @@ def _open_zip(fileobj, name: str) -> zipfile.ZipFile:
         fileobj.seek(0)
         return zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise Refused(f"“{name}”不是有效的{'Excel (.xlsx) 文件' if kind_of(name) == 'xlsx' else '压缩包'}，无法打开") from None
+        raise Refused(f"“{name}”不是有效的{' Excel (.xlsx) 文件' if kind_of(name) == 'xlsx' else '压缩包'}，无法打开") from None
 
 
 def _unpacked(archive: zipfile.ZipFile, name: str) -> int:
