@@ -50,7 +50,8 @@ def import_center(request):
         if mode not in ("all", "valid"):
             errors["mode"] = "请选择导入方式"
         if errors:
-            return render(request, "core/imports.html", {"importers": importers, "errors": errors}, status=400)
+            return render(request, "core/imports.html", {"importers": importers, "errors": errors, **_limits()},
+                          status=400)
         importer = imports.IMPORTERS[kind]
         job = Job(
             kind="import",
@@ -64,7 +65,11 @@ def import_center(request):
         with scope.bypass():
             jobs.submit(job)  # always the background worker: the request only stores the file
         return redirect("core:job", pk=job.pk)
-    return render(request, "core/imports.html", {"importers": importers, "errors": {}})
+    return render(request, "core/imports.html", {"importers": importers, "errors": {}, **_limits()})
+
+
+def _limits() -> dict:
+    return {"max_size": uploads.human(uploads.limit_of("xlsx")), "max_rows": f"{uploads.max_rows():,}"}
 
 
 @login_required
