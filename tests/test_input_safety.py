@@ -383,3 +383,18 @@ def test_a_word_document_says_who_made_it_and_when(users):
     assert back.core_properties.title == "任前公示"
     footer = "".join(p.text for p in back.sections[0].footer.paragraphs)
     assert f"导出人：{users.taiyuan.display_name}" in footer and "导出时间：" in footer
+
+
+def test_a_workbook_a_page_built_itself_is_neutralized_and_signed(users):
+    """`exports.recorded` (several-sheet workbooks such as the structure analysis) passes them through here."""
+    from zugong.core import exports
+
+    wb = Workbook()
+    wb.active.append(["组织", "人数"])
+    wb.active.append(["=1+2", 3])
+    buf = io.BytesIO()
+    wb.save(buf)
+    back = load_workbook(io.BytesIO(exports._signed(buf.getvalue(), users.taiyuan, "结构分析", "组织：小店区")))
+    assert back.active["A2"].data_type == "s" and back.active["A2"].quotePrefix and back.active["B2"].value == 3
+    assert back.properties.creator == users.taiyuan.display_name and "组织：小店区" in back.properties.description
+    assert f"导出人：{users.taiyuan.display_name}" in back.active.oddFooter.center.text
