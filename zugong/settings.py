@@ -256,3 +256,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"axes": {"level": "ERROR"}},
 }
+
+# Uploads (zugong/core/uploads.py): the largest file of each kind (bytes), the most an .xlsx or a zip may
+# unpack to, the largest compression ratio of a zip of forms, the most rows an import reads; uploaded files
+# are deleted when their job ends unless ZUGONG_UPLOAD_RETENTION_DAYS keeps them (the nightly cleanup deletes
+# them then); an upload waiting for a confirmation (任免审批表 preview) is kept ZUGONG_UPLOAD_PENDING_DAYS.
+_MB = 1024 * 1024
+ZUGONG_UPLOAD_LIMITS = {"xlsx": 20 * _MB, "csv": 20 * _MB, "lrmx": 20 * _MB, "lrm": 20 * _MB, "pic": 5 * _MB,
+                        "zip": 100 * _MB, "photo": 5 * _MB, "document": 20 * _MB, "other": 20 * _MB}
+for _kind in list(ZUGONG_UPLOAD_LIMITS):
+    if os.environ.get(f"ZUGONG_UPLOAD_MAX_MB_{_kind.upper()}"):
+        ZUGONG_UPLOAD_LIMITS[_kind] = int(os.environ[f"ZUGONG_UPLOAD_MAX_MB_{_kind.upper()}"]) * _MB
+ZUGONG_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("ZUGONG_UPLOAD_MAX_UNCOMPRESSED_MB", "300")) * _MB
+ZUGONG_UPLOAD_MAX_RATIO = int(os.environ.get("ZUGONG_UPLOAD_MAX_RATIO", "100"))
+ZUGONG_IMPORT_MAX_ROWS = int(os.environ.get("ZUGONG_IMPORT_MAX_ROWS", "100000"))
+ZUGONG_UPLOAD_RETENTION_DAYS = int(os.environ.get("ZUGONG_UPLOAD_RETENTION_DAYS", "0"))
+ZUGONG_UPLOAD_PENDING_DAYS = int(os.environ.get("ZUGONG_UPLOAD_PENDING_DAYS", "1"))

@@ -19,8 +19,19 @@ from .samples import sample_form
 NEW_ID = make_id_number("140105", dt.date(1965, 5, 17), 31)
 
 
+def _run_queued():
+    """Every upload is a background job: run the queued ones as the worker would."""
+    from zugong.core import jobs
+    from zugong.core.models import Job
+
+    for pk in Job.objects.unrestricted().filter(status=Job.Status.QUEUED).values_list("pk", flat=True):
+        jobs.run_job.call(pk)
+
+
 def _upload(client, tree, *files):
-    return client.post("/adform/import/", {"files": list(files), "organization": tree.xiaodian.pk})
+    r = client.post("/adform/import/", {"files": list(files), "organization": tree.xiaodian.pk})
+    _run_queued()
+    return r
 
 
 def test_upload_preview_confirm_report(login, tree, users):
@@ -41,6 +52,7 @@ def test_upload_preview_confirm_report(login, tree, users):
     assert not Person.objects.unrestricted().filter(id_number=NEW_ID).exists()  # nothing written yet
     pk = int(r["Location"].rstrip("/").rsplit("/", 1)[-1])
     r = client.post(f"/adform/import/{pk}/confirm/", {"confirm": ["王五.lrm"]})
+    _run_queued()
     report = client.get(r["Location"]).content.decode()
     assert "已导入" in report and "未确认，未导入" in report
     assert Person.objects.unrestricted().filter(id_number=NEW_ID).exists()

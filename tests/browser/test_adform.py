@@ -34,9 +34,12 @@ def browser():
         b.close()
 
 
-def test_upload_preview_confirm(live_server, browser, tree, users, tmp_path):
+def test_upload_preview_confirm(live_server, browser, tree, users, tmp_path, settings):
     from zugong.adform import lrmx
     from zugong.people.idnumber import make_id_number
+
+    # Every upload is a background job; the live server has no worker: run jobs when the request commits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
     SHOTS.mkdir(exist_ok=True)
     files = []

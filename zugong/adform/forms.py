@@ -38,6 +38,20 @@ class UploadForm(forms.Form):
         bad = [f.name for f in files if not f.name.lower().endswith((".lrmx", ".lrm", ".pic", ".zip"))]
         if bad:
             raise forms.ValidationError(f"只接受 .lrmx、.lrm、.pic 和 .zip 文件：{'、'.join(bad[:5])}")
+        from zugong.core import uploads
+
+        from .sources import MAX_FILES
+
+        problems = []
+        for f in files:  # the size of each, and what a zip declares it unpacks to: before anything is read
+            try:
+                uploads.check_before_storing(f)
+                if f.name.lower().endswith(".zip"):
+                    uploads.check_zip(f, f.name, max_files=MAX_FILES)
+            except uploads.Refused as exc:
+                problems.append(str(exc))
+        if problems:
+            raise forms.ValidationError(problems)
         return files
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
+from zugong.core import textguard
+
 from .formdata import AdFormData, FamilyItem, FormError, clean, normalize_date
 from .lrmx import _party
 
@@ -42,6 +44,10 @@ def parse_lrm(data: bytes, photo: bytes | None = None) -> AdFormData:
         raise FormError("文件编码不对：.lrm 应为 GB2312 编码的文本") from None
     if "\x00" in text:
         raise FormError("不是 .lrm 文本文件（含有二进制内容）")
+    text = text.rstrip("\x1a")  # a DOS end-of-file mark some old tools append
+    found = textguard.find(text, multiline=True)
+    if found:
+        raise FormError(f"文件含有不可见的控制字符（{textguard.describe(found)}），请在任免表编辑器中改正后重新导入")
     rows = [r for r in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), skipinitialspace=True) if r]
     if not rows:
         raise FormError("文件没有内容")

@@ -16,6 +16,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from zugong.core import textguard
+
 from .formdata import AdFormData, FamilyItem, FormError, clean, normalize_date
 
 # element → (AdFormData attribute, kind); the order is the editor's and the writer's
@@ -96,6 +98,10 @@ def parse_lrmx(data: bytes) -> AdFormData:
         attr, kind = _BY_TAG[tag]
         text = child.text if kind != "family" else None
         if kind == "text":
+            found = textguard.find(text or "", multiline=True)
+            if found:
+                raise FormError(f"“{LABELS.get(tag, tag)}”含有不可见的控制字符（{textguard.describe(found)}），请在任免表"
+                                "编辑器中改正后重新导入")
             setattr(form, attr, clean(text))
         elif kind == "date":
             setattr(form, attr, normalize_date(text, LABELS.get(tag, tag)))

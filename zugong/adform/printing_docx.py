@@ -15,6 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from zugong.core.docx import sign
+from zugong.core.textguard import strip_for_xml
+
 from .formdata import AdFormData
 from .printing import FONT
 
@@ -31,7 +34,7 @@ def _font(run, size: float = 12, bold: bool = False) -> None:
 
 def _text(cell, text: str, size: float = 12, align=WD_ALIGN_PARAGRAPH.CENTER, valign=WD_ALIGN_VERTICAL.CENTER):
     cell.vertical_alignment = valign
-    lines = (text or "").split("\n")
+    lines = strip_for_xml(text or "").split("\n")
     p = cell.paragraphs[0]
     for i, line in enumerate(lines):
         if i:
@@ -176,6 +179,7 @@ def build(form: AdFormData, ctx: dict) -> bytes:
     foot = doc.add_paragraph()
     foot.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
     _font(foot.add_run(f"填表人：{f.filled_by}\t" + (f"填表时间：{ctx['filled']}" if ctx["filled"] else "")), 12)
+    sign(doc)  # who printed it and when: the file's properties and the page footer
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zugong.core import jobs
+from zugong.core import jobs, uploads
 from zugong.core.models import Job
 from zugong.orgs.models import Organization
 
@@ -10,13 +10,21 @@ from . import services
 from .sources import read_upload
 
 PREVIEW, IMPORT = "adform_preview", "adform_import"
-SYNC_FILES = 30  # smaller imports run in the request; larger ones in the background worker
+# A preview's upload waits for the confirmed import (which deletes it), or for the cleanup.
+uploads.KEPT_FOR_CONFIRMATION.add(PREVIEW)
 
 
 def sources_of(job: Job):
-    with job.input_file.open("rb") as fh:
-        data = fh.read()
+    """The forms of the upload, after checking a zip's central directory again (nothing unpacked before)."""
+    from .sources import MAX_FILES
+
     name = job.params.get("bundle") or job.input_file.name.rsplit("/", 1)[-1]
+    with job.input_file.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if name.lower().endswith(".zip") or head == b"PK\x03\x04":
+            uploads.check_zip(fh, name, max_files=MAX_FILES)
+        data = fh.read()
     return read_upload(name, data), job.params.get("strip", "")
 
 
@@ -26,7 +34,20 @@ def _org(job: Job) -> Organization:
 
 @jobs.runner(PREVIEW)
 def run_preview(job: Job, progress: jobs.Progress) -> None:
-    sources, strip = sources_of(job)
+    try:
+        _preview(job, progress)
+    except BaseException:
+        uploads.release(job)  # nothing to confirm: the upload goes now
+        raise
+
+
+def _preview(job: Job, progress: jobs.Progress) -> None:
+    try:
+        sources, strip = sources_of(job)
+    except uploads.Refused as exc:
+        job.status, job.message = Job.Status.FAILED, f"{exc}。"
+        uploads.release(job)
+        return
     progress.total(len(sources))
     rows = services.preview(sources, job.user, _org(job), strip=strip, progress=progress.step)
     job.result = {"files": rows, "summary": services.summary(rows)}
@@ -38,6 +59,14 @@ def run_preview(job: Job, progress: jobs.Progress) -> None:
 
 @jobs.runner(IMPORT)
 def run_import(job: Job, progress: jobs.Progress) -> None:
+    try:
+        _import(job, progress)
+    finally:
+        uploads.release(job)  # the preview's upload, shared: deleted when the import ends
+        uploads.purge()
+
+
+def _import(job: Job, progress: jobs.Progress) -> None:
     sources, strip = sources_of(job)
     progress.total(len(sources))
     rows = services.import_files(sources, job.user, _org(job), confirmed=job.params.get("confirmed", []),

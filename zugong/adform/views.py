@@ -17,17 +17,16 @@ from django.urls import reverse
 
 from zugong.cadres.models import Cadre
 from zugong.cadres.selectors import filter_roster
-from zugong.core import jobs, scope
+from zugong.core import jobs, scope, uploads
 from zugong.core.models import Job
 from zugong.orgs.models import Organization
 
 from . import printing, services
 from .forms import AdFormForm, UploadForm
 from .models import AdForm
-from .tasks import IMPORT, PREVIEW, SYNC_FILES
+from .tasks import IMPORT, PREVIEW
 
 BUNDLE = "上传的文件.zip"
-SYNC_PREVIEW_BYTES = 3 * 1024 * 1024
 MAX_BATCH = 3000
 
 
@@ -56,21 +55,23 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data["files"]
         org = form.cleaned_data["organization"]
-        if len(files) == 1 and files[0].name.lower().endswith(".zip"):
-            name, data, strip = files[0].name, files[0].read(), ""
+        title = files[0].name if len(files) == 1 else f"{files[0].name} 等 {len(files)} 个文件"
+        strip = "" if len(files) == 1 and files[0].name.lower().endswith(".zip") else f"{BUNDLE}/"
+        name = files[0].name if not strip else BUNDLE
+        job = Job(kind=PREVIEW, title=f"任免审批表导入预览：{title}", user=request.user, org_path=org.path,
+                  params={"org_id": org.pk, "strip": strip, "bundle": name, "ip": _client_ip(request)})
+        if not strip:  # the form checked its size and its central directory (no byte unpacked)
+            uploads.store(job, files[0])
         else:  # several files travel as one zip (a .lrm stays beside its .pic)
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for f in files:
+                    f.seek(0)
                     z.writestr(f.name, f.read())
-            name, data, strip = BUNDLE, buf.getvalue(), f"{BUNDLE}/"
-        title = files[0].name if len(files) == 1 else f"{files[0].name} 等 {len(files)} 个文件"
-        job = Job(kind=PREVIEW, title=f"任免审批表导入预览：{title}", user=request.user, org_path=org.path,
-                  params={"org_id": org.pk, "strip": strip, "bundle": name, "ip": _client_ip(request)})
-        job.input_file.save(name, ContentFile(data), save=False)
+            job.input_file.save(name, ContentFile(buf.getvalue()), save=False)
         job.save()
         with scope.bypass():
-            jobs.submit(job, run_now=len(data) <= SYNC_PREVIEW_BYTES)  # a large upload is read in the background
+            jobs.submit(job)  # always the background worker: the request only stores the files
         return redirect("adform:session", pk=job.pk)
     recent = Job.objects.visible_to(request.user).filter(user=request.user, kind__in=[PREVIEW, IMPORT])[:10]
     return render(request, "adform/upload.html", {"form": form, "recent": recent})
@@ -102,13 +103,12 @@ def confirm(request, pk):
         raise PermissionDenied("只能确认已完成的预览")
     org = get_object_or_404(Organization.objects.visible_to(request.user, "manage"), pk=preview.params["org_id"])
     confirmed = request.POST.getlist("confirm")
-    total = preview.result.get("summary", {}).get("total", 0)
     job = Job(kind=IMPORT, title=preview.title.replace("导入预览", "导入"), user=request.user, org_path=org.path,
               params={**preview.params, "confirmed": confirmed, "preview": preview.pk, "ip": _client_ip(request)})
-    job.input_file.name = preview.input_file.name  # the same upload
+    job.input_file.name = preview.input_file.name  # the same upload (deleted when this import ends)
     job.save()
     with scope.bypass():
-        jobs.submit(job, run_now=total <= SYNC_FILES)
+        jobs.submit(job)
     return redirect("adform:session", pk=job.pk)
 
 

@@ -12,6 +12,8 @@ DEFAULTS = [
      "at": dt.time(1, 0), "order": 10, "note": "按会议记录重新计算各组织每期“三会一课”等的落实情况"},
     {"code": "scan", "title": "规则检查（全部组织）", "kind": "scan", "params": {"paths": [""]},
      "at": dt.time(1, 30), "order": 20, "note": "按全部规则检查整个组织体系，新增和消除问题预警"},
+    {"code": "uploads", "title": "删除过期的上传文件", "kind": "uploads_cleanup", "params": {},
+     "at": dt.time(2, 30), "order": 25, "note": "删除保存期已过的导入文件（默认导入结束即删除；未确认的任免审批表预览保留一天）"},
     {"code": "dashboards", "title": "组织工作看板数据刷新", "kind": "dashboards_refresh", "params": {},
      "at": dt.time(3, 0), "order": 30, "note": "重新汇总看板的各项统计"},
     {"code": "reminders", "title": "到期提醒", "kind": "reminders", "params": {},

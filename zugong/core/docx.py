@@ -18,7 +18,7 @@ from docx.shared import Pt
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "宋体"
 
-__all__ = ["DOCX", "FONT", "RIGHT", "font", "new_document", "paragraph", "table", "title", "to_bytes"]
+__all__ = ["DOCX", "FONT", "RIGHT", "font", "new_document", "paragraph", "sign", "table", "title", "to_bytes"]
 
 RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -43,7 +43,10 @@ def new_document() -> Document:
 
 
 def title(doc, text: str) -> None:
-    """The document's title: centred, 18pt, bold."""
+    """The document's title: centred, 18pt, bold (also the file's title property)."""
+    text = _clean(text)
+    if not doc.core_properties.title:
+        doc.core_properties.title = text[:255]
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     font(p.add_run(text), size=18, bold=True)
@@ -56,7 +59,7 @@ def paragraph(doc, text: str, align=None, indent: bool = True):
         p.alignment = align
     if indent:
         p.paragraph_format.first_line_indent = Pt(24)
-    font(p.add_run(text))
+    font(p.add_run(_clean(text)))
     return p
 
 
@@ -66,12 +69,40 @@ def table(doc, rows: list[tuple[str, str]]) -> None:
     grid.style = "Table Grid"
     for label, value in rows:
         cells = grid.add_row().cells
-        font(cells[0].paragraphs[0].add_run(label), bold=True)
-        font(cells[1].paragraphs[0].add_run(value or ""))
+        font(cells[0].paragraphs[0].add_run(_clean(label)), bold=True)
+        font(cells[1].paragraphs[0].add_run(_clean(value or "")))
 
 
-def to_bytes(doc) -> bytes:
-    """The document saved as .docx bytes."""
+def _clean(text) -> str:
+    """Text a Word document can hold (a control character stored in a record must not break the file)."""
+    from .textguard import strip_for_xml
+
+    return strip_for_xml(str(text))
+
+
+def sign(doc, who: str | None = None, when=None) -> None:
+    """Say in the file who made it and when: the core properties (author, created) and a footer line
+    (导出人、导出时间) on every section. `who` defaults to whoever is acting (the request's user)."""
+    from django.utils import timezone
+
+    from .excel import current_signer
+
+    who = who or current_signer()
+    when = when or timezone.now()
+    props = doc.core_properties
+    props.author = props.last_modified_by = who
+    props.created = props.modified = when
+    text = f"导出人：{who}　导出时间：{timezone.localtime(when):%Y-%m-%d %H:%M}"
+    for section in doc.sections:
+        p = section.footer.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        font(p.add_run(text), size=9)
+
+
+def to_bytes(doc, *, signed: bool = True) -> bytes:
+    """The document saved as .docx bytes, signed (`sign`) unless `signed=False`."""
+    if signed:
+        sign(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

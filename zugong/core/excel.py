@@ -25,11 +25,107 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # ---------------------------------------------------------------- export
 
+# A cell beginning with one of these is a formula (or becomes one when the user edits it) in a spreadsheet
+# program: `=HYPERLINK(...)`, `+1+2`, `-1+2`, `@SUM(...)`, and a leading tab or carriage return hides one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_value(ws, value: Any):
+    """A value as written to an export: text a workbook cannot hold (control characters) stripped, text that
+    would be read as a formula written as text with Excel's quote prefix (the cell shows exactly the stored
+    text and stays text when edited), dates as date cells. Numbers stay numbers. Every writer of a workbook
+    that holds user data passes each value through here (`write_row`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from .textguard import strip_for_xml
+
+    if isinstance(value, str):
+        value = strip_for_xml(value)
+        if value.startswith(FORMULA_START):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
+        return value
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def write_row(ws, row: Iterable[Any]) -> None:
+    """Append a row of values to a write-only sheet through `safe_value`."""
+    ws.append([safe_value(ws, v) for v in row])
+
+
+def neutralize(wb) -> None:
+    """The same protection for a workbook a page built in memory (not write-only): every text cell that
+    would be a formula becomes text with the quote prefix, control characters stripped. (A page that
+    writes real formulas of its own does not pass through here.)"""
+    from .textguard import strip_for_xml
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str):
+                    clean = strip_for_xml(value)
+                    if clean != value or clean.startswith(FORMULA_START):
+                        cell.value = clean
+                        if clean.startswith(FORMULA_START):
+                            cell.data_type = "s"
+                            cell.quotePrefix = True
+
+
+def sign(wb, ws_list, *, who: str, when: dt.datetime, title: str, description: str = "") -> None:
+    """Say in the file who exported it and when: the document properties (author, created, title and the
+    filter as description) and every sheet's printed page footer (导出人、导出时间; the page numbers)."""
+    from django.utils import timezone
+
+    local = timezone.localtime(when) if when.tzinfo else when
+    props = wb.properties
+    props.creator = props.lastModifiedBy = who or "系统"
+    props.created = props.modified = (when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo
+                                      else when)
+    props.title = title
+    props.subject = title
+    props.description = description
+    props.keywords = f"导出人：{who}；导出时间：{local:%Y-%m-%d %H:%M}"
+    text = f"导出人：{who or '系统'}　导出时间：{local:%Y-%m-%d %H:%M}".replace("&", "&&")
+    for ws in ws_list:
+        ws.oddFooter.center.text = text
+        ws.oddFooter.right.text = "第 &P 页，共 &N 页"
+        ws.evenFooter.center.text = text
+        ws.evenFooter.right.text = "第 &P 页，共 &N 页"
+
+
+def current_signer() -> str:
+    """Who is acting (the request's user, or the job's): their display name, for signing a file."""
+    from django.contrib.auth import get_user_model
+
+    from . import audit
+
+    pk, name, _ip = audit.current_actor()
+    if pk is not None:
+        user = get_user_model()._default_manager.filter(pk=pk).first()
+        if user is not None:
+            return getattr(user, "display_name", "") or user.get_full_name() or user.get_username()
+    return name or "系统"
+
 
 def workbook_bytes(sheet_title: str, headers: list[str], rows: Iterable[Iterable[Any]], widths=None) -> bytes:
-    """A one-sheet workbook: bold frozen header row, dates as dates, columns sized for Chinese text."""
+    """A one-sheet workbook: bold frozen header row, dates as dates, columns sized for Chinese text; values
+    through `safe_value`; signed by whoever is acting (`sign`)."""
+    from django.utils import timezone
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title[:31])
+    sign(wb, [ws], who=current_signer(), when=timezone.now(), title=sheet_title)
     widths = widths or [max(10, min(40, len(h) * 2 + 4)) for h in headers]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -45,15 +141,7 @@ def workbook_bytes(sheet_title: str, headers: list[str], rows: Iterable[Iterable
         head.append(c)
     ws.append(head)
     for row in rows:
-        out = []
-        for v in row:
-            if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-                c = WriteOnlyCell(ws, value=v)
-                c.number_format = "yyyy-mm-dd"
-                out.append(c)
-            else:
-                out.append(v)
-        ws.append(out)
+        write_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -161,8 +249,12 @@ class ParsedSheet:
 IGNORED_HEADERS = {"序号", "备注"}
 
 
-def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
-    """Read the first sheet: map headers, skip blank rows, parse cells; every problem becomes a RowError."""
+def read_rows(data: bytes, columns: list[Column], max_rows: int | None = None) -> ParsedSheet:
+    """Read the first sheet: map headers, skip blank rows, parse cells; every problem becomes a RowError.
+    A text cell holding a control character is refused (`textguard`); past `max_rows` data rows the reading
+    stops with an error naming the limit (the job checked the file before, `uploads.check_xlsx`)."""
+    from .textguard import describe, find
+
     sheet = ParsedSheet()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -212,6 +304,9 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
         raw = list(row)
         if not any(cell_text(v) for v in raw):
             continue
+        if max_rows is not None and len(sheet.rows) >= max_rows:
+            sheet.fail(0, "", f"行数超过导入的行数上限 {max_rows:,} 行，请分成几个文件导入")
+            break
         if sequence_at is not None and sequence_at < len(raw) and cell_text(raw[sequence_at]) == EXAMPLE_MARK:
             continue
         values: dict[str, Any] = {}
@@ -220,6 +315,11 @@ def read_rows(data: bytes, columns: list[Column]) -> ParsedSheet:
             if cell_text(v) == "":
                 if col.required:
                     sheet.fail(no, col.header, "必填项为空")
+                values[col.key] = None
+                continue
+            control = find(v, multiline=True) if isinstance(v, str) else None
+            if control:
+                sheet.fail(no, col.header, f"含有不可见的控制字符（{describe(control)}），请删除后重新导入")
                 values[col.key] = None
                 continue
             try:

@@ -221,9 +221,20 @@ def _plain_cell(table, bound_column):
 # ---------------------------------------------------------------- writing
 
 
-def write(export: Export, target, progress: "jobs.Progress | None" = None) -> int:
+def who(user) -> str:
+    """The name an export is signed with: the user's display name (as the audit shows them)."""
+    if user is None:
+        return "系统"
+    return (getattr(user, "display_name", "") or user.get_full_name() or user.get_username()) if hasattr(
+        user, "get_username") else str(user)
+
+
+def write(export: Export, target, progress: "jobs.Progress | None" = None, *, user=None,
+          when: dt.datetime | None = None) -> int:
     """Stream the export into `target` (a path or a binary file) as a one-sheet workbook: bold frozen header,
-    dates as dates, columns sized for Chinese text. Returns the number of rows written."""
+    dates as dates, columns sized for Chinese text; every value through `excel.safe_value` (formulas as text,
+    control characters stripped); signed with who exported it and when (`excel.sign`: the document
+    properties and the page footer). Returns the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -231,32 +242,24 @@ def write(export: Export, target, progress: "jobs.Progress | None" = None) -> in
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(re.sub(r"[\\/?*\[\]:]", "_", export.name)[:31] or "Sheet1")
-    widths = export.widths or [max(10, min(40, len(h) * 2 + 4)) for h in export.headers]
+    excel.sign(wb, [ws], who=who(user), when=when or timezone.now(), title=export.name,
+               description=f"筛选条件：{export.filters or '全部（未筛选）'}")
+    widths = export.widths or [max(10, min(40, len(str(h)) * 2 + 4)) for h in export.headers]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     head = []
     for h in export.headers:
-        c = WriteOnlyCell(ws, value=str(h))
+        c = excel.safe_value(ws, str(h))
+        if isinstance(c, str):
+            c = WriteOnlyCell(ws, value=c)
         c.font, c.alignment = Font(bold=True), Alignment(horizontal="center")
         c.fill = PatternFill("solid", fgColor="DDEBF7")
         head.append(c)
     ws.append(head)
     n = 0
     for row in export.rows():
-        out = []
-        for v in row:
-            if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-                c = WriteOnlyCell(ws, value=v)
-                c.number_format = "yyyy-mm-dd"
-                out.append(c)
-            elif isinstance(v, dt.datetime):
-                c = WriteOnlyCell(ws, value=v.replace(tzinfo=None))
-                c.number_format = "yyyy-mm-dd hh:mm"
-                out.append(c)
-            else:
-                out.append(v)
-        ws.append(out)
+        excel.write_row(ws, row)
         n += 1
         if progress is not None:
             progress.step(n)
@@ -274,7 +277,7 @@ def _audit(job: Job, export: Export, rows: int) -> None:
 def _finish(job: Job, export: Export, progress: "jobs.Progress | None" = None) -> None:
     """Write the workbook into the job's output file and audit it (the job's own user acts)."""
     with tempfile.TemporaryFile() as tmp:
-        rows = write(export, tmp, progress)
+        rows = write(export, tmp, progress, user=job.user)
         tmp.seek(0)
         job.output_file.save(export.filename, File(tmp, name=export.filename), save=False)
     job.total = job.done = rows
@@ -326,6 +329,7 @@ def recorded(request, name: str, content: bytes, *, rows: int, filters: str = ""
 
     paths = scope.scope_paths(request.user)
     filename = f"{name}.xlsx"
+    content = _signed(content, request.user, name, filters)
     job = Job(kind="export", title=f"导出：{name}", user=request.user, org_path=paths[0] if paths else "",
               status=Job.Status.DONE, total=rows, done=rows, finished_at=timezone.now(),
               result={"rows": rows, "list": name, "filters": filters}, message=f"导出完成：共 {rows:,} 行。",
@@ -336,6 +340,21 @@ def recorded(request, name: str, content: bytes, *, rows: int, filters: str = ""
     with audit.acting_as(request.user, ip=job.params["ip"]):
         _audit(job, Export(name, [], lambda: (), rows, filters), rows)
     return excel.xlsx_response(filename, content)
+
+
+def _signed(content: bytes, user, name: str, filters: str) -> bytes:
+    """A workbook a page built: its text cells neutralized (`excel.neutralize`) and signed (`excel.sign`)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    excel.neutralize(wb)
+    excel.sign(wb, wb.worksheets, who=who(user), when=timezone.now(), title=name,
+               description=f"筛选条件：{filters or '全部（未筛选）'}")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def export_error(request, name: str, status: int = 500):

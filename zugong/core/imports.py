@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from . import excel, jobs
+from . import excel, jobs, uploads
 from .models import Job
 
 IMPORTERS: dict[str, "Importer"] = {}
@@ -46,11 +46,27 @@ class Importer:
 
 @jobs.runner("import")
 def run_import(job: Job, progress: jobs.Progress) -> None:
+    """Check the file before parsing it (`uploads.check_xlsx`: unpacked size, rows counted with a cap), import
+    it, and delete the upload whatever happened (`uploads.release`)."""
+    try:
+        _run_import(job, progress)
+    finally:
+        uploads.release(job)
+        uploads.purge()
+
+
+def _run_import(job: Job, progress: jobs.Progress) -> None:
     importer = IMPORTERS[job.params["importer"]]
     mode = job.params.get("mode", "all")
     with job.input_file.open("rb") as fh:
+        try:
+            uploads.check_xlsx(fh, job.input_file.name.rsplit("/", 1)[-1])
+        except uploads.Refused as exc:
+            job.status, job.message = Job.Status.FAILED, f"{exc}。未导入任何数据。"
+            job.result = {"errors": [str(exc)], "error_count": 1, "rows": 0}
+            return
         data = fh.read()
-    sheet = excel.read_rows(data, importer.columns)
+    sheet = excel.read_rows(data, importer.columns, max_rows=uploads.max_rows())
     progress.total(len(sheet.rows))
     if not _header_failed(sheet):
         importer.validate(sheet, job.user, progress)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import excel, imports, jobs, scope
+from . import excel, imports, jobs, scope, uploads
 from .lists import list_page
 from .middleware import client_ip
 from .models import AuditEntry, Job
 from .tables import AuditFilterSet, AuditTable
-
-SYNC_IMPORT_BYTES = 256 * 1024  # smaller files are imported while the user waits
 
 
 @login_required
@@ -45,10 +42,16 @@ def import_center(request):
             errors["file"] = "请选择要导入的 Excel 文件"
         elif not upload.name.lower().endswith(".xlsx"):
             errors["file"] = "只支持 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）"
+        else:
+            try:  # the size, and what the file's central directory declares: nothing is parsed here
+                uploads.check_before_storing(upload, "xlsx")
+            except uploads.Refused as exc:
+                errors["file"] = str(exc)
         if mode not in ("all", "valid"):
             errors["mode"] = "请选择导入方式"
         if errors:
-            return render(request, "core/imports.html", {"importers": importers, "errors": errors}, status=400)
+            return render(request, "core/imports.html", {"importers": importers, "errors": errors, **_limits()},
+                          status=400)
         importer = imports.IMPORTERS[kind]
         job = Job(
             kind="import",
@@ -57,12 +60,16 @@ def import_center(request):
             org_path=scope.scope_paths(request.user, "manage")[0],
             params={"importer": kind, "mode": mode, "ip": client_ip(request)},
         )
-        job.input_file.save(upload.name, ContentFile(upload.read()), save=False)
+        uploads.store(job, upload)
         job.save()
         with scope.bypass():
-            jobs.submit(job, run_now=upload.size <= SYNC_IMPORT_BYTES)
+            jobs.submit(job)  # always the background worker: the request only stores the file
         return redirect("core:job", pk=job.pk)
-    return render(request, "core/imports.html", {"importers": importers, "errors": {}})
+    return render(request, "core/imports.html", {"importers": importers, "errors": {}, **_limits()})
+
+
+def _limits() -> dict:
+    return {"max_size": uploads.human(uploads.limit_of("xlsx")), "max_rows": f"{uploads.max_rows():,}"}
 
 
 @login_required
