@@ -134,3 +134,20 @@ def test_a_duty_account_is_not_managed_through_the_pages(tree, users):
     with pytest.raises(Exception):
         services.create_duty_account(users.taiyuan.username, "x", PASSWORD, Duty.SYSADMIN)
     assert not AuditEntry.objects.unrestricted().filter(action="设置系统职责", object_id=str(users.taiyuan.pk)).exists()
+
+
+def test_duty_command_creates_a_duty_account(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from zugong.accounts.models import User
+
+    monkeypatch.setenv("ZUGONG_DUTY_PASSWORD", "short")
+    with pytest.raises(CommandError, match="密码太短"):
+        call_command("duty", "wang", "auditor")
+    monkeypatch.setenv("ZUGONG_DUTY_PASSWORD", PASSWORD)
+    out = StringIO()
+    call_command("duty", "wang", "auditor", stdout=out)
+    user = User.objects.get(username="wang")
+    assert user.duty == "auditor" and user.must_change_password and "安全审计员" in out.getvalue()

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from zugong.core.scope import Role
-from zugong.orgs.models import Organization
+from zugong.orgs.services import by_code
 
 
 class UserCreateForm(forms.Form):
@@ -41,7 +41,7 @@ class GrantsForm(forms.Form):
         code = self.cleaned_data["organization"].strip()
         if not code:
             return None
-        org = Organization.objects.unrestricted().filter(code=code).first()
+        org = by_code(code)  # the security administrator holds no scope: any organization of the tree
         if org is None:
             raise forms.ValidationError(f"组织代码“{code}”不存在")
         return org

@@ -16,6 +16,14 @@ from django.core.exceptions import PermissionDenied
 
 from .scope import Duty, has_duty
 
+
+def audit_entries(user):
+    """The global audit log: every entry for the security auditor (whose duty it is to read it), none for anyone
+    else (a record's own log tab is `record_tabs.log`)."""
+    from .models import AuditEntry
+
+    return AuditEntry.objects.unrestricted() if has_duty(user, Duty.AUDITOR) else AuditEntry.objects.none()
+
 # The page each duty lands on (the 首页 of a duty account, whose sidebar lists only its duty's pages).
 HOME = {Duty.SYSADMIN: "accounts:users", Duty.SECADMIN: "accounts:users", Duty.AUDITOR: "core:audit"}
 
