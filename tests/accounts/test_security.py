@@ -215,3 +215,17 @@ def test_finding13_first_login_and_expiry_force_a_change(tree, users, client, se
     with time_machine.travel(timezone.now() + dt.timedelta(days=400), tick=False):
         client.force_login(demo, backend="django.contrib.auth.backends.ModelBackend")
         assert client.get("/people/").status_code == 200
+
+
+def test_policy_and_all_tokens_pages_are_the_security_administrators(tree, users, client):
+    token = _token("dt_admin")
+    secadmin, sysadmin = duty_user("secadmin", Duty.SECADMIN), duty_user("sysadmin", Duty.SYSADMIN)
+    client.force_login(secadmin, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/accounts/policy/").content.decode()
+    assert "90 天" in page and "ZUGONG_PASSWORD_MAX_AGE_DAYS" in page and "30 天" in page
+    page = client.get("/accounts/tokens/all/").content.decode()
+    assert "dt_admin" in page and token[:8] in page and token not in page
+    for user in (sysadmin, users.admin):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        assert client.get("/accounts/policy/").status_code == 403
+        assert client.get("/accounts/tokens/all/").status_code == 403
