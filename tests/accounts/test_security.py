@@ -65,6 +65,10 @@ def test_finding7_tokens_are_hashed_expire_and_die_with_the_password(tree, users
     token = _token("ty_admin")
     assert _get(token).status_code == 200
     assert _stored_anywhere(token) == []  # only a hash is kept
+    from zugong.core.models import AuditEntry
+
+    issued = AuditEntry.objects.unrestricted().filter(action="签发令牌").latest("id")
+    assert issued.actor_name == "ty_admin" and token[:8] in str(issued.changes) and token not in str(issued.changes)
 
     # A password change revokes every token of the user.
     users.taiyuan.set_password("Another-pass-2027")
