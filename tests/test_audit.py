@@ -207,8 +207,23 @@ def test_the_log_tab_links_to_the_whole_operation(login, tree, users):
         for person in (tree.people.zhangsan, tree.people.lisi):
             person.phone = "13900000010"
             person.save()
+    from zugong.accounts.models import User
+
+    # The record's own log tab (for who may change it) shows the entry; the whole operation is in the global
+    # log, which only the security auditor reads (三员分立).
     client = login(users.taiyuan)
     page = client.get(f"/people/{tree.people.zhangsan.pk}/?tab=log").content.decode()
-    assert f"?operation={op.id}" in page and "同一操作的全部记录" in page
-    listing = client.get("/core/audit/", {"operation": op.id})
+    assert "13900000010" in page and "同一操作的全部记录" not in page
+    assert client.get("/core/audit/", {"operation": op.id}).status_code == 403
+    auditor = User.objects.create_user(username="auditor", password="Zg-test-pass-2026", duty="auditor")
+    listing = login(auditor).get("/core/audit/", {"operation": op.id})
     assert listing.context["table"].paginator.count == 3
+
+
+def test_the_log_tab_is_for_those_who_may_change_the_record(login, tree, users):
+    with audit.operation(tree.people.zhangsan, "update") as op:
+        op.fact("电话", "13900000011")
+    url = f"/people/{tree.people.zhangsan.pk}/?tab=log"
+    assert "13900000011" in login(users.secretary).get(url).content.decode()
+    page = login(users.reader).get(url).content.decode()
+    assert "13900000011" not in page and "只向可修改该记录的用户显示" in page

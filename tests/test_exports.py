@@ -92,11 +92,21 @@ def test_other_lists_export_through_the_same_mechanism(login, tree, users, monke
         Membership.objects.create(person=p, organization=p.organization, joined_on=dt.date(2005, 7, 1),
                                   converted_on=dt.date(2006, 7, 1))
     monkeypatch.setattr(exports, "SYNC_ROWS", 0)
+    from zugong.accounts.models import User
+
     client = login(users.taiyuan)
-    for url in ("/members/", "/members/national/members.xlsx", "/members/national/orgs.xlsx", "/core/audit/"):
+    for url in ("/members/", "/members/national/members.xlsx", "/members/national/orgs.xlsx"):
         r = client.get(url, {"export": "xlsx"})
         assert r.status_code == 302, url
-    for job in Job.objects.unrestricted().filter(kind="export"):
+    assert client.get("/core/audit/", {"export": "xlsx"}).status_code == 403  # the auditor's (三员分立)
+    auditor = User.objects.create_user(username="auditor", password="Zg-test-pass-2026", duty="auditor")
+    assert login(auditor).get("/core/audit/", {"export": "xlsx"}).status_code == 302
+    audit_job = Job.objects.unrestricted().get(kind="export", user=auditor)
+    jobs.run_job.call(audit_job.pk)
+    audit_job.refresh_from_db()
+    assert audit_job.status == Job.Status.DONE, audit_job.message
+    assert any("赵六" in str(cell) for row in sheet_rows(audit_job.output_file.read()) for cell in row)  # all of it
+    for job in Job.objects.unrestricted().filter(kind="export", user=users.taiyuan):
         jobs.run_job.call(job.pk)
         job.refresh_from_db()
         assert job.status == Job.Status.DONE, (job.title, job.message)

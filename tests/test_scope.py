@@ -205,6 +205,7 @@ def other_side(tree, users):
         "person": [tree.people.zhangsan.pk, tree.people.wangwu.pk],
         "job": [job.pk],
         "user": [users.taiyuan.pk, users.secretary.pk],
+        "token": [_taiyuan_token(users)],
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
     }
@@ -218,6 +219,12 @@ def _taiyuan_reminders(tree, users):
                                        url=f"/orgs/{tree.b1.pk}/", org_path=tree.b1.path)
     lead = LeadTime.objects.create(code="test.taiyuan", organization=tree.taiyuan, days="14、3")
     return {"notification": [note.pk], "leadtime": [lead.pk]}
+
+
+def _taiyuan_token(users):
+    from zugong.accounts.models import ApiToken
+
+    return ApiToken.issue(users.taiyuan)[0].pk
 
 
 def _taiyuan_team(tree):
@@ -239,7 +246,9 @@ def _taiyuan_team(tree):
 PK_MODEL = {
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
-    "core:job": "job", "core:job_output": "job", "accounts:user": "user",
+    "core:job": "job", "core:job_output": "job", "accounts:token_revoke": "token",
+    **{f"accounts:{n}": "user" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
+                                         "user_grants")},
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
     "workbench:schedule_edit": "scheduledtask", "workbench:schedule_run": "scheduledtask",
@@ -292,6 +301,10 @@ PK_MODEL = {
 }
 
 
+DUTY_ONLY = {f"accounts:{n}" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
+                                        "user_grants")}
+
+
 def _leaks(response) -> list[str]:
     body = response.content.decode("utf-8", "replace")
     return [m for m in TAIYUAN_MARKERS if m in body]
@@ -311,7 +324,9 @@ def test_every_url_hides_the_sibling_subtree(client, tree, users, other_side):
                         else getattr(client, method)(path)
                     if r.status_code == 405:  # the method is refused before any record is looked up
                         continue
-                    assert r.status_code == 404, f"{method.upper()} {path} ({name}) answered {r.status_code}"
+                    # the system duties' pages (三员分立) refuse a business user before any record is looked up
+                    expected = 403 if name in DUTY_ONLY else 404
+                    assert r.status_code == expected, f"{method.upper()} {path} ({name}) answered {r.status_code}"
                     seen += 1
             continue
         path = fill(regex, {"kind": "people", "path": "photos/2026/x.jpg", "format": "json", "code": "test.rule"})
@@ -339,8 +354,9 @@ def test_exports_hide_the_sibling_subtree(login, tree, users):
                               (tree.people.wangwu, tree.xiaodian, users.taiyuan)):
         cadre_services.create_cadre(user, person, org, rank="clerk_1", rank_since=dt.date(2020, 1, 1))
     client = login(users.datong)
-    for url in ("/people/?export=xlsx", "/orgs/list/?export=xlsx", "/core/audit/?export=xlsx",
-                "/accounts/users/?export=xlsx", "/cadres/?export=xlsx"):
+    for url in ("/core/audit/?export=xlsx", "/accounts/users/?export=xlsx"):  # the duties' (三员分立)
+        assert client.get(url).status_code == 403
+    for url in ("/people/?export=xlsx", "/orgs/list/?export=xlsx", "/cadres/?export=xlsx"):
         r = client.get(url)
         assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
         text = " ".join(str(c.value) for row in load_workbook(BytesIO(r.content)).active.iter_rows() for c in row)
@@ -370,21 +386,19 @@ def test_visible_to_follows_grants(tree, users):
 
 
 @pytest.mark.django_db
-def test_admin_creates_users_only_inside_own_subtree_and_rank(tree, users):
-    from django.core.exceptions import PermissionDenied, ValidationError
+def test_business_admins_manage_no_accounts(tree, users):
+    """三员分立 (issue 12, finding 10): accounts are the system administrator's; an organization or department
+    admin creates none (before, an org_admin created accounts inside the subtree)."""
+    from django.core.exceptions import PermissionDenied
 
     from zugong.accounts import services
 
-    with pytest.raises(PermissionDenied):
-        services.create_user(users.datong, username="x1", display_name="某", password="Zg-long-pass-1",
-                             organization=tree.b1, role=scope.Role.READONLY)
-    with pytest.raises(ValidationError) as exc:
-        services.create_user(users.datong, username="x2", display_name="某", password="Zg-long-pass-1",
-                             organization=tree.b3, role=scope.Role.DEPT_ADMIN)
-    assert "不能授予高于您自己的角色" in str(exc.value)
-    user = services.create_user(users.datong, username="x3", display_name="某", password="Zg-long-pass-1",
-                                organization=tree.b3, role=scope.Role.SECRETARY)
-    assert list(Person.objects.visible_to(user).values_list("name", flat=True).order_by("name")) == ["孙七", "赵六"]
+    for actor in (users.admin, users.datong):
+        with pytest.raises(PermissionDenied):
+            services.create_account(actor, username="x1", display_name="某", password="Zg-long-pass-1")
+        with pytest.raises(PermissionDenied):
+            services.change_grants(actor, users.secretary, add=(tree.b3, scope.Role.SECRETARY))
+    assert not users.secretary.grants.filter(organization=tree.b3).exists()
 
 
 @pytest.mark.django_db

@@ -329,6 +329,14 @@ def test_demo_accounts(seeded):
     visible = people().visible_to(branch_user)
     assert 0 < visible.count() < people().count()
     assert people().visible_to(User.objects.get(username="admin")).count() == people().count()
+    # 三员分立: one demo account per system duty, no grant; all six marked demo (no first-login change).
+    for username in ("sysadmin", "secadmin", "auditor"):
+        user = User.objects.get(username=username)
+        assert user.duty == username and user.check_password(PASSWORD) and not user.grants.exists()
+        assert f"  {username}" in seeded
+    assert set(User.objects.filter(is_demo=True).values_list("username", flat=True)) >= {
+        "admin", "city", "branch", "sysadmin", "secadmin", "auditor"}
+    assert not any(u.must_change() for u in User.objects.filter(is_demo=True))
 
 
 @pytest.mark.django_db
@@ -401,4 +409,5 @@ def test_a_rerun_prints_the_logins_and_the_password(seeded):
     out = seed("--if-empty")
     assert "跳过" in out
     assert "admin" in out and "city" in out and "branch" in out and "（组织部管理员，" in out
+    assert "sysadmin" in out and "secadmin" in out and "（安全审计员，不接触业务数据）" in out
     assert f"密码：{PASSWORD}" in out

@@ -91,7 +91,10 @@ def test_the_log_shows_old_raw_values_and_process_names_in_chinese(login, tree, 
     assert "系统（演示数据初始化）" in log
     for raw in ("True", "False", ">active<", "zugong seed"):
         assert raw not in log, raw
-    listing = client.get("/core/audit/").content.decode()
+    from zugong.accounts.models import User
+
+    auditor = User.objects.create_user(username="auditor", password="Zg-test-pass-2026", duty="auditor")
+    listing = login(auditor).get("/core/audit/").content.decode()
     assert "挂牌督办：否 → 是" in listing and "系统（演示数据初始化）" in listing and "zugong seed" not in listing
     assert "zugong audit verify" not in listing and "<code>" not in listing
     assert "导出 Excel" in listing and "系统管理员" in listing

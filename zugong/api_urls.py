@@ -11,7 +11,6 @@ from django.urls import include, path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
@@ -20,6 +19,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from zugong.accounts import services as account_services
+from zugong.core import audit
+from zugong.core.middleware import client_ip
+from zugong.accounts.models import ApiToken
 from zugong.workbench.findings_api import FindingViewSet
 from zugong.cadres.api import router_register as register_cadres
 from zugong.appointments.api import router_register as register_appointments
@@ -45,11 +48,14 @@ class TokenLoginSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(label="令牌", help_text="在请求头中使用：`Authorization: Token <令牌>`")
+    token = serializers.CharField(label="令牌", help_text="在请求头中使用：`Authorization: Token <令牌>`；只返回这一次")
+    expires = serializers.DateTimeField(label="到期时间", help_text="令牌到期的时间")
 
 
 class ObtainTokenView(APIView):
-    """Exchange a user name and password for the user's API token (created on first use); DELETE revokes it."""
+    """Exchange a user name and password for a new API token (its plaintext answered once; only its digest is
+    kept, it expires after ZUGONG_TOKEN_DAYS); DELETE revokes the token of the request (all of the user's when
+    signed in by session)."""
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -74,7 +80,8 @@ class ObtainTokenView(APIView):
         tags=["认证"],
         summary="获取 API 令牌",
         description=(
-            "用用户名和密码换取 API 令牌（首次调用时生成，之后返回同一令牌，直到注销）。"
+            "用用户名和密码换取一个新的 API 令牌。令牌明文只在此返回一次，平台只保存其摘要；"
+            "令牌到期（默认 30 天）、被撤销或修改密码后失效。"
             "之后的请求在请求头中带 `Authorization: Token <令牌>`。"
             "本接口限流（每分钟 10 次）；连续登录失败会按登录保护规则暂时锁定账号。"
         ),
@@ -82,7 +89,7 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="用户名或密码错误，或缺少字段"),
-            403: OpenApiResponse(description="登录失败次数过多，账号暂时锁定"),
+            403: OpenApiResponse(description="登录失败次数过多，账号暂时锁定；或须先在网页上修改密码"),
             429: OpenApiResponse(description="请求过于频繁"),
         },
         auth=[],
@@ -99,20 +106,26 @@ class ObtainTokenView(APIView):
             raise exceptions.PermissionDenied("登录失败次数过多，账号已暂时锁定，请稍后再试")
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": ["用户名或密码错误"]}, code="authorization")
-        token, _ = Token.objects.get_or_create(user=user)
+        reason = user.must_change()
+        if reason:
+            raise exceptions.PermissionDenied(f"{reason}（请先登录网页修改密码，再获取令牌）")
+        with audit.acting_as(user, ip=client_ip(request)):  # no session: the entry names the token's user
+            token, key = account_services.issue_token(user)
         # A successful login: axes clears the failure count, last_login is updated.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        return Response({"token": token.key})
+        return Response({"token": key, "expires": token.expires_at})
 
     @extend_schema(
         tags=["认证"],
         summary="注销 API 令牌",
-        description="删除当前用户的 API 令牌；之后用它发出的请求都会被拒绝，需要重新获取。",
+        description="撤销本次请求所用的 API 令牌（以网页登录状态调用时，撤销当前用户的全部令牌）；之后用它发出的请求都会被拒绝，需要重新获取。",
         request=None,
         responses={204: OpenApiResponse(description="已注销")},
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        tokens = [request.auth] if isinstance(request.auth, ApiToken) else list(ApiToken.objects.filter(user=request.user))
+        for token in tokens:
+            account_services.revoke_token(request.user, token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -79,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zugong.accounts.middleware.PasswordChangeMiddleware",
     "zugong.core.middleware.ScopeMiddleware",
 ]
 
@@ -132,12 +132,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (等保三级): at least 10 characters of three of the four classes, not the user name nor like the
+# user's name, no reuse of the last ZUGONG_PASSWORD_HISTORY (5), changed every ZUGONG_PASSWORD_MAX_AGE_DAYS (90;
+# 0: never) and at the first login after an administrator set it. Every message in Chinese
+# (zugong/accounts/passwords.py).
+ZUGONG_PASSWORD_MIN_LENGTH = int(os.environ.get("ZUGONG_PASSWORD_MIN_LENGTH", "10"))
+ZUGONG_PASSWORD_HISTORY = int(os.environ.get("ZUGONG_PASSWORD_HISTORY", "5"))
+ZUGONG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZUGONG_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "zugong.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": ZUGONG_PASSWORD_MIN_LENGTH}},
+    {"NAME": "zugong.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "zugong.accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zugong.accounts.passwords.HistoryValidator", "OPTIONS": {"count": ZUGONG_PASSWORD_HISTORY}},
 ]
+# API tokens (zugong/accounts/tokens.py): stored hashed, valid ZUGONG_TOKEN_DAYS (30) days, revoked when the
+# password changes.
+ZUGONG_TOKEN_DAYS = int(os.environ.get("ZUGONG_TOKEN_DAYS", "30"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -221,7 +234,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("ZUGONG_TASK_BACKEND", "django_ta
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "zugong.accounts.tokens.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zugong.core.api.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import scope
 from .config.services import can_edit
-from .scope import Role
+from .scope import Duty, Role, duty_of
 
 # The level of a grant: on a 党委 (a committee, from the province down to a township or a unit's committee) or on
 # a grass-roots organization (党总支, 党支部, 党小组). Kinds are orgs' `Organization.Kind` values (core stays below
@@ -15,7 +15,8 @@ COMMITTEE, BRANCH = "committee", "branch"
 BRANCH_KINDS = ("general_branch", "branch", "party_group")
 LEVELS = frozenset({COMMITTEE, BRANCH})
 ROLES = frozenset(Role.values)
-MANAGERS = frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN})  # the "manage" action (imports, user accounts)
+MANAGERS = frozenset({Role.DEPT_ADMIN, Role.ORG_ADMIN})  # the "manage" action (imports)
+NO_DUTY: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class NavEntry:
     levels: frozenset = LEVELS
     everyone: bool = False  # shown to every signed-in user, with or without a grant
     root_admin: bool = False  # only for the administrators of a root organization (system-wide settings)
+    # 三员分立: the system duties (`Duty`) whose pages these are; an account with a duty sees only these entries,
+    # a business account never sees them.
+    duties: frozenset = NO_DUTY
 
-    def used_by(self, grants: list[tuple[str, str]]) -> bool:
+    def used_by(self, grants: list[tuple[str, str]], duty: str = "") -> bool:
+        if duty or self.duties:
+            return duty in self.duties
         return self.everyone or any(role in self.roles and level in self.levels for role, level in grants)
 
     @property
@@ -62,8 +68,12 @@ NAV = [
     NavEntry("规则与预警", "core:rules"),
     NavEntry("定时任务", "workbench:schedule", roles=MANAGERS, levels=ONLY_COMMITTEES, root_admin=True),
     NavEntry("数据导入", "core:imports", roles=MANAGERS),
-    NavEntry("操作日志", "core:audit"),
-    NavEntry("用户管理", "accounts:users", roles=MANAGERS),
+    # the system duties' pages (三员分立): accounts (系统管理员, 安全管理员), policy and tokens (安全管理员), the
+    # global audit log (安全审计员)
+    NavEntry("账号管理", "accounts:users", duties=frozenset({Duty.SYSADMIN, Duty.SECADMIN})),
+    NavEntry("令牌管理", "accounts:all_tokens", duties=frozenset({Duty.SECADMIN})),
+    NavEntry("安全策略", "accounts:policy", duties=frozenset({Duty.SECADMIN})),
+    NavEntry("操作日志", "core:audit", duties=frozenset({Duty.AUDITOR})),
 ]
 
 # Namespaces with one entry: every page of the namespace marks that entry as the current one.
@@ -80,9 +90,10 @@ def nav_for(user, current: str = "", grants=None) -> list[tuple[NavEntry, bool]]
     (`current`: the resolved view name)."""
     grants = grant_levels(user.grants.select_related("organization") if grants is None else grants)
     namespace = current.partition(":")[0] if ":" in current else ""
-    root_admin = any(e.root_admin for e in NAV) and can_edit(user, "")
+    duty = duty_of(user)
+    root_admin = not duty and any(e.root_admin for e in NAV) and can_edit(user, "")
     return [(e, e.url == current or bool(namespace and e.namespace == namespace and namespace not in _SHARED))
-            for e in NAV if e.used_by(grants) and (root_admin or not e.root_admin)]
+            for e in NAV if e.used_by(grants, duty) and (root_admin or not e.root_admin)]
 
 
 def shell(request):
@@ -95,5 +106,6 @@ def shell(request):
         "nav": nav_for(user, match.view_name if match else "", grants),
         "scope_grants": grants,
         "can_manage": bool(scope.scope_paths(user, "manage")),
+        "duty": duty_of(user),
         "can_change": bool(scope.scope_paths(user, "change")),
     }

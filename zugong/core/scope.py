@@ -58,13 +58,19 @@ def duty_of(user) -> str:
     return getattr(user, "duty", "") or ""
 
 
+def has_duty(user, *duties: str) -> bool:
+    """Whether the user holds one of the system duties (an active account)."""
+    duty = duty_of(user)
+    return bool(duty) and duty in duties
+
+
 ROLE_RANK = {Role.READONLY: 1, Role.SECRETARY: 2, Role.ORG_ADMIN: 3, Role.DEPT_ADMIN: 4}
 
 # The least role an action needs.
 ACTION_RANK = {
     "view": 1,  # see records
     "change": 2,  # edit people and records
-    "manage": 3,  # organization operations, imports, user accounts
+    "manage": 3,  # organization operations, imports (user accounts are the system duties': 三员分立)
     "admin": 4,  # department-wide powers (rule exceptions, audit verification)
 }
 

@@ -9,16 +9,19 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import excel, imports, jobs, scope, uploads
+from .duties import audit_entries, duty_required
+from .scope import Duty
 from .lists import list_page
 from .middleware import client_ip
-from .models import AuditEntry, Job
+from .models import Job
 from .tables import AuditFilterSet, AuditTable
 
 
-@login_required
+@duty_required(Duty.AUDITOR)
 def audit_log(request):
+    """The global audit log: the security auditor's only (三员分立); business users read a record's own log tab."""
     return list_page(
-        request, queryset=AuditEntry.objects.visible_to(request.user), filterset_class=AuditFilterSet,
+        request, queryset=audit_entries(request.user), filterset_class=AuditFilterSet,
         table_class=AuditTable, template="core/audit_list.html", title="操作日志", export_name="操作日志",
     )
 

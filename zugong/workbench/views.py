@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import audit, jobs, rule_views, rules, schedule, scope
+from zugong.core import audit, duties, jobs, rule_views, rules, schedule, scope
 from zugong.core.config import services as config_services
 from zugong.core.config.views import row_page
 from zugong.core.lists import list_page
@@ -41,7 +41,10 @@ from .tables import FindingTable
 @login_required
 def home(request):
     """工作台: the user's to-dos (`todos.py`), each linking to where it is done; a branch's user also sees
-    the branch's month."""
+    the branch's month. A system duty's account (三员分立, no business data) lands on its duty's page."""
+    duty = scope.duty_of(request.user)
+    if duty:
+        return redirect(duties.HOME[duty])
     user, today = request.user, timezone.localdate()
     roots = list(Organization.objects.visible_to(user).filter(path__in=scope.scope_paths(user)))
     findings, findings_total, findings_rules = todos.findings_by_rule(user)

@@ -11,8 +11,8 @@ Everyone in a branch is a party member (a Membership with dues payments for rece
 zugong/demo/membership.py). The same --seed gives the same organizations, names, ID numbers, memberships and
 payments on every run for the same --as-of: dated records (dues, meetings, cases, terms, cadres, dispatch
 reports) run up to that day, so the demo lives in the present. At the end the rules scan the whole tree, so
-findings exist without anyone pressing a button. Three demo accounts
-(admin, city, branch) are created here and nowhere else.
+findings exist without anyone pressing a button. The demo accounts (admin, city, branch with business roles;
+sysadmin, secadmin, auditor for the three system duties, 三员分立) are created here and nowhere else.
 """
 
 from __future__ import annotations
@@ -80,23 +80,50 @@ def plain_name(name: str) -> str:
 
 def existing_demo_accounts() -> list[tuple[str, str, str, object]]:
     """The demo accounts of an earlier seed, as `create_demo_accounts` returned them (none: an empty list)."""
-    from zugong.accounts.models import ScopeGrant
-    from zugong.core.scope import Role
+    from zugong.accounts.models import ScopeGrant, User
+    from zugong.core.scope import Duty, Role
 
     grants = (ScopeGrant.objects.filter(user__username__in=DEMO_USERNAMES, user__is_active=True)
               .select_related("user", "organization"))
     found = {g.user.username: (g.user.username, g.user.display_name, Role(g.role).label, g.organization)
              for g in grants}
-    return [found[name] for name in DEMO_USERNAMES if name in found]
+    for user in User.objects.filter(username__in=[u for u, _d, _t in DUTY_ACCOUNTS], is_active=True).exclude(duty=""):
+        found[user.username] = (user.username, user.display_name, Duty(user.duty).label, None)
+    return [found[name] for name in (*DEMO_USERNAMES, *(u for u, _d, _t in DUTY_ACCOUNTS)) if name in found]
 
 
 DEMO_USERNAMES = ("admin", "city", "branch")
+# 三员分立: one demo account for each system duty (no business role, no grant).
+DUTY_ACCOUNTS = (("sysadmin", "系统管理员", "sysadmin"), ("secadmin", "安全管理员", "secadmin"),
+                 ("auditor", "安全审计员", "auditor"))
+
+
+def create_duty_accounts(password: str, *, only_missing: bool = False) -> None:
+    """The three duties' demo accounts (marked demo: exempt from the change at first login and from expiry);
+    `only_missing` (a seed skipped with --if-empty) creates the missing ones and marks the existing demo
+    accounts without touching their passwords."""
+    from zugong.accounts.models import User
+
+    for username, display, duty in DUTY_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is not None and (only_missing or user.grants.exists()):
+            if not user.is_demo and user.duty == duty:
+                user.is_demo = True
+                user.save(update_fields=["is_demo"])
+            continue
+        user = user or User(username=username)
+        user.display_name, user.duty, user.is_active, user.is_demo = display, duty, True, True
+        user.must_change_password = False
+        user.set_password(password)
+        user.save()
+    User.objects.filter(username__in=DEMO_USERNAMES, duty="", is_demo=False).update(is_demo=True)
 
 
 def create_demo_accounts(root, city, branch, password: str) -> list[tuple[str, str, str, object]]:
-    """admin (组织部管理员, the province), city (党组织管理员, 太原), branch (支部书记 of one branch)."""
+    """admin (组织部管理员, the province), city (党组织管理员, 太原), branch (支部书记 of one branch), and the three
+    duties' accounts sysadmin, secadmin, auditor (三员分立); all marked demo accounts."""
     from zugong.accounts.models import ScopeGrant, User
-    from zugong.core.scope import Role
+    from zugong.core.scope import Duty, Role
 
     accounts = [
         ("admin", "省委组织部管理员", Role.DEPT_ADMIN, root),
@@ -107,19 +134,21 @@ def create_demo_accounts(root, city, branch, password: str) -> list[tuple[str, s
     for username, display, role, org in accounts:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=password, display_name=display)
-        else:
-            user.set_password(password)
-            user.display_name, user.is_active = display, True
-            user.save()
+            user = User(username=username)
+        user.set_password(password)
+        user.display_name, user.is_active, user.duty = display, True, ""
+        user.is_demo, user.must_change_password = True, False
+        user.save()
         ScopeGrant.objects.filter(user=user).delete()
         ScopeGrant.objects.create(user=user, organization=org, role=role)
         out.append((username, display, role.label, org))
+    create_duty_accounts(password)
+    out += [(username, display, Duty(duty).label, None) for username, display, duty in DUTY_ACCOUNTS]
     return out
 
 
 class Command(BaseCommand):
-    help = "生成演示数据（山西省党组织、单位、人员和三个演示账号）。Seed demonstration data."
+    help = "生成演示数据（山西省党组织、单位、人员和六个演示账号）。Seed demonstration data."
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -155,6 +184,8 @@ class Command(BaseCommand):
         if existing:
             if if_empty:
                 self.log(f"数据库中已有 {existing:,} 个党组织，跳过生成演示数据。")
+                with transaction.atomic():
+                    create_duty_accounts(demo_password()[0], only_missing=True)
                 self.print_logins(existing_demo_accounts(), *demo_password())
                 return
             if not force:
@@ -269,7 +300,8 @@ class Command(BaseCommand):
         port = os.environ.get("PORT", "8000")
         self.log(f"\n登录 http://127.0.0.1:{port}")
         for username, display, role, org in accounts:
-            self.log(f"  {username:<7} {display}（{role}，{org.name}）")
+            where = f"，{org.name}" if org is not None else "，不接触业务数据"
+            self.log(f"  {username:<8} {display}（{role}{where}）")
         self.log(f"  密码：{password}（来自 {password_source}）")
 
     def pick_branch(self, plan: Plan, city):
@@ -298,7 +330,7 @@ class Command(BaseCommand):
                 f"生成演示数据（规模 {scale}，种子 {seed}，截至 {as_of:%Y年%-m月%-d日}）：党组织 {counts['organizations']:,} 个、"
                 f"单位 {counts['units']:,} 个、人员 {counts['people']:,} 名（党员 {counts['memberships']:,} 名）、"
                 f"党费缴纳记录 {counts['dues_payments']:,} 条；"
-                "演示账号 admin、city、branch。"
+                "演示账号 admin、city、branch 和系统职责账号 sysadmin、secadmin、auditor。"
             ),
         ):
             pass
