@@ -10,3 +10,9 @@ class CoreConfig(AppConfig):
         from . import audit, exports, rule_views, schedule  # noqa: F401  (they register the export, scan and scheduled-run job runners)
 
         audit.connect_signals()
+        from django.core.checks import register
+
+        from . import security_events
+
+        security_events.connect()
+        register(audit.check_retention)

@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import excel, imports, jobs, scope
+from . import audit, excel, imports, jobs, scope
 from .lists import list_page
 from .middleware import client_ip
 from .models import AuditEntry, Job
-from .tables import AuditFilterSet, AuditTable
+from .tables import AuditFilterSet, AuditTable, SecurityFilterSet, SecurityTable
 
 SYNC_IMPORT_BYTES = 256 * 1024  # smaller files are imported while the user waits
 
@@ -23,6 +23,20 @@ def audit_log(request):
     return list_page(
         request, queryset=AuditEntry.objects.visible_to(request.user), filterset_class=AuditFilterSet,
         table_class=AuditTable, template="core/audit_list.html", title="操作日志", export_name="操作日志",
+        extra={"is_auditor": scope.duty_of(request.user) == scope.Duty.AUDITOR},
+    )
+
+
+@login_required
+def security_log(request):
+    """The security events of the whole system (logins, denials, exports, account changes, …): the security
+    auditor's page (三员分立: `Duty.AUDITOR`)."""
+    if scope.duty_of(request.user) != scope.Duty.AUDITOR:
+        raise PermissionDenied("安全日志只有安全审计员可以查看")
+    return list_page(
+        request, queryset=audit.security_entries(), filterset_class=SecurityFilterSet, table_class=SecurityTable,
+        template="core/security_log.html", title="安全日志", export_name="安全日志",
+        extra={"retention_days": audit.retention_days()},
     )
 
 
