@@ -12,9 +12,21 @@ from django.conf import settings
 
 from . import audit
 
-# django-axes marks a request it refused because the account was already locked (`axes_locked_out`, set by its
-# backend before the failure is signalled); a lockout it decides on this very attempt also counts the failures
-# (`axes_failures_since_start`).
+# django-axes marks the request of a failed attempt: `axes_locked_out` (locked now, or already), and
+# `axes_failures_since_start` (the failures counted, this one included; None when it refused without counting). Its
+# handler runs before ours (axes precedes core in INSTALLED_APPS). An attempt while locked counts on (the cool-off
+# restarts) and is signalled as a lockout again: only the attempt that reaches the limit is the lockout.
+
+
+def _while_locked(request) -> bool:
+    """Was this attempt refused because the account was already locked?"""
+    if request is None or not getattr(request, "axes_locked_out", False):
+        return False
+    from axes.helpers import get_failure_limit
+
+    failures = getattr(request, "axes_failures_since_start", None)
+    credentials = getattr(request, "axes_credentials", None)
+    return failures is None or failures > get_failure_limit(request, credentials)
 
 
 def _logged_in(sender, request=None, user=None, **kwargs):
@@ -28,12 +40,7 @@ def _logged_out(sender, request=None, user=None, **kwargs):
 
 def _login_failed(sender, credentials=None, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:150]
-    locked = request is not None and getattr(request, "axes_locked_out", False)
-    fresh = locked and getattr(request, "axes_failures_since_start", None) is not None
-    if locked and not fresh:
-        note = "账户处于锁定状态，登录被拒绝"
-    else:
-        note = "用户名或密码错误"
+    note = "账户处于锁定状态，登录被拒绝" if _while_locked(request) else "用户名或密码错误"
     audit.security_event("login_failed", request=request, username=username or "（未填用户名）", note=note)
     pending = getattr(request, "_zugong_lockout", None) if request is not None else None
     if pending is not None:  # the lockout this attempt caused, after the attempt itself
@@ -44,11 +51,12 @@ def _login_failed(sender, credentials=None, request=None, **kwargs):
 
 
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    failures = getattr(request, "axes_failures_since_start", None) if request is not None else None
-    if failures is None:  # an attempt while locked: logged as a failed login (`_login_failed`)
+    if request is None or _while_locked(request):  # an attempt while locked: a failed login (`_login_failed`)
         return
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 0
-    pending = {"username": str(username or "")[:150], "failures": failures, "minutes": minutes}
+    cooloff = settings.AXES_COOLOFF_TIME
+    minutes = int(cooloff.total_seconds() // 60) if hasattr(cooloff, "total_seconds") else 0
+    pending = {"username": str(username or "")[:150], "failures": request.axes_failures_since_start,
+               "minutes": minutes}
     if getattr(request, "_zugong_failed_logged", False):
         _write_lockout(request, pending)
     else:
