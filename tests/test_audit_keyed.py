@@ -231,3 +231,19 @@ def test_a_bad_anchor_file_is_named_in_chinese(tmp_path):
     bad.write_text("{}")
     with pytest.raises(CommandError, match="不是操作日志锚点"):
         call_command("audit", "verify", "--anchor", str(bad))
+
+
+@pytest.mark.django_db
+def test_an_audited_write_still_costs_the_lock_the_insert_and_the_head_update(tree):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        audit.security_event("login_failed", username="某人")
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert len(statements) == 3, statements
+    person = tree.people.lisi
+    person.phone = "13900000010"
+    with CaptureQueriesContext(connection) as ctx:
+        person.save()
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert sum("core_audit" in s for s in statements) == 3, statements
