@@ -193,5 +193,14 @@ class SecurityTable(tables.Table):
         return f"{kind}：{record.object_repr}" if kind else record.object_repr
 
     value_object_repr = render_object_repr
+
+    def render_user_agent(self, value):  # the whole string in the export and on hover
+        from django.utils.html import format_html
+
+        return format_html('<span title="{}">{}</span>', value, value if len(value) <= 40 else value[:40] + "…")
+
+    def value_user_agent(self, value):
+        return value
+
     render_changes = AuditTable.render_changes
     value_changes = AuditTable.value_changes
