@@ -167,6 +167,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# The audit log stays in the database at least this long before `zugong audit archive` may move it to a file
+# (a shorter setting is refused: `core.audit.retention_days`, system check zugong.E001).
+ZUGONG_AUDIT_RETENTION_DAYS = int(os.environ.get("ZUGONG_AUDIT_RETENTION_DAYS", "180"))
+
 # Sessions end after 8 idle hours or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_SAVE_EVERY_REQUEST = True

@@ -13,3 +13,9 @@ class CoreConfig(AppConfig):
         uploads.guard_file_fields()  # every form file field refuses a file over its kind's size limit
 
         audit.connect_signals()
+        from django.core.checks import register
+
+        from . import security_events
+
+        security_events.connect()
+        register(audit.check_retention)

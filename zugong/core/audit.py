@@ -5,24 +5,34 @@ A service that changes several rows, or does more than a field change (move, mer
 step), wraps its work in `operation(subject, action, note)`: the rows' saves and deletes inside are collected
 and written, on success, as one operation (one chained entry per changed row plus the operation's entry on the
 subject, all sharing an operation id); bulk writes are named with `op.created(rows)`, other facts with
-`op.fact(label, new, old)`. Nobody builds a change dict by hand. Entries are append-only and hash-chained:
-each hash covers the entry and the previous hash, so `zugong audit verify` finds an entry edited, inserted or
-removed behind the application's back.
+`op.fact(label, new, old)`. Nobody builds a change dict by hand. Entries are append-only and chained with an
+HMAC-SHA256 whose key lives outside the database (`core.keys`, name "audit"): each hash covers the entry and the
+previous hash, so `zugong audit verify` finds an entry edited, inserted or removed behind the application's back,
+even by someone who can write the database and recompute hashes (without the key they cannot). Security events
+(logins, denials, exports, account changes, a full ID number viewed) go into the same chain
+(`security_event`, or `operation` on an account: `category` security). `anchor()` gives the head to keep off the
+box, `archive()` moves entries past the retention period to a file and leaves the chain verifiable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from django.db import models, transaction
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models, transaction
 from django.utils import timezone
+
+from . import keys
 
 _actor: ContextVar["Actor | None"] = ContextVar("zugong_actor", default=None)
 
@@ -35,6 +45,10 @@ class Actor:
     user: Any = None
     name: str = ""
     ip: str | None = None
+
+    def user_agent(self) -> str:
+        meta = getattr(self.request, "META", None) or {}
+        return (meta.get("HTTP_USER_AGENT") or "")[:255]
 
     def resolve(self) -> tuple[int | None, str, str | None]:
         user = self.user
@@ -74,13 +88,18 @@ def current_actor() -> tuple[int | None, str, str | None]:
 
 # ---------------------------------------------------------------- hashing
 
+KEY_NAME = "audit"  # `core.keys`: $ZUGONG_VAR/keys/audit/<kid>.key or ZUGONG_KEY_AUDIT
+ZERO = "0" * 64  # the previous hash of the very first entry
+
 
 def _ts(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(entry, prev_hash: str) -> str:
-    """The hash of an entry's content chained to the previous hash."""
+def entry_hash(entry, prev_hash: str, key: bytes | None = None) -> str:
+    """The hash of an entry's content chained to the previous hash: HMAC-SHA256 with the audit key version the
+    entry names (`key_id`; `key` when the caller has it at hand). An entry written before the chain was keyed
+    (`key_id` null) keeps its plain SHA-256 (its content as it was hashed then)."""
     payload = {
         "timestamp": _ts(entry.timestamp),
         "actor_id": entry.actor_id,
@@ -94,10 +113,73 @@ def entry_hash(entry, prev_hash: str) -> str:
         "changes": entry.changes,
         "note": entry.note,
     }
-    if entry.operation:  # entries written before operations existed hash as they always did
-        payload["operation"] = entry.operation
+    if entry.key_id is None:
+        if entry.operation:  # entries written before operations existed hash as they always did
+            payload["operation"] = entry.operation
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+    payload.update(operation=entry.operation or "", category=entry.category or "",
+                   user_agent=entry.user_agent or "", key_id=entry.key_id)
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+    if key is None:
+        key = keys.get(KEY_NAME, entry.key_id)
+    return hmac.new(key, (prev_hash + text).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# ---------------------------------------------------------------- security events
+
+# Actions that are security events wherever they are written (`security_event`, or an `operation` by the pages
+# that write them: exports, the full ID number, the account pages), and the records whose every entry is one
+# (user accounts and their grants: role, scope, duty, password, disable, unlock — whatever the action's name).
+SECURITY_ACTIONS = frozenset({
+    "login", "login_failed", "logout", "lockout", "unlock", "denied", "password", "export", "grant",
+    "查看完整身份证号", "key_seal", "key_rotate", "archive",
+})
+SECURITY_MODELS = frozenset({settings.AUTH_USER_MODEL.lower(), "accounts.scopegrant"})
+SECURITY = "security"
+
+
+def category_of(action: str, model: str) -> str:
+    """An entry's category: "security" (the security log shows it) or "" (a change of business data)."""
+    return SECURITY if action in SECURITY_ACTIONS or model in SECURITY_MODELS else ""
+
+
+def security_entries():
+    """Every security event, for the security log: the security auditor reads the whole system's (no subtree
+    scope: these events belong to no organization); the page checks the duty."""
+    from .models import AuditEntry
+
+    return AuditEntry.objects.unrestricted().filter(category=SECURITY)
+
+
+def security_event(action: str, *, request=None, user=None, username: str = "", note: str = "",
+                   changes: list | None = None, target: str = ""):
+    """A security event without a record of its own (a login, a failed login, a denied request) as a chained
+    entry: who (the signed-in `user`, else the request's user, else the `username` tried), the client's address
+    and user agent, `target` (what was tried: a path; default the account name), the `note` and `changes`
+    (`change(...)` lines)."""
+    from .middleware import client_ip
+    from .models import AuditEntry
+
+    actor_id, actor_name, ip = current_actor()
+    agent = _actor.get().user_agent() if _actor.get() else ""
+    if request is not None:
+        ip = client_ip(request)
+        agent = (request.META.get("HTTP_USER_AGENT") or "")[:255]
+        if user is None and getattr(getattr(request, "user", None), "is_authenticated", False):
+            user = request.user
+    if user is not None and getattr(user, "pk", None) is not None:
+        actor_id, actor_name = user.pk, user.get_username()
+    elif username:
+        actor_id, actor_name = None, username
+    elif request is not None:
+        actor_id, actor_name = None, "匿名用户"
+    entry = AuditEntry(
+        timestamp=timezone.now(), actor_id=actor_id, actor_name=actor_name[:150], ip=ip, action=action,
+        model="", object_id="", object_repr=(target or username or actor_name)[:255], org_path="",
+        changes=changes or [], note=note, category=SECURITY, user_agent=agent,
+    )
+    return _append([entry])[0]
 
 
 # ---------------------------------------------------------------- writing
@@ -171,9 +253,13 @@ def _new_entries(items: Iterable[dict]) -> list:
     from .models import AuditEntry
 
     actor_id, actor_name, ip = current_actor()
+    actor = _actor.get()
+    agent = actor.user_agent() if actor else ""
     now = timezone.now()
-    return [
-        AuditEntry(
+    out = []
+    for item in items:
+        category = category_of(item["action"], item["model"])
+        out.append(AuditEntry(
             timestamp=now,
             actor_id=actor_id,
             actor_name=actor_name,
@@ -186,29 +272,77 @@ def _new_entries(items: Iterable[dict]) -> list:
             changes=item.get("changes", []),
             note=item.get("note", ""),
             operation=item.get("operation", ""),
-        )
-        for item in items
-    ]
+            category=category,
+            user_agent=agent if category else "",
+        ))
+    return out
 
 
-def _append(entries: list) -> list:
-    """Chain and insert entries under the chain-head lock."""
+def _chain_event(model, action: str, changes: list, note: str):
+    actor_id, actor_name, ip = current_actor()
+    return model(timestamp=timezone.now(), actor_id=actor_id, actor_name=actor_name, ip=ip, action=action,
+                 model="", object_id="", object_repr="操作日志", org_path="", changes=changes, note=note,
+                 operation="", category=SECURITY, user_agent="")
+
+
+def _lead(model, head, kid: int) -> list:
+    """The chain's own entries due before the next one: the seal of the entries written before the chain was
+    keyed (once), or the record of a new key (the first write after `keys.rotate`)."""
+    if not head.key_id:
+        if head.last_hash == ZERO:
+            return []
+        count = model._base_manager.count()
+        return [_chain_event(model, "key_seal", [
+            change("此前记录条数", count, field="count"), change("此前链尾记录ID", head.last_id, field="last_id"),
+            change("此前链尾哈希", head.last_hash, field="boundary_hash"), change("密钥版本", kid, field="key_id"),
+        ], "此前的记录以 SHA-256 相互链接；自本条起以审计密钥（HMAC-SHA256）链接，本条封存此前的链尾")]
+    if kid < head.key_id:
+        raise keys.KeyMissing(f"审计密钥第 {head.key_id} 版不存在（当前只找到第 {kid} 版），请从备份中恢复密钥文件")
+    if kid != head.key_id:
+        return [_chain_event(model, "key_rotate", [change("密钥版本", kid, head.key_id, field="key_id")],
+                             "审计密钥已更换，自本条起以新密钥链接")]
+    return []
+
+
+def _append(entries: list, *, sync: bool = False) -> list:
+    """Chain and insert entries under the chain-head lock, with the current audit key (`sync`: also when there
+    are none, to write a due seal or key record)."""
     from .models import AuditChainHead, AuditEntry
 
-    if not entries:
+    if not entries and not sync:
         return entries
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        kid, key = keys.current(KEY_NAME)  # read under the lock: a rotation is recorded before its key is used
+        rows = _lead(AuditEntry, head, kid) + entries
+        if not rows:
+            return entries
         prev = head.last_hash
-        for e in entries:
+        for e in rows:
+            e.key_id = kid
             e.prev_hash = prev
-            e.hash = prev = entry_hash(e, prev)
-        if len(entries) == 1:
-            entries[0].save(force_insert=True)
+            e.hash = prev = entry_hash(e, prev, key)
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=2000)  # ids come back (RETURNING) on both DBs
-        AuditChainHead.objects.filter(pk=1).update(last_hash=prev, last_id=entries[-1].id or 0)
+            AuditEntry.objects.bulk_create(rows, batch_size=2000)  # ids come back (RETURNING) on both DBs
+        AuditChainHead.objects.filter(pk=1).update(last_hash=prev, last_id=rows[-1].id or 0, key_id=kid)
     return entries
+
+
+def seal_legacy(entry_model, head_model) -> None:
+    """Seal the entries written before the chain was keyed (migration `0011_audit_keyed`): one keyed entry that
+    chains to their last hash, so none of them can be changed without breaking it (see `verify`)."""
+    head = head_model.objects.filter(pk=1).first()
+    if head is None or head.key_id or head.last_hash == ZERO:
+        return
+    kid, key = keys.current(KEY_NAME)
+    with acting_as(name="系统（升级：启用审计密钥）"):
+        (seal,) = _lead(entry_model, head, kid)
+    seal.key_id, seal.prev_hash = kid, head.last_hash
+    seal.hash = entry_hash(seal, head.last_hash, key)
+    seal.save(force_insert=True)
+    head_model.objects.filter(pk=1).update(last_hash=seal.hash, last_id=seal.id, key_id=kid)
 
 
 def _item(obj, action: str, changes: list | None = None, note: str = "", org_path: str | None = None,
@@ -550,23 +684,268 @@ class Broken:
     reason: str
 
 
-def verify(chunk: int = 5000) -> tuple[int, Broken | None]:
-    """Walk the chain in order; return the number of entries checked and the first broken one."""
+class AuditFileError(ValueError):
+    """An anchor or archive file that cannot be read (the message says which and why, in Chinese)."""
+
+
+_FIELDS = ("id", "timestamp", "actor_id", "actor_name", "ip", "action", "model", "object_id", "object_repr",
+           "org_path", "changes", "note", "operation", "category", "user_agent", "key_id", "prev_hash", "hash")
+
+
+def _to_json(entry) -> dict:
+    row = {f: getattr(entry, f) for f in _FIELDS}
+    row["timestamp"] = _ts(entry.timestamp)
+    return row
+
+
+def _from_json(row: dict, where: str):
+    from .models import AuditEntry
+
+    try:
+        values = {f: row[f] for f in _FIELDS}
+        values["timestamp"] = dt.datetime.fromisoformat(values["timestamp"].replace("Z", "+00:00"))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise AuditFileError(f"{where}：不是操作日志归档记录（{exc}）") from None
+    return AuditEntry(**values)
+
+
+@dataclass
+class ArchiveFile:
+    path: str
+    sha256: str
+    entries: list
+
+
+def read_archive(path) -> ArchiveFile:
+    """An archive file (`archive`): its entries and the SHA-256 of its bytes."""
+    try:
+        data = open(path, "rb").read()
+    except OSError as exc:
+        raise AuditFileError(f"归档文件 {path} 无法读取：{exc.strerror}") from None
+    entries = []
+    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise AuditFileError(f"归档文件 {path} 第 {n} 行：不是 JSON") from None
+            entries.append(_from_json(row, f"归档文件 {path} 第 {n} 行"))
+    return ArchiveFile(str(path), hashlib.sha256(data).hexdigest(), entries)
+
+
+def read_anchor(path) -> dict:
+    """An anchor file (`anchor`): the head's id, hash, time and key version."""
+    try:
+        anchor = json.loads(open(path, encoding="utf-8").read())
+        int(anchor["id"]), str(anchor["hash"])
+    except OSError as exc:
+        raise AuditFileError(f"锚点文件 {path} 无法读取：{exc.strerror}") from None
+    except (ValueError, KeyError, TypeError):
+        raise AuditFileError(f"锚点文件 {path} 不是操作日志锚点（应含 id 和 hash）") from None
+    return anchor
+
+
+def verify(chunk: int = 5000, *, archives: Iterable = (), anchor: dict | None = None) -> tuple[int, Broken | None]:
+    """Walk the chain in order (the archived segments given, then the live entries); return the number of entries
+    checked and the first broken one.
+
+    Each entry must link to the one before and match its hash: HMAC-SHA256 with the key version it names, or, for
+    the entries written before the chain was keyed, plain SHA-256 — only before the keyed entry that seals them
+    (`key_seal`), so a chain recomputed without the key is caught. The key version changes only at a `key_rotate`
+    entry. A chain that starts after the first entry must start where a keyed `archive` entry says the archived
+    entries ended; each archive file given must be the one that entry names (its SHA-256). With `anchor` (`anchor`):
+    the anchored entry must be there unchanged, so a truncation or rewrite up to it is caught even with the key."""
     from .models import AuditChainHead, AuditEntry
 
-    prev = "0" * 64
-    checked = 0
-    last_id = 0
-    qs = AuditEntry.objects.unrestricted().order_by("id")
-    for entry in qs.iterator(chunk_size=chunk):
-        if entry.prev_hash != prev:
+    files = [a if isinstance(a, ArchiveFile) else read_archive(a) for a in archives]
+    archived = sorted({e.id: e for f in files for e in f.entries}.values(), key=lambda e: e.id)
+    live = AuditEntry.objects.unrestricted().order_by("id")
+    if archived:
+        live = live.filter(id__gt=archived[-1].id)
+    ring: dict[int, bytes] = {}
+    boundaries: set[str] = set()  # where archived entries ended (keyed `archive` entries)
+    archive_sums: set[str] = set()
+    prev = start = None
+    first_id = last_id = 0
+    checked = legacy = 0
+    kid = None
+    anchor_seen = False
+
+    def stream():
+        yield from archived
+        yield from live.iterator(chunk_size=chunk)
+
+    for entry in stream():
+        if prev is None:
+            start, first_id = entry.prev_hash, entry.id
+        elif entry.prev_hash != prev:
             return checked, Broken(entry.id, "与前一条记录的链接断开（前一条被删除、插入或修改）")
-        if entry_hash(entry, prev) != entry.hash:
+        if entry.key_id is None:
+            if kid is not None:
+                return checked, Broken(entry.id, "启用审计密钥后出现未加密钥的记录（记录被伪造或整条链被重算）")
+            expected = entry_hash(entry, entry.prev_hash)
+            legacy += 1
+        else:
+            if kid is None and legacy and entry.action != "key_seal":
+                return checked, Broken(entry.id, "未加密钥的记录之后缺少密钥封存记录（链被改动）")
+            if kid is not None and entry.key_id != kid and not (entry.action == "key_rotate" and entry.key_id > kid):
+                return checked, Broken(entry.id, f"密钥版本由第 {kid} 版变为第 {entry.key_id} 版，但没有更换密钥的记录")
+            if entry.key_id not in ring:
+                try:
+                    ring[entry.key_id] = keys.get(KEY_NAME, entry.key_id)
+                except keys.KeyMissing:
+                    return checked, Broken(entry.id, f"审计密钥第 {entry.key_id} 版缺失，无法校验（请从备份中恢复密钥文件）")
+            expected = entry_hash(entry, entry.prev_hash, ring[entry.key_id])
+            kid = entry.key_id
+        if expected != entry.hash:
             return checked, Broken(entry.id, "内容与其哈希值不符（记录被修改）")
+        if entry.action == "archive" and entry.key_id is not None:
+            facts = {c.get("field"): c.get("new") for c in entry.changes}
+            boundaries.add(str(facts.get("boundary_hash")))
+            archive_sums.add(str(facts.get("file_sha256")))
+        if anchor is not None and entry.id == int(anchor["id"]):
+            if entry.hash != anchor["hash"] or (anchor.get("key_id") is not None and entry.key_id != anchor["key_id"]):
+                return checked, Broken(entry.id, "与锚点记录不符（锚点及其之前的记录被重写）")
+            anchor_seen = True
         prev = entry.hash
         last_id = entry.id
         checked += 1
+    if legacy and kid is None:
+        return checked, Broken(last_id, "未加密钥的记录之后缺少密钥封存记录（封存后的记录被删除，或整条链被重算）")
+    if start is not None and start != ZERO and start not in boundaries:
+        return checked, Broken(first_id, "链首之前的记录被删除（链中没有相应的归档记录）")
+    for f in files:
+        if f.sha256 not in archive_sums:
+            return checked, Broken(f.entries[0].id if f.entries else 0,
+                                   f"归档文件 {os.path.basename(f.path)} 与链中归档记录的校验值不符（文件被修改或不是本链的归档）")
     head = AuditChainHead.objects.filter(pk=1).first()
-    if (head.last_hash if head else "0" * 64) != prev:
+    if (head.last_hash if head else ZERO) != (prev or ZERO):
         return checked, Broken(last_id, "链尾与记录的最新哈希不符（末尾记录被删除）")
+    if anchor is not None and not anchor_seen:
+        aid = int(anchor["id"])
+        if prev is not None and aid < first_id:
+            reason = "锚点记录已归档：请用 --archive 同时提供包含它的归档文件"
+        elif aid > last_id:
+            reason = f"链中缺少锚点记录 ID {aid}（锚点之后链被截断）"
+        else:
+            reason = f"锚点记录 ID {aid} 被删除"
+        return checked, Broken(aid, reason)
     return checked, None
+
+
+# ---------------------------------------------------------------- key rotation and anchoring
+
+
+def rotate_key() -> int:
+    """A new audit key (`keys.rotate`), recorded in the chain (`key_rotate`, chained with the new key) before any
+    entry uses it: the chain head stays locked while the key changes. Returns the new key version."""
+    from .models import AuditChainHead
+
+    with transaction.atomic():
+        AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        kid = keys.rotate(KEY_NAME)
+        _append([], sync=True)
+    return kid
+
+
+
+def anchor() -> dict:
+    """The chain's newest entry (id, hash, time, key version) to keep off the box: `verify(anchor=…)` later
+    proves the chain still holds it unchanged."""
+    from .models import AuditEntry
+
+    last = AuditEntry.objects.unrestricted().order_by("-id").first()
+    if last is None:
+        raise AuditFileError("操作日志为空，没有可锚定的记录")
+    return {"id": last.id, "hash": last.hash, "timestamp": _ts(last.timestamp), "key_id": last.key_id,
+            "anchored_at": _ts(timezone.now())}
+
+
+# ---------------------------------------------------------------- retention and archiving
+
+MIN_RETENTION_DAYS = 180  # 《中华人民共和国网络安全法》第二十一条：网络日志留存不少于六个月
+
+
+def retention_days() -> int:
+    """How long entries stay in the database (`ZUGONG_AUDIT_RETENTION_DAYS`, default and least 180 days)."""
+    days = int(getattr(settings, "ZUGONG_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS))
+    if days < MIN_RETENTION_DAYS:
+        raise ImproperlyConfigured(
+            f"操作日志保留期限 ZUGONG_AUDIT_RETENTION_DAYS 设为 {days} 天，不得少于 {MIN_RETENTION_DAYS} 天"
+            "（《中华人民共和国网络安全法》第二十一条：网络日志留存不少于六个月）")
+    return days
+
+
+def check_retention(app_configs=None, **kwargs):
+    """System check (`zugong check`, every command): a retention shorter than 180 days is refused."""
+    from django.core.checks import Error
+
+    try:
+        retention_days()
+    except (ImproperlyConfigured, ValueError) as exc:
+        return [Error(str(exc), id="zugong.E001")]
+    return []
+
+
+class ArchiveRefused(ValueError):
+    """An archive that may not be made (the message says why, in Chinese)."""
+
+
+def archive(before: dt.date, out) -> dict:
+    """Move the entries older than `before` (the chain's prefix up to the first entry of that day or later) into
+    `out` (JSON lines: every field, hashes and key versions) and delete them; a keyed `archive` entry records
+    how many, the last archived hash (where the live chain now starts) and the file's SHA-256. Refused for a day
+    inside the retention period, or when `out` exists."""
+    from .models import AuditChainHead, AuditEntry
+
+    days = retention_days()
+    latest = timezone.localdate() - dt.timedelta(days=days)
+    if before > latest:
+        raise ArchiveRefused(f"截止日期 {before:%Y-%m-%d} 晚于 {latest:%Y-%m-%d}：操作日志至少保留 {days} 天，"
+                             f"只能归档 {latest:%Y-%m-%d} 之前的记录")
+    if os.path.exists(out):
+        raise ArchiveRefused(f"归档文件 {out} 已存在，请另选文件名")
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    entries = AuditEntry.objects.unrestricted().order_by("id")
+    young = entries.filter(timestamp__gte=cutoff).values_list("id", flat=True).first()
+    old = entries if young is None else entries.filter(id__lt=young)
+    first = old.values_list("id", flat=True).first()
+    if first is None:
+        raise ArchiveRefused(f"没有 {before:%Y-%m-%d} 之前的记录可归档")
+    digest, count, last = hashlib.sha256(), 0, None
+    tmp = f"{out}.part"
+    try:
+        with open(tmp, "wb") as fh:
+            os.chmod(tmp, 0o600)
+            for entry in old.iterator(chunk_size=5000):  # written entries never change: read without the lock
+                line = (json.dumps(_to_json(entry), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+                fh.write(line)
+                digest.update(line)
+                count, last = count + 1, entry
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        with transaction.atomic():
+            AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            if entries.values_list("id", flat=True).first() != first:
+                raise ArchiveRefused("归档期间操作日志已被另一次归档改动，请重新执行")
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id <= %s", [last.id])
+                if cur.rowcount != count:
+                    raise ArchiveRefused("归档期间操作日志发生变化，请重新执行")
+            facts = [
+                change("归档条数", count, field="count"), change("起始记录ID", first, field="first_id"),
+                change("截止记录ID", last.id, field="last_id"), change("截止日期", before, field="before"),
+                change("边界哈希", last.hash, field="boundary_hash"),
+                change("归档文件", os.path.basename(str(out)), field="file"),
+                change("文件SHA-256", digest.hexdigest(), field="file_sha256"),
+            ]
+            entry = _chain_event(AuditEntry, "archive", facts, f"{before:%Y-%m-%d} 之前的操作日志已归档至文件并从数据库移除")
+            _append([entry])
+    except BaseException:
+        for path in (tmp, out):  # `out` did not exist before (refused above): nothing of someone else's is removed
+            if os.path.exists(path):
+                os.remove(path)
+        raise
+    return {"count": count, "first_id": first, "last_id": last.id, "sha256": digest.hexdigest(),
+            "boundary_hash": last.hash}

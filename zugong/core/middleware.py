@@ -1,4 +1,7 @@
-"""Every request runs inside the scope guard and attributes its audit entries to its user and address."""
+"""Every request runs inside the scope guard and attributes its audit entries to its user and address; a request
+answered 403 is a security event in the audit chain (`security_events.denied`)."""
+
+from django.core.exceptions import PermissionDenied
 
 from . import audit, scope
 
@@ -20,4 +23,14 @@ class ScopeMiddleware:
 
     def __call__(self, request):
         with audit.acting_as(request=request, ip=client_ip(request)), scope.guard():
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code == 403:
+                from . import security_events
+
+                security_events.denied(request, response)
+            return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):  # its message says why (the 403 page is generic)
+            request._zugong_denied = str(exception)
+        return None

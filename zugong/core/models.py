@@ -35,6 +35,24 @@ class AuditEntry(models.Model):
         TRANSFER = "transfer", "组织关系转接"
         STEP = "step", "流程步骤"
         EXPORT = "export", "导出"
+        # Security events (`audit.security_event`; the accounts pages and the full ID number view write theirs
+        # through `audit.operation`): shown on the security log (`category` = security).
+        LOGIN = "login", "登录成功"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出登录"
+        LOCKOUT = "lockout", "账户锁定"
+        UNLOCK = "unlock", "解除锁定"
+        DENIED = "denied", "拒绝访问"
+        PASSWORD = "password", "修改密码"
+        VIEW_ID_NUMBER = "查看完整身份证号", "查看完整身份证号"
+        # The chain's own events: the old unkeyed entries sealed with the key, a new key, entries archived.
+        KEY_SEAL = "key_seal", "启用密钥校验"
+        KEY_ROTATE = "key_rotate", "更换审计密钥"
+        ARCHIVE = "archive", "归档"
+
+    class Category(models.TextChoices):
+        DATA = "", "业务操作"
+        SECURITY = "security", "安全事件"
 
     scope_field = "org_path"
 
@@ -42,7 +60,7 @@ class AuditEntry(models.Model):
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
     actor_name = models.CharField("操作人", max_length=150)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
-    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    action = models.CharField("操作", max_length=32, choices=Action.choices)
     model = models.CharField("对象类型", max_length=64)
     object_id = models.CharField("对象ID", max_length=64)
     object_repr = models.CharField("对象", max_length=255)
@@ -51,6 +69,11 @@ class AuditEntry(models.Model):
     note = models.TextField("说明", blank=True)
     # The entries one service call wrote share this id (audit.operation); empty for a single save.
     operation = models.CharField("操作批次", max_length=32, blank=True, default="", db_index=True)
+    category = models.CharField("类别", max_length=16, choices=Category.choices, blank=True, default="")
+    user_agent = models.CharField("终端", max_length=255, blank=True, default="")  # security events
+    # The audit key version (`core.keys`, name "audit") the hash was made with; null: an entry written before
+    # the chain was keyed (plain SHA-256, sealed by the first keyed entry, `key_seal`).
+    key_id = models.PositiveIntegerField("密钥版本", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -59,7 +82,7 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "操作日志"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["model", "object_id"])]
+        indexes = [models.Index(fields=["model", "object_id"]), models.Index(fields=["category", "id"])]
 
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
@@ -92,6 +115,7 @@ class AuditChainHead(models.Model):
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.PositiveIntegerField(default=0)  # the key the newest entry was chained with (0: none yet)
 
 
 class Job(models.Model):

@@ -5,6 +5,7 @@ from . import rule_views, views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
+    path("audit/security/", views.security_log, name="security_log"),
     path("imports/", views.import_center, name="imports"),
     path("imports/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     path("jobs/", views.job_list, name="jobs"),

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import excel, imports, jobs, scope, uploads
+from . import audit, excel, imports, jobs, scope, uploads
 from .duties import audit_entries, duty_required
-from .scope import Duty
 from .lists import list_page
 from .middleware import client_ip
 from .models import Job
-from .tables import AuditFilterSet, AuditTable
+from .scope import Duty
+from .tables import AuditFilterSet, AuditTable, SecurityFilterSet, SecurityTable
 
 
 @duty_required(Duty.AUDITOR)
@@ -23,6 +23,18 @@ def audit_log(request):
     return list_page(
         request, queryset=audit_entries(request.user), filterset_class=AuditFilterSet,
         table_class=AuditTable, template="core/audit_list.html", title="操作日志", export_name="操作日志",
+        extra={"is_auditor": scope.duty_of(request.user) == scope.Duty.AUDITOR},
+    )
+
+
+@duty_required(Duty.AUDITOR)
+def security_log(request):
+    """The security events of the whole system (logins, denials, exports, account changes, …): the security
+    auditor's page (三员分立: `Duty.AUDITOR`)."""
+    return list_page(
+        request, queryset=audit.security_entries(), filterset_class=SecurityFilterSet, table_class=SecurityTable,
+        template="core/security_log.html", title="安全日志", export_name="安全日志",
+        extra={"retention_days": audit.retention_days()},
     )
 
 
