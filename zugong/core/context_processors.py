@@ -74,6 +74,7 @@ NAV = [
     NavEntry("令牌管理", "accounts:all_tokens", duties=frozenset({Duty.SECADMIN})),
     NavEntry("安全策略", "accounts:policy", duties=frozenset({Duty.SECADMIN})),
     NavEntry("操作日志", "core:audit", duties=frozenset({Duty.AUDITOR})),
+    NavEntry("安全日志", "core:security_log", duties=frozenset({Duty.AUDITOR})),
 ]
 
 # Namespaces with one entry: every page of the namespace marks that entry as the current one.
