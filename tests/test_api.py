@@ -78,11 +78,11 @@ def api_users(api_tree):
 
 
 @pytest.fixture
-def api():
+def api(api_client):
     """An API client logged in (by session) as the given user."""
 
     def _as(user=None):
-        client = APIClient()
+        client = api_client()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client

@@ -246,6 +246,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # ETag on detail reads, If-Match / 412 / 428 on PATCH (no lost updates, `zugong.core.api.VersionedMixin`).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "zugong.core.api.versions_schema_hook",
+    ],
 }
 
 # A filter's empty choice means "any": 全部 (django-filter's default is "---------").
