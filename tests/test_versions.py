@@ -54,7 +54,7 @@ def test_two_users_edit_the_same_person_the_second_save_is_refused_and_the_first
     page = response.content.decode()
     assert "保存未成功：您打开本页后，该记录已被他人修改。为免覆盖他人的修改，本次提交没有保存。" in page
     # The phone: the value now stored, who set it and when; what this user submitted (the old, empty value).
-    assert re.search(r"联系电话：已由admin于 \d{4}-\d\d-\d\d \d\d:\d\d 改为“13800001111”；您提交的是（空）。", page), page
+    assert re.search(r"联系电话：已由 admin 于 \d{4}-\d\d-\d\d \d\d:\d\d 改为“13800001111”；您提交的是（空）。", page), page
     updates = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(zhangsan.pk),
                                                        action="update")
     assert [e.actor_name for e in updates] == ["admin"]  # the refused save wrote nothing
@@ -111,7 +111,7 @@ def test_a_save_between_the_check_and_the_write_is_refused_when_the_row_is_locke
     other.save()  # someone else's save lands after the check
     with pytest.raises(ValidationError) as refused:
         services.save_person(users.admin, form.save(commit=False))
-    assert re.search(r"姓名：已由系统于 [\d: -]+ 改为“张叁”；您提交的是“张三”。", " ".join(refused.value.messages))
+    assert re.search(r"姓名：已由 系统 于 [\d: -]+ 改为“张叁”；您提交的是“张三”。", " ".join(refused.value.messages))
     other.refresh_from_db()
     assert (other.name, other.phone) == ("张叁", "")
 

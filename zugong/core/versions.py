@@ -43,7 +43,7 @@ SALT = "zugong.core.versions"
 
 STALE = "保存未成功：您打开本页后，该记录已被他人修改。为免覆盖他人的修改，本次提交没有保存。"
 MISSING = "保存未成功：提交中缺少记录版本，无法确认该记录在您打开本页后未被他人修改。请重新打开本页后再修改。"
-AGAIN = "请核对以上各项后再保存（表单已更新为最新版本；您未改动的项已换成现值）。"
+AGAIN = "请核对标出的各项后再保存（表单已更新为最新版本；您未改动的项已换成现值）。"
 
 
 def tracked_fields(model) -> list[models.Field]:
@@ -143,7 +143,7 @@ class Conflict:
         who = ""
         if self.changed_by:
             when = timezone.localtime(self.changed_at).strftime("%Y-%m-%d %H:%M") if self.changed_at else ""
-            who = f"已由{self.changed_by}于 {when} 改为" if when else f"已由{self.changed_by}改为"
+            who = f"已由 {self.changed_by} 于 {when} 改为" if when else f"已由 {self.changed_by} 改为"
         else:
             who = "已被改为"
         line = f"{self.label}：{who}{shown}"
