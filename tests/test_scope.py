@@ -239,7 +239,7 @@ def _taiyuan_team(tree):
 PK_MODEL = {
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
-    "core:job": "job", "core:job_output": "job", "accounts:user": "user",
+    "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:user": "user",
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
     "workbench:schedule_edit": "scheduledtask", "workbench:schedule_run": "scheduledtask",
