@@ -29,7 +29,7 @@ run: setup run-deps $(STATIC_STAMP)
 	$(BIN)/zugong seed --scale demo --if-empty
 	@echo "组工平台: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/zugong db_worker --interval 1 >> var/worker.log 2>&1 & \
+	  $(BIN)/zugong worker --interval 1 >> var/worker.log 2>&1 & \
 	  $(BIN)/python -u -m zugong scheduler >> var/scheduler.log 2>&1 & \
 	  $(BIN)/gunicorn zugong.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
 

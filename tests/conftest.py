@@ -1,6 +1,7 @@
 """Shared fixtures: a small province with two cities side by side, people in each, and users of each side."""
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -98,3 +99,66 @@ def login(client):
         return client
 
     return _login
+
+
+class ReadingAPIClient:
+    """An APIClient behaving as a well-written API client does (issue 12, finding 4): a PATCH or PUT that names no
+    `If-Match` first GETs the record and sends back the ETag it read. Tests of the version check itself
+    (tests/test_versions.py) use a plain APIClient."""
+
+    def __new__(cls):
+        from rest_framework.test import APIClient
+
+        class _Client(APIClient):
+            def _with_version(self, method, path, data=None, **extra):
+                if "HTTP_IF_MATCH" not in extra and "headers" not in extra:
+                    read = self.get(path)
+                    if read.has_header("ETag"):
+                        extra["HTTP_IF_MATCH"] = read["ETag"]
+                return getattr(super(), method)(path, data, **extra)
+
+            def patch(self, path, data=None, **extra):
+                return self._with_version("patch", path, data, **extra)
+
+            def put(self, path, data=None, **extra):
+                return self._with_version("put", path, data, **extra)
+
+        return _Client()
+
+
+@pytest.fixture
+def api_client():
+    """The API client class the API tests use (`ReadingAPIClient`)."""
+    return ReadingAPIClient
+
+
+# The edit pages (their URL names) whose form carries the record's version (`core.forms.VersionedFormMixin`).
+EDIT_URL = re.compile(r"(^|_)edit$|^(lead_time|local_rule|study|appraisal|appraisal_result)$")
+
+
+@pytest.fixture(autouse=True)
+def _posts_carry_the_version_the_page_rendered(monkeypatch):
+    """A browser posts an edit form back with the version it rendered (`record_version`). A test that posts a
+    hand-made dict to an edit page stands for a user who opened the page just before: without a
+    `record_version` key of its own, the test client reads the page first and sends the version it shows.
+    A test of the check itself gives the key (tests/test_versions.py)."""
+    from django.test import Client
+    from django.urls import Resolver404, resolve
+
+    original = Client.post
+
+    def post(self, path, data=None, *args, **extra):
+        if isinstance(data, dict) and "record_version" not in data:
+            try:
+                name = resolve(path.split("?", 1)[0]).url_name or ""
+            except Resolver404:
+                name = ""
+            if EDIT_URL.search(name):
+                headers = {k: v for k, v in extra.items() if k.startswith("HTTP_") or k == "REMOTE_ADDR"}
+                page = self.get(path, **headers)
+                found = re.search(rb'name="record_version" value="([^"]*)"', page.content)
+                if page.status_code == 200 and found:
+                    data = {**data, "record_version": found.group(1).decode()}
+        return original(self, path, data, *args, **extra)
+
+    monkeypatch.setattr(Client, "post", post)

@@ -78,11 +78,11 @@ def api_users(api_tree):
 
 
 @pytest.fixture
-def api():
+def api(api_client):
     """An API client logged in (by session) as the given user."""
 
     def _as(user=None):
-        client = APIClient()
+        client = api_client()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
@@ -444,8 +444,8 @@ def fresh_throttle():
     cache.clear()
 
 
-def test_token_flow(api_tree, api_users, fresh_throttle):
-    client = APIClient()
+def test_token_flow(api_tree, api_users, fresh_throttle, api_client):
+    client = api_client()
     r = client.post("/api/auth/token/", {"username": "east_admin", "password": "wrong-password"}, format="json")
     assert r.status_code == 400 and r.json()["non_field_errors"] == ["用户名或密码错误"]
     r = client.post("/api/auth/token/", {"username": "east_admin"}, format="json")

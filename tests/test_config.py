@@ -66,7 +66,7 @@ def test_the_local_rule_form_is_built_from_its_template(tree):
     assert form["params"].value() == "公示工作日数：5\n公示环节：确定发展对象"  # shown as named lines
     assert "公示工作日数（个工作日）" in form.fields["params"].help_text and "《某办法》" not in form.fields["params"].help_text
     data = {"title": "公示天数", "params": "公示环节：确定发展对象", "severity": "warning", "regulation": "《某办法》",
-            "active": "on"}
+            "active": "on", "record_version": form["record_version"].value()}
     form = LocalRuleForm(data | {"params": "公示工作日数：五"}, instance=rule, template=rule.template_info)
     assert not form.is_valid() and form.errors["params"] == ["第 1 行：“公示工作日数”应为数字，现为“五”"]
     steps = LocalRule(template="step_within_months", organization=tree.root)

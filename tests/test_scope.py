@@ -246,7 +246,7 @@ def _taiyuan_team(tree):
 PK_MODEL = {
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
-    "core:job": "job", "core:job_output": "job", "accounts:token_revoke": "token",
+    "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",
     **{f"accounts:{n}": "user" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
                                          "user_grants")},
     "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",

@@ -232,8 +232,12 @@ ZUGONG_SITE_URL = os.environ.get("ZUGONG_SITE_URL", "").rstrip("/")
 # Reminders by SMS: a class with send(number, text) (zugong/notifications/sms.py); the default sends nothing.
 ZUGONG_SMS_BACKEND = os.environ.get("ZUGONG_SMS_BACKEND", "zugong.notifications.sms.NullBackend")
 
-# Background tasks: rows in the database, run by `zugong db_worker` (django-tasks-db).
+# Background tasks: rows in the database, run by `zugong worker` (django-tasks-db's db_worker).
 TASKS = {"default": {"BACKEND": os.environ.get("ZUGONG_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job writes a heartbeat every ZUGONG_JOB_HEARTBEAT_SECONDS; one silent for ZUGONG_JOB_STALE_SECONDS
+# whose process is gone is marked failed (后台进程中断) and may be retried (`zugong/core/jobs.py`).
+ZUGONG_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ZUGONG_JOB_HEARTBEAT_SECONDS", "15"))
+ZUGONG_JOB_STALE_SECONDS = float(os.environ.get("ZUGONG_JOB_STALE_SECONDS", "120"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -259,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # ETag on detail reads, If-Match / 412 / 428 on PATCH (no lost updates, `zugong.core.api.VersionedMixin`).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "zugong.core.api.versions_schema_hook",
+    ],
 }
 
 # A filter's empty choice means "any": 全部 (django-filter's default is "---------").

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api():
+def api(api_client):
     def _client(user):
-        client = APIClient()
+        client = api_client()
         client.force_authenticate(user)
         return client
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
 from .models import AdForm
@@ -55,7 +56,7 @@ class UploadForm(forms.Form):
         return files
 
 
-class AdFormForm(forms.ModelForm):
+class AdFormForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AdForm
         fields = ["proposed_post", "proposed_removal", "reasons", "submitting_unit", "age_as_of", "filled_on",

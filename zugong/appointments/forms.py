@@ -10,7 +10,7 @@ from django.urls import reverse
 from zugong.cadres.models import Cadre, CadrePost
 from zugong.core.casework import forms as casework
 from zugong.core.casework.forms import DATE
-from zugong.core.forms import PickerSelect
+from zugong.core.forms import PickerSelect, VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
 from . import ranking
@@ -147,7 +147,7 @@ class TerminationForm(StepForm):
     field_order = ["on", "reason"]
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(VersionedFormMixin, forms.ModelForm):
     cadre = CadrePicker(label="干部")
 
     class Meta:

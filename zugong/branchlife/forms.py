@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
 from .models import Appraisal, AppraisalResult, Grade, Meeting, StudyRecord
@@ -20,7 +21,7 @@ KIND_HINTS = {
 }
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(VersionedFormMixin, forms.Form):
     organization = OrganizationPicker(label="党组织", action="change",
                                       help_text="党小组会请选择党小组；其他会议选择党支部")
     kind = forms.ChoiceField(label="会议类型", choices=Meeting.Kind.choices)
@@ -88,14 +89,14 @@ class MeetingForm(forms.Form):
         }
 
 
-class StudyRecordForm(forms.ModelForm):
+class StudyRecordForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = StudyRecord
         fields = ["on", "kind", "title", "provider", "hours"]
         widgets = {"on": DATE}
 
 
-class AppraisalForm(forms.ModelForm):
+class AppraisalForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Appraisal
         fields = ["year", "meeting", "self_on", "mutual_on", "vote_on", "decided_on", "voters_expected",
@@ -109,7 +110,7 @@ class AppraisalForm(forms.ModelForm):
         self.fields["meeting"].empty_label = "（未关联会议）"
 
 
-class AppraisalResultForm(forms.ModelForm):
+class AppraisalResultForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AppraisalResult
         fields = ["self_grade", "mutual_note", "votes_excellent", "votes_qualified", "votes_basic",

@@ -205,7 +205,8 @@ def edit(request, pk):
     initial["host_person"] = meeting.host_person_id
     can_except = scope.can(request.user, "manage", org.path)
     form = MeetingForm(request.POST or None, user=request.user, roster=roster, editing=True,
-                       allow_exception=can_except and "exception_reason" in request.POST, initial=initial)
+                       allow_exception=can_except and "exception_reason" in request.POST, initial=initial,
+                       record=meeting)
     if request.method == "POST" and form.is_valid():
         fields = form.meeting_fields()
         fields.pop("kind")

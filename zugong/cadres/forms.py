@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from zugong.core.forms import PickerSelect
+from zugong.core.forms import PickerSelect, VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
 
@@ -26,7 +26,7 @@ def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = ["unit_name", "work_started_on", "party_status", "party_joined_on", "party_joined_text",
@@ -105,7 +105,7 @@ class EndPostForm(forms.Form):
     document_no = forms.CharField(label="免职文号", max_length=60, required=False)
 
 
-class PostForm(forms.ModelForm):
+class PostForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CadrePost
         fields = ["unit_name", "title", "rank", "start_on", "end_on", "appointment_method", "document_no",
@@ -113,14 +113,14 @@ class PostForm(forms.ModelForm):
         widgets = {"start_on": _date(), "end_on": _date()}
 
 
-class RankRecordForm(forms.ModelForm):
+class RankRecordForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = RankRecord
         fields = ["rank", "start_on", "end_on", "document_no"]
         widgets = {"start_on": _date(), "end_on": _date()}
 
 
-class ResumeForm(forms.ModelForm):
+class ResumeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ResumeEntry
         fields = ["start_on", "end_on", "text", "during", "grassroots", "order"]
@@ -128,7 +128,7 @@ class ResumeForm(forms.ModelForm):
         help_texts = {"start_on": "按月记录，日期取当月1日", "end_on": "留空表示至今"}
 
 
-class EducationForm(forms.ModelForm):
+class EducationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Education
         fields = ["mode", "education", "education_text", "degree_text", "institution", "degree_institution",
@@ -136,26 +136,26 @@ class EducationForm(forms.ModelForm):
         widgets = {"start_on": _date(), "end_on": _date()}
 
 
-class RewardForm(forms.ModelForm):
+class RewardForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = RewardPunishment
         fields = ["on", "kind", "text", "authority"]
         widgets = {"on": _date()}
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AnnualAssessment
         fields = ["year", "grade", "note"]
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FamilyMember
         fields = ["relation", "name", "birth_text", "political_status", "work", "is_deceased", "order"]
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["name", "kind", "organizer", "start_on", "end_on", "hours", "days"]

@@ -19,7 +19,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from . import scope
+from . import scope, versions
 
 NOT_IN_SCOPE = "组织代码 {code} 不存在或不在您的管辖范围内"
 
@@ -71,10 +71,119 @@ def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
 
 
+# ---------------------------------------------------------------- versions (no lost updates)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = versions.STALE
+    default_code = "precondition_failed"
+
+    def __init__(self, body: dict):
+        super().__init__()
+        self.detail = body  # as it is: the conflicts' values keep their JSON types (null stays null)
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = ("修改须在请求头 If-Match 中带上读取该记录时得到的 ETag（记录版本），"
+                      "以免覆盖他人在此期间的修改。请先 GET 该记录。")
+    default_code = "precondition_required"
+
+
+def if_match(request) -> list[str]:
+    """The versions an If-Match header names (quotes and W/ removed); `*` names none."""
+    header = request.headers.get("If-Match", "")
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    return [t.removeprefix("W/").strip('"') for t in tags if t != "*"]
+
+
+def etag(record) -> str:
+    return f'"{versions.token(record)}"'
+
+
+IF_MATCH_PARAMETER = {
+    "name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+    "description": "读取该记录时响应头 ETag 的值（记录版本）。缺少时返回 428；记录在此之后已被修改时返回 412，不作任何修改。",
+}
+
+
+ETAG_HEADER = {"ETag": {"description": "记录版本；修改（PATCH）时放在请求头 If-Match 中发回", "schema": {"type": "string"}}}
+VERSION_RESPONSES = {
+    "412": {"description": "记录在读取之后已被他人修改（If-Match 不是当前版本），未作任何修改；conflicts 列出各项的现值、"
+                           "修改人、修改时间和提交值，current_etag 为当前版本"},
+    "428": {"description": "缺少请求头 If-Match（读取该记录时得到的 ETag）"},
+}
+
+
+def versions_schema_hook(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every detail GET answers an ETag; every PATCH/PUT takes If-Match and
+    may answer 412 and 428 (`VersionedMixin`)."""
+    for path, operations in result.get("paths", {}).items():
+        if "{" not in path:
+            continue
+        for method, operation in operations.items():
+            if method == "get":
+                for code, response in operation.get("responses", {}).items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {}).update(ETAG_HEADER)
+            elif method in ("patch", "put"):
+                params = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "If-Match" for p in params):
+                    params.append(dict(IF_MATCH_PARAMETER))
+                operation.setdefault("responses", {}).update(
+                    {code: dict(body) for code, body in VERSION_RESPONSES.items()})
+                for code, response in operation["responses"].items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {}).update(ETAG_HEADER)
+    return result
+
+
+class VersionedMixin:
+    """No lost updates for a viewset (`zugong.core.versions`): a detail response carries the record's version as
+    its `ETag`; PATCH and PUT must send it back in `If-Match`. Missing → 428 (the issue asks every PATCH to carry
+    the version it was read at: accepting a blind PATCH would be the lost update again); a version the record no
+    longer has → 412 with, for each field changed since, the value now stored, who set it and when, and the value
+    submitted; nothing is written. Checked before the input is validated, and again with the row locked inside
+    the update's transaction. Part of `ScopedViewSetMixin`, so every viewset has it."""
+
+    def _version_check(self, record, lock: bool = False) -> None:
+        sent = if_match(self.request)
+        if not sent:
+            raise PreconditionRequired()
+        stored = versions.current(record, lock=lock)
+        if stored is None:
+            raise Http404
+        now = versions.token(stored)
+        if now in sent:
+            return
+        read = versions.parse(sent[0], type(record))
+        data = self.request.data if hasattr(self.request.data, "get") else {}
+        names = {f.name for f in versions.tracked_fields(type(record))}
+        submitted = {k: data.get(k) for k in data if k in names}
+        found = versions.conflicts(stored, read, submitted)
+        raise PreconditionFailed({"detail": versions.STALE, "conflicts": [c.as_dict() for c in found],
+                                  "messages": [c.text() for c in found], "current_etag": etag(stored)})
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            self._version_check(serializer.instance, lock=True)
+            serializer.save()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record = getattr(self, "_versioned_record", None)
+        if record is not None and 200 <= response.status_code < 300 and getattr(self, "detail", False):
+            stored = versions.current(record) if request.method not in SAFE_METHODS else record
+            if stored is not None:
+                response["ETag"] = etag(stored)
+        return response
+
+
 # ---------------------------------------------------------------- viewsets
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(VersionedMixin):
     """Scopes a (model) viewset: the queryset is `visible_to(user, action)`.
 
     Reading uses the `view` scope; writing uses `scope_write_action` ("change", or "manage" for organization
@@ -95,7 +204,7 @@ class ScopedViewSetMixin:
 
     def get_object(self):
         try:
-            return super().get_object()
+            record = self._versioned_record = super().get_object()
         except Http404:
             action = self.scope_action()
             if action != "view":
@@ -105,6 +214,9 @@ class ScopedViewSetMixin:
                 if lookup is not None and qs.filter(**{self.lookup_field: lookup}).exists():
                     raise exceptions.PermissionDenied("您对该记录只有查看权限，不能修改")
             raise
+        if self.request.method in ("PUT", "PATCH"):
+            self._version_check(record)  # before the input is validated: a stale edit is refused as such
+        return record
 
     def get_authenticate_header(self, request):
         # Unauthenticated API calls answer 401 with `WWW-Authenticate: Token` (session is tried first, and
@@ -120,9 +232,6 @@ class ScopedViewSetMixin:
         with transaction.atomic():
             serializer.save()
 
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
 
 
 # ---------------------------------------------------------------- ordering
@@ -188,7 +297,11 @@ class MappedOrderingFilter(OrderingFilter):
 
 
 __all__ = [
+    "IF_MATCH_PARAMETER",
     "MappedOrderingFilter",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "VersionedMixin",
     "ScopedPermission",
     "ScopedViewSetMixin",
     "validation_error",

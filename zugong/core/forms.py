@@ -5,7 +5,10 @@ The pickers themselves live with what they pick (`zugong.orgs.fields.Organizatio
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.urls import reverse
+
+from . import versions
 
 
 class PickerSelect(forms.Select):
@@ -71,3 +74,86 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 def errors_dict(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+
+
+class VersionedFormMixin:
+    """No lost updates (`zugong.core.versions`): an edit form carries the version of the record it was opened on
+    in the hidden field `record_version`, and a save whose record changed since is refused before anything is
+    written, naming each field changed meanwhile (the value now stored, who set it and when, the value submitted).
+
+    Put it first among the bases of every form that edits a record: a ModelForm edits its `instance`; a plain
+    form names the record it edits with `record=` (`MeetingForm(…, record=meeting)`). A form creating a record
+    (no pk) carries nothing. The refused form comes back with the current version and, for the fields its user
+    had not touched, the current values, so saving it again keeps the other user's change.
+    """
+
+    version_field = "record_version"
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version_record = record if record is not None else getattr(self, "instance", None)
+        self.version_conflicts = []
+        if self.version_record is not None and self.version_record.pk is not None:
+            self.fields[self.version_field] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial[self.version_field] = versions.token(self.version_record)
+
+    @property
+    def versioned(self) -> bool:
+        return self.version_field in self.fields
+
+    def _post_clean(self):
+        if self.versioned:
+            self.cleaned_data.pop(self.version_field, None)
+            self._check_version()
+        super()._post_clean()
+
+    def _submitted(self) -> dict:
+        names = {f.name for f in versions.tracked_fields(type(self.version_record))}
+        return {name: value for name, value in self.cleaned_data.items() if name in names}
+
+    def _check_version(self) -> None:
+        record = self.version_record
+        sent = self.data.get(self.add_prefix(self.version_field), "")
+        stored = versions.current(record)
+        if stored is None:
+            self.add_error(None, "保存未成功：该记录已被他人删除。")
+            return
+        now = versions.token(stored)
+        if sent == now:
+            versions.expect(record, now)  # checked again, locked, when the record is saved
+            return
+        read = versions.parse(sent, type(record))
+        submitted = self._submitted()
+        self.version_conflicts = versions.conflicts(stored, read, submitted)
+        self.add_error(None, versions.STALE if read is not None else versions.MISSING)
+        for c in self.version_conflicts:
+            if c.field in self.fields and c.field in self.cleaned_data:
+                self.add_error(c.field, c.text())
+            else:
+                self.add_error(None, c.text())
+        if read is None:
+            return  # no version: the user reopens the page (it shows the stored values)
+        self.add_error(None, versions.AGAIN)
+        # Carry on from the stored version: the untouched fields show the other user's values.
+        data = self.data.copy()
+        data[self.add_prefix(self.version_field)] = now
+        for c in self.version_conflicts:
+            if c.field in submitted and versions.unchanged_by_user(stored, read, c.field, submitted[c.field]):
+                _put(data, self[c.field], getattr(stored, c.field))
+        self.data = data
+
+
+def _put(data, bound, value) -> None:
+    """Show `value` in a bound field (a refused form showing the stored value)."""
+    if isinstance(bound.field, forms.FileField):
+        return
+    value = bound.field.prepare_value(value.pk if isinstance(value, models.Model) else value)
+    if isinstance(bound.field.widget, forms.CheckboxInput):
+        if value:
+            data[bound.html_name] = "on"
+        else:
+            data.pop(bound.html_name, None)
+    elif isinstance(value, (list, tuple)):
+        data.setlist(bound.html_name, [str(v) for v in value])
+    else:
+        data[bound.html_name] = "" if value is None else str(value)

@@ -145,6 +145,12 @@ class Job(models.Model):
     output_file = models.FileField(upload_to="jobs/out/%Y/%m/", blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Liveness (`core.jobs`): the process running the job ("host:pid:start") and its latest heartbeat. A running
+    # job whose heartbeat is older than ZUGONG_JOB_STALE_SECONDS and whose process is gone is `interrupted`.
+    worker = models.CharField("执行进程", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted = models.BooleanField("进程中断", default=False)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
 
     objects = ScopedManager()
 
@@ -164,6 +170,11 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        """Its owner may run it again (`jobs.retry`): it failed because its process ended, not on its input."""
+        return self.status == self.Status.FAILED and self.interrupted and self.user_id is not None
 
 
 class FindingQuerySet(ScopedQuerySet):

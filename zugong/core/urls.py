@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/output/", views.job_output, name="job_output"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("rules/", rule_views.catalogue, name="rules"),
     path("rules/<str:code>/", rule_views.rule_detail, name="rule"),
     path("findings/<int:pk>/acknowledge/", rule_views.acknowledge, name="finding_ack"),

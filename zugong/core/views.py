@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from . import audit, excel, imports, jobs, scope, uploads
 from .duties import audit_entries, duty_required
@@ -102,16 +104,33 @@ def _my_job(request, pk) -> Job:
 @login_required
 def job_list(request):
     """我的任务: the user's own imports, exports and scans, newest first."""
-    page = Paginator(Job.objects.visible_to(request.user).filter(user=request.user), 30).get_page(
-        request.GET.get("page"))
+    mine = Job.objects.visible_to(request.user).filter(user=request.user)
+    jobs.reap(mine.filter(status=Job.Status.RUNNING))  # one whose process died says so at once
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
     return render(request, "core/job_list.html", {"page": page})
 
 
 @login_required
 def job_detail(request, pk):
     job = _my_job(request, pk)
+    if job.status == Job.Status.RUNNING and jobs.reap([job]):
+        job.refresh_from_db()
     template = "core/_job_progress.html" if request.htmx else "core/job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    """重试: an interrupted job of the user's, queued again with the same input."""
+    job = _my_job(request, pk)
+    try:
+        jobs.retry(job)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已重新提交，任务排队中")
+    return redirect("core:job", pk=job.pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 from zugong.people.fields import PersonPicker
 
@@ -146,7 +147,7 @@ class RotationEndForm(forms.Form):
                            help_text="如：期满返回原单位、留任交流单位、转任他职")
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(VersionedFormMixin, forms.ModelForm):
     target_groups = forms.MultipleChoiceField(label="选派对象类别", choices=TargetGroup.choices, required=False,
                                               widget=forms.CheckboxSelectMultiple, help_text="不选表示不限")
 

@@ -7,10 +7,11 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from zugong.core.forms import VersionedFormMixin
+from zugong.core.refdata import EDUCATION, ETHNICITIES
 from zugong.orgs import services as org_services
 from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Organization
-from zugong.core.refdata import EDUCATION, ETHNICITIES
 
 from . import dues
 from .models import Membership, TransferRequest
@@ -41,7 +42,7 @@ def _today():
     return timezone.localdate()
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
     """The member record as kept by the branch (the branch itself changes only through a transfer)."""
 
     inflow_organization = OrganizationPicker(

@@ -1,5 +1,7 @@
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
+
 from .models import CHANNELS, LeadTime
 from .services import kinds
 
@@ -27,7 +29,7 @@ class PreferencesForm(forms.Form):
         return {kind: {c for c, _l in CHANNELS if data.get(f"{kind}__{c}")} for kind in self.kinds}
 
 
-class LeadTimeForm(forms.ModelForm):
+class LeadTimeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = LeadTime
         fields = ["kind", "days", "overdue", "active"]

@@ -2,13 +2,15 @@ import datetime as dt
 
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
+
 from .fields import OrganizationPicker
 from .models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = [

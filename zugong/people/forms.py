@@ -1,5 +1,6 @@
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
 from .models import Person
@@ -7,7 +8,7 @@ from .models import Person
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     organization = OrganizationPicker(label="所在党组织", action="change")
 
     class Meta:

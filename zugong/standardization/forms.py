@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 
 from zugong.core.config import measures
 from zugong.core.config.forms import ParamsField, measure_params_help
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.editions import NewEditionMixin, copy_from_field, issuer_field
 from zugong.orgs.fields import OrganizationPicker
 
@@ -59,7 +60,7 @@ class GradeBandsField(forms.Field):
         return bands
 
 
-class ChecklistForm(forms.ModelForm):
+class ChecklistForm(VersionedFormMixin, forms.ModelForm):
     grade_bands = GradeBandsField(
         label="等次划分",
         help_text=f"每行一档，从高到低写“等次 最低分”，须有创新项目的在后面加“{INNOVATION}”；低于最后一档的为最后一档")
@@ -94,7 +95,7 @@ class ChecklistCreateForm(NewEditionMixin, ChecklistForm):
             self.initial["grade_bands"] = STAR_BANDS
 
 
-class ChecklistItemForm(forms.ModelForm):
+class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
     params = ParamsField(label="参数", required=False, help_text=lazy(measure_params_help, str)())
     measure = forms.ChoiceField(label="数据指标", required=False, choices=[("", "（考评人员评分）")])
 

@@ -3,7 +3,7 @@ from django import forms
 from zugong.cadres import ranks
 from zugong.cadres.models import Cadre, CadrePost
 from zugong.core.config.forms import ParamFieldsForm
-from zugong.core.forms import ScopedPicker
+from zugong.core.forms import ScopedPicker, VersionedFormMixin
 from zugong.core.models import LocalRule
 from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Unit
@@ -41,7 +41,7 @@ class TeamForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("org_path", "name")
 
 
-class PostForm(forms.Form):
+class PostForm(VersionedFormMixin, forms.Form):
     title = forms.CharField(label="职务名称", max_length=100, help_text="如 书记、副书记、县长、副县长、常委")
     rank = forms.ChoiceField(label="职务层次", required=False,
                              choices=[("", "—")] + [(r.code, r.name) for r in ranks.RANKS if r.kind == "post"])

@@ -160,7 +160,7 @@ def edit_post(request, pk):
     post = get_object_or_404(TeamPost.objects.visible_to(request.user).select_related("team"), pk=pk)
     if not scope.can(request.user, "manage", post.org_path):
         raise PermissionDenied("您无权修改该班子的职位设置")
-    form = PostForm(request.POST or None, initial={f: getattr(post, f) for f in services.POST_FIELDS})
+    form = PostForm(request.POST or None, initial={f: getattr(post, f) for f in services.POST_FIELDS}, record=post)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_post(request.user, post, **{k: v for k, v in form.cleaned_data.items()

@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 
 from zugong.core.config import measures
 from zugong.core.config.forms import ParamsField, measure_params_help
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.editions import NewEditionMixin, copy_from_field, issuer_field
 from zugong.orgs.fields import OrganizationPicker
 
@@ -53,7 +54,7 @@ class FlagForm(forms.Form):
         self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.text}（{i.indicator_set.name}）"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Rectification
         fields = ["problems", "measures", "responsibilities", "targets", "responsible_leader", "county_leader",
@@ -87,7 +88,7 @@ class AcceptanceForm(forms.Form):
     exception_reason = forms.CharField(label="例外理由", required=False)
 
 
-class IndicatorSetForm(forms.ModelForm):
+class IndicatorSetForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorSet
         fields = ["name", "edition", "issuing_body", "document", "effective_from", "effective_to",
@@ -116,7 +117,7 @@ class IndicatorSetCreateForm(NewEditionMixin, IndicatorSetForm):
         self.setup(user, source)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
     params = ParamsField(label="参数", required=False, help_text=lazy(measure_params_help, str)())
     measure = forms.ChoiceField(label="数据指标", required=False)
 

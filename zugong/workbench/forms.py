@@ -2,10 +2,11 @@
 
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.core.models import ScheduledTask
 
 
-class ScheduledTaskForm(forms.ModelForm):
+class ScheduledTaskForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ScheduledTask
         fields = ["at", "enabled"]

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..forms import VersionedFormMixin
 from . import Param, Template, format_lines, lines_help, parse_lines
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -57,7 +58,7 @@ def measure_params_help() -> str:
             "可用：" + "、".join(p.label for p in PARAMS.values()))
 
 
-class TemplateRowForm(forms.ModelForm):
+class TemplateRowForm(VersionedFormMixin, forms.ModelForm):
     """A configuration row whose numbers are its template's parameters (a local rule): `params` is typed as
     named lines of exactly that template's parameters (with their units in the help), checked against them."""
 
@@ -100,7 +101,7 @@ class LocalRuleForm(TemplateRowForm):
         help_texts = {"regulation": "本地文件名称，例如《某省发展党员工作实施办法》"}
 
 
-class ParamFieldsForm(forms.ModelForm):
+class ParamFieldsForm(VersionedFormMixin, forms.ModelForm):
     """A configuration row whose parameters are edited one typed field each (numbers, check boxes) rather than
     as named lines: the subclass declares the fields and lists their keys in `PARAMS`; the form reads them
     from and writes them to the row's `params`, and checks the dates. Used with `views.row_page` like any

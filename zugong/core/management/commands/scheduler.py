@@ -1,6 +1,7 @@
 """`zugong scheduler [--once] [--interval 30]`: queue the scheduled tasks (定时任务) when they are due.
 
-Started by `make run` beside `zugong db_worker`, which runs what this queues. Every `--interval` seconds it claims
+Started by `make run` beside `zugong worker`, which runs what this queues; each check also marks failed the
+jobs whose worker died (`core.jobs.reap`). Every `--interval` seconds it claims
 the runs owed (`core.schedule.tick`): safe to run twice (a run is keyed by task and moment), and a task missed
 while the machine was off runs once when the scheduler starts. `--once` checks once and exits (cron, tests).
 """
@@ -10,12 +11,12 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from zugong.core import config, schedule
+from zugong.core import config, jobs, schedule
 from zugong.core.models import ScheduledTask
 
 
 class Command(BaseCommand):
-    help = "定时任务：到点把任务交给后台任务进程（db_worker）运行；错过的（如关机）开机后补运行一次"
+    help = "定时任务：到点把任务交给后台任务进程（zugong worker）运行；错过的（如关机）开机后补运行一次"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只检查一次就退出")
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             try:
+                for job in jobs.reap():  # jobs whose worker died: failed, retryable
+                    self.stdout.write(f"任务 {job.pk}（{job.title}）：{jobs.INTERRUPTED}")
                 for run in schedule.tick():
                     self.stdout.write(f"{run.due_at:%Y-%m-%d %H:%M} {run.task.title}：{run.get_status_display()}")
             except Exception as exc:  # a database hiccup must not end the loop
