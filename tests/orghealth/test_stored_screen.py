@@ -92,6 +92,13 @@ def test_thresholds_apply_at_once_and_a_new_window_needs_a_run(standard, monkeyp
     dues.save()
     assert stored.covering(standard, root.path, TODAY) == run
     assert _compare(standard, root.path, TODAY) != before
+    dues.sector = "rural"  # a data indicator for village branches only
+    dues.save()
+    _compare(standard, root.path, TODAY)
+    found = stored.ranked(standard, root.path, 2026, limit=10_000).candidates
+    hit = [c.organization_id for c in found if any(r["code"] == "L3" for r in c.reasons)]
+    assert hit and set(Organization.objects.unrestricted().filter(pk__in=hit)
+                       .values_list("sector", flat=True)) == {"rural"}
     dues.params = {"months": 1, "above": 0.05}  # a window: a new key the run does not hold
     dues.save()
     assert stored.covering(standard, root.path, TODAY) is None

@@ -346,7 +346,9 @@ class MeasureValue(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "软弱涣散识别数据"
         constraints = [models.UniqueConstraint(fields=["key", "organization"], name="weak_measure_once")]
-        indexes = [models.Index(fields=["key", "org_path"], name="weak_measure_key_path")]
+        # a subtree's rows of a key; a key's rows past a threshold (the province: the hits only)
+        indexes = [models.Index(fields=["key", "org_path"], name="weak_measure_key_path"),
+                   models.Index(fields=["key", "value"], name="weak_measure_key_value")]
 
     def __str__(self):
         return f"{self.org_path} {self.key} {self.value}"

@@ -9,8 +9,9 @@ which day, which keys and how long. It runs nightly (the scheduled task `weakorg
 compliance table it reads), at the end of `seed`, and when a department admin presses 重新计算 (a job).
 
 `ranked(...)` is `screening.ranked` over the stored values: each data indicator's hits are an index range of
-(key, org_path) filtered by the indicator's current threshold, the manual flags are read live, and the
-database groups, counts, ranks and pages them (tests/orghealth/test_stored_screen.py: the same page as the
+(key, value) or (key, org_path) filtered by the indicator's current threshold, the manual flags are read live,
+and the database groups, counts, ranks and pages them (the organizations' names are read for the page's rows
+only) (tests/orghealth/test_stored_screen.py: the same page as the
 live computation). Thresholds edited after a run apply at once; a window edited (a new key) makes the page
 fall back to the live computation until the next run (`covering`).
 """
@@ -147,25 +148,31 @@ def ranked(standard: IndicatorSet, path: str, year: int, *, offset: int = 0, lim
     if not used:
         return Ranked([], 0, 0)
     lo, hi = path, _upper(path)
+    orgs = Organization._meta.db_table
     parts, params = [], []
     for ind in data:
         cond, cond_params = measures.bad_sql(measures.MEASURES[ind.measure], "v.value", ind.params or {})
-        parts.append(f"SELECT v.organization_id AS oid, {int(ind.pk)} AS ind, v.value AS val "
-                     f"FROM {MeasureValue._meta.db_table} v "
+        sector = f" JOIN {orgs} o ON o.id = v.organization_id AND o.sector = %s" if ind.sector else ""
+        parts.append(f"SELECT v.organization_id AS oid, v.org_path AS path, {int(ind.pk)} AS ind, v.value AS val "
+                     f"FROM {MeasureValue._meta.db_table} v{sector} "
                      f"WHERE v.key = %s AND v.org_path >= %s AND v.org_path <= %s AND {cond}")
-        params += [measures.value_key(ind.measure, ind.params), lo, hi, *cond_params]
-    if manual:
+        params += [*([ind.sector] if ind.sector else []), measures.value_key(ind.measure, ind.params), lo, hi,
+                   *cond_params]
+    if manual:  # few rows: checked against the organization as it is now (an active branch, the sector)
         marks = ", ".join(str(int(i.pk)) for i in manual)
-        parts.append(f"SELECT f.organization_id AS oid, f.indicator_id AS ind, NULL AS val "
-                     f"FROM {Flag._meta.db_table} f WHERE f.indicator_id IN ({marks}) AND f.year = %s "
-                     f"AND f.withdrawn = %s AND f.org_path >= %s AND f.org_path <= %s "
-                     f"GROUP BY f.organization_id, f.indicator_id")
-        params += [year, False, lo, hi]
-    sector_sql, sector_params = "", []
-    for ind in indicators:
-        if ind.sector and (ind in data or ind in manual):
-            sector_sql += f" AND NOT (h.ind = {int(ind.pk)} AND o.sector <> %s)"
-            sector_params.append(ind.sector)
+        sector_sql, sector_params = "", []
+        for ind in manual:
+            if ind.sector:
+                sector_sql += f" AND NOT (f.indicator_id = {int(ind.pk)} AND o.sector <> %s)"
+                sector_params.append(ind.sector)
+        parts.append(f"SELECT f.organization_id AS oid, o.path AS path, f.indicator_id AS ind, NULL AS val "
+                     f"FROM {Flag._meta.db_table} f JOIN {orgs} o ON o.id = f.organization_id "
+                     f"WHERE f.indicator_id IN ({marks}) AND f.year = %s AND f.withdrawn = %s "
+                     f"AND f.org_path >= %s AND f.org_path <= %s AND o.kind = %s AND o.status = %s "
+                     f"AND o.path >= %s AND o.path <= %s{sector_sql} "
+                     f"GROUP BY f.organization_id, o.path, f.indicator_id")
+        params += [year, False, lo, hi, Organization.Kind.BRANCH.value, Organization.Status.ACTIVE.value, lo, hi,
+                   *sector_params]
 
     def count(direct: bool) -> str:
         ids = [str(int(i.pk)) for i, _, _ in used if i.direct_trigger == direct]
@@ -176,18 +183,18 @@ def ranked(standard: IndicatorSet, path: str, year: int, *, offset: int = 0, lim
         columns.append(f"MAX(CASE WHEN h.ind = {int(ind.pk)} THEN 1 ELSE 0 END) AS {hit}")
         if value:
             columns.append(f"MAX(CASE WHEN h.ind = {int(ind.pk)} THEN h.val END) AS {value}")
+    # The stored rows are the branches active when the run computed them, at their paths then: a branch
+    # dissolved or moved since leaves or moves at the next run, like its values (the page says so).
     sql = f"""
         SELECT u.*, COUNT(*) OVER () AS total, SUM(u.q) OVER () AS total_qualified FROM (
             SELECT s.*, CASE WHEN s.n_direct > 0 OR s.n_others >= %s THEN 1 ELSE 0 END AS q FROM (
-                SELECT o.id, o.path, o.name, {count(True)} AS n_direct, {count(False)} AS n_others,
+                SELECT h.oid AS id, MAX(h.path) AS path, {count(True)} AS n_direct, {count(False)} AS n_others,
                        {", ".join(columns)}
-                FROM ({" UNION ALL ".join(parts)}) h JOIN {Organization._meta.db_table} o ON o.id = h.oid
-                WHERE o.kind = %s AND o.status = %s AND o.path >= %s AND o.path <= %s{sector_sql}
-                GROUP BY o.id, o.path, o.name
+                FROM ({" UNION ALL ".join(parts)}) h
+                GROUP BY h.oid
             ) s
         ) u ORDER BY u.q DESC, u.n_direct DESC, u.n_others DESC, u.path LIMIT %s OFFSET %s"""
-    args = [standard.comprehensive_min, *params, Organization.Kind.BRANCH.value, Organization.Status.ACTIVE.value,
-            lo, hi, *sector_params, limit, offset]
+    args = [standard.comprehensive_min, *params, limit, offset]
     with connection.cursor() as cur:
         cur.execute(sql, args)
         names = [c[0] for c in cur.description]
@@ -197,8 +204,11 @@ def ranked(standard: IndicatorSet, path: str, year: int, *, offset: int = 0, lim
             return Ranked([], 0, 0)
         totals = ranked(standard, path, year, offset=0, limit=1)
         return Ranked([], totals.count, totals.qualified)
+    titles = dict(Organization.objects.unrestricted().filter(pk__in=[r["id"] for r in rows])
+                  .values_list("pk", "name"))
     for row in rows:
         row["pk"] = row["id"]
+        row["name"] = titles.get(row["id"], "")
         for ind, hit, value in used:
             if value:
                 row[value] = measures.from_stored(measures.MEASURES[ind.measure], row[value])
