@@ -131,8 +131,8 @@ def test_the_real_nightly_tasks_run(tree):
     config.install(tree.root, ["schedule"])
     tasks = {t.code: t for t in ScheduledTask.objects.unrestricted()}
     assert [t.code for t in ScheduledTask.objects.unrestricted().order_by("at")] == [
-        "compliance", "scan", "uploads", "dashboards", "reminders"]
-    for code in ("compliance", "scan", "uploads", "dashboards"):
+        "compliance", "scan", "weakorgs_measures", "uploads", "dashboards", "reminders"]
+    for code in ("compliance", "scan", "weakorgs_measures", "uploads", "dashboards"):
         assert not schedule.runner_missing(tasks[code])
         run = schedule.run_now(None, tasks[code])
         assert jobs.run_job.call(run.job_id) == Job.Status.DONE, Job.objects.unrestricted().get(pk=run.job_id).message

@@ -20,11 +20,11 @@ def test_bell_list_and_settings(live_server, page, tree, users, provider):  # no
                            organization=tree.b1, org_path=tree.b1.path, regulation="《某规定》", detail="问题",
                            opened_at=timezone.now())
     services.run([users.taiyuan])
-    # Two deadlines, and one summary per rule with open findings in the city (the tree's own records are judged
-    # as they are saved, so there are more rules than the one above).
+    # Two deadlines, and one digest of the open findings in the city (the tree's own records are judged as they
+    # are saved, so there are more rules than the one above: the digest lists each with its count and link).
     rules = Finding.objects.visible_to(users.taiyuan).open().values("rule").distinct().count()
     assert rules >= 1
-    unread = 2 + rules
+    unread = 3
     base = live_server.url
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{base}/accounts/login/")
@@ -40,6 +40,7 @@ def test_bell_list_and_settings(live_server, page, tree, users, provider):  # no
     text = page.inner_text("#notifications")
     assert f"{tree.b1.name}任期届满" in text and "还有 5 天" in text and "已逾期 2 天" in text
     assert "新发现问题" in text
+    assert page.locator("#notifications a[href='/core/findings/?rule=test.rule']").count() == 1
     shot(page, "notifications-02-list")
 
     page.click(f"#notifications a:text('{tree.b1.name}任期届满')")

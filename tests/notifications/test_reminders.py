@@ -179,33 +179,57 @@ def test_sms_goes_through_the_configured_backend(tree, users, provider, settings
 
 
 def _finding(org, rule, **extra):
-    return Finding.objects.create(rule=rule, severity="warning", model="orgs.organization", object_id=org.pk,
+    return Finding.objects.create(rule=rule, severity=extra.pop("severity", "warning"), model="orgs.organization", object_id=org.pk,
                                   organization=org, org_path=org.path, regulation="《某规定》", detail="问题",
                                   opened_at=extra.pop("opened_at", timezone.now()), **extra)
 
 
-def test_new_findings_are_summed_up_per_rule(tree, users):
+def test_new_findings_are_one_digest_per_user_and_run_with_the_counts_by_rule(tree, users):
     _finding(tree.b1, "test.a")
     _finding(tree.b2, "test.a")
-    _finding(tree.b1, "test.b")
-    _finding(tree.b1, "test.c", resolved_at=timezone.now())  # closed: not counted
+    _finding(tree.b1, "test.b", severity="error")
+    _finding(tree.b2, "test.c", severity="reminder")
+    _finding(tree.b1, "test.d", resolved_at=timezone.now())  # closed: not counted
     _finding(tree.b3, "test.a")  # 大同
     services.run([users.taiyuan, users.datong])
-    rows = mine(users.taiyuan, FINDINGS)
-    # written least important first: the list (newest first) shows the largest on top
-    assert [(n.rule, n.count, n.url) for n in rows] == [("test.b", 1, "/core/findings/?rule=test.b"),
-                                                        ("test.a", 2, "/core/findings/?rule=test.a")]
-    assert "2 条" in rows[1].title and rows[1].body == "警示：管辖范围内有 2 条未消除"
-    assert [(n.rule, n.count) for n in mine(users.datong, FINDINGS)] == [("test.a", 1)]
+    [digest] = mine(users.taiyuan, FINDINGS)  # the first run: one reminder, not one per rule
+    assert digest.count == 4 and digest.rule == "" and digest.url == "/core/findings/?view=rules"
+    assert digest.title == "新发现问题：3 项规则共 4 条"
+    assert digest.body == "管辖范围内未消除：违规 1 条、警示 2 条、提醒 1 条"
+    # most severe first, then the largest; each count links to the list filtered by its rule
+    assert [(i["rule"], i["count"], i["url"], i["severity"]) for i in digest.items] == [
+        ("test.b", 1, "/core/findings/?rule=test.b", "违规"), ("test.a", 2, "/core/findings/?rule=test.a", "警示"),
+        ("test.c", 1, "/core/findings/?rule=test.c", "提醒")]
+    [other] = mine(users.datong, FINDINGS)
+    assert (other.rule, other.count, other.url, len(other.items)) == ("test.a", 1, "/core/findings/?rule=test.a", 1)
+    assert other.title.startswith("新发现问题：") and other.title.endswith("（1 条）")
 
     services.run([users.taiyuan])  # nothing new since
-    assert len(mine(users.taiyuan, FINDINGS)) == 2
+    assert len(mine(users.taiyuan, FINDINGS)) == 1
 
     _finding(tree.b2, "test.b")
+    _finding(tree.b2, "test.c")
     services.run([users.taiyuan, users.datong])
     new = mine(users.taiyuan, FINDINGS)[-1]
-    assert (new.rule, new.count) == ("test.b", 1) and "自上次提醒以来" in new.body
-    assert len(mine(users.datong, FINDINGS)) == 1
+    assert (new.count, [i["rule"] for i in new.items]) == (2, ["test.b", "test.c"])
+    assert new.body.startswith("自上次提醒以来新发现：") and len(mine(users.datong, FINDINGS)) == 1
+
+
+def test_the_findings_digest_is_listed_with_its_links_and_mailed(tree, users, client, settings):
+    settings.EMAIL_HOST = "smtp.example.invalid"
+    settings.ZUGONG_SITE_URL = "https://zugong.example"
+    users.taiyuan.email = "ty@example.org"
+    users.taiyuan.save()
+    services.save_preferences(users.taiyuan, {FINDINGS: {"in_app", "email"}}, "")
+    _finding(tree.b1, "test.a")
+    _finding(tree.b1, "test.b")
+    services.run([users.taiyuan])
+    client.force_login(users.taiyuan, backend="django.contrib.auth.backends.ModelBackend")
+    body = client.get("/notifications/").content.decode()
+    assert 'href="/core/findings/?rule=test.a"' in body and 'href="/core/findings/?rule=test.b"' in body
+    [message] = mail.outbox
+    assert "https://zugong.example/core/findings/?rule=test.a" in message.body
+    assert "https://zugong.example/core/findings/?rule=test.b" in message.body
 
 
 def test_the_job_and_the_command(tree, users, provider):

@@ -1,4 +1,4 @@
-"""Reminders: one notification per user and deadline stage (or per rule of new findings), the user's choices of
+"""Reminders: one notification per user and deadline stage (or one digest of a run's new findings), the user's choices of
 what reaches them by which channel, and the lead times (configuration rows)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CHANNELS = (("in_app", "站内提醒"), ("email", "电子邮件"), ("sms", "短�
 class Notification(models.Model):
     """One reminder to one user. A deadline's reminder carries its key, due date and lead (days before the due
     date, or OVERDUE): the unique constraint makes a rerun add none twice, and a changed due date a new one.
-    A summary of new findings carries the rule code and their count."""
+    The digest of a run's new findings carries their count and, in `items`, the count of each rule."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
                              related_name="notifications")
@@ -35,6 +35,8 @@ class Notification(models.Model):
     lead = models.SmallIntegerField("提前天数", null=True, blank=True)
     rule = models.CharField("规则", max_length=64, blank=True)
     count = models.PositiveIntegerField("条数", null=True, blank=True)
+    # The lines of a digest (the new findings of a run): [{rule, title, count, severity, url}], listed with links.
+    items = models.JSONField("明细", default=list, blank=True)
     in_app = models.BooleanField("站内显示", default=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
     sms_at = models.DateTimeField("短信发送时间", null=True, blank=True)

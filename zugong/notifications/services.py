@@ -6,8 +6,8 @@ then deliver them by the channels the user chose.
   overdue): a reminder is stored per (user, deadline key, due date, lead), unique, so a rerun adds none
   twice and a changed due date is reminded again.
 - New findings: the open findings of the user's scope opened since the last run (`Subscriber.findings_seen_at`;
-  the first run counts every open one), one summary per rule with the count and a link to the findings list
-  filtered by that rule.
+  the first run counts every open one), one digest per user and run: the counts by severity, and each rule's
+  count with a link to the findings list filtered by that rule (`Notification.items`).
 - Channels: in the app (the bell and the list), e-mail where `EMAIL_HOST` is set and the user has an address,
   SMS through `sms.backend()` where the user gave a number. The user's `Preference` rows say which kinds
   reach them by which channel (no row: in the app only).
@@ -182,8 +182,7 @@ def remind(user, *, now: dt.datetime | None = None, leads: list[LeadTime] | None
 
     sub = subscriber(user)
     if FINDINGS in wanted:
-        summaries.extend(_finding_summaries(user, sub.findings_seen_at, now, prefs[FINDINGS]["in_app"],
-                                            rule_titles))
+        summaries.extend(_finding_digest(user, sub.findings_seen_at, now, prefs[FINDINGS]["in_app"], rule_titles))
 
     out = Delivered(created=shown + summaries)
     _deliver(user, sub, shown + summaries, prefs, now, out)  # sets emailed_at / sms_at on what left
@@ -230,31 +229,39 @@ def _readable(row: LeadTime) -> bool:
     return True
 
 
-def _finding_summaries(user, since, now, in_app: bool, rule_titles: dict[str, str]) -> list[Notification]:
+def _finding_digest(user, since, now, in_app: bool, rule_titles: dict[str, str]) -> list[Notification]:
+    """One reminder per user and run for the new findings (none when there are none): the total, the counts by
+    severity, and in `items` the count of each rule with a link to the findings list filtered by it, the most
+    severe first, then the largest. A single rule links straight to its list."""
     found = Finding.objects.visible_to(user).open().filter(opened_at__lte=now)
     if since is not None:
         found = found.filter(opened_at__gt=since)
     counts = list(found.values("rule", "severity").annotate(n=Count("id")))
-    # the list shows the newest first: the most severe, then the largest, are written last
+    if not counts:
+        return []
     rank = {Finding.Severity.ERROR: 0, Finding.Severity.WARNING: 1, Finding.Severity.REMINDER: 2}
-    counts.sort(key=lambda r: (rank.get(r["severity"], 3), -r["n"], r["rule"]), reverse=True)
     merged: dict[str, int] = {}
     severity: dict[str, str] = {}
-    for row in counts:  # a rule whose severity changed once: one summary
+    for row in sorted(counts, key=lambda r: rank.get(r["severity"], 3)):  # a rule whose severity changed: once
         merged[row["rule"]] = merged.get(row["rule"], 0) + row["n"]
         severity.setdefault(row["rule"], row["severity"])
+    order = sorted(merged, key=lambda c: (rank.get(severity[c], 3), -merged[c], c))
     base = reverse("workbench:findings")
     labels = dict(Finding.Severity.choices)
-    out = []
-    for code, n in merged.items():
-        title = rule_titles.get(code, "规则检查")
-        level = labels.get(severity[code], "")
-        body = (f"{level}：自上次提醒以来，管辖范围内新发现 {n} 条" if since is not None
-                else f"{level}：管辖范围内有 {n} 条未消除")
-        out.append(Notification(user=user, kind=FINDINGS, title=f"新发现问题：{title}（{n} 条）"[:200],
-                                body=body[:500], url=f"{base}?rule={quote(code)}", rule=code, count=n,
-                                in_app=in_app))
-    return out
+    items = [{"rule": code, "title": rule_titles.get(code, "规则检查"), "count": merged[code],
+              "severity": labels.get(severity[code], ""), "url": f"{base}?rule={quote(code)}"} for code in order]
+    total = sum(merged.values())
+    by_level: dict[str, int] = {}
+    for code in order:
+        by_level[labels.get(severity[code], "其他")] = by_level.get(labels.get(severity[code], "其他"), 0) + merged[code]
+    levels = "、".join(f"{label} {n} 条" for label, n in by_level.items())
+    body = f"自上次提醒以来新发现：{levels}" if since is not None else f"管辖范围内未消除：{levels}"
+    if len(items) == 1:
+        title, url, rule = f"新发现问题：{items[0]['title']}（{total} 条）", items[0]["url"], items[0]["rule"]
+    else:
+        title, url, rule = f"新发现问题：{len(items)} 项规则共 {total} 条", f"{base}?view=rules", ""
+    return [Notification(user=user, kind=FINDINGS, title=title[:200], body=body[:500], url=url, rule=rule,
+                         count=total, items=items, in_app=in_app)]
 
 
 def _deliver(user, sub: Subscriber, new: list[Notification], prefs, now, out: Delivered) -> None:
@@ -293,6 +300,9 @@ def _mail_body(user, rows: list[Notification]) -> str:
         lines.append(f"· {n.title}")
         if n.body:
             lines.append(f"  {n.body}")
+        for item in n.items:
+            lines.append(f"  - {item['title']}（{item['severity']}）{item['count']} 条"
+                         + (f"：{site}{item['url']}" if site else ""))
         if site and n.url:
             lines.append(f"  办理：{site}{n.url}")
     lines += ["", "登录组工平台，点击右上角的铃铛查看全部提醒；在“提醒设置”中可以选择接收哪些提醒。"]

@@ -11,6 +11,6 @@ class WeakorgsConfig(AppConfig):
     def ready(self):
         from zugong.core import rule_views
 
-        from . import deadlines, rules  # noqa: F401  (register the rules and the deadlines)
+        from . import deadlines, jobs, rules  # noqa: F401  (register the rules, the deadlines and the job)
 
         rule_views.RECORD_URLS["weakorgs.rectification"] = "weakorgs:case_detail"

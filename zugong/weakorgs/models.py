@@ -16,7 +16,7 @@ from django.db import models
 
 from zugong.core.audit import AuditedModel
 from zugong.core.config.models import ConfigModel
-from zugong.core.scope import Inherited, Issued, OwnSubtree, ScopedModel
+from zugong.core.scope import Inherited, Issued, OwnSubtree, ScopedManager, ScopedModel
 
 
 class IndicatorSet(ConfigModel):
@@ -324,3 +324,52 @@ class Acceptance(ScopedModel, AuditedModel):
     @property
     def votes(self) -> int:
         return self.satisfied + self.basically_satisfied + self.dissatisfied
+
+
+class MeasureValue(models.Model):
+    """One branch's value of one data measure with the parameters that shape it (`key`: the measure code and its
+    window parameters, not the thresholds), stored by `weakorgs.stored.refresh` (nightly, or a user's 重新计算)
+    so the screening page reads the measures instead of computing them over a province. Derived data: not
+    audited, replaced whole per subtree and key."""
+
+    scope_field = "org_path"
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.CASCADE,
+                                     related_name="+", db_constraint=False)
+    org_path = models.CharField("组织路径", max_length=255)
+    key = models.CharField("指标及参数", max_length=200)
+    value = models.FloatField("数值", null=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "软弱涣散识别数据"
+        constraints = [models.UniqueConstraint(fields=["key", "organization"], name="weak_measure_once")]
+        # a subtree's rows of a key; a key's rows past a threshold (the province: the hits only)
+        indexes = [models.Index(fields=["key", "org_path"], name="weak_measure_key_path"),
+                   models.Index(fields=["key", "value"], name="weak_measure_key_value")]
+
+    def __str__(self):
+        return f"{self.org_path} {self.key} {self.value}"
+
+
+class MeasureRun(models.Model):
+    """One computation of the stored measures for a subtree (`path`, "" for the whole tree): as of which day,
+    when, how long, which keys, how many rows, who asked (empty: the nightly schedule)."""
+
+    path = models.CharField("范围路径", max_length=255, blank=True)
+    as_of = models.DateField("基准日")
+    computed_at = models.DateTimeField("计算时间")
+    seconds = models.FloatField("用时（秒）", default=0)
+    keys = models.JSONField("指标及参数", default=list)
+    rows = models.PositiveIntegerField("行数", default=0)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "软弱涣散识别数据计算记录"
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.path or '全部'} {self.computed_at:%Y-%m-%d %H:%M}"

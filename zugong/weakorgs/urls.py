@@ -11,6 +11,7 @@ urlpatterns = [
     path("entries/<int:pk>/remove/", views.entry_remove, name="entry_remove"),
     path("entries/<int:pk>/rectify/", views.open_case, name="open_case"),
     path("screen/", views.screen, name="screen"),
+    path("screen/refresh/", views.screen_refresh, name="screen_refresh"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/report/", views.case_report, name="case_report"),

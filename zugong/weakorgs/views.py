@@ -13,13 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import record_tabs, scope
+from zugong.core import jobs, record_tabs, scope
 from zugong.core.config.views import new_edition_page, row_page
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
+from zugong.core.middleware import client_ip
+from zugong.core.models import Job
 from zugong.orgs.models import Organization
 
-from . import screening, services
+from . import screening, services, stored
 from .filtersets import CaseFilterSet, FlagFilterSet, ListFilterSet
 from .forms import (
     AcceptanceForm,
@@ -134,35 +136,66 @@ SCREEN_PAGE = 50
 
 @login_required
 def screen(request):
-    """Preview of screening a subtree on a date: every branch with a hit, whether it qualifies."""
+    """Preview of screening a subtree on a date: every branch with a hit, whether it qualifies. Read from the
+    stored measures (`stored.page`); 基准日 left empty means the day they were computed."""
     code = request.GET.get("org", "").strip()
     org = Organization.objects.visible_to(request.user).filter(code=code).first() if code else None
     if org is None:
         paths = scope.scope_paths(request.user)
         org = Organization.objects.visible_to(request.user).filter(path=paths[0]).first() if paths else None
-    as_of = timezone.localdate()
+    as_of = None
     if request.GET.get("as_of"):
         try:
             as_of = timezone.datetime.fromisoformat(request.GET["as_of"]).date()
         except ValueError:
             messages.error(request, "基准日应写作 2026-03-01")
-    standard = screening.indicator_set_for(org.path, as_of) if org else None
+    standard = screening.indicator_set_for(org.path, as_of or timezone.localdate()) if org else None
     try:
         number = max(int(request.GET.get("page") or 1), 1)
     except ValueError:
         number = 1
-    found = (screening.ranked(standard, org.path, as_of, offset=(number - 1) * SCREEN_PAGE, limit=SCREEN_PAGE)
-             if standard else screening.Ranked([], 0, 0))
+
+    def read(n):
+        if not standard:
+            return stored.Page(screening.Ranked([], 0, 0), "missing", as_of or timezone.localdate(), None)
+        return stored.page(standard, org.path, as_of, offset=(n - 1) * SCREEN_PAGE, limit=SCREEN_PAGE)
+
+    result = read(number)
+    found = result.found
     pages = max((found.count + SCREEN_PAGE - 1) // SCREEN_PAGE, 1)
     if number > pages and found.count:  # past the end: the last page
         number = pages
-        found = screening.ranked(standard, org.path, as_of, offset=(number - 1) * SCREEN_PAGE, limit=SCREEN_PAGE)
+        result = read(number)
+        found = result.found
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "weakorgs/screen.html", {
-        "title": "软弱涣散排查", "org": org, "as_of": as_of, "standard": standard, "candidates": found.candidates,
-        "count": found.count, "qualified": found.qualified, "code": code, "number": number, "pages": pages,
-        "first_seq": (number - 1) * SCREEN_PAGE, "query": query.urlencode()})
+        "title": "软弱涣散排查", "org": org, "as_of": result.as_of, "standard": standard,
+        "candidates": found.candidates, "count": found.count, "qualified": found.qualified, "code": code,
+        "number": number, "pages": pages, "first_seq": (number - 1) * SCREEN_PAGE, "query": query.urlencode(),
+        "source": result.source, "run": result.run,
+        "can_refresh": bool(org) and scope.can(request.user, "manage", org.path)})
+
+
+@require_POST
+@login_required
+def screen_refresh(request):
+    """重新计算: a job computing the stored measures of the organization's subtree (as of the 基准日 given)."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), code=request.POST.get("org", ""))
+    if not scope.can(request.user, "manage", org.path):
+        raise PermissionDenied("只有本组织的组织部门管理人员可以重新计算排查数据")
+    params = {"path": org.path, "ip": client_ip(request)}
+    try:
+        if request.POST.get("as_of"):
+            params["as_of"] = timezone.datetime.fromisoformat(request.POST["as_of"]).date().isoformat()
+    except ValueError:
+        messages.error(request, "基准日应写作 2026-03-01")
+        return redirect(f"{reverse('weakorgs:screen')}?org={org.code}")
+    job = Job.objects.create(kind="weakorgs_measures", title=f"软弱涣散排查数据计算（{org.name}）",
+                             user=request.user, org_path=org.path, params=params)
+    with scope.bypass():
+        jobs.submit(job)
+    return redirect("core:job", pk=job.pk)
 
 
 # ---------------------------------------------------------------- rectification

@@ -55,6 +55,44 @@ def annotate(qs, measure_code: str, name: str, as_of: dt.date, params: dict):
     return MEASURES[measure_code].annotate(qs, name, as_of, params or {})
 
 
+# The parameters `is_bad` reads (thresholds); every other parameter shapes the value itself (windows, kinds).
+THRESHOLDS = ("below", "above", "at_least")
+
+
+def value_key(measure_code: str, params: dict | None) -> str:
+    """The measure and the parameters that shape its value, as one stable text (thresholds left out): two
+    indicators with the same key have the same value per organization, so a stored value serves both."""
+    import json
+
+    shaping = {k: v for k, v in (params or {}).items() if k not in THRESHOLDS}
+    return f"{measure_code}:{json.dumps(shaping, sort_keys=True, ensure_ascii=False, separators=(',', ':'))}"
+
+
+def bad_sql(measure: Measure, column: str, params: dict) -> tuple[str, list]:
+    """`is_bad` as SQL on a stored value (a float column; a bool stored as 1.0 / 0.0)."""
+    params = params or {}
+    if measure.kind == BOOL:
+        return f"{column} = 0", []
+    if measure.kind == RATIO:
+        return f"{column} < %s", [float(params.get("below", 0.6))]
+    if measure.kind == RATIO_BAD:
+        return f"{column} > %s", [float(params.get("above", 0.3))]
+    if measure.kind in (COUNT_BAD, NUMBER_BAD):
+        return f"{column} >= %s", [int(params.get("at_least", 1))]
+    raise ValueError(measure.kind)
+
+
+def from_stored(measure: Measure, value):
+    """A stored float back to the value `annotate` gives (bool, int or float), for `describe`."""
+    if value is None:
+        return None
+    if measure.kind == BOOL:
+        return bool(value)
+    if measure.kind in (COUNT_BAD, NUMBER_BAD):
+        return int(round(value))
+    return float(value)
+
+
 def is_bad(measure: Measure, name: str, params: dict) -> Q:
     """The condition (on an annotated queryset) under which a measure shows a problem, by its parameters."""
     if measure.kind == BOOL:

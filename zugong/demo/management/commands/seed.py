@@ -270,6 +270,11 @@ class Command(BaseCommand):
 
             refresh_dashboards(as_of)
             t = loader.phase("dashboard roll-ups", t)
+            # The weak-organization screening's measures per branch (read by /weakorgs/screen/).
+            from zugong.weakorgs import stored
+
+            run = stored.refresh("", as_of)
+            t = loader.phase(f"screening measures ({run.rows:,} rows)", t)
             # Every rule over the whole tree as of the seed's day: the findings exist at once (a rule changed
             # later is judged again by the scheduled scans).
             from zugong.core import rules
