@@ -1,5 +1,6 @@
 # zugong: `make run` sets up and serves the platform on SQLite with a demo province;
-# `make test` sets up, checks the import contracts (lint-imports) and runs every test on SQLite and on PostgreSQL;
+# `make test` sets up, checks the import contracts (lint-imports) and runs every test on SQLite and on PostgreSQL
+# (among them a bounded schemathesis run over the whole API, tests/api/test_fuzz.py);
 # `make bench` prints the figures.
 SHELL := /bin/bash
 PYTHON ?= python3

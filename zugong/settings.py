@@ -245,13 +245,14 @@ REST_FRAMEWORK = {
         "zugong.accounts.tokens.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zugong.core.api.ScopedPermission"],
+    # Query values the database cannot take answer 400 naming the parameter, not 500 (core/api_params.py).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "zugong.core.api_params.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "zugong.core.api_params.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zugong.core.api_schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
 SPECTACULAR_SETTINGS = {

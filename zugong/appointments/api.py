@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.core.casework.api import case_filterset
 from zugong.orgs.fields import SubtreeFilter, resolve_org_code
 
@@ -89,7 +89,7 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SelectionCase.objects.select_related("cadre", "organization").prefetch_related(
         services.OBSERVATIONS)
     serializer_class = CaseSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = CaseApiFilterSet
     ordering_map = {"proposed_on": ("proposed_on", "id"), "stage": ("stage", "id"), "id": ("id",)}
     ordering_labels = {"proposed_on": "动议日期", "stage": "阶段", "id": "编号"}
@@ -106,7 +106,7 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class ObservationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Observation.objects.select_related("cadre")
     serializer_class = ObservationSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = ObservationApiFilterSet
     ordering_map = {"observed_on": ("observed_on", "id"), "id": ("id",)}
     ordering_labels = {"observed_on": "考察日期", "id": "编号"}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 from .models import Absence, ComplianceStat, Meeting
@@ -92,7 +92,7 @@ class MeetingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Meeting.objects.select_related("organization").prefetch_related(
         Prefetch("absences", queryset=Absence.objects.select_related("membership__person")))
     serializer_class = MeetingSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = MeetingApiFilterSet
     ordering_map = {"held_on": ("held_on", "id"), "id": ("id",)}
     ordering_labels = {"held_on": "日期", "id": "编号"}
@@ -108,7 +108,7 @@ class MeetingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class ComplianceViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ComplianceStat.objects.select_related("organization")
     serializer_class = ComplianceSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = ComplianceApiFilterSet
     ordering_map = {"org": ("org_path", "kind", "period_start"), "id": ("id",)}
     ordering_labels = {"org": "按组织、类型、周期", "id": "编号"}

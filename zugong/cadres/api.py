@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend, id_in_range
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 from zugong.people import idnumber
 
@@ -117,8 +117,9 @@ class CadreApiFilterSet(django_filters.FilterSet):
 
     def filter_unit(self, qs, name, value):
         value = value.strip()
-        if value.isdigit():
-            return qs.filter(unit_id=int(value))
+        unit_id = id_in_range(Cadre._meta.get_field("unit").related_model, value)
+        if unit_id is not None:
+            return qs.filter(unit_id=unit_id)
         return qs.filter(Q(unit__name__contains=value) | Q(unit_name__contains=value))
 
     def filter_organization(self, qs, name, value):
@@ -137,7 +138,7 @@ class CadreApiFilterSet(django_filters.FilterSet):
 class CadreViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Cadre.objects.select_related("person", "organization", "unit")
     http_method_names = ["get", "head", "options"]
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = CadreApiFilterSet
     ordering_map = {"org": ("org_path", "stroke_key", "id"), "post": ("org_path", "post_order", "rank_order", "id"),
                     "id": ("id",)}

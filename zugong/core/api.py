@@ -193,7 +193,9 @@ class ScopedViewSetMixin(VersionedMixin):
 
     scope_write_action = "change"
     permission_classes = [ScopedPermission]
-    lookup_value_regex = r"\d+"
+    # Any path segment reaches the view, which answers a JSON 404 for an id that is no number or does not fit
+    # the column (`api_params.lookup_in_range`) instead of letting the database fail on it.
+    lookup_value_regex = r"[^/]+"
 
     def scope_action(self) -> str:
         return required_action(self.request, self)
@@ -203,6 +205,11 @@ class ScopedViewSetMixin(VersionedMixin):
         return scope.scope_prefetches(qs, self.request.user)
 
     def get_object(self):
+        from .api_params import lookup_in_range  # imports django-filter's DRF backend: not at DRF's settings load
+
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if self.lookup_field in ("pk", "id") and not lookup_in_range(self.get_queryset().model, lookup):
+            raise Http404
         try:
             record = self._versioned_record = super().get_object()
         except Http404:
@@ -292,6 +299,7 @@ class MappedOrderingFilter(OrderingFilter):
                     f"排序方式，前加 `-` 为倒序，可用逗号组合多个；默认 `{','.join(default)}`。\n\n{lines}"
                 ),
                 "schema": {"type": "string", "enum": values},
+                "allowEmptyValue": True,  # `?ordering=`: the default order
             }
         ]
 

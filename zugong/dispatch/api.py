@@ -5,12 +5,12 @@ either side like the pages. Filters: `organization` (a code: either side in that
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core import scope
 from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 
@@ -90,7 +90,7 @@ class DispatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Dispatch.objects.select_related("person", "program", "organization", "host_org").order_by("pk")
     serializer_class = DispatchSerializer
     permission_classes = [TwoSidedPermission]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = DispatchApiFilterSet
 
 
@@ -104,7 +104,7 @@ class RotationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Rotation.objects.select_related("person", "organization").order_by("pk")
     serializer_class = RotationSerializer
     permission_classes = [TwoSidedPermission]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = RotationApiFilterSet
 
 

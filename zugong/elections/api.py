@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 from .models import Election, ElectionCandidate
@@ -64,7 +64,7 @@ class ElectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Election.objects.select_related("organization").prefetch_related(
         Prefetch("candidate_rows", queryset=ElectionCandidate.objects.all()))
     serializer_class = ElectionSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = ElectionApiFilterSet
     ordering_map = {"held_on": ("held_on", "id"), "org": ("org_path", "held_on", "id"), "id": ("id",)}
     ordering_labels = {"held_on": "选举日期", "org": "按所在组织", "id": "编号"}

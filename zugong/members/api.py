@@ -9,11 +9,11 @@ answers 404. Members whose relationship was transferred out of the province are 
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 from zugong.people import idnumber
 
@@ -180,7 +180,7 @@ class MembershipViewSet(
     scope_write_action = "change"
     http_method_names = ["get", "patch", "head", "options"]
     serializer_class = MembershipSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = MembershipApiFilterSet
     ordering_map = {
         "org": ("org_path", "person__stroke_key", "id"),

@@ -9,11 +9,11 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.core.refdata import SECTORS
 
 from .fields import OrganizationCodeField, resolve_org_code
@@ -286,7 +286,7 @@ class OrganizationViewSet(
     queryset = Organization.objects.all()
     scope_write_action = "manage"
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = OrganizationApiFilterSet
     ordering_map = {
         "tree": ("path",),

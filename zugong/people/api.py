@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db import IntegrityError
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 
 from . import idnumber, search, services
@@ -185,7 +185,7 @@ class PersonViewSet(
     scope_write_action = "change"
     http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = PersonSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = PersonApiFilterSet
     ordering_map = {
         "org": ("org_path", "stroke_key", "id"),

@@ -7,12 +7,12 @@ number), `target_group`. Registered on the API router by `router_register(router
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.core.casework.api import case_filterset
 from zugong.orgs.fields import SubtreeFilter
 from zugong.people import idnumber
@@ -103,7 +103,7 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Case.objects.select_related("person", "organization").prefetch_related(services.CONTACTS)
     serializer_class = CaseSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = CaseApiFilterSet
     ordering_map = {"org": ("org_path", "applied_on", "id"), "applied_on": ("applied_on", "id"),
                     "stage": ("stage", "id"), "id": ("id",)}

@@ -4,11 +4,11 @@ its subtree), `year`, `grade`."""
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 from .models import BranchScore
@@ -45,7 +45,7 @@ class ScoreApiFilterSet(django_filters.FilterSet):
 class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = BranchScore.objects.select_related("organization", "checklist").order_by("-year", "org_path", "id")
     serializer_class = ScoreSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ScoreApiFilterSet
 
 

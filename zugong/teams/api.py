@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 from . import queries
@@ -54,6 +55,7 @@ class PostSerializer(serializers.ModelSerializer):
     def get_vacancies(self, obj) -> int:
         return self._annotated(obj).get("vacancies", 0)
 
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_vacant_from(self, obj):
         day = self._annotated(obj).get("vacant_from")
         return day.isoformat() if day else None
@@ -87,7 +89,7 @@ class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = LeadershipTeam.objects.all()
     serializer_class = TeamSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = TeamFilter
 
     def get_queryset(self):

@@ -4,11 +4,11 @@ Filters: `organization` (a code: its subtree), `status`, `year` (of the identifi
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from zugong.core.api import ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
 from .models import Rectification
@@ -49,7 +49,7 @@ class RectificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (Rectification.objects.select_related("organization", "entry__identification_list")
                 .order_by("deadline", "id"))
     serializer_class = RectificationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = RectificationApiFilterSet
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from zugong.core import rules
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core.api_params import FilterBackend
 from zugong.core.models import Finding
 from zugong.orgs.fields import resolve_org_code
 
@@ -67,7 +67,7 @@ class FindingFilterSet(django_filters.FilterSet):
 class FindingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Finding.objects.select_related("organization", "person")
     serializer_class = FindingSerializer
-    filter_backends = [DjangoFilterBackend, MappedOrderingFilter]
+    filter_backends = [FilterBackend, MappedOrderingFilter]
     filterset_class = FindingFilterSet
     ordering_map = {"org": ("org_path", "rule", "id"), "opened": ("opened_at", "id"), "id": ("id",)}
     ordering_labels = {"org": "按组织", "opened": "发现时间", "id": "编号"}
