@@ -1,19 +1,22 @@
-"""The users of bench/load_bench.py (locust): each logs in as one of the demo accounts and browses, with 5–15 s
-of think time between pages: the 工作台, the people and organization lists, a search, a person's or an
+"""The users of bench/load_bench.py (locust): each takes one of the logged-in sessions the bench made beforehand
+(ZUGONG_LOAD_SESSIONS: a JSON file of [username, session key]) and browses, with 5–15 s of think time between
+pages: the 工作台, the people and organization lists, a search, a person's or an
 organization's page (picked from the lists it saw), the dashboard.
 
-The mix follows who uses the platform: most sessions are branch secretaries (branch), fewer are city
-organization staff (city), a few are the province department (admin, whose pages cover the whole province).
+The sessions' mix (made by the bench) follows who uses the platform: most are branch secretaries (branch),
+fewer city organization staff (city), a few the province department (admin, whose pages cover the province).
 """
 
+import itertools
+import json
 import os
 import random
 import re
 
 from locust import HttpUser, between, task
 
-PASSWORD = os.environ["ZUGONG_DEMO_PASSWORD"]
-ACCOUNTS = ["branch"] * 6 + ["city"] * 3 + ["admin"]
+SESSIONS = json.loads(open(os.environ["ZUGONG_LOAD_SESSIONS"]).read())
+_next = itertools.count()
 SEARCHES = ["zs", "wang", "li", "zhangwei", "wj", "liu", "chen", "0012", "3456", "党支部", "社区"]
 PERSON = re.compile(r'href="/people/(\d+)/"')
 ORG = re.compile(r'href="/orgs/(\d+)/"')
@@ -23,15 +26,9 @@ class Browser(HttpUser):
     wait_time = between(5, 15)
 
     def on_start(self):
-        self.username = random.choice(ACCOUNTS)
+        self.username, key = SESSIONS[next(_next) % len(SESSIONS)]
+        self.client.cookies.set("sessionid", key)
         self.people, self.orgs = [], []
-        self.client.get("/accounts/login/", name="login page")
-        token = self.client.cookies.get("csrftoken", "")
-        with self.client.post("/accounts/login/", name="login", catch_response=True,
-                              data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-                              headers={"Referer": f"{self.host}/accounts/login/"}) as r:
-            if "/accounts/login/" in r.url or r.status_code != 200:
-                r.failure(f"login as {self.username} failed ({r.status_code})")
 
     def page(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as r:

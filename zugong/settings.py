@@ -15,8 +15,12 @@ os.umask(0o077)
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ZUGONG_VAR", BASE_DIR.parent / "var")).resolve()
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-if VAR_DIR.stat().st_uid == os.getuid():
-    VAR_DIR.chmod(0o700)  # an older var/ made under umask 022: closed to other users as a whole
+# A var/ made before this (under umask 022) is closed to other users as a whole — only zugong's own directory
+# (it holds the secret key or the database), never a shared one such as /tmp that ZUGONG_VAR might name.
+_var = VAR_DIR.stat()
+if (_var.st_uid == os.getuid() and not _var.st_mode & 0o1000
+        and ((VAR_DIR / "secret_key").exists() or (VAR_DIR / "zugong.sqlite3").exists())):
+    VAR_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
