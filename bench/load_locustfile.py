@@ -31,7 +31,9 @@ class Browser(HttpUser):
         self.people, self.orgs = [], []
 
     def page(self, url, name):
-        with self.client.get(url, name=name, catch_response=True) as r:
+        # A new connection for every page, as a browser has after 5–15 s idle behind gunicorn's 5 s keep-alive:
+        # reusing the idle one races the server closing it, and the client (unlike a browser) would not retry.
+        with self.client.get(url, name=name, catch_response=True, headers={"Connection": "close"}) as r:
             if r.status_code != 200:
                 r.failure(f"HTTP {r.status_code}")
             elif "/accounts/login/" in r.url:
