@@ -171,6 +171,13 @@ def run_one(db: str, users: int, duration: int, spawn_rate: float) -> None:
             continue
         print(f"[{db}]   {r['Name']:<36} {int(r['Request Count']):>6,} req  {int(r['Failure Count']):>3} err  "
               f"p50 {pct(r, '50%'):>9}  p95 {pct(r, '95%'):>9}")
+    # Time inside the workers (gunicorn's access log ends with it): the rest of a response time is waiting for a
+    # free thread or for the CPU.
+    served = sorted(int(line.rsplit(" ", 1)[1][:-3]) for line in (VAR / f"load-{db}-gunicorn.log").read_text(
+        errors="replace").splitlines() if line.endswith("ms") and '"GET /accounts/login/' not in line)
+    if served:
+        print(f"[{db}]   time in the worker: p50 {served[len(served) // 2]:,} ms, "
+              f"p95 {served[int(len(served) * 0.95) - 1]:,} ms over {len(served):,} responses")
     if browse and os.path.exists(f"{prefix}_failures.csv"):
         with open(f"{prefix}_failures.csv", newline="") as fh:
             for f in list(csv.DictReader(fh))[:5]:

@@ -38,6 +38,8 @@ backlog = 2048
 # The request line and headers a browser sends are far below these; larger ones are refused before Django.
 limit_request_line = 8190
 limit_request_fields = 100
+# The access log (`make run` writes it to the console) ends with the time the request took in the worker, in ms.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 
 def _without_server_header(default_headers):
