@@ -14,7 +14,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zugong
 $(BIN)/zugong: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $(BIN)/zugong
 
 setup: $(BIN)/zugong
@@ -32,7 +32,7 @@ run: setup run-deps $(STATIC_STAMP)
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/zugong worker --interval 1 >> var/worker.log 2>&1 & \
 	  $(BIN)/python -u -m zugong scheduler >> var/scheduler.log 2>&1 & \
-	  $(BIN)/gunicorn zugong.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+	  $(BIN)/gunicorn zugong.wsgi -c zugong/gunicorn_conf.py --bind 127.0.0.1:$(PORT) --access-logfile - --log-level warning
 
 run-deps:
 	@bash scripts/ensure-run-deps.sh

@@ -1,7 +1,8 @@
 """`make bench`: province-scale figures on SQLite and PostgreSQL, printed (never asserted).
 
 For each database: seed the province and print the seed time (an earlier province seed is reused, untimed;
-BENCH_RESEED=1 seeds again), migrate, then time the pages through the full Django stack (bench/*pages_bench.py).
+BENCH_RESEED=1 seeds again), migrate, then time the pages through the full Django stack (bench/*pages_bench.py), the other benches, and last the
+load bench (bench/load_bench.py: 200 sessions against gunicorn, on a demo seed of its own).
 """
 
 import os
@@ -40,6 +41,9 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
         # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.
         subprocess.run([PY, str(ROOT / "bench" / "schedule_bench.py")], check=True, env=env, cwd=ROOT)
+        # Serving under load: 200 logged-in sessions browsing for 5 minutes against gunicorn as `make run` starts
+        # it, on its own demo-seeded database (not the province): requests, errors, p50/p95.
+        subprocess.run([PY, str(ROOT / "bench" / "load_bench.py"), "--db", db], check=True, env=env, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server answers at 127.0.0.1:5432 (or DATABASE_URL's host/port is left alone).
 set -euo pipefail
+# `zugong backup` / `restore` (and their tests) on PostgreSQL run pg_dump and pg_restore.
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+  echo "installing postgresql-client (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then exit 0; fi
 if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql/*/main >/dev/null 2>&1; then
   ver=$(ls /etc/postgresql | sort -n | tail -1)

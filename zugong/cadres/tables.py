@@ -20,8 +20,7 @@ class RosterTable(SequenceMixin, tables.Table):
                                 attrs={"input": {"form": "adform-batch", "class": "form-check-input",
                                                  "aria-label": "选择"},
                                        "th__input": {"class": "form-check-input", "aria-label": "全选",
-                                                     "onclick": "document.querySelectorAll('input[name=ids]')"
-                                                                ".forEach(b => b.checked = this.checked)"}})
+                                                     "data-select-all": "ids"}})
     seq = tables.Column("序号", empty_values=())
     name = tables.Column("姓名", linkify=("cadres:detail", {"pk": tables.A("pk")}), attrs=NOWRAP)
     sex = tables.Column("性别", attrs=NOWRAP)

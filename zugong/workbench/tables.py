@@ -26,7 +26,7 @@ def _min(width: str) -> dict:
 
 class FindingTable(tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "ids", "form": "bulk-ack"},
-                                                         "th__input": {"id": "select-all", "aria-label": "全选"}},
+                                                         "th__input": {"id": "select-all", "aria-label": "全选", "data-select-all": "ids"}},
                                    exclude_from_export=True)
     severity = tables.Column("程度", attrs={"td": {"class": "text-nowrap"}})
     rule = tables.Column("规则", attrs=_min("8em"))

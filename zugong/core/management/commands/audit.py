@@ -9,7 +9,9 @@
 import datetime as dt
 import json
 import os
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from zugong.core import audit, keys
@@ -46,12 +48,16 @@ class Command(BaseCommand):
     def anchor(self, *, out=None, **_):
         mark = audit.anchor()
         text = json.dumps(mark, ensure_ascii=False, indent=2) + "\n"
+        # the latest anchor is also kept where `zugong backup` picks it up (settings.AUDIT_ANCHOR_FILE)
+        local = Path(getattr(settings, "AUDIT_ANCHOR_FILE", Path(settings.VAR_DIR) / "audit" / "anchor"))
+        local.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for path in filter(None, (local, out)):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
         if not out:
             self.stdout.write(text, ending="")
             return
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
         self.stdout.write(f"锚点已写入 {out}：记录 ID {mark['id']}，哈希 {mark['hash']}。请将该文件保存到本机以外。")
 
     def rotate_key(self, **_):
