@@ -113,7 +113,7 @@ def test_only_the_security_auditor_reads_the_security_log(login, users, auditor)
         assert login(user).get("/core/audit/security/").status_code == 403
     refused = _events(action="denied")
     assert [e.actor_name for e in refused] == ["admin", "reader"]
-    assert refused[0].note == "安全日志只有安全审计员可以查看"
+    assert refused[0].note == "该页面仅限安全审计员使用"
     page = login(auditor).get("/core/audit/security/")
     assert page.status_code == 200
     text = page.content.decode()
