@@ -100,6 +100,11 @@ def digest(value: str, purpose: str, kid: int | None = None) -> str:
     return mac.digest()[:16].hex()
 
 
+def digest_kid() -> int:
+    """The index key id new hashes are written with."""
+    return _current_kid(INDEX_KEY)
+
+
 def digests(value: str, purpose: str) -> list[str]:
     """The keyed hashes of `value` under every index key in the ring (current first): what a lookup matches."""
     current = _current_kid(INDEX_KEY)
