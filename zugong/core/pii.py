@@ -147,14 +147,23 @@ class _HashLookup(Lookup):
 
     def as_sql(self, compiler, connection):
         field = self.lhs.output_field
-        if not field.index or not isinstance(self.lhs, Col):
-            raise FieldError(f"{field.verbose_name}是加密字段，只能按完整值精确查找")
-        hashed = field.model._meta.get_field(field.index)
-        found = [d for v in self._values() if v for d in digests(field.normalize(v), field.purpose)]
-        if not found:
+        values = self._values()
+        parts, params = [], []
+        if "" in values:  # an empty value is stored as it is
+            lhs_sql, lhs_params = compiler.compile(self.lhs)
+            parts.append(f"{lhs_sql} = %s")
+            params += [*lhs_params, ""]
+        if any(values):
+            if not field.index or not isinstance(self.lhs, Col):
+                raise FieldError(f"{field.verbose_name}是加密字段，只能按完整值精确查找")
+            hashed = field.model._meta.get_field(field.index)
+            found = [d for v in values if v for d in digests(field.normalize(v), field.purpose)]
+            sql, hash_params = hashed.get_lookup("in")(Col(self.lhs.alias, hashed), found).as_sql(compiler, connection)
+            parts.append(sql)
+            params += hash_params
+        if not parts:
             raise EmptyResultSet
-        lookup = hashed.get_lookup("in")(Col(self.lhs.alias, hashed), found)
-        return lookup.as_sql(compiler, connection)
+        return (parts[0] if len(parts) == 1 else f"({' OR '.join(parts)})"), params
 
 
 class _Exact(_HashLookup):
