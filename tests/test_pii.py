@@ -220,13 +220,15 @@ def test_migration_encrypts_existing_rows_and_drops_the_plain_columns(transactio
     people[0].save()
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("people")
     executor = MigrationExecutor(connection)
-    executor.migrate([("people", "0001_initial")])  # back to plain columns: the rows are decrypted
-    with connection.cursor() as cur:
-        cur.execute("SELECT id_number, id_rev, phone FROM people_person WHERE id = %s", [people[0].pk])
-        assert cur.fetchone() == (people[0].id_number, people[0].id_number[::-1], "13812345678")
-        cur.execute("UPDATE people_person SET phone = %s WHERE id = %s", ["0351-1234567", people[1].pk])
-    executor = MigrationExecutor(connection)
-    executor.migrate(latest)  # forward again: encrypted in batches, hashes filled, id_rev dropped
+    try:
+        executor.migrate([("people", "0001_initial")])  # back to plain columns: the rows are decrypted
+        with connection.cursor() as cur:
+            cur.execute("SELECT id_number, id_rev, phone FROM people_person WHERE id = %s", [people[0].pk])
+            assert cur.fetchone() == (people[0].id_number, people[0].id_number[::-1], "13812345678")
+            cur.execute("UPDATE people_person SET phone = %s WHERE id = %s", ["0351-1234567", people[1].pk])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)  # forward again: encrypted in batches, hashes filled, id_rev dropped
     with connection.cursor() as cur:
         cur.execute("SELECT * FROM people_person ORDER BY id")
         columns = [c[0] for c in cur.description]

@@ -10,6 +10,10 @@ class Migration(migrations.Migration):
     dependencies = [("people", "0003_pii_encrypt")]
 
     operations = [
+        # A default first, so that unapplying this migration can add the column back to a filled table
+        # (0003's reverse then writes the reversed numbers into it).
+        migrations.AlterField("person", "id_rev",
+                              models.CharField(db_index=True, default="", editable=False, max_length=18)),
         migrations.RemoveField("person", "id_rev"),
         migrations.AlterField(
             "person", "id_number",
