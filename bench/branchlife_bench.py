@@ -52,7 +52,7 @@ def ensure_movers() -> int:
     from django.db.models.functions import Mod
     from django.utils import timezone
 
-    from zugong.core import bulk
+    from zugong.core import bulk, pii
     from zugong.demo.loader import Table
     from zugong.members.models import Membership, TransferRequest
     from zugong.orgs.models import Organization
@@ -66,8 +66,10 @@ def ensure_movers() -> int:
     members = Membership.objects.unrestricted().active()
     cols = ("id", "kind", "status", "membership_id", "from_org_id", "to_org_id", "org_path", "name", "id_number",
             "member_status", "joined_on", "requested_on", "sent_on", "received_on", "education", "phone",
-            "from_org_name", "to_org_name", "reason", "letter_no", "close_reason", "created_at", "updated_at")
+            "from_org_name", "to_org_name", "reason", "letter_no", "close_reason", "created_at", "updated_at",
+            "id_hash")
     table = Table.of(TransferRequest, cols)
+    sealed = TransferRequest._meta.get_field("id_number")  # encrypted and hashed as the model does it
     now = timezone.now()
     first = dt.date(2025, 1, 1)
     rows = []
@@ -76,9 +78,9 @@ def ensure_movers() -> int:
             "id", "organization_id", "joined_on", "status", "person__name", "person__id_number").iterator(10_000):
         day = first + dt.timedelta(days=rng.randrange(545))
         from_org = rng.choice(branch_ids)
-        rows.append((len(rows) + 1, "within", "received", pk, from_org, org_id, branch_paths[from_org], name, id_number,
-                     "full" if status == "full" else "probationary", joined_on, day, day, day, "", "", "", "", "",
-                     "", "", now, now))
+        rows.append((len(rows) + 1, "within", "received", pk, from_org, org_id, branch_paths[from_org], name,
+                     pii.seal(id_number, sealed.purpose), "full" if status == "full" else "probationary", joined_on,
+                     day, day, day, "", "", "", "", "", "", "", now, now, sealed.index_values(id_number)["id_hash"]))
     with transaction.atomic():
         bulk.insert_rows(table.name, table.all_columns, table.rows(rows))
         if connection.vendor == "postgresql":

@@ -282,7 +282,7 @@ def test_duplicate_id_number_names_the_record_only_inside_the_scope(api, api_tre
     r = client.post("/api/people/", _new_person(id_number=api_tree.people.zhaoliu.id_number), format="json")
     assert r.status_code == 400
     message = r.json()["id_number"][0]
-    assert "管辖范围以外" in message and "赵六" not in message and "西城" not in message
+    assert message == "该公民身份号码已登记，请联系上级组织部门" and "赵六" not in message and "西城" not in message
     # Editing a person keeps their own number.
     zhangsan = api_tree.people.zhangsan
     r = client.patch(f"/api/people/{zhangsan.pk}/", {"id_number": zhangsan.id_number}, format="json")
@@ -300,10 +300,11 @@ def test_organization_code_outside_scope_is_not_resolved(api, api_tree, api_user
 def test_patch_person_is_audited_with_the_field_diff(api, api_tree, api_users):
     zhangsan = api_tree.people.zhangsan
     r = api(api_users.east).patch(f"/api/people/{zhangsan.pk}/", {"phone": "13800001111"}, format="json")
-    assert r.status_code == 200 and r.json()["phone"] == "13800001111"
+    assert r.status_code == 200 and r.json()["phone"] == "138****1111"  # answered masked (issue 12)
     entry = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(zhangsan.pk)).first()
     assert entry.action == "update" and entry.actor_name == "east_admin"
-    assert entry.changes == [{"field": "phone", "label": "联系电话", "old": None, "new": "13800001111"}]
+    # The log keeps personal numbers masked too.
+    assert entry.changes == [{"field": "phone", "label": "联系电话", "old": None, "new": "138****1111"}]
 
 
 def test_patch_person_moves_to_another_organization(api, api_tree, api_users):

@@ -137,7 +137,7 @@ def test_duplicate_of_a_record_in_the_database_names_it_only_when_visible(login,
             [2, "乙", tree.people.zhaoliu.id_number, "", "", "", "14021301", "", ""]]
     job = upload(login(users.datong), xlsx(rows))
     assert job.result["errors"] == [
-        "第2行“身份证号”列：公民身份号码已登记在您管辖范围以外的组织，请联系上级组织部门",
+        "第2行“身份证号”列：该公民身份号码已登记，请联系上级组织部门",
         "第3行“身份证号”列：公民身份号码已登记：赵六（中共大同市平城区某某村支部委员会）",
     ]
 

@@ -305,6 +305,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Personal data (core.pii, people.services): how many answers "该公民身份号码已登记" about a number registered
+# outside the user's scope a user gets in an hour (beyond it the answer is refused).
+PII_DUPLICATE_ANSWERS_PER_HOUR = int(os.environ.get("ZUGONG_PII_DUPLICATE_ANSWERS_PER_HOUR", "20"))
+
 # A filter's empty choice means "any": 全部 (django-filter's default is "---------").
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 

@@ -126,7 +126,7 @@ def test_person_outside_the_subtree_is_never_matched_or_changed(tree, users):
     by_id = sample_form(name="赵六", id_number=zl.id_number, birth="198005", native_place="被改")
     rows = _import(users.taiyuan, tree.xiaodian, by_id)
     assert rows[0]["status"] == "out_of_scope" and not rows[0]["written"]
-    assert "管辖范围以外" in rows[0]["error"] and "大同" not in str(rows[0])  # the other side is not named
+    assert "该公民身份号码已登记" in rows[0]["error"] and "大同" not in str(rows[0])  # the other side is not named
     zl.refresh_from_db()
     assert zl.native_place == "" and not Cadre.objects.unrestricted().filter(person=zl).exists()
     by_name = sample_form(name="赵六", id_number="", birth="198005")

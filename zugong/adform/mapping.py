@@ -19,8 +19,9 @@ from django.core.files.base import ContentFile
 
 from zugong.cadres import services as cadre_services
 from zugong.cadres.models import AnnualAssessment, Cadre, Education, FamilyMember, ResumeEntry
-from zugong.core import audit, scope
+from zugong.core import audit, pii, scope
 from zugong.people import idnumber
+from zugong.people import services as people_services
 from zugong.people.models import Person
 from zugong.core.refdata import EDUCATION, ETHNICITIES, POLITICAL_STATUS, lookup
 
@@ -245,9 +246,10 @@ def plan(form: AdFormData, user, organization) -> tuple[Plan, Values | None]:
         status = Status.MATCHED_NAME
     if person is not None:
         cadre = Cadre.objects.unrestricted().filter(person=person).first()
+        if not scope.can(user, "view", person.org_path):  # not where, and rate-limited (issue 12, finding 6)
+            return Plan(Status.OUT_OF_SCOPE, error=f"{people_services.registered_elsewhere(user)}，未导入"), None
         if not scope.can(user, "change", person.org_path) or (cadre and not scope.can(user, "change", cadre.org_path)):
-            return Plan(Status.OUT_OF_SCOPE, error="该公民身份号码已登记在您管辖范围以外的组织，未导入，"
-                                                   "请联系其所在组织的组织部门"), None
+            return Plan(Status.OUT_OF_SCOPE, error=f"{_who(person)}不在您可以修改的范围内，未导入"), None
         result = Plan(status, person.pk, cadre.pk if cadre else None, _who(person), warnings=values.warnings)
         result.changes = _changes(person, cadre, values)
         return result, values
@@ -364,10 +366,10 @@ def apply(plan_: Plan, values: Values, user, organization, note: str) -> Cadre:
                     setattr(person, key, value)
         else:
             person = Person(organization=organization, **p)
-        person.full_clean(exclude=["org_path", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
+        person.full_clean(exclude=["org_path", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
                                    "organization", "photo"], validate_unique=False)
         if values.photo and (person.pk is None or _photo_bytes(person) != values.photo):
-            name = f"{person.id_number or uuid.uuid4().hex}.{_photo_ext(values.photo)}"
+            name = f"{uuid.uuid4().hex}.{_photo_ext(values.photo)}"  # never the ID number in a file name
             person.photo.save(name, ContentFile(values.photo), save=False)
         person.save()
         cadre = Cadre.objects.unrestricted().filter(person=person).first() if plan_.person_id else None
@@ -438,8 +440,9 @@ def _replace_children(cadre: Cadre, v: Values, op: audit.Operation, is_new: bool
 # ---------------------------------------------------------------- cadre → form
 
 
-def form_of(cadre: Cadre, today: dt.date | None = None) -> AdFormData:
-    """The cadre's 任免审批表 as data (for the .lrmx export and the prints)."""
+def form_of(cadre: Cadre, today: dt.date | None = None, *, full: bool = True) -> AdFormData:
+    """The cadre's 任免审批表 as data (for the .lrmx export and the prints). `full`: the whole ID number (for a
+    user who needs it, `people.services.exports_full`); masked otherwise."""
     today = today or dt.date.today()
     person = cadre.person
     saved = AdForm.objects.unrestricted().filter(cadre=cadre).first() or AdForm(cadre=cadre)
@@ -481,7 +484,7 @@ def form_of(cadre: Cadre, today: dt.date | None = None) -> AdFormData:
     f.age_as_of = saved.age_as_of or f"{today:%Y%m%d}"
     f.filled_on = saved.filled_on or f"{today:%Y%m%d}"
     f.filled_by = saved.filled_by
-    f.id_number = person.id_number
+    f.id_number = person.id_number if full else pii.mask_id(person.id_number)
     f.photo = _photo_bytes(person)
     f.version = saved.version
     base = base_age_for(f.sex, saved.pre_reform_age_limit)

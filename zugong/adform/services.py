@@ -153,12 +153,13 @@ def export_name(cadre: Cadre, suffix: str = ".lrmx") -> str:
     return f"{cadre.name}{'-' + cadre.person.id_number[-4:] if cadre.person.id_number else ''}{suffix}"
 
 
-def lrmx_bytes(cadre: Cadre, today: dt.date | None = None) -> bytes:
-    return lrmx.write_lrmx(mapping.form_of(cadre, today))
+def lrmx_bytes(cadre: Cadre, today: dt.date | None = None, *, full: bool = True) -> bytes:
+    return lrmx.write_lrmx(mapping.form_of(cadre, today, full=full))
 
 
-def export_zip(cadres: Iterable[Cadre], today: dt.date | None = None) -> tuple[bytes, int]:
-    """Many cadres' .lrmx files in one .zip (UTF-8 names)."""
+def export_zip(cadres: Iterable[Cadre], today: dt.date | None = None, *, full=True) -> tuple[bytes, int]:
+    """Many cadres' .lrmx files in one .zip (UTF-8 names). `full`: whether a cadre's ID number is written whole
+    (a bool, or a function of the cadre)."""
     buf = io.BytesIO()
     n = 0
     seen: set[str] = set()
@@ -168,14 +169,14 @@ def export_zip(cadres: Iterable[Cadre], today: dt.date | None = None) -> tuple[b
             if name in seen:
                 name = f"{cadre.pk}-{name}"
             seen.add(name)
-            z.writestr(name, lrmx_bytes(cadre, today))
+            z.writestr(name, lrmx_bytes(cadre, today, full=full(cadre) if callable(full) else full))
             n += 1
     return buf.getvalue(), n
 
 
-def print_docx(cadre: Cadre) -> bytes:
-    return printing.docx(mapping.form_of(cadre))
+def print_docx(cadre: Cadre, *, full: bool = True) -> bytes:
+    return printing.docx(mapping.form_of(cadre, full=full))
 
 
-def print_pdf(cadre: Cadre) -> bytes:
-    return printing.pdf(mapping.form_of(cadre))
+def print_pdf(cadre: Cadre, *, full: bool = True) -> bytes:
+    return printing.pdf(mapping.form_of(cadre, full=full))

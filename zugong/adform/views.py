@@ -20,6 +20,7 @@ from zugong.cadres.selectors import filter_roster
 from zugong.core import jobs, scope, uploads
 from zugong.core.models import Job
 from zugong.orgs.models import Organization
+from zugong.people import services as people_services
 
 from . import printing, services
 from .forms import AdFormForm, UploadForm
@@ -122,22 +123,30 @@ def _cadre(request, pk, action="view") -> Cadre:
     return cadre
 
 
+def _full(request, cadre) -> bool:
+    """The form carries the whole ID number for a user who needs it (organization and department
+    administrators, `people.services.exports_full`); masked for the others."""
+    return people_services.exports_full(request.user, cadre.org_path)
+
+
 @login_required
 def cadre_lrmx(request, pk):
     cadre = _cadre(request, pk)
-    return _download(services.lrmx_bytes(cadre), services.export_name(cadre), "application/xml")
+    return _download(services.lrmx_bytes(cadre, full=_full(request, cadre)), services.export_name(cadre),
+                     "application/xml")
 
 
 @login_required
 def cadre_docx(request, pk):
     cadre = _cadre(request, pk)
-    return _download(services.print_docx(cadre), services.export_name(cadre, "-任免审批表.docx"), printing.DOCX)
+    return _download(services.print_docx(cadre, full=_full(request, cadre)),
+                     services.export_name(cadre, "-任免审批表.docx"), printing.DOCX)
 
 
 @login_required
 def cadre_pdf(request, pk):
     cadre = _cadre(request, pk)
-    response = HttpResponse(services.print_pdf(cadre), content_type=printing.PDF)
+    response = HttpResponse(services.print_pdf(cadre, full=_full(request, cadre)), content_type=printing.PDF)
     name = services.export_name(cadre, "-任免审批表.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
     return response
@@ -164,7 +173,7 @@ def batch_export(request):
     if count > MAX_BATCH:
         messages.error(request, f"一次最多导出 {MAX_BATCH} 名干部（当前 {count} 名），请缩小筛选范围")
         return redirect(request.META.get("HTTP_REFERER") or "home")
-    content, n = services.export_zip(qs)
+    content, n = services.export_zip(qs, full=lambda cadre: _full(request, cadre))
     return _download(content, f"任免审批表-{n}人.zip", "application/zip")
 
 

@@ -9,7 +9,8 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
-from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core import pii
+from zugong.core.api import MaskedField, MappedOrderingFilter, ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend, id_in_range
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 from zugong.people import idnumber
@@ -63,7 +64,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class CadreSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id", read_only=True, label="人员编号")
-    id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    id_number = MaskedField(mask=pii.mask_id, source="person.id_number", read_only=True, label="公民身份号码（脱敏）")
     organization = OrganizationCodeField(read_only=True, label="管理单位", help_text="管理单位（党组织）的组织代码")
     unit_name = serializers.CharField(source="work_unit_display", read_only=True, label="工作单位")
     rank_name = serializers.CharField(read_only=True, label="职级/级别名称")

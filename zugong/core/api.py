@@ -62,6 +62,21 @@ class ScopedPermission(BasePermission):
         return path is not None and scope.can(request.user, required_action(request, view), path)
 
 
+# ---------------------------------------------------------------- personal numbers
+
+
+class MaskedField(serializers.CharField):
+    """An ID or phone number as the API shows it: masked (`core.pii.mask_id`, `mask_phone`); the full value only
+    through an audited request of its own (`GET /api/people/{id}/full/`)."""
+
+    def __init__(self, *, mask, **kwargs):
+        self.mask = mask
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.mask(super().to_representation(value))
+
+
 # ---------------------------------------------------------------- errors
 
 

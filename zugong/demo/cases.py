@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from zugong.core.dates import add_months, add_years
 from zugong.people import idnumber, names
+from zugong.people.models import stored_pii
 
 from .generate import ETHNICITY, PHONE, generation, person_name, place_text
 from .loader import Loader, SeedError, Table
@@ -70,7 +71,7 @@ MAX_CONTACTS = 8  # members of each branch read from the database to choose cont
 
 PERSON_COLUMNS = (
     "id", "org_path", "name", "sex", "ethnicity", "birth_date", "id_number", "native_place", "birthplace",
-    "education", "phone", "photo", "id_rev", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
+    "education", "phone", "photo", "id_hash", "id_tail4", "id_tail6", "name_pinyin", "name_initials", "pinyin_key", "stroke_key",
     "created_at", "updated_at", "organization_id",
 )
 CASE_DATES = (
@@ -659,10 +660,11 @@ def write_cases(cases: list[PlannedCase], connection=default_connection, loader:
             person_id = pid
             pid += 1
             keys = names.name_keys(c.name)
+            sealed_id, sealed_phone, id_hash, tail4, tail6 = stored_pii(c.id_number, c.phone)
             person_rows.append((
-                person_id, b.path, c.name, c.sex, c.ethnicity, c.birth_date.isoformat(), c.id_number,
-                c.native_place, c.birthplace, c.education, c.phone, "", c.id_number[::-1], keys[0], keys[1],
-                keys[2], keys[3], stamp, stamp, b.id,
+                person_id, b.path, c.name, c.sex, c.ethnicity, c.birth_date.isoformat(), sealed_id,
+                c.native_place, c.birthplace, c.education, sealed_phone, "", id_hash, tail4, tail6, keys[0],
+                keys[1], keys[2], keys[3], stamp, stamp, b.id,
             ))
             per_branch[b.id] = per_branch.get(b.id, 0) + 1
         else:
@@ -710,14 +712,15 @@ def write_cases(cases: list[PlannedCase], connection=default_connection, loader:
 
 def _drop_taken(cases: list[PlannedCase], connection, log) -> list[PlannedCase]:
     """Drop applicants whose ID number is already in the database (none with the current people seed)."""
-    numbers = [c.id_number for c in cases]
+    by_hash = {stored_pii(c.id_number, "")[2]: c.id_number for c in cases}  # ID numbers are found by hash
+    hashes = list(by_hash)
     taken: set[str] = set()
     with connection.cursor() as cur:
-        for start in range(0, len(numbers), 900):
-            chunk = numbers[start:start + 900]
-            cur.execute(f"SELECT id_number FROM people_person WHERE id_number IN ({', '.join(['%s'] * len(chunk))})",
+        for start in range(0, len(hashes), 900):
+            chunk = hashes[start:start + 900]
+            cur.execute(f"SELECT id_hash FROM people_person WHERE id_hash IN ({', '.join(['%s'] * len(chunk))})",
                         chunk)
-            taken.update(r[0] for r in cur.fetchall())
+            taken.update(by_hash[r[0]] for r in cur.fetchall())
     if taken:
         log(f"  {len(taken)} planned applicants' ID numbers already exist; left out")
         cases = [c for c in cases if c.id_number not in taken]

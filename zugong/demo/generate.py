@@ -31,6 +31,7 @@ from functools import cache
 from zugong.core.dates import add_months, add_years
 from zugong.orgs.divisions import Division, children_of, get_division
 from zugong.people import idnumber, names
+from zugong.people.models import stored_pii
 
 from . import data
 
@@ -1524,6 +1525,7 @@ class Plan:
                 "" if age > 78 and rng.random() < 0.25 else f"{PHONE(rng)}{rng.randrange(100_000_000):08d}"
             )
             keys = names.name_keys(name)
+            sealed_id, sealed_phone, id_hash, tail4, tail6 = stored_pii(number, phone)
             yield (
                 pid + i,
                 path,
@@ -1531,13 +1533,15 @@ class Plan:
                 sex,
                 ETHNICITY(rng),
                 birth.isoformat(),
-                number,
+                sealed_id,
                 native,
                 born,
                 edu,
-                phone,
+                sealed_phone,
                 "",
-                number[::-1],
+                id_hash,
+                tail4,
+                tail6,
                 keys[0],
                 keys[1],
                 keys[2],
@@ -1577,7 +1581,9 @@ PERSON_COLUMNS = (
     "education",
     "phone",
     "photo",
-    "id_rev",
+    "id_hash",
+    "id_tail4",
+    "id_tail6",
     "name_pinyin",
     "name_initials",
     "pinyin_key",

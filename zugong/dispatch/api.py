@@ -8,8 +8,8 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from zugong.core import scope
-from zugong.core.api import ScopedPermission, ScopedViewSetMixin, required_action
+from zugong.core import pii, scope
+from zugong.core.api import MaskedField, ScopedPermission, ScopedViewSetMixin, required_action
 from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
@@ -19,7 +19,7 @@ from .models import Dispatch, Program, Rotation, TargetGroup
 
 class DispatchSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True, label="姓名")
-    person_id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    person_id_number = MaskedField(mask=pii.mask_id, source="person.id_number", read_only=True, label="公民身份号码（脱敏）")
     program_name = serializers.CharField(source="program.name", read_only=True, label="选派项目")
     program_kind = serializers.CharField(source="program.kind", read_only=True, label="选派类别")
     organization = serializers.CharField(source="organization.code", read_only=True, label="派出单位党组织代码")

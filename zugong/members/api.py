@@ -12,7 +12,8 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
-from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core import pii
+from zugong.core.api import MaskedField, MappedOrderingFilter, ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
 from zugong.people import idnumber
@@ -28,7 +29,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         source="person_id", read_only=True, label="人员编号", help_text="人员记录编号，用于 /api/people/{id}/"
     )
     name = serializers.CharField(source="person.name", read_only=True, label="姓名")
-    id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    id_number = MaskedField(mask=pii.mask_id, source="person.id_number", read_only=True, label="公民身份号码（脱敏）")
     sex_display = serializers.CharField(source="person.get_sex_display", read_only=True, label="性别")
     organization = OrganizationCodeField(read_only=True, label="所在党支部", help_text="所在党支部的组织代码")
     organization_name = serializers.CharField(

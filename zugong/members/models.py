@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from zugong.core import scope
+from zugong.core import pii, scope
 from zugong.core.audit import AuditedModel
 from zugong.core.refdata import EDUCATION, ETHNICITIES
 from zugong.core.scope import EitherSide, OwnSubtree, ScopedManager, ScopedModel, ScopedQuerySet
@@ -274,7 +274,11 @@ class TransferRequest(ScopedModel, AuditedModel):
     OPEN_STATUSES = (Status.REQUESTED, Status.SENT)
 
     scope = EitherSide("from_org", "to_org")
-    audit_exclude = ("org_path", "created_at", "updated_at")
+    audit_exclude = ("org_path", "created_at", "updated_at", "id_hash")
+
+    def audit_display(self, field, value):
+        """ID and phone numbers are logged masked."""
+        return {"id_number": pii.mask_id, "phone": pii.mask_phone}.get(field, lambda v: None)(value)
 
     kind = models.CharField("转接类型", max_length=8, choices=Kind.choices)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.REQUESTED)
@@ -309,10 +313,10 @@ class TransferRequest(ScopedModel, AuditedModel):
     org_path = models.CharField("承办组织路径", max_length=255, db_index=True)
     # The letter's facts about the member.
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("公民身份号码", max_length=18, db_index=True)
+    id_number = pii.SealedField("公民身份号码", max_length=18, purpose="id_number", index="id_hash")
     ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITIES, default="01")
     education = models.CharField("学历", max_length=2, choices=EDUCATION, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = pii.SealedField("联系电话", max_length=20, blank=True, purpose="phone")
     member_status = models.CharField("党员身份", max_length=16, choices=Membership.Status.choices[:2])
     joined_on = models.DateField("入党时间")
     converted_on = models.DateField("转正时间", null=True, blank=True)
@@ -360,6 +364,7 @@ class TransferRequest(ScopedModel, AuditedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    id_hash = models.CharField(max_length=32, db_index=True, null=True, blank=True, editable=False)  # keyed hash
 
     objects = ScopedManager.from_queryset(TransferQuerySet)()
 
@@ -373,7 +378,7 @@ class TransferRequest(ScopedModel, AuditedModel):
                 name="transfer_one_open_per_member",
             ),
             models.UniqueConstraint(
-                fields=["id_number"],
+                fields=["id_hash"],
                 condition=Q(kind="in", status__in=["requested", "sent"]),
                 name="transfer_one_open_inbound_per_id",
             ),

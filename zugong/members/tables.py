@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
+from zugong.core import pii
 from zugong.core.tables import SequenceMixin
+from zugong.people import services as people_services
 
 from . import dues
 from .models import Membership, TransferRequest
@@ -24,6 +26,14 @@ class RosterTable(SequenceMixin, tables.Table):
     category = tables.Column("党员类别")
     organization = tables.Column("所在党支部", accessor="organization__name")
     phone = tables.Column("联系电话", accessor="person__phone")
+
+    def render_phone(self, value):
+        return pii.mask_phone(value)
+
+    def value_phone(self, record, value):
+        request = getattr(self, "request", None)
+        full = request is not None and people_services.exports_full(request.user, record.org_path)
+        return value if full else pii.mask_phone(value)
 
     class Meta:
         model = Membership

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_tables2.data import TableListData
 
-from zugong.core import exports, record_tabs, scope
+from zugong.core import exports, pii, record_tabs, scope
 from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.orgs.models import Organization
+from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import dues, services
@@ -147,10 +148,11 @@ def national_members(request):
     def rows():
         for i, m in enumerate(qs.iterator(chunk_size=exports.CHUNK), start=1):
             p = m.person
+            full = people_services.exports_full(request.user, m.org_path)  # masked for who does not need them
             yield [
                 i,
                 p.name,
-                p.id_number,
+                p.id_number if full else pii.mask_id(p.id_number),
                 p.get_sex_display(),
                 p.get_ethnicity_display(),
                 p.birth_date,
@@ -161,7 +163,7 @@ def national_members(request):
                 m.occupation,
                 m.organization.name,
                 m.organization.code,
-                p.phone,
+                p.phone if full else pii.mask_phone(p.phone),
                 m.get_status_display(),
             ]
 

@@ -11,7 +11,10 @@ import django_filters
 from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from zugong.core import pii
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import OrganizationCodeField, resolve_org_code
@@ -32,7 +35,11 @@ class PersonSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(
         label="公民身份号码",
         max_length=40,
-        help_text="18位公民身份号码（旧版15位号码自动升为18位），全平台唯一；与出生日期、性别须一致",
+        help_text=(
+            "18位公民身份号码（旧版15位号码自动升为18位），全平台唯一；与出生日期、性别须一致。"
+            "读取时脱敏显示（如 110101********1234），完整号码见 /api/people/{id}/full/（记入操作日志）；"
+            "修改时原样传回脱敏值表示不修改"
+        ),
     )
     sex_display = serializers.CharField(source="get_sex_display", read_only=True, label="性别名称")
     ethnicity_display = serializers.CharField(source="get_ethnicity_display", read_only=True, label="民族名称")
@@ -55,14 +62,27 @@ class PersonSerializer(serializers.ModelSerializer):
             "native_place": {"help_text": "籍贯"},
             "birthplace": {"help_text": "出生地"},
             "education": {"help_text": "学历代码（GB/T 4658，可空）"},
-            "phone": {"help_text": "联系电话"},
+            "phone": {"help_text": "联系电话（读取时脱敏显示，如 138****5678；原样传回表示不修改）"},
         }
 
     @property
     def user(self):
         return self.context["request"].user
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["id_number"] = pii.mask_id(data.get("id_number") or "")
+        data["phone"] = pii.mask_phone(data.get("phone") or "")
+        return data
+
+    def validate_phone(self, value):
+        if self.instance is not None and value and value == pii.mask_phone(self.instance.phone):
+            return self.instance.phone  # the masked value sent back: unchanged
+        return value
+
     def validate_id_number(self, value):
+        if self.instance is not None and value == pii.mask_id(self.instance.id_number):
+            return self.instance.id_number  # the masked value sent back: unchanged
         try:
             number = idnumber.parse_id_number(value).number
         except idnumber.IdNumberError as exc:
@@ -95,6 +115,12 @@ class PersonSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return self._save(instance)
+
+
+class FullNumbersSerializer(serializers.Serializer):
+    id = serializers.IntegerField(label="编号")
+    id_number = serializers.CharField(label="公民身份号码（完整）")
+    phone = serializers.CharField(label="联系电话（完整）", allow_blank=True)
 
 
 # ---------------------------------------------------------------- filters
@@ -148,7 +174,8 @@ class PersonApiFilterSet(django_filters.FilterSet):
         summary="登记人员",
         description=(
             "在党组织（`organization`，填组织代码）中登记人员；需要对该组织有“修改人员”权限。"
-            "公民身份号码须有效且未登记过：已登记时，若该记录在您管辖范围内则指明是谁，否则只说明登记在范围以外。"
+            "公民身份号码须有效且未登记过：已登记时，若该记录在您管辖范围内则指明是谁，否则只说明已登记"
+            "（不说明登记在哪里；这类答复每个用户每小时有次数限制）。"
             "操作记入操作日志。"
         ),
         responses={
@@ -204,3 +231,19 @@ class PersonViewSet(
         "id": "编号（登记先后）",
     }
     ordering = ["org"]
+
+    @extend_schema(
+        summary="人员的完整公民身份号码和联系电话",
+        description=(
+            "列表和详情中的公民身份号码、联系电话均脱敏显示。需要完整号码时调用本接口：只有对该人员所在组织有"
+            "“修改人员”权限的用户（支部书记、党组织管理员、组织部管理员）可以调用，每次调用记入操作日志"
+            "（查看完整身份证号）。"
+        ),
+        responses={200: FullNumbersSerializer, 403: OpenApiResponse(description="无权查看完整号码"),
+                   404: OpenApiResponse(description="不存在或不在管辖范围内")},
+    )
+    @action(detail=True, methods=["get"], url_path="full")
+    def full(self, request, pk=None):
+        person = self.get_object()
+        numbers = services.full_numbers(request.user, person, via="API")
+        return Response(FullNumbersSerializer({"id": person.pk, **numbers}).data)

@@ -11,7 +11,7 @@ from zugong.core import audit, excel, imports, refdata, scope
 from zugong.orgs.models import Organization
 from zugong.orgs.selectors import example_organization
 
-from . import idnumber
+from . import idnumber, services
 from .models import Person
 
 _PHONE = re.compile(r"^[0-9+\-（）() ]{7,20}$")
@@ -101,6 +101,7 @@ class PeopleImporter(imports.Importer):
             for p in Person.objects.unrestricted().select_related("organization").filter(id_number__in=ids)
         }
         first_row: dict[str, int] = {}
+        gate = services.Gate(user)
         for i, (no, v, _raw) in enumerate(sheet.rows, start=1):
             progress.step(i)
             info = v.get("id")
@@ -122,11 +123,14 @@ class PeopleImporter(imports.Importer):
             else:
                 first_row[info.number] = no
             other = existing.get(info.number)
-            if other is not None:
+            refused = gate.refusal()
+            if refused:
+                sheet.fail(no, "公民身份号码", refused)
+            elif other is not None:
                 if scope.can(user, "view", other.org_path):
                     sheet.fail(no, "公民身份号码", f"公民身份号码已登记：{owner_label(other)}")
-                else:
-                    sheet.fail(no, "公民身份号码", "公民身份号码已登记在您管辖范围以外的组织，请联系上级组织部门")
+                else:  # not where (and rate-limited): the answers must not tell who is registered
+                    sheet.fail(no, "公民身份号码", gate.registered_elsewhere())
 
     def write(self, sheet, rows, user, note):
         people = []

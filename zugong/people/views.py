@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from zugong.core import record_tabs, rule_views, scope
 from zugong.core.forms import apply_errors
@@ -38,14 +39,23 @@ def person_list(request):
 
 
 @login_required
-def detail(request, pk):
+def detail(request, pk, full=None):
     person = get_visible(request, pk)
     tab = request.GET.get("tab", "info")
-    context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path)}
+    context = {"person": person, "tab": tab, "can_change": scope.can(request.user, "change", person.org_path),
+               "may_see_full": services.may_see_full(request.user, person), "full": full}
     # The findings that concern the person, on any of their records (membership, recruitment case …).
     context.update(record_tabs.tabs(request, person, tab=tab,
                                     findings_of=rule_views.for_person(request.user, person)))
     return render(request, "people/detail.html", context)
+
+
+@login_required
+@require_POST
+def full(request, pk):
+    """显示完整: the person's page with the full ID and phone numbers, for a user who may see them (audited)."""
+    person = get_visible(request, pk)
+    return detail(request, pk, full=services.full_numbers(request.user, person, via="人员页面"))
 
 
 def _save(request, form, title, person=None):

@@ -11,7 +11,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
+from zugong.core import pii
+from zugong.core.api import MaskedField, MappedOrderingFilter, ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend
 from zugong.core.casework.api import case_filterset
 from zugong.orgs.fields import SubtreeFilter
@@ -35,7 +36,7 @@ DATES = [
 
 class ContactSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True, label="姓名")
-    id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    id_number = MaskedField(mask=pii.mask_id, source="person.id_number", read_only=True, label="公民身份号码（脱敏）")
 
     class Meta:
         model = CaseContact
@@ -44,7 +45,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True, label="姓名")
-    person_id_number = serializers.CharField(source="person.id_number", read_only=True, label="公民身份号码")
+    person_id_number = MaskedField(mask=pii.mask_id, source="person.id_number", read_only=True, label="公民身份号码（脱敏）")
     organization = serializers.CharField(source="organization.code", read_only=True, label="所在党支部代码")
     organization_name = serializers.CharField(source="organization.name", read_only=True, label="所在党支部")
     stage_display = serializers.CharField(source="get_stage_display", read_only=True, label="阶段名称")

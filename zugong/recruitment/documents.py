@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from zugong.core.dates import cn_date
+from zugong.core.pii import mask_id
 from zugong.core.docx import DOCX, RIGHT, new_document, paragraph, table, title, to_bytes
 
 from .models import Case, CaseContact
@@ -24,11 +25,14 @@ def _names(case: Case, role: str) -> str:
                     .select_related("person"))
 
 
-def _person_rows(case: Case) -> list[tuple[str, str]]:
+def _person_rows(case: Case, full: bool) -> list[tuple[str, str]]:
+    """`full`: the whole ID number (a user who may see it: the filing goes to the higher committee); masked
+    otherwise."""
     p = case.person
     return [
         ("姓名", p.name), ("性别", p.get_sex_display()), ("民族", p.get_ethnicity_display()),
-        ("出生年月", _birth(p)), ("公民身份号码", p.id_number), ("学历", p.get_education_display() or ""),
+        ("出生年月", _birth(p)), ("公民身份号码", p.id_number if full else mask_id(p.id_number)),
+        ("学历", p.get_education_display() or ""),
         ("重点群体", case.get_target_group_display()), ("所在党支部", case.organization.name),
     ]
 
@@ -39,11 +43,11 @@ def _signatures(doc, lines: list[str]) -> None:
         paragraph(doc, "（盖章）        年    月    日", align=RIGHT, indent=False)
 
 
-def activist_filing(case: Case) -> bytes:
+def activist_filing(case: Case, full: bool = True) -> bytes:
     """入党积极分子备案表: filed with the higher committee once an activist is named (step 4)."""
     doc = new_document()
     title(doc, "入党积极分子备案表")
-    table(doc, _person_rows(case) + [
+    table(doc, _person_rows(case, full) + [
         ("递交入党申请书时间", cn_date(case.applied_on)),
         ("党组织派人谈话时间", cn_date(case.talked_on)),
         ("确定为入党积极分子时间", cn_date(case.activist_on)),
@@ -53,7 +57,7 @@ def activist_filing(case: Case) -> bytes:
     return to_bytes(doc)
 
 
-def candidate_filing(case: Case) -> bytes:
+def candidate_filing(case: Case, full: bool = True) -> bytes:
     """发展对象备案表: filed with the higher committee once a candidate is named (step 8)."""
     doc = new_document()
     title(doc, "发展对象备案表")
@@ -68,7 +72,7 @@ def candidate_filing(case: Case) -> bytes:
     public_notice = ""
     if case.candidate_public_notice_start:
         public_notice = f"{cn_date(case.candidate_public_notice_start)}至{cn_date(case.candidate_public_notice_end)}"
-    table(doc, _person_rows(case) + [
+    table(doc, _person_rows(case, full) + [
         ("递交入党申请书时间", cn_date(case.applied_on)),
         ("确定为入党积极分子时间", cn_date(case.activist_on)),
         ("确定为发展对象时间", cn_date(case.candidate_on)),
@@ -82,7 +86,7 @@ def candidate_filing(case: Case) -> bytes:
     return to_bytes(doc)
 
 
-def admission_notice(case: Case) -> bytes:
+def admission_notice(case: Case, full: bool = True) -> bytes:
     """拟接收预备党员公示: posted after the pre-review, before the branch meeting."""
     p = case.person
     doc = new_document()
@@ -111,7 +115,7 @@ class DocumentKind:
     slug: str
     title: str
     needs: str  # the Case date that must be recorded
-    build: Callable[[Case], bytes]
+    build: Callable[..., bytes]  # (case, full=…)
 
 
 KINDS = {

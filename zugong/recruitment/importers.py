@@ -15,6 +15,7 @@ from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 from zugong.orgs.selectors import example_organization
 from zugong.people.importers import PeopleImporter, owner_label
+from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import steps
@@ -144,10 +145,11 @@ class RecruitmentImporter(imports.Importer):
                       .values_list("person__id_number", flat=True))
         unreadable = {e.row for e in sheet.errors}  # rows with a cell that did not parse: order checks wait
         first_row: dict[str, int] = {}
+        gate = people_services.Gate(user)
         for i, (no, v, _raw) in enumerate(rows, start=1):
             progress.step(i)
             self._check_org(sheet, no, v, orgs)
-            self._check_person(sheet, no, v, user, people, first_row, open_cases, imported, members)
+            self._check_person(sheet, no, v, gate, people, first_row, open_cases, imported, members)
             self._check_contacts(sheet, no, v, user, people)
             if no not in unreadable:
                 self._check_dates_and_votes(sheet, no, v)
@@ -165,9 +167,14 @@ class RecruitmentImporter(imports.Importer):
             sheet.fail(no, "所在党组织代码", f"“{org.name}”不是党支部，发展党员应在党支部进行")
         v["org"] = org
 
-    def _check_person(self, sheet, no, v, user, people, first_row, open_cases, imported, members):
+    def _check_person(self, sheet, no, v, gate, people, first_row, open_cases, imported, members):
         info = v.get("id")
         if not info:
+            return
+        user = gate.user
+        refused = gate.refusal()
+        if refused:
+            sheet.fail(no, "公民身份号码", refused)
             return
         if info.number in first_row:
             sheet.fail(no, "公民身份号码", f"与第{first_row[info.number]}行的公民身份号码重复")
@@ -177,7 +184,7 @@ class RecruitmentImporter(imports.Importer):
         if person is None:
             return
         if not scope.can(user, "view", person.org_path):
-            sheet.fail(no, "公民身份号码", "公民身份号码已登记在您管辖范围以外的组织，请联系上级组织部门")
+            sheet.fail(no, "公民身份号码", gate.registered_elsewhere())
             return
         if v.get("name") and person.name != v["name"]:
             sheet.fail(no, "姓名", f"姓名“{v['name']}”与已登记的{owner_label(person)}不一致")

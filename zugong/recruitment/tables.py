@@ -1,6 +1,9 @@
 import django_tables2 as tables
 from django.utils import timezone
 
+from zugong.core import pii
+from zugong.people import services as people_services
+
 from . import deadlines
 from .models import Case
 
@@ -25,6 +28,14 @@ class CaseTable(tables.Table):
         orderable = False
         attrs = {"class": "table table-vcenter card-table table-striped"}
         empty_text = "没有符合条件的发展党员纪实"
+
+    def render_id_number(self, value):
+        return pii.mask_id(value)
+
+    def value_id_number(self, record, value):
+        request = getattr(self, "request", None)
+        full = request is not None and people_services.exports_full(request.user, record.org_path)
+        return value if full else pii.mask_id(value)
 
 
 class DeadlineTable(tables.Table):

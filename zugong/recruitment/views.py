@@ -16,6 +16,7 @@ from zugong.core.casework.views import CasePages
 from zugong.core.lists import list_page
 from zugong.orgs.models import Organization
 from zugong.people import search
+from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import deadlines, documents, services, stats, steps, timeline
@@ -180,7 +181,8 @@ def docx(request, pk):
     if kind not in documents.available(case):
         messages.error(request, f"尚未记录所需步骤，不能生成{kind.title}")
         return redirect("recruitment:detail", pk=case.pk)
-    response = HttpResponse(kind.build(case), content_type=documents.DOCX)
+    full = people_services.may_see_full(request.user, case.person)  # else the ID number is masked
+    response = HttpResponse(kind.build(case, full=full), content_type=documents.DOCX)
     filename = f"{case.person.name}-{kind.title}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

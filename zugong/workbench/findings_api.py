@@ -6,7 +6,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from zugong.core import rules
+from zugong.core import pii, rules
 from zugong.core.api import MappedOrderingFilter, ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend
 from zugong.core.models import Finding
@@ -30,7 +30,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return rule.title if rule else obj.rule
 
     def get_person(self, obj) -> str | None:
-        return obj.person.id_number if obj.person_id else None
+        return pii.mask_id(obj.person.id_number) if obj.person_id else None
 
     def get_subject(self, obj) -> dict:
         return {"type": obj.model, "id": obj.object_id}

@@ -18,8 +18,18 @@ def tabler(field):
 
 @register.filter
 def masked_id(number: str) -> str:
-    """An ID number with the birth date hidden, as lists show it."""
-    return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else number
+    """An ID number with the birth date hidden, as lists and pages show it (`core.pii.mask_id`)."""
+    from zugong.core.pii import mask_id
+
+    return mask_id(number)
+
+
+@register.filter
+def masked_phone(phone: str) -> str:
+    """A phone number as lists and pages show it: 138****5678 (`core.pii.mask_phone`)."""
+    from zugong.core.pii import mask_phone
+
+    return mask_phone(phone)
 
 
 @register.filter
