@@ -51,6 +51,7 @@ def _from_files(name: str) -> dict[int, bytes]:
 
 def _write(name: str, kid: int) -> bytes:
     value = secrets.token_bytes(32)
+    _cache.clear()  # a directory's mtime can stay within one clock tick: forget what was read
     path = _dir(name) / f"{kid}.key"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -58,17 +59,30 @@ def _write(name: str, kid: int) -> bytes:
     return value
 
 
+_cache: dict[str, tuple[int, dict[int, bytes]]] = {}
+
+
 def ring(name: str) -> dict[int, bytes]:
-    """Every key of this name by id (created on first use when none exists)."""
+    """Every key of this name by id (created on first use when none exists). File-based keys are read again
+    only when their directory changed (a key added by `rotate` in any process), one stat per call."""
     keys = _from_env(name)
     if keys:
         return keys
+    path = Path(settings.VAR_DIR) / "keys" / name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    cached = _cache.get(str(path))
+    if cached and stamp is not None and cached[0] == stamp:
+        return cached[1]
     keys = _from_files(name)
     if not keys:
         try:
             keys = {1: _write(name, 1)}
         except FileExistsError:  # another process created it first
             keys = _from_files(name)
+    _cache[str(path)] = (path.stat().st_mtime_ns, keys)
     return keys
 
 
