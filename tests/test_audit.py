@@ -23,9 +23,9 @@ def test_edit_through_the_page_is_logged_with_diff_user_and_ip(login, tree, user
     assert entry.action == "update" and entry.actor_name == "b1_sec" and entry.ip == "10.1.2.3"
     changes = {c["field"]: (c["old"], c["new"]) for c in entry.changes}
     assert changes == {"native_place": (None, "山西太原"), "education": (None, "大学本科"),
-                       "phone": (None, "13912345678")}
+                       "phone": (None, "139****5678")}  # the log keeps phone numbers masked (issue 12)
     page = client.get(f"/people/{person.pk}/?tab=log").content.decode()
-    assert "13912345678" in page and "b1_sec" in page
+    assert "139****5678" in page and "13912345678" not in page and "b1_sec" in page
 
 
 @pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_an_operation_logs_every_changed_row_once_under_one_id(tree):
         ("orgs.organization", str(tree.b1.pk), "import"),
     ]
     assert len({e.operation for e in entries}) == 1 and entries[0].operation
-    assert entries[0].changes == [{"field": "phone", "label": "联系电话", "old": None, "new": "13900000002"}]
+    assert entries[0].changes == [{"field": "phone", "label": "联系电话", "old": None, "new": "139****0002"}]
     assert entries[0].note == "测试导入" and entries[2].note == "测试导入"
     assert entries[2].changes == [{"field": "挂牌督办", "label": "挂牌督办", "old": None, "new": "是"}]
     assert Person.objects.unrestricted().get(pk=zhangsan.pk).phone == "13900000002"
@@ -124,7 +124,7 @@ def test_an_update_operation_folds_the_subjects_own_diff_into_its_entry(tree):
     (entry,) = _entries_after(start)
     assert entry.action == "update" and entry.note == "更正"
     assert [(c["field"], c["old"], c["new"]) for c in entry.changes] == [
-        ("phone", None, "13900000009"), ("核对", None, "已核对")]
+        ("phone", None, "139****0009"), ("核对", None, "已核对")]
 
 
 @pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_the_log_tab_links_to_the_whole_operation(login, tree, users):
     # log, which only the security auditor reads (三员分立).
     client = login(users.taiyuan)
     page = client.get(f"/people/{tree.people.zhangsan.pk}/?tab=log").content.decode()
-    assert "13900000010" in page and "同一操作的全部记录" not in page
+    assert "139****0010" in page and "13900000010" not in page and "同一操作的全部记录" not in page
     assert client.get("/core/audit/", {"operation": op.id}).status_code == 403
     auditor = User.objects.create_user(username="auditor", password="Zg-test-pass-2026", duty="auditor")
     listing = login(auditor).get("/core/audit/", {"operation": op.id})
