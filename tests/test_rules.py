@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_person
 from zugong.core import rules
+from zugong.core.pii import mask_id
 from zugong.core.models import AuditEntry, Finding
 from zugong.people.models import Person
 
@@ -119,7 +120,7 @@ def test_findings_on_pages_and_api(login, tree, users, phone_rule):
     data = client.get("/api/findings/", {"organization": "1401", "open": "true"}).json()
     assert data["count"] == 1
     item = data["results"][0]
-    assert item["person"] == tree.people.lisi.id_number and item["article"] == "第九条"
+    assert item["person"] == mask_id(tree.people.lisi.id_number)  # masked (issue 12) and item["article"] == "第九条"
     assert item["subject"] == {"type": "people.person", "id": tree.people.lisi.pk}
     assert item["organization"] == "14010501" and item["title"] == "人员应登记联系电话"
     assert client.get("/api/findings/", {"person": tree.people.lisi.id_number}).json()["count"] == 1

@@ -245,11 +245,11 @@ def _taiyuan_team(tree):
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
 PK_MODEL = {
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
-    "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person",
+    "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",
     **{f"accounts:{n}": "user" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
                                          "user_grants")},
-    "api:organization-detail": "org", "api:person-detail": "person", "api:finding-detail": "finding",
+    "api:organization-detail": "org", "api:person-detail": "person", "api:person-full": "person", "api:finding-detail": "finding",
     "core:finding_ack": "finding", "core:local_rule": "localrule",
     "workbench:schedule_edit": "scheduledtask", "workbench:schedule_run": "scheduledtask",
     "cadres:detail": "cadre", "cadres:edit": "cadre", "cadres:appoint": "cadre", "cadres:create": "person",
