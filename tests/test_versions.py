@@ -54,7 +54,7 @@ def test_two_users_edit_the_same_person_the_second_save_is_refused_and_the_first
     page = response.content.decode()
     assert "保存未成功：您打开本页后，该记录已被他人修改。为免覆盖他人的修改，本次提交没有保存。" in page
     # The phone: the value now stored, who set it and when; what this user submitted (the old, empty value).
-    assert re.search(r"联系电话：已由 admin 于 \d{4}-\d\d-\d\d \d\d:\d\d 改为“13800001111”；您提交的是（空）。", page), page
+    assert re.search(r"联系电话：已由 admin 于 \d{4}-\d\d-\d\d \d\d:\d\d 改为“138\*\*\*\*1111”；您提交的是（空）。", page), page
     updates = AuditEntry.objects.unrestricted().filter(model="people.person", object_id=str(zhangsan.pk),
                                                        action="update")
     assert [e.actor_name for e in updates] == ["admin"]  # the refused save wrote nothing
@@ -62,7 +62,7 @@ def test_two_users_edit_the_same_person_the_second_save_is_refused_and_the_first
     # The refused form carries the stored version and, where this user changed nothing, the stored value:
     # saving it again keeps the first user's phone and adds this user's name.
     again = form_data(page)
-    assert again["phone"] == "13800001111" and again["name"] == "张叁"
+    assert again["phone"] == "138****1111" and again["name"] == "张叁"
     assert again["record_version"] == versions.token(zhangsan)
     assert second.post(reverse("people:edit", args=[zhangsan.pk]), again).status_code == 302
     zhangsan.refresh_from_db()
@@ -141,7 +141,7 @@ def test_api_patch_needs_the_version_read_and_a_stale_one_is_refused_with_412(tr
     assert body["detail"] == versions.STALE
     [conflict] = body["conflicts"]
     assert conflict["field"] == "phone" and conflict["label"] == "联系电话"
-    assert conflict["current"] == "13800001111" and conflict["changed_by"] == "admin" and conflict["changed_at"]
+    assert conflict["current"] == "138****1111" and conflict["changed_by"] == "admin" and conflict["changed_at"]
     assert conflict["submitted"] is None  # "" sent: empty
     assert body["current_etag"] == r["ETag"]
     zhangsan.refresh_from_db()

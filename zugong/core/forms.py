@@ -139,7 +139,9 @@ class VersionedFormMixin:
         data[self.add_prefix(self.version_field)] = now
         for c in self.version_conflicts:
             if c.field in submitted and versions.unchanged_by_user(stored, read, c.field, submitted[c.field]):
-                _put(data, self[c.field], getattr(stored, c.field))
+                # what the form shows for the stored record (its initial: e.g. a phone number masked), else the value
+                shown = self.initial[c.field] if c.field in self.initial else getattr(stored, c.field)
+                _put(data, self[c.field], shown)
         self.data = data
 
 
