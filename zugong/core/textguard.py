@@ -25,6 +25,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
+from . import fieldhooks
+
 # C0 without tab, LF, CR; DEL; C1.
 _SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -88,38 +90,27 @@ def guard_models() -> None:
             guard_model_field(field)
 
 
-_installed = False
+def _guard_form_field(field, kwargs) -> None:
+    from django import forms
+
+    if not _guarded(field.validators):
+        field.validators.append(NoControlCharacters(field.label or "", isinstance(field.widget, forms.Textarea)))
+
+
+def _guard_drf_field(field, kwargs) -> None:
+    if not _guarded(field.validators):
+        style = kwargs.get("style") or {}
+        field.validators.append(NoControlCharacters(kwargs.get("label") or "",
+                                                    style.get("base_template") == "textarea.html"))
 
 
 def guard_field_classes() -> None:
     """Form and DRF CharFields made from now on carry the validator (unless the model's already came with it)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
     from django import forms
-
-    original_form_init = forms.CharField.__init__
-
-    def form_init(self, *args, **kwargs):
-        original_form_init(self, *args, **kwargs)
-        if not _guarded(self.validators):
-            self.validators.append(NoControlCharacters(self.label or "", isinstance(self.widget, forms.Textarea)))
-
-    forms.CharField.__init__ = form_init
-
     from rest_framework import fields as drf_fields
 
-    original_drf_init = drf_fields.CharField.__init__
-
-    def drf_init(self, *args, **kwargs):
-        original_drf_init(self, *args, **kwargs)
-        if not _guarded(self.validators):
-            style = kwargs.get("style") or {}
-            self.validators.append(NoControlCharacters(kwargs.get("label") or "",
-                                                       style.get("base_template") == "textarea.html"))
-
-    drf_fields.CharField.__init__ = drf_init
+    fieldhooks.after_init(forms.CharField, _guard_form_field)
+    fieldhooks.after_init(drf_fields.CharField, _guard_drf_field)
 
 
 def install() -> None:

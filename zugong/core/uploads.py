@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import jobs
+from . import fieldhooks, jobs
 from .models import Job
 
 KINDS = {
@@ -248,25 +248,16 @@ def purge(now: dt.datetime | None = None) -> int:
     return deleted
 
 
-_guarded = False
+def _guard_file_field(field, kwargs) -> None:
+    if validate_upload not in field.validators:
+        field.validators.append(validate_upload)
 
 
 def guard_file_fields() -> None:
     """Every form FileField (and ImageField) made from now on refuses a file over its kind's limit."""
-    global _guarded
-    if _guarded:
-        return
-    _guarded = True
     from django import forms
 
-    original = forms.FileField.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        if validate_upload not in self.validators:
-            self.validators.append(validate_upload)
-
-    forms.FileField.__init__ = init
+    fieldhooks.after_init(forms.FileField, _guard_file_field)
 
 
 @jobs.runner("uploads_cleanup")
