@@ -20,7 +20,9 @@ $(BIN)/zugong: pyproject.toml
 setup: $(BIN)/zugong
 
 # collectstatic compresses every static file (about a minute): only when a static file or a dependency changed.
-STATIC_STAMP := var/static/.collected
+# var/ unless ZUGONG_VAR names another directory (the settings read the same variable)
+VARDIR := $(if $(ZUGONG_VAR),$(ZUGONG_VAR),var)
+STATIC_STAMP := $(VARDIR)/static/.collected
 $(STATIC_STAMP): $(shell find zugong/static -type f 2>/dev/null) pyproject.toml | $(BIN)/zugong
 	$(BIN)/zugong collectstatic --noinput --verbosity 0
 	touch $@
@@ -30,8 +32,8 @@ run: setup run-deps $(STATIC_STAMP)
 	$(BIN)/zugong seed --scale demo --if-empty
 	@echo "组工平台: http://127.0.0.1:$(PORT)/  (Ctrl-C 停止)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/zugong worker --interval 1 >> var/worker.log 2>&1 & \
-	  $(BIN)/python -u -m zugong scheduler >> var/scheduler.log 2>&1 & \
+	  $(BIN)/zugong worker --interval 1 >> $(VARDIR)/worker.log 2>&1 & \
+	  $(BIN)/python -u -m zugong scheduler >> $(VARDIR)/scheduler.log 2>&1 & \
 	  $(BIN)/gunicorn zugong.wsgi -c zugong/gunicorn_conf.py --bind 127.0.0.1:$(PORT) --access-logfile - --log-level warning
 
 run-deps:
