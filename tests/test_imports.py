@@ -6,21 +6,13 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zugong.core.models import AuditEntry, Job
 from zugong.orgs.models import Organization
 from zugong.people.idnumber import make_id_number
 from zugong.people.models import Person
-
-
-def xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from tests.workbooks import xlsx
 
 
 def upload(client, content: bytes, importer="people", mode="all", name="人员.xlsx", run=True):

@@ -17,17 +17,9 @@ from zugong.core import jobs
 from zugong.core.models import Job
 from zugong.people.idnumber import make_id_number
 from zugong.people.models import Person
+from tests.workbooks import xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def run_queued():

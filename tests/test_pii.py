@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tests.conftest import ReadingAPIClient
 from zugong.core import jobs
@@ -19,6 +19,7 @@ from zugong.core.models import AuditEntry, Job
 from zugong.people.idnumber import make_id_number
 from zugong.people import search
 from zugong.people.models import Person
+from tests.workbooks import xlsx as _xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,8 @@ def test_rotated_key_keeps_old_rows_readable_and_rekey_moves_them(tree, settings
             kids = {pk: pii.key_id(text) for pk, text in cur.fetchall()}
         assert kids == {person.pk: old_kid, newer.pk: kid}
         call_command("pii", "rekey", stdout=io.StringIO())
+        event = AuditEntry.objects.unrestricted().filter(action="重新加密个人信息").get()
+        assert event.category == "security" and "条" in event.note  # the rekey is in the security log
         with connection.cursor() as cur:
             cur.execute("SELECT id_number FROM people_person")
             assert {pii.key_id(text) for (text,) in cur.fetchall()} == {kid}
@@ -159,15 +162,6 @@ def test_rotated_key_keeps_old_rows_readable_and_rekey_moves_them(tree, settings
 
 
 # ---------------------------------------------------------------- finding 6: the existence oracle
-
-
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_duplicate_outside_the_scope_does_not_say_where_and_is_rate_limited(login, tree, users, settings):

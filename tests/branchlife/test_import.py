@@ -8,22 +8,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zugong.branchlife.models import Meeting
 from zugong.core.models import AuditEntry, Job
+from tests.workbooks import xlsx
 
 pytestmark = pytest.mark.django_db
 HEADER = ["序号", "党组织代码", "会议类型", "日期", "应到人数", "实到人数", "主持人", "主题"]
-
-
-def xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def upload(client, content: bytes, mode="all"):

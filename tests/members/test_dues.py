@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tests.members.conftest import make_member
 from zugong.core.dates import add_months
 from zugong.core.models import AuditEntry, Job
 from zugong.members import dues, services
 from zugong.members.models import DuesExemption, DuesKind, DuesPayment, Membership
+from tests.workbooks import xlsx
 
 D = Decimal
 SALARY, PENSION, FARMER, MINIMUM = DuesKind.SALARY, DuesKind.PENSION, DuesKind.FARMER, DuesKind.MINIMUM
@@ -327,15 +328,6 @@ def test_exemption_page_records_the_reason(login, tree, users, members):
 
 
 # ---------------------------------------------------------------- import
-
-
-def xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def upload(client, content: bytes, mode="all"):

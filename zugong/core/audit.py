@@ -133,7 +133,7 @@ def entry_hash(entry, prev_hash: str, key: bytes | None = None) -> str:
 # (user accounts and their grants: role, scope, duty, password, disable, unlock — whatever the action's name).
 SECURITY_ACTIONS = frozenset({
     "login", "login_failed", "logout", "lockout", "unlock", "denied", "password", "export", "grant",
-    "查看完整身份证号", "key_seal", "key_rotate", "archive",
+    "查看完整身份证号", "key_seal", "key_rotate", "archive", "更换个人信息密钥", "重新加密个人信息",
 })
 SECURITY_MODELS = frozenset({settings.AUTH_USER_MODEL.lower(), "accounts.scopegrant"})
 SECURITY = "security"

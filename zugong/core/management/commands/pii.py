@@ -6,7 +6,7 @@ key directory: backups written before still read)."""
 
 from django.core.management.base import BaseCommand
 
-from zugong.core import keys, pii
+from zugong.core import audit, keys, pii
 
 
 class Command(BaseCommand):
@@ -20,4 +20,9 @@ class Command(BaseCommand):
             for name in (pii.KEY, pii.INDEX_KEY):
                 self.stdout.write(f"密钥 {name} 已更换为第 {keys.rotate(name)} 版")
         counts = pii.rekey(log=self.stdout.write)
+        with audit.acting_as(name="系统（个人信息密钥命令）"):  # a security event in the audit chain
+            audit.security_event(
+                "更换个人信息密钥" if action == "rotate" else "重新加密个人信息", target="个人信息密钥",
+                note="；".join(f"{label}：{n} 条" for label, n in counts.items()) or "没有需要重新加密的记录",
+                changes=[audit.change("版本", f"{pii.KEY} 第 {keys.current(pii.KEY)[0]} 版")])
         self.stdout.write(f"重新加密完成：共 {sum(counts.values())} 条记录")
