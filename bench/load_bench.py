@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import shlex
 import signal
 import socket
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 VAR = Path(os.environ.get("ZUGONG_VAR") or ROOT / "var").resolve()
+SERVED = re.compile(r" (\d+)ms$")  # the access log's last field: time in the worker
 PG_URL = os.environ.get("BENCH_LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432/zugong_load")
 
 
@@ -173,8 +175,8 @@ def run_one(db: str, users: int, duration: int, spawn_rate: float) -> None:
               f"p50 {pct(r, '50%'):>9}  p95 {pct(r, '95%'):>9}")
     # Time inside the workers (gunicorn's access log ends with it): the rest of a response time is waiting for a
     # free thread or for the CPU.
-    served = sorted(int(line.rsplit(" ", 1)[1][:-3]) for line in (VAR / f"load-{db}-gunicorn.log").read_text(
-        errors="replace").splitlines() if line.endswith("ms") and '"GET /accounts/login/' not in line)
+    served = sorted(int(m.group(1)) for line in (VAR / f"load-{db}-gunicorn.log").read_text(
+        errors="replace").splitlines() if '"GET /accounts/login/' not in line and (m := SERVED.search(line)))
     if served:
         print(f"[{db}]   time in the worker: p50 {served[len(served) // 2]:,} ms, "
               f"p95 {served[int(len(served) * 0.95) - 1]:,} ms over {len(served):,} responses")
