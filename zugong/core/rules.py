@@ -86,6 +86,9 @@ class Rule:
     text: str = ""
     group: str = ""
     reads: tuple[Reads, ...] = ()  # other models whose change re-judges rows of this rule (see `rejudge`)
+    # The facts of ../shared/domain/regulations.md the rule encodes, by their ids there ("A3", "B7" …); a local
+    # rule names the practice.md section ("practice §2"). Internal: never shown to users.
+    facts: tuple[str, ...] = ()
 
     @property
     def model_class(self):
