@@ -210,7 +210,7 @@ def test_inbound_refusals_name_the_field(tree, users, members):
         (
             {"id_number": members.zhangsan.person.id_number},
             "id_number",
-            "该党员的组织关系在本省其他党组织，请由其所在党支部办理省内转接",
+            "该公民身份号码已登记，请联系上级组织部门",
         ),
         ({"id_number": good, "letter_no": " "}, "letter_no", "请填写介绍信编号"),
         ({"id_number": good, "converted_on": dt.date(2015, 1, 1)}, "converted_on", "转正时间应晚于入党时间"),
@@ -372,3 +372,33 @@ def test_inbound_page(login, tree, users):
     assert r["Location"] == f"/members/transfers/{t.pk}/"
     client.post(f"/members/transfers/{t.pk}/receive/", {"received_on": "2026-11-26"})
     assert Membership.objects.visible_to(users.datong).filter(person__id_number=number).exists()
+
+
+def test_inbound_check_says_nothing_about_a_member_outside_the_scope_and_is_rate_limited(
+        tree, users, members, settings):
+    """Issue 12, finding 6 (the transfer-in path): the answer named "本省其他党组织" and a stopped member's
+    status for a member the user may not see, on every try, unlimited."""
+    from zugong.people.models import DuplicateAnswer
+    from zugong.people.services import DUPLICATE_OUTSIDE
+
+    settings.PII_DUPLICATE_ANSWERS_PER_HOUR = 2
+    zs = members.zhangsan  # in 太原, outside 大同's scope
+    zs.status = Membership.Status.STOPPED
+    zs.save()
+    base = dict(name="周八", from_org_name="某支部", letter_no="X1", sent_on=dt.date(2026, 11, 1),
+                joined_on=dt.date(2015, 6, 1), converted_on=dt.date(2016, 6, 1))
+    answers = []
+    for _ in range(3):
+        with pytest.raises(ValidationError) as exc:
+            services.request_inbound(users.datong, tree.b3, id_number=zs.person.id_number, **base)
+        answers.append(exc.value.message_dict["id_number"][0])
+    assert answers[:2] == [DUPLICATE_OUTSIDE] * 2
+    assert "停止党籍" not in answers[0] and "本省" not in answers[0]
+    assert "过于频繁" in answers[2]
+    assert DuplicateAnswer.objects.filter(user=users.datong).count() == 2  # counted although refused
+    fresh = make_id_number("110101", dt.date(1993, 5, 9), 36)
+    with pytest.raises(ValidationError, match="过于频繁"):  # past the limit every number is refused
+        services.request_inbound(users.datong, tree.b3, id_number=fresh, **base)
+    # The user who may see the member is told where and why.
+    with pytest.raises(ValidationError, match="停止党籍"):
+        services.request_inbound(users.taiyuan, tree.b1, id_number=zs.person.id_number, **base)

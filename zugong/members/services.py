@@ -234,21 +234,25 @@ def request_transfer(
     return transfer
 
 
-def _inbound_conflict(user, number: str) -> str | None:
-    """Why a member cannot be received from outside the province with this ID number, if they cannot."""
+def _inbound_conflict(user, number: str, gate: "people_services.Gate | None" = None) -> str | None:
+    """Why a member cannot be received from outside the province with this ID number, if they cannot.
+
+    A membership the user may not see is never described (neither where it is nor its status): the answer only
+    says it is registered, through the people app's hourly gate when one is given (the request step, asked
+    before its transaction so the counted answer stays); past the limit every number is refused."""
+    if gate is not None and (refused := gate.refusal()):
+        return refused
     person = Person.objects.unrestricted().select_related("organization").filter(id_number=number).first()
     membership = Membership.objects.unrestricted().filter(person=person).first() if person else None
     if membership is None or membership.transferred_out_on:
         return None
+    if not scope.can(user, "view", membership.org_path):
+        return gate.registered_elsewhere() if gate is not None else people_services.DUPLICATE_OUTSIDE
     if membership.status not in Membership.ACTIVE_STATUSES:
         return f"该人员党籍状态为“{membership.get_status_display()}”，不能办理转入"
-    where = (
-        f"“{person.organization.name}”" if scope.can(user, "view", membership.org_path) else "本省其他党组织"
-    )
-    return f"该党员的组织关系在{where}，请由其所在党支部办理省内转接"
+    return f"该党员的组织关系在“{person.organization.name}”，请由其所在党支部办理省内转接"
 
 
-@transaction.atomic
 def request_inbound(
     user,
     to_org: Organization,
@@ -270,8 +274,11 @@ def request_inbound(
     requested_on: dt.date | None = None,
 ) -> TransferRequest:
     """Register the letter of a member coming from outside the province; the branch then receives them."""
+    # Not one transaction: the only write is the transfer's save (atomic below), so an answer about a member
+    # outside the user's scope, counted by the people app's hourly gate, stays counted when the request is refused.
     _check_branch(to_org, "to_org", "接收党组织")
     _require(user, "change", to_org.path, f"您无权为“{to_org.name}”办理组织关系转入")
+    gate = people_services.Gate(user)
     requested_on = requested_on or timezone.localdate()
     errors = {}
     try:
@@ -280,7 +287,7 @@ def request_inbound(
         errors["id_number"] = str(exc)
         number = ""
     if number:
-        conflict = _inbound_conflict(user, number)
+        conflict = _inbound_conflict(user, number, gate)
         if conflict:
             errors["id_number"] = conflict
         elif (
