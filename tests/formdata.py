@@ -74,3 +74,10 @@ def form_data(html: str, form_id: str | None = None) -> dict:
         else:
             data[name] = value
     return data
+
+
+def step_post(client, url: str, data: dict):
+    """Post a case's step form as a browser does: with the version of the case its step page carries."""
+    sep = "&" if "?" in url else "?"
+    page = client.get(f"{url}{sep}step={data['step']}").content.decode()
+    return client.post(url, {**data, "record_version": form_data(page).get("record_version", "")})

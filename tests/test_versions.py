@@ -173,7 +173,7 @@ def _project_forms():
     for config in apps.get_app_configs():
         if not config.name.startswith("zugong."):
             continue
-        for module_name in (f"{config.name}.forms", f"{config.name}.config.forms"):
+        for module_name in (f"{config.name}.forms", f"{config.name}.config.forms", f"{config.name}.casework.forms"):
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError:
@@ -185,7 +185,8 @@ def _project_forms():
 
 
 # Plain forms (not ModelForms) that edit an existing record, with the record they are given.
-PLAIN_EDIT_FORMS = {"zugong.branchlife.forms.MeetingForm", "zugong.teams.forms.PostForm"}
+PLAIN_EDIT_FORMS = {"zugong.branchlife.forms.MeetingForm", "zugong.teams.forms.PostForm",
+                    "zugong.core.casework.forms.StepForm"}
 
 
 def test_every_model_form_and_every_plain_edit_form_carries_the_version():

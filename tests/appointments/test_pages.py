@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from formdata import step_post
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from docx import Document
@@ -63,27 +64,27 @@ def test_create_and_record_steps_through_forms(login, users, tree, cadre):
     assert r.status_code == 302 and r["Location"] == f"/appointments/{case.pk}/"
     url = f"/appointments/{case.pk}/step/"
     assert client.get(url + "?step=decision").status_code == 404  # not before the inspection
-    r = client.post(url, {"step": "recommendation", "on": "2026-03-10", "participants": 40, "issued": 40,
+    r = step_post(client, url, {"step": "recommendation", "on": "2026-03-10", "participants": 40, "issued": 40,
                           "returned": 40, "valid": 39, "received": 41})
     assert "得票 41 张，多于有效票 39 张" in r.content.decode()
-    client.post(url, {"step": "recommendation", "on": "2026-03-10", "participants": 40, "issued": 40,
+    step_post(client, url, {"step": "recommendation", "on": "2026-03-10", "participants": 40, "issued": 40,
                       "returned": 40, "valid": 39, "received": 35})
     obs = make_observation(cadre)
     r = client.get(url + "?step=inspection")
     assert "“7·20”抗洪抢险" in r.content.decode()
-    client.post(url, {"step": "inspection", "on": "2026-03-16", "end": "2026-03-20", "people_talked": 20,
+    step_post(client, url, {"step": "inspection", "on": "2026-03-16", "end": "2026-03-20", "people_talked": 20,
                       "observations": [obs.pk]})
     r = client.get(url + "?step=decision")
     assert "任职资格审查" in r.content.decode()
-    r = client.post(url, {"step": "decision", "on": "2026-04-01", "expected": 9, "present": 5, "yes": 5})
+    r = step_post(client, url, {"step": "decision", "on": "2026-04-01", "expected": 9, "present": 5, "yes": 5})
     body = r.content.decode()
     assert "实到会成员 5 人，不足应到会成员 9 人的三分之二" in body and 'name="exception_reason"' in body
-    r = client.post(url, {"step": "decision", "on": "2026-04-01", "expected": 9, "present": 8, "yes": 8})
+    r = step_post(client, url, {"step": "decision", "on": "2026-04-01", "expected": 9, "present": 8, "yes": 8})
     assert r.status_code == 302
-    client.post(url, {"step": "public_notice", "on": "2026-04-02", "days": 5})
+    step_post(client, url, {"step": "public_notice", "on": "2026-04-02", "days": 5})
     case.refresh_from_db()
     assert (case.stage, case.public_notice_end, list(case.observations.all())) == (5, D(2026, 4, 9), [obs])
-    r = client.post(url, {"step": "appointment", "on": "2026-04-20", "document_no": "小组干字〔2026〕12号"})
+    r = step_post(client, url, {"step": "appointment", "on": "2026-04-20", "document_no": "小组干字〔2026〕12号"})
     assert r.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.document_no) == ("probation", "小组干字〔2026〕12号")

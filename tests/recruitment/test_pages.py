@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from formdata import step_post
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -60,7 +61,7 @@ def test_recording_a_step_through_its_form(login, case, users):
     client = login(users.secretary)
     url = f"/recruitment/{case.pk}/step/?step=oath"
     assert client.get(url).status_code == 200
-    r = client.post(url, {"step": "oath", "on": "2024-01-20", "done_by": "区委组织部", "note": "面向党旗宣誓"})
+    r = step_post(client, url, {"step": "oath", "on": "2024-01-20", "done_by": "区委组织部", "note": "面向党旗宣誓"})
     assert r.status_code == 302
     step = Step.objects.unrestricted().get(case=case, kind="oath")
     assert (step.on, step.done_by, step.recorded_by) == (D(2024, 1, 20), "区委组织部", users.secretary)
@@ -68,14 +69,32 @@ def test_recording_a_step_through_its_form(login, case, users):
     assert login(users.reader).get(url).status_code == 403
 
 
+def test_a_step_recorded_by_another_user_since_the_page_was_opened_refuses_this_one(login, case, users):
+    """Issue 12, finding 4 (the casework steps): a step form carried no version, so a second user's step page,
+    opened before the first user recorded the oath, silently overwrote it."""
+    from formdata import form_data
+
+    url = f"/recruitment/{case.pk}/step/?step=oath"
+    first, second = login(users.secretary), login(users.taiyuan)
+    mine, theirs = form_data(first.get(url).content.decode()), form_data(second.get(url).content.decode())
+    assert mine["record_version"] and mine["record_version"] == theirs["record_version"]
+    mine.update(on="2024-01-20", done_by="区委组织部")
+    assert first.post(url, mine).status_code == 302
+    theirs.update(on="2024-01-25", done_by="街道党工委")
+    page = second.post(url, theirs).content.decode()
+    assert "保存未成功：您打开本页后，该记录已被他人修改。" in page
+    step = Step.objects.unrestricted().get(case=case, kind="oath")
+    assert (step.on, step.done_by) == (D(2024, 1, 20), "区委组织部")  # the first user's step stands
+
+
 def test_a_refused_step_offers_an_exception_to_an_admin_only(login, tree, users, applicant):
     case = start(users.taiyuan, applicant, tree.b1, on=D(2025, 3, 15))
     data = {"step": "talk", "on": "2025-05-06"}
-    page = login(users.secretary).post(f"/recruitment/{case.pk}/step/", data).content.decode()
+    page = step_post(login(users.secretary), f"/recruitment/{case.pk}/step/", data).content.decode()
     assert "超过 1 个月（《中国共产党发展党员工作细则》（2014年）第七条）" in page and "exception_reason" not in page
-    page = login(users.taiyuan).post(f"/recruitment/{case.pk}/step/", data).content.decode()
+    page = step_post(login(users.taiyuan), f"/recruitment/{case.pk}/step/", data).content.decode()
     assert "超过 1 个月" in page and 'name="exception_reason"' in page
-    r = login(users.taiyuan).post(f"/recruitment/{case.pk}/step/", data | {"exception_reason": "申请人外出务工"})
+    r = step_post(login(users.taiyuan), f"/recruitment/{case.pk}/step/", data | {"exception_reason": "申请人外出务工"})
     assert r.status_code == 302
     finding = Finding.objects.unrestricted().get(rule="recruitment.talk_within_month", resolved_at__isnull=True)
     assert finding.exception_reason == "申请人外出务工" and finding.excepted_by == users.taiyuan

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django import forms
 
+from zugong.core.forms import VersionedFormMixin
+
 from .services import StepRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StepForm(forms.Form):
+class StepForm(VersionedFormMixin, forms.Form):
     """The common part of every step form: the date, who did it, a note and a document; when a rule
-    refused the step, an authorized administrator also sees the exception reason field."""
+    refused the step, an authorized administrator also sees the exception reason field. A step on an existing
+    case carries the case's version (`VersionedFormMixin`): a step recorded or corrected by another user since
+    the page was opened refuses this one, naming what changed."""
 
     on = forms.DateField(label="日期", widget=DATE)
     done_by = forms.CharField(label="经办人（单位、职务或姓名）", required=False, max_length=100)
@@ -27,7 +31,7 @@ class StepForm(forms.Form):
     document_examples = ""  # 如：入党申请书、谈话记录
 
     def __init__(self, *args, user=None, step=None, case=None, allow_exception=False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=case, **kwargs)
         self.user, self.case = user, case
         if step is not None:
             self.fields["on"].label = self.date_label or f"{step.label}日期"
