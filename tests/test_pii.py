@@ -237,3 +237,21 @@ def test_migration_encrypts_existing_rows_and_drops_the_plain_columns(transactio
         assert Person.objects.unrestricted().get(id_number=p.id_number).pk == p.pk
     assert Person.objects.unrestricted().get(pk=people[1].pk).phone == "0351-1234567"
     assert list(search.search(Person.objects.unrestricted(), people[1].id_number[-4:])) == [people[1]]
+
+
+def test_the_sms_number_of_the_reminder_settings_is_encrypted_and_logged_masked(tree, users):
+    """Issue 12 (phone numbers encrypted at rest): the reminders' SMS number was a plain column, and the settings'
+    audit entry wrote it in full."""
+    from zugong.core.models import AuditEntry
+    from zugong.notifications import services
+    from zugong.notifications.models import Subscriber
+
+    services.save_preferences(users.taiyuan, {}, "13912345678")
+    sub = Subscriber.objects.get(user=users.taiyuan)
+    assert sub.sms_number == "13912345678"
+    with connection.cursor() as cur:
+        cur.execute("SELECT sms_number FROM notifications_subscriber WHERE id = %s", [sub.pk])
+        stored = cur.fetchone()[0]
+    assert "13912345678" not in stored and re.fullmatch(r"\d+:[A-Za-z0-9_\-]+", stored)
+    logged = " ".join(str(e.changes) for e in AuditEntry.objects.unrestricted().all())
+    assert "13912345678" not in logged and "139****5678" in logged

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from zugong.core import pii
 from zugong.core.config.models import ConfigModel
 
 FINDINGS = "findings"  # the kind of a new-findings summary (beside the registered deadline kinds)
@@ -76,7 +77,7 @@ class Subscriber(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
                                 related_name="+")
-    sms_number = models.CharField("接收短信的手机号", max_length=20, blank=True)
+    sms_number = pii.SealedField("接收短信的手机号", max_length=20, blank=True, purpose="phone")
     findings_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zugong.accounts.models import User
-from zugong.core import audit, deadlines, rules, scope
+from zugong.core import audit, deadlines, pii, rules, scope
 from zugong.core.models import Finding
 
 from . import sms
@@ -89,7 +89,8 @@ def save_preferences(user, chosen: dict[str, set[str]], sms_number: str) -> int:
     place = (scope.scope_paths(user) or [""])[0]
     with audit.operation(sub, "update", note="修改提醒设置", org_path=place) as op:
         if new_number:
-            op.fact("接收短信的手机号", sms_number, old=sub.sms_number, field="sms_number")
+            op.fact("接收短信的手机号", pii.mask_phone(sms_number), old=pii.mask_phone(sub.sms_number),
+                    field="sms_number")  # masked: the log keeps no phone number
             sub.sms_number = sms_number
             sub.save(update_fields=["sms_number"])
         for kind, new in changed.items():
