@@ -209,3 +209,28 @@ def test_editing_a_task_is_audited_and_run_now_starts_its_job(login, users, tree
     assert run.manual and r.status_code == 302 and r["Location"] == f"/core/jobs/{run.job_id}/"
     r = client.post(f"/core/schedule/{task.pk}/run/", follow=True)
     assert "正在排队或运行" in r.content.decode() and task.runs.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_configures_the_schedule_and_the_other_duties_do_not(login, users, tree, client):
+    """Issue 12 (三员分立): the 系统管理员 administers accounts *and configuration*; it had no configuration page.
+    The scheduled tasks are system configuration: its page, its edits and 立即运行 are the 系统管理员's."""
+    from tests.accounts.test_security import duty_user
+    from zugong.core.scope import Duty
+
+    config.install(tree.root, ["schedule"])
+    task = ScheduledTask.objects.unrestricted().get(code="dashboards")
+    for duty in (Duty.SECADMIN, Duty.AUDITOR):
+        client.force_login(duty_user(duty.value, duty), backend="django.contrib.auth.backends.ModelBackend")
+        assert client.get("/core/schedule/").status_code == 403
+        assert client.post(f"/core/schedule/{task.pk}/", {"at": "04:15"}).status_code == 403
+    client.force_login(duty_user("sysadmin", Duty.SYSADMIN), backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/core/schedule/").content.decode()
+    assert "规则检查（全部组织）" in page and "统计" in page
+    assert client.post(f"/core/schedule/{task.pk}/", {"at": "04:15", "enabled": "on"}).status_code == 302
+    task.refresh_from_db()
+    assert task.at == dt.time(4, 15)
+    entry = AuditEntry.objects.unrestricted().filter(model="core.scheduledtask", object_id=str(task.pk)).first()
+    assert entry.actor_name == "sysadmin"
+    r = client.post(f"/core/schedule/{task.pk}/run/")
+    assert r.status_code == 302 and r["Location"] == "/core/schedule/" and task.runs.get().manual

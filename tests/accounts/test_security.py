@@ -142,7 +142,7 @@ def test_finding10_a_duty_account_holds_no_business_role(tree, users):
 
 
 def test_duty_accounts_see_no_business_data(tree, users, client):
-    for duty, pages in ((Duty.SYSADMIN, {"账号管理"}), (Duty.SECADMIN, {"账号管理", "令牌管理", "安全策略"}),
+    for duty, pages in ((Duty.SYSADMIN, {"账号管理", "定时任务"}), (Duty.SECADMIN, {"账号管理", "令牌管理", "安全策略"}),
                         (Duty.AUDITOR, {"操作日志", "安全日志"})):
         user = duty_user(duty.value, duty)
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

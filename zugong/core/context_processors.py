@@ -71,6 +71,7 @@ NAV = [
     # the system duties' pages (三员分立): accounts (系统管理员, 安全管理员), policy and tokens (安全管理员), the
     # global audit log (安全审计员)
     NavEntry("账号管理", "accounts:users", duties=frozenset({Duty.SYSADMIN, Duty.SECADMIN})),
+    NavEntry("定时任务", "workbench:schedule", duties=frozenset({Duty.SYSADMIN})),
     NavEntry("令牌管理", "accounts:all_tokens", duties=frozenset({Duty.SECADMIN})),
     NavEntry("安全策略", "accounts:policy", duties=frozenset({Duty.SECADMIN})),
     NavEntry("操作日志", "core:audit", duties=frozenset({Duty.AUDITOR})),

@@ -84,8 +84,10 @@ def claim(task: ScheduledTask, moment: dt.datetime, *, manual: bool = False, use
                     finished_at=timezone.now(),
                     message=f"已跳过：任务类型“{locked.kind}”没有登记执行程序（相应的功能尚未安装）。")
             run = ScheduleRun.objects.create(task=locked, due_at=moment, manual=manual, user=user)
-            # A manual run's job is its user's (they follow it on the job page); a scheduled one is the system's.
-            path = scope.scope_paths(user, "admin")[0] if user is not None else ""
+            # A manual run's job is its user's (they follow it on the job page); a scheduled one is the system's,
+            # and so is the run of a 系统管理员 (no business scope: the run list shows its result).
+            paths = scope.scope_paths(user, "admin") if user is not None else []
+            path = paths[0] if paths else ""
             job = Job.objects.create(kind=KIND, title=f"定时任务：{locked.title}", user=user, org_path=path,
                                      params={**locked.params, "schedule_run": run.pk})
             run.job = job
@@ -109,6 +111,21 @@ def tick(now: dt.datetime | None = None) -> list[ScheduleRun]:
             log.info("scheduled %s for %s: %s", task.code, moment, run.get_status_display())
             claimed.append(run)
     return claimed
+
+
+def may_administer(user) -> bool:
+    """Scheduled tasks are system configuration (三员分立: the 系统管理员's), also open to the department
+    administrators of a root organization."""
+    from .config.services import can_edit
+
+    return scope.has_duty(user, scope.Duty.SYSADMIN) or (not scope.duty_of(user) and can_edit(user, ""))
+
+
+def system_tasks(user):
+    """The system-wide tasks (issued by no organization) for one who may administer them, else none."""
+    if not may_administer(user):
+        return ScheduledTask.objects.none()
+    return ScheduledTask.objects.unrestricted().filter(org_path="")
 
 
 def run_now(user, task: ScheduledTask) -> ScheduleRun:

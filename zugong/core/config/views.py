@@ -25,12 +25,17 @@ def plain_save(user, row):
 
 def row_page(request, row, form_class, *, saved: str, done: str, title: str, save: Callable = plain_save,
              delete: Callable | None = None, deleted: str = "已删除", denied: str | None = None,
-             page: str = "core/form.html", context: dict | None = None, **form_kwargs):
+             page: str = "core/form.html", context: dict | None = None, allowed: bool | None = None,
+             **form_kwargs):
     """Edit (or create) one configuration row: only a department admin of the organization that issued it;
     the form's errors and the service's errors (next to the fields they name); on success a message and back
     to `done`. With `delete`, a POST carrying `delete` removes the row through it. `page` and `context`: the
-    domain's own form template (its breadcrumbs) and what it needs."""
-    require_config_admin(request.user, row.issuing_path(), *([denied] if denied else []))
+    domain's own form template (its breadcrumbs) and what it needs. `allowed`: the caller's own decision who may
+    edit (system configuration: `core.schedule.may_administer`) instead of the issuing organization's admins."""
+    if allowed is None:
+        require_config_admin(request.user, row.issuing_path(), *([denied] if denied else []))
+    elif not allowed:
+        raise PermissionDenied(denied or "您无权修改该设置")
     form = form_class(request.POST or None, instance=row, **form_kwargs)
     if request.method == "POST" and request.POST.get("delete") and delete and row.pk:
         try:
