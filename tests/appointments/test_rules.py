@@ -186,3 +186,34 @@ def test_rules_are_set_based(tree, cadre, django_assert_max_num_queries):
             rows = rule.violations(rule.model_class.objects.unrestricted(), D(2026, 11, 27))
             if rule.code == "appointments.work_years":
                 assert len(rows) == 8
+
+
+def test_grassroots_counts_whole_calendar_months(cadre):
+    """Issue 13 item 6: 2022-01-31 → 2024-01-01 is 1 year 11 months, not two years by month index."""
+    ResumeEntry.objects.unrestricted().filter(cadre=cadre).delete()
+    entry = ResumeEntry.objects.create(cadre=cadre, start_on=D(2022, 1, 31), end_on=D(2024, 1, 1), text="某乡镇工作",
+                                       grassroots=True, order=1)
+    case = make_case(cadre, decided_on=DECIDED)
+    assert broken("appointments.grassroots_years", case) == ["基层工作经历 1 年 11 个月，不足 2 年"]
+    entry.end_on = D(2024, 1, 31)
+    entry.save()
+    assert broken("appointments.grassroots_years", case) == []
+
+
+def test_notice_in_a_year_the_calendar_lacks_is_not_judged(cadre):
+    """Issue 13 item 9: the calendar (chinese-calendar) ends with 2026; a 2027 notice is not "0 个工作日"."""
+    from zugong.core import workdays
+
+    last = workdays.covered_until()
+    start = D(last.year + 1, 1, 4)
+    case = make_case(cadre, decided_on=D(2026, 12, 1), public_notice_start=start,
+                     public_notice_end=start + dt.timedelta(days=4))
+    assert broken("appointments.notice_working_days", case) == []
+    with pytest.raises(workdays.CalendarMissing) as exc:
+        workdays.count_between(start, start + dt.timedelta(days=4))
+    assert f"工作日历未包含 {start.year} 年" in str(exc.value) and "zugong calendar sync" in str(exc.value)
+    with pytest.raises(workdays.CalendarMissing) as exc:
+        workdays.add_workdays(last - dt.timedelta(days=1), 5)
+    assert f"工作日历未包含 {start.year} 年" in str(exc.value)
+    assert workdays.missing_notice(last) == ""
+    assert f"工作日历未包含 {start.year} 年" in workdays.missing_notice(start)

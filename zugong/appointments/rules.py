@@ -37,13 +37,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least
+from django.db.models.functions import Coalesce, Least
 
 from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord
+from zugong.cadres.regulations import IN_FORCE_2014, IN_FORCE_2019, SELECTION
 from zugong.core import rules
 from zugong.core.dates import months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
-from zugong.core.sql import AddMonths
+from zugong.core.sql import AddMonths, MonthsBetween
 from zugong.core.workdays import count_expr
 
 from . import ranking
@@ -52,10 +53,8 @@ from .steps import APPOINTMENT_RULES, DECISION_RULES, PUBLIC_NOTICE_RULES, WORKF
 
 MODEL = "appointments.SelectionCase"
 GROUP = "选拔任用"
-REGULATION = "《党政领导干部选拔任用工作条例》"
+REGULATION = SELECTION
 TRAINING_REGULATION = "《干部教育培训工作条例》"
-IN_FORCE_2014 = dt.date(2014, 1, 14)
-IN_FORCE_2019 = dt.date(2019, 3, 3)
 EDITION_2014 = "2014年"
 EDITION_2019 = "2019年，条款号待核"
 UNVERIFIED_2019 = ("2019年版沿用2014年版的规定；2019年版条款号尚未与正式文本核对（待核），2019年3月3日起施行的日期"
@@ -161,14 +160,11 @@ eligibility("appointments.work_years", "提任县处级领导职务，应当具�
             _work_years, _work_years_describe, ("cadre__work_started_on",))
 
 
-def _month_index(expr):
-    return ExtractYear(expr) * 12 + ExtractMonth(expr)
-
-
 def grassroots_months():
-    """Months of résumé segments marked 基层 up to the judged day (a segment still running counts to it)."""
-    end = Least(Coalesce(F("end_on"), OuterRef("judged_on")), OuterRef("judged_on"))
-    months = ExpressionWrapper(_month_index(end) - _month_index(F("start_on")), output_field=IntegerField())
+    """Whole calendar months (`core.dates.months_between`, SQL `MonthsBetween`) of the résumé segments marked 基层
+    up to the judged day, summed (a segment still running counts to it): 2022-01-31 → 2024-01-01 is 23."""
+    end = Least(Coalesce(F("end_on"), OuterRef("judged_on")), OuterRef("judged_on"), output_field=DateField())
+    months = MonthsBetween(F("start_on"), end)
     segments = (ResumeEntry.objects.unrestricted()
                 .filter(cadre=OuterRef("cadre"), grassroots=True, start_on__lt=OuterRef("judged_on"))
                 .order_by().values("cadre").annotate(total=Sum(months)).values("total"))

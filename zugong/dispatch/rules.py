@@ -15,6 +15,8 @@ from django.db.models import Count, DateField, Exists, F, IntegerField, Max, Out
 from django.db.models.functions import Coalesce, TruncMonth
 
 from zugong.core import rules
+from zugong.core.dates import months_between
+from zugong.core.config import UNVERIFIED_ARTICLE
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 
@@ -23,8 +25,8 @@ from .models import Dispatch, DispatchReport, Evaluation, Rotation, WorkTeam
 GROUP = "干部选派与交流"
 ACTIVE = Dispatch.Status.ACTIVE
 
-NOTICE_2015 = Edition("中组部 中农办 国务院扶贫办关于选派机关优秀干部到村任第一书记的通知（2015）",
-                      "（单一来源，待核）")
+NOTICE_2015 = Edition("《关于做好选派机关优秀干部到村任第一书记工作的通知》（组通字〔2015〕24号）",
+                      UNVERIFIED_ARTICLE)
 SHANXI_2015 = Edition("山西省选派第一书记的规定（2015，据光明日报2015-08-11报道）", "（已核实）", local=True)
 TEAM_2017 = Edition("中办 国办关于加强贫困村驻村工作队选派管理工作的指导意见（2017）", "（单一来源，待核）")
 PROGRAM = Edition("选派项目设定（各项目的依据文件见“选派项目”）", "", local=True)
@@ -63,21 +65,24 @@ PROGRAM_FIELDS = ("program__name", "program__document")
 
 
 def _term_short_check(qs, as_of):
+    # 期满日期 is the term's last day: the term is whole months from start_on to the day after end_on
+    # (2024-03-15 … 2026-03-14 is 24 months), short when end_on + 1 day < start_on + the minimum.
     return qs.filter(program__min_term_months__isnull=False).filter(
-        end_on__lt=AddMonths(F("start_on"), F("program__min_term_months")))
+        end_on__lt=AddDays(AddMonths(F("start_on"), F("program__min_term_months")), -1))
 
 
 def _term_short_describe(row):
-    months = (row["end_on"].year - row["start_on"].year) * 12 + row["end_on"].month - row["start_on"].month
-    return (f"选派期 {ymd(row['start_on'])} 至 {ymd(row['end_on'])}，约 {months} 个月，"
+    months = months_between(row["start_on"], row["end_on"] + dt.timedelta(days=1))
+    return (f"选派期 {ymd(row['start_on'])} 至 {ymd(row['end_on'])}，满 {months} 个月，"
             f"短于规定的 {row['program__min_term_months']} 个月（{source(row)}）")
 
 
 _register("dispatch.term_too_short", "选派任期不短于项目规定的最短任期", ERROR, "dispatch.Dispatch",
           (PROGRAM,), _term_short_check, _term_short_describe,
           ("start_on", "end_on", "program__min_term_months", *PROGRAM_FIELDS),
-          text="最短任期是选派项目的参数：山西第一书记任期2年、期间不轮换（已核实）；驻村工作队每期不少于2年"
-               "（2017年指导意见，单一来源）；全国第一书记任期1至3年（2015年通知，单一来源）。")
+          text="最短任期是选派项目的参数：山西第一书记任期2年、期间不轮换；驻村工作队每期不少于2年"
+               "（2017年指导意见）；全国第一书记任期1至3年（《关于做好选派机关优秀干部到村任第一书记工作的通知》，"
+               "组通字〔2015〕24号）。期满日期为选派的最后一天：2024-03-15 派驻、2026-03-14 期满为满 24 个月。")
 
 
 def _ending_check(qs, as_of):
