@@ -49,7 +49,7 @@ def missing_notice(day: dt.date) -> str:
     last = covered_until()
     if last is not None and day <= last:
         return ""
-    year = (last.year + 1) if last else day.year
+    year = (last + dt.timedelta(days=1)).year if last else day.year
     return (f"工作日历未包含 {year} 年的法定节假日安排：涉及 {year} 年的工作日数（任前公示、发展党员公示等）暂不判断，"
             "相关问题预警在更新后才会生成；请系统管理员运行 zugong calendar sync 更新工作日历。")
 
