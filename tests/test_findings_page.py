@@ -127,3 +127,18 @@ def test_export_of_the_filtered_findings(login, tree, users, findings):
     assert "select" not in rows[0] and rows[0][0] == "程度"
     assert len(rows) == 3 and {row[3] for row in rows[1:]} == {"张三", "王五"}
     assert {row[1] for row in rows[1:]} == {"失去联系满 6 个月"}
+
+
+def test_calendar_missing_reminder(login, users):
+    """Issue 13 item 9: while today is past the working-day calendar the page says which year is missing and
+    that working-day rules wait for `zugong calendar sync`."""
+    from zugong.core.models import WorkDay
+
+    client = login(users.taiyuan)
+    today = timezone.localdate()
+    WorkDay.objects.get_or_create(day=today, defaults={"is_workday": True})  # covered: no reminder
+    assert 'id="calendar-missing"' not in client.get("/core/findings/").content.decode()
+    WorkDay.objects.filter(day__gte=today).delete()
+    body = client.get("/core/findings/").content.decode()
+    assert 'id="calendar-missing"' in body and f"工作日历未包含 {today.year} 年" in body
+    assert "zugong calendar sync" in body

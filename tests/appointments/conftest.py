@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from zugong.appointments.models import Observation, SelectionCase
-from zugong.cadres.models import Cadre, RankRecord, ResumeEntry, TrainingRecord
+from zugong.cadres import ranks
+from zugong.cadres.models import Cadre, CadrePost, RankRecord, ResumeEntry, TrainingRecord
 from zugong.core import rules
 
 D = dt.date
@@ -27,6 +28,9 @@ def make_cadre(person, org, *, rank="township_chief", rank_since=D(2020, 1, 1), 
     for i, (code, start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else None
         RankRecord.objects.create(cadre=cadre, rank=code, start_on=start, end_on=end, order=i + 1)
+        if code in ranks.POST_RANKS:  # the posts held (two at 乡科级 by default: 任职经历 for 县处级)
+            CadrePost.objects.create(cadre=cadre, title=title if end is None else f"某{ranks.name_of(code)}职务",
+                                     rank=code, start_on=start, end_on=end, order=i + 1)
     for i, (start, end) in enumerate(grassroots):
         ResumeEntry.objects.create(cadre=cadre, start_on=start, end_on=end, text="某乡镇工作", grassroots=True,
                                    order=i + 1)

@@ -216,3 +216,35 @@ def test_observations_recorded_and_attached_only_to_their_cadre(tree, users, cad
     with pytest.raises(ValidationError, match="所选干部不存在或不在您的管辖范围内"):
         services.record_observation(users.datong, cadre, observed_on=D(2025, 1, 1), task_kind="other", task="t",
                                     conduct="c", observer="o")
+
+
+def test_exceptional_promotion_refused_during_probation(tree, users, cadre):
+    """Issue 13 item 12, the workflow guard: the decision step refuses a 破格 promotion during a probation; the
+    same case as an ordinary promotion is decided."""
+    from tests.appointments.conftest import make_case
+
+    admin = users.taiyuan
+    make_case(cadre, rank="township_chief", from_rank="township_deputy", decided_on=D(2025, 5, 1),
+              appointed_on=D(2025, 6, 1), probation_applies=True, probation_until=D(2026, 6, 1),
+              status="probation", title="坞城街道办事处主任")
+    case = to_decision(admin, open_case(admin, cadre, tree.xiaodian))
+    with pytest.raises(rules.RuleViolation) as exc:
+        services.decide(admin, case, R(D(2026, 4, 1)), expected=9, present=8, yes=8, exceptional=True)
+    assert "尚在试用期内，不得破格提拔" in exc.value.messages[0]
+    case.refresh_from_db()
+    assert (case.exceptional, case.decided_on) == (False, None)
+    services.decide(admin, case, R(D(2026, 4, 1)), expected=9, present=8, yes=8)
+    case.refresh_from_db()
+    assert case.decided_on == D(2026, 4, 1)
+
+
+def test_notice_step_refused_where_the_calendar_ends(tree, users, cadre):
+    """Issue 13 item 9: a notice running past the calendar is refused with the year and `zugong calendar sync`."""
+    from zugong.core import workdays
+
+    admin = users.taiyuan
+    case = decided(admin, open_case(admin, cadre, tree.xiaodian))
+    last = workdays.covered_until()
+    with pytest.raises(ValidationError) as exc:
+        services.public_notice(admin, case, R(last - dt.timedelta(days=1)))
+    assert f"工作日历未包含 {last.year + 1} 年" in str(exc.value) and "zugong calendar sync" in str(exc.value)

@@ -135,3 +135,18 @@ def test_scan_opens_findings_on_the_sending_side(tree, programs):
     rules.scan("", AS_OF)
     f = Finding.objects.unrestricted().get(rule="dispatch.term_overrun")
     assert f.object_id == d.pk and f.org_path == tree.b3.path and f.person == tree.people.zhaoliu
+
+
+def test_term_counts_the_inclusive_end_day(tree, programs):
+    """Issue 13 item 7: 2024-03-15 → 2026-03-14 (the last day included) is a full 24 months."""
+    d = make_dispatch(programs.fs, tree.people.wangwu, tree.b2, host_org=tree.b1, start=dt.date(2024, 3, 15),
+                      end_on=dt.date(2026, 3, 14))
+    assert programs.fs.min_term_months == 24
+    assert [r["pk"] for r in found("dispatch.term_too_short")] == []
+    d.end_on = dt.date(2026, 3, 13)
+    d.save()
+    rows = found("dispatch.term_too_short")
+    assert [r["pk"] for r in rows] == [d.pk]
+    text = detail("dispatch.term_too_short", rows[0])
+    assert text.startswith("选派期 2024-03-15 至 2026-03-13，满 23 个月，短于规定的 24 个月（")
+    assert "约" not in text

@@ -186,3 +186,17 @@ def test_w4_reads_meeting_compliance(tree, standard):
     found = {c.organization_id: c for c in screening.screen(standard, tree.b2.path, D(2026, 1, 1))}
     w4 = next(r for r in found[tree.b2.pk].reasons if r["code"] == "W4")
     assert w4["detail"] == "支部党员大会、支部委员会会议、党课、主题党日达标率 42%" and w4["direct"]
+
+
+def test_no_progress_report_only_after_more_than_a_month(tree, users, standard):
+    """Issue 13 item 8: last report 03-15, a scan on 04-15 is exactly one month: not yet 超过一个月."""
+    lst = approved_list(tree, users, standard)
+    case, _ = services.open_rectification(users.taiyuan, lst.entries.unrestricted().get(), started_on=D(2026, 2, 1),
+                                          **PLAN)
+    services.report_progress(users.taiyuan, case, text="已选配书记", reported_on=D(2026, 3, 15), problems_solved=1)
+    rule = rules.RULES["weakorgs.no_progress_report"]
+    qs = Rectification.objects.unrestricted()
+    assert rule.violations(qs, D(2026, 4, 15)) == []
+    rows = rule.violations(qs, D(2026, 4, 16))
+    assert [r["pk"] for r in rows] == [case.pk]
+    assert rule.describe(rows[0]) == "最近一次进展报告在 2026-03-15，已超过一个月未报告"

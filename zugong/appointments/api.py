@@ -18,7 +18,8 @@ from .models import Observation, SelectionCase, TaskKind
 from .steps import WORKFLOW
 
 CASE_FIELDS = [
-    "unit_name", "title", "rank", "appointment_method", "probation_applies", "from_rank", "from_rank_since",
+    "unit_name", "title", "rank", "appointment_method", "probation_applies", "exceptional", "party_committee",
+    "from_rank", "from_rank_since",
     "from_title", "is_promotion", "proposed_on", "proposal_reason", "recommended_on", "recommend_participants",
     "ballots_issued", "ballots_returned", "ballots_valid", "votes_received", "inspection_start", "inspection_end",
     "inspectors", "people_talked", "inspection_materials", "decided_on", "members_expected", "members_present",

@@ -14,7 +14,7 @@ from zugong.core.forms import PickerSelect, VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
 from . import ranking
-from .models import Observation, SelectionCase, TaskKind
+from .models import Observation, PartyCommittee, SelectionCase, TaskKind
 from .rules import PUBLIC_NOTICE_DAYS
 
 
@@ -37,6 +37,10 @@ class CadrePicker(forms.ModelChoiceField):
         return f"{obj.name}（{obj.current_title or obj.rank_name or '干部'}）"
 
 
+EXCEPTIONAL_HELP = ("突破任职资格（任职年限等）或越级提拔的为破格提拔：试用期未满或提拔任职不满一年的不得破格提拔，"
+                    "不得越两级提拔，不得在任职年限上连续破格")
+
+
 class StepForm(casework.StepForm):
     document_examples = "如：动议材料、推荐票统计表、考察材料、会议纪要、任职通知"
 
@@ -53,11 +57,16 @@ class OpenCaseForm(StepForm):
         label="实行试用期（一年）", required=False,
         help_text="提拔担任厅局级以下非选举产生的领导职务（工作部门副职、内设机构领导职务等）实行试用期")
     ends_current_posts = forms.BooleanField(label="任职时免去现任职务", required=False, initial=True)
+    exceptional = forms.BooleanField(label="破格提拔", required=False, help_text=EXCEPTIONAL_HELP)
+    party_committee = forms.ChoiceField(label="拟任党委委员", required=False,
+                                        choices=[("", "否")] + list(PartyCommittee.choices),
+                                        help_text="拟任职务为地方党委委员（含常委、书记、副书记）的，选择党委层级；"
+                                                  "党章规定了党委委员的党龄")
     reason = forms.CharField(label="动议理由", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="职位空缺情况、分析研判意见、初步人选")
     date_label = "动议日期"
     field_order = ["cadre", "organization", "unit_name", "title", "rank", "appointment_method", "probation_applies",
-                   "ends_current_posts", "on", "reason"]
+                   "exceptional", "party_committee", "ends_current_posts", "on", "reason"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -112,11 +121,12 @@ class DecisionForm(StepForm):
     yes = forms.IntegerField(label="同意票数", min_value=0)
     no = forms.IntegerField(label="不同意票数", min_value=0, required=False)
     abstain = forms.IntegerField(label="缓议票数", min_value=0, required=False)
+    exceptional = forms.BooleanField(label="破格提拔", required=False, help_text=EXCEPTIONAL_HELP)
     date_label = "讨论决定日期"
-    field_order = ["on", "expected", "present", "yes", "no", "abstain"]
+    field_order = ["on", "expected", "present", "yes", "no", "abstain", "exceptional"]
 
     def votes(self) -> dict:
-        return {k: self.cleaned_data.get(k) for k in ("expected", "present", "yes", "no", "abstain")}
+        return {k: self.cleaned_data.get(k) for k in ("expected", "present", "yes", "no", "abstain", "exceptional")}
 
 
 class PublicNoticeForm(StepForm):

@@ -86,6 +86,14 @@ class Observation(ScopedModel, AuditedModel):
         super().save(*args, **kwargs)
 
 
+class PartyCommittee(models.TextChoices):
+    """The local party committee a post makes its holder a member of (党章: 党龄 required of its members)."""
+
+    PROVINCE = "province", "省、自治区、直辖市党委"
+    CITY = "city", "设区的市和自治州党委"
+    COUNTY = "county", "县（旗）、自治县、不设区的市和市辖区党委"
+
+
 class SelectionCase(CaseBase):
     """选拔任用纪实: one cadre proposed for one post, from the proposal to the end of the probation."""
 
@@ -123,6 +131,13 @@ class SelectionCase(CaseBase):
     probation_applies = models.BooleanField(
         "实行试用期", default=False,
         help_text="提拔担任厅局级以下非选举产生的领导职务（工作部门副职、内设机构领导职务等）实行一年试用期")
+    exceptional = models.BooleanField(
+        "破格提拔", default=False,
+        help_text="突破任职资格（任职年限等）或越级提拔的，按破格提拔办理：试用期内或提拔任职不满一年的不得破格提拔，"
+                  "不得越两级提拔，不得在任职年限上连续破格")
+    party_committee = models.CharField(
+        "拟任党委委员", max_length=12, choices=PartyCommittee.choices, blank=True,
+        help_text="拟任职务为地方党委委员（含常委、书记、副书记）的，选择党委层级；党龄要求按党章")
     # The cadre as the case found them (kept when the case is opened)
     from_rank = models.CharField("原职务层次（职级）", max_length=24, blank=True, choices=ranks.RANK_CHOICES)
     from_rank_since = models.DateField("任原职级时间", null=True, blank=True)

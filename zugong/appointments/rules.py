@@ -24,6 +24,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
+    Count,
     DateField,
     DecimalField,
     Exists,
@@ -36,26 +38,28 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least
+from django.db.models.functions import Coalesce, Least
 
-from zugong.cadres.models import RankRecord, ResumeEntry, TrainingRecord
+from zugong.cadres import ranks
+from zugong.cadres.models import Cadre, CadrePost, RankRecord, ResumeEntry, TrainingRecord
+from zugong.cadres.regulations import IN_FORCE_2014, IN_FORCE_2019, SELECTION, TENURE
+from zugong.core.config import UNVERIFIED_ARTICLE
 from zugong.core import rules
 from zugong.core.dates import months_between
-from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
-from zugong.core.sql import AddMonths
+from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule
+from zugong.core.sql import AddMonths, MonthsBetween
 from zugong.core.workdays import count_expr
 
 from . import ranking
-from .models import SelectionCase
-from .steps import APPOINTMENT_RULES, DECISION_RULES, PUBLIC_NOTICE_RULES, WORKFLOW  # noqa: F401
+from .models import PartyCommittee, SelectionCase
+from .steps import APPOINTMENT_RULES, DECISION_RULES, ELIGIBILITY_RULES, PUBLIC_NOTICE_RULES, WORKFLOW  # noqa: F401
 
 MODEL = "appointments.SelectionCase"
 GROUP = "选拔任用"
-REGULATION = "《党政领导干部选拔任用工作条例》"
+REGULATION = SELECTION
 TRAINING_REGULATION = "《干部教育培训工作条例》"
-IN_FORCE_2014 = dt.date(2014, 1, 14)
-IN_FORCE_2019 = dt.date(2019, 3, 3)
 EDITION_2014 = "2014年"
 EDITION_2019 = "2019年，条款号待核"
 UNVERIFIED_2019 = ("2019年版沿用2014年版的规定；2019年版条款号尚未与正式文本核对（待核），2019年3月3日起施行的日期"
@@ -75,6 +79,7 @@ BACHELOR = ("10", "11", "14", "20")
 
 # A case is judged on its steps and on its cadre's record (work start, education, ranks, resume, training).
 READS = (Reads("appointments.CaseStep", "case_id"), Reads("cadres.Cadre", "pk", "cadre_id"),
+         Reads("cadres.CadrePost", "cadre_id", "cadre_id"),
          Reads("cadres.RankRecord", "cadre_id", "cadre_id"), Reads("cadres.ResumeEntry", "cadre_id", "cadre_id"),
          Reads("cadres.TrainingRecord", "cadre_id", "cadre_id"))
 
@@ -118,7 +123,8 @@ def judged(qs, as_of: dt.date | None):
     return qs.annotate(judged_on=ExpressionWrapper(day, output_field=DateField()))
 
 
-def eligibility(code, title, article_2014, article_2019, inner, describe, measures, severity=ERROR, text=""):
+def eligibility(code, title, article_2014, article_2019, inner, describe, measures, severity=ERROR, text="",
+                facts=()):
     """Register an eligibility rule: judged on decided cases at their decision date; `inner(qs)` expects the
     `judged_on` annotation."""
     CHECKS[code] = inner
@@ -130,14 +136,14 @@ def eligibility(code, title, article_2014, article_2019, inner, describe, measur
                                editions=editions(article_2014, article_2019), check=check, describe=describe,
                                measures=("judged_on", *measures), event_field="decided_on",
                                person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
-                               reads=READS))
+                               reads=READS, facts=facts))
 
 
-def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text=""):
+def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text="", facts=()):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=eds, check=check,
                                describe=describe, measures=measures, event_field=event_field,
                                person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
-                               reads=READS))
+                               reads=READS, facts=facts))
 
 
 # ---------------------------------------------------------------- 第八条: basic qualifications
@@ -158,17 +164,14 @@ def _work_years_describe(row):
 
 
 eligibility("appointments.work_years", "提任县处级领导职务，应当具有五年以上工龄", "第八条", "第八条",
-            _work_years, _work_years_describe, ("cadre__work_started_on",))
-
-
-def _month_index(expr):
-    return ExtractYear(expr) * 12 + ExtractMonth(expr)
+            _work_years, _work_years_describe, ("cadre__work_started_on",), facts=("F1",))
 
 
 def grassroots_months():
-    """Months of résumé segments marked 基层 up to the judged day (a segment still running counts to it)."""
-    end = Least(Coalesce(F("end_on"), OuterRef("judged_on")), OuterRef("judged_on"))
-    months = ExpressionWrapper(_month_index(end) - _month_index(F("start_on")), output_field=IntegerField())
+    """Whole calendar months (`core.dates.months_between`, SQL `MonthsBetween`) of the résumé segments marked 基层
+    up to the judged day, summed (a segment still running counts to it): 2022-01-31 → 2024-01-01 is 23."""
+    end = Least(Coalesce(F("end_on"), OuterRef("judged_on")), OuterRef("judged_on"), output_field=DateField())
+    months = MonthsBetween(F("start_on"), end)
     segments = (ResumeEntry.objects.unrestricted()
                 .filter(cadre=OuterRef("cadre"), grassroots=True, start_on__lt=OuterRef("judged_on"))
                 .order_by().values("cadre").annotate(total=Sum(months)).values("total"))
@@ -185,7 +188,7 @@ def _grassroots_describe(row):
 
 
 eligibility("appointments.grassroots_years", "提任县处级领导职务，应当具有两年以上基层工作经历", "第八条",
-            "第八条", _grassroots, _grassroots_describe, ("grassroots_months",))
+            "第八条", _grassroots, _grassroots_describe, ("grassroots_months",), facts=("F1",))
 
 
 def _since_at_rank():
@@ -198,8 +201,9 @@ def _since_at_rank():
 
 
 def _years_in_post(condition: Q, years: int):
+    # A 破格 promotion may break the years in post (2014 第九条), within the 破格 limits judged below.
     def inner(qs):
-        qs = qs.filter(condition, is_promotion=True).annotate(rank_started=_since_at_rank())
+        qs = qs.filter(condition, is_promotion=True, exceptional=False).annotate(rank_started=_since_at_rank())
         return qs.filter(Q(rank_started__isnull=True) | Q(rank_started__gt=AddMonths(F("judged_on"), -12 * years)))
 
     return inner
@@ -219,12 +223,14 @@ def _years_describe(what: str, years: int):
 DEPUTY_TO_CHIEF = Q(target_chief=True, from_chief=False, from_level=F("target_level"))
 CHIEF_TO_UPPER_DEPUTY = Q(target_chief=False, from_chief=True, from_level=F("target_level") + 1)
 
+YEARS_TEXT = "破格提拔可以突破任职年限，不按本条判断，受破格提拔的限制（第九条）约束。" + UNVERIFIED_2019
 eligibility("appointments.deputy_years", "由副职提任正职，应当在副职岗位工作两年以上", "第八条", "第八条",
             _years_in_post(DEPUTY_TO_CHIEF, DEPUTY_YEARS), _years_describe("副职", DEPUTY_YEARS),
-            ("rank_started", "from_rank"))
+            ("rank_started", "from_rank"), text=YEARS_TEXT, facts=("F3",))
 eligibility("appointments.lower_chief_years", "由下级正职提任上级副职，应当在下级正职岗位工作三年以上", "第八条",
             "第八条", _years_in_post(CHIEF_TO_UPPER_DEPUTY, LOWER_CHIEF_YEARS),
-            _years_describe("下级正职", LOWER_CHIEF_YEARS), ("rank_started", "from_rank"))
+            _years_describe("下级正职", LOWER_CHIEF_YEARS), ("rank_started", "from_rank"), text=YEARS_TEXT,
+            facts=("F3",))
 
 
 def _education(qs):
@@ -246,7 +252,137 @@ def _education_describe(row):
 
 
 eligibility("appointments.education", "提任领导职务一般应具有大学专科以上文化程度，厅局级以上一般应具有大学本科以上",
-            "第八条", "第八条", _education, _education_describe, ("cadre__education", "target_level", "rank"))
+            "第八条", "第八条", _education, _education_describe, ("cadre__education", "target_level", "rank"),
+            facts=("F4",))
+
+
+# 第八条: experience in two or more posts at the level below (县处级 and above; 一般 → a warning). A post is a
+# `cadres.CadrePost` with a leadership-post rank (领导职务层次, not a 职级) one level below the post proposed, begun
+# before the judged day; each recorded post counts once.
+
+
+def _two_posts(qs):
+    posts = (CadrePost.objects.unrestricted()
+             .filter(cadre=OuterRef("cadre"), start_on__lt=OuterRef("judged_on"), rank__in=ranks.POST_RANKS)
+             .annotate(level=ranking.level_sql("rank")).filter(level=OuterRef("target_level") + 1)
+             .order_by().values("cadre").annotate(n=Count("pk")).values("n"))
+    return qs.filter(is_promotion=True, target_level__lte=3).annotate(
+        posts_below=Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))).filter(posts_below__lt=2)
+
+
+def _two_posts_describe(row):
+    below = ranks.LEVELS.get(row["target_level"] + 1, "")
+    held = f"仅有 {row['posts_below']} 个" if row["posts_below"] else "没有"
+    return f"提任{ranking.name_of(row['rank'])}，任职记录中{held}{below}领导职务，一般应具有在下一级两个以上职位任职的经历"
+
+
+eligibility("appointments.two_posts_below", "提任县处级以上领导职务，一般应当具有在下一级两个以上职位任职的经历",
+            "第八条", "第八条", _two_posts, _two_posts_describe, ("posts_below", "target_level", "rank"),
+            severity=WARNING,
+            text="按干部的任职记录计算：职务层次为下一层级领导职务（不含职级）、且在判断日前开始的任职，每条记录计一个职位。"
+                 + UNVERIFIED_2019, facts=("F2",))
+
+
+# 党章: members of a local party committee need 党龄 (five years for a province's and a city's, three for a
+# county's). 党龄 runs from the conversion to full membership: the member record's 转正时间, else one year after
+# the cadre record's 入党时间 (the probation of a year).
+PARTY_AGE_YEARS = {"province": 5, "city": 5, "county": 3}
+CHARTER = "《中国共产党章程》"
+
+
+def party_age_since():
+    return Coalesce(F("cadre__person__membership__converted_on"), AddMonths(F("cadre__party_joined_on"), 12),
+                    output_field=DateField())
+
+
+def _party_age(qs):
+    needed = Case(*[When(party_committee=k, then=Value(v)) for k, v in PARTY_AGE_YEARS.items()],
+                  output_field=IntegerField())
+    qs = qs.exclude(party_committee="").annotate(party_age_since=party_age_since(), party_years_needed=needed)
+    return qs.filter(Q(party_age_since__isnull=True)
+                     | Q(party_age_since__gt=AddMonths(F("judged_on"), F("party_years_needed") * -12)))
+
+
+def _party_age_describe(row):
+    level = dict(PartyCommittee.choices).get(row["party_committee"], "")
+    needed, since = row["party_years_needed"], row["party_age_since"]
+    if not since:
+        return f"未记录入党（转正）时间，无法确认是否具有{level}委员所需的 {needed} 年以上党龄"
+    return (f"党龄 {years_text(since, row['judged_on'])}（{ymd(since)} 起算），{level}委员必须有 {needed} 年以上党龄")
+
+
+rules.register(Rule(
+    code="appointments.party_age", title="担任地方党委委员，必须具有党章规定的党龄", severity=ERROR, model=MODEL,
+    editions=(Edition(CHARTER, UNVERIFIED_ARTICLE, "2022年"),),
+    check=lambda qs, as_of: _party_age(judged(qs.filter(decided_on__isnull=False), None)),
+    describe=_party_age_describe,
+    measures=("judged_on", "party_committee", "party_age_since", "party_years_needed"), event_field="decided_on",
+    person_field="cadre__person_id", group=GROUP, reads=READS, facts=("F6",),
+    text="党章：省、自治区、直辖市、设区的市和自治州的党委委员必须有五年以上党龄，县（旗）、自治县、不设区的市和市辖区"
+         "的党委委员必须有三年以上党龄。只判断登记了“拟任党委委员”的选拔任用纪实；党龄从转为正式党员之日起算（党员信息"
+         "的转正时间，未建党员信息的按干部信息的入党时间加一年预备期）。"))
+CHECKS["appointments.party_age"] = _party_age
+
+
+# 《党政领导干部职务任期暂行规定》(2006): fifteen years in all at one level of leadership posts → no further
+# appointment at that level (exchange or other arrangement). Counted from the rank history (`RankRecord`): the
+# whole calendar months of its leadership-post ranks at the level, up to the judged day.
+SAME_LEVEL_MONTHS = 15 * 12
+TENURE_TEXT = ("在同一层次领导职务上任职累计满十五年的，不再推荐、提名或者任命担任同一层次领导职务。按干部的职级记录"
+               "累计同一层级领导职务（正职、副职合计，不含职级）的整月数。")
+
+
+def months_at_level(level, day):
+    """Whole months of the cadre's (OuterRef "cadre" or "pk") leadership-post ranks at `level`, up to `day`."""
+    end = Least(Coalesce(F("end_on"), day), day, output_field=DateField())
+    return (RankRecord.objects.unrestricted()
+            .filter(rank__in=ranks.POST_RANKS, start_on__lt=day)
+            .annotate(level=ranking.level_sql("rank")).filter(level=level)
+            .annotate(months=MonthsBetween(F("start_on"), end))
+            .order_by().values("cadre").annotate(total=Sum("months")).values("total"))
+
+
+def _same_level(qs):
+    months = months_at_level(OuterRef("target_level"), OuterRef("judged_on")).filter(cadre=OuterRef("cadre"))
+    return qs.filter(is_promotion=False, from_level=F("target_level"), target_level__lte=4).annotate(
+        level_months=Coalesce(Subquery(months, output_field=IntegerField()), Value(0))).filter(
+        level_months__gte=SAME_LEVEL_MONTHS)
+
+
+def _same_level_describe(row):
+    return (f"在{ranks.LEVELS.get(row['target_level'], '')}领导职务上累计任职 {months_text(row['level_months'])}，"
+            f"已满 15 年，不再任命担任同一层次领导职务（拟任{row['title']}）")
+
+
+TENURE_EDITIONS = (Edition(TENURE, UNVERIFIED_ARTICLE, "2006年"),)
+rules.register(Rule(
+    code="appointments.same_level_fifteen_years", title="同一层次领导职务任职满十五年的，不再任命担任同一层次领导职务",
+    severity=WARNING, model=MODEL, editions=TENURE_EDITIONS,
+    check=lambda qs, as_of: _same_level(judged(qs.filter(decided_on__isnull=False), None)),
+    describe=_same_level_describe, measures=("judged_on", "target_level", "level_months", "title"),
+    event_field="decided_on", person_field="cadre__person_id", group=GROUP, reads=READS, facts=("F12c",),
+    text=TENURE_TEXT))
+CHECKS["appointments.same_level_fifteen_years"] = _same_level
+
+
+def _cadre_fifteen_years(qs, as_of):
+    day = Value(as_of, output_field=DateField())
+    months = months_at_level(OuterRef("rank_level"), day).filter(cadre=OuterRef("pk"))
+    return qs.filter(status=Cadre.Status.ACTIVE, rank__in=ranks.POST_RANKS, rank_level__lte=4).annotate(
+        level_months=Coalesce(Subquery(months, output_field=IntegerField()), Value(0))).filter(
+        level_months__gte=SAME_LEVEL_MONTHS)
+
+
+def _cadre_fifteen_describe(row):
+    return (f"在{ranks.LEVELS.get(row['rank_level'], '')}领导职务上累计任职 {months_text(row['level_months'])}，"
+            "已满 15 年：不再推荐、提名或者任命担任同一层次领导职务，应研究交流或另行安排")
+
+
+rules.register(Rule(
+    code="cadres.same_level_fifteen_years", title="同一层次领导职务任职满十五年的，应研究交流", severity=REMINDER,
+    model="cadres.Cadre", editions=TENURE_EDITIONS, check=_cadre_fifteen_years, describe=_cadre_fifteen_describe,
+    measures=("rank_level", "level_months"), person_field="person_id", group="干部管理",
+    reads=(Reads("cadres.RankRecord", "cadre_id"),), facts=("F12c",), text=TENURE_TEXT))
 
 
 # ---------------------------------------------------------------- 第九条: probation and the last promotion
@@ -261,7 +397,7 @@ def _in_probation(qs):
                                      probation_until__gt=OuterRef("judged_on"))
                .filter(Q(probation_concluded_on__isnull=True) | Q(probation_concluded_on__gt=OuterRef("judged_on")))
                .order_by("-appointed_on"))
-    return qs.filter(is_promotion=True).annotate(
+    return qs.filter(is_promotion=True, exceptional=True).annotate(
         probation_title=Subquery(running.values("title")[:1]),
         probation_appointed=Subquery(running.values("appointed_on")[:1]),
         probation_ends=Subquery(running.values("probation_until")[:1]),
@@ -270,11 +406,16 @@ def _in_probation(qs):
 
 def _in_probation_describe(row):
     return (f"{ymd(row['probation_appointed'])} 任{row['probation_title']}，试用期至 {ymd(row['probation_ends'])}，"
-            "尚在试用期内，不得提拔")
+            "尚在试用期内，不得破格提拔")
 
 
-eligibility("appointments.not_in_probation", "试用期内不得提拔", "第九条", "第九条", _in_probation,
-            _in_probation_describe, ("probation_title", "probation_appointed", "probation_ends"))
+EXCEPTIONAL_TEXT = ("破格提拔的限制：试用期未满或者提拔任职不满一年的，不得破格提拔；不得越两级提拔；不得在任职年限上"
+                    "连续破格（2014年版第九条）。只判断登记为“破格提拔”的选拔任用纪实，正常提拔不受前两项限制。"
+                    + UNVERIFIED_2019)
+
+eligibility("appointments.not_in_probation", "试用期未满的，不得破格提拔", "第九条", "第九条", _in_probation,
+            _in_probation_describe, ("probation_title", "probation_appointed", "probation_ends"),
+            text=EXCEPTIONAL_TEXT, facts=("F8a",))
 
 
 def last_promotion():
@@ -291,7 +432,7 @@ def last_promotion():
 
 def _year_since(qs):
     promotions = last_promotion()
-    qs = qs.filter(is_promotion=True).annotate(
+    qs = qs.filter(is_promotion=True, exceptional=True).annotate(
         promoted_on=Subquery(promotions.values("start_on")[:1]),
         promoted_to=Subquery(promotions.values("rank")[:1]),
     )
@@ -300,11 +441,51 @@ def _year_since(qs):
 
 def _year_since_describe(row):
     return (f"上次提拔（{ymd(row['promoted_on'])} 任{ranking.name_of(row['promoted_to'])}）至今 "
-            f"{years_text(row['promoted_on'], row['judged_on'])}，不足 1 年")
+            f"{years_text(row['promoted_on'], row['judged_on'])}，不足 1 年，不得破格提拔")
 
 
-eligibility("appointments.year_since_promotion", "提拔后一年内不得再提拔", "第九条", "第九条", _year_since,
-            _year_since_describe, ("promoted_on", "promoted_to"))
+eligibility("appointments.year_since_promotion", "提拔任职不满一年的，不得破格提拔", "第九条", "第九条",
+            _year_since, _year_since_describe, ("promoted_on", "promoted_to"), text=EXCEPTIONAL_TEXT,
+            facts=("F8a",))
+
+
+def _two_levels(qs):
+    jump = ranking.ladder_sql("target_level", "target_chief") - ranking.ladder_sql("from_level", "from_chief")
+    return qs.filter(is_promotion=True, from_level__isnull=False).annotate(
+        rank_steps=ExpressionWrapper(jump, output_field=IntegerField())).filter(rank_steps__gte=3)
+
+
+def _two_levels_describe(row):
+    return (f"由{ranking.name_of(row['from_rank'])}提任{ranking.name_of(row['rank'])}，越过 {row['rank_steps'] - 1} 个"
+            "职务层次，不得越两级提拔")
+
+
+eligibility("appointments.exceptional_two_levels", "不得越两级提拔", "第九条", "第九条", _two_levels,
+            _two_levels_describe, ("rank_steps", "from_rank", "rank"),
+            text="职务层次依次为：科员级、乡科级副职、乡科级正职、县处级副职、县处级正职、厅局级副职……；越过一个层次"
+                 "即越级提拔（属破格提拔），越过两个以上层次的不得提拔，无论是否登记为破格。" + UNVERIFIED_2019,
+            facts=("F8c",))
+
+
+def _consecutive(qs):
+    earlier = (_other_cases().filter(is_promotion=True, decided_on__lt=OuterRef("judged_on"))
+               .exclude(status__in=(SelectionCase.Status.TERMINATED, SelectionCase.Status.RETURNED))
+               .order_by("-decided_on", "-pk"))
+    return qs.filter(is_promotion=True, exceptional=True).annotate(
+        previous_exceptional=Subquery(earlier.values("exceptional")[:1]),
+        previous_title=Subquery(earlier.values("title")[:1]),
+        previous_decided=Subquery(earlier.values("decided_on")[:1]),
+    ).filter(previous_exceptional=True)
+
+
+def _consecutive_describe(row):
+    return (f"上次提拔（{ymd(row['previous_decided'])} 决定任{row['previous_title']}）已是破格提拔，"
+            "不得在任职年限上连续破格")
+
+
+eligibility("appointments.exceptional_consecutive", "不得在任职年限上连续破格", "第九条", "第九条", _consecutive,
+            _consecutive_describe, ("previous_title", "previous_decided"), text=EXCEPTIONAL_TEXT,
+            facts=("F8b",))
 
 
 # ---------------------------------------------------------------- training (干部教育培训工作条例 第十四条)
@@ -368,7 +549,8 @@ rules.register(Rule(
     describe=_training_describe,
     measures=("judged_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
+    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS,
+    facts=("F5", "H2")))
 
 
 def _training_overdue(qs, as_of):
@@ -387,7 +569,8 @@ rules.register(Rule(
     model=MODEL, editions=TRAINING_EDITIONS, check=_training_overdue, describe=_training_overdue_describe,
     measures=("appointed_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
+    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS,
+    facts=("F5", "H2")))
 
 
 # ---------------------------------------------------------------- the decision (讨论决定)
@@ -408,7 +591,7 @@ register("appointments.decision_quorum", "讨论决定干部任免事项，应�
           Edition(REGULATION, "讨论决定一章", "2019年，到会比例及条款号待核", IN_FORCE_2019, None)),
          _quorum, _quorum_describe, ("members_present", "members_expected"), "decided_on",
          text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（待核）。"
-              "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。")
+              "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。", facts=("F11b",))
 
 
 def _majority(qs, as_of):
@@ -423,7 +606,7 @@ def _majority_describe(row):
 register("appointments.decision_majority", "任免干部以超过应到会成员半数同意形成决定",
          editions("第三十八条", "讨论决定一章"), _majority, _majority_describe, ("votes_yes", "members_expected"),
          "decided_on", text="以应到会成员数为基数，不以实到会人数为基数；按整数计算：同意票 × 2 > 应到会人数。"
-                            + UNVERIFIED_2019)
+                            + UNVERIFIED_2019, facts=("F11a",))
 
 
 # ---------------------------------------------------------------- the notice (任前公示) and the probation
@@ -448,7 +631,7 @@ def _public_notice_days_describe(row):
 register("appointments.notice_working_days", "提拔厅局级以下领导职务，任职前公示期不少于五个工作日",
          editions("第四十一条", "第四十五条"), _public_notice_days, _public_notice_days_describe,
          ("public_notice_start", "public_notice_end", "public_notice_days"), "public_notice_start",
-         text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019)
+         text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019, facts=("F9",))
 
 
 def _public_notice_before(qs, as_of):
@@ -465,7 +648,7 @@ def _public_notice_before_describe(row):
 
 register("appointments.notice_before_appointment", "任前公示期满、对没有影响任职问题的，方可办理任职手续",
          editions("第四十一条", "第四十五条"), _public_notice_before, _public_notice_before_describe,
-         ("appointed_on", "public_notice_start", "public_notice_end"), "appointed_on")
+         ("appointed_on", "public_notice_start", "public_notice_end"), "appointed_on", facts=("F9",))
 
 
 def _probation_due(qs, as_of):
@@ -479,13 +662,10 @@ def _probation_due_describe(row):
 
 register("appointments.probation_end", "试用期满后进行考核，胜任的正式任职，不胜任的按试用前职级安排",
          editions("第四十二条", "第四十六条"), _probation_due, _probation_due_describe, ("probation_until",),
-         "appointed_on", severity=WARNING)
+         "appointed_on", severity=WARNING, facts=("F10",))
 
 
 # ---------------------------------------------------------------- the checks of each step
-
-ELIGIBILITY_RULES = list(DECISION_RULES[:8])
-
 
 def precheck(case: SelectionCase, as_of: dt.date) -> list[dict]:
     """The eligibility rules as they judge the case on its decision date (today before the decision): each

@@ -50,7 +50,8 @@ def _step(user, case: SelectionCase, kind: str, record: StepRecord, values: dict
 
 def open_case(user, *, cadre: Cadre, organization: Organization, record: StepRecord, title: str, rank: str,
               unit=None, unit_name: str = "", appointment_method: str = CadrePost.Method.APPOINTED,
-              probation_applies: bool = False, ends_current_posts: bool = True, reason: str = "") -> StepResult:
+              probation_applies: bool = False, ends_current_posts: bool = True, reason: str = "",
+              exceptional: bool = False, party_committee: str = "") -> StepResult:
     """分析研判和动议: open the case of one cadre for one post. The cadre's rank and post as of today are kept
     on the case (the rules measure the years in it; a failed probation returns to it)."""
     WORKFLOW.require(user, organization.path, f"“{organization.name}”的选拔任用纪实")
@@ -68,7 +69,7 @@ def open_case(user, *, cadre: Cadre, organization: Organization, record: StepRec
         cadre=cadre, organization=organization, proposed_on=record.on, proposal_reason=reason.strip(),
         unit=unit, unit_name=(unit_name.strip() or (unit.name if unit else "")), title=title.strip(), rank=rank,
         appointment_method=appointment_method, probation_applies=probation_applies,
-        ends_current_posts=ends_current_posts,
+        ends_current_posts=ends_current_posts, exceptional=exceptional, party_committee=party_committee or "",
         from_rank=cadre.rank or "", from_rank_since=cadre.rank_since, from_title=cadre.current_title or "")
     if not case.unit_name:
         raise ValidationError({"unit_name": "请填写拟任职单位"})
@@ -146,9 +147,10 @@ def inspect(user, case: SelectionCase, record: StepRecord, *, end: dt.date, peop
 
 
 def decide(user, case: SelectionCase, record: StepRecord, *, expected: int, present: int, yes: int,
-           no: int | None = None, abstain: int | None = None) -> StepResult:
+           no: int | None = None, abstain: int | None = None, exceptional: bool | None = None) -> StepResult:
     """讨论决定: the committee's vote. The eligibility rules judge the cadre as of this day, the quorum and the
-    majority (on the members who should attend) judge the vote."""
+    majority (on the members who should attend) judge the vote. `exceptional` (破格提拔), when given, is set with
+    the decision: the 破格 limits (2014 第九条) refuse the step, the years-in-post rules then do not apply."""
     errors = {}
     if present > expected:
         errors["members_present"] = f"实到会成员 {present} 人，多于应到会成员 {expected} 人"
@@ -159,6 +161,8 @@ def decide(user, case: SelectionCase, record: StepRecord, *, expected: int, pres
         raise ValidationError(errors)
     values = {"decided_on": record.on, "members_expected": expected, "members_present": present, "votes_yes": yes,
               "votes_no": no, "votes_abstain": abstain}
+    if exceptional is not None:
+        values["exceptional"] = bool(exceptional)
     return _step(user, case, "decision", record, values)
 
 

@@ -25,10 +25,13 @@ STAGES = {
 
 # The rules that judge a step when it is recorded (defined in rules.py): the decision is where the
 # eligibility rules refuse.
-DECISION_RULES = ("appointments.work_years", "appointments.grassroots_years", "appointments.deputy_years",
-                  "appointments.lower_chief_years", "appointments.education", "appointments.not_in_probation",
-                  "appointments.year_since_promotion", "appointments.training", "appointments.decision_quorum",
-                  "appointments.decision_majority")
+ELIGIBILITY_RULES = ("appointments.work_years", "appointments.grassroots_years", "appointments.deputy_years",
+                     "appointments.lower_chief_years", "appointments.education", "appointments.two_posts_below",
+                     "appointments.party_age", "appointments.same_level_fifteen_years",
+                     "appointments.not_in_probation", "appointments.year_since_promotion",
+                     "appointments.exceptional_two_levels", "appointments.exceptional_consecutive",
+                     "appointments.training")
+DECISION_RULES = (*ELIGIBILITY_RULES, "appointments.decision_quorum", "appointments.decision_majority")
 PUBLIC_NOTICE_RULES = ("appointments.notice_working_days",)
 APPOINTMENT_RULES = ("appointments.notice_before_appointment",)
 

@@ -116,6 +116,8 @@ class SelectionPages(CasePages):
         if kind == "decision" and c.decided_on:
             initial |= {"expected": c.members_expected, "present": c.members_present, "yes": c.votes_yes,
                         "no": c.votes_no, "abstain": c.votes_abstain}
+        if kind == "decision":
+            initial["exceptional"] = c.exceptional
         if kind == "public_notice" and c.public_notice_start:
             initial |= {"days": c.public_notice_workdays, "result": c.public_notice_result}
         if kind == "appointment":
@@ -140,7 +142,8 @@ class SelectionPages(CasePages):
             user, cadre=data["cadre"], organization=data["organization"], record=form.record(),
             title=data["title"], rank=data["rank"], unit_name=data["unit_name"],
             appointment_method=data["appointment_method"], probation_applies=data["probation_applies"],
-            ends_current_posts=data["ends_current_posts"], reason=data["reason"])
+            ends_current_posts=data["ends_current_posts"], reason=data["reason"], exceptional=data["exceptional"],
+            party_committee=data["party_committee"])
 
     def opened_message(self, form) -> str:
         return f"已登记{form.cleaned_data['cadre'].name}的动议"

@@ -136,5 +136,31 @@ def seed_appointments(seed: int = 1, *, as_of: dt.date, log=print, city_code: st
                 case.save()
                 CaseStep.objects.create(case=case, kind="appointment", on=appointed_on, done_by="组织部干部科")
             cases += 1
+        planted = _plant(cadres, city.path, log)
     log(f"  appointments: {cases} selection cases, {observations} frontline observations")
-    return {"selection_cases": cases, "observations": observations}
+    return {"selection_cases": cases, "observations": observations, **planted}
+
+
+def _plant(cadres, city_path: str, log) -> dict[str, int]:
+    """A few realistic problems for the rules of issue 13: the decided case is a 破格 promotion (recorded, within
+    the limits); the case in its notice is for a county committee seat (党龄 judged: a finding when the cadre's
+    入党时间 is missing or recent); two 乡科级 cadres' rank history starts eight years earlier (over fifteen years at
+    the level: a reminder to consider an exchange). Set-based updates."""
+    from django.db.models import F
+
+    from zugong.appointments.models import SelectionCase
+    from zugong.cadres.models import Cadre, RankRecord
+    from zugong.core.sql import AddMonths
+
+    mine = SelectionCase.objects.unrestricted().filter(cadre__in=cadres)
+    exceptional = mine.filter(status="active", decided_on__isnull=False, public_notice_start__isnull=True
+                              ).update(exceptional=True)
+    committee = mine.filter(status="active", public_notice_start__isnull=False).update(party_committee="county")
+    long_serving = list(Cadre.objects.unrestricted().filter(org_path__startswith=city_path,
+                                                            status="active", rank="township_chief")
+                        .exclude(pk__in=mine.values("cadre_id")).order_by("pk").values_list("pk", flat=True)[:2])
+    RankRecord.objects.unrestricted().filter(cadre_id__in=long_serving, rank="township_deputy").update(
+        start_on=AddMonths(F("start_on"), -96))
+    log(f"  appointments: planted {exceptional} 破格 case, {committee} county-committee seat, "
+        f"{len(long_serving)} cadres over fifteen years at one level")
+    return {"exceptional_cases": exceptional, "committee_seats": committee, "long_serving": len(long_serving)}

@@ -16,7 +16,7 @@ NATIONAL = [
         "code": "first_secretary", "name": "第一书记", "kind": Program.Kind.FIRST_SECRETARY,
         "default_term_months": 24, "min_term_months": 12, "report_every_months": 1, "reminder_days": 60,
         "target_groups": [TargetGroup.YOUNG, TargetGroup.RESERVE, TargetGroup.ORGAN_STAFF, TargetGroup.RETIRED_LEADER],
-        "document": "中组部 中农办 国务院扶贫办关于选派机关优秀干部到村任第一书记的通知（2015，任期1至3年）；"
+        "document": "《关于做好选派机关优秀干部到村任第一书记工作的通知》（组通字〔2015〕24号，任期1至3年）；"
                     "中办关于向重点乡村持续选派驻村第一书记和工作队的意见（2021，任期表述待核，通常2年）",
         "document_status": SourceStatus.SECONDARY,
         "notes": "选派范围：软弱涣散村、脱贫村全覆盖；先定村、再定人。不占村“两委”职数，党组织关系转到村，"

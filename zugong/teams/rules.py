@@ -20,6 +20,7 @@ import datetime as dt
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from zugong.cadres.regulations import IN_FORCE_2014, IN_FORCE_2019, SELECTION
 from zugong.core import rules
 from zugong.core.config import CHOICES, INT, Param
 from zugong.core.dates import add_months, add_years
@@ -30,9 +31,7 @@ from .models import LeadershipTeam, TeamMember
 
 GROUP = "领导班子"
 TENURE = "《党政领导干部职务任期暂行规定》"
-SELECTION = "《党政领导干部选拔任用工作条例》"
 TENURE_RULES_KINDS = (LeadershipTeam.Kind.PARTY_COMMITTEE, LeadershipTeam.Kind.GOVERNMENT)
-IN_FORCE_2019 = dt.date(2019, 3, 3)
 
 
 def ymd(day) -> str:
@@ -76,7 +75,7 @@ SEAT_READS = (Reads("teams.TeamMember", "cadre_id", "cadre_id"), Reads("cadres.C
 rules.register(Rule(
     code="teams.rotation_ten_years", title="地方党委和政府领导成员在同一职位上任职满十年的，必须交流",
     severity=WARNING, model="teams.TeamMember",
-    editions=(Edition(SELECTION, "第五十四条", "2014年", dt.date(2014, 1, 15), IN_FORCE_2019),
+    editions=(Edition(SELECTION, "第五十四条", "2014年", IN_FORCE_2014, IN_FORCE_2019),
               Edition(SELECTION, "第十章（条款号待核）", "2019年", IN_FORCE_2019, None)),
     check=_rotation_check, describe=_rotation_describe, measures=SEAT_MEASURES,
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zugong.core.config import num
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from zugong.core.dates import add_months
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
@@ -65,9 +65,19 @@ register(Rule(
 
 
 def check_no_progress_report(qs, as_of):
+    # 超过一个月: a report on 03-15 covers the month up to 04-15 inclusive; from 04-16 it is over a month (the
+    # same for the start of the rectification when nothing was reported yet).
     since = add_months(as_of, -1)
-    recent = ProgressReport.objects.unrestricted().filter(rectification=OuterRef("pk"), reported_on__gt=since)
-    return _open(qs).filter(started_on__lte=since).filter(~Exists(recent))
+    recent = ProgressReport.objects.unrestricted().filter(rectification=OuterRef("pk"), reported_on__gte=since)
+    last = (ProgressReport.objects.unrestricted().filter(rectification=OuterRef("pk")).order_by("-reported_on")
+            .values("reported_on")[:1])
+    return _open(qs).filter(started_on__lt=since).filter(~Exists(recent)).annotate(last_reported=Subquery(last))
+
+
+def _no_progress_text(row) -> str:
+    if row["last_reported"]:
+        return f"最近一次进展报告在 {_ymd(row['last_reported'])}，已超过一个月未报告"
+    return f"{_ymd(row['started_on'])}开始整顿，超过一个月没有进展报告"
 
 
 register(Rule(
@@ -77,8 +87,8 @@ register(Rule(
     severity=REMINDER,
     editions=(Edition(f"{PRACTICE}（单一来源）", "台账逐月报告", "地方做法", local=True),),
     check=check_no_progress_report,
-    describe=lambda row: f"{_ymd(row['started_on'])}开始整顿，近一个月没有进展报告",
-    measures=("started_on",),
+    describe=_no_progress_text,
+    measures=("started_on", "last_reported"),
     text="市、县、乡三级建立整顿台账，逐月报告进展、解决一个销号一个。",
     **RULE,
 ))

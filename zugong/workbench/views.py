@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.core import audit, duties, jobs, rule_views, rules, schedule, scope
+from zugong.core import audit, duties, jobs, rule_views, rules, schedule, scope, workdays
 from zugong.core.config.views import row_page
 from zugong.core.lists import list_page
 from zugong.core.middleware import client_ip
@@ -114,7 +114,9 @@ def finding_list(request):
              "view": request.GET.get("view", ""), "query": _query_without(request, "page", "view", "export"),
              "query_severity": _query_without(request, "page", "view", "export", "severity"),
              "query_rule": _query_without(request, "page", "view", "export", "rule"),
-             "can_ack": bool(scope.scope_paths(request.user, "change"))}
+             "can_ack": bool(scope.scope_paths(request.user, "change")),
+             # Working-day rules do not judge past the calendar (core.workdays): say so while today is past it.
+             "calendar_notice": workdays.missing_notice(timezone.localdate())}
     if extra["view"] == "rules":
         extra.update(_by_rule(request, filterset, qs, titles))
     base = base.order_by("org_path", "rule", "id")
