@@ -118,7 +118,8 @@ def judged(qs, as_of: dt.date | None):
     return qs.annotate(judged_on=ExpressionWrapper(day, output_field=DateField()))
 
 
-def eligibility(code, title, article_2014, article_2019, inner, describe, measures, severity=ERROR, text=""):
+def eligibility(code, title, article_2014, article_2019, inner, describe, measures, severity=ERROR, text="",
+                facts=()):
     """Register an eligibility rule: judged on decided cases at their decision date; `inner(qs)` expects the
     `judged_on` annotation."""
     CHECKS[code] = inner
@@ -130,14 +131,14 @@ def eligibility(code, title, article_2014, article_2019, inner, describe, measur
                                editions=editions(article_2014, article_2019), check=check, describe=describe,
                                measures=("judged_on", *measures), event_field="decided_on",
                                person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
-                               reads=READS))
+                               reads=READS, facts=facts))
 
 
-def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text=""):
+def register(code, title, eds, check, describe, measures, event_field, severity=ERROR, text="", facts=()):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=eds, check=check,
                                describe=describe, measures=measures, event_field=event_field,
                                person_field="cadre__person_id", text=text or UNVERIFIED_2019, group=GROUP,
-                               reads=READS))
+                               reads=READS, facts=facts))
 
 
 # ---------------------------------------------------------------- 第八条: basic qualifications
@@ -158,7 +159,7 @@ def _work_years_describe(row):
 
 
 eligibility("appointments.work_years", "提任县处级领导职务，应当具有五年以上工龄", "第八条", "第八条",
-            _work_years, _work_years_describe, ("cadre__work_started_on",))
+            _work_years, _work_years_describe, ("cadre__work_started_on",), facts=("F1",))
 
 
 def _month_index(expr):
@@ -185,7 +186,7 @@ def _grassroots_describe(row):
 
 
 eligibility("appointments.grassroots_years", "提任县处级领导职务，应当具有两年以上基层工作经历", "第八条",
-            "第八条", _grassroots, _grassroots_describe, ("grassroots_months",))
+            "第八条", _grassroots, _grassroots_describe, ("grassroots_months",), facts=("F1",))
 
 
 def _since_at_rank():
@@ -221,10 +222,10 @@ CHIEF_TO_UPPER_DEPUTY = Q(target_chief=False, from_chief=True, from_level=F("tar
 
 eligibility("appointments.deputy_years", "由副职提任正职，应当在副职岗位工作两年以上", "第八条", "第八条",
             _years_in_post(DEPUTY_TO_CHIEF, DEPUTY_YEARS), _years_describe("副职", DEPUTY_YEARS),
-            ("rank_started", "from_rank"))
+            ("rank_started", "from_rank"), facts=("F3",))
 eligibility("appointments.lower_chief_years", "由下级正职提任上级副职，应当在下级正职岗位工作三年以上", "第八条",
             "第八条", _years_in_post(CHIEF_TO_UPPER_DEPUTY, LOWER_CHIEF_YEARS),
-            _years_describe("下级正职", LOWER_CHIEF_YEARS), ("rank_started", "from_rank"))
+            _years_describe("下级正职", LOWER_CHIEF_YEARS), ("rank_started", "from_rank"), facts=("F3",))
 
 
 def _education(qs):
@@ -246,7 +247,8 @@ def _education_describe(row):
 
 
 eligibility("appointments.education", "提任领导职务一般应具有大学专科以上文化程度，厅局级以上一般应具有大学本科以上",
-            "第八条", "第八条", _education, _education_describe, ("cadre__education", "target_level", "rank"))
+            "第八条", "第八条", _education, _education_describe, ("cadre__education", "target_level", "rank"),
+            facts=("F4",))
 
 
 # ---------------------------------------------------------------- 第九条: probation and the last promotion
@@ -274,7 +276,8 @@ def _in_probation_describe(row):
 
 
 eligibility("appointments.not_in_probation", "试用期内不得提拔", "第九条", "第九条", _in_probation,
-            _in_probation_describe, ("probation_title", "probation_appointed", "probation_ends"))
+            _in_probation_describe, ("probation_title", "probation_appointed", "probation_ends"),
+            facts=("F8a",))
 
 
 def last_promotion():
@@ -304,7 +307,7 @@ def _year_since_describe(row):
 
 
 eligibility("appointments.year_since_promotion", "提拔后一年内不得再提拔", "第九条", "第九条", _year_since,
-            _year_since_describe, ("promoted_on", "promoted_to"))
+            _year_since_describe, ("promoted_on", "promoted_to"), facts=("F8a",))
 
 
 # ---------------------------------------------------------------- training (干部教育培训工作条例 第十四条)
@@ -368,7 +371,8 @@ rules.register(Rule(
     describe=_training_describe,
     measures=("judged_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
+    event_field="decided_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS,
+    facts=("F5", "H2")))
 
 
 def _training_overdue(qs, as_of):
@@ -387,7 +391,8 @@ rules.register(Rule(
     model=MODEL, editions=TRAINING_EDITIONS, check=_training_overdue, describe=_training_overdue_describe,
     measures=("appointed_on", "target_level", "upper_hours", "upper_days", "township_hours", "township_days",
               "training_due"),
-    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS))
+    event_field="appointed_on", person_field="cadre__person_id", text=TRAINING_TEXT, group=GROUP, reads=READS,
+    facts=("F5", "H2")))
 
 
 # ---------------------------------------------------------------- the decision (讨论决定)
@@ -408,7 +413,7 @@ register("appointments.decision_quorum", "讨论决定干部任免事项，应�
           Edition(REGULATION, "讨论决定一章", "2019年，到会比例及条款号待核", IN_FORCE_2019, None)),
          _quorum, _quorum_describe, ("members_present", "members_expected"), "decided_on",
          text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（待核）。"
-              "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。")
+              "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。", facts=("F11b",))
 
 
 def _majority(qs, as_of):
@@ -423,7 +428,7 @@ def _majority_describe(row):
 register("appointments.decision_majority", "任免干部以超过应到会成员半数同意形成决定",
          editions("第三十八条", "讨论决定一章"), _majority, _majority_describe, ("votes_yes", "members_expected"),
          "decided_on", text="以应到会成员数为基数，不以实到会人数为基数；按整数计算：同意票 × 2 > 应到会人数。"
-                            + UNVERIFIED_2019)
+                            + UNVERIFIED_2019, facts=("F11a",))
 
 
 # ---------------------------------------------------------------- the notice (任前公示) and the probation
@@ -448,7 +453,7 @@ def _public_notice_days_describe(row):
 register("appointments.notice_working_days", "提拔厅局级以下领导职务，任职前公示期不少于五个工作日",
          editions("第四十一条", "第四十五条"), _public_notice_days, _public_notice_days_describe,
          ("public_notice_start", "public_notice_end", "public_notice_days"), "public_notice_start",
-         text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019)
+         text="公示期按工作日计算（法定节假日不计，调休上班日计入）。" + UNVERIFIED_2019, facts=("F9",))
 
 
 def _public_notice_before(qs, as_of):
@@ -465,7 +470,7 @@ def _public_notice_before_describe(row):
 
 register("appointments.notice_before_appointment", "任前公示期满、对没有影响任职问题的，方可办理任职手续",
          editions("第四十一条", "第四十五条"), _public_notice_before, _public_notice_before_describe,
-         ("appointed_on", "public_notice_start", "public_notice_end"), "appointed_on")
+         ("appointed_on", "public_notice_start", "public_notice_end"), "appointed_on", facts=("F9",))
 
 
 def _probation_due(qs, as_of):
@@ -479,7 +484,7 @@ def _probation_due_describe(row):
 
 register("appointments.probation_end", "试用期满后进行考核，胜任的正式任职，不胜任的按试用前职级安排",
          editions("第四十二条", "第四十六条"), _probation_due, _probation_due_describe, ("probation_until",),
-         "appointed_on", severity=WARNING)
+         "appointed_on", severity=WARNING, facts=("F10",))
 
 
 # ---------------------------------------------------------------- the checks of each step

@@ -51,10 +51,10 @@ READS = {
 
 
 def _register(code, title, severity, model, editions, check, describe, measures, person_field="person_id",
-              text=""):
+              text="", facts=()):
     return rules.register(Rule(code=code, title=title, severity=severity, model=model, editions=editions,
                                check=check, describe=describe, measures=measures, person_field=person_field,
-                               text=text, group=GROUP, reads=READS[model]))
+                               text=text, group=GROUP, reads=READS[model], facts=facts))
 
 
 PROGRAM_FIELDS = ("program__name", "program__document")
@@ -77,7 +77,7 @@ _register("dispatch.term_too_short", "选派任期不短于项目规定的最短
           (PROGRAM,), _term_short_check, _term_short_describe,
           ("start_on", "end_on", "program__min_term_months", *PROGRAM_FIELDS),
           text="最短任期是选派项目的参数：山西第一书记任期2年、期间不轮换（已核实）；驻村工作队每期不少于2年"
-               "（2017年指导意见，单一来源）；全国第一书记任期1至3年（2015年通知，单一来源）。")
+               "（2017年指导意见，单一来源）；全国第一书记任期1至3年（2015年通知，单一来源）。", facts=("practice §6",))
 
 
 def _ending_check(qs, as_of):
@@ -92,7 +92,7 @@ def _ending_describe(row):
 
 _register("dispatch.term_ending", "选派期满前提醒", REMINDER, "dispatch.Dispatch", (PROGRAM,),
           _ending_check, _ending_describe, ("end_on", *PROGRAM_FIELDS),
-          text="提前提醒的天数是选派项目的参数（默认 60 天）。")
+          text="提前提醒的天数是选派项目的参数（默认 60 天）。", facts=("practice §6",))
 
 
 def _overrun_check(qs, as_of):
@@ -107,7 +107,7 @@ def _overrun_describe(row):
 _register("dispatch.term_overrun", "选派期满应进行期满考核", WARNING, "dispatch.Dispatch",
           (SHANXI_2015, NOTICE_2015), _overrun_check, _overrun_describe, ("end_on", *PROGRAM_FIELDS),
           text="第一书记考核包括平时、半年、民主测评和年终考核，考核结果作为评优、提拔和晋升职级的依据（山西2015，"
-               "已核实）。期满未记录期满考核、又未提前召回的，提示补办。")
+               "已核实）。期满未记录期满考核、又未提前召回的，提示补办。", facts=("practice §6",))
 
 
 # ---------------------------------------------------------------- presence in the village and reports
@@ -147,7 +147,7 @@ _register("dispatch.village_share", "在村工作天数不少于全年工作日�
           ("year", "year_days", "year_workdays", "program__village_share_num", "program__village_share_den",
            *PROGRAM_FIELDS),
           text="山西：第一书记全年在村时间不少于工作日的三分之二（已核实）。比例是选派项目的参数；按当年已报送的"
-               "报告期累计计算（在村天数 × 分母 < 工作日数 × 分子即提示）。")
+               "报告期累计计算（在村天数 × 分母 < 工作日数 × 分子即提示）。", facts=("practice §6",))
 
 
 def _month_check(qs, as_of):
@@ -173,7 +173,7 @@ _register("dispatch.village_days_month", "每月在村工作天数不少于规�
           _month_check, _month_describe,
           ("months_below", "latest_below", "program__village_days_per_month", *PROGRAM_FIELDS),
           text="部分县要求第一书记每月在村不少于 20 天（asxw.net 2016，单一来源）。天数是选派项目的参数；"
-               "只判断整月都在选派期内的报告期。")
+               "只判断整月都在选派期内的报告期。", facts=("practice §6",))
 
 
 def report_due(qs):
@@ -202,7 +202,7 @@ def _report_describe(row):
 _register("dispatch.report_overdue", "按期报送选派工作报告", WARNING, "dispatch.Dispatch", (PROGRAM,),
           _report_check, _report_describe,
           ("next_start", "report_due", "program__report_grace_days", *PROGRAM_FIELDS),
-          text="报告周期（每月、每季度、每半年）和报送宽限天数是选派项目的参数；从选派开始的月份起按期连续报送。")
+          text="报告周期（每月、每季度、每半年）和报送宽限天数是选派项目的参数；从选派开始的月份起按期连续报送。", facts=("practice §6",))
 
 
 # ---------------------------------------------------------------- work teams
@@ -221,7 +221,7 @@ def _team_describe(row):
 _register("dispatch.team_size", "驻村工作队人数不少于规定人数", WARNING, "dispatch.WorkTeam", (TEAM_2017,),
           _team_check, _team_describe, ("name", "members_now", "program__min_team_size", *PROGRAM_FIELDS),
           person_field=None,
-          text="每个驻村工作队一般不少于 3 人，每期不少于 2 年（2017年指导意见，单一来源）。人数是选派项目的参数。")
+          text="每个驻村工作队一般不少于 3 人，每期不少于 2 年（2017年指导意见，单一来源）。人数是选派项目的参数。", facts=("practice §6",))
 
 
 # ---------------------------------------------------------------- rotation

@@ -82,6 +82,7 @@ rules.register(Rule(
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="适用于县级以上地方党委、政府领导班子（层级为县处级及以上的党委、政府班子）。任职年限自同一干部在同一班子职位"
          "最早的任职时间起算（连任视为连续任职）。2014年版第五十四条的条款号来自第三方资料；2019年版条款号待核。",
+    facts=("F13",),
 ))
 
 
@@ -107,6 +108,7 @@ rules.register(Rule(
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="第三条：党政领导职务每个任期为5年。任期数取记录的任命次数与按任职年限计算（每满5年进入下一个任期）两者中较大者。"
          "适用于县级以上地方党委、政府领导班子（第二条）。",
+    facts=("F12b",),
 ))
 
 
@@ -127,6 +129,7 @@ rules.register(Rule(
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="按记录的任命次数判断：同一干部第三次被任命担任同一班子职位即违反规定。任命时检查，违反时拒绝办理"
          "（有权限的管理员可填写理由作为例外办理）。",
+    facts=("F12b",),
 ))
 
 

@@ -45,6 +45,7 @@ register(Rule(
     text="整顿工作按“一村一策”确定期限（一般一年），期满应由上级党组织验收销号；超期未销号的应督办"
          "（来源：wx.heze.cn/a/7107.html；news.chuzhou.cn/2014/0418/48743.shtml）。",
     **RULE,
+    facts=("practice §1.3", "practice §1.4"),
 ))
 
 
@@ -61,6 +62,7 @@ register(Rule(
     describe=lambda row: "软弱涣散村整顿中，未登记驻村第一书记",
     text="对党组织软弱涣散村，应当全覆盖选派第一书记（条款序号待核）。",
     **RULE,
+    facts=("practice §6",),
 ))
 
 
@@ -81,6 +83,7 @@ register(Rule(
     measures=("started_on",),
     text="市、县、乡三级建立整顿台账，逐月报告进展、解决一个销号一个。",
     **RULE,
+    facts=("practice §1.3",),
 ))
 
 
@@ -114,4 +117,5 @@ register(Rule(
          "不超过否决线（示例 50%）的方可销号；分数线和否决线按认定标准配置（来源：chxfw.gov.cn/news/show/89.html；"
          "heyang.wndjlm.org.cn/jjjy/gzkx/92280.htm）。",
     **RULE,
+    facts=("practice §1.4",),
 ))
