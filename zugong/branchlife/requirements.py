@@ -12,7 +12,7 @@ from typing import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from zugong.core.rules import REMINDER, WARNING, Edition
+from zugong.core.rules import REMINDER, UNVERIFIED_ARTICLE, WARNING, Edition
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 
@@ -21,7 +21,10 @@ from .models import Meeting
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
 EDUCATION_RULES = "《中国共产党党员教育管理工作条例》"
-UNVERIFIED = "（条款号待核）"
+# An article regulations.md does not confirm (支部工作条例 第十一、十五、十六、十九条 are "?" there): the
+# citation names the regulation and its edition and says 条款号待核.
+UNVERIFIED = UNVERIFIED_ARTICLE
+BRANCH_EDITION = "2018年"
 
 # Posts that make a branch committee (a branch with only a 书记 and a 副书记 has no committee: 支部工作条例 第六章).
 COMMITTEE_POSTS = (
@@ -100,7 +103,7 @@ NATIONAL = [
     Requirement(
         code="branchlife.general_quarterly", kind=Meeting.Kind.GENERAL, period=periods.QUARTER,
         title="支部党员大会每季度召开一次", noun="支部党员大会", verb="召开",
-        editions=(Edition(BRANCH_RULES, "第十一条" + UNVERIFIED),),
+        editions=(Edition(BRANCH_RULES, UNVERIFIED, BRANCH_EDITION),),
         text="党员大会是党支部的议事决策机构，由全体党员参加，一般每季度召开 1 次。",
         facts=("B3",),
     ),
@@ -142,7 +145,7 @@ NATIONAL = [
     Requirement(
         code="branchlife.secretary_lecture_yearly", kind="secretary_lecture", period=periods.YEAR,
         title="党支部书记每年至少讲一次党课", noun="书记讲党课", verb="开展", meetings=by_secretary,
-        editions=(Edition(BRANCH_RULES, "第十五条" + UNVERIFIED),), remind_from_month=10,
+        editions=(Edition(BRANCH_RULES, UNVERIFIED, BRANCH_EDITION),), remind_from_month=10,
         text="党支部书记每年至少为党员讲 1 次党课（党课由讲课人为书记、登记为讲课人的党课记录证明）。",
         facts=("B7",),
     ),

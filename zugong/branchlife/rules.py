@@ -174,7 +174,7 @@ register(
     Rule(
         code="branchlife.due_now", title="本期组织生活待召开", severity=REMINDER,
         reads=MEETINGS_OF_ORG,
-        editions=(Edition(BRANCH_RULES, "第十一条至第十八条"),),
+        editions=(Edition(BRANCH_RULES, "第十二条、第十三条、第十七条、第十八条等"),),
         check=_due_now_check, describe=_due_now_text,
         measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
         text="当前月份、季度或年度尚未结束，尚未召开的会议作为提醒，期满仍未召开的才作为问题。"
@@ -410,7 +410,7 @@ register(
     Rule(
         code="branchlife.unqualified_followup", title="评定为不合格党员未作处置", severity=WARNING,
         model="branchlife.AppraisalResult",
-        editions=(Edition(EDUCATION_RULES, "第十八条、第三十条" + "（条款号待核）"),),
+        editions=(Edition(EDUCATION_RULES, "第十八条、第三十条"),),
         check=check_unqualified_followup,
         describe=lambda row: f"{row['appraisal_year']}年度民主评议评定为不合格，未登记处置方式（限期改正、劝其退党或除名）",
         measures=("appraisal_year",), group="组织生活",

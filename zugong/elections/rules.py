@@ -4,7 +4,7 @@
   are not judged): 第三条 elections when the term ends, delay or advance with higher approval ≤ 1 year [V1];
   第十三条 committee candidates exceed seats by ≥ 20 % [V2]; voters present > 4/5 of those expected and a
   candidate elected with yes votes > ½ of the expected voters [V2, article numbers not verified: cited as
-  "条款待核"]; the secretary and deputy approved by the higher organization (党章, article not verified).
+  "条款号待核"]; the secretary and deputy approved by the higher organization (党章, article not verified).
 - The term lengths are the organization model's (《关于党的基层组织任期的意见》, 中办 2018).
 - The reminder before a term ends is local practice, not law (regulations.md §3: "not found, treat as
   configurable"): the local rule template `term_reminder` with its lead time in months in a LocalRule row,
@@ -35,7 +35,7 @@ ELECTIONS = "《中国共产党基层组织选举工作条例》"
 EDITION = "2020年"
 IN_FORCE = dt.date(2020, 7, 13)
 CHARTER = "《中国共产党章程》"
-UNVERIFIED = "（条款待核）"
+UNVERIFIED = rules.UNVERIFIED_ARTICLE  # an article regulations.md does not confirm (C12–C14)
 MAX_ADJUST_MONTHS = 12
 
 

@@ -4,9 +4,11 @@ Editions of 《中国共产党发展党员工作细则》:
 - 2014: issued by 中共中央办公厅 on 2014-05-28; treated here as in force from **2014-06-10** until the
   revision takes over. Events before 2014-06-10 are not judged.
 - 2026 revision: reported in force from **2026-05-11** (regulations.md §1.4, status [U]: nobody on the team
-  has seen the official text). Every citation of it says "2026年修订，待核". Its article numbers come from
-  §1.4 where listed (第十七、十八、十九、二十、二十五、三十一、三十三条); the others follow the numbering
-  §1.4 implies (unchanged up to 第十七条, one lower from 2014's 第十九条 on); each rule's text says which.
+  has seen the official text). Every citation of it says "2026年修订" and 条款号待核: the article numbers
+  §1.4 reports (第十七、十八、十九、二十、二十五、三十一、三十三条) or implies (unchanged up to 第十七条, one
+  lower from 2014's 第十九条 on) are kept in the `details` calls for the day the text is checked, never shown.
+  A 2014 article regulations.md does not confirm (docs/rules-coverage.md: A5, A8, A9, A13, A15) is cited as
+  条款号待核 too.
 
 A rule judges a case by the edition in force on its `event_field`: the date of the step it judges, or, for a
 time limit, the date that opens the period (so an overdue step that has no date yet is judged too).
@@ -43,18 +45,18 @@ DUES = "《关于中国共产党党费收缴、使用和管理的规定》"
 IN_FORCE_2014 = dt.date(2014, 6, 10)
 IN_FORCE_2026 = dt.date(2026, 5, 11)
 EDITION_2014 = "2014年"
-EDITION_2026 = "2026年修订，待核"
+EDITION_2026 = "2026年修订"
 ACTIVE, TERMINATED = Case.Status.ACTIVE, Case.Status.TERMINATED
 # Where a rule's 2026 article number comes from (shown in the rule catalogue).
-REPORTED = "2026年修订版的此项规定及条款号见于第三方资料，尚未见到正式文本，待核。"
-INFERRED = "2026年修订版的条款号按已知条款的编号推定，尚未见到正式文本，待核。"
+REPORTED = "2026年修订版的正式文本尚未核对，此项规定在该版中的表述和条款号待核。"
+INFERRED = REPORTED
 
 
 def details(article_2014: str, article_2026: str) -> tuple[Edition, Edition]:
     """The rule's article in the 2014 细则 and in the reported 2026 revision."""
     return (
         Edition(DETAILS, article_2014, EDITION_2014, IN_FORCE_2014, IN_FORCE_2026),
-        Edition(DETAILS, article_2026, EDITION_2026, IN_FORCE_2026, None),
+        Edition(DETAILS, rules.UNVERIFIED_ARTICLE, EDITION_2026, IN_FORCE_2026, None),  # article_2026: not shown
     )
 
 
@@ -161,7 +163,8 @@ def _sponsors_describe(row):
     return "；".join(parts)
 
 
-national("recruitment.sponsors", "指定一至两名正式党员作培养联系人", details("第九条", "第九条"),
+national("recruitment.sponsors", "指定一至两名正式党员作培养联系人",
+         details(rules.UNVERIFIED_ARTICLE, "第九条"),
          _sponsors_check, _sponsors_describe, ("sponsors", "sponsors_not_full", "candidate_on"), "activist_on",
          text=INFERRED, facts=("A5",))
 
@@ -212,7 +215,7 @@ def _introducers_describe(row):
 
 
 national("recruitment.introducers", "两名正式党员作入党介绍人，受留党察看处分未恢复党员权利的不能担任",
-         details("第十四条", "第十四条"), _introducers_check, _introducers_describe,
+         details(rules.UNVERIFIED_ARTICLE, "第十四条"), _introducers_check, _introducers_describe,
          ("introducers", "introducers_not_full", "introducers_disciplined"), "candidate_on", text=INFERRED,
          facts=("A8",))
 
@@ -232,7 +235,7 @@ def _review_describe(row):
 
 
 national("recruitment.political_review", "未经政治审查或政治审查不合格的不能发展入党",
-         details("第十六条", "第十六条"), _review_check, _review_describe,
+         details(rules.UNVERIFIED_ARTICLE, "第十六条"), _review_check, _review_describe,
          ("review_concluded_on", "review_passed", "branch_meeting_on"), "branch_meeting_on", text=INFERRED,
          facts=("A9",))
 
@@ -296,7 +299,8 @@ def _majority(prefix: str):
 national("recruitment.admission_quorum", "讨论接收预备党员的支部大会，有表决权的到会人数须超过应到会人数的半数",
          details("第二十条", "第十九条"), *_quorum(""), "branch_meeting_on", text=INFERRED, facts=("A12",))
 national("recruitment.admission_majority", "赞成人数超过应到会有表决权正式党员的半数，才能通过接收预备党员的决议",
-         details("第二十一条", "第二十条"), *_majority(""), "branch_meeting_on", text=INFERRED, facts=("A13",))
+         details(rules.UNVERIFIED_ARTICLE, "第二十条"), *_majority(""), "branch_meeting_on", text=INFERRED,
+         facts=("A13",))
 
 
 def _approval_check(qs, as_of):
@@ -319,7 +323,7 @@ def _approval_describe(row):
 
 
 national("recruitment.approval_within_3_months",
-         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details("第二十六条", "第二十五条"),
+         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details(rules.UNVERIFIED_ARTICLE, "第二十五条"),
          _approval_check, _approval_describe,
          ("branch_meeting_on", "approved_on", "approval_special_reason", "approval_due", "approval_limit"),
          "branch_meeting_on", text=REPORTED, facts=("A15",))
@@ -409,7 +413,7 @@ def _dues_describe(row):
 
 
 national("recruitment.dues_from_admission", "预备党员自支部大会通过之日起交纳党费",
-         (Edition(DUES, "第八条", "2008年"),), _dues_check, _dues_describe,
+         (Edition(DUES, "一、第八条", "2008年"),), _dues_check, _dues_describe,
          ("branch_meeting_on", "member_joined_on"), "branch_meeting_on", severity=WARNING,
          text="中组部2008年印发，第一部分“党费的收缴”第八条：预备党员从支部大会通过其为预备党员之日起交纳党费。"
               "以党员信息中的入党时间作为党费起交日期核对。", facts=("A21", "E8"))
