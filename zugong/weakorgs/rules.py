@@ -59,7 +59,7 @@ register(Rule(
     editions=(Edition("《关于向重点乡村持续选派驻村第一书记和工作队的意见》", UNVERIFIED_ARTICLE, "中办 2021年"),),
     check=check_village_without_first_secretary,
     describe=lambda row: "软弱涣散村整顿中，未登记驻村第一书记",
-    text="对党组织软弱涣散村，应当全覆盖选派第一书记（条款序号待核）。",
+    text="对党组织软弱涣散村，应当全覆盖选派第一书记。",
     **RULE,
     facts=("practice §6",),
 ))

@@ -78,11 +78,17 @@ class Command(BaseCommand):
             codes = "、".join(by_fact[fid]) or "—"
             self.stdout.write(f"{fid}\t{coverage.STATUS_LABELS[fact.status]}\t{codes}\t{fact.text}")
         covered = sum(1 for codes in by_fact.values() if codes)
+        in_code = [r for r in selected if r.code in rules.RULES]
         tagged = [r for r in selected if r.facts]
-        national = [r for r in selected if not r.local]
         regulation_rules = [r for r in selected if any(f in fact_map for f in r.facts)]
+        by_status = {}
+        for fid, fact in fact_map.items():
+            total, done = by_status.get(fact.status, (0, 0))
+            by_status[fact.status] = (total + 1, done + bool(by_fact[fid]))
+        self.stdout.write("；".join(f"{coverage.STATUS_LABELS[status]} {t} 项（已覆盖 {d} 项）"
+                                   for status, (t, d) in by_status.items()))
         self.stdout.write(
             f"规定事项 {len(fact_map)} 项，已有规则检查 {covered} 项，未覆盖 {len(fact_map) - covered} 项。"
-            f"规则 {len(selected)} 条（全国性 {len(national)} 条、本地 {len(selected) - len(national)} 条），"
+            f"规则 {len(selected)} 条（代码中的 {len(in_code)} 条、本地规则设定 {len(selected) - len(in_code)} 条），"
             f"标注了所依据事项的 {len(tagged)} 条，其中依据上述规定事项的 {len(regulation_rules)} 条。"
         )
