@@ -135,6 +135,22 @@ def test_scan_command(tree, phone_rule, capsys):
     assert "检查基准日 2026-11-27" in out and "新增问题 1 个" in out
 
 
+def test_list_and_facts_commands(tree, capsys):
+    """`rules list`: code and severity, then title and every edition's citation; `rules facts`: the rules per
+    regulations.md fact and the counts."""
+    call_command("rules", "list")
+    out = capsys.readouterr().out
+    assert ("recruitment.applicant_age  [违规]\n    申请入党须年满十八岁\n"
+            "    依据：《中国共产党发展党员工作细则》（2014年）第五条（2014年6月10日起）\n"
+            "    依据：《中国共产党发展党员工作细则》（2026年修订）条款号待核（2026年5月11日起）\n") in out
+    assert f"共 {len(rules.all_rules())} 条规则。" in out
+    call_command("rules", "facts")
+    out = capsys.readouterr().out
+    assert "A1\t条款已确认\trecruitment.applicant_age\t" in out
+    assert "A22\t内容待核\ttemplate:publicity_working_days\t" in out
+    assert "规定事项 " in out and "已有规则检查 " in out and "标注了所依据事项的 " in out
+
+
 @pytest.mark.django_db(transaction=True)
 def test_scan_button_runs_a_background_job(login, tree, users, phone_rule):
     Person.objects.unrestricted().filter(name="李四").update(birth_date=dt.date(2026, 6, 1))

@@ -1,6 +1,9 @@
 """Texts a user reads: no raw values (True/False, codes, English, shell commands) on the pages, filters whose
 empty choice reads 全部, the audit log's values as users read them, the /api/ index in Chinese."""
 
+import datetime as dt
+import re
+
 import pytest
 
 pytestmark = [pytest.mark.django_db]
@@ -155,3 +158,153 @@ def test_a_browser_asking_for_english_still_gets_chinese(login, users):
     from django.utils.translation import gettext
 
     assert gettext("next") == "下一页"
+
+
+# ---------------------------------------------------------------- citations (issue 13, item 13)
+
+RESEARCH_TAG = re.compile(
+    r"单一来源|已核实|已核[）)；;，,、]|据[^，。；;“”]{0,30}报道|https?://|www\.|[a-z0-9-]+\.(?:com|cn|net|org)\b"
+    r"|[（(][VSU][）)，,：:]|\[(?:V[12]|U)\]|\bV[12]\b"
+)
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
+YEAR = re.compile(r"(\d{4})年")
+TITLE = re.compile(r"《[^》]+》")
+
+
+def _visible_text(html: str) -> str:
+    """The text a user reads on a page: outside tags, scripts and styles, plus title attributes (tooltips)."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+            self.parts.extend(v for k, v in attrs if k in ("title", "placeholder", "aria-label") and v)
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def _allowed_articles(rule, facts) -> list[tuple[str, str, str]]:
+    """(regulation title, edition year, article) a rule may cite: those of the verified facts it encodes, as
+    docs/rules-coverage.md gives them (a segment that says 条款号待核 allows nothing)."""
+    allowed = []
+    for fid in rule.facts:
+        fact = facts.get(fid)
+        if fact is None or not fact.article_verified:
+            continue
+        for segment in re.split(r"[;；]", fact.citation):
+            if "条款号待核" in segment:
+                continue
+            title = TITLE.search(segment)
+            year = YEAR.search(segment)
+            for article in ARTICLE.findall(segment):
+                allowed.append((title[0] if title else "", year[1] if year else "", article))
+    return allowed
+
+
+def _article_problems(rule, facts) -> list[str]:
+    allowed = _allowed_articles(rule, facts)
+    problems = []
+    for edition in rule.editions:
+        title = TITLE.search(edition.regulation)
+        year = YEAR.search(f"{edition.edition}{edition.regulation}")
+        for article in ARTICLE.findall(edition.citation):
+            if not any(a == article and (not t or not title or t == title[0]) and (not y or not year or y == year[1])
+                       for t, y, a in allowed):
+                problems.append(f"{rule.code}: {edition.citation} names {article}, not a verified article of its facts")
+    for article in ARTICLE.findall(f"{rule.title} {rule.text}"):
+        if not any(a == article for _, _, a in allowed):
+            problems.append(f"{rule.code}: its text names {article}, not a verified article of its facts")
+    return problems
+
+
+def test_rules_templates_and_catalogue_show_no_research_tag_and_no_unverified_article(login, tree, users):
+    """Every citation and text users see: rule titles, texts and citations (national rules, local rules from
+    the default rows of every domain), configuration templates, the rules catalogue and each rule's page, and
+    the pages showing default documents. No research tag or web address; an article number only where
+    docs/rules-coverage.md marks the fact's article verified."""
+    from zugong.core import config, coverage, rules
+
+    config.install(tree.root)
+    facts = coverage.facts()
+    problems = []
+
+    def scan(where, text):
+        for m in RESEARCH_TAG.finditer(text or ""):
+            problems.append(f"{where}: research tag or web address {m[0]!r} in {text[max(0, m.start() - 30):m.end() + 30]!r}")
+
+    all_rules = rules.all_rules()
+    assert {r.code for r in all_rules} >= set(rules.RULES) and any(r.local for r in all_rules)
+    for rule in all_rules:
+        scan(rule.code, rule.title)
+        scan(rule.code, rule.text)
+        for edition in rule.editions:
+            scan(rule.code, edition.citation)
+        problems.extend(_article_problems(rule, facts))
+    for template in config.TEMPLATES.values():
+        scan(f"template {template.code}", " ".join([template.title, template.citation, template.text]))
+        for param in template.params:
+            scan(f"template {template.code}", f"{param.label} {param.unit} {param.help}")
+        if ARTICLE.search(template.citation):
+            problems.append(f"template {template.code}: article number in {template.citation!r}")
+
+    client = login(users.admin)
+    pages = ["/core/rules/", *(f"/core/rules/{r.code}/" for r in all_rules), "/dispatch/programs/"]
+    from zugong.standardization.models import Checklist
+    from zugong.weakorgs.models import IndicatorSet
+
+    pages += [f"/weakorgs/standards/{pk}/" for pk in IndicatorSet.objects.unrestricted().values_list("pk", flat=True)]
+    pages += [f"/standardization/checklists/{pk}/" for pk in Checklist.objects.unrestricted().values_list("pk", flat=True)]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        scan(url, _visible_text(response.content.decode()))
+    assert not problems, "\n".join(problems)
+
+
+def test_an_unverified_article_is_cited_as_such():
+    from zugong.core import rules
+
+    # 支部工作条例 第十一条 (党员大会 each quarter) is "content V2, art. U" in regulations.md (B3).
+    citation = rules.RULES["branchlife.general_quarterly"].citation
+    assert citation == "《中国共产党支部工作条例（试行）》（2018年）条款号待核"
+    # The 2026 revision of the 细则 is reported, not seen: no article number of it is shown.
+    age = rules.RULES["recruitment.applicant_age"]
+    assert age.edition_on(dt.date(2026, 6, 1)).citation == "《中国共产党发展党员工作细则》（2026年修订）条款号待核"
+    assert age.edition_on(dt.date(2020, 6, 1)).citation == "《中国共产党发展党员工作细则》（2014年）第五条"
+
+
+def test_the_sources_of_rule_texts_and_defaults_carry_no_research_tag():
+    """The strings (not docstrings or comments) of every rules, requirements and defaults module and the
+    visible text of every template: the describe texts of findings and the shipped defaults included."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "zugong"
+    problems = []
+    modules = [*root.glob("*/rules.py"), *root.glob("*/requirements.py"), *root.glob("*/defaults.py")]
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if m := RESEARCH_TAG.search(node.value):
+                    problems.append(f"{path.relative_to(root)}:{node.lineno}: {m[0]!r} in {node.value[:80]!r}")
+    for path in (root / "templates").rglob("*.html"):
+        if m := RESEARCH_TAG.search(_visible_text(path.read_text(encoding="utf-8"))):
+            problems.append(f"{path.relative_to(root)}: {m[0]!r}")
+    assert not problems, "\n".join(problems)

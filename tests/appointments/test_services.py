@@ -92,9 +92,9 @@ def test_ineligible_decision_refused_with_the_article_and_rolled_back(tree, user
     with pytest.raises(rules.RuleViolation) as exc:
         services.decide(admin, case, R(D(2026, 4, 1)), expected=9, present=5, yes=4)
     assert exc.value.messages == [
-        "参加工作 2 年 8 个月（2023-08-01 参加工作），不足 5 年（《党政领导干部选拔任用工作条例》（2019年，条款号待核）第八条）；"
-        "实到会成员 5 人，不足应到会成员 9 人的三分之二（《党政领导干部选拔任用工作条例》（2019年，到会比例及条款号待核）讨论决定一章）；"
-        "同意 4 票，未超过应到会成员 9 人的半数（《党政领导干部选拔任用工作条例》（2019年，条款号待核）讨论决定一章）。"
+        "参加工作 2 年 8 个月（2023-08-01 参加工作），不足 5 年（《党政领导干部选拔任用工作条例》（2019年）条款号待核）；"
+        "实到会成员 5 人，不足应到会成员 9 人的三分之二（《党政领导干部选拔任用工作条例》（2019年，到会比例待核）条款号待核）；"
+        "同意 4 票，未超过应到会成员 9 人的半数（《党政领导干部选拔任用工作条例》（2019年）条款号待核）。"
         "如确有特殊情况，可由有权限的管理员填写理由后作为例外办理。"]
     case.refresh_from_db()
     assert (case.decided_on, case.stage) == (None, 3)

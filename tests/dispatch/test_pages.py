@@ -117,7 +117,7 @@ def test_team_and_rotation_pages(login, tree, users, programs):
 def test_program_settings(login, tree, users, programs):
     client = login(users.admin)
     body = client.get("/dispatch/programs/").content.decode()
-    assert "第一书记（山西）" in body and "全年不少于工作日的 2/3" in body and "已核实" in body
+    assert "第一书记（山西）" in body and "全年不少于工作日的 2/3" in body and "已确认" in body
     data = {"name": "第一书记（山西）", "default_term_months": 24, "min_term_months": 24, "report_every_months": 1,
             "report_grace_days": 10, "reminder_days": 90, "village_share_num": 2, "village_share_den": "",
             "document": "x", "document_status": "V", "active": "on"}

@@ -29,7 +29,8 @@ def test_default_standard_has_the_national_situations_and_parameters(standard):
     assert codes[:10] == [f"W{i}" for i in range(1, 11)]
     assert standard.pass_mark == 70 and standard.veto_dissatisfied_percent == 50
     w1 = indicator(standard, "W1")
-    assert w1.source == "data" and w1.direct_trigger and "V" in w1.citation
+    assert w1.source == "data" and w1.direct_trigger and "软弱涣散基层党组织 8 种基本情形" in w1.citation
+    assert "（V）" not in w1.citation  # no research tags (docs/rules-coverage.md)
 
 
 def test_screening_finds_vacant_secretary_overdue_term_and_flags(tree, users, standard):

@@ -58,3 +58,10 @@ def test_lookup(choices, value, expected):
 
 def test_lookup_full_width_input():
     assert lookup(ETHNICITIES, "０１") == "01"
+
+
+def test_code_12_is_the_gb4762_name():
+    # GB/T 4762 政治面貌 code 12 is 无党派民主人士 (regulations.md §10, J11); the shorter word still imports.
+    assert dict(POLITICAL_STATUS)["12"] == "无党派民主人士"
+    assert lookup(POLITICAL_STATUS, "无党派人士") == "12"
+    assert lookup(POLITICAL_STATUS, "无党派民主人士") == "12"

@@ -61,7 +61,7 @@ GROUP = "选拔任用"
 REGULATION = SELECTION
 TRAINING_REGULATION = "《干部教育培训工作条例》"
 EDITION_2014 = "2014年"
-EDITION_2019 = "2019年，条款号待核"
+EDITION_2019 = "2019年"
 UNVERIFIED_2019 = ("2019年版沿用2014年版的规定；2019年版条款号尚未与正式文本核对（待核），2019年3月3日起施行的日期"
                    "亦待核。")
 
@@ -87,7 +87,8 @@ READS = (Reads("appointments.CaseStep", "case_id"), Reads("cadres.Cadre", "pk", 
 def editions(article_2014: str, article_2019: str) -> tuple[Edition, Edition]:
     return (
         Edition(REGULATION, article_2014, EDITION_2014, IN_FORCE_2014, IN_FORCE_2019),
-        Edition(REGULATION, article_2019, EDITION_2019, IN_FORCE_2019, None),
+        # article_2019: the likely number (regulations.md §6), not confirmed: not shown.
+        Edition(REGULATION, rules.UNVERIFIED_ARTICLE, EDITION_2019, IN_FORCE_2019, None),
     )
 
 
@@ -538,7 +539,7 @@ def _training_describe(row):
     return f"{_training_text(row)}；提拔后应于 1 年内（{ymd(row['training_due'])} 前）完成"
 
 
-TRAINING_EDITIONS = (Edition(TRAINING_REGULATION, "第十四条", "2023年修订，条款号待核"),)
+TRAINING_EDITIONS = (Edition(TRAINING_REGULATION, rules.UNVERIFIED_ARTICLE, "2023年修订"),)
 TRAINING_TEXT = ("县处级以上领导干部每 5 年参加累计 3 个月（按 90 天计）或 550 学时以上的培训；乡科级领导干部每年"
                  "累计 12 天或 90 学时以上。提拔任职时未达到要求的，应在提拔任职后 1 年内完成。条款号依据一份转载文本，待核。")
 CHECKS["appointments.training"] = _training
@@ -587,8 +588,8 @@ def _quorum_describe(row):
 
 
 register("appointments.decision_quorum", "讨论决定干部任免事项，应有三分之二以上成员到会",
-         (Edition(REGULATION, "第三十八条", "2014年，到会比例及条款号待核", IN_FORCE_2014, IN_FORCE_2019),
-          Edition(REGULATION, "讨论决定一章", "2019年，到会比例及条款号待核", IN_FORCE_2019, None)),
+         (Edition(REGULATION, rules.UNVERIFIED_ARTICLE, "2014年，到会比例待核", IN_FORCE_2014, IN_FORCE_2019),
+          Edition(REGULATION, rules.UNVERIFIED_ARTICLE, "2019年，到会比例待核", IN_FORCE_2019, None)),
          _quorum, _quorum_describe, ("members_present", "members_expected"), "decided_on",
          text="三分之二以上成员到会的要求见于多处转述，尚未与正式文本核对（待核）。"
               "按整数计算：实到会人数 × 3 ≥ 应到会人数 × 2。", facts=("F11b",))

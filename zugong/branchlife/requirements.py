@@ -12,7 +12,7 @@ from typing import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from zugong.core.rules import REMINDER, WARNING, Edition
+from zugong.core.rules import REMINDER, UNVERIFIED_ARTICLE, WARNING, Edition
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 
@@ -21,7 +21,10 @@ from .models import Meeting
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
 EDUCATION_RULES = "《中国共产党党员教育管理工作条例》"
-UNVERIFIED = "（条款号待核）"
+# An article regulations.md does not confirm (支部工作条例 第十一、十五、十六、十九条 are "?" there): the
+# citation names the regulation and its edition and says 条款号待核.
+UNVERIFIED = UNVERIFIED_ARTICLE
+BRANCH_EDITION = "2018年"
 
 # Posts that make a branch committee (a branch with only a 书记 and a 副书记 has no committee: 支部工作条例 第六章).
 COMMITTEE_POSTS = (
@@ -82,6 +85,7 @@ class Requirement:
     severity: str = WARNING
     path: str = ""  # local rules: the subtree they apply to
     remind_from_month: int = 1  # the current period is reminded from this month of the year on
+    facts: tuple[str, ...] = ()  # regulations.md facts (docs/rules-coverage.md)
 
     def meeting_q(self) -> Q:
         return Q(kind=self.kind) if self.kind in Meeting.Kind.values else self.meetings()
@@ -99,44 +103,51 @@ NATIONAL = [
     Requirement(
         code="branchlife.general_quarterly", kind=Meeting.Kind.GENERAL, period=periods.QUARTER,
         title="支部党员大会每季度召开一次", noun="支部党员大会", verb="召开",
-        editions=(Edition(BRANCH_RULES, "第十一条" + UNVERIFIED),),
+        editions=(Edition(BRANCH_RULES, UNVERIFIED, BRANCH_EDITION),),
         text="党员大会是党支部的议事决策机构，由全体党员参加，一般每季度召开 1 次。",
+        facts=("B3",),
     ),
     Requirement(
         code="branchlife.committee_monthly", kind=Meeting.Kind.COMMITTEE, period=periods.MONTH,
         title="支部委员会会议每月召开一次", noun="支部委员会会议", verb="召开",
         editions=(Edition(BRANCH_RULES, "第十二条"),), subjects=branches_with_committee,
         text="支部委员会会议一般每月召开 1 次，根据需要可以随时召开（设有支部委员会的党支部）。",
+        facts=("B4",),
     ),
     Requirement(
         code="branchlife.group_monthly", kind=Meeting.Kind.GROUP, period=periods.MONTH,
         title="党小组会每月召开一次", noun="党小组会", verb="召开",
         editions=(Edition(BRANCH_RULES, "第十三条"),), subjects=party_groups,
         text="党小组会一般每月召开 1 次（设有党小组的，每个党小组）。",
+        facts=("B5",),
     ),
     Requirement(
         code="branchlife.themed_day_monthly", kind=Meeting.Kind.THEMED_DAY, period=periods.MONTH,
         title="每月开展主题党日", noun="主题党日", verb="开展",
         editions=(Edition(EDUCATION_RULES, "第十六条"),),
         text="党支部应当每月相对固定 1 天开展主题党日。",
+        facts=("B8", "D1a"),
     ),
     Requirement(
         code="branchlife.life_meeting_yearly", kind=Meeting.Kind.LIFE_MEETING, period=periods.YEAR,
         title="组织生活会每年至少召开一次", noun="组织生活会", verb="召开",
         editions=(Edition(EDUCATION_RULES, "第十七条"),), remind_from_month=10,
         text="党支部每年至少召开 1 次组织生活会，一般安排在第四季度。",
+        facts=("B9", "D2"),
     ),
     Requirement(
         code="branchlife.appraisal_yearly", kind=Meeting.Kind.APPRAISAL, period=periods.YEAR,
         title="民主评议党员每年开展一次", noun="民主评议党员", verb="开展",
         editions=(Edition(EDUCATION_RULES, "第十八条"),), remind_from_month=10,
         text="党支部一般每年开展 1 次民主评议党员，按个人自评、党员互评、民主测评、组织评定的程序进行。",
+        facts=("B10", "D3"),
     ),
     Requirement(
         code="branchlife.secretary_lecture_yearly", kind="secretary_lecture", period=periods.YEAR,
         title="党支部书记每年至少讲一次党课", noun="书记讲党课", verb="开展", meetings=by_secretary,
-        editions=(Edition(BRANCH_RULES, "第十五条" + UNVERIFIED),), remind_from_month=10,
+        editions=(Edition(BRANCH_RULES, UNVERIFIED, BRANCH_EDITION),), remind_from_month=10,
         text="党支部书记每年至少为党员讲 1 次党课（党课由讲课人为书记、登记为讲课人的党课记录证明）。",
+        facts=("B7",),
     ),
 ]
 

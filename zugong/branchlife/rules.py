@@ -107,7 +107,7 @@ def frequency_rule(req: Requirement) -> Rule:
         code=req.code, title=req.title, severity=req.severity, editions=req.editions, reads=MEETINGS_OF_ORG,
         check=frequency_check(req), describe=frequency_text(req),
         measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text,
-        **ORG_RULE,
+        facts=req.facts, **ORG_RULE,
     )
 
 
@@ -174,12 +174,13 @@ register(
     Rule(
         code="branchlife.due_now", title="本期组织生活待召开", severity=REMINDER,
         reads=MEETINGS_OF_ORG,
-        editions=(Edition(BRANCH_RULES, "第十一条至第十八条"),),
+        editions=(Edition(BRANCH_RULES, "第十二条、第十三条、第十七条、第十八条等"),),
         check=_due_now_check, describe=_due_now_text,
         measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
         text="当前月份、季度或年度尚未结束，尚未召开的会议作为提醒，期满仍未召开的才作为问题。"
              "组织生活会、民主评议党员和书记讲党课自第四季度起提醒。",
         **ORG_RULE,
+        facts=("B3", "B4", "B5", "B8", "B9", "B10", "D1a"),
     )
 )
 
@@ -201,6 +202,7 @@ register(
         measures=("expected", "present"), event_field="held_on", person_field=None,
         text="支部委员会会议须有半数以上委员到会方能召开。",
         group="组织生活",
+        facts=("B4",),
     )
 )
 
@@ -325,6 +327,7 @@ register(
         measures=("credit_hours", "study_year"),
         text="党员每年参加集中学习培训累计一般不少于 32 学时（含党课、主题党日等集中学习和党校、网络培训）。",
         **MEMBER_RULE,
+        facts=("D5",),
     )
 )
 
@@ -389,6 +392,7 @@ register(
         measures=("meetings_held", "meetings_missed", "window"),
         text="党员无正当理由连续 6 个月不参加党的组织生活的，按自行脱党予以除名。缺席理由应登记在案。",
         **MEMBER_RULE,
+        facts=("D10",),
     )
 )
 
@@ -406,10 +410,11 @@ register(
     Rule(
         code="branchlife.unqualified_followup", title="评定为不合格党员未作处置", severity=WARNING,
         model="branchlife.AppraisalResult",
-        editions=(Edition(EDUCATION_RULES, "第十八条、第三十条" + "（条款号待核）"),),
+        editions=(Edition(EDUCATION_RULES, "第十八条、第三十条"),),
         check=check_unqualified_followup,
         describe=lambda row: f"{row['appraisal_year']}年度民主评议评定为不合格，未登记处置方式（限期改正、劝其退党或除名）",
         measures=("appraisal_year",), group="组织生活",
         text="民主评议中评定为不合格的党员，应当根据情况限期改正（期限不超过 1 年）、劝其退党或者予以除名。",
+        facts=("D3", "D9"),
     )
 )

@@ -24,11 +24,14 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from . import audit, bulk, scope
+from . import audit, bulk, config, scope
 
 log = logging.getLogger(__name__)
 
 ERROR, WARNING, REMINDER = "error", "warning", "reminder"
+# The article of a citation that regulations.md does not confirm: the citation names the regulation and its
+# edition and says so (never an inferred number; docs/rules-coverage.md gives each fact's status).
+UNVERIFIED_ARTICLE = config.UNVERIFIED_ARTICLE
 SEVERITY_LABELS = {ERROR: "违规", WARNING: "警示", REMINDER: "提醒"}
 
 

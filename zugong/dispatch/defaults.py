@@ -33,7 +33,7 @@ NATIONAL = [
         "code": "dunmiao", "name": "年轻干部墩苗", "kind": Program.Kind.DUNMIAO,
         "default_term_months": 24, "report_every_months": 3, "reminder_days": 90,
         "target_groups": [TargetGroup.YOUNG, TargetGroup.FEMALE, TargetGroup.NON_PARTY, TargetGroup.POLITICAL_LEGAL],
-        "document": "无全国统一规定；重庆选派“80后”干部到乡镇挂职2年的做法（单一来源），年限可按本地文件修改",
+        "document": "无全国统一规定；参照重庆选派“80后”干部到乡镇挂职2年的做法，年限可按本地文件修改",
         "document_status": SourceStatus.UNVERIFIED,
     },
     {
@@ -51,7 +51,7 @@ SHANXI = [
         "default_term_months": 24, "min_term_months": 24, "report_every_months": 1, "reminder_days": 60,
         "village_share_num": 2, "village_share_den": 3,
         "target_groups": [TargetGroup.YOUNG, TargetGroup.RESERVE, TargetGroup.ORGAN_STAFF, TargetGroup.RETIRED_LEADER],
-        "document": "山西省选派第一书记的规定（2015，光明日报2015-08-11报道：任期2年、期间不轮换；全年在村不少于"
+        "document": "山西省选派第一书记的规定（2015年：任期2年、期间不轮换；全年在村不少于"
                     "工作日的2/3；派出单位不得无故提前召回）",
         "document_status": SourceStatus.VERIFIED,
     },
@@ -59,7 +59,7 @@ SHANXI = [
         "code": "work_team_shanxi", "name": "驻村工作队（山西）", "kind": Program.Kind.WORK_TEAM,
         "default_term_months": 24, "min_term_months": 24, "report_every_months": 1, "reminder_days": 60,
         "min_team_size": 3, "village_share_num": 2, "village_share_den": 3,
-        "document": "中办 国办指导意见（2017，单一来源）；在村天数比例参照山西第一书记的规定（2015，已核实）",
+        "document": "中办 国办指导意见（2017年）；在村天数比例参照山西省选派第一书记的规定（2015年）",
         "document_status": SourceStatus.SECONDARY,
     },
 ]

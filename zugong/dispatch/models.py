@@ -55,10 +55,11 @@ class TargetGroup(models.TextChoices):
 
 
 class SourceStatus(models.TextChoices):
-    """How sure the team is of a document's content (practice.md status tags)."""
+    """How sure the team is of a document's content (practice.md's V/S/U, worded for users without the
+    research tags: docs/rules-coverage.md)."""
 
-    VERIFIED = "V", "已核实"
-    SECONDARY = "S", "单一来源"
+    VERIFIED = "V", "已确认"
+    SECONDARY = "S", "待核对正式文本"
     UNVERIFIED = "U", "待核"
 
 

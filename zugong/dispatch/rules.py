@@ -27,10 +27,10 @@ ACTIVE = Dispatch.Status.ACTIVE
 
 NOTICE_2015 = Edition("《关于做好选派机关优秀干部到村任第一书记工作的通知》（组通字〔2015〕24号）",
                       UNVERIFIED_ARTICLE)
-SHANXI_2015 = Edition("山西省选派第一书记的规定（2015，据光明日报2015-08-11报道）", "（已核实）", local=True)
-TEAM_2017 = Edition("中办 国办关于加强贫困村驻村工作队选派管理工作的指导意见（2017）", "（单一来源，待核）")
+SHANXI_2015 = Edition("山西省选派第一书记的规定", UNVERIFIED_ARTICLE, "2015年", local=True)
+TEAM_2017 = Edition("《关于加强贫困村驻村工作队选派管理工作的指导意见》", UNVERIFIED_ARTICLE, "中办 国办 2017年")
 PROGRAM = Edition("选派项目设定（各项目的依据文件见“选派项目”）", "", local=True)
-EXCHANGE_2006 = Edition("《党政领导干部交流工作规定》（2006）", "（条款待核）")
+EXCHANGE_2006 = Edition("《党政领导干部交流工作规定》", UNVERIFIED_ARTICLE, "2006年")
 
 
 def ymd(day) -> str:
@@ -111,8 +111,8 @@ def _overrun_describe(row):
 
 _register("dispatch.term_overrun", "选派期满应进行期满考核", WARNING, "dispatch.Dispatch",
           (SHANXI_2015, NOTICE_2015), _overrun_check, _overrun_describe, ("end_on", *PROGRAM_FIELDS),
-          text="第一书记考核包括平时、半年、民主测评和年终考核，考核结果作为评优、提拔和晋升职级的依据（山西2015，"
-               "已核实）。期满未记录期满考核、又未提前召回的，提示补办。", facts=("practice §6",))
+          text="第一书记考核包括平时、半年、民主测评和年终考核，考核结果作为评优、提拔和晋升职级的依据（山西省"
+               "2015年规定）。期满未记录期满考核、又未提前召回的，提示补办。", facts=("practice §6",))
 
 
 # ---------------------------------------------------------------- presence in the village and reports
@@ -151,7 +151,7 @@ _register("dispatch.village_share", "在村工作天数不少于全年工作日�
           (SHANXI_2015,), _share_check, _share_describe,
           ("year", "year_days", "year_workdays", "program__village_share_num", "program__village_share_den",
            *PROGRAM_FIELDS),
-          text="山西：第一书记全年在村时间不少于工作日的三分之二（已核实）。比例是选派项目的参数；按当年已报送的"
+          text="山西：第一书记全年在村时间不少于工作日的三分之二（2015年规定）。比例是选派项目的参数；按当年已报送的"
                "报告期累计计算（在村天数 × 分母 < 工作日数 × 分子即提示）。", facts=("practice §6",))
 
 
@@ -174,10 +174,10 @@ def _month_describe(row):
 
 
 _register("dispatch.village_days_month", "每月在村工作天数不少于规定天数", WARNING, "dispatch.Dispatch",
-          (Edition("部分县第一书记管理办法（每月在村不少于20天，单一来源）", "", local=True),),
+          (Edition("部分县第一书记管理办法（每月在村不少于20天）", "", local=True),),
           _month_check, _month_describe,
           ("months_below", "latest_below", "program__village_days_per_month", *PROGRAM_FIELDS),
-          text="部分县要求第一书记每月在村不少于 20 天（asxw.net 2016，单一来源）。天数是选派项目的参数；"
+          text="部分县要求第一书记每月在村不少于 20 天。天数是选派项目的参数；"
                "只判断整月都在选派期内的报告期。", facts=("practice §6",))
 
 
@@ -226,7 +226,7 @@ def _team_describe(row):
 _register("dispatch.team_size", "驻村工作队人数不少于规定人数", WARNING, "dispatch.WorkTeam", (TEAM_2017,),
           _team_check, _team_describe, ("name", "members_now", "program__min_team_size", *PROGRAM_FIELDS),
           person_field=None,
-          text="每个驻村工作队一般不少于 3 人，每期不少于 2 年（2017年指导意见，单一来源）。人数是选派项目的参数。", facts=("practice §6",))
+          text="每个驻村工作队一般不少于 3 人，每期不少于 2 年（2017年指导意见）。人数是选派项目的参数。", facts=("practice §6",))
 
 
 # ---------------------------------------------------------------- rotation

@@ -4,7 +4,7 @@
   are not judged): 第三条 elections when the term ends, delay or advance with higher approval ≤ 1 year [V1];
   第十三条 committee candidates exceed seats by ≥ 20 % [V2]; voters present > 4/5 of those expected and a
   candidate elected with yes votes > ½ of the expected voters [V2, article numbers not verified: cited as
-  "条款待核"]; the secretary and deputy approved by the higher organization (党章, article not verified).
+  "条款号待核"]; the secretary and deputy approved by the higher organization (党章, article not verified).
 - The term lengths are the organization model's (《关于党的基层组织任期的意见》, 中办 2018).
 - The reminder before a term ends is local practice, not law (regulations.md §3: "not found, treat as
   configurable"): the local rule template `term_reminder` with its lead time in months in a LocalRule row,
@@ -35,7 +35,7 @@ ELECTIONS = "《中国共产党基层组织选举工作条例》"
 EDITION = "2020年"
 IN_FORCE = dt.date(2020, 7, 13)
 CHARTER = "《中国共产党章程》"
-UNVERIFIED = "（条款待核）"
+UNVERIFIED = rules.UNVERIFIED_ARTICLE  # an article regulations.md does not confirm (C12–C14)
 MAX_ADJUST_MONTHS = 12
 
 
@@ -104,17 +104,19 @@ rules.register(Rule(
     text="党的基层委员会、总支部委员会、支部委员会（不设委员会的党支部书记、副书记）任期届满应当按期进行换届选举；"
          "如需延期或者提前进行换届选举，应当报上级党组织批准，延长或者提前期限一般不超过 1 年。"
          "任期按《关于党的基层组织任期的意见》：基层党委 5 年，总支部和支部 3 年，村和社区各级 5 年。",
+    facts=("C5", "C1"),
 ))
 
 
 # ---------------------------------------------------------------- elections
 
 
-def _national(code, title, article, check, describe, measures, severity=ERROR, text="", regulation=None):
+def _national(code, title, article, check, describe, measures, severity=ERROR, text="", regulation=None,
+              facts=()):
     editions = (Edition(regulation, article, "", None, None),) if regulation else election_edition(article)
     return rules.register(Rule(code=code, title=title, severity=severity, model="elections.Election",
                                editions=editions, check=check, describe=describe, measures=measures,
-                               event_field="held_on", person_field=None, group=GROUP, text=text))
+                               event_field="held_on", person_field=None, group=GROUP, text=text, facts=facts))
 
 
 def _margin_check(qs, as_of):
@@ -129,7 +131,7 @@ def _margin_describe(row):
 _national("elections.candidate_margin", "委员候选人差额不少于应选人数的 20%", "第十三条", _margin_check,
           _margin_describe, ("seats", "candidates"),
           text="委员候选人的差额不少于应选人数的 20%，按四舍五入后仍不足的向上取整（应选 5 人至少 6 名候选人）。"
-               "不设委员会、只选举书记（副书记）的，本规则不适用。")
+               "不设委员会、只选举书记（副书记）的，本规则不适用。", facts=("C9",))
 
 
 def _quorum_check(qs, as_of):
@@ -143,7 +145,7 @@ def _quorum_describe(row):
 
 _national("elections.quorum", "实到会有选举权的党员超过应到会人数的五分之四", UNVERIFIED, _quorum_check,
           _quorum_describe, ("expected_voters", "voters_present"),
-          text="进行选举时，有选举权的到会人数超过应到会人数的五分之四，会议有效。")
+          text="进行选举时，有选举权的到会人数超过应到会人数的五分之四，会议有效。", facts=("C12",))
 
 
 def _majority_check(qs, as_of):
@@ -170,7 +172,7 @@ def _majority_describe(row):
 _national("elections.elected_majority", "当选人赞成票超过应到会有选举权党员的半数", UNVERIFIED, _majority_check,
           _majority_describe, ("expected_voters", "seats", "elected_short", "elected_count"),
           text="被选举人获得的赞成票超过应到会有选举权的人数的一半，始得当选；得票超过半数的多于应选名额时，"
-               "以得票多少为序至取足应选名额为止（以往一些地方以实到会人数计算，现按应到会人数）。")
+               "以得票多少为序至取足应选名额为止（以往一些地方以实到会人数计算，现按应到会人数）。", facts=("C13",))
 
 
 def _approval_check(qs, as_of):
@@ -180,7 +182,7 @@ def _approval_check(qs, as_of):
 _national("elections.secretary_approval", "书记、副书记选举结果报上级党组织批准", UNVERIFIED, _approval_check,
           lambda row: f"{ymd(row['held_on'])} 选举产生的书记、副书记尚未经上级党组织批准，新一届任期尚未开始计算",
           ("held_on",), severity=REMINDER, regulation=CHARTER,
-          text="基层委员会选举产生书记、副书记，报上级党组织批准；批准后以选举之日为新一届任期的开始。")
+          text="基层委员会选举产生书记、副书记，报上级党组织批准；批准后以选举之日为新一届任期的开始。", facts=("C14",))
 
 
 # ---------------------------------------------------------------- term adjustments
@@ -199,6 +201,7 @@ rules.register(Rule(
     model="elections.TermAdjustment", editions=election_edition("第三条"), check=_adjust_check,
     describe=_adjust_describe, measures=("kind", "months"), event_field="approved_on", person_field=None,
     group=GROUP, text="如需延期或者提前进行换届选举，应当报上级党组织批准，延长或者提前期限一般不超过 1 年。",
+    facts=("C5", "C2"),
 ))
 
 

@@ -130,6 +130,7 @@ register(
         measures=("full_members",),
         text="正式党员 3 人以上的应当成立党支部；不足 3 人的单位应当成立联合党支部。",
         **ORG_RULE,
+        facts=("B1",),
     )
 )
 
@@ -145,6 +146,7 @@ register(
         measures=("members",),
         text="党支部党员人数一般不超过 50 人；人数较多的可以成立党总支。",
         **ORG_RULE,
+        facts=("B1",),
     )
 )
 
@@ -161,6 +163,7 @@ register(
         measures=("full_members", "committee_members"),
         text="有正式党员 7 人以上的党支部应当设立党支部委员会，由 3 至 5 人组成，一般不超过 7 人。",
         **ORG_RULE,
+        facts=("B12", "B16"),
     )
 )
 
@@ -275,6 +278,7 @@ register(
         measures=("months_lost", "lost_contact_since"),
         text="党员失去联系满 6 个月、经多方查找仍无音讯的，应当停止其党籍。",
         **MEMBER_RULE,
+        facts=("D6c",),
     )
 )
 
@@ -292,6 +296,7 @@ register(
         measures=("months_away", "away_since"),
         text="党员外出到固定地点 6 个月以上的应当转接组织关系；未转接的作为流动党员，由流出地和流入地党组织共同管理。",
         **MEMBER_RULE,
+        facts=("D7", "D11"),
     )
 )
 
@@ -309,6 +314,7 @@ register(
         measures=("months_since", "graduated_on"),
         text="毕业生党员的组织关系可以在学校保留不超过 2 年。",
         **MEMBER_RULE,
+        facts=("D12a",),
     )
 )
 
@@ -322,6 +328,7 @@ register(
         describe=lambda row: "流动党员，未登记流入地党组织",
         text="流动党员由流出地党组织和流入地党组织共同管理。",
         **MEMBER_RULE,
+        facts=("D11",),
     )
 )
 
@@ -337,6 +344,7 @@ register(
         measures=("unpaid_months", "covered_index"),
         text="党员无正当理由连续 6 个月不交纳党费的，按自行脱党处理。减免或暂缓交纳的理由应登记在案。",
         **DUES_RULE,
+        facts=("E13", "D10"),
     )
 )
 
@@ -355,6 +363,7 @@ register(
         measures=("paid_month", "paid_amount", "due"),
         text="按税后月收入（离退休费）分档比例交纳；农民、学生、下岗失业和领取救济或低保的党员按定额交纳。",
         **DUES_RULE,
+        facts=("E2", "E5", "E6"),
     )
 )
 
@@ -369,5 +378,6 @@ register(
         measures=(),
         text="党费以党员每月工资收入（税后）或离退休费为计算基数。",
         **DUES_RULE,
+        facts=("E1", "E2", "E5"),
     )
 )

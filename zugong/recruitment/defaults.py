@@ -18,7 +18,7 @@ DEFAULTS = [
         "params": {"days": 5, "stage": "candidate"},
         "severity": "warning",
         "regulation": f"{DETAILS}（{EDITION_2026}）",
-        "article": "第十三条",
+        "article": config.UNVERIFIED_ARTICLE,  # reported as 第十三条 (regulations.md A22)
         "effective_from": IN_FORCE_2026,
     },
     {
@@ -28,7 +28,7 @@ DEFAULTS = [
         "params": {"from": "prereview_on", "to": "branch_meeting_on", "months": 1},
         "severity": "warning",
         "regulation": f"{DETAILS}（{EDITION_2026}）",
-        "article": "第十九条",
+        "article": config.UNVERIFIED_ARTICLE,  # reported as 第十九条 (regulations.md §1.4)
         "effective_from": IN_FORCE_2026,
     },
 ]

@@ -4,9 +4,11 @@ Editions of 《中国共产党发展党员工作细则》:
 - 2014: issued by 中共中央办公厅 on 2014-05-28; treated here as in force from **2014-06-10** until the
   revision takes over. Events before 2014-06-10 are not judged.
 - 2026 revision: reported in force from **2026-05-11** (regulations.md §1.4, status [U]: nobody on the team
-  has seen the official text). Every citation of it says "2026年修订，待核". Its article numbers come from
-  §1.4 where listed (第十七、十八、十九、二十、二十五、三十一、三十三条); the others follow the numbering
-  §1.4 implies (unchanged up to 第十七条, one lower from 2014's 第十九条 on); each rule's text says which.
+  has seen the official text). Every citation of it says "2026年修订" and 条款号待核: the article numbers
+  §1.4 reports (第十七、十八、十九、二十、二十五、三十一、三十三条) or implies (unchanged up to 第十七条, one
+  lower from 2014's 第十九条 on) are kept in the `details` calls for the day the text is checked, never shown.
+  A 2014 article regulations.md does not confirm (docs/rules-coverage.md: A5, A8, A9, A13, A15) is cited as
+  条款号待核 too.
 
 A rule judges a case by the edition in force on its `event_field`: the date of the step it judges, or, for a
 time limit, the date that opens the period (so an overdue step that has no date yet is judged too).
@@ -43,18 +45,18 @@ DUES = "《关于中国共产党党费收缴、使用和管理的规定》"
 IN_FORCE_2014 = dt.date(2014, 6, 10)
 IN_FORCE_2026 = dt.date(2026, 5, 11)
 EDITION_2014 = "2014年"
-EDITION_2026 = "2026年修订，待核"
+EDITION_2026 = "2026年修订"
 ACTIVE, TERMINATED = Case.Status.ACTIVE, Case.Status.TERMINATED
 # Where a rule's 2026 article number comes from (shown in the rule catalogue).
-REPORTED = "2026年修订版的此项规定及条款号见于第三方资料，尚未见到正式文本，待核。"
-INFERRED = "2026年修订版的条款号按已知条款的编号推定，尚未见到正式文本，待核。"
+REPORTED = "2026年修订版的正式文本尚未核对，此项规定在该版中的表述和条款号待核。"
+INFERRED = REPORTED
 
 
 def details(article_2014: str, article_2026: str) -> tuple[Edition, Edition]:
     """The rule's article in the 2014 细则 and in the reported 2026 revision."""
     return (
         Edition(DETAILS, article_2014, EDITION_2014, IN_FORCE_2014, IN_FORCE_2026),
-        Edition(DETAILS, article_2026, EDITION_2026, IN_FORCE_2026, None),
+        Edition(DETAILS, rules.UNVERIFIED_ARTICLE, EDITION_2026, IN_FORCE_2026, None),  # article_2026: not shown
     )
 
 
@@ -63,10 +65,11 @@ READS = (Reads("recruitment.Step", "case_id"), Reads("recruitment.CaseContact", 
          Reads("people.Person", "pk", "person_id"))
 
 
-def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text=""):
+def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text="",
+             facts=()):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=editions,
                                check=check, describe=describe, measures=measures, event_field=event_field,
-                               text=text, group=GROUP, reads=READS))
+                               text=text, group=GROUP, reads=READS, facts=facts))
 
 
 def ymd(day) -> str:
@@ -115,7 +118,8 @@ def _age_describe(row):
 
 
 national("recruitment.applicant_age", "申请入党须年满十八岁", details("第五条", "第五条"),
-         _age_check, _age_describe, ("person__birth_date", "applied_on"), "applied_on", text=INFERRED)
+         _age_check, _age_describe, ("person__birth_date", "applied_on"), "applied_on", text=INFERRED,
+         facts=("A1",))
 
 
 def _talk_check(qs, as_of):
@@ -134,7 +138,8 @@ def _talk_describe(row):
 
 
 national("recruitment.talk_within_month", "收到入党申请书后一个月内派人谈话", details("第七条", "第七条"),
-         _talk_check, _talk_describe, ("applied_on", "talked_on", "talk_due"), "applied_on", text=INFERRED)
+         _talk_check, _talk_describe, ("applied_on", "talked_on", "talk_due"), "applied_on", text=INFERRED,
+         facts=("A3",))
 
 
 # ---------------------------------------------------------------- stage 2: activists and their sponsors
@@ -158,9 +163,10 @@ def _sponsors_describe(row):
     return "；".join(parts)
 
 
-national("recruitment.sponsors", "指定一至两名正式党员作培养联系人", details("第九条", "第九条"),
+national("recruitment.sponsors", "指定一至两名正式党员作培养联系人",
+         details(rules.UNVERIFIED_ARTICLE, "第九条"),
          _sponsors_check, _sponsors_describe, ("sponsors", "sponsors_not_full", "candidate_on"), "activist_on",
-         text=INFERRED)
+         text=INFERRED, facts=("A5",))
 
 
 # ---------------------------------------------------------------- stage 3: candidates
@@ -180,7 +186,7 @@ def _activist_year_describe(row):
 
 national("recruitment.activist_one_year", "经过一年以上培养教育和考察方可列为发展对象",
          details("第十三条", "第十三条"), _activist_year_check, _activist_year_describe,
-         ("activist_on", "candidate_on"), "candidate_on", text=INFERRED)
+         ("activist_on", "candidate_on"), "candidate_on", text=INFERRED, facts=("A7",))
 
 
 def _introducers_check(qs, as_of):
@@ -209,8 +215,9 @@ def _introducers_describe(row):
 
 
 national("recruitment.introducers", "两名正式党员作入党介绍人，受留党察看处分未恢复党员权利的不能担任",
-         details("第十四条", "第十四条"), _introducers_check, _introducers_describe,
-         ("introducers", "introducers_not_full", "introducers_disciplined"), "candidate_on", text=INFERRED)
+         details(rules.UNVERIFIED_ARTICLE, "第十四条"), _introducers_check, _introducers_describe,
+         ("introducers", "introducers_not_full", "introducers_disciplined"), "candidate_on", text=INFERRED,
+         facts=("A8",))
 
 
 def _review_check(qs, as_of):
@@ -228,8 +235,9 @@ def _review_describe(row):
 
 
 national("recruitment.political_review", "未经政治审查或政治审查不合格的不能发展入党",
-         details("第十六条", "第十六条"), _review_check, _review_describe,
-         ("review_concluded_on", "review_passed", "branch_meeting_on"), "branch_meeting_on", text=INFERRED)
+         details(rules.UNVERIFIED_ARTICLE, "第十六条"), _review_check, _review_describe,
+         ("review_concluded_on", "review_passed", "branch_meeting_on"), "branch_meeting_on", text=INFERRED,
+         facts=("A9",))
 
 
 def _training_check(qs, as_of):
@@ -254,7 +262,8 @@ def _training_describe(row):
 
 national("recruitment.training", "发展对象集中培训不少于三天（或二十四学时）", details("第十七条", "第十七条"),
          _training_check, _training_describe, ("training_start", "training_end", "training_hours",
-                                               "branch_meeting_on"), "branch_meeting_on", text=REPORTED)
+                                               "branch_meeting_on"), "branch_meeting_on", text=REPORTED,
+         facts=("A10",))
 
 
 # ---------------------------------------------------------------- stage 4: the branch meeting and approval
@@ -288,9 +297,10 @@ def _majority(prefix: str):
 
 
 national("recruitment.admission_quorum", "讨论接收预备党员的支部大会，有表决权的到会人数须超过应到会人数的半数",
-         details("第二十条", "第十九条"), *_quorum(""), "branch_meeting_on", text=INFERRED)
+         details("第二十条", "第十九条"), *_quorum(""), "branch_meeting_on", text=INFERRED, facts=("A12",))
 national("recruitment.admission_majority", "赞成人数超过应到会有表决权正式党员的半数，才能通过接收预备党员的决议",
-         details("第二十一条", "第二十条"), *_majority(""), "branch_meeting_on", text=INFERRED)
+         details(rules.UNVERIFIED_ARTICLE, "第二十条"), *_majority(""), "branch_meeting_on", text=INFERRED,
+         facts=("A13",))
 
 
 def _approval_check(qs, as_of):
@@ -313,10 +323,10 @@ def _approval_describe(row):
 
 
 national("recruitment.approval_within_3_months",
-         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details("第二十六条", "第二十五条"),
+         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details(rules.UNVERIFIED_ARTICLE, "第二十五条"),
          _approval_check, _approval_describe,
          ("branch_meeting_on", "approved_on", "approval_special_reason", "approval_due", "approval_limit"),
-         "branch_meeting_on", text=REPORTED)
+         "branch_meeting_on", text=REPORTED, facts=("A15",))
 
 
 # ---------------------------------------------------------------- stage 5: probation and conversion
@@ -336,7 +346,7 @@ def _extension_describe(row):
 
 national("recruitment.probation_extension", "预备期一年，可延长一次，延长时间不少于半年、最长不超过一年",
          details("第三十二条", "第三十一条"), _extension_check, _extension_describe,
-         ("probation_extended_months",), "probation_extended_on", text=REPORTED)
+         ("probation_extended_months",), "probation_extended_on", text=REPORTED, facts=("A18",))
 
 
 def _conversion_check(qs, as_of):
@@ -356,12 +366,14 @@ def _conversion_describe(row):
 national("recruitment.conversion_on_time", "预备期满，支部大会及时讨论能否转为正式党员",
          details("第三十二条", "第三十一条"), _conversion_check, _conversion_describe,
          ("branch_meeting_on", "probation_extended_months", "conversion_meeting_on", "probation_end"),
-         "branch_meeting_on", text=REPORTED)
+         "branch_meeting_on", text=REPORTED, facts=("A18",))
 
 national("recruitment.conversion_quorum", "讨论预备党员转正的支部大会，有表决权的到会人数须超过应到会人数的半数",
-         details("第三十三条", "第三十二条"), *_quorum("conversion_"), "conversion_meeting_on", text=INFERRED)
+         details("第三十三条", "第三十二条"), *_quorum("conversion_"), "conversion_meeting_on", text=INFERRED,
+         facts=("A19", "A12"))
 national("recruitment.conversion_majority", "赞成人数超过应到会有表决权正式党员的半数，才能通过预备党员转正的决议",
-         details("第三十三条", "第三十二条"), *_majority("conversion_"), "conversion_meeting_on", text=INFERRED)
+         details("第三十三条", "第三十二条"), *_majority("conversion_"), "conversion_meeting_on", text=INFERRED,
+         facts=("A19", "A13"))
 
 
 def _conversion_approval_check(qs, as_of):
@@ -382,7 +394,7 @@ def _conversion_approval_describe(row):
 national("recruitment.conversion_approval_within_3_months", "上级党委在三个月内审批预备党员转正",
          details("第三十四条", "第三十三条"), _conversion_approval_check, _conversion_approval_describe,
          ("conversion_meeting_on", "conversion_approved_on", "conversion_approval_due"), "conversion_meeting_on",
-         text=REPORTED)
+         text=REPORTED, facts=("A20",))
 
 
 def _dues_check(qs, as_of):
@@ -401,10 +413,10 @@ def _dues_describe(row):
 
 
 national("recruitment.dues_from_admission", "预备党员自支部大会通过之日起交纳党费",
-         (Edition(DUES, "第八条", "2008年"),), _dues_check, _dues_describe,
+         (Edition(DUES, "一、第八条", "2008年"),), _dues_check, _dues_describe,
          ("branch_meeting_on", "member_joined_on"), "branch_meeting_on", severity=WARNING,
          text="中组部2008年印发，第一部分“党费的收缴”第八条：预备党员从支部大会通过其为预备党员之日起交纳党费。"
-              "以党员信息中的入党时间作为党费起交日期核对。")
+              "以党员信息中的入党时间作为党费起交日期核对。", facts=("A21", "E8"))
 
 
 # ---------------------------------------------------------------- local rule templates (core.LocalRule rows)

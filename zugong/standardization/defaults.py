@@ -65,7 +65,7 @@ def install(organization, *, effective_from: dt.date = dt.date(2024, 1, 1), rese
         checklist = Checklist.objects.create(
             name="党支部标准化规范化建设评分标准（机关示例）", edition="默认示例", issuing_body="系统默认（示例）",
             document="据地方手册示例整理，待本地文件替换", organization=organization, effective_from=effective_from,
-            grade_bands=STAR_BANDS, source_status="地方手册示例（单一来源）；全国和山西的评分表未见（待核）")
+            grade_bands=STAR_BANDS, source_status="地方手册示例；全国和山西的评分表待补充，请按本地文件核对")
     else:
         checklist.items.unrestricted().delete()
         checklist.grade_bands = STAR_BANDS

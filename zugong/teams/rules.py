@@ -4,10 +4,11 @@ National (regulations.md §6, 党政领导干部职务任期和交流):
 - 《党政领导干部职务任期暂行规定》（中办 2006）第三条: a term is 5 years; 第六条: after two consecutive terms in
   the same post, no further recommendation, nomination or appointment to it. 第二条 limits it to (among others)
   县级以上地方党委、政府领导成员, so these rules judge party-committee and government teams of level ≤ 3.
-  Checked against a re-published full text (wikisource) — status V1 for 第三、六条.
+  Checked by this module's author against a re-published full text — but regulations.md (F12) gives no article,
+  so the citations say 条款号待核 until it does (docs/rules-coverage.md).
 - 《党政领导干部选拔任用工作条例》 chapter 10 (交流、回避): local party-committee and government leaders who have
-  held the same post for ten years must rotate. 2014 edition 第五十四条 (secondary source); the 2019 edition's
-  article number is not verified, so the citation says so.
+  held the same post for ten years must rotate (F13). The 2014 edition's 第五十四条 (a secondary source) and the
+  2019 edition's article are not confirmed by regulations.md, so both citations say 条款号待核.
 
 Local (configurable, `standards.py`): the required women and young cadres per team level, and how long a post
 may stay vacant; each `core.LocalRule` row carries its numbers and the document that sets them.
@@ -75,12 +76,13 @@ SEAT_READS = (Reads("teams.TeamMember", "cadre_id", "cadre_id"), Reads("cadres.C
 rules.register(Rule(
     code="teams.rotation_ten_years", title="地方党委和政府领导成员在同一职位上任职满十年的，必须交流",
     severity=WARNING, model="teams.TeamMember",
-    editions=(Edition(SELECTION, "第五十四条", "2014年", IN_FORCE_2014, IN_FORCE_2019),
-              Edition(SELECTION, "第十章（条款号待核）", "2019年", IN_FORCE_2019, None)),
+    editions=(Edition(SELECTION, rules.UNVERIFIED_ARTICLE, "2014年", IN_FORCE_2014, IN_FORCE_2019),
+              Edition(SELECTION, rules.UNVERIFIED_ARTICLE, "2019年", IN_FORCE_2019, None)),
     check=_rotation_check, describe=_rotation_describe, measures=SEAT_MEASURES,
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="适用于县级以上地方党委、政府领导班子（层级为县处级及以上的党委、政府班子）。任职年限自同一干部在同一班子职位"
-         "最早的任职时间起算（连任视为连续任职）。2014年版第五十四条的条款号来自第三方资料；2019年版条款号待核。",
+         "最早的任职时间起算（连任视为连续任职）。2014年版和2019年版的条款号待核。",
+    facts=("F13",),
 ))
 
 
@@ -101,11 +103,12 @@ def _terms_describe(row):
 rules.register(Rule(
     code="teams.two_terms", title="同一职位连续任职达到两个任期的，不再推荐、提名或者任命担任同一职务",
     severity=REMINDER, model="teams.TeamMember",
-    editions=(Edition(TENURE, "第六条", "2006年"),),
+    editions=(Edition(TENURE, rules.UNVERIFIED_ARTICLE, "2006年"),),
     check=_terms_check, describe=_terms_describe, measures=SEAT_MEASURES,
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
-    text="第三条：党政领导职务每个任期为5年。任期数取记录的任命次数与按任职年限计算（每满5年进入下一个任期）两者中较大者。"
-         "适用于县级以上地方党委、政府领导班子（第二条）。",
+    text="党政领导职务每个任期为5年。任期数取记录的任命次数与按任职年限计算（每满5年进入下一个任期）两者中较大者。"
+         "适用于县级以上地方党委、政府领导班子。",
+    facts=("F12b",),
 ))
 
 
@@ -121,11 +124,12 @@ def _third_term_describe(row):
 rules.register(Rule(
     code="teams.third_term", title="不得在同一职位连续任职超过两个任期",
     severity=ERROR, model="teams.TeamMember",
-    editions=(Edition(TENURE, "第六条", "2006年"),),
+    editions=(Edition(TENURE, rules.UNVERIFIED_ARTICLE, "2006年"),),
     check=_third_term_check, describe=_third_term_describe, measures=SEAT_MEASURES,
     person_field="cadre__person_id", org_field="team__organization_id", group=GROUP, reads=SEAT_READS,
     text="按记录的任命次数判断：同一干部第三次被任命担任同一班子职位即违反规定。任命时检查，违反时拒绝办理"
          "（有权限的管理员可填写理由作为例外办理）。",
+    facts=("F12b",),
 ))
 
 

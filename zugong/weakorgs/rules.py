@@ -8,7 +8,7 @@ from zugong.core.config import num
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from zugong.core.dates import add_months
-from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
+from zugong.core.rules import ERROR, REMINDER, UNVERIFIED_ARTICLE, WARNING, Edition, Reads, Rule, register
 from zugong.members.rules import months_elapsed_sql
 
 from .models import ProgressReport, Rectification
@@ -38,13 +38,13 @@ register(Rule(
     code="weakorgs.rectification_overdue",
     title="软弱涣散党组织整顿超期未销号",
     severity=WARNING,
-    editions=(Edition(f"{PRACTICE}（单一来源）", "整顿期限和验收销号", "地方做法", local=True),),
+    editions=(Edition(PRACTICE, "整顿期限和验收销号", "地方做法", local=True),),
     check=check_overdue,
     describe=_overdue_text,
     measures=("deadline", "months_over"),
-    text="整顿工作按“一村一策”确定期限（一般一年），期满应由上级党组织验收销号；超期未销号的应督办"
-         "（来源：wx.heze.cn/a/7107.html；news.chuzhou.cn/2014/0418/48743.shtml）。",
+    text="整顿工作按“一村一策”确定期限（一般一年），期满应由上级党组织验收销号；超期未销号的应督办。",
     **RULE,
+    facts=("practice §1.3", "practice §1.4"),
 ))
 
 
@@ -56,11 +56,12 @@ register(Rule(
     code="weakorgs.village_without_first_secretary",
     title="软弱涣散村未选派第一书记",
     severity=WARNING,
-    editions=(Edition("《关于向重点乡村持续选派驻村第一书记和工作队的意见》", "条款待核", "中办 2021年"),),
+    editions=(Edition("《关于向重点乡村持续选派驻村第一书记和工作队的意见》", UNVERIFIED_ARTICLE, "中办 2021年"),),
     check=check_village_without_first_secretary,
     describe=lambda row: "软弱涣散村整顿中，未登记驻村第一书记",
-    text="对党组织软弱涣散村，应当全覆盖选派第一书记（条款序号待核）。",
+    text="对党组织软弱涣散村，应当全覆盖选派第一书记。",
     **RULE,
+    facts=("practice §6",),
 ))
 
 
@@ -85,12 +86,13 @@ register(Rule(
     reads=(Reads("weakorgs.ProgressReport", "rectification_id"),),
     title="整顿进展超过一个月未报告",
     severity=REMINDER,
-    editions=(Edition(f"{PRACTICE}（单一来源）", "台账逐月报告", "地方做法", local=True),),
+    editions=(Edition(PRACTICE, "台账逐月报告", "地方做法", local=True),),
     check=check_no_progress_report,
     describe=_no_progress_text,
     measures=("started_on", "last_reported"),
     text="市、县、乡三级建立整顿台账，逐月报告进展、解决一个销号一个。",
     **RULE,
+    facts=("practice §1.3",),
 ))
 
 
@@ -115,13 +117,13 @@ register(Rule(
     code="weakorgs.accepted_below_standard",
     title="验收不合格的整顿被销号",
     severity=ERROR,
-    editions=(Edition("整顿验收办法（合格分已核，不满意否决为单一来源）", "验收合格标准", "地方做法",
+    editions=(Edition("整顿验收办法", "验收合格标准", "地方做法",
                       local=True),),
     check=check_accepted_below_standard,
     describe=_below_text,
     measures=("accepted_score", "dissatisfied_percent", "pass_mark", "veto"),
     text="验收按听取汇报、民主测评、个别谈话、查看台账、评分进行；达到合格分（示例 70 分）且群众测评“不满意”"
-         "不超过否决线（示例 50%）的方可销号；分数线和否决线按认定标准配置（来源：chxfw.gov.cn/news/show/89.html；"
-         "heyang.wndjlm.org.cn/jjjy/gzkx/92280.htm）。",
+         "不超过否决线（示例 50%）的方可销号；分数线和否决线按认定标准配置。",
     **RULE,
+    facts=("practice §1.4",),
 ))
