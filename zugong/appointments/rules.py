@@ -224,7 +224,7 @@ def _years_describe(what: str, years: int):
 DEPUTY_TO_CHIEF = Q(target_chief=True, from_chief=False, from_level=F("target_level"))
 CHIEF_TO_UPPER_DEPUTY = Q(target_chief=False, from_chief=True, from_level=F("target_level") + 1)
 
-YEARS_TEXT = "破格提拔可以突破任职年限，不按本条判断，受破格提拔的限制（第九条）约束。" + UNVERIFIED_2019
+YEARS_TEXT = "破格提拔可以突破任职年限，不按本条判断，受破格提拔的各项限制约束。" + UNVERIFIED_2019
 eligibility("appointments.deputy_years", "由副职提任正职，应当在副职岗位工作两年以上", "第八条", "第八条",
             _years_in_post(DEPUTY_TO_CHIEF, DEPUTY_YEARS), _years_describe("副职", DEPUTY_YEARS),
             ("rank_started", "from_rank"), text=YEARS_TEXT, facts=("F3",))
