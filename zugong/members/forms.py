@@ -53,12 +53,21 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
     dues_from = MonthField(
         label="党费记录起始月份", required=False, help_text="平台开始记录该党员党费的月份；留空为入党当月"
     )
+    dues_base_from = MonthField(
+        label="新计算基数适用起始月份",
+        required=False,
+        help_text="修改计算基数、计算方式或党员类别时填写：从发放新工资的当月起按新标准交纳"
+        "（党费规定 一、第十条）；留空为本月。此前各月仍按原基数核定",
+    )
+
+    field_order = [*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("dues_from") + 1], "dues_base_from"]
 
     class Meta:
         model = Membership
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            f: DATE for f in ("joined_on", "converted_on", "away_since", "lost_contact_since", "graduated_on")
+            f: DATE
+            for f in ("joined_on", "converted_on", "away_since", "lost_contact_since", "abroad_since", "graduated_on")
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -77,7 +86,10 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         """A person has one membership: the service says so in Chinese."""
 
     def cleaned_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        if self.cleaned_data.get("dues_base_from"):
+            fields["dues_base_from"] = self.cleaned_data["dues_base_from"]
+        return fields
 
 
 class RegisterForm(MembershipForm):
@@ -105,6 +117,7 @@ class RegisterForm(MembershipForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["organization"].bind(user)
         del self.fields["inflow_organization"]
+        del self.fields["dues_base_from"]
 
 
 class TransferForm(forms.Form):

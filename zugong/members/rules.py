@@ -239,7 +239,8 @@ def check_dues_underpaid(qs, as_of):
         .annotate(
             paid_month=Subquery(latest.values("month")[:1]),
             paid_amount=Subquery(latest.values("amount")[:1]),
-            due=dues.due_sql(),
+            # The month paid is judged by the base in force that month (党费规定 一、第十条), not today's.
+            due=dues.due_on_sql(OuterRef("pk"), OuterRef("paid_month")),
         )
         .filter(paid_amount__lt=F("due") - Value(TOLERANCE))
         .filter(~Exists(excused))

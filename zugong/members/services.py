@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zugong.core import audit, rules, scope
+from zugong.core import audit, history, rules, scope
 from zugong.orgs.models import Organization
 from zugong.people import idnumber
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import dues
-from .models import DuesExemption, DuesPayment, Membership, TransferRequest
+from .models import DuesBaseSpan, DuesExemption, DuesPayment, Membership, TransferRequest
 
 # Fields of a membership that are edited on its page; the branch changes only through a transfer.
 EDITABLE_FIELDS = (
@@ -35,8 +35,12 @@ EDITABLE_FIELDS = (
     "inflow_org_name",
     "away_since",
     "lost_contact_since",
+    "abroad",
+    "abroad_since",
     "graduated_on",
 )
+# What the dues of a month are worked out from: kept with the months they applied (DuesBaseSpan).
+DUES_INPUTS = ("dues_base", "dues_kind", "category")
 # Rules a transfer can newly break, reported to the user as warnings after the move.
 SENDING_SIDE_RULES = ("members.branch_too_small",)
 RECEIVING_SIDE_RULES = ("members.branch_too_large", "members.branch_without_committee")
@@ -91,6 +95,41 @@ def _move_person(person: Person, org: Organization) -> None:
         person.save()
 
 
+# ---------------------------------------------------------------- the dues base by month
+
+
+def dues_start(membership: Membership) -> dt.date:
+    """The first month of the member's dues record (`dues_from`, else the month joined: 党费规定 一、第八条)."""
+    return dues.first_of_month(membership.dues_from or membership.joined_on)
+
+
+def _base_values(membership: Membership) -> dict:
+    return {"base": membership.dues_base, "kind": membership.effective_dues_kind}
+
+
+def set_dues_base(membership: Membership, from_month: dt.date, *, before: dict | None = None) -> DuesBaseSpan:
+    """From `from_month` the member's dues are worked out from the base and kind now on the record: a new rate
+    applies from the first month paid at the new salary (党费规定 一、第十条), so the span starts on that
+    month's first day and the months before keep the base they had. `before` (the values until then) opens the
+    history of a member recorded without one. Call inside the service's `audit.operation`."""
+    series = {"membership": membership}
+    from_month = dues.first_of_month(from_month)
+    if before is not None and not DuesBaseSpan.objects.unrestricted().filter(membership=membership).exists():
+        start = dues_start(membership)
+        if start < from_month:
+            history.change(DuesBaseSpan, series, start, before)
+    try:
+        return history.change(DuesBaseSpan, series, from_month, _base_values(membership))
+    except history.HistoryError:
+        current = history.open_span(DuesBaseSpan, series)
+        raise ValidationError(
+            {
+                "dues_base_from": f"适用起始月份不能早于现行计算基数的起始月份"
+                f"{dues.month_label(current.started_on) if current else ''}"
+            }
+        ) from None
+
+
 # ---------------------------------------------------------------- members
 
 
@@ -107,15 +146,20 @@ def register_member(user, person: Person, organization: Organization, **fields) 
         raise ValidationError(f"“{person.name}”已登记为党员")
     membership = Membership(person=person, organization=organization, **fields)
     _validate(membership)
-    with scope.bypass():
+    with scope.bypass(), audit.operation(membership, "create"):
         membership.save()
+        set_dues_base(membership, dues_start(membership))
         _move_person(person, organization)
     return membership
 
 
 @transaction.atomic
-def update_member(user, membership: Membership, **fields) -> Membership:
-    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff."""
+def update_member(user, membership: Membership, *, dues_base_from: dt.date | None = None, **fields) -> Membership:
+    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff.
+
+    A change of the dues base, kind or category applies from `dues_base_from` (the first month paid at the new
+    salary, 党费规定 一、第十条; default this month): the base history (`DuesBaseSpan`) takes it in the same
+    operation."""
     _require(user, "change", membership.org_path, "您无权修改该党员的信息")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -124,10 +168,14 @@ def update_member(user, membership: Membership, **fields) -> Membership:
         )
     if not membership.is_present:
         raise ValidationError("该党员的组织关系已转出本省，不能修改")
+    before = _base_values(membership)
     for name, value in fields.items():
         setattr(membership, name, value)
     _validate(membership)
-    membership.save()
+    with audit.operation(membership, "update"):
+        membership.save()
+        if _base_values(membership) != before:
+            set_dues_base(membership, dues_base_from or timezone.localdate(), before=before)
     return membership
 
 
@@ -498,6 +546,8 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
     _validate(membership)
     with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.save()
+        current = history.open_span(DuesBaseSpan, {"membership": membership})
+        set_dues_base(membership, max(dues_from, current.started_on) if current else dues_from)
         op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")
     transfer.membership = membership
     return _rule_warnings(RECEIVING_SIDE_RULES, org, user)

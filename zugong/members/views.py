@@ -282,6 +282,10 @@ def detail(request, pk):
         context["payments"] = Paginator(
             dues.payments_of(members).select_related("organization"), 24
         ).get_page(request.GET.get("page"))
+        # The base by month (DuesBaseSpan): each month's dues as owed by the base in force then.
+        context["dues_bases"] = bases = dues.base_history(member)
+        for p in context["payments"]:
+            p.due = dues.due_in(bases, p.month, member)
         context["exemptions"] = dues.exemptions_of(members)
     return render(request, "members/detail.html", context)
 
