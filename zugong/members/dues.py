@@ -197,11 +197,14 @@ def month_index_sql(expression):
     return ExtractYear(expression) * Value(12) + ExtractMonth(expression) - Value(1)
 
 
-def kind_sql():
-    """SQL: a member row's dues kind, the recorded one or the one its category implies."""
-    by_category = [When(category=c, then=Value(str(k))) for c, k in Membership.CATEGORY_DUES_KIND.items()]
+def kind_sql(prefix: str = ""):
+    """SQL: a member row's dues kind, the recorded one or the one its category implies (`prefix` reaches the
+    member through a relation: "membership__")."""
+    by_category = [
+        When(**{f"{prefix}category": c}, then=Value(str(k))) for c, k in Membership.CATEGORY_DUES_KIND.items()
+    ]
     return Case(
-        When(~Q(dues_kind=""), then=F("dues_kind")),
+        When(~Q(**{f"{prefix}dues_kind": ""}), then=F(f"{prefix}dues_kind")),
         *by_category,
         default=Value(str(DuesKind.SALARY)),
         output_field=CharField(),
@@ -230,12 +233,12 @@ def due_sql(base: str = "dues_base", kind=None):
     return Case(*whens, output_field=money)
 
 
-def due_on_sql(membership, month, *, current=True):
+def due_on_sql(membership, month, *, prefix: str = ""):
     """SQL: the monthly dues of `membership` (an `OuterRef` to the member's id) for `month` (a date or an
     expression: the first day of the month), by the base and kind in force that month (`DuesBaseSpan`: a new
     rate from the first month paid at the new salary, 党费规定 一、第十条). A month no span covers (a member
-    recorded without history) is judged by today's base on the member row when `current` (the outer query is
-    on Membership)."""
+    recorded without history) is judged by today's base on the member row (`prefix` reaches it from the outer
+    query: "" on Membership, "membership__" on a payment)."""
     money = DecimalField(max_digits=10, decimal_places=2)
     spans = (
         DuesBaseSpan.objects.filter(history.held_on(month), membership=membership)
@@ -244,7 +247,8 @@ def due_on_sql(membership, month, *, current=True):
         .values("due")[:1]
     )
     by_month = Subquery(spans, output_field=money)
-    return Coalesce(by_month, due_sql(), output_field=money) if current else by_month
+    today = due_sql(f"{prefix}dues_base", kind_sql(prefix))
+    return Coalesce(by_month, today, output_field=money)
 
 
 def base_spans_sql(vendor: str, tables: dict) -> str:

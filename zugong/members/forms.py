@@ -14,7 +14,7 @@ from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Organization
 
 from . import dues
-from .models import Membership, TransferRequest
+from .models import CorrectionPeriod, MemberContact, Membership, TransferRequest
 from .services import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -230,3 +230,28 @@ class ExemptionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A deliberate click for an operation that needs no input."""
+
+
+class ContactForm(forms.Form):
+    """A contact with a member, or a search for one out of contact (教育管理条例 第二十四条、第三十四条)."""
+
+    kind = forms.ChoiceField(label="类型", choices=MemberContact.Kind.choices, initial=MemberContact.Kind.CONTACT)
+    contacted_on = forms.DateField(label="日期", widget=DATE, initial=_today)
+    reached = forms.BooleanField(label="取得联系", required=False, initial=True,
+                                 help_text="多方查找仍无音讯的，不勾选")
+    note = forms.CharField(label="情况", max_length=200, required=False,
+                           help_text="如 电话联系本人、经家属联系、走访原单位")
+
+
+class CorrectionForm(forms.Form):
+    """限期改正 (教育管理条例 第三十条): the period, at most 1 year."""
+
+    started_on = forms.DateField(label="起始日期", widget=DATE, initial=_today)
+    deadline = forms.DateField(label="改正期限", widget=DATE, help_text="最长不超过 1 年")
+    reason = forms.CharField(label="事由", max_length=200)
+
+
+class CorrectionOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="结果", choices=CorrectionPeriod.Outcome.choices)
+    outcome_on = forms.DateField(label="认定日期", widget=DATE, initial=_today)
+    outcome_note = forms.CharField(label="说明", max_length=200, required=False)

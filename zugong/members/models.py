@@ -156,6 +156,7 @@ class Membership(ScopedModel, AuditedModel):
         max_length=8,
         choices=[("", "（无）"), ("study", "出国（境）学习研究"), ("settled", "出国（境）定居")],
         blank=True,
+        default="",
         help_text="《中国共产党党员教育管理工作条例》第二十四条、第三十四条；回国（境）后清空",
     )
     abroad_since = models.DateField("出国（境）时间", null=True, blank=True)

@@ -10,13 +10,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zugong.core import audit, history, rules, scope
+from zugong.core.dates import add_years
 from zugong.orgs.models import Organization
 from zugong.people import idnumber
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import dues
-from .models import DuesBaseSpan, DuesExemption, DuesPayment, Membership, TransferRequest
+from .models import (
+    CorrectionPeriod,
+    DuesBaseSpan,
+    DuesExemption,
+    DuesPayment,
+    MemberContact,
+    Membership,
+    TransferRequest,
+)
 
 # Fields of a membership that are edited on its page; the branch changes only through a transfer.
 EDITABLE_FIELDS = (
@@ -687,3 +696,60 @@ def record_exemption(
 def delete_exemption(user, exemption: DuesExemption) -> None:
     _require(user, "change", exemption.org_path, "您无权撤销该记录")
     exemption.delete()
+
+
+# ---------------------------------------------------------------- contact and 限期改正 (教育管理条例)
+
+
+@transaction.atomic
+def record_contact(
+    user, membership: Membership, *, kind: str, contacted_on: dt.date, reached: bool, note: str = ""
+) -> MemberContact:
+    """Record a contact with a member, or a search for one out of contact (第二十四条、第三十四条)."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的联系情况")
+    _not_in_future(contacted_on, "contacted_on", "日期")
+    if kind == MemberContact.Kind.SEARCH and not membership.lost_contact_since:
+        raise ValidationError({"kind": "该党员未登记失去联系时间；查找失联党员请先在党员信息中填写失去联系时间"})
+    contact = MemberContact(
+        membership=membership, kind=kind, contacted_on=contacted_on, reached=reached, note=note.strip(),
+        recorded_by=user,
+    )
+    with audit.operation(contact, "create"):
+        contact.save()
+    return contact
+
+
+@transaction.atomic
+def record_correction(
+    user, membership: Membership, *, started_on: dt.date, deadline: dt.date, reason: str
+) -> CorrectionPeriod:
+    """Set a 限期改正 period: it lasts at most 1 year (教育管理条例 第三十条)."""
+    _require(user, "change", membership.org_path, "您无权为该党员登记限期改正")
+    _not_in_future(started_on, "started_on", "起始日期")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写事由"})
+    if deadline <= started_on:
+        raise ValidationError({"deadline": "改正期限应晚于起始日期"})
+    if deadline > add_years(started_on, 1):
+        raise ValidationError({"deadline": "限期改正期限最长不超过 1 年（《中国共产党党员教育管理工作条例》第三十条）"})
+    correction = CorrectionPeriod(
+        membership=membership, started_on=started_on, deadline=deadline, reason=reason.strip(), recorded_by=user
+    )
+    with audit.operation(correction, "create"):
+        correction.save()
+    return correction
+
+
+@transaction.atomic
+def record_correction_outcome(
+    user, correction: CorrectionPeriod, *, outcome: str, outcome_on: dt.date, outcome_note: str = ""
+) -> CorrectionPeriod:
+    """Record how a 限期改正 ended (已改正, 劝其退党, 除名 …)."""
+    _require(user, "change", correction.membership.org_path, "您无权登记限期改正结果")
+    _not_in_future(outcome_on, "outcome_on", "认定日期")
+    if outcome_on < correction.started_on:
+        raise ValidationError({"outcome_on": "认定日期不能早于限期改正起始日期"})
+    correction.outcome, correction.outcome_on, correction.outcome_note = outcome, outcome_on, outcome_note.strip()
+    with audit.operation(correction, "update"):
+        correction.save()
+    return correction
