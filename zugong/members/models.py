@@ -540,7 +540,11 @@ class DuesBaseSpan(ScopedModel, AuditedModel, SpanBase):
                 fields=["membership"], condition=Q(ended_on__isnull=True), name="dues_base_span_one_open"
             ),
         ]
-        indexes = [models.Index(fields=["membership", "started_on"], name="dues_base_span_member")]
+        indexes = [
+            models.Index(fields=["membership", "started_on"], name="dues_base_span_member"),
+            # Members whose base changed (an ended span): the few whose past months need the history.
+            models.Index(fields=["membership"], condition=Q(ended_on__isnull=False), name="dues_base_span_changed"),
+        ]
 
     def __str__(self):
         until = f"{self.last_day:%Y年%m月}" if self.ended_on else "今"

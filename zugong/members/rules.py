@@ -352,21 +352,21 @@ def check_dues_base_missing(qs, as_of):
 
 
 def check_dues_back_payment(qs, as_of):
-    # A month paid more than 6 months after it (补交 beyond the limit): the payment's month index and the month
-    # index of the day it was paid differ by more than 6. Payments for the months up to the last month owed.
-    late = DuesPayment.objects.filter(membership=OuterRef("pk"), month__lte=dues.last_due_month(as_of)).annotate(
-        lag=ExpressionWrapper(
-            dues.month_index_sql(F("paid_on")) - dues.month_index_sql(F("month")), output_field=IntegerField()
-        )
-    ).filter(lag__gt=MONTHS_BACK_PAYMENT)
-    latest = late.order_by("-paid_on", "-month")
+    # A month paid more than 6 months after it (补交 beyond the limit): paid on or after the first day of the
+    # seventh month after it (`month` is a month's first day: plain date arithmetic, `dues.MonthsLater`).
+    # One pass over the payments (an uncorrelated IN: the late ones are few), then the finding's facts for
+    # those members only.
+    # No condition on `month` alone: an index range over nearly all payments would fetch each row by its id.
+    late = DuesPayment.objects.filter(paid_on__gte=dues.MonthsLater(F("month"), MONTHS_BACK_PAYMENT + 1))
+    mine = late.filter(membership=OuterRef("pk"))
+    latest = mine.order_by("-paid_on", "-month")
     return (
         qs.present()
-        .filter(Exists(late))
+        .filter(pk__in=late.values("membership_id"))
         .annotate(
             late_month=Subquery(latest.values("month")[:1]),
             late_paid_on=Subquery(latest.values("paid_on")[:1]),
-            late_months=Subquery(late.order_by().values("membership").annotate(n=Count("pk")).values("n")),
+            late_months=Subquery(mine.order_by().values("membership").annotate(n=Count("pk")).values("n")),
         )
     )
 

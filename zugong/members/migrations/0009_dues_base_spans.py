@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '党费计算基数记录',
                 'verbose_name_plural': '党费计算基数记录',
                 'ordering': ['membership', '-started_on'],
-                'indexes': [models.Index(fields=['membership', 'started_on'], name='dues_base_span_member')],
+                'indexes': [models.Index(fields=['membership', 'started_on'], name='dues_base_span_member'), models.Index(condition=models.Q(('ended_on__isnull', False)), fields=['membership'], name='dues_base_span_changed')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('membership',), name='dues_base_span_one_open')],
             },
         ),
