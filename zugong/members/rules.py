@@ -434,6 +434,7 @@ register(
         measures=("months_lost", "lost_contact_since", "stopped_from"),
         text="党员失去联系、停止党籍 2 年后确实无法取得联系的，按照自行脱党予以除名。",
         **MEMBER_RULE,
+        facts=("D6d",),
     )
 )
 
@@ -448,6 +449,7 @@ register(
         measures=("abroad_since",),
         text="党员出国（境）定居的，一般应当停止其党籍。",
         **MEMBER_RULE,
+        facts=("D6b",),
     )
 )
 
@@ -465,6 +467,7 @@ register(
         measures=("months_abroad", "abroad_since"),
         text="党员出国（境）学习研究超过 5 年仍未返回的，一般应当停止其党籍。",
         **MEMBER_RULE,
+        facts=("D6b",),
     )
 )
 
@@ -484,6 +487,7 @@ register(
         measures=("abroad_since", "last_contact"),
         text="对出国（境）学习研究的党员，党组织应当保留其组织关系，并至少每 6 个月与其联系一次。",
         **MEMBER_RULE,
+        facts=("D12b",),
     )
 )
 
@@ -501,6 +505,7 @@ register(
         measures=("started_on", "deadline", "months_set"),
         text="限期改正期限最长不超过 1 年。",
         **CORRECTION_RULE,
+        facts=("D9",),
     )
 )
 
@@ -515,6 +520,7 @@ register(
         measures=("deadline",),
         text="限期改正期满，党组织应当认定其改正情况并记录结果；经教育仍无转变的，劝其退党或予以除名。",
         **CORRECTION_RULE,
+        facts=("D9",),
     )
 )
 
@@ -613,6 +619,7 @@ register(
         measures=("late_month", "late_paid_on", "late_months"),
         text="党员应按月交纳党费；补交党费的时间最长不得超过 6 个月。",
         **DUES_RULE,
+        facts=("E12",),
     )
 )
 
@@ -637,6 +644,7 @@ register(
         measures=("month_from", "reason"),
         text="生活困难的党员，经党支部研究，报上一级党委批准后，可以少交或免交党费。",
         **DUES_RECORD_RULE,
+        facts=("E7",),
     )
 )
 
@@ -656,6 +664,7 @@ register(
         measures=("month", "amount", "paid_on", "extra"),
         text="党员自愿多交党费不限；一次性自愿多交 1000 元以上的党费，全额上缴中央。",
         **DUES_RECORD_RULE,
+        facts=("E11",),
     )
 )
 
