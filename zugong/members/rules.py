@@ -357,7 +357,9 @@ def check_dues_back_payment(qs, as_of):
     # One pass over the payments (an uncorrelated IN: the late ones are few), then the finding's facts for
     # those members only.
     # No condition on `month` alone: an index range over nearly all payments would fetch each row by its id.
-    late = DuesPayment.objects.filter(paid_on__gte=dues.MonthsLater(F("month"), MONTHS_BACK_PAYMENT + 1))
+    late = DuesPayment.objects.filter(
+        paid_on__gte=dues.MonthsLater(F("month"), MONTHS_BACK_PAYMENT + 1), paid_on__lte=as_of
+    )
     mine = late.filter(membership=OuterRef("pk"))
     latest = mine.order_by("-paid_on", "-month")
     return (
@@ -380,7 +382,7 @@ def check_dues_voluntary_to_centre(qs, as_of):
     # voluntary payment of that size is handed up in full to the Centre. `amount >= 1000` first: the month's
     # dues are worked out only for the few large payments.
     return (
-        qs.filter(amount__gte=VOLUNTARY_TO_CENTRE, membership__transferred_out_on__isnull=True)
+        qs.filter(amount__gte=VOLUNTARY_TO_CENTRE, paid_on__lte=as_of, membership__transferred_out_on__isnull=True)
         .annotate(due=dues.due_on_sql(OuterRef("membership_id"), OuterRef("month"), prefix="membership__"))
         .annotate(extra=F("amount") - Coalesce("due", Value(Decimal("0"))))
         .filter(extra__gte=VOLUNTARY_TO_CENTRE)

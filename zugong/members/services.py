@@ -92,6 +92,7 @@ def _validate(membership: Membership) -> None:
         ("converted_on", "转正时间"),
         ("away_since", "外出时间"),
         ("lost_contact_since", "失去联系时间"),
+        ("abroad_since", "出国（境）时间"),
     ):
         _not_in_future(getattr(membership, field), field, label)
     membership.full_clean(exclude=["org_path", "person", "organization"], validate_unique=False)
