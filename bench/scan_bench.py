@@ -87,25 +87,31 @@ def unpaid_sql(vendor: str) -> tuple[str, list]:
 
 def underpaid_sql(vendor: str) -> tuple[str, list]:
     """members.dues_underpaid: the latest payment up to the last month owed is more than a cent below the
-    dues by the brackets, and no recorded reason covers its month."""
+    dues by the brackets on the base in force that month, and no recorded reason covers its month."""
     last_due = dues.last_due_month(AS_OF)
     by_category = Membership.CATEGORY_DUES_KIND.items()
     implied = " ".join(f"WHEN m.category = '{c}' THEN '{k}'" for c, k in by_category)
     kind = f"(CASE WHEN m.dues_kind <> '' THEN m.dues_kind {implied} ELSE 'salary' END)"
-    bands = {
-        kind_: " ".join(
-            f"WHEN m.dues_base <= {top} THEN ROUND(m.dues_base * {rate}, 2)"
-            if top is not None
-            else f"WHEN m.dues_base IS NOT NULL THEN ROUND(m.dues_base * {rate}, 2)"
-            for top, rate in brackets
+
+    def due_of(base: str, kind: str) -> str:
+        bands = {
+            kind_: " ".join(
+                f"WHEN {base} <= {top} THEN ROUND({base} * {rate}, 2)"
+                if top is not None
+                else f"WHEN {base} IS NOT NULL THEN ROUND({base} * {rate}, 2)"
+                for top, rate in brackets
+            )
+            for kind_, brackets in dues.BRACKETS.items()
+        }
+        return (
+            f"(CASE {kind} WHEN 'farmer' THEN {dues.farmer_amount()} WHEN 'minimum' THEN {dues.MINIMUM_AMOUNT} "
+            + " ".join(f"WHEN '{k}' THEN (CASE {b} END)" for k, b in bands.items())
+            + " END)"
         )
-        for kind_, brackets in dues.BRACKETS.items()
-    }
-    due = (
-        f"(CASE {kind} WHEN 'farmer' THEN {dues.farmer_amount()} WHEN 'minimum' THEN {dues.MINIMUM_AMOUNT} "
-        + " ".join(f"WHEN '{k}' THEN (CASE {b} END)" for k, b in bands.items())
-        + " END)"
-    )
+
+    # The month paid is judged by the base in force that month (members_duesbasespan), today's base when no
+    # span covers it.
+    due = f"COALESCE({due_of('s.base', 's.kind')}, {due_of('m.dues_base', kind)})"
     if vendor == "postgresql":
         latest = """CROSS JOIN LATERAL (
             SELECT q.month, q.amount FROM members_duespayment q
@@ -118,6 +124,8 @@ def underpaid_sql(vendor: str) -> tuple[str, list]:
     sql = f"""
         SELECT m.id FROM members_membership m
         {latest}
+        LEFT JOIN members_duesbasespan s ON s.membership_id = m.id AND s.started_on <= p.month
+            AND (s.ended_on IS NULL OR s.ended_on > p.month)
         WHERE {ACTIVE}
           AND p.amount < {due} - {TOLERANCE}
           AND NOT EXISTS (

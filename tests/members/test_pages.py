@@ -305,6 +305,9 @@ PK_MODEL = {
     "members:transfer_close": "transfer",
     "members:payment_delete": "payment",
     "members:exemption_delete": "exemption",
+    "members:contact_add": "membership",
+    "members:correction_add": "membership",
+    "members:correction_outcome": "correction",
     "api:membership-detail": "membership",
 }
 
@@ -330,7 +333,13 @@ def taiyuan_records(tree, users, members):
         month_from=dt.date(2026, 2, 1),
         reason="病休",
     )
+    from zugong.members.models import CorrectionPeriod
+
+    correction = CorrectionPeriod.objects.create(
+        membership=zs, started_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 9, 1), reason="不按时交纳党费"
+    )
     return {
+        "correction": [correction.pk],
         "membership": [zs.pk, members.wangwu.pk],
         "person": [tree.people.zhangsan.pk],
         "transfer": [transfer.pk],

@@ -138,8 +138,10 @@ def test_six_full_members_need_no_committee(tree):
 def test_lost_contact_exactly_six_months_at_a_month_end(tree):
     m = make_member(tree.b1, "失联", 1101, lost_contact_since=D(2025, 8, 31))
     assert broken("members.lost_contact", m, D(2026, 2, 27)) == []
-    assert broken("members.lost_contact", m, D(2026, 2, 28)) == ["失去联系 6 个月（2025年8月31日起）"]
-    assert broken("members.lost_contact", m, D(2027, 3, 1)) == ["失去联系 1 年 6 个月（2025年8月31日起）"]
+    assert broken("members.lost_contact", m, D(2026, 2, 28)) == ["失去联系 6 个月（2025年8月31日起），未登记查找情况，应当多方查找"]
+    assert broken("members.lost_contact", m, D(2027, 3, 1)) == [
+        "失去联系 1 年 6 个月（2025年8月31日起），未登记查找情况，应当多方查找"
+    ]
     m.status = Membership.Status.STOPPED  # handled: 停止党籍
     m.save()
     assert broken("members.lost_contact", m, D(2026, 2, 28)) == []
@@ -149,7 +151,9 @@ def test_lost_contact_exactly_six_months_at_a_month_end(tree):
 def test_lost_contact_from_a_leap_day(tree):
     m = make_member(tree.b1, "闰日", 1103, lost_contact_since=D(2024, 2, 29))
     assert broken("members.lost_contact", m, D(2024, 8, 28)) == []
-    assert broken("members.lost_contact", m, D(2024, 8, 29)) == ["失去联系 6 个月（2024年2月29日起）"]
+    assert broken("members.lost_contact", m, D(2024, 8, 29)) == [
+        "失去联系 6 个月（2024年2月29日起），未登记查找情况，应当多方查找"
+    ]
 
 
 def test_away_six_months_without_transfer(tree, users):
@@ -305,6 +309,15 @@ def test_every_rule_is_registered_with_title_citation_and_severity():
         "members.dues_unpaid_six_months",
         "members.dues_underpaid",
         "members.dues_base_missing",
+        "members.lost_contact_struck_off",
+        "members.abroad_settled",
+        "members.abroad_study_over_five_years",
+        "members.abroad_study_contact",
+        "members.correction_too_long",
+        "members.correction_outcome_missing",
+        "members.dues_back_payment_over_six_months",
+        "members.dues_exemption_unapproved",
+        "members.dues_voluntary_to_centre",
     }
     for rule in MEMBER_RULES:
         assert rule.title and rule.severity in (rules.ERROR, rules.WARNING, rules.REMINDER)

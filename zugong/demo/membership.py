@@ -415,7 +415,9 @@ class Members:
     def exemption_rows(self, now: str, first_id: int = 1):
         """One tuple per recorded reason (columns: EXEMPTION_COLUMNS); after `membership_rows`."""
         for i, (mid, org_id, path, began, ended, reason, approver) in enumerate(self.exemptions):
-            yield (first_id + i, mid, org_id, path, began, ended, reason, f"经{approver}批准", None, now)
+            # One in eight recorded without the next level's approval (党费规定 一、第七条: a planted problem).
+            approval = "" if i % 8 == 5 else f"经{approver}批准"
+            yield (first_id + i, mid, org_id, path, began, ended, reason, approval, None, now)
 
     def summary(self) -> str:
         """Shares of the written memberships, for the seed's log."""

@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -34,9 +35,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Round
 from django.db.models.lookups import Exact
 
+from zugong.core import history
 from zugong.core.dates import add_months
 
-from .models import DuesExemption, DuesKind, DuesPayment, Membership
+from .models import DuesBaseSpan, DuesExemption, DuesKind, DuesPayment, Membership
 
 CENT = Decimal("0.01")
 MINIMUM_AMOUNT = Decimal("0.20")
@@ -196,21 +198,45 @@ def month_index_sql(expression):
     return ExtractYear(expression) * Value(12) + ExtractMonth(expression) - Value(1)
 
 
-def kind_sql():
-    """SQL: a member row's dues kind, the recorded one or the one its category implies."""
-    by_category = [When(category=c, then=Value(str(k))) for c, k in Membership.CATEGORY_DUES_KIND.items()]
+class MonthsLater(Func):
+    """SQL: the first day of a month `months` later than a month's first day (no clamping needed, unlike
+    `core.sql.AddMonths`): one native date operation per row on both databases."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        self.months = int(months)
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+{self.months} months')", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(({sql}) + INTERVAL '{self.months} months' AS date)", params
+
+
+def kind_sql(prefix: str = ""):
+    """SQL: a member row's dues kind, the recorded one or the one its category implies (`prefix` reaches the
+    member through a relation: "membership__")."""
+    by_category = [
+        When(**{f"{prefix}category": c}, then=Value(str(k))) for c, k in Membership.CATEGORY_DUES_KIND.items()
+    ]
     return Case(
-        When(~Q(dues_kind=""), then=F("dues_kind")),
+        When(~Q(**{f"{prefix}dues_kind": ""}), then=F(f"{prefix}dues_kind")),
         *by_category,
         default=Value(str(DuesKind.SALARY)),
         output_field=CharField(),
     )
 
 
-def due_sql():
-    """SQL: a member row's monthly dues by the brackets of `monthly_dues` (NULL while the base is missing)."""
+def due_sql(base: str = "dues_base", kind=None):
+    """SQL: monthly dues by the brackets of `monthly_dues` (NULL while the base is missing), of a member row
+    (its `dues_base` and `kind_sql`) or of any row with a base column and a kind expression (a `DuesBaseSpan`:
+    `due_sql("base", F("kind"))`)."""
     money = DecimalField(max_digits=10, decimal_places=2)
-    kind = kind_sql()
+    kind = kind_sql() if kind is None else kind
     whens = [
         When(Exact(kind, Value(str(DuesKind.FARMER))), then=Value(farmer_amount(), output_field=money)),
         When(Exact(kind, Value(str(DuesKind.MINIMUM))), then=Value(MINIMUM_AMOUNT, output_field=money)),
@@ -218,13 +244,65 @@ def due_sql():
     for bracket_kind, brackets in BRACKETS.items():
         bands = [
             When(
-                Q(dues_base__lte=upper) if upper is not None else Q(dues_base__isnull=False),
-                then=Round(F("dues_base") * Value(r, output_field=money), 2, output_field=money),
+                Q(**{f"{base}__lte": upper}) if upper is not None else Q(**{f"{base}__isnull": False}),
+                then=Round(F(base) * Value(r, output_field=money), 2, output_field=money),
             )
             for upper, r in brackets
         ]
         whens.append(When(Exact(kind, Value(str(bracket_kind))), then=Case(*bands, output_field=money)))
     return Case(*whens, output_field=money)
+
+
+def due_on_sql(membership, month, *, prefix: str = ""):
+    """SQL: the monthly dues of `membership` (an `OuterRef` to the member's id) for `month` (a date or an
+    expression: the first day of the month), by the base and kind in force that month (`DuesBaseSpan`: a new
+    rate from the first month paid at the new salary, 党费规定 一、第十条). A month no span covers (a member
+    recorded without history, or before its history) is judged by today's base on the member row (`prefix` reaches it from the outer
+    query: "" on Membership, "membership__" on a payment)."""
+    money = DecimalField(max_digits=10, decimal_places=2)
+    spans = (
+        DuesBaseSpan.objects.filter(history.held_on(month), membership=membership)
+        .order_by("-started_on")
+        .annotate(due=due_sql("base", F("kind")))
+        .values("due")[:1]
+    )
+    by_month = Subquery(spans, output_field=money)
+    today = due_sql(f"{prefix}dues_base", kind_sql(prefix))
+    # Most members never changed their base: their one open span holds today's values, so the month's span is
+    # looked up only for members with an ended span (a probe of the small partial index dues_base_span_changed).
+    changed = DuesBaseSpan.objects.filter(membership=membership, ended_on__isnull=False)
+    return Case(
+        When(Exists(changed), then=Coalesce(by_month, today, output_field=money)), default=today, output_field=money
+    )
+
+
+def base_spans_sql(vendor: str, tables: dict) -> str:
+    """The one INSERT … SELECT that opens a `DuesBaseSpan` with today's base and kind for every member that has
+    none, from the month its dues began (`dues_from`, else the month joined): the migration and the seed."""
+    if vendor == "postgresql":
+        month = "CAST(date_trunc('month', COALESCE(dues_from, joined_on)) AS date)"
+    elif vendor == "sqlite":
+        month = "date(COALESCE(dues_from, joined_on), 'start of month')"
+    else:  # pragma: no cover
+        raise NotImplementedError(vendor)
+    implied = " ".join(f"WHEN category = '{c}' THEN '{k}'" for c, k in Membership.CATEGORY_DUES_KIND.items())
+    return f"""
+        INSERT INTO {tables['span']} (membership_id, base, kind, started_on, ended_on)
+        SELECT id, dues_base, CASE WHEN dues_kind <> '' THEN dues_kind {implied} ELSE '{DuesKind.SALARY}' END,
+               {month}, NULL
+        FROM {tables['member']} AS m
+        WHERE NOT EXISTS (SELECT 1 FROM {tables['span']} AS s WHERE s.membership_id = m.id)"""
+
+
+def open_base_spans(*, using: str | None = None) -> int:
+    """Open today's base as a span for every member without history (`base_spans_sql`); the seed calls it."""
+    using = using or router.db_for_write(Membership)
+    connection = connections[using]
+    q = connection.ops.quote_name
+    tables = {"member": q(Membership._meta.db_table), "span": q(DuesBaseSpan._meta.db_table)}
+    with connection.cursor() as cursor:
+        cursor.execute(base_spans_sql(connection.vendor, tables))
+        return cursor.rowcount
 
 
 def arrears_sql(as_of: dt.date) -> dict:
@@ -517,6 +595,32 @@ def settled(membership: Membership) -> tuple[dt.date | None, dt.date | None]:
             run_from = s
         reach = e if reach is None else max(reach, e)
     return month_of_index(reach), (month_of_index(run_from) if run_from is not None else None)
+
+
+# ---------------------------------------------------------------- the base by month, in Python
+
+
+def base_history(membership: Membership) -> list[DuesBaseSpan]:
+    """The member's dues bases with the months they applied, latest first, each with `monthly` (the dues then,
+    None while a base it needs is missing) and `first_month` / `last_month` (None: to this day)."""
+    spans = list(DuesBaseSpan.objects.unrestricted().filter(membership=membership).order_by("-started_on"))
+    for span in spans:
+        try:
+            span.monthly = monthly_dues(span.base, span.kind)
+        except ValueError:
+            span.monthly = None
+        span.first_month = first_of_month(span.started_on)
+        span.last_month = first_of_month(span.last_day) if span.ended_on else None
+    return spans
+
+
+def due_in(spans: list[DuesBaseSpan], month: dt.date, membership: Membership) -> Decimal | None:
+    """The dues owed for `month` by the base in force that month (`base_history`'s spans; today's base for a
+    month the history does not cover), as the rules judge it (`due_on_sql`)."""
+    for span in spans:
+        if history.holds(span, month):
+            return span.monthly
+    return dues_of(membership)
 
 
 # ---------------------------------------------------------------- a page of members

@@ -14,7 +14,7 @@ from zugong.orgs.fields import OrganizationPicker
 from zugong.orgs.models import Organization
 
 from . import dues
-from .models import Membership, TransferRequest
+from .models import CorrectionPeriod, MemberContact, Membership, TransferRequest
 from .services import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,12 +53,21 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
     dues_from = MonthField(
         label="党费记录起始月份", required=False, help_text="平台开始记录该党员党费的月份；留空为入党当月"
     )
+    dues_base_from = MonthField(
+        label="新计算基数适用起始月份",
+        required=False,
+        help_text="修改计算基数、计算方式或党员类别时填写：从发放新工资的当月起按新标准交纳"
+        "（党费规定 一、第十条）；留空为本月。此前各月仍按原基数核定",
+    )
+
+    field_order = [*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("dues_from") + 1], "dues_base_from"]
 
     class Meta:
         model = Membership
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            f: DATE for f in ("joined_on", "converted_on", "away_since", "lost_contact_since", "graduated_on")
+            f: DATE
+            for f in ("joined_on", "converted_on", "away_since", "lost_contact_since", "abroad_since", "graduated_on")
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -77,7 +86,10 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         """A person has one membership: the service says so in Chinese."""
 
     def cleaned_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        if self.cleaned_data.get("dues_base_from"):
+            fields["dues_base_from"] = self.cleaned_data["dues_base_from"]
+        return fields
 
 
 class RegisterForm(MembershipForm):
@@ -105,6 +117,7 @@ class RegisterForm(MembershipForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["organization"].bind(user)
         del self.fields["inflow_organization"]
+        del self.fields["dues_base_from"]
 
 
 class TransferForm(forms.Form):
@@ -217,3 +230,28 @@ class ExemptionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A deliberate click for an operation that needs no input."""
+
+
+class ContactForm(forms.Form):
+    """A contact with a member, or a search for one out of contact (教育管理条例 第二十四条、第三十四条)."""
+
+    kind = forms.ChoiceField(label="类型", choices=MemberContact.Kind.choices, initial=MemberContact.Kind.CONTACT)
+    contacted_on = forms.DateField(label="日期", widget=DATE, initial=_today)
+    reached = forms.BooleanField(label="取得联系", required=False, initial=True,
+                                 help_text="多方查找仍无音讯的，不勾选")
+    note = forms.CharField(label="情况", max_length=200, required=False,
+                           help_text="如 电话联系本人、经家属联系、走访原单位")
+
+
+class CorrectionForm(forms.Form):
+    """限期改正 (教育管理条例 第三十条): the period, at most 1 year."""
+
+    started_on = forms.DateField(label="起始日期", widget=DATE, initial=_today)
+    deadline = forms.DateField(label="改正期限", widget=DATE, help_text="最长不超过 1 年")
+    reason = forms.CharField(label="事由", max_length=200)
+
+
+class CorrectionOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="结果", choices=CorrectionPeriod.Outcome.choices)
+    outcome_on = forms.DateField(label="认定日期", widget=DATE, initial=_today)
+    outcome_note = forms.CharField(label="说明", max_length=200, required=False)

@@ -7,8 +7,9 @@ from django.db.models import Q
 
 from zugong.core import pii, scope
 from zugong.core.audit import AuditedModel
+from zugong.core.history import SpanBase
 from zugong.core.refdata import EDUCATION, ETHNICITIES
-from zugong.core.scope import EitherSide, OwnSubtree, ScopedManager, ScopedModel, ScopedQuerySet
+from zugong.core.scope import EitherSide, Inherited, OwnSubtree, ScopedManager, ScopedModel, ScopedQuerySet
 
 
 class DuesKind(models.TextChoices):
@@ -150,6 +151,15 @@ class Membership(ScopedModel, AuditedModel):
     )
     away_since = models.DateField("外出时间", null=True, blank=True)
     lost_contact_since = models.DateField("失去联系时间", null=True, blank=True)
+    abroad = models.CharField(
+        "出国（境）情况",
+        max_length=8,
+        choices=[("", "（无）"), ("study", "出国（境）学习研究"), ("settled", "出国（境）定居")],
+        blank=True,
+        default="",
+        help_text="《中国共产党党员教育管理工作条例》第二十四条、第三十四条；回国（境）后清空",
+    )
+    abroad_since = models.DateField("出国（境）时间", null=True, blank=True)
     graduated_on = models.DateField("毕业时间", null=True, blank=True)
     transferred_out_on = models.DateField(
         "转出省外日期",
@@ -212,6 +222,10 @@ class Membership(ScopedModel, AuditedModel):
             errors["dues_base"] = "党费计算基数不能为负数"
         if self.dues_from and self.dues_from.day != 1:
             self.dues_from = self.dues_from.replace(day=1)
+        if self.abroad and not self.abroad_since:
+            errors["abroad_since"] = "请填写出国（境）时间"
+        if self.abroad_since and not self.abroad:
+            errors["abroad"] = "请选择出国（境）学习研究或定居；已回国（境）的请清空出国（境）时间"
         if self.category == self.Category.MOBILE and self.inflow_organization_id and self.inflow_org_name:
             errors["inflow_org_name"] = "流入地党组织在本省时请只选择组织，省外时只填写名称"
         if errors:
@@ -493,3 +507,126 @@ def _settle_member(sender, instance, using=None, **kwargs):
 for _model in (DuesPayment, DuesExemption):
     models.signals.post_save.connect(_settle_member, sender=_model, dispatch_uid=f"settle-{_model.__name__}")
     models.signals.post_delete.connect(_settle_member, sender=_model, dispatch_uid=f"settle-del-{_model.__name__}")
+
+
+# ---------------------------------------------------------------- dated history: the dues base by month
+
+
+class DuesBaseSpan(ScopedModel, AuditedModel, SpanBase):
+    """A member's dues base and kind with the months they applied (党费计算基数的历史).
+
+    Series: the membership; one open span per series. `started_on` is the first day of the month the base
+    applies from: a new rate applies from the first month paid at the new salary (党费规定 一、第十条), so a
+    raise on 11-05 starts on 11-01 and October stays judged by the old base. `kind` is the effective dues kind
+    (the recorded one, or the one the category implied then). `Membership.dues_base` / `dues_kind` are today's,
+    kept in step by `members.services` (`set_dues_base`), never typed twice. The rules and the member's dues page
+    read a month's base from here (`dues.due_on_sql`, `dues.base_history`).
+    """
+
+    scope = Inherited("membership", stored=False)
+    audit_exclude = ()
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="dues_base_spans"
+    )
+    base = models.DecimalField("党费计算基数（元/月）", max_digits=10, decimal_places=2, null=True, blank=True)
+    kind = models.CharField("党费计算方式", max_length=16, choices=DuesKind.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费计算基数记录"
+        ordering = ["membership", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(ended_on__isnull=True), name="dues_base_span_one_open"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["membership", "started_on"], name="dues_base_span_member"),
+            # Members whose base changed (an ended span): the few whose past months need the history.
+            models.Index(fields=["membership"], condition=Q(ended_on__isnull=False), name="dues_base_span_changed"),
+        ]
+
+    def __str__(self):
+        until = f"{self.last_day:%Y年%m月}" if self.ended_on else "今"
+        base = f"{self.base} 元" if self.base is not None else "未填写基数"
+        return f"{self.started_on:%Y年%m月}—{until}：{self.get_kind_display()} {base}"
+
+
+# ---------------------------------------------------------------- contact with members, 限期改正
+
+
+class MemberContact(ScopedModel, AuditedModel):
+    """A contact with a member, or a search for one who lost contact (党员联系、查找记录).
+
+    The rules read it: a member out of contact 6 months is searched for, and after the search stays out of
+    contact (停止党籍, then 2 more years: 自行脱党); a member studying abroad is contacted at least every 6 months
+    (《中国共产党党员教育管理工作条例》第二十四条、第三十四条)."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", "联系"
+        SEARCH = "search", "查找失联党员"
+
+    scope = Inherited("membership", stored=False)
+    audit_exclude = ("created_at",)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="contacts"
+    )
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.CONTACT)
+    contacted_on = models.DateField("日期")
+    reached = models.BooleanField("取得联系", default=True, help_text="未取得联系（查找无音讯）的不勾选")
+    note = models.CharField("情况", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党员联系记录"
+        ordering = ["-contacted_on", "-id"]
+        indexes = [models.Index(fields=["membership", "contacted_on"], name="member_contact_date")]
+
+    def __str__(self):
+        result = "取得联系" if self.reached else "未取得联系"
+        return f"{self.contacted_on:%Y-%m-%d} {self.get_kind_display()}：{result}"
+
+
+class CorrectionPeriod(ScopedModel, AuditedModel):
+    """限期改正: a period set for a member to correct a shortcoming, at most 1 year, with its outcome recorded
+    (《中国共产党党员教育管理工作条例》第三十条)."""
+
+    class Outcome(models.TextChoices):
+        CORRECTED = "corrected", "已改正"
+        PERSUADED = "persuaded", "经教育仍无转变，劝其退党"
+        REMOVED = "removed", "除名"
+        OTHER = "other", "其他"
+
+    scope = Inherited("membership", stored=False)
+    audit_exclude = ("created_at",)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="corrections"
+    )
+    started_on = models.DateField("限期改正起始日期")
+    deadline = models.DateField("改正期限", help_text="限期改正期满之日，最长不超过 1 年")
+    reason = models.CharField("事由", max_length=200)
+    outcome = models.CharField("结果", max_length=12, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField("结果认定日期", null=True, blank=True)
+    outcome_note = models.CharField("结果说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "限期改正"
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("started_on")), name="correction_deadline_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        result = self.get_outcome_display() if self.outcome else "结果未登记"
+        return f"限期改正 {self.started_on:%Y-%m-%d}—{self.deadline:%Y-%m-%d}：{result}"

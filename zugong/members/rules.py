@@ -7,15 +7,24 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from zugong.core.dates import add_months, cn_date
+from zugong.core.sql import AddMonths
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.orgs.models import Organization
 
 from . import dues
-from .models import DuesExemption, DuesKind, DuesPayment, Membership, TransferRequest
+from .models import (
+    DuesExemption,
+    DuesKind,
+    DuesPayment,
+    MemberContact,
+    Membership,
+    TransferRequest,
+)
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
 EDUCATION_RULES = "《中国共产党党员教育管理工作条例》"
@@ -30,6 +39,12 @@ MONTHS_AWAY = 6
 MONTHS_LOST = 6
 MONTHS_AT_SCHOOL = 24
 MONTHS_UNPAID = 6
+MONTHS_BACK_PAYMENT = 6  # 补交党费的时间最长不超过 6 个月 (党费规定 一、第十二条)
+VOLUNTARY_TO_CENTRE = Decimal("1000")  # 一次性自愿多交 1000 元以上全额上缴中央 (一、第十一条)
+MONTHS_STOPPED_TO_STRUCK_OFF = 24  # 停止党籍 2 年后仍无法取得联系：自行脱党 (教育管理条例 第二十四条)
+MONTHS_ABROAD_STUDY = 60  # 出国（境）学习研究超过 5 年 (第二十四条)
+MONTHS_ABROAD_CONTACT = 6  # 至少每 6 个月联系一次 (第三十四条)
+MONTHS_CORRECTION = 12  # 限期改正最长 1 年 (第三十条)
 TOLERANCE = Decimal("0.01")  # a payment a cent short is rounding, not underpayment
 
 
@@ -171,12 +186,89 @@ register(
 # ---------------------------------------------------------------- members
 
 
+def _searches(since: str = "lost_contact_since"):
+    """Searches for a member out of contact (MemberContact, kind search) since the day contact was lost."""
+    return MemberContact.objects.filter(
+        membership=OuterRef("pk"), kind=MemberContact.Kind.SEARCH, contacted_on__gte=OuterRef(since)
+    )
+
+
+def _reached_since(since: str = "lost_contact_since"):
+    """A contact made with the member on or after the day contact was lost (they are found)."""
+    return MemberContact.objects.filter(membership=OuterRef("pk"), reached=True, contacted_on__gte=OuterRef(since))
+
+
 def check_lost_contact(qs, as_of):
+    # 失去联系满 6 个月：first search for them (经多方查找), then, still without news, 停止党籍. One rule, the
+    # finding says which step is due (`last_search`).
     return (
         qs.active()
         .filter(lost_contact_since__lte=latest_start(as_of, MONTHS_LOST))
+        .filter(~Exists(_reached_since()))
+        .annotate(
+            months_lost=months_elapsed_sql("lost_contact_since", as_of),
+            last_search=Subquery(_searches().order_by("-contacted_on").values("contacted_on")[:1]),
+        )
+    )
+
+
+def _lost_text(row) -> str:
+    text = f"失去联系 {years_months(row['months_lost'])}（{cn_date(row['lost_contact_since'])}起）"
+    if row["last_search"] is None:
+        return text + "，未登记查找情况，应当多方查找"
+    return text + f"，{cn_date(row['last_search'])}查找仍无音讯，应当停止其党籍"
+
+
+def check_lost_contact_struck_off(qs, as_of):
+    # 停止党籍 2 years without contact → 自行脱党. The stop is dated at the search that found no news, or at the
+    # earliest day it could be (6 months lost) when no search is recorded.
+    six = AddMonths(F("lost_contact_since"), MONTHS_LOST)
+    last_search = Subquery(_searches().order_by("-contacted_on").values("contacted_on")[:1], output_field=DateField())
+    return (
+        qs.present()
+        .filter(status=Membership.Status.STOPPED, lost_contact_since__isnull=False)
+        .filter(~Exists(_reached_since()))
+        .annotate(stopped_from=Greatest(six, Coalesce(last_search, six), output_field=DateField()))
+        .filter(stopped_from__lte=latest_start(as_of, MONTHS_STOPPED_TO_STRUCK_OFF))
         .annotate(months_lost=months_elapsed_sql("lost_contact_since", as_of))
     )
+
+
+def check_abroad_settled(qs, as_of):
+    return qs.active().filter(abroad="settled", abroad_since__lte=as_of)
+
+
+def check_abroad_study_over_five_years(qs, as_of):
+    # "超过 5 年": broken once five years were reached by the day before as_of.
+    cutoff = latest_start(as_of - dt.timedelta(days=1), MONTHS_ABROAD_STUDY)
+    return (
+        qs.active()
+        .filter(abroad="study", abroad_since__lte=cutoff)
+        .annotate(months_abroad=months_elapsed_sql("abroad_since", as_of))
+    )
+
+
+def check_abroad_study_contact(qs, as_of):
+    cutoff = latest_start(as_of, MONTHS_ABROAD_CONTACT)  # a contact after it is within the last 6 months
+    contacts = MemberContact.objects.filter(membership=OuterRef("pk"), reached=True)
+    return (
+        qs.active()
+        .filter(abroad="study", abroad_since__lte=cutoff)
+        .filter(~Exists(contacts.filter(contacted_on__gt=cutoff)))
+        .annotate(last_contact=Subquery(contacts.order_by("-contacted_on").values("contacted_on")[:1]))
+    )
+
+
+def check_correction_too_long(qs, as_of):
+    return qs.filter(deadline__gt=AddMonths(F("started_on"), MONTHS_CORRECTION)).annotate(
+        months_set=ExpressionWrapper(
+            dues.month_index_sql(F("deadline")) - dues.month_index_sql(F("started_on")), output_field=IntegerField()
+        )
+    )
+
+
+def check_correction_outcome_missing(qs, as_of):
+    return qs.filter(outcome="", deadline__lt=as_of, membership__transferred_out_on__isnull=True)
 
 
 def check_away_without_transfer(qs, as_of):
@@ -209,7 +301,11 @@ def check_mobile_without_inflow(qs, as_of):
 
 
 # Dues rules read the payments and exemptions of the membership they judge.
-DUES_READS = (Reads("members.DuesPayment", "membership_id"), Reads("members.DuesExemption", "membership_id"))
+DUES_READS = (
+    Reads("members.DuesPayment", "membership_id"),
+    Reads("members.DuesExemption", "membership_id"),
+    Reads("members.DuesBaseSpan", "membership_id"),
+)
 
 
 def check_dues_unpaid(qs, as_of):
@@ -242,7 +338,8 @@ def check_dues_underpaid(qs, as_of):
         .annotate(
             paid_month=Subquery(latest.values("month")[:1]),
             paid_amount=Subquery(latest.values("amount")[:1]),
-            due=dues.due_sql(),
+            # The month paid is judged by the base in force that month (党费规定 一、第十条), not today's.
+            due=dues.due_on_sql(OuterRef("pk"), OuterRef("paid_month")),
         )
         .filter(paid_amount__lt=F("due") - Value(TOLERANCE))
         .filter(~Exists(excused))
@@ -254,6 +351,44 @@ def check_dues_base_missing(qs, as_of):
         qs.active()
         .annotate(dues_kind_now=dues.kind_sql())
         .filter(dues_kind_now__in=[DuesKind.SALARY, DuesKind.PENSION], dues_base__isnull=True)
+    )
+
+
+def check_dues_back_payment(qs, as_of):
+    # A month paid more than 6 months after it (补交 beyond the limit): paid on or after the first day of the
+    # seventh month after it (`month` is a month's first day: plain date arithmetic, `dues.MonthsLater`).
+    # One pass over the payments (an uncorrelated IN: the late ones are few), then the finding's facts for
+    # those members only.
+    # No condition on `month` alone: an index range over nearly all payments would fetch each row by its id.
+    late = DuesPayment.objects.filter(
+        paid_on__gte=dues.MonthsLater(F("month"), MONTHS_BACK_PAYMENT + 1), paid_on__lte=as_of
+    )
+    mine = late.filter(membership=OuterRef("pk"))
+    latest = mine.order_by("-paid_on", "-month")
+    return (
+        qs.present()
+        .filter(pk__in=late.values("membership_id"))
+        .annotate(
+            late_month=Subquery(latest.values("month")[:1]),
+            late_paid_on=Subquery(latest.values("paid_on")[:1]),
+            late_months=Subquery(mine.order_by().values("membership").annotate(n=Count("pk")).values("n")),
+        )
+    )
+
+
+def check_dues_exemption_unapproved(qs, as_of):
+    return qs.filter(approval="", membership__transferred_out_on__isnull=True, month_from__lte=as_of)
+
+
+def check_dues_voluntary_to_centre(qs, as_of):
+    # A payment exceeding the month's dues (by the base in force that month) by 1000 元 or more: a single
+    # voluntary payment of that size is handed up in full to the Centre. `amount >= 1000` first: the month's
+    # dues are worked out only for the few large payments.
+    return (
+        qs.filter(amount__gte=VOLUNTARY_TO_CENTRE, paid_on__lte=as_of, membership__transferred_out_on__isnull=True)
+        .annotate(due=dues.due_on_sql(OuterRef("membership_id"), OuterRef("month"), prefix="membership__"))
+        .annotate(extra=F("amount") - Coalesce("due", Value(Decimal("0"))))
+        .filter(extra__gte=VOLUNTARY_TO_CENTRE)
     )
 
 
@@ -271,14 +406,127 @@ register(
         title="失去联系满 6 个月",
         severity=WARNING,
         editions=(Edition(EDUCATION_RULES, "第二十四条"),),
+        reads=(Reads("members.MemberContact", "membership_id"),),
         check=check_lost_contact,
-        describe=lambda row: (
-            f"失去联系 {years_months(row['months_lost'])}（{cn_date(row['lost_contact_since'])}起）"
-        ),
-        measures=("months_lost", "lost_contact_since"),
-        text="党员失去联系满 6 个月、经多方查找仍无音讯的，应当停止其党籍。",
+        describe=_lost_text,
+        measures=("months_lost", "lost_contact_since", "last_search"),
+        text="党员失去联系满 6 个月的，应当多方查找；经多方查找仍无音讯的，应当停止其党籍。",
         **MEMBER_RULE,
         facts=("D6c",),
+    )
+)
+
+MEMBER_CONTACT_READS = (Reads("members.MemberContact", "membership_id"),)
+CORRECTION_RULE = {
+    "model": "members.CorrectionPeriod",
+    "group": "党员管理",
+    "org_field": "membership__organization_id",
+    "path_field": "membership__org_path",
+    "person_field": "membership__person_id",
+}
+
+register(
+    Rule(
+        code="members.lost_contact_struck_off",
+        title="停止党籍 2 年后仍无法取得联系",
+        severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第二十四条"),),
+        reads=MEMBER_CONTACT_READS,
+        check=check_lost_contact_struck_off,
+        describe=lambda row: (
+            f"{cn_date(row['lost_contact_since'])}起失去联系（{years_months(row['months_lost'])}），"
+            f"停止党籍已满 2 年仍无法取得联系，应按自行脱党予以除名"
+        ),
+        measures=("months_lost", "lost_contact_since", "stopped_from"),
+        text="党员失去联系、停止党籍 2 年后确实无法取得联系的，按照自行脱党予以除名。",
+        **MEMBER_RULE,
+        facts=("D6d",),
+    )
+)
+
+register(
+    Rule(
+        code="members.abroad_settled",
+        title="出国（境）定居的党员未停止党籍",
+        severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第二十四条"),),
+        check=check_abroad_settled,
+        describe=lambda row: f"{cn_date(row['abroad_since'])}出国（境）定居，一般应当停止其党籍",
+        measures=("abroad_since",),
+        text="党员出国（境）定居的，一般应当停止其党籍。",
+        **MEMBER_RULE,
+        facts=("D6b",),
+    )
+)
+
+register(
+    Rule(
+        code="members.abroad_study_over_five_years",
+        title="出国（境）学习研究超过 5 年仍未返回",
+        severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第二十四条"),),
+        check=check_abroad_study_over_five_years,
+        describe=lambda row: (
+            f"出国（境）学习研究 {years_months(row['months_abroad'])}（{cn_date(row['abroad_since'])}出国），"
+            f"超过 5 年仍未返回，一般应当停止其党籍"
+        ),
+        measures=("months_abroad", "abroad_since"),
+        text="党员出国（境）学习研究超过 5 年仍未返回的，一般应当停止其党籍。",
+        **MEMBER_RULE,
+        facts=("D6b",),
+    )
+)
+
+register(
+    Rule(
+        code="members.abroad_study_contact",
+        title="出国（境）学习研究党员超过 6 个月未联系",
+        severity=ERROR,
+        editions=(Edition(EDUCATION_RULES, "第三十四条"),),
+        reads=MEMBER_CONTACT_READS,
+        check=check_abroad_study_contact,
+        describe=lambda row: (
+            f"出国（境）学习研究（{cn_date(row['abroad_since'])}出国），"
+            + (f"最近一次取得联系为{cn_date(row['last_contact'])}" if row["last_contact"] else "未登记联系情况")
+            + "，应当至少每 6 个月联系一次"
+        ),
+        measures=("abroad_since", "last_contact"),
+        text="对出国（境）学习研究的党员，党组织应当保留其组织关系，并至少每 6 个月与其联系一次。",
+        **MEMBER_RULE,
+        facts=("D12b",),
+    )
+)
+
+register(
+    Rule(
+        code="members.correction_too_long",
+        title="限期改正期限超过 1 年",
+        severity=ERROR,
+        editions=(Edition(EDUCATION_RULES, "第三十条"),),
+        check=check_correction_too_long,
+        describe=lambda row: (
+            f"限期改正自{cn_date(row['started_on'])}至{cn_date(row['deadline'])}，"
+            f"约 {years_months(row['months_set'])}，超过 1 年"
+        ),
+        measures=("started_on", "deadline", "months_set"),
+        text="限期改正期限最长不超过 1 年。",
+        **CORRECTION_RULE,
+        facts=("D9",),
+    )
+)
+
+register(
+    Rule(
+        code="members.correction_outcome_missing",
+        title="限期改正期满未登记结果",
+        severity=WARNING,
+        editions=(Edition(EDUCATION_RULES, "第三十条"),),
+        check=check_correction_outcome_missing,
+        describe=lambda row: f"限期改正已于{cn_date(row['deadline'])}期满，未登记改正结果",
+        measures=("deadline",),
+        text="限期改正期满，党组织应当认定其改正情况并记录结果；经教育仍无转变的，劝其退党或予以除名。",
+        **CORRECTION_RULE,
+        facts=("D9",),
     )
 )
 
@@ -364,6 +612,70 @@ register(
         text="按税后月收入（离退休费）分档比例交纳；农民、学生、下岗失业和领取救济或低保的党员按定额交纳。",
         **DUES_RULE,
         facts=("E2", "E5", "E6"),
+    )
+)
+
+register(
+    Rule(
+        code="members.dues_back_payment_over_six_months",
+        reads=DUES_READS,
+        title="补交党费超过 6 个月",
+        severity=ERROR,
+        editions=(Edition(DUES_RULES, "一、第十二条", DUES_EDITION),),
+        check=check_dues_back_payment,
+        describe=lambda row: (
+            f"{cn_date(row['late_paid_on'])}补交{dues.month_label(row['late_month'])}党费，超过 6 个月"
+            + (f"（共 {row['late_months']} 个月的党费补交超过 6 个月）" if row["late_months"] > 1 else "")
+        ),
+        measures=("late_month", "late_paid_on", "late_months"),
+        text="党员应按月交纳党费；补交党费的时间最长不得超过 6 个月。",
+        **DUES_RULE,
+        facts=("E12",),
+    )
+)
+
+DUES_RECORD_RULE = {
+    "group": "党费",
+    "org_field": "organization_id",
+    "path_field": "org_path",
+    "person_field": "membership__person_id",
+}
+
+register(
+    Rule(
+        code="members.dues_exemption_unapproved",
+        title="少交或免交党费未经上一级党委批准",
+        severity=WARNING,
+        model="members.DuesExemption",
+        editions=(Edition(DUES_RULES, "一、第七条", DUES_EDITION),),
+        check=check_dues_exemption_unapproved,
+        describe=lambda row: (
+            f"{dues.month_label(row['month_from'])}起少交或免交党费（{row['reason']}），未登记上一级党委批准情况"
+        ),
+        measures=("month_from", "reason"),
+        text="生活困难的党员，经党支部研究，报上一级党委批准后，可以少交或免交党费。",
+        **DUES_RECORD_RULE,
+        facts=("E7",),
+    )
+)
+
+register(
+    Rule(
+        code="members.dues_voluntary_to_centre",
+        title="一次性自愿多交党费 1000 元以上，应全额上缴中央",
+        severity=REMINDER,
+        model="members.DuesPayment",
+        reads=(Reads("members.DuesBaseSpan", "membership_id", "membership_id"),),
+        editions=(Edition(DUES_RULES, "一、第十一条", DUES_EDITION),),
+        check=check_dues_voluntary_to_centre,
+        describe=lambda row: (
+            f"{cn_date(row['paid_on'])}交纳{dues.month_label(row['month'])}党费 {dues.money(row['amount'])} 元，"
+            f"其中自愿多交 {dues.money(row['extra'])} 元，应全额上缴中央"
+        ),
+        measures=("month", "amount", "paid_on", "extra"),
+        text="党员自愿多交党费不限；一次性自愿多交 1000 元以上的党费，全额上缴中央。",
+        **DUES_RECORD_RULE,
+        facts=("E11",),
     )
 )
 

@@ -9,14 +9,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zugong.core import audit, rules, scope
+from zugong.core import audit, history, rules, scope
+from zugong.core.dates import add_years
 from zugong.orgs.models import Organization
 from zugong.people import idnumber
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import dues
-from .models import DuesExemption, DuesPayment, Membership, TransferRequest
+from .models import (
+    CorrectionPeriod,
+    DuesBaseSpan,
+    DuesExemption,
+    DuesPayment,
+    MemberContact,
+    Membership,
+    TransferRequest,
+)
 
 # Fields of a membership that are edited on its page; the branch changes only through a transfer.
 EDITABLE_FIELDS = (
@@ -35,8 +44,12 @@ EDITABLE_FIELDS = (
     "inflow_org_name",
     "away_since",
     "lost_contact_since",
+    "abroad",
+    "abroad_since",
     "graduated_on",
 )
+# What the dues of a month are worked out from: kept with the months they applied (DuesBaseSpan).
+DUES_INPUTS = ("dues_base", "dues_kind", "category")
 # Rules a transfer can newly break, reported to the user as warnings after the move.
 SENDING_SIDE_RULES = ("members.branch_too_small",)
 RECEIVING_SIDE_RULES = ("members.branch_too_large", "members.branch_without_committee")
@@ -79,6 +92,7 @@ def _validate(membership: Membership) -> None:
         ("converted_on", "转正时间"),
         ("away_since", "外出时间"),
         ("lost_contact_since", "失去联系时间"),
+        ("abroad_since", "出国（境）时间"),
     ):
         _not_in_future(getattr(membership, field), field, label)
     membership.full_clean(exclude=["org_path", "person", "organization"], validate_unique=False)
@@ -89,6 +103,41 @@ def _move_person(person: Person, org: Organization) -> None:
     if person.organization_id != org.pk:
         person.organization = org
         person.save()
+
+
+# ---------------------------------------------------------------- the dues base by month
+
+
+def dues_start(membership: Membership) -> dt.date:
+    """The first month of the member's dues record (`dues_from`, else the month joined: 党费规定 一、第八条)."""
+    return dues.first_of_month(membership.dues_from or membership.joined_on)
+
+
+def _base_values(membership: Membership) -> dict:
+    return {"base": membership.dues_base, "kind": membership.effective_dues_kind}
+
+
+def set_dues_base(membership: Membership, from_month: dt.date, *, before: dict | None = None) -> DuesBaseSpan:
+    """From `from_month` the member's dues are worked out from the base and kind now on the record: a new rate
+    applies from the first month paid at the new salary (党费规定 一、第十条), so the span starts on that
+    month's first day and the months before keep the base they had. `before` (the values until then) opens the
+    history of a member recorded without one. Call inside the service's `audit.operation`."""
+    series = {"membership": membership}
+    from_month = dues.first_of_month(from_month)
+    if before is not None and not DuesBaseSpan.objects.unrestricted().filter(membership=membership).exists():
+        start = dues_start(membership)
+        if start < from_month:
+            history.change(DuesBaseSpan, series, start, before)
+    try:
+        return history.change(DuesBaseSpan, series, from_month, _base_values(membership))
+    except history.HistoryError:
+        current = history.open_span(DuesBaseSpan, series)
+        raise ValidationError(
+            {
+                "dues_base_from": f"适用起始月份不能早于现行计算基数的起始月份"
+                f"{dues.month_label(current.started_on) if current else ''}"
+            }
+        ) from None
 
 
 # ---------------------------------------------------------------- members
@@ -107,15 +156,20 @@ def register_member(user, person: Person, organization: Organization, **fields) 
         raise ValidationError(f"“{person.name}”已登记为党员")
     membership = Membership(person=person, organization=organization, **fields)
     _validate(membership)
-    with scope.bypass():
+    with scope.bypass(), audit.operation(membership, "create"):
         membership.save()
+        set_dues_base(membership, dues_start(membership))
         _move_person(person, organization)
     return membership
 
 
 @transaction.atomic
-def update_member(user, membership: Membership, **fields) -> Membership:
-    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff."""
+def update_member(user, membership: Membership, *, dues_base_from: dt.date | None = None, **fields) -> Membership:
+    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff.
+
+    A change of the dues base, kind or category applies from `dues_base_from` (the first month paid at the new
+    salary, 党费规定 一、第十条; default this month): the base history (`DuesBaseSpan`) takes it in the same
+    operation."""
     _require(user, "change", membership.org_path, "您无权修改该党员的信息")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -124,10 +178,14 @@ def update_member(user, membership: Membership, **fields) -> Membership:
         )
     if not membership.is_present:
         raise ValidationError("该党员的组织关系已转出本省，不能修改")
+    before = _base_values(membership)
     for name, value in fields.items():
         setattr(membership, name, value)
     _validate(membership)
-    membership.save()
+    with audit.operation(membership, "update"):
+        membership.save()
+        if _base_values(membership) != before:
+            set_dues_base(membership, dues_base_from or timezone.localdate(), before=before)
     return membership
 
 
@@ -505,6 +563,8 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
     _validate(membership)
     with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.save()
+        current = history.open_span(DuesBaseSpan, {"membership": membership})
+        set_dues_base(membership, max(dues_from, current.started_on) if current else dues_from)
         op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")
     transfer.membership = membership
     return _rule_warnings(RECEIVING_SIDE_RULES, org, user)
@@ -644,3 +704,60 @@ def record_exemption(
 def delete_exemption(user, exemption: DuesExemption) -> None:
     _require(user, "change", exemption.org_path, "您无权撤销该记录")
     exemption.delete()
+
+
+# ---------------------------------------------------------------- contact and 限期改正 (教育管理条例)
+
+
+@transaction.atomic
+def record_contact(
+    user, membership: Membership, *, kind: str, contacted_on: dt.date, reached: bool, note: str = ""
+) -> MemberContact:
+    """Record a contact with a member, or a search for one out of contact (第二十四条、第三十四条)."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的联系情况")
+    _not_in_future(contacted_on, "contacted_on", "日期")
+    if kind == MemberContact.Kind.SEARCH and not membership.lost_contact_since:
+        raise ValidationError({"kind": "该党员未登记失去联系时间；查找失联党员请先在党员信息中填写失去联系时间"})
+    contact = MemberContact(
+        membership=membership, kind=kind, contacted_on=contacted_on, reached=reached, note=note.strip(),
+        recorded_by=user,
+    )
+    with audit.operation(contact, "create"):
+        contact.save()
+    return contact
+
+
+@transaction.atomic
+def record_correction(
+    user, membership: Membership, *, started_on: dt.date, deadline: dt.date, reason: str
+) -> CorrectionPeriod:
+    """Set a 限期改正 period: it lasts at most 1 year (教育管理条例 第三十条)."""
+    _require(user, "change", membership.org_path, "您无权为该党员登记限期改正")
+    _not_in_future(started_on, "started_on", "起始日期")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写事由"})
+    if deadline <= started_on:
+        raise ValidationError({"deadline": "改正期限应晚于起始日期"})
+    if deadline > add_years(started_on, 1):
+        raise ValidationError({"deadline": "限期改正期限最长不超过 1 年（《中国共产党党员教育管理工作条例》第三十条）"})
+    correction = CorrectionPeriod(
+        membership=membership, started_on=started_on, deadline=deadline, reason=reason.strip(), recorded_by=user
+    )
+    with audit.operation(correction, "create"):
+        correction.save()
+    return correction
+
+
+@transaction.atomic
+def record_correction_outcome(
+    user, correction: CorrectionPeriod, *, outcome: str, outcome_on: dt.date, outcome_note: str = ""
+) -> CorrectionPeriod:
+    """Record how a 限期改正 ended (已改正, 劝其退党, 除名 …)."""
+    _require(user, "change", correction.membership.org_path, "您无权登记限期改正结果")
+    _not_in_future(outcome_on, "outcome_on", "认定日期")
+    if outcome_on < correction.started_on:
+        raise ValidationError({"outcome_on": "认定日期不能早于限期改正起始日期"})
+    correction.outcome, correction.outcome_on, correction.outcome_note = outcome, outcome_on, outcome_note.strip()
+    with audit.operation(correction, "update"):
+        correction.save()
+    return correction

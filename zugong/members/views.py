@@ -27,6 +27,9 @@ from .selectors import awaiting
 from .forms import (
     CloseForm,
     ConfirmForm,
+    ContactForm,
+    CorrectionForm,
+    CorrectionOutcomeForm,
     ExemptionForm,
     InboundForm,
     MembershipForm,
@@ -36,7 +39,7 @@ from .forms import (
     SendForm,
     TransferForm,
 )
-from .models import DuesExemption, DuesPayment, Membership, TransferRequest
+from .models import CorrectionPeriod, DuesExemption, DuesPayment, MemberContact, Membership, TransferRequest
 from .tables import ArrearsTable, RosterTable, TransferTable
 
 # ---------------------------------------------------------------- lookups (404 outside the user's scope)
@@ -273,6 +276,9 @@ def detail(request, pk):
             .filter(membership=member)
             .select_related("from_org", "to_org")
         )
+    elif tab == "contacts":
+        context["contacts"] = MemberContact.objects.visible_to(request.user).filter(membership=member)
+        context["corrections"] = CorrectionPeriod.objects.visible_to(request.user).filter(membership=member)
     elif tab == "dues":
         members = Membership.objects.visible_to(request.user).filter(pk=member.pk)
         arrears = (
@@ -282,6 +288,10 @@ def detail(request, pk):
         context["payments"] = Paginator(
             dues.payments_of(members).select_related("organization"), 24
         ).get_page(request.GET.get("page"))
+        # The base by month (DuesBaseSpan): each month's dues as owed by the base in force then.
+        context["dues_bases"] = bases = dues.base_history(member)
+        for p in context["payments"]:
+            p.due = dues.due_in(bases, p.month, member)
         context["exemptions"] = dues.exemptions_of(members)
     return render(request, "members/detail.html", context)
 
@@ -631,4 +641,49 @@ def exemption_delete(request, pk):
         raise PermissionDenied("您无权撤销该记录")
     return _confirm_page(
         request, "撤销党费减免或未交理由", f"确认撤销“{exemption}”？撤销记入操作日志。", exemption
+    )
+
+
+# ---------------------------------------------------------------- contact and 限期改正
+
+
+def _member_form(request, pk, form, title, perform, done, tab="contacts"):
+    member = get_member(request, pk, "change")
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(member, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(f"{_member_url(member)}?tab={tab}")
+    return _form_page(request, form, f"{title}：{member.person.name}", member)
+
+
+@login_required
+def contact_add(request, pk):
+    return _member_form(
+        request, pk, ContactForm(request.POST or None), "登记联系或查找情况",
+        lambda member, data: services.record_contact(request.user, member, **data), "已登记联系情况",
+    )
+
+
+@login_required
+def correction_add(request, pk):
+    return _member_form(
+        request, pk, CorrectionForm(request.POST or None), "登记限期改正",
+        lambda member, data: services.record_correction(request.user, member, **data), "已登记限期改正",
+    )
+
+
+@login_required
+def correction_outcome(request, pk):
+    correction = get_object_or_404(
+        CorrectionPeriod.objects.visible_to(request.user).select_related("membership__person"), pk=pk
+    )
+    form = CorrectionOutcomeForm(request.POST or None)
+    return _member_form(
+        request, correction.membership_id, form, "登记限期改正结果",
+        lambda member, data: services.record_correction_outcome(request.user, correction, **data),
+        "已登记限期改正结果",
     )

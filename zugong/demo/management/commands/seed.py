@@ -39,6 +39,7 @@ from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
 from zugong.demo.generate import SCALES, Plan
 from zugong.demo.loader import Loader, SeedError
+from zugong.demo.member_history import seed_member_history
 
 PUBLIC_SCALES = ("demo", "county", "province")
 
@@ -229,8 +230,10 @@ class Command(BaseCommand):
                                       log=self.log)
                 counts |= seed_appointments(seed, as_of=as_of, log=self.log)  # after the cadres: builds on them
                 t = time.perf_counter()
+                # The dues base by month and the records of the members' rules (contacts, abroad, 限期改正).
+                counts |= seed_member_history(as_of, log=self.log)
                 dues.settle()  # the months each member's dues are settled through: one set-based UPDATE
-                t = loader.phase("settled dues months", t)
+                t = loader.phase("member history and settled dues months", t)
                 root = Organization.objects.unrestricted().get(path=plan.root.path)
                 city = Organization.objects.unrestricted().get(code="1401")
                 branch = self.pick_branch(plan, city)
