@@ -41,6 +41,9 @@ def case(tree, users, members, applicant):
 
 
 def test_the_case_page_shows_the_timeline_times_and_findings(login, case, users):
+    from django.core.management import call_command
+
+    call_command("recruitment", "local-rules")  # the lead time of the conversion meeting is a local rule
     rules.scan("", D(2026, 11, 27), recruitment_rules())  # the probation ended 2024-12-20: conversion overdue
     page = login(users.taiyuan).get(f"/recruitment/{case.pk}/").content.decode()
     assert 'data-step="talk"' in page and "2022-03-20" in page and "支部书记" in page
@@ -50,8 +53,8 @@ def test_the_case_page_shows_the_timeline_times_and_findings(login, case, users)
     assert "预备期满（转正时间）：2024-12-20" in page
     assert '?step=oath">记录</a>' in page
     findings = login(users.taiyuan).get(f"/recruitment/{case.pk}/?tab=findings").content.decode()
-    assert "预备期已于 2024-12-20 届满，支部大会至今未讨论转正" in findings
-    assert "《中国共产党发展党员工作细则》（2014年）第三十二条" in findings
+    assert "预备期已于 2024-12-20 届满，超过 3 个月支部大会仍未讨论转正" in findings
+    assert "本地工作安排（细则规定预备期满后及时讨论转正，期限各地自定）" in findings
     log = login(users.taiyuan).get(f"/recruitment/{case.pk}/?tab=log").content.decode()
     assert "流程步骤：支部大会讨论" in log
 
