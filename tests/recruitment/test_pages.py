@@ -296,3 +296,20 @@ def test_each_step_number_appears_once_on_the_case_page(login, case, users):
     kinds = [k for k, _m in rows]
     assert kinds.index("extension") == kinds.index("conversion_meeting") + 1
     assert dict(rows)["extension"] == ""
+
+
+def test_the_approval_form_offers_the_committees_above_the_branch(login, tree, users, members, applicant):
+    from tests.recruitment.test_services import R, start, to_candidate
+    from zugong.recruitment import services
+
+    case = to_candidate(users.taiyuan, start(users.taiyuan, applicant, tree.b1), members)
+    services.hold_branch_meeting(users.taiyuan, case, R(D(2023, 12, 20)), expected=12, present=11, yes=11)
+    services.record_step(users.taiyuan, case, "approval_talk", R(D(2024, 1, 5)))
+    client = login(users.taiyuan)
+    page = client.get(f"/recruitment/{case.pk}/step/?step=approval").content.decode()
+    assert f'<option value="{tree.xiaodian.pk}" selected>{tree.xiaodian.name}</option>' in page
+    r = client.post(f"/recruitment/{case.pk}/step/?step=approval", {
+        "step": "approval", "on": "2024-01-15", "approving_organization": str(tree.taiyuan.pk)})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert (case.approved_on, case.approving_organization) == (D(2024, 1, 15), tree.taiyuan)

@@ -143,7 +143,7 @@ class ApprovalForm(StepForm):
         if case is not None:  # the organizations above the branch (a choice of a 党总支 is judged by the rules)
             path, step = case.organization.path, Organization.steplen
             above = [path[:i] for i in range(step, len(path), step)]
-            self.fields["approving_organization"].queryset = Organization.objects.filter(
+            self.fields["approving_organization"].queryset = Organization.objects.unrestricted().filter(
                 path__in=above, kind__in=[Organization.Kind.COMMITTEE, Organization.Kind.GENERAL_BRANCH])
 
 

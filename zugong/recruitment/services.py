@@ -214,7 +214,7 @@ def approving_committee(organization: Organization) -> Organization | None:
     """The nearest 党委 above a branch: who normally approves its admissions (a 党总支 may not)."""
     step = Organization.steplen
     above = [organization.path[:i] for i in range(step, len(organization.path), step)]
-    return (Organization.objects.filter(path__in=above, kind=Organization.Kind.COMMITTEE)
+    return (Organization.objects.unrestricted().filter(path__in=above, kind=Organization.Kind.COMMITTEE)
             .order_by("-depth").first())
 
 
