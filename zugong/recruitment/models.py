@@ -171,6 +171,9 @@ class Step(StepBase):
             models.UniqueConstraint(fields=["case", "kind"], condition=~Q(kind__in=RECURRING),
                                     name="step_once_per_case"),
         ]
+        # The rules on steps that leave no date on the case (filings, half-yearly assessments, the approval talk)
+        # look up a case's steps of one kind by date.
+        indexes = [models.Index(fields=["case", "kind", "on"], name="step_case_kind_on")]
 
     @property
     def definition(self):

@@ -448,12 +448,16 @@ def _assessment_check(qs, as_of):
         activist_end=Coalesce("candidate_on", "terminated_on", Value(as_of, output_field=DateField())),
         first_due=AddMonths(F("activist_on"), 6),
     )
-    first_missing = Q(first_due__lt=F("activist_end")) & ~Exists(_inspections(
-        case=OuterRef("pk"), on__gt=OuterRef("activist_on"), on__lte=OuterRef("first_due")))
+    # The next inspection after a day, as a correlated MIN (an index search): a gap starts from a day whose six
+    # months end before the period does and before the next inspection.
+    after_activist = _inspections(case=OuterRef("pk"), on__gt=OuterRef("activist_on")).order_by("on").values("on")[:1]
+    qs = qs.annotate(first_next=Subquery(after_activist))
+    first_missing = Q(first_due__lt=F("activist_end")) & (Q(first_next__isnull=True) | Q(first_next__gt=F("first_due")))
+    after_inspection = _inspections(case=OuterRef("case"), on__gt=OuterRef("on")).order_by("on").values("on")[:1]
     later_gap = (_inspections(case=OuterRef("pk"), on__gt=OuterRef("activist_on"), on__lt=OuterRef("activist_end"))
-                 .annotate(next_due=AddMonths(F("on"), 6)).filter(next_due__lt=OuterRef("activist_end"))
-                 .filter(~Exists(_inspections(case=OuterRef("case"), on__gt=OuterRef("on"),
-                                              on__lte=OuterRef("next_due"))))
+                 .annotate(next_due=AddMonths(F("on"), 6), next_on=Subquery(after_inspection))
+                 .filter(next_due__lt=OuterRef("activist_end"))
+                 .filter(Q(next_on__isnull=True) | Q(next_on__gt=F("next_due")))
                  .order_by("on").values("on")[:1])
     qs = qs.annotate(assessment_gap_from=SqlCase(When(first_missing, then=F("activist_on")),
                                                  default=Subquery(later_gap), output_field=DateField()))
