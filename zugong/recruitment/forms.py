@@ -141,10 +141,9 @@ class ApprovalForm(StepForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         if case is not None:  # the organizations above the branch (a choice of a 党总支 is judged by the rules)
-            path, step = case.organization.path, Organization.steplen
-            above = [path[:i] for i in range(step, len(path), step)]
-            self.fields["approving_organization"].queryset = Organization.objects.unrestricted().filter(
-                path__in=above, kind__in=[Organization.Kind.COMMITTEE, Organization.Kind.GENERAL_BRANCH])
+            from .services import approving_organizations
+
+            self.fields["approving_organization"].queryset = approving_organizations(case.organization)
 
 
 class ExtensionForm(StepForm):

@@ -210,11 +210,19 @@ def _admit(case: Case, op=None) -> None:
     membership.save()
 
 
-def approving_committee(organization: Organization) -> Organization | None:
-    """The nearest 党委 above a branch: who normally approves its admissions (a 党总支 may not)."""
+def approving_organizations(organization: Organization):
+    """The 党委 and 党总支 above a branch, the choices of who approved its admission (step 17). Unrestricted:
+    they lie above the subtree of the branch's own users, who must still name them (a 党总支 chosen is judged by
+    the rule recruitment.approving_committee)."""
     step = Organization.steplen
     above = [organization.path[:i] for i in range(step, len(organization.path), step)]
-    return (Organization.objects.unrestricted().filter(path__in=above, kind=Organization.Kind.COMMITTEE)
+    return Organization.objects.unrestricted().filter(
+        path__in=above, kind__in=[Organization.Kind.COMMITTEE, Organization.Kind.GENERAL_BRANCH])
+
+
+def approving_committee(organization: Organization) -> Organization | None:
+    """The nearest 党委 above a branch: who normally approves its admissions (a 党总支 may not)."""
+    return (approving_organizations(organization).filter(kind=Organization.Kind.COMMITTEE)
             .order_by("-depth").first())
 
 
