@@ -46,9 +46,11 @@ def admitted_row(name, number, members, **extra):
         "姓名": name, "公民身份号码": number, "所在党组织代码": "14010501", "重点群体": "产业工人",
         "递交入党申请书日期": "2022-03-01", "谈话日期": "2022-04-15", "确定入党积极分子日期": "2022-09-10",
         "确定发展对象日期": "2023-10-12", "政治审查结论日期": "2023-11-20", "集中培训开始日期": "2023-11-06",
-        "集中培训结束日期": "2023-11-07", "集中培训学时": 16, "支部委员会审查日期": "2023-11-25",
+        "集中培训结束日期": "2023-11-07", "集中培训学时": 16, "入党积极分子备案日期": "2022-09-12",
+        "培养教育考察日期": "2023-03-10、2023-09-10", "发展对象备案日期": "2023-10-15", "支部委员会审查日期": "2023-11-25",
         "上级党委预审日期": "2023-12-01", "支部大会讨论日期": "2023-12-20", "应到会有表决权正式党员数": 12,
-        "实到会有表决权正式党员数": 11, "赞成票数": 11, "上级党委审批日期": "2024-01-15",
+        "实到会有表决权正式党员数": 11, "赞成票数": 11, "上级党委派人谈话日期": "2024-01-05",
+        "上级党委审批日期": "2024-01-15",
         "入党宣誓日期": "2024-02-01", "转正申请日期": "2024-12-01", "转正支部大会日期": "2024-12-20",
         "转正审批日期": "2025-01-10",
         "培养联系人1公民身份号码": members.a.id_number, "培养联系人2公民身份号码": members.b.id_number,
@@ -143,7 +145,8 @@ def test_valid_rows_are_imported_and_the_scan_opens_past_violations(login, tree,
     assert (case.status, case.stage, case.target_group, case.converted_on) == ("converted", 5, "industrial_worker",
                                                                                dt.date(2024, 12, 20))
     assert CaseContact.objects.unrestricted().filter(case=case).count() == 4
-    assert Step.objects.unrestricted().filter(case=case).count() == 16  # 14 dated steps and the two designations
+    # 14 dated steps, the two designations, two filings, two inspections and the approval talk
+    assert Step.objects.unrestricted().filter(case=case).count() == 21
     membership = Membership.objects.unrestricted().get(person=person)
     assert (membership.status, membership.joined_on, membership.converted_on) == ("full", dt.date(2023, 12, 20),
                                                                                   dt.date(2024, 12, 20))
@@ -191,3 +194,21 @@ def test_the_template_has_the_ledger_columns(login, users):
     for name in ("姓名*", "公民身份号码*", "所在党组织代码*", "递交入党申请书日期*", "转正审批日期",
                  "入党介绍人2公民身份号码", "应到会有表决权正式党员数", "集中培训学时"):
         assert name in headers
+
+
+def test_the_ledger_may_give_the_filings_inspections_and_approval_talk(login, tree, users, members):
+    """Without them the rules of issue 13 report the steps as not recorded; with a wrong one the row is refused."""
+    job = upload(login(users.taiyuan), xlsx([
+        admitted_row("钱一", NEW_A, members, 培养教育考察日期="2023-03-10、2023-12-10", 发展对象备案日期=None,
+                     上级党委派人谈话日期=None),
+        admitted_row("孙二", NEW_C, members, 确定入党积极分子日期="2022-09-10", 入党积极分子备案日期="2022-09-01"),
+    ]), mode="valid")
+    assert job.status == Job.Status.DONE, job.message
+    assert job.result["written"] == 1 and job.result["rejected"] == 1
+    case = Case.objects.unrestricted().get()
+    findings = dict(Finding.objects.unrestricted().filter(object_id=case.pk).values_list("rule", "detail"))
+    assert findings["recruitment.activist_assessment"] == (
+        "上次培养教育考察（2023-03-10）后半年内（至 2023-09-10）未记录培养教育考察")
+    assert findings["recruitment.candidate_filed"] == (
+        "2023-10-12 确定为发展对象，至支部委员会审查（2023-11-25）未记录报上级党委备案")
+    assert "recruitment.approval_talk" in findings and "recruitment.activist_filed" not in findings

@@ -42,6 +42,9 @@ def case(tree, users, members, applicant):
 
 
 def test_the_case_page_shows_the_timeline_times_and_findings(login, case, users):
+    from django.core.management import call_command
+
+    call_command("recruitment", "local-rules")  # the lead time of the conversion meeting is a local rule
     rules.scan("", D(2026, 11, 27), recruitment_rules())  # the probation ended 2024-12-20: conversion overdue
     page = login(users.taiyuan).get(f"/recruitment/{case.pk}/").content.decode()
     assert 'data-step="talk"' in page and "2022-03-20" in page and "支部书记" in page
@@ -51,8 +54,8 @@ def test_the_case_page_shows_the_timeline_times_and_findings(login, case, users)
     assert "预备期满（转正时间）：2024-12-20" in page
     assert '?step=oath">记录</a>' in page
     findings = login(users.taiyuan).get(f"/recruitment/{case.pk}/?tab=findings").content.decode()
-    assert "预备期已于 2024-12-20 届满，支部大会至今未讨论转正" in findings
-    assert "《中国共产党发展党员工作细则》（2014年）第三十二条" in findings
+    assert "预备期已于 2024-12-20 届满，超过 3 个月支部大会仍未讨论转正" in findings
+    assert "本地工作安排（细则规定预备期满后及时讨论转正，期限各地自定）" in findings
     log = login(users.taiyuan).get(f"/recruitment/{case.pk}/?tab=log").content.decode()
     assert "流程步骤：支部大会讨论" in log
 
@@ -312,3 +315,20 @@ def test_each_step_number_appears_once_on_the_case_page(login, case, users):
     kinds = [k for k, _m in rows]
     assert kinds.index("extension") == kinds.index("conversion_meeting") + 1
     assert dict(rows)["extension"] == ""
+
+
+def test_the_approval_form_offers_the_committees_above_the_branch(login, tree, users, members, applicant):
+    from tests.recruitment.test_services import R, start, to_candidate
+    from zugong.recruitment import services
+
+    case = to_candidate(users.taiyuan, start(users.taiyuan, applicant, tree.b1), members)
+    services.hold_branch_meeting(users.taiyuan, case, R(D(2023, 12, 20)), expected=12, present=11, yes=11)
+    services.record_step(users.taiyuan, case, "approval_talk", R(D(2024, 1, 5)))
+    client = login(users.taiyuan)
+    page = client.get(f"/recruitment/{case.pk}/step/?step=approval").content.decode()
+    assert f'<option value="{tree.xiaodian.pk}" selected>{tree.xiaodian.name}</option>' in page
+    r = client.post(f"/recruitment/{case.pk}/step/?step=approval", {
+        "step": "approval", "on": "2024-01-15", "approving_organization": str(tree.taiyuan.pk)})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert (case.approved_on, case.approving_organization) == (D(2024, 1, 15), tree.taiyuan)

@@ -8,6 +8,7 @@ from django import forms
 from zugong.core.casework import forms as casework
 from zugong.core.casework.forms import DATE
 from zugong.orgs.fields import OrganizationPicker
+from zugong.orgs.models import Organization
 from zugong.people.fields import PersonPicker
 from zugong.people.models import Person
 
@@ -130,9 +131,19 @@ class MeetingForm(StepForm):
 
 
 class ApprovalForm(StepForm):
+    approving_organization = forms.ModelChoiceField(
+        label="审批的上级党委", queryset=Organization.objects.none(), required=False,
+        help_text="具有审批权的基层党委；党总支不能审批预备党员。不选则为本支部的上级党委")
     special_reason = forms.CharField(label="超过三个月审批的特殊情况", required=False, max_length=300,
                                      help_text="遇有特殊情况超过三个月审批的须填写，最长不超过六个月")
-    field_order = ["on", "special_reason"]
+    field_order = ["on", "approving_organization", "special_reason"]
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None:  # the organizations above the branch (a choice of a 党总支 is judged by the rules)
+            from .services import approving_organizations
+
+            self.fields["approving_organization"].queryset = approving_organizations(case.organization)
 
 
 class ExtensionForm(StepForm):

@@ -8,6 +8,8 @@ subtree is scanned with the recruitment rules, so the ledger's past violations s
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from zugong.core import audit, excel, imports, scope
@@ -60,6 +62,13 @@ def _date(header: str, key: str, required: bool = False, example: str = "") -> e
     return excel.Column(header, key, required, excel.parse_date, example=example, width=14)
 
 
+def _dates(value) -> list[dt.date]:
+    """Several dates in one cell (2023-03-10、2023-09-10), or one real date."""
+    if isinstance(value, dt.date):
+        return [value.date() if isinstance(value, dt.datetime) else value]
+    return [excel.parse_date(part) for part in re.split(r"[、,，;；\s]+", excel.cell_text(value)) if part]
+
+
 def _contact(header: str, key: str) -> excel.Column:
     return excel.Column(header, key, False, _PEOPLE["id"].parse, width=22)
 
@@ -95,6 +104,14 @@ HEADERS = {c.key: c.header for c in DATE_COLUMNS} | {
 } | VOTES | CONVERSION_VOTES
 # Which step of the timeline each imported date is.
 STEP_OF = {s.field: s.kind for s in steps.STEPS if s.field}
+# Optional columns of steps that leave no date on the case (the rules read their timeline rows): key → the step,
+# its header; the inspections may list several dates.
+STEP_COLUMNS = {
+    "activist_filing_on": ("activist_filing", "入党积极分子备案日期"),
+    "inspections": ("inspection", "培养教育考察日期"),
+    "candidate_filing_on": ("candidate_filing", "发展对象备案日期"),
+    "approval_talk_on": ("approval_talk", "上级党委派人谈话日期"),
+}
 
 
 @imports.register
@@ -107,12 +124,16 @@ class RecruitmentImporter(imports.Importer):
                      example="产业工人", width=14, choices=tuple(TargetGroup.labels)),
         *DATE_COLUMNS,
         excel.Column("集中培训学时", "training_hours", False, _hours, example="24", width=10),
+        _date("入党积极分子备案日期", "activist_filing_on", example="2022-09-12"),
+        excel.Column("培养教育考察日期", "inspections", False, _dates, example="2023-03-10、2023-09-10", width=24),
+        _date("发展对象备案日期", "candidate_filing_on", example="2023-10-15"),
         _date("支部委员会审查日期", "committee_review_on", example="2023-11-25"),
         _date("上级党委预审日期", "prereview_on", example="2023-12-01"),
         _date("支部大会讨论日期", "branch_meeting_on", example="2023-12-20"),
         excel.Column(VOTES["expected_voters"], "expected_voters", False, _count, example="12", width=10),
         excel.Column(VOTES["present_voters"], "present_voters", False, _count, example="11", width=10),
         excel.Column(VOTES["yes_votes"], "yes_votes", False, _count, example="11", width=10),
+        _date("上级党委派人谈话日期", "approval_talk_on", example="2024-01-05"),
         _date("上级党委审批日期", "approved_on", example="2024-01-15"),
         _date("入党宣誓日期", "oath_on", example="2024-02-01"),
         _date("转正申请日期", "conversion_applied_on", example="2024-12-01"),
@@ -216,6 +237,17 @@ class RecruitmentImporter(imports.Importer):
     def _check_dates_and_votes(self, sheet, no, v):
         for field, reason in steps.date_problems(v):
             sheet.fail(no, HEADERS[field], reason)
+        today = dt.date.today()
+        for key, (kind, header) in STEP_COLUMNS.items():
+            days = v.get(key) or []
+            after = steps.BY_KIND[kind].after
+            for day in days if isinstance(days, list) else [days]:
+                if day > today:
+                    sheet.fail(no, header, f"{header} {day:%Y-%m-%d} 晚于今天")
+                elif not v.get(after):
+                    sheet.fail(no, header, f"填写了{header}，但缺少{HEADERS[after]}")
+                elif day < v[after]:
+                    sheet.fail(no, header, f"{header}（{day:%Y-%m-%d}）早于{HEADERS[after]}（{v[after]:%Y-%m-%d}）")
         for meeting, columns, needed in VOTE_GROUPS:
             expected, present, yes = (v.get(key) for key in columns)
             given = [key for key in columns if v.get(key) is not None]
@@ -282,6 +314,11 @@ class RecruitmentImporter(imports.Importer):
                                ("introducers", CaseContact.Role.INTRODUCER, case.candidate_on)):
             if on and any(v.get(f"{key}_person") for key, _h, r, _p in CONTACT_COLUMNS if r == role):
                 out.append(Step(case=case, kind=kind, number=steps.BY_KIND[kind].number, on=on, note=IMPORT_NOTE,
+                                recorded_by=user))
+        for key, (kind, _header) in STEP_COLUMNS.items():
+            days = v.get(key) or []
+            for day in sorted(set(days if isinstance(days, list) else [days])):
+                out.append(Step(case=case, kind=kind, number=steps.BY_KIND[kind].number, on=day, note=IMPORT_NOTE,
                                 recorded_by=user))
         return out
 

@@ -74,6 +74,10 @@ class Case(CaseBase):
     abstain_votes = models.PositiveSmallIntegerField("弃权票数", null=True, blank=True)
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
     approval_special_reason = models.CharField("审批超过三个月的特殊情况", max_length=300, blank=True)
+    # Who approved the admission (step 17): a 基层党委 with the power to approve; a 党总支 may not (the rule
+    # recruitment.approving_committee). Empty on records from before it was kept.
+    approving_organization = models.ForeignKey("orgs.Organization", verbose_name="审批的上级党委", null=True,
+                                               blank=True, on_delete=models.PROTECT, related_name="+")
     # Stage 5
     oath_on = models.DateField("入党宣誓日期", null=True, blank=True)
     probation_extended_on = models.DateField("延长预备期的支部大会日期", null=True, blank=True)
@@ -167,6 +171,9 @@ class Step(StepBase):
             models.UniqueConstraint(fields=["case", "kind"], condition=~Q(kind__in=RECURRING),
                                     name="step_once_per_case"),
         ]
+        # The rules on steps that leave no date on the case (filings, half-yearly assessments, the approval talk)
+        # look up a case's steps of one kind by date.
+        indexes = [models.Index(fields=["case", "kind", "on"], name="step_case_kind_on")]
 
     @property
     def definition(self):

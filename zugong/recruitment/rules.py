@@ -2,13 +2,14 @@
 
 Editions of 《中国共产党发展党员工作细则》:
 - 2014: issued by 中共中央办公厅 on 2014-05-28; treated here as in force from **2014-06-10** until the
-  revision takes over. Events before 2014-06-10 are not judged.
+  revision takes over. Events before 2014-06-10 are not judged. A 2014 article is cited only where
+  regulations.md §1.2 gives it as verified; else the citation says "条款号待核" (`UNVERIFIED_ARTICLE`).
 - 2026 revision: reported in force from **2026-05-11** (regulations.md §1.4, status [U]: nobody on the team
-  has seen the official text). Every citation of it says "2026年修订" and 条款号待核: the article numbers
-  §1.4 reports (第十七、十八、十九、二十、二十五、三十一、三十三条) or implies (unchanged up to 第十七条, one
-  lower from 2014's 第十九条 on) are kept in the `details` calls for the day the text is checked, never shown.
-  A 2014 article regulations.md does not confirm (docs/rules-coverage.md: A5, A8, A9, A13, A15) is cited as
-  条款号待核 too.
+  has seen the official text). No article of it is confirmed, so every citation of it names the regulation
+  and edition and says "条款号待核". The numbers third-party copies give (§1.4) are kept in the code as
+  `details(…, reported_2026=…)`, for the day the official text is checked; they are never shown.
+
+Each rule names the regulations.md facts it encodes (`facts`: A1–A22 of §1.2).
 
 A rule judges a case by the edition in force on its `event_field`: the date of the step it judges, or, for a
 time limit, the date that opens the period (so an overdue step that has no date yet is judged too).
@@ -23,19 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
-from zugong.core.config import CHOICE, INT, Param
-from zugong.core.dates import age_on, months_between
+from zugong.core.config import CHOICE, INT, UNVERIFIED_ARTICLE, Param
+from zugong.core.dates import add_months, age_on, months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
 from zugong.members.models import Membership
+from zugong.orgs.models import Organization
 
 from .deadlines import APPROVAL, CONVERSION, CONVERSION_APPROVAL, TALK
-from .models import Case, CaseContact
+from .models import Case, CaseContact, Step
 from .steps import WORKFLOW
 
 MODEL = "recruitment.Case"
@@ -47,16 +50,18 @@ IN_FORCE_2026 = dt.date(2026, 5, 11)
 EDITION_2014 = "2014年"
 EDITION_2026 = "2026年修订"
 ACTIVE, TERMINATED = Case.Status.ACTIVE, Case.Status.TERMINATED
-# Where a rule's 2026 article number comes from (shown in the rule catalogue).
-REPORTED = "2026年修订版的正式文本尚未核对，此项规定在该版中的表述和条款号待核。"
-INFERRED = REPORTED
+# What the rule catalogue says of the 2026 edition (no article of it is confirmed).
+UNCONFIRMED_2026 = "2026年修订版的对应条款尚未与正式文本核对，条款号待核。"
+REPORTED = INFERRED = UNCONFIRMED_2026  # (the names older code uses)
 
 
-def details(article_2014: str, article_2026: str) -> tuple[Edition, Edition]:
-    """The rule's article in the 2014 细则 and in the reported 2026 revision."""
+def details(article_2014: str = UNVERIFIED_ARTICLE, reported_2026: str = "") -> tuple[Edition, Edition]:
+    """The rule's article in the 2014 细则 (`UNVERIFIED_ARTICLE` where regulations.md does not verify it) and
+    its edition in the 2026 revision, whose articles are all unconfirmed: "条款号待核". `reported_2026` is the
+    number third-party copies give (regulations.md §1.4 or inferred from it); it is not shown."""
     return (
         Edition(DETAILS, article_2014, EDITION_2014, IN_FORCE_2014, IN_FORCE_2026),
-        Edition(DETAILS, rules.UNVERIFIED_ARTICLE, EDITION_2026, IN_FORCE_2026, None),  # article_2026: not shown
+        Edition(DETAILS, UNVERIFIED_ARTICLE, EDITION_2026, IN_FORCE_2026, None),
     )
 
 
@@ -65,11 +70,10 @@ READS = (Reads("recruitment.Step", "case_id"), Reads("recruitment.CaseContact", 
          Reads("people.Person", "pk", "person_id"))
 
 
-def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text="",
-             facts=()):
+def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text="", facts=()):
     return rules.register(Rule(code=code, title=title, severity=severity, model=MODEL, editions=editions,
                                check=check, describe=describe, measures=measures, event_field=event_field,
-                               text=text, group=GROUP, reads=READS, facts=facts))
+                               text=text, group=GROUP, reads=READS, facts=tuple(facts)))
 
 
 def ymd(day) -> str:
@@ -118,7 +122,7 @@ def _age_describe(row):
 
 
 national("recruitment.applicant_age", "申请入党须年满十八岁", details("第五条", "第五条"),
-         _age_check, _age_describe, ("person__birth_date", "applied_on"), "applied_on", text=INFERRED,
+         _age_check, _age_describe, ("person__birth_date", "applied_on"), "applied_on", text=UNCONFIRMED_2026,
          facts=("A1",))
 
 
@@ -138,7 +142,7 @@ def _talk_describe(row):
 
 
 national("recruitment.talk_within_month", "收到入党申请书后一个月内派人谈话", details("第七条", "第七条"),
-         _talk_check, _talk_describe, ("applied_on", "talked_on", "talk_due"), "applied_on", text=INFERRED,
+         _talk_check, _talk_describe, ("applied_on", "talked_on", "talk_due"), "applied_on", text=UNCONFIRMED_2026,
          facts=("A3",))
 
 
@@ -186,7 +190,7 @@ def _activist_year_describe(row):
 
 national("recruitment.activist_one_year", "经过一年以上培养教育和考察方可列为发展对象",
          details("第十三条", "第十三条"), _activist_year_check, _activist_year_describe,
-         ("activist_on", "candidate_on"), "candidate_on", text=INFERRED, facts=("A7",))
+         ("activist_on", "candidate_on"), "candidate_on", text=UNCONFIRMED_2026, facts=("A7",))
 
 
 def _introducers_check(qs, as_of):
@@ -235,9 +239,9 @@ def _review_describe(row):
 
 
 national("recruitment.political_review", "未经政治审查或政治审查不合格的不能发展入党",
-         details(rules.UNVERIFIED_ARTICLE, "第十六条"), _review_check, _review_describe,
-         ("review_concluded_on", "review_passed", "branch_meeting_on"), "branch_meeting_on", text=INFERRED,
-         facts=("A9",))
+         details(UNVERIFIED_ARTICLE, "第十六条"), _review_check, _review_describe,
+         ("review_concluded_on", "review_passed", "branch_meeting_on"), "branch_meeting_on",
+         text="2014年版第十五、十六条（条款号待核）。" + UNCONFIRMED_2026, facts=("A9",))
 
 
 def _training_check(qs, as_of):
@@ -262,7 +266,7 @@ def _training_describe(row):
 
 national("recruitment.training", "发展对象集中培训不少于三天（或二十四学时）", details("第十七条", "第十七条"),
          _training_check, _training_describe, ("training_start", "training_end", "training_hours",
-                                               "branch_meeting_on"), "branch_meeting_on", text=REPORTED,
+                                               "branch_meeting_on"), "branch_meeting_on", text=UNCONFIRMED_2026,
          facts=("A10",))
 
 
@@ -297,9 +301,9 @@ def _majority(prefix: str):
 
 
 national("recruitment.admission_quorum", "讨论接收预备党员的支部大会，有表决权的到会人数须超过应到会人数的半数",
-         details("第二十条", "第十九条"), *_quorum(""), "branch_meeting_on", text=INFERRED, facts=("A12",))
+         details("第二十条", "第十九条"), *_quorum(""), "branch_meeting_on", text=UNCONFIRMED_2026, facts=("A12",))
 national("recruitment.admission_majority", "赞成人数超过应到会有表决权正式党员的半数，才能通过接收预备党员的决议",
-         details(rules.UNVERIFIED_ARTICLE, "第二十条"), *_majority(""), "branch_meeting_on", text=INFERRED,
+         details(UNVERIFIED_ARTICLE, "第二十条"), *_majority(""), "branch_meeting_on", text=UNCONFIRMED_2026,
          facts=("A13",))
 
 
@@ -323,10 +327,10 @@ def _approval_describe(row):
 
 
 national("recruitment.approval_within_3_months",
-         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details(rules.UNVERIFIED_ARTICLE, "第二十五条"),
+         "上级党委在三个月内审批接收预备党员，特殊情况不超过六个月", details(UNVERIFIED_ARTICLE, "第二十五条"),
          _approval_check, _approval_describe,
          ("branch_meeting_on", "approved_on", "approval_special_reason", "approval_due", "approval_limit"),
-         "branch_meeting_on", text=REPORTED, facts=("A15",))
+         "branch_meeting_on", text=UNCONFIRMED_2026, facts=("A15",))
 
 
 # ---------------------------------------------------------------- stage 5: probation and conversion
@@ -346,34 +350,36 @@ def _extension_describe(row):
 
 national("recruitment.probation_extension", "预备期一年，可延长一次，延长时间不少于半年、最长不超过一年",
          details("第三十二条", "第三十一条"), _extension_check, _extension_describe,
-         ("probation_extended_months",), "probation_extended_on", text=REPORTED, facts=("A18",))
+         ("probation_extended_months",), "probation_extended_on", text=UNCONFIRMED_2026, facts=("A18",))
 
 
 def _conversion_check(qs, as_of):
     qs = qs.filter(approved_on__isnull=False).annotate(probation_end=CONVERSION.due_sql())
-    early = Q(conversion_meeting_on__lt=F("probation_end"))
-    overdue = Q(conversion_meeting_on__isnull=True, status=ACTIVE, probation_end__lt=as_of)
-    return qs.filter(early | overdue)
+    return qs.filter(conversion_meeting_on__lt=F("probation_end"))
 
 
 def _conversion_describe(row):
     end, meeting = row["probation_end"], row["conversion_meeting_on"]
-    if meeting:
-        return f"预备期 {ymd(end)} 才满，支部大会 {ymd(meeting)} 提前讨论转正"
-    return f"预备期已于 {ymd(end)} 届满，支部大会至今未讨论转正"
+    return f"预备期 {ymd(end)} 才满，支部大会 {ymd(meeting)} 提前讨论转正"
 
 
-national("recruitment.conversion_on_time", "预备期满，支部大会及时讨论能否转为正式党员",
+# The 细则 says the branch discusses the conversion 及时 (in good time) once the probation has ended, with no
+# number: the national rule judges only a discussion before the end; how late is too late is a local rule
+# (template `conversion_lead_time`, installed by defaults.py: a warning after one month, an error after three).
+CONVERSION_TEXT = ("预备期满后支部大会应当及时讨论；细则未规定具体期限，逾期多久提示由本地规则设定"
+                   "（默认：预备期满超过一个月未讨论为警示，超过三个月为违规）。本规则只判断预备期未满提前讨论的情况。")
+national("recruitment.conversion_on_time", "预备期满后支部大会才能讨论能否转为正式党员",
          details("第三十二条", "第三十一条"), _conversion_check, _conversion_describe,
          ("branch_meeting_on", "probation_extended_months", "conversion_meeting_on", "probation_end"),
-         "branch_meeting_on", text=REPORTED, facts=("A18",))
+         "branch_meeting_on", text=CONVERSION_TEXT + UNCONFIRMED_2026, facts=("A18",))
 
 national("recruitment.conversion_quorum", "讨论预备党员转正的支部大会，有表决权的到会人数须超过应到会人数的半数",
-         details("第三十三条", "第三十二条"), *_quorum("conversion_"), "conversion_meeting_on", text=INFERRED,
+         details("第三十三条", "第三十二条"), *_quorum("conversion_"), "conversion_meeting_on", text=UNCONFIRMED_2026,
          facts=("A19", "A12"))
 national("recruitment.conversion_majority", "赞成人数超过应到会有表决权正式党员的半数，才能通过预备党员转正的决议",
-         details("第三十三条", "第三十二条"), *_majority("conversion_"), "conversion_meeting_on", text=INFERRED,
-         facts=("A19", "A13"))
+         details("第三十三条", "第三十二条"), *_majority("conversion_"), "conversion_meeting_on",
+         text="2014年版第三十三条：转正的表决同接收预备党员（赞成人数超过应到会有表决权正式党员的半数）。"
+              + UNCONFIRMED_2026, facts=("A19", "A13"))
 
 
 def _conversion_approval_check(qs, as_of):
@@ -394,7 +400,7 @@ def _conversion_approval_describe(row):
 national("recruitment.conversion_approval_within_3_months", "上级党委在三个月内审批预备党员转正",
          details("第三十四条", "第三十三条"), _conversion_approval_check, _conversion_approval_describe,
          ("conversion_meeting_on", "conversion_approved_on", "conversion_approval_due"), "conversion_meeting_on",
-         text=REPORTED, facts=("A20",))
+         text=UNCONFIRMED_2026, facts=("A20",))
 
 
 def _dues_check(qs, as_of):
@@ -413,10 +419,159 @@ def _dues_describe(row):
 
 
 national("recruitment.dues_from_admission", "预备党员自支部大会通过之日起交纳党费",
-         (Edition(DUES, "一、第八条", "2008年"),), _dues_check, _dues_describe,
+         (Edition(DUES, "第八条", "2008年"),), _dues_check, _dues_describe,
          ("branch_meeting_on", "member_joined_on"), "branch_meeting_on", severity=WARNING,
          text="中组部2008年印发，第一部分“党费的收缴”第八条：预备党员从支部大会通过其为预备党员之日起交纳党费。"
               "以党员信息中的入党时间作为党费起交日期核对。", facts=("A21", "E8"))
+
+
+# ---------------------------------------------------------------- the steps of the chart a case must pass
+# Steps of the 25 (regulations.md §1.1) that leave no date on the case are judged by their `Step` rows: one
+# correlated EXISTS per case.
+
+
+def _step_on_or_before(kind: str, day: str):
+    """A recorded step of `kind` of the case dated on or before the case's date column `day`."""
+    return Exists(Step.objects.unrestricted().filter(case=OuterRef("pk"), kind=kind, on__lte=OuterRef(day)))
+
+
+INSPECTION = "inspection"
+
+
+def _inspections(**lookups):
+    return Step.objects.unrestricted().filter(kind=INSPECTION, **lookups)
+
+
+def _assessment_check(qs, as_of):
+    """While an activist (from `activist_on` until named a candidate, the case ends, or `as_of`), no six
+    months without a 培养教育考察 (step 6): from the designation and from each inspection, the next within six
+    calendar months. `assessment_gap_from` is the first day a gap starts from."""
+    qs = qs.filter(activist_on__isnull=False).annotate(
+        activist_end=Coalesce("candidate_on", "terminated_on", Value(as_of, output_field=DateField())),
+        first_due=AddMonths(F("activist_on"), 6),
+    )
+    # The next inspection after a day, as a correlated MIN (an index search): a gap starts from a day whose six
+    # months end before the period does and before the next inspection.
+    after_activist = _inspections(case=OuterRef("pk"), on__gt=OuterRef("activist_on")).order_by("on").values("on")[:1]
+    qs = qs.annotate(first_next=Subquery(after_activist))
+    first_missing = Q(first_due__lt=F("activist_end")) & (Q(first_next__isnull=True) | Q(first_next__gt=F("first_due")))
+    after_inspection = _inspections(case=OuterRef("case"), on__gt=OuterRef("on")).order_by("on").values("on")[:1]
+    later_gap = (_inspections(case=OuterRef("pk"), on__gt=OuterRef("activist_on"), on__lt=OuterRef("activist_end"))
+                 .annotate(next_due=AddMonths(F("on"), 6), next_on=Subquery(after_inspection))
+                 .filter(next_due__lt=OuterRef("activist_end"))
+                 .filter(Q(next_on__isnull=True) | Q(next_on__gt=F("next_due")))
+                 .order_by("on").values("on")[:1])
+    qs = qs.annotate(assessment_gap_from=SqlCase(When(first_missing, then=F("activist_on")),
+                                                 default=Subquery(later_gap), output_field=DateField()))
+    return qs.filter(assessment_gap_from__isnull=False)
+
+
+def _assessment_describe(row):
+    start, activist = row["assessment_gap_from"], row["activist_on"]
+    since = f"确定为入党积极分子（{ymd(start)}）" if start == activist else f"上次培养教育考察（{ymd(start)}）"
+    return f"{since}后半年内（至 {ymd(add_months(start, 6))}）未记录培养教育考察"
+
+
+national("recruitment.activist_assessment", "党支部每半年对入党积极分子进行一次考察",
+         details("第十一条", "第十一条"), _assessment_check, _assessment_describe,
+         ("activist_on", "candidate_on", "assessment_gap_from"), "activist_on",
+         text="入党积极分子期间（确定为入党积极分子之日起，至确定为发展对象、终止或今天），每次考察后半年内应有下一次"
+              "培养教育考察记录。" + UNCONFIRMED_2026, facts=("A6",))
+
+
+def _activist_filed_check(qs, as_of):
+    return qs.filter(activist_on__isnull=False, candidate_on__isnull=False).filter(
+        ~_step_on_or_before("activist_filing", "candidate_on"))
+
+
+def _activist_filed_describe(row):
+    return (f"{ymd(row['activist_on'])} 确定为入党积极分子，至确定为发展对象（{ymd(row['candidate_on'])}）"
+            "未记录报上级党委备案")
+
+
+national("recruitment.activist_filed", "确定入党积极分子后报上级党委备案", details("第八条", "第八条"),
+         _activist_filed_check, _activist_filed_describe, ("activist_on", "candidate_on"), "activist_on",
+         text="以确定为发展对象之前记录的“上级党委备案”（流程第4步）为准。" + UNCONFIRMED_2026, facts=("A4",))
+
+
+def _candidate_filed_check(qs, as_of):
+    qs = qs.filter(candidate_on__isnull=False).annotate(
+        stage4_on=Coalesce("committee_review_on", "prereview_on", "branch_meeting_on"))
+    return qs.filter(stage4_on__isnull=False).filter(~_step_on_or_before("candidate_filing", "stage4_on"))
+
+
+def _candidate_filed_describe(row):
+    return (f"{ymd(row['candidate_on'])} 确定为发展对象，至支部委员会审查（{ymd(row['stage4_on'])}）"
+            "未记录报上级党委备案")
+
+
+national("recruitment.candidate_filed", "确定发展对象后报上级党委备案", details("第十三条", "第十三条"),
+         _candidate_filed_check, _candidate_filed_describe, ("candidate_on", "stage4_on"), "candidate_on",
+         text="以支部委员会审查（流程第12步）之前记录的“报上级党委备案”（流程第8步）为准。" + UNCONFIRMED_2026,
+         facts=("A7",))
+
+
+def _prereview_check(qs, as_of):
+    return qs.filter(branch_meeting_on__isnull=False).filter(
+        Q(prereview_on__isnull=True) | Q(prereview_on__gt=F("branch_meeting_on")))
+
+
+def _prereview_describe(row):
+    meeting, prereview = row["branch_meeting_on"], row["prereview_on"]
+    if prereview:
+        return f"上级党委 {ymd(prereview)} 才预审，晚于支部大会讨论接收（{ymd(meeting)}）"
+    return f"{ymd(meeting)} 支部大会讨论接收，但未记录上级党委预审"
+
+
+national("recruitment.prereview_before_meeting", "支部大会讨论接收前须经上级党委预审", details("第十九条", "第十八条"),
+         _prereview_check, _prereview_describe, ("branch_meeting_on", "prereview_on"), "branch_meeting_on",
+         text="预审合格后方可发放入党志愿书、提交支部大会讨论。" + UNCONFIRMED_2026, facts=("A11",))
+
+
+def _approval_talk_check(qs, as_of):
+    return qs.filter(approved_on__isnull=False).filter(~_step_on_or_before("approval_talk", "approved_on"))
+
+
+def _approval_talk_describe(row):
+    return (f"上级党委 {ymd(row['approved_on'])} 审批接收预备党员，审批前未记录党委委员或组织员"
+            "同发展对象谈话")
+
+
+national("recruitment.approval_talk", "上级党委审批前指派党委委员或组织员同发展对象谈话", details(),
+         _approval_talk_check, _approval_talk_describe, ("approved_on",), "approved_on",
+         text="以审批之前记录的“上级党委派人谈话”（流程第16步）为准。2014年版条款号待核。" + UNCONFIRMED_2026,
+         facts=("A14",))
+
+
+def _approving_committee_check(qs, as_of):
+    return qs.filter(approved_on__isnull=False, approving_organization__isnull=False).exclude(
+        approving_organization__kind=Organization.Kind.COMMITTEE)
+
+
+def _approving_committee_describe(row):
+    kind = Organization.Kind(row["approving_organization__kind"]).label
+    return (f"由{row['approving_organization__name']}（{kind}）审批接收预备党员；{kind}没有审批权，"
+            "应由具有审批权的基层党委审批")
+
+
+national("recruitment.approving_committee", "党总支不能审批预备党员，须由具有审批权的基层党委审批", details(),
+         _approving_committee_check, _approving_committee_describe,
+         ("approved_on", "approving_organization__name", "approving_organization__kind"), "approved_on",
+         text="按审批记录中的审批组织判断；未记录审批组织的不判断。乡镇（街道）党委所属基层党委是否有审批权，"
+              "本规则不判断。2014年版条款号待核。" + UNCONFIRMED_2026, facts=("A16",))
+
+
+def _oath_check(qs, as_of):
+    return qs.filter(conversion_meeting_on__isnull=False, oath_on__isnull=True)
+
+
+def _oath_describe(row):
+    return f"支部大会 {ymd(row['conversion_meeting_on'])} 讨论转正，但未记录入党宣誓"
+
+
+national("recruitment.oath_recorded", "预备党员应面向党旗进行入党宣誓", details("第三十条", "第二十九条"),
+         _oath_check, _oath_describe, ("conversion_meeting_on", "oath_on"), "conversion_meeting_on",
+         text="讨论转正时应已记录入党宣誓（流程第20步）。" + UNCONFIRMED_2026, facts=("A17",))
 
 
 # ---------------------------------------------------------------- local rule templates (core.LocalRule rows)
@@ -436,7 +591,7 @@ STEP_DATES = {
 }
 
 
-def _local(row, check, describe, measures, event_field) -> Rule:
+def _local(row, check, describe, measures, event_field, facts=()) -> Rule:
     path = row.organization.path
 
     def scoped_check(qs, as_of):
@@ -445,14 +600,14 @@ def _local(row, check, describe, measures, event_field) -> Rule:
     return Rule(code=row.code, title=row.title, severity=row.severity, model=MODEL,
                 editions=(rules.local_edition(row),), check=scoped_check, describe=describe, measures=measures,
                 event_field=event_field, group=GROUP, text=f"本地规则，适用于{row.organization.name}及其下级组织",
-                reads=READS)
+                reads=READS, facts=tuple(facts))
 
 
 @rules.local_template("publicity_working_days", title="公示工作日数", params=(
     Param("days", "公示工作日数", INT, "个工作日", 5),
     Param("stage", "公示环节", CHOICE, default="candidate",
           choices={"candidate": "确定发展对象", "admission": "支部大会讨论接收"}),
-))
+), citation=f"本地规定（2014年版细则未规定公示天数；{DETAILS}2026年修订版{UNVERIFIED_ARTICLE}）")
 def public_notice_rule(row) -> Rule:
     """公示 of at least `days` working days (official calendar, make-up days count) before a step.
 
@@ -475,14 +630,14 @@ def public_notice_rule(row) -> Rule:
             return f"公示至 {ymd(r[end])}，未在{step}（{ymd(r[event])}）之前期满"
         return f"公示 {r['public_notice_days']} 个工作日（{ymd(r[start])} 至 {ymd(r[end])}），不足 {days} 个工作日"
 
-    return _local(row, check, describe, (start, end, event, "public_notice_days"), event)
+    return _local(row, check, describe, (start, end, event, "public_notice_days"), event, facts=("A22",))
 
 
 @rules.local_template("step_within_months", title="两个环节之间的期限", params=(
     Param("from", "起算环节", CHOICE, choices=STEP_DATES),
     Param("to", "应完成环节", CHOICE, choices=STEP_DATES),
     Param("months", "期限", INT, "个月", 1),
-))
+), citation="本地规定（如预审后一个月内召开支部大会）")
 def step_within_months_rule(row) -> Rule:
     """A step within `months` calendar months of an earlier one (a local lead time), e.g. the branch meeting
     within one month of the pre-review.
@@ -505,6 +660,44 @@ def step_within_months_rule(row) -> Rule:
         return f"{STEP_DATES[first]}（{ymd(r[first])}）后应于 {ymd(r['local_due'])} 前{STEP_DATES[then]}，至今未办"
 
     return _local(row, check, describe, (first, then, "local_due"), first)
+
+
+@rules.local_template("conversion_lead_time", title="预备期满后讨论转正的期限", params=(
+    Param("months", "预备期满后超过多少个月未讨论即提示", INT, "个月", 1),
+    Param("until", "超过多少个月改由另一条本地规则提示（0 表示不设上限）", INT, "个月", 0),
+), citation="本地规定（《中国共产党发展党员工作细则》只规定预备期满后“及时讨论”，未规定期限）")
+def conversion_lead_time_rule(row) -> Rule:
+    """The branch meeting discusses the conversion within `months` calendar months of the end of the
+    probation (one year from the admitting branch meeting, plus any extension), still open or held late.
+
+    params: {"months": 1, "until": 3}: with `until`, only lateness up to `until` months (the rule with the
+    higher severity takes over from there, so a case is not reported twice)."""
+    months, until = int(row.params.get("months", 1)), int(row.params.get("until", 0) or 0)
+    if months < 0 or (until and until <= months):
+        raise ValueError(f"本地规则 {row.code} 的参数有误：months 应为非负整数，until 为 0 或大于 months")
+
+    def check(qs, as_of):
+        qs = qs.filter(approved_on__isnull=False).annotate(
+            probation_end=CONVERSION.due_sql(), conversion_due=AddMonths(CONVERSION.due_sql(), months))
+        late = Q(conversion_meeting_on__gt=F("conversion_due"))
+        overdue = Q(conversion_meeting_on__isnull=True, status=ACTIVE, conversion_due__lt=as_of)
+        if until:
+            qs = qs.annotate(conversion_until=AddMonths(CONVERSION.due_sql(), until))
+            late &= Q(conversion_meeting_on__lte=F("conversion_until"))
+            overdue &= Q(conversion_until__gte=as_of)
+        return qs.filter(late | overdue)
+
+    def describe(r):
+        end, meeting = r["probation_end"], r["conversion_meeting_on"]
+        if meeting:
+            return f"预备期 {ymd(end)} 届满，支部大会 {ymd(meeting)} 才讨论转正，超过 {months} 个月"
+        return f"预备期已于 {ymd(end)} 届满，超过 {months} 个月支部大会仍未讨论转正"
+
+    rule = _local(row, check, describe, ("probation_end", "conversion_due", "conversion_meeting_on"),
+                  "branch_meeting_on")
+    rule.text = (f"{rule.text}。预备期满后超过 {months} 个月未讨论转正即提示"
+                 + (f"（超过 {until} 个月的由期限更长的规则提示）" if until else "") + "。")
+    return rule
 
 
 def recruitment_rules() -> list[Rule]:

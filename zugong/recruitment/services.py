@@ -210,10 +210,31 @@ def _admit(case: Case, op=None) -> None:
     membership.save()
 
 
-def approve_admission(user, case: Case, record: StepRecord, *, special_reason: str = "") -> StepResult:
+def approving_organizations(organization: Organization):
+    """The 党委 and 党总支 above a branch, the choices of who approved its admission (step 17). Unrestricted:
+    they lie above the subtree of the branch's own users, who must still name them (a 党总支 chosen is judged by
+    the rule recruitment.approving_committee)."""
+    step = Organization.steplen
+    above = [organization.path[:i] for i in range(step, len(organization.path), step)]
+    return Organization.objects.unrestricted().filter(
+        path__in=above, kind__in=[Organization.Kind.COMMITTEE, Organization.Kind.GENERAL_BRANCH])
+
+
+def approving_committee(organization: Organization) -> Organization | None:
+    """The nearest 党委 above a branch: who normally approves its admissions (a 党总支 may not)."""
+    return (approving_organizations(organization).filter(kind=Organization.Kind.COMMITTEE)
+            .order_by("-depth").first())
+
+
+def approve_admission(user, case: Case, record: StepRecord, *, special_reason: str = "",
+                      approving_organization: Organization | None = None) -> StepResult:
     """Step 17 (上级党委审批): within three months of the branch meeting (six with a recorded special
-    reason). The person becomes a probationary member; the case enters stage 5."""
-    values = {"approved_on": record.on, "approval_special_reason": special_reason.strip()}
+    reason), after the talk of a committee member or 组织员 (step 16), by a 基层党委 with the power to approve
+    (by default the nearest 党委 above the branch). The person becomes a probationary member; the case enters
+    stage 5."""
+    approving_organization = approving_organization or approving_committee(case.organization)
+    values = {"approved_on": record.on, "approval_special_reason": special_reason.strip(),
+              "approving_organization": approving_organization}
     return _step(user, case, "approval", record, values, after=_admit)
 
 

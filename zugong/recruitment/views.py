@@ -119,6 +119,8 @@ class RecruitmentPages(CasePages):
             initial["passed"] = "1" if case.review_passed else "0"
         if kind == "approval":
             initial["special_reason"] = case.approval_special_reason
+            initial["approving_organization"] = (case.approving_organization_id
+                                                 or getattr(services.approving_committee(case.organization), "pk", None))
         if kind == "extension":
             initial["months"] = case.probation_extended_months
         if kind in ("sponsors", "introducers"):
@@ -159,8 +161,9 @@ class RecruitmentPages(CasePages):
                                                          hours=data.get("hours")),
             "branch_meeting": lambda: services.hold_branch_meeting(user, case, record, **form.votes()),
             "conversion_meeting": lambda: services.hold_conversion_meeting(user, case, record, **form.votes()),
-            "approval": lambda: services.approve_admission(user, case, record,
-                                                           special_reason=data["special_reason"]),
+            "approval": lambda: services.approve_admission(
+                user, case, record, special_reason=data["special_reason"],
+                approving_organization=data.get("approving_organization")),
             "extension": lambda: services.extend_probation(user, case, record, months=data["months"]),
             "termination": lambda: services.terminate(user, case, record, reason=data["reason"]),
         }
