@@ -3,10 +3,11 @@
 Transactional and audited. A meeting's roster (who was expected) comes from the members' records as they
 stood on the day it was held, the transfers received since telling who has come and gone: the branch's
 members for branch-wide kinds, the committee members for a committee meeting, the group's members for a
-party group meeting (posts and groups as recorded today: see `members_on`). The secretary marks only who
-was absent (with a reason or none); expected and present follow from the roster. A committee meeting
-without more than half of the committee present is refused (支部工作条例 第十二条) unless an administrator
-records an exception.
+party group meeting (groups as recorded today: see `members_on`; the committee as it was that day, from the
+post history `members.PostSpan`). The secretary marks only who was absent (with a reason or none); expected
+and present follow from the roster. A committee meeting with fewer than half of the committee present is
+refused (支部工作条例 第十二条: 半数以上, which includes exactly half) unless an administrator records an
+exception.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from zugong.core import audit, rules, scope
-from zugong.members.models import Membership, TransferRequest
+from zugong.core import audit, history, rules, scope
+from zugong.members.models import Membership, PostSpan, TransferRequest
 from zugong.orgs.models import Organization
 
 from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, MeetingAttachment, StudyRecord
@@ -51,6 +52,10 @@ def roster(org: Organization, kind: str, on: dt.date | None = None):
         here = Q(organization=org)
     if on is None:
         qs = qs.active().filter(here)
+    elif kind == Meeting.Kind.COMMITTEE and org.kind != Organization.Kind.PARTY_GROUP:
+        # The committee on the day: the members who held a post in it that day (the post history).
+        qs = qs.filter(Exists(PostSpan.objects.unrestricted().filter(
+            history.held_on(on), organization=org, membership=OuterRef("pk"))))
     else:
         branch_wide = org.kind != Organization.Kind.PARTY_GROUP and kind != Meeting.Kind.COMMITTEE
         qs = qs.filter(members_on(org, on, here, with_leavers=branch_wide))

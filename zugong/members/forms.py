@@ -53,6 +53,10 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
     dues_from = MonthField(
         label="党费记录起始月份", required=False, help_text="平台开始记录该党员党费的月份；留空为入党当月"
     )
+    post_on = forms.DateField(
+        label="职务变动日期", required=False, widget=DATE,
+        help_text="支部委员会职务有变动时填写任职或免职的日期（记入任职记录）；留空为今天",
+    )
 
     class Meta:
         model = Membership
@@ -77,7 +81,10 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         """A person has one membership: the service says so in Chinese."""
 
     def cleaned_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        out = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        if self.cleaned_data.get("post_on"):
+            out["post_on"] = self.cleaned_data["post_on"]
+        return out
 
 
 class RegisterForm(MembershipForm):
