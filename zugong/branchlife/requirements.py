@@ -133,6 +133,7 @@ class Requirement:
     # on_meeting=True): by default the organization existed all of it; the committee meeting also needs a
     # committee all of it.
     owed: Callable[..., Q] = existed_all_of
+    facts: tuple[str, ...] = ()  # regulations.md fact ids (core.rules.Rule.facts)
 
     def meeting_q(self) -> Q:
         return Q(kind=self.kind) if self.kind in Meeting.Kind.values else self.meetings()
@@ -156,7 +157,7 @@ NATIONAL = [
     Requirement(
         code="branchlife.committee_monthly", kind=Meeting.Kind.COMMITTEE, period=periods.MONTH,
         title="支部委员会会议每月召开一次", noun="支部委员会会议", verb="召开",
-        editions=(Edition(BRANCH_RULES, "第十二条"),), subjects=branches_with_posts,
+        editions=(Edition(BRANCH_RULES, "第十二条"),), subjects=branches_with_posts, facts=("B4",),
         owed=committee_month,
         text="支部委员会会议一般每月召开 1 次，根据需要可以随时召开（设有支部委员会的党支部）。"
              "按当月的支部委员会判断：当月第一天和最后一天都设有支部委员会的月份才计入，"
@@ -188,7 +189,7 @@ NATIONAL = [
     ),
     Requirement(
         code="branchlife.talk_yearly", kind=Meeting.Kind.TALK, period=periods.YEAR,
-        title="谈心谈话每年至少开展一次", noun="谈心谈话", verb="开展",
+        title="谈心谈话每年至少开展一次", noun="谈心谈话", verb="开展", facts=("B11",),
         editions=(Edition(BRANCH_RULES, PENDING, "2018年"),), remind_from_month=10,
         text="支部委员会委员之间、支部委员和党员之间、党员和党员之间，每年谈心谈话一般不少于 1 次。"
              "以登记为“谈心谈话”的组织生活记录为准（每次谈话登记一条，参加人逐一列明）。",
@@ -196,7 +197,7 @@ NATIONAL = [
     Requirement(
         code="branchlife.committee_secretary_lecture_yearly", kind="committee_lecture",
         period=periods.YEAR, title="党委（党组）书记每年至少讲一次党课", noun="党委书记讲党课", verb="开展",
-        meetings=by_secretary, subjects=committees,
+        meetings=by_secretary, subjects=committees, facts=("B7",),
         editions=(Edition(BRANCH_RULES, PENDING, "2018年"),), remind_from_month=10,
         text="党委（党组）书记每年至少讲 1 次党课。以党委名义登记、讲课人为讲课当日在任的党委书记的党课记录为准；"
              "只检查已登记书记任职记录的党委。",

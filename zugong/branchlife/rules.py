@@ -124,7 +124,7 @@ def frequency_rule(req: Requirement) -> Rule:
         code=req.code, title=req.title, severity=req.severity, editions=req.editions, reads=MEETINGS_OF_ORG,
         check=frequency_check(req), describe=frequency_text(req),
         measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text + OWED_TEXT,
-        **ORG_RULE,
+        facts=req.facts, **ORG_RULE,
     )
 
 
@@ -224,7 +224,7 @@ def check_quorum(qs, as_of):
 
 register(
     Rule(
-        code="branchlife.committee_quorum", title="支部委员会会议到会委员不足半数", severity=ERROR,
+        code="branchlife.committee_quorum", facts=("B4",), title="支部委员会会议到会委员不足半数", severity=ERROR,
         model="branchlife.Meeting", editions=(Edition(BRANCH_RULES, "第十二条"),),
         check=check_quorum,
         describe=lambda row: f"支部委员会会议应到委员 {row['expected']} 人，实到 {row['present']} 人，不足半数",
@@ -475,7 +475,7 @@ ORG_MEMBERS = (Reads("members.Membership", "organization_id"),)
 
 register(
     Rule(
-        code="branchlife.branch_should_be_general_branch", title="党支部党员 50 人以上，应设立党总支",
+        code="branchlife.branch_should_be_general_branch", facts=("B15",), title="党支部党员超过 50 人，应设立党总支",
         severity=WARNING, reads=ORG_MEMBERS, editions=(Edition(ORGAN_RULES, "第六条", "2019年"),),
         check=check_general_branch_size,
         describe=lambda row: f"党支部有党员 {row['members']} 名，超过 {GENERAL_BRANCH_FROM} 名，"
@@ -489,7 +489,7 @@ register(
 
 register(
     Rule(
-        code="branchlife.branch_should_be_committee", title="党支部党员 100 人以上，应设立基层党委",
+        code="branchlife.branch_should_be_committee", facts=("B14",), title="党支部党员 100 人以上，应设立基层党委",
         severity=WARNING, reads=ORG_MEMBERS, editions=(Edition(ORGAN_RULES, "第五条", "2019年"),),
         check=check_committee_size,
         describe=lambda row: f"党支部有党员 {row['members']} 名，达到 {COMMITTEE_FROM} 名，"
@@ -518,7 +518,7 @@ JOINT_MAX_UNITS = 5  # 支部工作条例 第二章 (article not verified)
 
 register(
     Rule(
-        code="branchlife.joint_branch_units", title="联合党支部覆盖单位超过 5 个", severity=WARNING,
+        code="branchlife.joint_branch_units", facts=("B2",), title="联合党支部覆盖单位超过 5 个", severity=WARNING,
         reads=(Reads("orgs.Unit", "org_path", "path"),),
         editions=(Edition(BRANCH_RULES, "第二章，条款号待核", "2018年"),),
         check=check_joint_branch_units,
@@ -546,7 +546,7 @@ def check_congress(qs, as_of):
 
 register(
     Rule(
-        code="branchlife.congress_possible", title="党员 500 人以上的基层党委换届可召开党员代表大会",
+        code="branchlife.congress_possible", facts=("C6",), title="党员 500 人以上的基层党委换届可召开党员代表大会",
         severity=REMINDER,  # the nightly scan: members anywhere in the subtree count
         editions=(Edition(ELECTION_RULES, "第四条", "2020年"),),
         check=check_congress,
@@ -583,7 +583,7 @@ def check_dual_life(qs, as_of):
 
 register(
     Rule(
-        code="branchlife.cadre_dual_life", title="党员领导干部未参加所在党支部组织生活会", severity=WARNING,
+        code="branchlife.cadre_dual_life", facts=("D1b",), title="党员领导干部未参加所在党支部组织生活会", severity=WARNING,
         reads=(*MEETINGS_OF_MEMBER, Reads("cadres.Cadre", "person_id", "person_id")),
         editions=(Edition(EDUCATION_RULES, "第十六条"),),
         check=check_dual_life,

@@ -85,12 +85,10 @@ def members_on(org: Organization, on: dt.date, here: Q, *, with_leavers: bool = 
       count whatever their standing today: a transfer is only issued for a member in good standing (the
       request records 预备/正式), which says more about the day than their record in another branch does.
 
-    We keep no history of status, committee posts or party groups, so for members who stayed they are
-    today's (a member stopped or expelled since the day drops out of past rosters; a post taken since the
-    day counts on past committee rosters). A transfer clears the post and the group and records neither,
-    so a member who moved after the day is left out of committee and party group rosters (`with_leavers`
-    False; a returning member's post or group is one given after coming back): a committee meeting's roster
-    may then miss a committee member who has left since, rather than count one who was never on it.
+    We keep no history of status or party groups here, so for members who stayed they are today's (a member
+    stopped or expelled since the day drops out of past rosters). A transfer clears the group and records it
+    not, so a member who moved after the day is left out of party group rosters (`with_leavers` False). The
+    committee roster of a past day does not come from here: `roster` reads the post history (PostSpan).
     """
     moved = _received_after(on).filter(membership=OuterRef("pk"))
     stayed = (
