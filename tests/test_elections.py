@@ -217,3 +217,34 @@ def test_terms_list_shows_due_and_overdue_and_exports(tree, users, login, settin
     text = " ".join(str(c.value) for row in load_workbook(BytesIO(r.content)).active.iter_rows() for c in row)
     assert "财政局" in text and "2023-01-01" in text or "2023" in text
     assert "大同" not in text
+
+
+@pytest.mark.django_db
+def test_an_approved_term_election_seats_the_committee_from_the_election_day(tree, users):
+    """The elected take their posts from the election day (members.PostSpan names the election); the outgoing
+    committee's posts end that day; a by-election adds to the committee."""
+    from tests.members.conftest import make_member
+    from zugong.members.models import Membership, PostSpan
+
+    crew = {n: make_member(tree.b1, n, 700 + 2 * i) for i, n in enumerate("甲乙丙丁戊己庚")}
+    old = make_member(tree.b1, "辛", 720, committee_post="secretary")
+    e = record(users.taiyuan, tree.b1)
+    services.approve(users.taiyuan, e, approved_on=dt.date(2026, 3, 20), secretary_name="甲",
+                     deputy_secretary_name="乙")
+    posts = dict(Membership.objects.unrestricted().filter(organization=tree.b1).exclude(committee_post="")
+                 .values_list("person__name", "committee_post"))
+    assert posts == {"甲": "secretary", "乙": "deputy_secretary", "丙": "member", "丁": "member", "戊": "member"}
+    spans = PostSpan.objects.unrestricted().filter(organization=tree.b1)
+    assert {s.membership.person.name for s in spans.filter(ended_on__isnull=True, election=e)} == set("甲乙丙丁戊")
+    assert spans.get(membership=old).ended_on == HELD and spans.get(membership=old).started_on < HELD
+    assert spans.get(membership=crew["甲"]).started_on == HELD
+    # a by-election of the secretary: 己 from its day, 甲 stays a 委员; the others untouched
+    by = record(users.taiyuan, tree.b1, kind=Election.Kind.BY_ELECTION, held_on=dt.date(2026, 6, 1), seats=1,
+                candidates=votes(("己", 30), ("庚", 10)))
+    services.approve(users.taiyuan, by, approved_on=dt.date(2026, 6, 10), secretary_name="己")
+    posts = dict(Membership.objects.unrestricted().filter(organization=tree.b1).exclude(committee_post="")
+                 .values_list("person__name", "committee_post"))
+    assert posts == {"己": "secretary", "甲": "member", "乙": "deputy_secretary", "丙": "member", "丁": "member",
+                     "戊": "member"}
+    assert spans.filter(ended_on__isnull=True).count() == 6
+    assert spans.get(membership=crew["甲"], post="secretary").ended_on == dt.date(2026, 6, 1)

@@ -49,7 +49,7 @@ def test_refusals(login, users, branch):
     absent = {f"absent_{m.pk}": "1" for m in branch.committee[1:]}
     r = post_meeting(client, branch.org, kind="committee", topic="研究工作", **absent)
     text = r.content.decode()
-    assert "支部委员会会议应到委员 3 人，实到 1 人，未超过半数（《中国共产党支部工作条例（试行）》第十二条）" in text
+    assert "支部委员会会议应到委员 3 人，实到 1 人，不足半数（《中国共产党支部工作条例（试行）》第十二条）" in text
     assert not Meeting.objects.unrestricted().exists()  # refused as a whole: nothing written
     assert not Absence.objects.unrestricted().exists()
 

@@ -21,7 +21,7 @@ def test_deleting_a_judged_row_resolves_its_finding(users, branch, django_captur
     from zugong.branchlife.models import Meeting
     from zugong.branchlife.services import delete_meeting
 
-    bad = meeting(branch.org, Meeting.Kind.COMMITTEE, dt.date(2026, 5, 10), expected=4, present=2)
+    bad = meeting(branch.org, Meeting.Kind.COMMITTEE, dt.date(2026, 5, 10), expected=4, present=1)
     rules.scan("", rules=[rules.RULES["branchlife.committee_quorum"]])
     assert open_codes(bad) == {"branchlife.committee_quorum"}
     with django_capture_on_commit_callbacks(execute=True):

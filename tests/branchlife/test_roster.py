@@ -89,14 +89,17 @@ def test_a_member_who_came_from_elsewhere_is_not_on_earlier_rosters(users, tree,
     assert names(tree.b3, K.THEMED_DAY, D(2025, 6, 9)) == [m.person.name]
 
 
-def test_posts_and_groups_of_members_who_moved_are_unknown(users, tree, branch):
-    """No history of committee posts or party groups: members who moved since the day are left out of
-    committee and party group rosters (a transfer clears the post and the group)."""
+def test_the_committee_of_the_day_and_groups_of_members_who_moved(users, tree, branch):
+    """The committee roster of a day is the post history's (members.PostSpan: a transfer ends the post on the
+    day it is received); no history of party groups: members who moved since the day are left out of party
+    group rosters (a transfer clears the group)."""
     propaganda, grouped = branch.committee[2], branch.group_members[0]
     move(users.admin, propaganda, D(2025, 6, 10), to_org=tree.b3)
     move(users.admin, grouped, D(2025, 6, 10), to_org=tree.b3)
     before = D(2025, 6, 1)
-    assert sorted(names(branch.org, K.COMMITTEE, before)) == sorted(m.person.name for m in branch.committee[:2])
+    assert sorted(names(branch.org, K.COMMITTEE, before)) == sorted(m.person.name for m in branch.committee)
+    assert sorted(names(branch.org, K.COMMITTEE, D(2025, 6, 10))) == sorted(
+        m.person.name for m in branch.committee[:2])
     assert sorted(names(branch.group, K.GROUP, before)) == sorted(m.person.name for m in branch.group_members[1:])
     assert len(names(branch.org, K.THEMED_DAY, before)) == 7  # but the branch's members on the day, all
     assert names(branch.org, K.TALK, before) == []

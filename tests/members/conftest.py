@@ -36,7 +36,13 @@ def make_member(org, name, seq, *, area="140105", birth=dt.date(1980, 5, 17), pe
         else None,
     )
     fields.setdefault("dues_base", Decimal("4000.00"))
-    return Membership.objects.create(person=person, organization=org, **fields)
+    membership = Membership.objects.create(person=person, organization=org, **fields)
+    if membership.committee_post:  # the post's history, as the services keep it (held since becoming full)
+        from zugong.members.models import PostSpan
+
+        PostSpan.objects.create(organization=org, membership=membership, post=membership.committee_post,
+                                started_on=membership.converted_on or membership.joined_on)
+    return membership
 
 
 @pytest.fixture

@@ -18,12 +18,12 @@ from django.db.models import Count
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from zugong.members.models import Membership
+from zugong.members.models import Membership, PostSpan
 from zugong.orgs.models import Organization
 
 from . import periods
 from .models import ComplianceStat, Meeting
-from .requirements import Requirement, all_requirements
+from .requirements import COMMITTEE_POSTS, Requirement, all_requirements, committee_month
 from .rules import STUDY_HOURS, study_sql, study_year
 
 TABLE = ComplianceStat._meta.db_table
@@ -45,7 +45,7 @@ def _insert_requirement(cur, req: Requirement, path: str, first: dt.date, as_of:
         orgs = orgs.filter(path__subtree=path)
     if req.path:
         orgs = orgs.filter(path__subtree=req.path)
-    orgs_sql, orgs_params = _sql(req.subjects(orgs).order_by().values("id", "path", "founded_on"))
+    orgs_sql, orgs_params = _sql(req.subjects(orgs).order_by().values("id", "path", "founded_on", "dissolved_on"))
     vendor = connection.vendor
     meetings = Meeting.objects.unrestricted().filter(
         req.meeting_q(), held_on__gte=plist[0][0], held_on__lt=plist[-1][1])
@@ -55,10 +55,21 @@ def _insert_requirement(cur, req: Requirement, path: str, first: dt.date, as_of:
     held_sql, held_params = _sql(
         meetings.order_by().annotate(k=bucket).values("organization_id", "k").annotate(n=Count("id"))
         .values("organization_id", "k", "n"))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(plist))
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(plist))
     values_params = []
     for start, end in plist:
-        values_params += [start, end, periods.key(start, req.period), end > as_of]
+        values_params += [start, end, periods.key(start, req.period), end > as_of,
+                          min(end - dt.timedelta(days=1), as_of)]
+    # The periods owed, as the rules count them (requirements.existed_all_of, committee_month).
+    owed = "(o.founded_on IS NULL OR o.founded_on <= p.column1) AND (o.dissolved_on IS NULL OR o.dissolved_on >= p.column2)"
+    owed_params = []
+    if req.owed is committee_month:
+        spans = PostSpan._meta.db_table
+        posts = ", ".join(["%s"] * len(COMMITTEE_POSTS))
+        for day in ("p.column1", "p.column5"):
+            owed += (f" AND EXISTS (SELECT 1 FROM {spans} s WHERE s.organization_id = o.id AND s.post IN ({posts})"
+                     f" AND s.started_on <= {day} AND (s.ended_on IS NULL OR s.ended_on > {day}))")
+            owed_params += list(COMMITTEE_POSTS)
     # A local rule gives way to a more specific one for the same kind (processed first): skip those rows.
     taken = (
         f"AND NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE t.organization_id = o.id AND t.kind = %s "
@@ -71,9 +82,9 @@ def _insert_requirement(cur, req: Requirement, path: str, first: dt.date, as_of:
         FROM ({orgs_sql}) o
         CROSS JOIN (VALUES {values}) p
         LEFT JOIN ({held_sql}) h ON h.organization_id = o.id AND h.k = p.column3
-        WHERE (o.founded_on IS NULL OR o.founded_on < p.column2) {taken}
+        WHERE {owed} {taken}
     """
-    params = [req.kind, req.period, True, now, *orgs_params, *values_params, *held_params]
+    params = [req.kind, req.period, True, now, *orgs_params, *values_params, *held_params, *owed_params]
     if req.path:
         params.append(req.kind)
     cur.execute(sql, params)

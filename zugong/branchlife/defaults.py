@@ -14,9 +14,20 @@ DEFAULTS = [
         "regulation": "本地“三会一课”制度（地方做法，依据文件待填）",
         "article": "",
     },
+    {
+        # The 条例's lecture rule names 党委（党组）书记 (a national rule, branchlife.committee_secretary_lecture_yearly);
+        # that the branch secretary lectures once a year is local practice.
+        "code": "branchlife.local.secretary_lecture_yearly",
+        "template": "secretary_lecture",
+        "title": "党支部书记每年至少讲一次党课",
+        "params": {"period": "year"},
+        "severity": "warning",
+        "regulation": "本地“三会一课”制度（地方做法，依据文件待填）",
+        "article": "",
+    },
 ]
 
 
-@config.installer("branchlife", "组织生活的本地规则（党课每季度至少一次）", order=20)
+@config.installer("branchlife", "组织生活的本地规则（党课每季度至少一次，党支部书记每年至少讲一次党课）", order=20)
 def install(organization, reset: bool = False) -> list[tuple[str, bool]]:
     return config.install_rows(LocalRule, DEFAULTS, {"organization": organization, "active": True}, reset)

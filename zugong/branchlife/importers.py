@@ -113,8 +113,8 @@ class MeetingImporter(imports.Importer):
             if expected is not None and present is not None:
                 if present > expected:
                     sheet.fail(no, "实到人数", f"实到人数（{present}）多于应到人数（{expected}）")
-                elif v.get("kind") == Meeting.Kind.COMMITTEE and expected and present * 2 <= expected:
-                    sheet.fail(no, "实到人数", f"支部委员会会议应到委员 {expected} 人，实到 {present} 人，未超过半数"
+                elif v.get("kind") == Meeting.Kind.COMMITTEE and expected and present * 2 < expected:  # 半数以上
+                    sheet.fail(no, "实到人数", f"支部委员会会议应到委员 {expected} 人，实到 {present} 人，不足半数"
                                              "（《中国共产党支部工作条例（试行）》第十二条）")
             if org is None or not v.get("kind") or not v.get("held_on"):
                 continue

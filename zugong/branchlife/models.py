@@ -163,7 +163,8 @@ class Absence(ScopedModel, AuditedModel):
 # Meeting-kind labels for other apps (standardization's measures, the dashboards): Meeting.Kind's, once.
 MEETING_KINDS: dict[str, str] = dict(Meeting.Kind.choices)
 # The labels of ComplianceStat.kind: the meeting kinds and the two yearly requirements that are not meetings.
-COMPLIANCE_KINDS: dict[str, str] = {**MEETING_KINDS, "secretary_lecture": "书记讲党课", "study": "学习"}
+COMPLIANCE_KINDS: dict[str, str] = {**MEETING_KINDS, "secretary_lecture": "书记讲党课", "committee_lecture": "党委书记讲党课",
+                                     "study": "学习"}
 
 
 class StudyRecord(ScopedModel, AuditedModel):

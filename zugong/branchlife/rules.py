@@ -21,11 +21,13 @@ from zugong.core import rules
 from zugong.core.config import CHOICE, Param
 from zugong.core.rules import ERROR, REMINDER, WARNING, Edition, Reads, Rule, register
 from zugong.members.models import Membership, TransferRequest
+from zugong.orgs.models import Organization
 
 from . import periods
 from .models import Absence, Grade, Meeting, StudyRecord
 from .requirements import (
-    BRANCH_RULES, EDUCATION_RULES, LOCAL_KINDS, LOCAL_TEMPLATE, NATIONAL, Requirement, branches, local_requirement,
+    BRANCH_RULES, EDUCATION_RULES, LOCAL_KINDS, LOCAL_TEMPLATE, NATIONAL, SECRETARY_TEMPLATE, Requirement, branches,
+    local_requirement, secretary_requirement,
 )
 
 STUDY_HOURS = Decimal(32)  # 党员教育管理工作条例 第二十条
@@ -40,17 +42,19 @@ MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
 
 
 # An organization is judged on the meetings it held.
-MEETINGS_OF_ORG = (Reads("branchlife.Meeting", "organization_id"),)
+MEETINGS_OF_ORG = (Reads("branchlife.Meeting", "organization_id"),
+                   Reads("members.PostSpan", "organization_id"))  # the committee and secretary of each day
 # A member is judged on the meetings of their organization and their own absences (and study records).
 MEETINGS_OF_MEMBER = (Reads("branchlife.Meeting", "organization_id", "organization_id"),
                       Reads("branchlife.Absence", "membership_id"), Reads("branchlife.StudyRecord", "membership_id"))
 
 
 def periods_held(req: Requirement, window, outer="pk"):
-    """SQL: in how many of the window's periods the organization held a meeting the requirement counts."""
+    """SQL: in how many of the window's owed periods (`Requirement.owed`) the organization held a meeting the
+    requirement counts (a meeting in a period not owed makes up for none)."""
     start, end = window[0][0], window[-1][1]
-    bucket = Case(*[When(held_on__gte=s, held_on__lt=e, then=Value(i)) for i, (s, e) in enumerate(window)],
-                  output_field=IntegerField())
+    bucket = Case(*[When(Q(held_on__gte=s, held_on__lt=e) & req.owed(s, e, on_meeting=True), then=Value(i))
+                    for i, (s, e) in enumerate(window)], output_field=IntegerField())
     held = (
         Meeting.objects.unrestricted()
         .filter(req.meeting_q(), organization=OuterRef(outer), held_on__gte=start, held_on__lt=end)
@@ -63,10 +67,23 @@ def periods_held(req: Requirement, window, outer="pk"):
     return Coalesce(Subquery(held[:1], output_field=IntegerField()), Value(0))
 
 
-def periods_required(window):
-    """SQL: the window's periods that ended after the organization was founded (all of them if unknown)."""
-    terms = [Case(When(Q(founded_on__isnull=True) | Q(founded_on__lt=e), then=Value(1)), default=Value(0),
-                  output_field=IntegerField()) for _s, e in window]
+# Which periods are owed (one rule for every frequency, also in the compliance table and the year view): a
+# period counts only when the organization existed for all of it (founded on or before its first day, not
+# dissolved before its end); the committee meeting also needs a committee on its first and last day. The
+# regulations set frequencies for standing organizations (支部工作条例 第十一至十三条, 党员教育管理工作条例
+# 第十六至十八条) and say nothing of a part period: we do not hold a branch founded on 30 December to a year's
+# 组织生活会, nor prorate a month.
+OWED_TEXT = "成立（或设立支部委员会）不满一个完整周期的，该周期不计。"
+
+
+def periods_required(window, req: Requirement | None = None):
+    """SQL: how many of the window's periods the organization owes (`Requirement.owed`; default: existed all
+    of the period)."""
+    from .requirements import existed_all_of
+
+    owed = req.owed if req is not None else existed_all_of
+    terms = [Case(When(owed(s, e), then=Value(1)), default=Value(0), output_field=IntegerField())
+             for s, e in window]
     total = terms[0]
     for t in terms[1:]:
         total = total + t
@@ -80,7 +97,7 @@ def frequency_check(req: Requirement):
             qs = qs.filter(path__subtree=req.path)
         return (
             req.subjects(qs)
-            .annotate(periods_required=periods_required(window), periods_held=periods_held(req, window))
+            .annotate(periods_required=periods_required(window, req), periods_held=periods_held(req, window))
             .annotate(periods_missed=F("periods_required") - F("periods_held"))
             .filter(periods_missed__gt=0)
             .annotate(window=Value(periods.span_label(window, req.period)))
@@ -106,7 +123,7 @@ def frequency_rule(req: Requirement) -> Rule:
     return Rule(
         code=req.code, title=req.title, severity=req.severity, editions=req.editions, reads=MEETINGS_OF_ORG,
         check=frequency_check(req), describe=frequency_text(req),
-        measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text,
+        measures=("periods_required", "periods_held", "periods_missed", "window"), text=req.text + OWED_TEXT,
         facts=req.facts, **ORG_RULE,
     )
 
@@ -123,7 +140,18 @@ def local_frequency_rule(row) -> Rule:
     """A frequency that is local practice, e.g. 党课 each quarter: params {"kind": "lecture", "period": "quarter"}."""
     req = local_requirement(row)
     rule = frequency_rule(req)
-    rule.text = req.text
+    rule.text = req.text + OWED_TEXT
+    return rule
+
+
+@rules.local_template(SECRETARY_TEMPLATE, title="党支部书记讲党课", params=(
+    Param("period", "至少每", CHOICE, choices=periods.PERIOD_WORD),
+))
+def secretary_lecture_rule(row) -> Rule:
+    """The branch secretary's lecture, local practice (the 条例 names 党委（党组）书记): params {"period": "year"}."""
+    req = secretary_requirement(row)
+    rule = frequency_rule(req)
+    rule.text = req.text + OWED_TEXT
     return rule
 
 
@@ -150,7 +178,7 @@ def _due_now_check(qs, as_of):
     committee_held = Meeting.objects.unrestricted().filter(
         kind=Meeting.Kind.COMMITTEE, organization=OuterRef("pk"), held_on__gte=committee_start,
         held_on__lt=committee_end)
-    annotations["due_committee"] = Case(When(has_committee() & ~Exists(committee_held), then=Value(True)),
+    annotations["due_committee"] = Case(When(has_committee(as_of) & ~Exists(committee_held), then=Value(True)),
                                         default=Value(False))
     missing |= Q(due_committee=True)
     return branches(qs).annotate(**annotations).filter(missing)
@@ -178,7 +206,7 @@ register(
         check=_due_now_check, describe=_due_now_text,
         measures=("due_committee", *(f"due_{k}" for k, _ in DUE_WORDS)),
         text="当前月份、季度或年度尚未结束，尚未召开的会议作为提醒，期满仍未召开的才作为问题。"
-             "组织生活会、民主评议党员和书记讲党课自第四季度起提醒。",
+             "组织生活会、民主评议党员和谈心谈话自第四季度起提醒。",
         **ORG_RULE,
         facts=("B3", "B4", "B5", "B8", "B9", "B10", "D1a"),
     )
@@ -189,20 +217,22 @@ register(
 
 
 def check_quorum(qs, as_of):
+    """半数以上委员到会: “以上” includes the number itself (as the Party's regulations and Chinese law count:
+    以上、以下包括本数), so exactly half present is a quorum; fewer than half is not (present·2 < expected)."""
     return qs.filter(kind=Meeting.Kind.COMMITTEE, expected__gt=0).annotate(
-        double_present=F("present") * 2).filter(double_present__lte=F("expected"))
+        double_present=F("present") * 2).filter(double_present__lt=F("expected"))
 
 
 register(
     Rule(
-        code="branchlife.committee_quorum", title="支部委员会会议到会委员未超过半数", severity=ERROR,
+        code="branchlife.committee_quorum", facts=("B4",), title="支部委员会会议到会委员不足半数", severity=ERROR,
         model="branchlife.Meeting", editions=(Edition(BRANCH_RULES, "第十二条"),),
         check=check_quorum,
-        describe=lambda row: f"支部委员会会议应到委员 {row['expected']} 人，实到 {row['present']} 人，未超过半数",
+        describe=lambda row: f"支部委员会会议应到委员 {row['expected']} 人，实到 {row['present']} 人，不足半数",
         measures=("expected", "present"), event_field="held_on", person_field=None,
-        text="支部委员会会议须有半数以上委员到会方能召开。",
+        text="支部委员会会议须有半数以上委员到会方能召开。“以上”包括本数：应到 4 人、实到 2 人可以召开，"
+             "实到不足半数的不能召开。",
         group="组织生活",
-        facts=("B4",),
     )
 )
 
@@ -416,5 +446,156 @@ register(
         measures=("appraisal_year",), group="组织生活",
         text="民主评议中评定为不合格的党员，应当根据情况限期改正（期限不超过 1 年）、劝其退党或者予以除名。",
         facts=("D3", "D9"),
+    )
+)
+
+
+# ---------------------------------------------------------------- organization set-up by size; dual life
+
+ORGAN_RULES = "《中国共产党党和国家机关基层组织工作条例》"
+ELECTION_RULES = "《中国共产党基层组织选举工作条例》"
+GENERAL_BRANCH_FROM = 50  # more than 50 members (a branch has generally no more than 50: 支部工作条例 第四条)
+COMMITTEE_FROM = 100  # 100 members or more (以上 includes the number: 党和国家机关基层组织工作条例 第五条)
+CONGRESS_FROM = 500  # 500 members or more may hold a 党员代表大会 (选举工作条例 第四条)
+CONGRESS_LEAD_MONTHS = 6  # reminded when the term ends within this many months (or is overdue)
+SETUP_RULE = {**ORG_RULE, "group": "组织设置"}
+ACTIVE_HERE = Q(transferred_out_on__isnull=True, status__in=Membership.ACTIVE_STATUSES)
+
+
+def _branch_members(qs):
+    return branches(qs).annotate(members=Count("memberships", filter=Q(
+        memberships__transferred_out_on__isnull=True, memberships__status__in=Membership.ACTIVE_STATUSES)))
+
+
+def check_general_branch_size(qs, as_of):
+    return _branch_members(qs).filter(members__gt=GENERAL_BRANCH_FROM, members__lt=COMMITTEE_FROM)
+
+
+def check_committee_size(qs, as_of):
+    return _branch_members(qs).filter(members__gte=COMMITTEE_FROM)
+
+
+ORG_MEMBERS = (Reads("members.Membership", "organization_id"),)
+
+register(
+    Rule(
+        code="branchlife.branch_should_be_general_branch", facts=("B15",), title="党支部党员超过 50 人，应设立党总支",
+        severity=WARNING, reads=ORG_MEMBERS, editions=(Edition(ORGAN_RULES, "第六条", "2019年"),),
+        check=check_general_branch_size,
+        describe=lambda row: f"党支部有党员 {row['members']} 名，超过 {GENERAL_BRANCH_FROM} 名，"
+                             f"应经上级党组织批准设立党的总支部委员会",
+        measures=("members",),
+        text="党员人数 50 人以上、不足 100 人的，一般设立党的总支部委员会（党员 50 人的党支部不提示）。"
+             "党员人数包括预备党员。",
+        **SETUP_RULE,
+    )
+)
+
+register(
+    Rule(
+        code="branchlife.branch_should_be_committee", facts=("B14",), title="党支部党员 100 人以上，应设立基层党委",
+        severity=WARNING, reads=ORG_MEMBERS, editions=(Edition(ORGAN_RULES, "第五条", "2019年"),),
+        check=check_committee_size,
+        describe=lambda row: f"党支部有党员 {row['members']} 名，达到 {COMMITTEE_FROM} 名，"
+                             f"应经上级党组织批准设立党的基层委员会",
+        measures=("members",),
+        text="党员人数 100 人以上的，一般设立党的基层委员会。党员人数包括预备党员。",
+        **SETUP_RULE,
+    )
+)
+
+
+def check_joint_branch_units(qs, as_of):
+    """Joint branches with more than 5 units attached (orgs.Unit placed at the branch's path)."""
+    from django.db.models.functions import Coalesce
+
+    from zugong.orgs.models import Unit
+
+    units = (Unit.objects.unrestricted().filter(org_path=OuterRef("path")).order_by().values("org_path")
+             .annotate(n=Count("id")).values("n"))
+    return (branches(qs).filter(is_joint=True)
+            .annotate(units=Coalesce(Subquery(units[:1], output_field=IntegerField()), Value(0)))
+            .filter(units__gt=JOINT_MAX_UNITS))
+
+
+JOINT_MAX_UNITS = 5  # 支部工作条例 第二章 (article not verified)
+
+register(
+    Rule(
+        code="branchlife.joint_branch_units", facts=("B2",), title="联合党支部覆盖单位超过 5 个", severity=WARNING,
+        reads=(Reads("orgs.Unit", "org_path", "path"),),
+        editions=(Edition(BRANCH_RULES, "第二章，条款号待核", "2018年"),),
+        check=check_joint_branch_units,
+        describe=lambda row: f"联合党支部覆盖单位 {row['units']} 个，超过 {JOINT_MAX_UNITS} 个",
+        measures=("units",),
+        text="正式党员不足 3 人的单位，可以与邻近单位建立联合党支部，联合党支部覆盖单位一般不超过 5 个。"
+             "以挂在该党支部下的单位计数。",
+        **SETUP_RULE,
+    )
+)
+
+
+def check_congress(qs, as_of):
+    """Committees of 500 members or more whose term ends within six months (or has ended): a reminder that
+    the election may be held by a 党员代表大会 (with the higher committee's approval)."""
+    from zugong.core.dates import add_months
+
+    members = (Membership.objects.unrestricted().filter(ACTIVE_HERE, org_path__startswith=OuterRef("path"))
+               .order_by().annotate(one=Value(1)).values("one").annotate(n=Count("id")).values("n"))
+    return (qs.filter(kind=Organization.Kind.COMMITTEE, status=Organization.Status.ACTIVE,
+                      term_ends_on__isnull=False, term_ends_on__lte=add_months(as_of, CONGRESS_LEAD_MONTHS))
+            .annotate(members=Coalesce(Subquery(members[:1], output_field=IntegerField()), Value(0)))
+            .filter(members__gte=CONGRESS_FROM))
+
+
+register(
+    Rule(
+        code="branchlife.congress_possible", facts=("C6",), title="党员 500 人以上的基层党委换届可召开党员代表大会",
+        severity=REMINDER,  # the nightly scan: members anywhere in the subtree count
+        editions=(Edition(ELECTION_RULES, "第四条", "2020年"),),
+        check=check_congress,
+        describe=lambda row: (f"党员 {row['members']} 名，本届任期 {row['term_ends_on']:%Y年%m月%d日}届满；"
+                              f"换届可以经上级党组织批准召开党员代表大会选举"),
+        measures=("members", "term_ends_on"),
+        text="党员人数在 500 人以上或者所辖党组织驻地分散的基层党委，经上级党组织批准，可以召开党员代表大会进行选举。"
+             "任期届满前 6 个月起提醒（“可以”：不是必须）。",
+        **SETUP_RULE,
+    )
+)
+
+
+def check_dual_life(qs, as_of):
+    """Leading cadres (an active cadre record) who are members and missed, without a reason, every 组织生活会
+    their branch held in the last ended year (their branch as today; at least one held)."""
+    from zugong.cadres.models import Cadre
+
+    start, end = study_year(as_of)
+    life = Meeting.Kind.LIFE_MEETING
+    held = (Meeting.objects.unrestricted().filter(organization=OuterRef("organization"), kind=life,
+                                                   held_on__gte=start, held_on__lt=end)
+            .order_by().annotate(one=Value(1)).values("one").annotate(n=Count("id")).values("n"))
+    missed = (Absence.objects.unrestricted().filter(membership=OuterRef("pk"), kind=life, reason="",
+                                                   held_on__gte=start, held_on__lt=end)
+              .order_by().annotate(one=Value(1)).values("one").annotate(n=Count("id")).values("n"))
+    cadre = Cadre.objects.unrestricted().filter(person=OuterRef("person"), status=Cadre.Status.ACTIVE)
+    return (qs.active().filter(Exists(cadre), joined_on__lt=start)
+            .annotate(meetings_held=Coalesce(Subquery(held[:1], output_field=IntegerField()), Value(0)),
+                      meetings_missed=Coalesce(Subquery(missed[:1], output_field=IntegerField()), Value(0)))
+            .filter(meetings_held__gt=0, meetings_missed__gte=F("meetings_held"))
+            .annotate(study_year=Value(start.year)))
+
+
+register(
+    Rule(
+        code="branchlife.cadre_dual_life", facts=("D1b",), title="党员领导干部未参加所在党支部组织生活会", severity=WARNING,
+        reads=(*MEETINGS_OF_MEMBER, Reads("cadres.Cadre", "person_id", "person_id")),
+        editions=(Edition(EDUCATION_RULES, "第十六条"),),
+        check=check_dual_life,
+        describe=lambda row: (f"{row['study_year']}年所在党支部召开组织生活会 {row['meetings_held']} 次，"
+                              f"均未参加，未登记缺席理由"),
+        measures=("meetings_held", "meetings_missed", "study_year"),
+        text="党员领导干部应当参加双重组织生活，以普通党员身份参加所在党支部（党小组）的组织生活会。"
+             "以干部信息中在职的干部、所在党支部上一年度组织生活会的缺席登记为准。",
+        **MEMBER_RULE,
     )
 )

@@ -24,7 +24,7 @@ class MeetingDue:
 
     @property
     def record_kind(self) -> str:
-        return Meeting.Kind.LECTURE if self.kind == "secretary_lecture" else self.kind
+        return Meeting.Kind.LECTURE if self.kind in ("secretary_lecture", "committee_lecture") else self.kind
 
 
 def meetings_due(orgs, as_of: dt.date) -> list[MeetingDue]:

@@ -3,10 +3,11 @@
 Transactional and audited. A meeting's roster (who was expected) comes from the members' records as they
 stood on the day it was held, the transfers received since telling who has come and gone: the branch's
 members for branch-wide kinds, the committee members for a committee meeting, the group's members for a
-party group meeting (posts and groups as recorded today: see `members_on`). The secretary marks only who
-was absent (with a reason or none); expected and present follow from the roster. A committee meeting
-without more than half of the committee present is refused (支部工作条例 第十二条) unless an administrator
-records an exception.
+party group meeting (groups as recorded today: see `members_on`; the committee as it was that day, from the
+post history `members.PostSpan`). The secretary marks only who was absent (with a reason or none); expected
+and present follow from the roster. A committee meeting with fewer than half of the committee present is
+refused (支部工作条例 第十二条: 半数以上, which includes exactly half) unless an administrator records an
+exception.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from zugong.core import audit, rules, scope
-from zugong.members.models import Membership, TransferRequest
+from zugong.core import audit, history, rules, scope
+from zugong.members.models import Membership, PostSpan, TransferRequest
 from zugong.orgs.models import Organization
 
 from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, MeetingAttachment, StudyRecord
@@ -51,6 +52,10 @@ def roster(org: Organization, kind: str, on: dt.date | None = None):
         here = Q(organization=org)
     if on is None:
         qs = qs.active().filter(here)
+    elif kind == Meeting.Kind.COMMITTEE and org.kind != Organization.Kind.PARTY_GROUP:
+        # The committee on the day: the members who held a post in it that day (the post history).
+        qs = qs.filter(Exists(PostSpan.objects.unrestricted().filter(
+            history.held_on(on), organization=org, membership=OuterRef("pk"))))
     else:
         branch_wide = org.kind != Organization.Kind.PARTY_GROUP and kind != Meeting.Kind.COMMITTEE
         qs = qs.filter(members_on(org, on, here, with_leavers=branch_wide))
@@ -80,12 +85,10 @@ def members_on(org: Organization, on: dt.date, here: Q, *, with_leavers: bool = 
       count whatever their standing today: a transfer is only issued for a member in good standing (the
       request records 预备/正式), which says more about the day than their record in another branch does.
 
-    We keep no history of status, committee posts or party groups, so for members who stayed they are
-    today's (a member stopped or expelled since the day drops out of past rosters; a post taken since the
-    day counts on past committee rosters). A transfer clears the post and the group and records neither,
-    so a member who moved after the day is left out of committee and party group rosters (`with_leavers`
-    False; a returning member's post or group is one given after coming back): a committee meeting's roster
-    may then miss a committee member who has left since, rather than count one who was never on it.
+    We keep no history of status or party groups here, so for members who stayed they are today's (a member
+    stopped or expelled since the day drops out of past rosters). A transfer clears the group and records it
+    not, so a member who moved after the day is left out of party group rosters (`with_leavers` False). The
+    committee roster of a past day does not come from here: `roster` reads the post history (PostSpan).
     """
     moved = _received_after(on).filter(membership=OuterRef("pk"))
     stayed = (

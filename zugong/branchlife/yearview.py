@@ -55,8 +55,8 @@ def _cells(req_period: str, year: int, as_of: dt.date, founded: dt.date | None, 
     out = []
     for start, end in periods.between(dt.date(year, 1, 1), dt.date(year, 12, 31), req_period):
         held = counts(start, end)
-        if founded and end <= founded:
-            state = "before"
+        if founded and start < founded:  # not in existence all of the period: not owed (rules.OWED_TEXT)
+            state = "held" if held else "before"
         elif held:
             state = "held"
         elif end <= as_of:
@@ -84,17 +84,19 @@ def year_rows(org: Organization, meetings: list[Meeting], year: int, as_of: dt.d
     for req in all_requirements():
         if req.kind == Meeting.Kind.GROUP or not applies(req, org):
             continue
-        if req.kind == "secretary_lecture":
-            if secretaries is None:
-                from zugong.members.models import Membership
+        if req.kind in ("secretary_lecture", "committee_lecture"):
+            if secretaries is None:  # who was secretary when (the post history): a lecture counts by its day
+                from zugong.members.models import Membership, PostSpan
 
-                secretaries = set(Membership.objects.unrestricted().filter(
-                    organization=org, committee_post=Membership.CommitteePost.SECRETARY).values_list("person_id", flat=True))
-            predicate = (lambda m, s=secretaries: m.kind == Meeting.Kind.LECTURE and m.host_person_id in s)
+                secretaries = list(PostSpan.objects.unrestricted().filter(
+                    organization=org, post=Membership.CommitteePost.SECRETARY).values_list(
+                    "membership__person_id", "started_on", "ended_on"))
+            predicate = (lambda m, s=secretaries: m.kind == Meeting.Kind.LECTURE and any(
+                p == m.host_person_id and a <= m.held_on and (b is None or m.held_on < b) for p, a, b in s))
         else:
             predicate = (lambda m, k=req.kind: m.kind == k)
             covered.add(req.kind)
-        rows.append(Row(req.noun if req.kind != "secretary_lecture" else "书记讲党课", req.every,
+        rows.append(Row(req.noun, req.every,
                         _cells(req.period, year, as_of, org.founded_on, counter(org.pk, predicate)), org))
     groups = Organization.objects.unrestricted().filter(path__subtree=org.path, kind=Organization.Kind.PARTY_GROUP,
                                                         status=Organization.Status.ACTIVE).exclude(pk=org.pk)
@@ -123,7 +125,7 @@ def subtree_summary(qs, year: int) -> list[dict]:
     from .requirements import NATIONAL
 
     names = {r.kind: r.noun for r in NATIONAL} | {"lecture": "党课", "study": "党员学习满 32 学时",
-                                                 "secretary_lecture": "书记讲党课"}
+                                                 "secretary_lecture": "书记讲党课", "committee_lecture": "党委书记讲党课"}
     rows = (
         qs.filter(period_start__year=year, current=False)
         .values("kind")

@@ -235,7 +235,7 @@ class Planner:
                     held = meeting(b.id, b.path, "appraisal", day, roster_on(day))
                     if held:  # this December's may still be ahead: keep last year's
                         appraisal_meeting = held, day
-            if month.month in (4, 10) and rng.random() < 0.6:
+            if month.month in (4, 10) and rng.random() < 0.9:  # 谈心谈话: about 1 % of branches miss a year
                 meeting(b.id, b.path, "talk", month.replace(day=rng.randint(1, 28)), [], host_name=host)
 
         self._study(rng, b, away)

@@ -127,7 +127,53 @@ def approve(user, election: Election, *, approved_on: dt.date, approval_document
             org_services.update(user, org, term_started_on=election.held_on)
         election.term_started = True
     election.save()
+    if election.kind == Election.Kind.BY_ELECTION or newer:
+        _seat_committee(user, org, election)
     return election
+
+
+def _seat_committee(user, org: Organization, election: Election) -> None:
+    """The elected take their posts from the election day (PostSpan, through members.services.set_committee):
+    书记 and 副书记 as approved, the others keep the 委员 post they held (组织、宣传、纪检委员) or become 委员.
+    A term election replaces the committee; a by-election adds to it. Done only when every elected candidate
+    is a member of the organization (matched by person, else by a name unique in the branch); otherwise the
+    posts are kept by hand on the members' pages."""
+    from zugong.members import services as member_services
+    from zugong.members.models import Membership
+
+    members = list(Membership.objects.unrestricted().active().filter(organization=org).select_related("person"))
+    by_person = {m.person_id: m for m in members}
+    names: dict[str, list] = {}
+    for m in members:
+        names.setdefault(m.person.name, []).append(m)
+    P = Membership.CommitteePost
+    posts = {}
+    for c in election.candidate_list():
+        if not c.elected:
+            continue
+        m = by_person.get(c.person_id) if c.person_id else None
+        if m is None and len(names.get(c.name, ())) == 1:
+            m = names[c.name][0]
+        if m is None:
+            return
+        if c.name == election.secretary_name:
+            posts[m.pk] = P.SECRETARY
+        elif c.name == election.deputy_secretary_name:
+            posts[m.pk] = P.DEPUTY_SECRETARY
+        elif m.committee_post in (P.ORGANIZATION, P.PROPAGANDA, P.DISCIPLINE):
+            posts[m.pk] = m.committee_post
+        else:
+            posts[m.pk] = P.MEMBER
+    if posts and election.kind == Election.Kind.BY_ELECTION:
+        # a 补选 of the secretary (or deputy): the one holding that post until then stays a 委员
+        filled = {p for p in posts.values() if p in (P.SECRETARY, P.DEPUTY_SECRETARY)}
+        for m in members:
+            if m.committee_post in filled and m.pk not in posts:
+                posts[m.pk] = P.MEMBER
+    if posts:
+        with scope.bypass():
+            member_services.set_committee(user, org, election.held_on, posts, election=election,
+                                         replace=election.kind == Election.Kind.TERM)
 
 
 @transaction.atomic

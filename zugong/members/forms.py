@@ -59,8 +59,13 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         help_text="修改计算基数、计算方式或党员类别时填写：从发放新工资的当月起按新标准交纳"
         "（党费规定 一、第十条）；留空为本月。此前各月仍按原基数核定",
     )
+    post_on = forms.DateField(
+        label="职务变动日期", required=False, widget=DATE,
+        help_text="支部委员会职务有变动时填写任职或免职的日期（记入任职记录）；留空为今天",
+    )
 
-    field_order = [*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("dues_from") + 1], "dues_base_from"]
+    field_order = [name for f in EDITABLE_FIELDS
+                   for name in (f, *{"committee_post": ("post_on",), "dues_from": ("dues_base_from",)}.get(f, ()))]
 
     class Meta:
         model = Membership
@@ -87,8 +92,9 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
 
     def cleaned_fields(self) -> dict:
         fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
-        if self.cleaned_data.get("dues_base_from"):
-            fields["dues_base_from"] = self.cleaned_data["dues_base_from"]
+        for extra in ("dues_base_from", "post_on"):
+            if self.cleaned_data.get(extra):
+                fields[extra] = self.cleaned_data[extra]
         return fields
 
 

@@ -630,3 +630,65 @@ class CorrectionPeriod(ScopedModel, AuditedModel):
     def __str__(self):
         result = self.get_outcome_display() if self.outcome else "结果未登记"
         return f"限期改正 {self.started_on:%Y-%m-%d}—{self.deadline:%Y-%m-%d}：{result}"
+
+
+# ---------------------------------------------------------------- dated history: committee posts
+
+
+class PostSpan(ScopedModel, AuditedModel, SpanBase):
+    """A member's post in an organization's committee (书记、副书记、委员 …) with the days it was held.
+
+    Series: (organization, membership); one open span per series. `Membership.committee_post` is today's post,
+    kept in step by `members.services.set_post` / `set_committee` (never typed twice). A past committee is the
+    spans held on that day (`history.held_on(day)`); the post came from an election (`election`) or an
+    appointment (`appointment`, e.g. 上级党组织任命).
+    """
+
+    scope = OwnSubtree("organization")
+    audit_exclude = ("org_path",)
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT, related_name="post_spans"
+    )
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.PROTECT, related_name="post_spans"
+    )
+    post = models.CharField("职务", max_length=20, choices=Membership.CommitteePost.choices)
+    election = models.ForeignKey(
+        "elections.Election", verbose_name="选举", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="任职所依据的选举（换届选举或补选）",
+    )
+    appointment = models.CharField(
+        "任职依据", max_length=100, blank=True, help_text="非经选举任职的说明，如“上级党组织任命”、“数据迁移”"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "委员会任职记录"
+        ordering = ["organization", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "membership"], condition=Q(ended_on__isnull=True),
+                name="post_span_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+                name="post_span_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # The rules: the committee (or the secretary) of an organization on a day.
+            models.Index(fields=["organization", "post", "started_on"], name="post_span_org_post"),
+            models.Index(fields=["membership", "started_on"], name="post_span_member"),
+        ]
+
+    def __str__(self):
+        until = f"{self.last_day:%Y-%m-%d}" if self.ended_on else "今"
+        return f"{self.get_post_display()} {self.started_on:%Y-%m-%d}—{until}"
+
+    @property
+    def basis(self) -> str:
+        """任职依据 as shown: the election, or the appointment note."""
+        if self.election_id:
+            return f"{self.election.held_on:%Y年%m月%d日}{self.election.get_kind_display()}"
+        return self.appointment

@@ -24,6 +24,7 @@ from .models import (
     DuesPayment,
     MemberContact,
     Membership,
+    PostSpan,
     TransferRequest,
 )
 
@@ -144,8 +145,10 @@ def set_dues_base(membership: Membership, from_month: dt.date, *, before: dict |
 
 
 @transaction.atomic
-def register_member(user, person: Person, organization: Organization, **fields) -> Membership:
-    """Record that a person is a party member of a branch (data entry of an existing member)."""
+def register_member(user, person: Person, organization: Organization, *, post_on: dt.date | None = None,
+                    **fields) -> Membership:
+    """Record that a person is a party member of a branch (data entry of an existing member); a committee post
+    is held from `post_on` (default today)."""
     _check_branch(organization, "organization", "所在党支部")
     _require(user, "change", organization.path, f"您无权在“{organization.name}”登记党员")
     _require(user, "change", person.org_path, f"您无权修改“{person.name}”的信息")
@@ -154,22 +157,30 @@ def register_member(user, person: Person, organization: Organization, **fields) 
         raise ValidationError(f"不能在此填写：{'、'.join(sorted(unknown))}")
     if Membership.objects.unrestricted().filter(person=person).exists():
         raise ValidationError(f"“{person.name}”已登记为党员")
-    membership = Membership(person=person, organization=organization, **fields)
+    post = fields.pop("committee_post", "")
+    membership = Membership(person=person, organization=organization, committee_post=post, **fields)
     _validate(membership)
+    _post_date(post_on)
     with scope.bypass(), audit.operation(membership, "create"):
+        membership.committee_post = ""
         membership.save()
         set_dues_base(membership, dues_start(membership))
+        if post:
+            write_post(membership, post, post_on or timezone.localdate(), appointment=APPOINTED)
+            membership.save(update_fields=["committee_post"])
         _move_person(person, organization)
     return membership
 
 
 @transaction.atomic
-def update_member(user, membership: Membership, *, dues_base_from: dt.date | None = None, **fields) -> Membership:
+def update_member(user, membership: Membership, *, dues_base_from: dt.date | None = None,
+                  post_on: dt.date | None = None, **fields) -> Membership:
     """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff.
 
     A change of the dues base, kind or category applies from `dues_base_from` (the first month paid at the new
     salary, 党费规定 一、第十条; default this month): the base history (`DuesBaseSpan`) takes it in the same
-    operation."""
+    operation. A changed committee post is written to its history from `post_on` (任职或免职日期, default
+    today)."""
     _require(user, "change", membership.org_path, "您无权修改该党员的信息")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -179,14 +190,112 @@ def update_member(user, membership: Membership, *, dues_base_from: dt.date | Non
     if not membership.is_present:
         raise ValidationError("该党员的组织关系已转出本省，不能修改")
     before = _base_values(membership)
+    old_post = membership.committee_post
     for name, value in fields.items():
         setattr(membership, name, value)
     _validate(membership)
+    post = membership.committee_post
+    if post != old_post:
+        _post_date(post_on)
     with audit.operation(membership, "update"):
+        if post != old_post:
+            membership.committee_post = old_post
+            write_post(membership, post, post_on or timezone.localdate(), appointment=APPOINTED)
         membership.save()
         if _base_values(membership) != before:
             set_dues_base(membership, dues_base_from or timezone.localdate(), before=before)
     return membership
+
+
+# ---------------------------------------------------------------- committee posts (dated history)
+
+APPOINTED = "上级党组织任命或登记"
+
+
+def _post_date(day: dt.date | None) -> None:
+    _not_in_future(day, "post_on", "职务变动日期")
+
+
+def write_post(membership: Membership, post: str, on: dt.date, *, election=None, appointment: str = "",
+               restart: bool = False, organization: Organization | None = None) -> None:
+    """From `on`, `membership` holds `post` in its branch's committee ("": no post): the span history
+    (`PostSpan`, one series per organization and member) and `committee_post` kept in step. `restart` opens a
+    new span even for the same post (re-elected: the new term's span names the election). A post in another
+    organization's committee (`organization`: a 党委 or 党总支 above the member's branch) is kept in the history
+    only (`committee_post` is the post in the member's own branch). The caller saves the membership, inside
+    its `audit.operation`."""
+    org_id = organization.pk if organization is not None else membership.organization_id
+    series = {"organization_id": org_id, "membership": membership}
+    extra = {"election": election, "appointment": "" if election else appointment}
+    last = PostSpan.objects.unrestricted().filter(ended_on__isnull=False, **series).order_by("-ended_on").first()
+    if post and last is not None and on < last.ended_on:  # no post may overlap a closed one of the series
+        raise ValidationError({"post_on": f"任职日期 {on:%Y-%m-%d} 早于该党员上一段任职的终止日期 "
+                                          f"{last.ended_on:%Y-%m-%d}，请更正任职记录"})
+    try:
+        current = history.open_span(PostSpan, series)
+        if restart and post and current is not None and current.post == post:
+            if current.started_on == on:
+                for k, v in extra.items():
+                    setattr(current, k, v)
+                current.save()
+            else:
+                history.end(PostSpan, series, on)
+                history.change(PostSpan, series, on, {"post": post}, **extra)
+        elif post:
+            history.change(PostSpan, series, on, {"post": post}, **extra)
+        else:
+            history.end(PostSpan, series, on)
+    except history.HistoryError as e:
+        raise ValidationError({"post_on": str(e)}) from e
+    if org_id == membership.organization_id:
+        membership.committee_post = post
+
+
+@transaction.atomic
+def set_committee(user, organization: Organization, on: dt.date, posts: dict[int, str], *, election=None,
+                  appointment: str = "", replace: bool = True) -> list[PostSpan]:
+    """The committee of `organization` from `on`: `posts` maps membership ids to posts. With `replace` (a term
+    election, a reorganization) every other member's post ends on `on`; without it (a by-election, one
+    appointment) only the members named change. Members named by an election start a new span from `on`.
+    One audited operation; returns the spans open from `on`."""
+    _require(user, "change", organization.path, f"您无权变更“{organization.name}”的委员会")
+    _post_date(on)
+    branch = organization.kind == Organization.Kind.BRANCH
+    rows = Membership.objects.unrestricted().select_for_update(of=("self",)).select_related("person")
+    if branch:
+        members = {m.pk: m for m in rows.filter(organization=organization)}
+        held = {pk: m.committee_post for pk, m in members.items()}
+    else:  # a 党委 or 党总支: its committee members are members of branches below it
+        open_spans = PostSpan.objects.unrestricted().filter(organization=organization, ended_on__isnull=True)
+        held = dict(open_spans.values_list("membership_id", "post"))
+        members = {m.pk: m for m in rows.filter(pk__in=set(posts) | set(held), org_path__startswith=organization.path)}
+    unknown = set(posts) - set(members)
+    if unknown:
+        raise ValidationError(f"有 {len(unknown)} 人不是“{organization.name}”{'' if branch else '所辖党组织'}的党员")
+    note = str(election) if election else appointment
+    with audit.operation(organization, "update", note or "委员会职务变动") as op:
+        for pk, m in members.items():
+            current = held.get(pk, "")
+            post = posts.get(pk, "" if replace else current)
+            restart = election is not None and pk in posts
+            if post == current and not restart:
+                continue
+            if post and m.status != Membership.Status.FULL:
+                raise ValidationError(
+                    f"{m.person.name}不是正式党员，不能担任委员会职务（《中国共产党基层组织选举工作条例》第五条）")
+            label = dict(Membership.CommitteePost.choices)
+            write_post(m, post, on, election=election, appointment=appointment, restart=restart,
+                       organization=organization)
+            if branch:
+                m.save(update_fields=["committee_post", "updated_at"])
+            op.fact(m.person.name, label.get(post, "（免职）"), old=label.get(current, ""), field="committee_post")
+    return list(PostSpan.objects.unrestricted().filter(organization=organization, ended_on__isnull=True))
+
+
+def committee_on(organization: Organization, day: dt.date):
+    """The committee of an organization on `day`: its post spans held that day (任职起止 on each)."""
+    return (PostSpan.objects.unrestricted().filter(history.held_on(day), organization=organization)
+            .select_related("membership__person", "election"))
 
 
 def last_paid_month(membership: Membership) -> dt.date | None:
@@ -455,7 +564,7 @@ def receive(user, transfer: TransferRequest, *, received_on: dt.date | None = No
     _date_order(received_on, transfer.sent_on, "received_on", "接收日期不能早于介绍信开具日期")
     with scope.bypass():
         if transfer.kind == TransferRequest.Kind.WITHIN:
-            warnings = _receive_within(user, transfer)
+            warnings = _receive_within(user, transfer, received_on)
         elif transfer.kind == TransferRequest.Kind.OUT:
             warnings = _receive_out(user, transfer, received_on)
         else:
@@ -485,17 +594,17 @@ def _transfer_note(transfer: TransferRequest) -> str:
     return f"组织关系转接（{transfer.get_kind_display()}），介绍信编号 {transfer.letter_no}"
 
 
-def _receive_within(user, transfer: TransferRequest) -> list[str]:
+def _receive_within(user, transfer: TransferRequest, received_on: dt.date) -> list[str]:
     _check_branch(transfer.to_org, "to_org", "接收党组织")
     membership = _locked_membership(transfer)
     old = membership.organization
-    membership.organization = transfer.to_org
-    membership.party_group = None
-    membership.committee_post = ""
-    membership.away_since = None
     # The membership's diff is logged at the receiving side, the transfer entry at the issuing side.
     with audit.operation(membership, "transfer", _transfer_note(transfer), org_path=old.path,
                          fold=False) as op:
+        write_post(membership, "", received_on)  # a post ends with the move (held in the issuing branch)
+        membership.organization = transfer.to_org
+        membership.party_group = None
+        membership.away_since = None
         membership.save()
         op.fact("所在党支部", transfer.to_org.name, old=old.name, field="organization")
         _move_person(membership.person, transfer.to_org)
@@ -508,7 +617,7 @@ def _receive_out(user, transfer: TransferRequest, received_on: dt.date) -> list[
     membership = _locked_membership(transfer)
     with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.transferred_out_on = received_on
-        membership.committee_post = ""
+        write_post(membership, "", received_on)
         membership.save()
         op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name,
                 field="transferred_out_on")

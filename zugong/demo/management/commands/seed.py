@@ -34,6 +34,7 @@ from zugong.demo.appointments import seed_appointments
 from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
+from zugong.demo.posts import seed_posts
 from zugong.demo.orghealth import seed_orghealth
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
@@ -226,6 +227,7 @@ class Command(BaseCommand):
                 # read the terms from the organizations).
                 counts |= seed_elections(seed, reference=as_of, log=self.log,
                                          rate=0.0 if scale == "province" else 1.0)
+                counts |= seed_posts(seed, reference=as_of, log=self.log)  # the committees' post history
                 counts |= seed_cadres(seed, staff_share=CADRE_STAFF_SHARE.get(scale, 0.12), as_of=as_of,
                                       log=self.log)
                 counts |= seed_appointments(seed, as_of=as_of, log=self.log)  # after the cadres: builds on them
