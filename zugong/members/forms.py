@@ -53,6 +53,13 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
     dues_from = MonthField(
         label="党费记录起始月份", required=False, help_text="平台开始记录该党员党费的月份；留空为入党当月"
     )
+    changed_on = forms.DateField(
+        label="党籍状态、党小组变更日期",
+        required=False,
+        widget=DATE,
+        help_text="党籍状态（停止党籍、出党、恢复党籍等）或党小组变更生效的日期；留空为今天。"
+        "接收为预备党员以入党时间、转正以转正时间为准",
+    )
 
     class Meta:
         model = Membership
@@ -105,6 +112,7 @@ class RegisterForm(MembershipForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["organization"].bind(user)
         del self.fields["inflow_organization"]
+        del self.fields["changed_on"]
 
 
 class TransferForm(forms.Form):

@@ -10,13 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zugong.core import audit, rules, scope
+from zugong.core import history as core_history
 from zugong.orgs.models import Organization
 from zugong.people import idnumber
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
-from . import dues
-from .models import DuesExemption, DuesPayment, Membership, TransferRequest
+from . import dues, history
+from .models import DisciplineSpan, DuesExemption, DuesPayment, Membership, TransferRequest
 
 # Fields of a membership that are edited on its page; the branch changes only through a transfer.
 EDITABLE_FIELDS = (
@@ -107,15 +108,21 @@ def register_member(user, person: Person, organization: Organization, **fields) 
         raise ValidationError(f"“{person.name}”已登记为党员")
     membership = Membership(person=person, organization=organization, **fields)
     _validate(membership)
-    with scope.bypass():
+    with scope.bypass(), audit.operation(None, "create") as op:
         membership.save()
+        op.subject = membership
+        history.keep(membership)  # probationary from 入党时间, full from 转正时间 (a later status from today)
         _move_person(person, organization)
     return membership
 
 
 @transaction.atomic
-def update_member(user, membership: Membership, **fields) -> Membership:
-    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff."""
+def update_member(user, membership: Membership, changed_on: dt.date | None = None, **fields) -> Membership:
+    """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff.
+
+    The status and party-group history follow (`members.history.keep`): probationary from 入党时间, full from
+    转正时间, any other status and a new party group from `changed_on` (the day it took effect; today when
+    not given)."""
     _require(user, "change", membership.org_path, "您无权修改该党员的信息")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -127,8 +134,49 @@ def update_member(user, membership: Membership, **fields) -> Membership:
     for name, value in fields.items():
         setattr(membership, name, value)
     _validate(membership)
-    membership.save()
+    _not_in_future(changed_on, "changed_on", "变更日期")
+    with audit.operation(membership, "update"):
+        membership.save()
+        history.keep(membership, changed_on)
     return membership
+
+
+@transaction.atomic
+def record_discipline(user, membership: Membership, *, started_on: dt.date, ended_on: dt.date | None = None,
+                      decision: str = "") -> DisciplineSpan:
+    """Record a 留党察看 (from the day of the decision; `ended_on`: the day rights were restored, if already)."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的处分")
+    _not_in_future(started_on, "started_on", "处分日期")
+    if ended_on and ended_on <= started_on:
+        raise ValidationError({"ended_on": "恢复党员权利日期应晚于处分日期"})
+    series = {"membership": membership}
+    if core_history.open_span(DisciplineSpan, series) is not None:
+        raise ValidationError("该党员的留党察看尚未结束，请先登记恢复党员权利")
+    with audit.operation(membership, "update", note="留党察看") as op:
+        span = DisciplineSpan.objects.create(started_on=started_on, kind=DisciplineSpan.Kind.PROBATION,
+                                             decision=decision.strip(), **series)
+        if ended_on:
+            span.ended_on = ended_on
+            span.save(update_fields=["ended_on"])
+        op.fact("留党察看", f"{started_on:%Y-%m-%d} 起" + (f"，{ended_on:%Y-%m-%d} 恢复党员权利" if ended_on else ""))
+    return span
+
+
+@transaction.atomic
+def restore_rights(user, membership: Membership, *, on: dt.date) -> DisciplineSpan | None:
+    """The 留党察看 ends: the member's rights are restored from `on`."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的处分")
+    _not_in_future(on, "on", "恢复党员权利日期")
+    with audit.operation(membership, "update", note="恢复党员权利") as op:
+        try:
+            span = core_history.end(DisciplineSpan, {"membership": membership}, on)
+        except core_history.HistoryError as exc:
+            raise ValidationError({"on": str(exc)}) from None
+        if span is None:
+            raise ValidationError("该党员没有未结束的留党察看")
+        op.fact("恢复党员权利", f"{on:%Y-%m-%d}")
+    return span
+
 
 
 def last_paid_month(membership: Membership) -> dt.date | None:
@@ -390,7 +438,7 @@ def receive(user, transfer: TransferRequest, *, received_on: dt.date | None = No
     _date_order(received_on, transfer.sent_on, "received_on", "接收日期不能早于介绍信开具日期")
     with scope.bypass():
         if transfer.kind == TransferRequest.Kind.WITHIN:
-            warnings = _receive_within(user, transfer)
+            warnings = _receive_within(user, transfer, received_on)
         elif transfer.kind == TransferRequest.Kind.OUT:
             warnings = _receive_out(user, transfer, received_on)
         else:
@@ -420,7 +468,7 @@ def _transfer_note(transfer: TransferRequest) -> str:
     return f"组织关系转接（{transfer.get_kind_display()}），介绍信编号 {transfer.letter_no}"
 
 
-def _receive_within(user, transfer: TransferRequest) -> list[str]:
+def _receive_within(user, transfer: TransferRequest, received_on: dt.date) -> list[str]:
     _check_branch(transfer.to_org, "to_org", "接收党组织")
     membership = _locked_membership(transfer)
     old = membership.organization
@@ -432,6 +480,7 @@ def _receive_within(user, transfer: TransferRequest) -> list[str]:
     with audit.operation(membership, "transfer", _transfer_note(transfer), org_path=old.path,
                          fold=False) as op:
         membership.save()
+        history.place_in_group(membership, received_on)  # the old branch's party group ends
         op.fact("所在党支部", transfer.to_org.name, old=old.name, field="organization")
         _move_person(membership.person, transfer.to_org)
     return _rule_warnings(SENDING_SIDE_RULES, old, user) + _rule_warnings(
@@ -445,6 +494,7 @@ def _receive_out(user, transfer: TransferRequest, received_on: dt.date) -> list[
         membership.transferred_out_on = received_on
         membership.committee_post = ""
         membership.save()
+        history.leave(membership, received_on)  # no status or party group in the province from that day
         op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name,
                 field="transferred_out_on")
     return _rule_warnings(SENDING_SIDE_RULES, transfer.from_org, user)
@@ -498,6 +548,7 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
     _validate(membership)
     with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.save()
+        history.keep(membership, received_on, since=received_on)  # in the province from that day
         op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")
     transfer.membership = membership
     return _rule_warnings(RECEIVING_SIDE_RULES, org, user)

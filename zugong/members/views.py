@@ -292,7 +292,8 @@ def edit(request, pk):
     form = MembershipForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(request.user, member, **form.cleaned_fields())
+            services.update_member(request.user, member, changed_on=form.cleaned_data.get("changed_on"),
+                                   **form.cleaned_fields())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
