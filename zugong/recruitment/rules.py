@@ -30,7 +30,8 @@ from zugong.core.dates import age_on, months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
-from zugong.members.models import Membership
+from zugong.core import history
+from zugong.members.models import DisciplineSpan, Membership, StatusSpan
 
 from .deadlines import APPROVAL, CONVERSION, CONVERSION_APPROVAL, TALK
 from .models import Case, CaseContact
@@ -92,13 +93,28 @@ def _contacts(role: str):
 
 
 def _not_full_member():
-    """A contact who was not a full member on the day they were designated (no full membership, or converted
-    later)."""
-    full = Membership.objects.unrestricted().filter(
-        Q(converted_on__isnull=True) | Q(converted_on__lte=OuterRef("designated_on")),
-        person=OuterRef("person"), status=Membership.Status.FULL,
+    """A contact who was not a full member on the day they were designated, judged by the status they held
+    that day (`members.StatusSpan`), not by today's: an introducer whose 党籍 was stopped in 2025 was a full
+    member for a 2020 case. Where no status span holds that day (a membership recorded without history, a
+    member who came from outside the province later) the record's dates decide: converted by that day (or full
+    without a recorded 转正时间), and not a probationary or cancelled membership."""
+    day = OuterRef("designated_on")
+    spans = StatusSpan.objects.unrestricted().filter(history.held_on(day), membership__person=OuterRef("person"))
+    by_dates = Membership.objects.unrestricted().filter(
+        Q(converted_on__lte=day) | Q(converted_on__isnull=True, status=Membership.Status.FULL),
+        person=OuterRef("person"), joined_on__lte=day,
+        status__in=(Membership.Status.FULL, Membership.Status.STOPPED, Membership.Status.LEFT),
     )
-    return ~Exists(full)
+    full_then = Exists(spans.filter(status=Membership.Status.FULL)) | (~Exists(spans) & Exists(by_dates))
+    return ~full_then
+
+
+def _under_discipline():
+    """A contact under 留党察看 on the day they were designated: as recorded on the case (`discipline_until`)
+    or in the member's history (`members.DisciplineSpan`)."""
+    spans = DisciplineSpan.objects.unrestricted().filter(history.held_on(OuterRef("designated_on")),
+                                                         membership__person=OuterRef("person"))
+    return Q(discipline_until__gt=F("designated_on")) | Q(Exists(spans))
 
 
 # ---------------------------------------------------------------- stage 1: application and talk
@@ -188,7 +204,7 @@ def _introducers_check(qs, as_of):
     qs = qs.annotate(
         introducers=_count(introducers),
         introducers_not_full=_count(introducers.filter(_not_full_member())),
-        introducers_disciplined=_count(introducers.filter(discipline_until__gt=F("designated_on"))),
+        introducers_disciplined=_count(introducers.filter(_under_discipline())),
     )
     return qs.filter(
         Q(introducers__gt=2) | Q(introducers_not_full__gt=0) | Q(introducers_disciplined__gt=0)
