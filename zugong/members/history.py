@@ -203,6 +203,30 @@ def disciplined_on(day, membership=OuterRef("pk")) -> Exists:
     return Exists(DisciplineSpan.objects.unrestricted().filter(history.held_on(day), membership=membership))
 
 
+def person_full_on(day, person=OuterRef("person")) -> Q:
+    """The person (a column of the query, e.g. a case contact's or a candidate's) was a full member on `day`
+    (an `OuterRef` to the same query): by the status span that held that day; where none held (a membership
+    recorded without history, a member who came from outside the province later) by the record's dates:
+    converted by that day (or full without a recorded 转正时间), not a probationary or cancelled member."""
+    spans = StatusSpan.objects.unrestricted().filter(history.held_on(day), membership__person=person)
+    by_dates = Membership.objects.unrestricted().filter(
+        Q(converted_on__lte=day) | Q(converted_on__isnull=True, status=S.FULL),
+        person=person, joined_on__lte=day, status__in=(S.FULL, S.STOPPED, S.LEFT),
+    )
+    return Exists(spans.filter(status=S.FULL)) | (~Exists(spans) & Exists(by_dates))
+
+
+def person_disciplined_on(day, person=OuterRef("person")) -> Exists:
+    """The person was under 留党察看 on `day` (both as for `person_full_on`)."""
+    return Exists(DisciplineSpan.objects.unrestricted().filter(history.held_on(day), membership__person=person))
+
+
+def person_status_on(day, person=OuterRef("person")) -> Subquery:
+    """The person's status on `day` (None: no span held that day)."""
+    return Subquery(StatusSpan.objects.unrestricted().filter(history.held_on(day), membership__person=person)
+                    .order_by("-started_on").values("status")[:1])
+
+
 def _moved_after(day):
     return (TransferRequest.objects.unrestricted()
             .filter(membership=OuterRef("pk"), kind=TransferRequest.Kind.WITHIN,

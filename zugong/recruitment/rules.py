@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
@@ -30,8 +30,8 @@ from zugong.core.dates import age_on, months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
-from zugong.core import history
-from zugong.members.models import DisciplineSpan, Membership, StatusSpan
+from zugong.members import history as member_history
+from zugong.members.models import Membership
 
 from .deadlines import APPROVAL, CONVERSION, CONVERSION_APPROVAL, TALK
 from .models import Case, CaseContact
@@ -94,27 +94,16 @@ def _contacts(role: str):
 
 def _not_full_member():
     """A contact who was not a full member on the day they were designated, judged by the status they held
-    that day (`members.StatusSpan`), not by today's: an introducer whose 党籍 was stopped in 2025 was a full
-    member for a 2020 case. Where no status span holds that day (a membership recorded without history, a
-    member who came from outside the province later) the record's dates decide: converted by that day (or full
-    without a recorded 转正时间), and not a probationary or cancelled membership."""
-    day = OuterRef("designated_on")
-    spans = StatusSpan.objects.unrestricted().filter(history.held_on(day), membership__person=OuterRef("person"))
-    by_dates = Membership.objects.unrestricted().filter(
-        Q(converted_on__lte=day) | Q(converted_on__isnull=True, status=Membership.Status.FULL),
-        person=OuterRef("person"), joined_on__lte=day,
-        status__in=(Membership.Status.FULL, Membership.Status.STOPPED, Membership.Status.LEFT),
-    )
-    full_then = Exists(spans.filter(status=Membership.Status.FULL)) | (~Exists(spans) & Exists(by_dates))
-    return ~full_then
+    that day (`members.history.person_full_on`: the member's status spans, else the record's dates), not by
+    today's: an introducer whose 党籍 was stopped in 2025 was a full member for a 2020 case."""
+    return ~member_history.person_full_on(OuterRef("designated_on"))
 
 
 def _under_discipline():
     """A contact under 留党察看 on the day they were designated: as recorded on the case (`discipline_until`)
     or in the member's history (`members.DisciplineSpan`)."""
-    spans = DisciplineSpan.objects.unrestricted().filter(history.held_on(OuterRef("designated_on")),
-                                                         membership__person=OuterRef("person"))
-    return Q(discipline_until__gt=F("designated_on")) | Q(Exists(spans))
+    in_history = member_history.person_disciplined_on(OuterRef("designated_on"))
+    return Q(discipline_until__gt=F("designated_on")) | Q(in_history)
 
 
 # ---------------------------------------------------------------- stage 1: application and talk
