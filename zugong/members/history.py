@@ -242,23 +242,41 @@ def branch_on(day):
     return Coalesce(Subquery(moved, output_field=IntegerField()), F("organization_id"))
 
 
-def members_on(path, day):
-    """Memberships whose branch on `day` lay in the subtree at `path` and who held a status that day, annotated
-    `status_then` (their status that day) and `branch_path_then`: a past roster. `path` and `day` are values,
-    or `OuterRef`s to the query this one is nested in (an election: `OuterRef("org_path")`,
-    `OuterRef("held_on")`). Members now in the subtree, and those who left it by a transfer within the
-    province after `day`; members transferred out of the province or not yet admitted hold no status."""
-    inner_day, inner_path = _inner(day), _inner(path)
-    left = (TransferRequest.objects.unrestricted()
-            .filter(org_path__startswith=inner_path, kind=TransferRequest.Kind.WITHIN,
-                    status=TransferRequest.Status.RECEIVED, received_on__gt=inner_day)
-            .values("membership_id"))
+def then(day) -> dict:
+    """Annotations of a membership query for `day` (a date or an `OuterRef` to the query above): the path and
+    name of the branch that held the membership that day (`branch_path_then`, `branch_name_then`) and its
+    status that day (`status_then`; None: no status, e.g. not yet admitted or transferred out of the province)."""
+    inner_day = _inner(day)
+    moved = _moved_after(inner_day)
     status = (StatusSpan.objects.unrestricted().filter(history.held_on(inner_day), membership=OuterRef("pk"))
               .order_by("-started_on").values("status")[:1])
-    moved_path = _moved_after(inner_day).values("from_org__path")[:1]
+    return {
+        "branch_path_then": Coalesce(Subquery(moved.values("from_org__path")[:1]), F("org_path")),
+        "branch_name_then": Coalesce(Subquery(moved.values("from_org__name")[:1]), F("organization__name")),
+        "status_then": Subquery(status),
+    }
+
+
+def left_after(day, transfers=None):
+    """Ids of the memberships that left a branch by a transfer within the province received after `day`
+    (`transfers`: a transfer queryset to start from, e.g. those a user sees)."""
+    transfers = TransferRequest.objects.unrestricted() if transfers is None else transfers
+    return (transfers.filter(kind=TransferRequest.Kind.WITHIN, status=TransferRequest.Status.RECEIVED,
+                             received_on__gt=day).values("membership_id"))
+
+
+def members_on(path, day):
+    """Memberships whose branch on `day` lay in the subtree at `path` and who held a status that day, with
+    the annotations of `then(day)`: a past roster. `path` and `day` are values, or `OuterRef`s to the query
+    this one is nested in (an election: `OuterRef("org_path")`, `OuterRef("held_on")`). Members now in the
+    subtree, and those who left it by a transfer within the province after `day`; members transferred out of
+    the province or not yet admitted hold no status."""
+    left = left_after(_inner(day)).filter(org_path__startswith=_inner(path))
+    annotations = then(day)
+    del annotations["branch_name_then"]
     return (Membership.objects.unrestricted()
             .filter(Q(org_path__startswith=path) | Q(pk__in=left))
-            .annotate(branch_path_then=Coalesce(Subquery(moved_path), F("org_path")), status_then=Subquery(status))
+            .annotate(**annotations)
             .filter(branch_path_then__startswith=path, status_then__isnull=False))
 
 
