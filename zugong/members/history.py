@@ -32,11 +32,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Func, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, Func, Value, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from zugong.core import history
+from zugong.core import history, scope
 
 from .models import DisciplineSpan, GroupSpan, Membership, StatusSpan, TransferRequest
 
@@ -257,6 +257,15 @@ def then(day) -> dict:
     }
 
 
+def in_subtree(field: str, path) -> Q:
+    """`field` lies in the subtree at `path` (a path string, or an expression such as an `OuterRef`): an index
+    range like `core.scope`'s `__subtree` lookup, not a LIKE (which no index serves for a correlated path)."""
+    if isinstance(path, str):
+        return Q(**{f"{field}__subtree": path})
+    upper = Concat(path, Value("Z" * scope.PATH_MAX), output_field=CharField())
+    return Q(**{f"{field}__gte": path, f"{field}__lte": upper})
+
+
 def left_after(day, transfers=None):
     """Ids of the memberships that left a branch by a transfer within the province received after `day`
     (`transfers`: a transfer queryset to start from, e.g. those a user sees)."""
@@ -271,13 +280,13 @@ def members_on(path, day):
     this one is nested in (an election: `OuterRef("org_path")`, `OuterRef("held_on")`). Members now in the
     subtree, and those who left it by a transfer within the province after `day`; members transferred out of
     the province or not yet admitted hold no status."""
-    left = left_after(_inner(day)).filter(org_path__startswith=_inner(path))
+    left = left_after(_inner(day)).filter(in_subtree("org_path", _inner(path)))
     annotations = then(day)
     del annotations["branch_name_then"]
     return (Membership.objects.unrestricted()
-            .filter(Q(org_path__startswith=path) | Q(pk__in=left))
+            .filter(in_subtree("org_path", path) | Q(pk__in=left))
             .annotate(**annotations)
-            .filter(branch_path_then__startswith=path, status_then__isnull=False))
+            .filter(in_subtree("branch_path_then", path), status_then__isnull=False))
 
 
 def voters_on(path, day):

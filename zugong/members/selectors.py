@@ -23,7 +23,7 @@ def roster_on(user, day):
     left = history.left_after(day, TransferRequest.objects.visible_to(user))
     then = Q()
     for p in paths:
-        then |= Q(branch_path_then__startswith=p)
+        then |= history.in_subtree("branch_path_then", p)
     return (Membership.objects.unrestricted()
             .filter(scope.subtree_q("org_path", paths) | Q(pk__in=left))
             .annotate(**history.then(day))
