@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
@@ -214,33 +214,40 @@ _national("elections.expected_voters_roster", "应到会有选举权的党员数
 
 
 def _candidate_check(qs, as_of):
-    day = OuterRef("election__held_on")
-    return (qs.filter(person__isnull=False)
-            .annotate(full_then=member_history.person_full_on(day),
-                      disciplined_then=member_history.person_disciplined_on(day),
-                      status_then=member_history.person_status_on(day))
-            .filter(Q(full_then=False) | Q(disciplined_then=True)))
+    """Elections with a candidate (a recorded person) who on the election day was not a full member or was under
+    留党察看: their number, and the first of them (ballot order) with their status that day."""
+    day = OuterRef(OuterRef("held_on"))
+    ineligible = (ElectionCandidate.objects.unrestricted()
+                  .filter(election=OuterRef("pk"), person__isnull=False)
+                  .filter(~member_history.person_full_on(day) | Q(member_history.person_disciplined_on(day)))
+                  .order_by("order", "pk"))
+    first = ineligible.annotate(status_then=member_history.person_status_on(day),
+                                disciplined_then=member_history.person_disciplined_on(day))
+    counted = ineligible.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return (qs.annotate(ineligible=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+            .filter(ineligible__gt=0)
+            .annotate(first_name=Subquery(first.values("name")[:1]),
+                      first_status=Subquery(first.values("status_then")[:1]),
+                      first_disciplined=Subquery(first.values("disciplined_then")[:1])))
 
 
 def _candidate_describe(row):
-    name, day = row["name"], ymd(row["election__held_on"])
-    if not row["full_then"]:
-        status = dict(Membership.Status.choices).get(row["status_then"])
-        if status is None:
-            return f"候选人{name}在选举日（{day}）不是本省在册的正式党员，没有被选举权"
-        return f"候选人{name}在选举日（{day}）为{status}，不是正式党员，没有被选举权"
-    return f"候选人{name}在选举日（{day}）受留党察看处分、尚未恢复党员权利，没有被选举权"
+    day = ymd(row["held_on"])
+    if row["first_disciplined"]:
+        why = "受留党察看处分、尚未恢复党员权利"
+    else:
+        status = dict(Membership.Status.choices).get(row["first_status"])
+        why = f"为{status}，不是正式党员" if status else "不是本省在册的正式党员"
+    text = f"候选人{row['first_name']}在选举日（{day}）{why}，没有被选举权"
+    if row["ineligible"] > 1:
+        text = f"{row['ineligible']} 名候选人在选举日没有被选举权：{text}等"
+    return text
 
 
-rules.register(Rule(
-    code="elections.candidate_eligible", title="候选人须为选举日有被选举权的正式党员", severity=ERROR,
-    model="elections.ElectionCandidate", editions=election_edition(FIFTH), check=_candidate_check,
-    describe=_candidate_describe, measures=("name", "full_then", "disciplined_then", "status_then"),
-    event_field="election__held_on", person_field="person_id", org_field="election__organization_id",
-    group=GROUP,
-    text="党员有选举权和被选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有被选举权。"
-         "按候选人在选举日的党籍状态和留党察看记录判断（只判断登记了人员的候选人）。",
-))
+_national("elections.candidate_eligible", "候选人须为选举日有被选举权的正式党员", FIFTH, _candidate_check,
+          _candidate_describe, ("ineligible", "first_name", "first_status", "first_disciplined"),
+          text="党员有选举权和被选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有被选举权。"
+               "按候选人在选举日的党籍状态和留党察看记录判断（只判断登记了人员的候选人）。")
 
 
 # ---------------------------------------------------------------- term adjustments
