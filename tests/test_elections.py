@@ -248,3 +248,91 @@ def test_an_approved_term_election_seats_the_committee_from_the_election_day(tre
                      "戊": "member"}
     assert spans.filter(ended_on__isnull=True).count() == 6
     assert spans.get(membership=crew["甲"], post="secretary").ended_on == dt.date(2026, 6, 1)
+# ---------------------------------------------------------------- 第五条: the roster of the election day (issue 13)
+
+
+def _member(org, name, seq, *spans, discipline=None):
+    """A member of `org` with a status history: (status, started_on, ended_on) spans; the record keeps the
+    last status. `discipline`: a (started_on, ended_on) 留党察看."""
+    from tests.conftest import make_person
+    from zugong.members.models import DisciplineSpan, Membership, StatusSpan
+
+    person = make_person(org, name, seq=seq)
+    m = Membership.objects.create(person=person, organization=org, status=spans[-1][0], joined_on=spans[0][1])
+    for status, start, end in spans:
+        StatusSpan.objects.create(membership=m, status=status, started_on=start, ended_on=end)
+    if discipline:
+        DisciplineSpan.objects.create(membership=m, started_on=discipline[0], ended_on=discipline[1])
+    return person
+
+
+def _roster_of_b1(tree):
+    """红星社区支部 on 2026-03-10 (HELD): 3 members with the right to vote."""
+    D = dt.date
+    full = ("full", D(2010, 7, 1), None)
+    return {
+        "a": _member(tree.b1, "甲", 401, full),
+        "b": _member(tree.b1, "乙", 402, full),
+        # stopped after the election: a full member on the day
+        "c": _member(tree.b1, "丙", 403, ("full", D(2010, 7, 1), D(2026, 5, 1)), ("stopped", D(2026, 5, 1), None)),
+        # probationary on the day (full since 2026-04-01)
+        "d": _member(tree.b1, "丁", 404, ("probationary", D(2025, 4, 1), D(2026, 4, 1)), ("full", D(2026, 4, 1), None)),
+        # under 留党察看 on the day
+        "e": _member(tree.b1, "戊", 405, full, discipline=(D(2025, 9, 1), D(2026, 9, 1))),
+        # admitted after the election
+        "f": _member(tree.b1, "己", 406, ("probationary", D(2026, 6, 1), None)),
+    }
+
+
+def _election(org, expected, names=()):
+    e = Election.objects.create(organization=org, held_on=HELD, seats=1, candidates=max(2, len(names)),
+                                expected_voters=expected, voters_present=expected, valid=True)
+    for i, person in enumerate(names):
+        ElectionCandidate.objects.create(election=e, person=person, name=person.name, yes_votes=expected,
+                                         elected=i == 0, order=i + 1)
+    return e
+
+
+def _found(code, obj):
+    rule = rules.RULES[code]
+    return [rule.describe(row) for _r, row in rules.check_record([code], obj, dt.date(2026, 11, 30))]
+
+
+@pytest.mark.django_db
+def test_expected_voters_are_checked_against_the_roster_of_the_election_day(tree):
+    _roster_of_b1(tree)
+    assert _found("elections.expected_voters_roster", _election(tree.b1, 3)) == []
+    assert _found("elections.expected_voters_roster", _election(tree.b1, 2)) == []  # members excused
+    [text] = _found("elections.expected_voters_roster", _election(tree.b1, 5))
+    assert text.startswith("应到会有选举权的党员数 登记 5 人，选举日名册 3 人（2026-03-10 在册的正式党员")
+    # the committee above counts its branches' members on the day
+    assert _found("elections.expected_voters_roster", _election(tree.xiaodian, 3)) == []
+    assert _found("elections.expected_voters_roster", _election(tree.xiaodian, 4))
+
+
+@pytest.mark.django_db
+def test_a_member_transferred_away_after_the_election_day_counts_where_they_were(tree):
+    from zugong.members.models import Membership, TransferRequest
+
+    _roster_of_b1(tree)
+    mover = _member(tree.b2, "庚", 407, ("full", dt.date(2012, 7, 1), None))
+    m = Membership.objects.unrestricted().get(person=mover)
+    TransferRequest.objects.create(kind="within", status="received", membership=m, from_org=tree.b1,
+                                   to_org=tree.b2, name=mover.name, id_number=mover.id_number,
+                                   member_status="full", joined_on=dt.date(2012, 7, 1),
+                                   requested_on=dt.date(2026, 4, 1), received_on=dt.date(2026, 4, 20))
+    assert _found("elections.expected_voters_roster", _election(tree.b1, 4)) == []  # 庚 was in b1 on the day
+    assert _found("elections.expected_voters_roster", _election(tree.b2, 1))  # and not yet in b2
+
+
+@pytest.mark.django_db
+def test_candidates_must_be_full_members_not_under_probation_on_the_election_day(tree):
+    people = _roster_of_b1(tree)
+    assert _found("elections.candidate_eligible", _election(tree.b1, 3, [people["a"], people["c"]])) == []
+    assert _found("elections.candidate_eligible", _election(tree.b1, 3, [people["a"], people["d"]])) == [
+        "候选人丁在选举日（2026-03-10）为预备党员，不是正式党员，没有被选举权"]
+    assert _found("elections.candidate_eligible", _election(tree.b1, 3, [people["e"], people["a"]])) == [
+        "候选人戊在选举日（2026-03-10）受留党察看处分、尚未恢复党员权利，没有被选举权"]
+    assert _found("elections.candidate_eligible", _election(tree.b1, 3, [people["f"], people["d"]])) == [
+        "2 名候选人在选举日没有被选举权：候选人己在选举日（2026-03-10）不是本省在册的正式党员，没有被选举权等"]
+    assert "第五条" in rules.RULES["elections.candidate_eligible"].edition_on(HELD).citation

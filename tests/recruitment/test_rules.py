@@ -508,3 +508,48 @@ def test_the_oath_is_recorded_before_the_conversion_is_discussed(applicant):
     assert cited("recruitment.oath_recorded", case) == "《中国共产党发展党员工作细则》（2014年）第三十条"
     Case.objects.unrestricted().filter(pk=case.pk).update(oath_on=D(2024, 8, 20))
     assert broken("recruitment.oath_recorded", case) == []
+# ---------------------------------------------------------------- introducers judged on the day (issue 13, item 4)
+
+
+def _history(person, *spans):
+    """Give a member a status history: (status, started_on, ended_on) spans; the record keeps the last."""
+    from zugong.members.models import StatusSpan
+
+    m = Membership.objects.unrestricted().get(person=person)
+    StatusSpan.objects.unrestricted().filter(membership=m).delete()
+    for status, start, end in spans:
+        StatusSpan.objects.create(membership=m, status=status, started_on=start, ended_on=end)
+    Membership.objects.unrestricted().filter(pk=m.pk).update(status=spans[-1][0])
+
+
+def test_an_introducer_stopped_in_2025_was_a_full_member_for_a_2020_case(applicant, members):
+    case = make_case(applicant, activist_on=D(2019, 3, 1), candidate_on=D(2020, 3, 1),
+                     branch_meeting_on=D(2020, 6, 1))
+    add_contacts(case, INTRODUCER, [members.a, members.b], D(2020, 3, 10))
+    _history(members.a, ("probationary", D(2000, 7, 1), D(2001, 7, 1)), ("full", D(2001, 7, 1), D(2025, 4, 1)),
+             ("stopped", D(2025, 4, 1), None))
+    assert broken("recruitment.introducers", case) == []
+    # the same introducer, designated after the stop, is no full member
+    CaseContact.objects.unrestricted().filter(case=case).update(designated_on=D(2025, 4, 1))
+    assert broken("recruitment.introducers", case) == ["入党介绍人中 1 人在确定时不是正式党员"]
+
+
+def test_a_sponsor_probationary_on_the_day_is_not_a_full_member_though_full_today(applicant, members):
+    case = make_case(applicant, activist_on=D(2023, 3, 1))
+    add_contacts(case, SPONSOR, [members.a], D(2023, 3, 5))
+    _history(members.a, ("probationary", D(2022, 6, 1), D(2023, 6, 1)), ("full", D(2023, 6, 1), None))
+    assert broken("recruitment.sponsors", case) == ["培养联系人 1 人中 1 人在指定时不是正式党员"]
+    CaseContact.objects.unrestricted().filter(case=case).update(designated_on=D(2023, 6, 1))
+    assert broken("recruitment.sponsors", case) == []
+
+
+def test_an_introducer_under_probation_in_the_history_is_disciplined(applicant, members):
+    from zugong.members.models import DisciplineSpan
+
+    case = make_case(applicant, activist_on=D(2023, 3, 1), candidate_on=D(2024, 3, 1))
+    add_contacts(case, INTRODUCER, [members.a, members.b], D(2024, 3, 10))
+    m = Membership.objects.unrestricted().get(person=members.a)
+    span = DisciplineSpan.objects.create(membership=m, started_on=D(2023, 9, 1), ended_on=D(2024, 3, 10))
+    assert broken("recruitment.introducers", case) == []  # rights restored the day they were designated
+    DisciplineSpan.objects.filter(pk=span.pk).update(ended_on=D(2024, 9, 1))
+    assert broken("recruitment.introducers", case) == ["入党介绍人中 1 人受留党察看处分、尚未恢复党员权利"]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.conftest import make_person
 from zugong.core import audit, rules
 from zugong.core.models import AuditEntry, Finding, LocalRule
-from zugong.members.models import Membership
+from zugong.members.models import Membership, StatusSpan
 from zugong.recruitment import services
 from zugong.recruitment.models import Case, CaseContact, Step, StepDocument
 from zugong.recruitment.services import StepRecord as R
@@ -84,6 +84,10 @@ def test_the_whole_way_from_application_to_conversion(tree, users, members, appl
     assert (case.status, case.converted_on) == ("converted", D(2024, 12, 20))  # the day the probation ended
     membership.refresh_from_db()
     assert (membership.status, membership.converted_on) == ("full", D(2024, 12, 20))
+    # the status history follows (issue 13): probationary from the branch meeting, full from the probation's end
+    assert list(StatusSpan.objects.unrestricted().filter(membership=membership).order_by("started_on")
+                .values_list("status", "started_on", "ended_on")) == [
+        ("probationary", D(2023, 12, 20), D(2024, 12, 20)), ("full", D(2024, 12, 20), None)]
     assert result.warnings == []
     kinds = list(Step.objects.unrestricted().filter(case=case).values_list("kind", flat=True))
     assert kinds.count("inspection") == 2 and len(kinds) == 21
@@ -269,7 +273,11 @@ def test_terminating_a_probation_ends_the_membership(tree, users, members, appli
     with pytest.raises(ValidationError):
         services.terminate(users.taiyuan, case, R(D(2024, 6, 1)), reason=" ")
     services.terminate(users.taiyuan, case, R(D(2024, 6, 1)), reason="取消预备党员资格")
-    assert Membership.objects.unrestricted().get(person=applicant).status == "cancelled"
+    membership = Membership.objects.unrestricted().get(person=applicant)
+    assert membership.status == "cancelled"
+    assert list(StatusSpan.objects.unrestricted().filter(membership=membership).order_by("started_on")
+                .values_list("status", "started_on", "ended_on")) == [
+        ("probationary", D(2023, 12, 20), D(2024, 6, 1)), ("cancelled", D(2024, 6, 1), None)]
     assert Case.objects.unrestricted().get(pk=case.pk).status == "terminated"
 
 

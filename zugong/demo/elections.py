@@ -17,9 +17,12 @@ import datetime as dt
 import random
 import time
 
+from django.db.models import OuterRef
+
 from zugong.core.dates import add_months
 from zugong.elections.models import Election, ElectionCandidate, TermAdjustment
 from zugong.elections.rules import IN_FORCE, need_candidates
+from zugong.members.history import voters_on
 from zugong.orgs.models import Organization
 
 from .generate import generation, person_name
@@ -41,10 +44,15 @@ def plan_election(org: dict, seed: int, reference: dt.date, now) -> tuple[Electi
     rng = random.Random(f"{seed}:e:{org['path']}")
     held = org["term_started_on"]
     seats = _seats(org["kind"], org["direct_people"], rng)
+    # Expected voters from the roster of the election day (members.history: full members not under 留党察看),
+    # a few excused (ill, away); a committee's congress may count fewer. About one in a hundred overstated.
+    roster = org["roster"]
     if org["kind"] == "branch":
-        expected = max(org["direct_people"], seats + 2)
+        expected = max(roster - rng.randint(0, roster // 10), 1)
     else:
-        expected = rng.randint(40, 260)
+        expected = min(rng.randint(40, 260), roster)
+    if rng.random() < 0.01:
+        expected = roster + rng.randint(1, 3)
     present = expected - rng.randint(0, expected // 10)
     n_candidates = 1 + (rng.random() < 0.3) if seats == 1 else need_candidates(seats) + (rng.random() < 0.3)
     names: list[str] = []
@@ -71,6 +79,17 @@ def plan_election(org: dict, seed: int, reference: dt.date, now) -> tuple[Electi
     return election, candidates
 
 
+def _rosters(ids: list[int]) -> dict[int, int]:
+    """The members with the right to vote on the day each organization's term began (its election day), from
+    the members' history: {organization id: count}."""
+    out = {}
+    for start in range(0, len(ids), BATCH):
+        out |= dict(Organization.objects.unrestricted().filter(pk__in=ids[start:start + BATCH])
+                    .annotate(roster=voters_on(OuterRef("path"), OuterRef("term_started_on")))
+                    .values_list("pk", "roster"))
+    return out
+
+
 def seed_elections(seed: int = 1, *, reference: dt.date, log=print, rate: float = 1.0) -> dict[str, int]:
     """Write the elections of the current terms and a few postponements; returns the counts."""
     t = time.perf_counter()
@@ -80,11 +99,14 @@ def seed_elections(seed: int = 1, *, reference: dt.date, log=print, rate: float 
                         "term_ends_on"))
     names = {r["path"]: (r["short_name"] or r["name"]) for r in rows}
     elections, candidates, adjustments = [], [], []
+    rosters = _rosters([r["id"] for r in rows if r["term_started_on"] and IN_FORCE <= r["term_started_on"] <= reference]
+                       if rate else [])
     for org in rows:
+        org["roster"] = rosters.get(org["id"], 0)
         org["parent_short"] = names.get(org["path"][:-4], "上级党委")[:12]
         rng = random.Random(f"{seed}:e:{org['path']}:pick")
         if org["term_started_on"] and org["term_started_on"] >= IN_FORCE and org["term_started_on"] <= reference \
-                and rng.random() < rate:
+                and rng.random() < rate and org["roster"] > 0:
             e, cs = plan_election(org, seed, reference, now)
             elections.append(e)
             candidates.append(cs)

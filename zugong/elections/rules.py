@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from zugong.core import rules
@@ -26,6 +26,8 @@ from zugong.core.config import INT, Param
 from zugong.core.dates import months_days
 from zugong.core.rules import ERROR, REMINDER, Edition, Reads, Rule
 from zugong.core.sql import AddMonths
+from zugong.members import history as member_history
+from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 
 from .models import Election, ElectionCandidate, TermAdjustment
@@ -183,6 +185,71 @@ _national("elections.secretary_approval", "书记、副书记选举结果报上�
           lambda row: f"{ymd(row['held_on'])} 选举产生的书记、副书记尚未经上级党组织批准，新一届任期尚未开始计算",
           ("held_on",), severity=REMINDER, regulation=CHARTER,
           text="基层委员会选举产生书记、副书记，报上级党组织批准；批准后以选举之日为新一届任期的开始。", facts=("C14",))
+
+
+# ---------------------------------------------------------------- who may vote and stand (第五条), on the election day
+#
+# 第五条: only full members vote and stand; probationary members and members under 留党察看 do not. The roster of
+# the election day comes from the members' dated history (`members.history`): a member's status and 留党察看 on
+# `held_on`, in the organization's subtree on that day (transfers within the province undone).
+
+FIFTH = "第五条"
+
+
+def _voters_check(qs, as_of):
+    roster = member_history.voters_on(OuterRef("org_path"), OuterRef("held_on"))
+    return qs.annotate(roster_voters=roster).filter(expected_voters__gt=F("roster_voters"))
+
+
+def _voters_describe(row):
+    return (f"应到会有选举权的党员数 登记 {row['expected_voters']} 人，选举日名册 {row['roster_voters']} 人"
+            f"（{ymd(row['held_on'])} 在册的正式党员，不含受留党察看处分未恢复党员权利的）；预备党员和受留党察看处分的"
+            "党员没有表决权、选举权和被选举权，不计入应到会有选举权的人数")
+
+
+_national("elections.expected_voters_roster", "应到会有选举权的党员数不超过选举日名册中的正式党员数", FIFTH,
+          _voters_check, _voters_describe, ("expected_voters", "roster_voters"),
+          text="有选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有选举权。"
+               "登记的应到会有选举权的党员数多于选举日（党员大会召开之日）本组织在册的正式党员数"
+               "（不含受留党察看处分的）的，人数有误或把没有选举权的党员计入了应到会人数。"
+               "名册按党员的党籍状态记录、留党察看记录和组织关系转接记录还原到选举之日。", facts=("C7",))
+
+
+def _candidate_check(qs, as_of):
+    """Elections with a candidate (a recorded person) who on the election day was not a full member or was under
+    留党察看: their number, and the first of them (ballot order) with their status that day."""
+    day = OuterRef(OuterRef("held_on"))
+    ineligible = (ElectionCandidate.objects.unrestricted()
+                  .filter(election=OuterRef("pk"), person__isnull=False)
+                  .filter(~member_history.person_full_on(day) | Q(member_history.person_disciplined_on(day)))
+                  .order_by("order", "pk"))
+    first = ineligible.annotate(status_then=member_history.person_status_on(day),
+                                disciplined_then=member_history.person_disciplined_on(day))
+    counted = ineligible.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return (qs.annotate(ineligible=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+            .filter(ineligible__gt=0)
+            .annotate(first_name=Subquery(first.values("name")[:1]),
+                      first_status=Subquery(first.values("status_then")[:1]),
+                      first_disciplined=Subquery(first.values("disciplined_then")[:1])))
+
+
+def _candidate_describe(row):
+    day = ymd(row["held_on"])
+    if row["first_disciplined"]:
+        why = "受留党察看处分、尚未恢复党员权利"
+    else:
+        status = dict(Membership.Status.choices).get(row["first_status"])
+        why = f"为{status}，不是正式党员" if status else "不是本省在册的正式党员"
+    text = f"候选人{row['first_name']}在选举日（{day}）{why}，没有被选举权"
+    if row["ineligible"] > 1:
+        text = f"{row['ineligible']} 名候选人在选举日没有被选举权：{text}等"
+    return text
+
+
+_national("elections.candidate_eligible", "候选人须为选举日有被选举权的正式党员", FIFTH, _candidate_check,
+          _candidate_describe, ("ineligible", "first_name", "first_status", "first_disciplined"),
+          text="党员有选举权和被选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有被选举权。"
+               "按候选人在选举日的党籍状态和留党察看记录判断（只判断登记了人员的候选人）。", facts=("C7",))
 
 
 # ---------------------------------------------------------------- term adjustments

@@ -60,15 +60,42 @@ class RosterFilterSet(OrgCodeFilterMixin, django_filters.FilterSet):
     joined_to = django_filters.NumberFilter(
         label="入党年份到", method="filter_joined_to", min_value=1921, max_value=2999
     )
+    on = django_filters.DateFilter(
+        label="截至日期（历史名册）",
+        method="filter_on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="列出该日在册的党员及其当日的党籍状态；留空为今天的名册",
+    )
 
     class Meta:
         model = Membership
         fields = []
 
+    @classmethod
+    def on_of(cls, request) -> dt.date | None:
+        """The date of a past roster asked for (`?on=2025-06-30`), if valid and not after today: the view
+        starts from `selectors.roster_on` then."""
+        if not request.GET.get("on"):
+            return None
+        form = cls(request.GET, queryset=Membership.objects.none(), request=request).form
+        value = form.cleaned_data.get("on") if form.is_valid() else None
+        return value if value and value <= dt.date.today() else None
+
+    def filter_org(self, qs, name, value):
+        if "branch_path_then" in qs.query.annotations:  # a past roster: where the member was that day
+            path = subtree_of(self.request, value)
+            return qs.filter(branch_path_then__startswith=path) if path else qs.none()
+        return super().filter_org(qs, name, value)
+
+    def filter_on(self, qs, name, value):
+        return qs  # the view starts from the roster of that day (on_of)
+
     def filter_q(self, qs, name, value):
         return qs.filter(person__in=search.matching_ids(value))
 
     def filter_status(self, qs, name, value):
+        if "status_then" in qs.query.annotations:  # a past roster: the status on that day
+            return qs.filter(status_then=value)
         if value == TRANSFERRED:
             return qs.filter(transferred_out_on__isnull=False)
         return qs.present().filter(status=value)

@@ -64,6 +64,14 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         help_text="支部委员会职务有变动时填写任职或免职的日期（记入任职记录）；留空为今天",
     )
 
+    changed_on = forms.DateField(
+        label="党籍状态、党小组变更日期",
+        required=False,
+        widget=DATE,
+        help_text="党籍状态（停止党籍、出党、恢复党籍等）或党小组变更生效的日期；留空为今天。"
+        "接收为预备党员以入党时间、转正以转正时间为准",
+    )
+
     field_order = [name for f in EDITABLE_FIELDS
                    for name in (f, *{"committee_post": ("post_on",), "dues_from": ("dues_base_from",)}.get(f, ()))]
 
@@ -124,6 +132,7 @@ class RegisterForm(MembershipForm):
         self.fields["organization"].bind(user)
         del self.fields["inflow_organization"]
         del self.fields["dues_base_from"]
+        del self.fields["changed_on"]
 
 
 class TransferForm(forms.Form):

@@ -493,6 +493,96 @@ class DuesExemption(ScopedModel, AuditedModel):
         return f"{self.membership.person.name} {start}—{until}：{self.reason}"
 
 
+# ---------------------------------------------------------------- dated history of a membership (core.history)
+#
+# A member's status, party group and 留党察看 with the days they held (`core.history`: `started_on` is the first
+# day, `ended_on` the first day no longer, empty while it holds). Written only by the services that change
+# `Membership.status` / `party_group` (members.services, recruitment.services), through `members.history`;
+# existing rows were filled by migration 0009 (see `members.history.backfill` for the dates it infers).
+# A member has no status span on a day their relationship was not in the province (before joining, after a
+# transfer out of the province): the status spans are also the roster of the province on any day.
+
+
+class StatusSpan(ScopedModel, AuditedModel, SpanBase):
+    """A member's 党籍状态 from `started_on` (probationary from the branch meeting that admitted them, full from
+    转正, stopped / left / cancelled from the decision) until `ended_on`."""
+
+    scope = Inherited("membership", stored=False)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="status_spans"
+    )
+    status = models.CharField("党籍状态", max_length=16, choices=Membership.Status.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党籍状态记录"
+        ordering = ["membership", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(ended_on__isnull=True), name="status_span_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "started_on"], name="status_span_member_start")]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.started_on:%Y-%m-%d}—{self.ended_on or ''}"
+
+
+class GroupSpan(ScopedModel, AuditedModel, SpanBase):
+    """The party group (党小组) a member belonged to from `started_on` until `ended_on`; no span: in none."""
+
+    scope = Inherited("membership", stored=False)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="group_spans"
+    )
+    party_group = models.ForeignKey(
+        "orgs.Organization", verbose_name="党小组", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党小组记录"
+        ordering = ["membership", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(ended_on__isnull=True), name="group_span_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "started_on"], name="group_span_member_start")]
+
+
+class DisciplineSpan(ScopedModel, AuditedModel, SpanBase):
+    """A disciplinary sanction that suspends a member's rights while it runs: 留党察看 (党章 第四十条; a member
+    under it has no right to vote, elect or stand, 选举工作条例 第五条; nor to introduce, 发展党员工作细则
+    第十四条). `started_on` is the day of the decision, `ended_on` the day rights were restored (恢复党员权利);
+    empty while it runs. The other sanctions (警告, 严重警告, 撤销党内职务) suspend no right and are not kept
+    here; 开除党籍 is the status `left`."""
+
+    class Kind(models.TextChoices):
+        PROBATION = "probation", "留党察看"
+
+    scope = Inherited("membership", stored=False)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name="党员", on_delete=models.CASCADE, related_name="discipline_spans"
+    )
+    kind = models.CharField("处分", max_length=16, choices=Kind.choices, default=Kind.PROBATION)
+    decision = models.CharField("处分决定", max_length=100, blank=True, help_text="决定机关及文号")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "留党察看记录"
+        ordering = ["membership", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(ended_on__isnull=True), name="discipline_span_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "started_on"], name="discipline_member_start")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_on:%Y-%m-%d}—{self.ended_on or ''}"
+
+
 # ---------------------------------------------------------------- the settled months follow every saved record
 
 

@@ -17,8 +17,10 @@ from zugong.people import services as people_services
 from zugong.people.models import Person
 
 from . import dues
+from . import history as member_history
 from .models import (
     CorrectionPeriod,
+    DisciplineSpan,
     DuesBaseSpan,
     DuesExemption,
     DuesPayment,
@@ -161,9 +163,11 @@ def register_member(user, person: Person, organization: Organization, *, post_on
     membership = Membership(person=person, organization=organization, committee_post=post, **fields)
     _validate(membership)
     _post_date(post_on)
-    with scope.bypass(), audit.operation(membership, "create"):
+    with scope.bypass(), audit.operation(None, "create") as op:
         membership.committee_post = ""
         membership.save()
+        op.subject = membership
+        member_history.keep(membership)  # probationary from 入党时间, full from 转正时间 (a later status from today)
         set_dues_base(membership, dues_start(membership))
         if post:
             write_post(membership, post, post_on or timezone.localdate(), appointment=APPOINTED)
@@ -173,13 +177,15 @@ def register_member(user, person: Person, organization: Organization, *, post_on
 
 
 @transaction.atomic
-def update_member(user, membership: Membership, *, dues_base_from: dt.date | None = None,
-                  post_on: dt.date | None = None, **fields) -> Membership:
+def update_member(user, membership: Membership, *, changed_on: dt.date | None = None,
+                  dues_base_from: dt.date | None = None, post_on: dt.date | None = None, **fields) -> Membership:
     """Edit a member's record (not the branch: that is a transfer); the audit entry holds the field diff.
 
-    A change of the dues base, kind or category applies from `dues_base_from` (the first month paid at the new
-    salary, 党费规定 一、第十条; default this month): the base history (`DuesBaseSpan`) takes it in the same
-    operation. A changed committee post is written to its history from `post_on` (任职或免职日期, default
+    The status and party-group history follow (`members.history.keep`): probationary from 入党时间, full from
+    转正时间, any other status and a new party group from `changed_on` (the day it took effect; today when
+    not given). A change of the dues base, kind or category applies from `dues_base_from` (the first month paid
+    at the new salary, 党费规定 一、第十条; default this month): the base history (`DuesBaseSpan`) takes it in the
+    same operation. A changed committee post is written to its history from `post_on` (任职或免职日期, default
     today)."""
     _require(user, "change", membership.org_path, "您无权修改该党员的信息")
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -197,11 +203,13 @@ def update_member(user, membership: Membership, *, dues_base_from: dt.date | Non
     post = membership.committee_post
     if post != old_post:
         _post_date(post_on)
+    _not_in_future(changed_on, "changed_on", "变更日期")
     with audit.operation(membership, "update"):
         if post != old_post:
             membership.committee_post = old_post
             write_post(membership, post, post_on or timezone.localdate(), appointment=APPOINTED)
         membership.save()
+        member_history.keep(membership, changed_on)
         if _base_values(membership) != before:
             set_dues_base(membership, dues_base_from or timezone.localdate(), before=before)
     return membership
@@ -296,6 +304,44 @@ def committee_on(organization: Organization, day: dt.date):
     """The committee of an organization on `day`: its post spans held that day (任职起止 on each)."""
     return (PostSpan.objects.unrestricted().filter(history.held_on(day), organization=organization)
             .select_related("membership__person", "election"))
+
+
+@transaction.atomic
+def record_discipline(user, membership: Membership, *, started_on: dt.date, ended_on: dt.date | None = None,
+                      decision: str = "") -> DisciplineSpan:
+    """Record a 留党察看 (from the day of the decision; `ended_on`: the day rights were restored, if already)."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的处分")
+    _not_in_future(started_on, "started_on", "处分日期")
+    if ended_on and ended_on <= started_on:
+        raise ValidationError({"ended_on": "恢复党员权利日期应晚于处分日期"})
+    series = {"membership": membership}
+    if history.open_span(DisciplineSpan, series) is not None:
+        raise ValidationError("该党员的留党察看尚未结束，请先登记恢复党员权利")
+    with audit.operation(membership, "update", note="留党察看") as op:
+        span = DisciplineSpan.objects.create(started_on=started_on, kind=DisciplineSpan.Kind.PROBATION,
+                                             decision=decision.strip(), **series)
+        if ended_on:
+            span.ended_on = ended_on
+            span.save(update_fields=["ended_on"])
+        op.fact("留党察看", f"{started_on:%Y-%m-%d} 起" + (f"，{ended_on:%Y-%m-%d} 恢复党员权利" if ended_on else ""))
+    return span
+
+
+@transaction.atomic
+def restore_rights(user, membership: Membership, *, on: dt.date) -> DisciplineSpan | None:
+    """The 留党察看 ends: the member's rights are restored from `on`."""
+    _require(user, "change", membership.org_path, "您无权登记该党员的处分")
+    _not_in_future(on, "on", "恢复党员权利日期")
+    with audit.operation(membership, "update", note="恢复党员权利") as op:
+        try:
+            span = history.end(DisciplineSpan, {"membership": membership}, on)
+        except history.HistoryError as exc:
+            raise ValidationError({"on": str(exc)}) from None
+        if span is None:
+            raise ValidationError("该党员没有未结束的留党察看")
+        op.fact("恢复党员权利", f"{on:%Y-%m-%d}")
+    return span
+
 
 
 def last_paid_month(membership: Membership) -> dt.date | None:
@@ -606,6 +652,7 @@ def _receive_within(user, transfer: TransferRequest, received_on: dt.date) -> li
         membership.party_group = None
         membership.away_since = None
         membership.save()
+        member_history.place_in_group(membership, received_on)  # the old branch's party group ends
         op.fact("所在党支部", transfer.to_org.name, old=old.name, field="organization")
         _move_person(membership.person, transfer.to_org)
     return _rule_warnings(SENDING_SIDE_RULES, old, user) + _rule_warnings(
@@ -619,6 +666,7 @@ def _receive_out(user, transfer: TransferRequest, received_on: dt.date) -> list[
         membership.transferred_out_on = received_on
         write_post(membership, "", received_on)
         membership.save()
+        member_history.leave(membership, received_on)  # no status or party group in the province from that day
         op.fact("组织关系", f"转出省外：{transfer.to_org_name}", old=transfer.from_org.name,
                 field="transferred_out_on")
     return _rule_warnings(SENDING_SIDE_RULES, transfer.from_org, user)
@@ -672,6 +720,7 @@ def _receive_in(user, transfer: TransferRequest, received_on: dt.date) -> list[s
     _validate(membership)
     with audit.operation(membership, "transfer", _transfer_note(transfer), fold=False) as op:
         membership.save()
+        member_history.keep(membership, received_on, since=received_on)  # in the province from that day
         current = history.open_span(DuesBaseSpan, {"membership": membership})
         set_dues_base(membership, max(dues_from, current.started_on) if current else dues_from)
         op.fact("所在党支部", org.name, old=f"省外：{transfer.from_org_name}", field="organization")

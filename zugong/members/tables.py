@@ -55,6 +55,22 @@ class RosterTable(SequenceMixin, tables.Table):
         empty_text = "没有符合条件的党员"
 
 
+class RosterOnTable(RosterTable):
+    """The roster of a past day (截至某日): the branch and the status the member held that day."""
+
+    organization = tables.Column("所在党支部（当日）", accessor="branch_name_then")
+    status_then = tables.Column("党籍状态（当日）", empty_values=())
+
+    def render_status_then(self, record):
+        return dict(Membership.Status.choices).get(record.status_then, "")
+
+    value_status_then = render_status_then
+
+    class Meta(RosterTable.Meta):
+        fields = (*RosterTable.Meta.fields, "status_then")
+        sequence = (*RosterTable.Meta.fields[:-2], "status_then", "organization", "phone")
+
+
 class TransferTable(tables.Table):
     name = tables.Column("姓名", linkify=("members:transfer_detail", {"pk": tables.A("pk")}))
     kind = tables.Column("转接类型")

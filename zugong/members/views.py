@@ -21,7 +21,7 @@ from zugong.orgs.models import Organization
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
-from . import dues, services
+from . import dues, selectors, services
 from .filtersets import ArrearsFilterSet, RosterFilterSet, TransferFilterSet, subtree_of
 from .selectors import awaiting
 from .forms import (
@@ -40,7 +40,7 @@ from .forms import (
     TransferForm,
 )
 from .models import CorrectionPeriod, DuesExemption, DuesPayment, MemberContact, Membership, TransferRequest
-from .tables import ArrearsTable, RosterTable, TransferTable
+from .tables import ArrearsTable, RosterOnTable, RosterTable, TransferTable
 
 # ---------------------------------------------------------------- lookups (404 outside the user's scope)
 
@@ -81,22 +81,31 @@ def _confirm_page(request, title, text, obj=None):
 
 @login_required
 def roster(request):
-    qs = (
-        Membership.objects.visible_to(request.user)
-        .select_related("person", "organization")
-        .order_by("org_path", "person__stroke_key", "pk")
-    )
-    if not request.GET.get("status"):
-        qs = qs.active()  # the roster lists members in good standing unless another status is asked for
+    day = RosterFilterSet.on_of(request)
+    if day:  # a past roster: the members held that day, with their status and branch of that day
+        qs = (selectors.roster_on(request.user, day).select_related("person", "organization")
+              .order_by("branch_path_then", "person__stroke_key", "pk"))
+        if not request.GET.get("status"):
+            qs = qs.filter(status_then__in=Membership.ACTIVE_STATUSES)
+        title, table = f"党员花名册（截至 {day.year}年{day.month}月{day.day}日）", RosterOnTable
+    else:
+        qs = (
+            Membership.objects.visible_to(request.user)
+            .select_related("person", "organization")
+            .order_by("org_path", "person__stroke_key", "pk")
+        )
+        if not request.GET.get("status"):
+            qs = qs.active()  # the roster lists members in good standing unless another status is asked for
+        title, table = "党员花名册", RosterTable
     return list_page(
         request,
         queryset=qs,
         filterset_class=RosterFilterSet,
-        table_class=RosterTable,
+        table_class=table,
         template="members/roster.html",
-        title="党员花名册",
-        export_name="党员花名册",
-        extra={"section": "roster"},
+        title=title,
+        export_name=title,
+        extra={"section": "roster", "roster_on": day},
     )
 
 
@@ -302,7 +311,8 @@ def edit(request, pk):
     form = MembershipForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(request.user, member, **form.cleaned_fields())
+            services.update_member(request.user, member, changed_on=form.cleaned_data.get("changed_on"),
+                                   **form.cleaned_fields())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from zugong.core import audit, excel, imports, scope
-from zugong.members.models import Membership
+from zugong.members import history as member_history
+from zugong.members.models import Membership, StatusSpan
 from zugong.orgs.models import Organization
 from zugong.orgs.selectors import example_organization
 from zugong.people.importers import PeopleImporter, owner_label
@@ -284,8 +285,10 @@ class RecruitmentImporter(imports.Importer):
             Step.objects.bulk_create([s for case, v in pairs for s in self._steps(case, v, user)], batch_size=2000)
             memberships = self._memberships(cases)
             Membership.objects.bulk_create(memberships, batch_size=1000)
+            spans = StatusSpan.objects.bulk_create(member_history.initial_spans(memberships), batch_size=1000)
             op.created(cases)
             op.created(memberships)
+            op.created(spans)
         return len(cases)  # the cases were judged when the operation ended (`rules.rejudge`)
 
     def _case(self, v) -> Case:

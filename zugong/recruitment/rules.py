@@ -34,6 +34,7 @@ from zugong.core.dates import add_months, age_on, months_between
 from zugong.core.rules import ERROR, WARNING, Edition, Reads, Rule
 from zugong.core.sql import AddDays, AddMonths
 from zugong.core.workdays import count_expr
+from zugong.members import history as member_history
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 
@@ -99,13 +100,17 @@ def _contacts(role: str):
 
 
 def _not_full_member():
-    """A contact who was not a full member on the day they were designated (no full membership, or converted
-    later)."""
-    full = Membership.objects.unrestricted().filter(
-        Q(converted_on__isnull=True) | Q(converted_on__lte=OuterRef("designated_on")),
-        person=OuterRef("person"), status=Membership.Status.FULL,
-    )
-    return ~Exists(full)
+    """A contact who was not a full member on the day they were designated, judged by the status they held
+    that day (`members.history.person_full_on`: the member's status spans, else the record's dates), not by
+    today's: an introducer whose 党籍 was stopped in 2025 was a full member for a 2020 case."""
+    return ~member_history.person_full_on(OuterRef("designated_on"))
+
+
+def _under_discipline():
+    """A contact under 留党察看 on the day they were designated: as recorded on the case (`discipline_until`)
+    or in the member's history (`members.DisciplineSpan`)."""
+    in_history = member_history.person_disciplined_on(OuterRef("designated_on"))
+    return Q(discipline_until__gt=F("designated_on")) | Q(in_history)
 
 
 # ---------------------------------------------------------------- stage 1: application and talk
@@ -198,7 +203,7 @@ def _introducers_check(qs, as_of):
     qs = qs.annotate(
         introducers=_count(introducers),
         introducers_not_full=_count(introducers.filter(_not_full_member())),
-        introducers_disciplined=_count(introducers.filter(discipline_until__gt=F("designated_on"))),
+        introducers_disciplined=_count(introducers.filter(_under_discipline())),
     )
     return qs.filter(
         Q(introducers__gt=2) | Q(introducers_not_full__gt=0) | Q(introducers_disciplined__gt=0)

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from zugong.core.casework import services as casework
 from zugong.core.casework.services import StepRecord, StepResult, require_visible
+from zugong.members import history as member_history
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
@@ -208,6 +209,7 @@ def _admit(case: Case, op=None) -> None:
     membership.organization = case.organization
     membership.status, membership.joined_on, membership.converted_on = PROBATIONARY, case.branch_meeting_on, None
     membership.save()
+    member_history.keep(membership, case.branch_meeting_on)  # probationary from the branch meeting
 
 
 def approving_organizations(organization: Organization):
@@ -278,6 +280,7 @@ def _convert(case: Case, op=None) -> None:
         membership = Membership(person=case.person, organization=case.organization, joined_on=case.branch_meeting_on)
     membership.status, membership.converted_on = FULL, case.converted_on
     membership.save()
+    member_history.keep(membership, case.converted_on)  # full from the day the probation ended
 
 
 def approve_conversion(user, case: Case, record: StepRecord) -> StepResult:
@@ -306,6 +309,7 @@ def terminate(user, case: Case, record: StepRecord, *, reason: str) -> StepResul
         if membership is not None:
             membership.status = Membership.Status.CANCELLED
             membership.save()
+            member_history.keep(membership, record.on)  # cancelled from the day the case ended
 
     values = {"status": Case.Status.TERMINATED, "terminated_on": record.on, "termination_reason": reason.strip()}
     return _step(user, case, "termination", record, values, after=end_membership)

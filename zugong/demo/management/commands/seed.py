@@ -35,6 +35,7 @@ from zugong.demo.cases import seed_cases
 from zugong.demo.meetings import seed_meetings
 from zugong.demo.elections import seed_elections
 from zugong.demo.posts import seed_posts
+from zugong.demo.history import fill_history, plant_history, plant_stops
 from zugong.demo.orghealth import seed_orghealth
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
@@ -217,17 +218,20 @@ class Command(BaseCommand):
                     self.log(f"  emptied: {', '.join(emptied)}")
                 t = loader.phase("wipe", t)
                 counts = loader.load(plan, timezone.now())
+                counts |= fill_history(log=self.log)  # the members' status and group spans, from their records
                 # Open cases, and cases for the members admitted in the last two years (a quarter of them at
                 # province scale, to keep the bench's seed time).
                 counts |= seed_cases(seed, reference_date=as_of, log=self.log, loader=loader,
                                      admitted_rate=0.25 if scale == "province" else 1.0)
                 if scale != "province":  # the province's: `zugong demo meetings` (bench/seed_bench.py)
                     counts |= seed_meetings(seed, reference_date=as_of, log=self.log, loader=loader)
+                counts |= plant_stops(seed, as_of=as_of, log=self.log)  # a few introducers stopped in 2025
                 # Elections of the current terms (the province scale keeps to the postponements: its dashboards
                 # read the terms from the organizations).
                 counts |= seed_elections(seed, reference=as_of, log=self.log,
                                          rate=0.0 if scale == "province" else 1.0)
                 counts |= seed_posts(seed, reference=as_of, log=self.log)  # the committees' post history
+                counts |= plant_history(seed, as_of=as_of, log=self.log)  # 留党察看, candidates
                 counts |= seed_cadres(seed, staff_share=CADRE_STAFF_SHARE.get(scale, 0.12), as_of=as_of,
                                       log=self.log)
                 counts |= seed_appointments(seed, as_of=as_of, log=self.log)  # after the cadres: builds on them
