@@ -197,13 +197,13 @@ def test_a_large_branch_should_become_a_general_branch_or_a_committee(tree):
     org = tree.b2
     for i in range(50):
         make_member(org, f"党员{i}", 500 + i)
-    assert broken("branchlife.branch_should_be_general_branch", org) == []  # 50: still a branch
+    assert broken("members.branch_too_large", org) == []  # 50: still a branch
     make_member(org, "党员50", 550)
-    assert broken("branchlife.branch_should_be_general_branch", org) == [
-        "党支部有党员 51 名，超过 50 名，应经上级党组织批准设立党的总支部委员会"]
+    assert broken("members.branch_too_large", org) == ["党员 51 名，超过 50 名"]
+    assert "设立党的总支部委员会" in rules.RULES["members.branch_too_large"].text
     for i in range(51, 100):
         make_member(org, f"党员{i}", 500 + i)
-    assert broken("branchlife.branch_should_be_general_branch", org) == []
+    assert broken("members.branch_too_large", org) == []  # one finding from 100 on: the committee rule
     assert broken("branchlife.branch_should_be_committee", org) == [
         "党支部有党员 100 名，达到 100 名，应经上级党组织批准设立党的基层委员会"]
     assert rules.RULES["branchlife.branch_should_be_committee"].severity == rules.WARNING

@@ -454,7 +454,7 @@ register(
 
 ORGAN_RULES = "《中国共产党党和国家机关基层组织工作条例》"
 ELECTION_RULES = "《中国共产党基层组织选举工作条例》"
-GENERAL_BRANCH_FROM = 50  # more than 50 members (a branch has generally no more than 50: 支部工作条例 第四条)
+# 50–100 members → a general branch (第六条): `members.branch_too_large` says so (one finding, not two).
 COMMITTEE_FROM = 100  # 100 members or more (以上 includes the number: 党和国家机关基层组织工作条例 第五条)
 CONGRESS_FROM = 500  # 500 members or more may hold a 党员代表大会 (选举工作条例 第四条)
 CONGRESS_LEAD_MONTHS = 6  # reminded when the term ends within this many months (or is overdue)
@@ -467,29 +467,11 @@ def _branch_members(qs):
         memberships__transferred_out_on__isnull=True, memberships__status__in=Membership.ACTIVE_STATUSES)))
 
 
-def check_general_branch_size(qs, as_of):
-    return _branch_members(qs).filter(members__gt=GENERAL_BRANCH_FROM, members__lt=COMMITTEE_FROM)
-
-
 def check_committee_size(qs, as_of):
     return _branch_members(qs).filter(members__gte=COMMITTEE_FROM)
 
 
 ORG_MEMBERS = (Reads("members.Membership", "organization_id"),)
-
-register(
-    Rule(
-        code="branchlife.branch_should_be_general_branch", facts=("B15",), title="党支部党员超过 50 人，应设立党总支",
-        severity=WARNING, reads=ORG_MEMBERS, editions=(Edition(ORGAN_RULES, "第六条", "2019年"),),
-        check=check_general_branch_size,
-        describe=lambda row: f"党支部有党员 {row['members']} 名，超过 {GENERAL_BRANCH_FROM} 名，"
-                             f"应经上级党组织批准设立党的总支部委员会",
-        measures=("members",),
-        text="党员人数 50 人以上、不足 100 人的，一般设立党的总支部委员会（党员 50 人的党支部不提示）。"
-             "党员人数包括预备党员。",
-        **SETUP_RULE,
-    )
-)
 
 register(
     Rule(

@@ -33,6 +33,9 @@ DUES_EDITION = "2008年"
 
 MIN_FULL_MEMBERS = 3
 MAX_MEMBERS = 50
+# From 100 members a branch should become a grassroots committee: `branchlife.branch_should_be_committee` says
+# so, this rule stops there (one finding per branch, not two).
+COMMITTEE_FROM_MEMBERS = 100
 COMMITTEE_FROM_FULL_MEMBERS = 7
 MIN_COMMITTEE = 3
 MONTHS_AWAY = 6
@@ -103,7 +106,7 @@ def check_branch_too_large(qs, as_of):
     return (
         active_branches(qs)
         .annotate(members=Count("memberships", filter=ACTIVE))
-        .filter(members__gt=MAX_MEMBERS)
+        .filter(members__gt=MAX_MEMBERS, members__lt=COMMITTEE_FROM_MEMBERS)
     )
 
 
@@ -155,13 +158,15 @@ register(
         reads=(Reads("members.Membership", "organization_id"),),
         title="党支部党员超过 50 名",
         severity=REMINDER,
-        editions=(Edition(BRANCH_RULES, "第四条"),),
+        editions=(Edition(BRANCH_RULES, "第四条"),
+                  Edition("《中国共产党党和国家机关基层组织工作条例》", "第六条", "2019年")),
         check=check_branch_too_large,
         describe=lambda row: f"党员 {row['members']} 名，超过 {MAX_MEMBERS} 名",
         measures=("members",),
-        text="党支部党员人数一般不超过 50 人；人数较多的可以成立党总支。",
+        text="党支部党员人数一般不超过 50 人；党员 50 人以上、不足 100 人的，一般经上级党组织批准设立党的总支部"
+             "委员会。100 人以上的见“党支部党员 100 人以上，应设立基层党委”。党员人数包括预备党员。",
         **ORG_RULE,
-        facts=("B1",),
+        facts=("B1", "B15"),
     )
 )
 
