@@ -73,7 +73,7 @@ def test_the_migration_carries_todays_posts_from_the_latest_election(tree, users
     e = Election.objects.create(organization=tree.b1, held_on=D(2024, 5, 6), seats=3, candidates=4,
                                 expected_voters=9, voters_present=9, valid=True)
     ElectionCandidate.objects.create(election=e, person=a.person, name="丁", yes_votes=9, elected=True)
-    migration = import_module("zugong.members.migrations.0009_committee_post_spans")
+    migration = import_module("zugong.members.migrations.0011_committee_post_spans")
     migration.forwards(apps, SimpleNamespace(connection=connection))
     assert spans(a) == [("secretary", D(2024, 5, 6), None)]
     assert PostSpan.objects.unrestricted().get(membership=a).election == e
