@@ -149,7 +149,7 @@ def test_install_defaults_is_idempotent_and_reset_restores(tree, capsys):
     assert "[recruitment] recruitment.local.candidate_publicity：已安装（适用于 中共山西省委员会）" in out
     counts = (LocalRule.objects.count(), Program.objects.count(), Checklist.objects.count(),
               IndicatorSet.objects.count())
-    assert counts == (9, 6, 1, 1)
+    assert counts == (12, 6, 1, 1)
     assert set(LocalRule.objects.values_list("org_path", flat=True)) == {tree.root.path}
     LocalRule.objects.filter(code="elections.local.term_reminder").update(params={"months": 3})
     call_command("defaults", "install")  # again: nothing new, a department's numbers kept
@@ -176,7 +176,8 @@ def test_install_defaults_for_one_organization_and_one_domain(tree):
 def test_the_recruitment_alias_runs_the_one_installer(tree):
     call_command("recruitment", "local-rules", "--org", "14")
     assert set(LocalRule.objects.values_list("code", flat=True)) == {
-        "recruitment.local.candidate_publicity", "recruitment.local.meeting_after_prereview"}
+        "recruitment.local.candidate_publicity", "recruitment.local.meeting_after_prereview",
+        "recruitment.local.conversion_late", "recruitment.local.conversion_overdue"}
 
 
 # ---------------------------------------------------------------- audit

@@ -327,7 +327,7 @@ def test_the_approval_form_offers_the_committees_above_the_branch(login, tree, u
     client = login(users.taiyuan)
     page = client.get(f"/recruitment/{case.pk}/step/?step=approval").content.decode()
     assert f'<option value="{tree.xiaodian.pk}" selected>{tree.xiaodian.name}</option>' in page
-    r = client.post(f"/recruitment/{case.pk}/step/?step=approval", {
+    r = step_post(client, f"/recruitment/{case.pk}/step/", {
         "step": "approval", "on": "2024-01-15", "approving_organization": str(tree.taiyuan.pk)})
     assert r.status_code == 302
     case.refresh_from_db()

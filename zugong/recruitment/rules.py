@@ -424,7 +424,7 @@ def _dues_describe(row):
 
 
 national("recruitment.dues_from_admission", "预备党员自支部大会通过之日起交纳党费",
-         (Edition(DUES, "第八条", "2008年"),), _dues_check, _dues_describe,
+         (Edition(DUES, "一、第八条", "2008年"),), _dues_check, _dues_describe,
          ("branch_meeting_on", "member_joined_on"), "branch_meeting_on", severity=WARNING,
          text="中组部2008年印发，第一部分“党费的收缴”第八条：预备党员从支部大会通过其为预备党员之日起交纳党费。"
               "以党员信息中的入党时间作为党费起交日期核对。", facts=("A21", "E8"))
