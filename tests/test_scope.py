@@ -70,6 +70,10 @@ def other_side(tree, users):
                                          month=dt.date(2026, 1, 1), amount=Decimal("40"), paid_on=dt.date(2026, 1, 5))
     exemption = DuesExemption.objects.create(membership=zs, organization=tree.b1, org_path=tree.b1.path,
                                              month_from=dt.date(2026, 2, 1), reason="病休")
+    from zugong.members.models import CorrectionPeriod
+
+    correction = CorrectionPeriod.objects.create(membership=zs, started_on=dt.date(2026, 3, 1),
+                                                 deadline=dt.date(2026, 9, 1), reason="不按时交纳党费")
     case = Case.objects.create(person=tree.people.lisi, organization=tree.b1, applied_on=dt.date(2025, 3, 1))
     step = Step.objects.create(case=case, kind="application", number=1, on=case.applied_on)
     document = StepDocument.objects.create(step=step, title="入党申请书", file="recruitment/x.pdf")
@@ -200,7 +204,7 @@ def other_side(tree, users):
         "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
-        "exemption": [exemption.pk],
+        "exemption": [exemption.pk], "correction": [correction.pk],
         "org": [tree.taiyuan.pk, tree.xiaodian.pk, tree.b1.pk],
         "person": [tree.people.zhangsan.pk, tree.people.wangwu.pk],
         "job": [job.pk],
@@ -263,6 +267,8 @@ PK_MODEL = {
     "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
     "members:transfer_receive": "transfer", "members:transfer_close": "transfer",
     "members:payment_delete": "payment", "members:exemption_delete": "exemption",
+    "members:contact_add": "membership", "members:correction_add": "membership",
+    "members:correction_outcome": "correction",
     "recruitment:detail": "case", "recruitment:step": "case", "recruitment:docx": "case",
     "standardization:detail": "branchscore", "standardization:inspect": "branchscore",
     "standardization:checklist": "checklist", "standardization:checklist_edit": "checklist",
