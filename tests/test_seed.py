@@ -222,7 +222,7 @@ def test_membership_dates_and_categories(seeded):
         status[m.status] += 1
         assert m.joined_on >= add_years(births[m.person_id], 18)  # joined after the 18th birthday
         assert m.joined_on <= AS_OF
-        if m.status == Membership.Status.FULL:
+        if m.status in (Membership.Status.FULL, Membership.Status.STOPPED):  # a few stops planted (demo/history.py)
             assert m.converted_on == add_years(m.joined_on, 1) and m.converted_on <= AS_OF
         else:
             assert m.converted_on is None and m.joined_on > year_ago and not m.committee_post
@@ -269,11 +269,17 @@ def test_dues_payments_match_the_brackets(seeded):
     for p in payments:
         m = members[p.membership_id]
         window.add(p.month)
-        assert p.month.day == 1 and p.paid_on.replace(day=1) == p.month and p.paid_on <= AS_OF
+        late = p.note == "补交"  # a few back-payments made 7 months late (demo/member_history.py)
+        assert p.month.day == 1 and (p.paid_on.replace(day=1) > p.month if late else
+                                     p.paid_on.replace(day=1) == p.month) and p.paid_on <= AS_OF
         assert p.month >= m.dues_from
         assert (p.organization_id, p.org_path) == (m.organization_id, m.org_path)
         if p.note == "":
             assert p.amount == monthly_dues(m.dues_base, m.dues_kind)
+        elif late:
+            assert p.amount == monthly_dues(m.dues_base, m.dues_kind)
+        elif p.note == "自愿多交党费":  # a few voluntary payments of 1,000 元 more (demo/member_history.py)
+            assert p.amount == monthly_dues(m.dues_base, m.dues_kind) + 1000
         elif p.note == NOTE_OLD_BASE:
             assert 0 < p.amount < monthly_dues(m.dues_base, m.dues_kind)
         else:
