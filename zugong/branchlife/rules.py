@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When,
+    Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When,
 )
 from django.db.models.functions import Coalesce
 
@@ -519,15 +519,24 @@ register(
 
 def check_congress(qs, as_of):
     """Committees of 500 members or more whose term ends within six months (or has ended): a reminder that
-    the election may be held by a 党员代表大会 (with the higher committee's approval)."""
-    from zugong.core.dates import add_months
+    the election may be held by a 党员代表大会 (with the higher committee's approval).
 
-    members = (Membership.objects.unrestricted().filter(ACTIVE_HERE, org_path__startswith=OuterRef("path"))
-               .order_by().annotate(one=Value(1)).values("one").annotate(n=Count("id")).values("n"))
+    Province scale: the subtree is an index range on `org_path` (never LIKE on a column: a scan per committee,
+    20 minutes), and "500 or more" is an EXISTS of the 500th member, so a large subtree is not counted in full
+    unless it passes; only the committees that pass are counted for the text."""
+    from django.db.models.functions import Concat
+
+    from zugong.core.dates import add_months
+    from zugong.core.scope import PATH_MAX
+
+    upper = Concat(OuterRef("path"), Value("Z" * PATH_MAX), output_field=CharField())
+    subtree = Membership.objects.unrestricted().filter(ACTIVE_HERE, org_path__gte=OuterRef("path"),
+                                                       org_path__lte=upper)
+    members = subtree.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("id")).values("n")
     return (qs.filter(kind=Organization.Kind.COMMITTEE, status=Organization.Status.ACTIVE,
                       term_ends_on__isnull=False, term_ends_on__lte=add_months(as_of, CONGRESS_LEAD_MONTHS))
-            .annotate(members=Coalesce(Subquery(members[:1], output_field=IntegerField()), Value(0)))
-            .filter(members__gte=CONGRESS_FROM))
+            .filter(Exists(subtree.order_by().values("pk")[CONGRESS_FROM - 1:CONGRESS_FROM]))
+            .annotate(members=Coalesce(Subquery(members[:1], output_field=IntegerField()), Value(0))))
 
 
 register(
