@@ -208,7 +208,9 @@ def test_every_person_in_a_branch_is_one_member_of_it(seeded):
         group = groups[m.party_group_id]
         assert group.startswith(m.org_path) and len(group) == len(m.org_path) + 4
     assert memberships().exclude(party_group=None).exists()
-    assert not memberships().exclude(status__in=Membership.ACTIVE_STATUSES).exists()
+    # only the few introducers planted as stopped in 2025 (zugong/demo/history.py) are not active
+    inactive = memberships().exclude(status__in=Membership.ACTIVE_STATUSES)
+    assert inactive.count() <= 6 and set(inactive.values_list("status", flat=True)) <= {Membership.Status.STOPPED}
 
 
 @pytest.mark.django_db
