@@ -92,3 +92,7 @@ def test_the_roster_of_a_past_day(login, tree, users):
     assert "甲" in text and "乙" in text and "丙" not in text  # 丙 was admitted in 2026
     today = client.get("/members/").content.decode()
     assert "乙" not in today.split("<table", 1)[1]  # stopped: not in today's roster
+    # A user of another city sees none of 太原's past roster either.
+    other = login(users.datong).get("/members/?on=2025-06-30").content.decode()
+    table = other.split("<table", 1)[1] if "<table" in other else ""
+    assert "甲" not in table and "乙" not in table
