@@ -32,6 +32,7 @@ from zugong.branchlife.api import router_register as register_branchlife
 from zugong.elections.api import router_register as register_elections
 from zugong.standardization.api import router_register as register_standardization
 from zugong.weakorgs.api import router_register as register_weakorgs
+from zugong.assessment.api import router_register as register_assessment
 from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
@@ -210,6 +211,7 @@ register_weakorgs(router)
 register_appointments(router)
 register_dispatch(router)
 register_teams(router)
+register_assessment(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "zugong.adform",
     "zugong.appointments",
     "zugong.dispatch",
+    "zugong.assessment",
     "zugong.teams",
     "zugong.workbench",
     "zugong.notifications",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("weakorgs/", include("zugong.weakorgs.urls")),
     path("appointments/", include("zugong.appointments.urls")),
     path("dispatch/", include("zugong.dispatch.urls")),
+    path("assessment/", include("zugong.assessment.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("notifications/", include("zugong.notifications.urls")),

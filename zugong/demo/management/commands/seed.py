@@ -37,6 +37,7 @@ from zugong.demo.elections import seed_elections
 from zugong.demo.posts import seed_posts
 from zugong.demo.history import fill_history, plant_history, plant_stops
 from zugong.demo.orghealth import seed_orghealth
+from zugong.demo.assessment import seed_assessment
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
 from zugong.demo.generate import SCALES, Plan
@@ -273,6 +274,8 @@ class Command(BaseCommand):
                 counts |= seed_orghealth(root, city, admin, seed=seed, log=self.log, today=as_of)
                 # 第一书记 (weak villages of the list above first), a work team, 墩苗, 挂职, rotations.
                 counts |= seed_dispatch(seed, as_of=as_of, log=self.log)
+                # Sanctions, routine and annual assessment, team ballots, the counties' classified assessment.
+                counts |= seed_assessment(root, city, seed=seed, as_of=as_of, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards

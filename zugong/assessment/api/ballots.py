@@ -1,0 +1,5 @@
+"""API of leadership teams and leaders: team and leader grades, online 民主测评 ballots with voter classes and codes."""
+
+
+def register(router) -> None:
+    pass

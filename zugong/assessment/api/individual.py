@@ -1,0 +1,5 @@
+"""API of routine (平时) and annual (年度) assessment of individuals: pools, quotas, proposals, confirmation, every grade explained."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""The assessment forms, one module per area."""

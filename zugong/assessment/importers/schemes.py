@@ -1,0 +1,1 @@
+"""Excel importers (`zugong import …`) of classified assessment of regions and units (分类考核): schemes, categories, indicators, values, scoring methods, ranks and grades."""

@@ -1,0 +1,6 @@
+"""The assessment models, one module per area."""
+
+from .ballots import *
+from .individual import *
+from .sanctions import *
+from .schemes import *

@@ -1,0 +1,5 @@
+"""Models of routine (平时) and annual (年度) assessment of individuals: pools, quotas, proposals, confirmation, every grade explained."""
+
+from django.db import models  # noqa: F401
+
+__all__: list[str] = []

@@ -1,0 +1,8 @@
+"""The assessment rules (regulations as code), one module per area."""
+
+from . import (
+    ballots,  # noqa: F401
+    individual,  # noqa: F401
+    sanctions,  # noqa: F401
+    schemes,  # noqa: F401
+)

@@ -1,0 +1,1 @@
+"""Rules (regulations as code) of routine (平时) and annual (年度) assessment of individuals: pools, quotas, proposals, confirmation, every grade explained."""

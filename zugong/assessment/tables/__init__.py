@@ -1,0 +1,1 @@
+"""The assessment tables, one module per area."""
