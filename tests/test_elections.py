@@ -336,3 +336,26 @@ def test_candidates_must_be_full_members_not_under_probation_on_the_election_day
     assert _found("elections.candidate_eligible", _election(tree.b1, 3, [people["f"], people["d"]])) == [
         "2 名候选人在选举日没有被选举权：候选人己在选举日（2026-03-10）不是本省在册的正式党员，没有被选举权等"]
     assert "第五条" in rules.RULES["elections.candidate_eligible"].edition_on(HELD).citation
+
+
+@pytest.mark.django_db
+def test_a_discipline_recorded_later_reopens_the_candidate_finding_at_once(tree, users,
+                                                                         django_capture_on_commit_callbacks):
+    """Issue 13: a rule that reads the members' dated history is judged again when that history changes (its
+    `Reads`), not only by the nightly scan: a 留党察看 recorded today for the election day opens the finding."""
+    from zugong.core.models import Finding
+    from zugong.members import services as member_services
+
+    people = _roster_of_b1(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        election = _election(tree.b1, 3, [people["a"], people["b"]])
+    assert not Finding.objects.unrestricted().filter(rule="elections.candidate_eligible", object_id=election.pk)
+    from zugong.members.models import Membership
+
+    member = Membership.objects.unrestricted().get(person=people["b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        member_services.record_discipline(users.admin, member, started_on=dt.date(2026, 1, 5),
+                                          ended_on=dt.date(2026, 11, 1), decision="某纪委决定")
+    finding = Finding.objects.unrestricted().get(rule="elections.candidate_eligible", object_id=election.pk,
+                                                 resolved_at__isnull=True)
+    assert "候选人乙在选举日（2026-03-10）受留党察看处分" in finding.detail

@@ -553,3 +553,22 @@ def test_an_introducer_under_probation_in_the_history_is_disciplined(applicant, 
     assert broken("recruitment.introducers", case) == []  # rights restored the day they were designated
     DisciplineSpan.objects.filter(pk=span.pk).update(ended_on=D(2024, 9, 1))
     assert broken("recruitment.introducers", case) == ["入党介绍人中 1 人受留党察看处分、尚未恢复党员权利"]
+
+
+def test_a_discipline_recorded_later_re_judges_the_case_at_once(applicant, members, users,
+                                                                django_capture_on_commit_callbacks):
+    """Issue 13: the case rules read the contacts' dated history (`Reads` on members.DisciplineSpan): recording
+    a 留党察看 back to before the designation opens the finding when it commits, without a scan."""
+    from zugong.core.models import Finding
+    from zugong.members import services as member_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(applicant, activist_on=D(2023, 3, 1), candidate_on=D(2024, 3, 1))
+        add_contacts(case, INTRODUCER, [members.a, members.b], D(2024, 3, 10))
+    assert not Finding.objects.unrestricted().filter(rule="recruitment.introducers", object_id=case.pk)
+    m = Membership.objects.unrestricted().get(person=members.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_services.record_discipline(users.admin, m, started_on=D(2023, 9, 1), ended_on=D(2024, 9, 1))
+    finding = Finding.objects.unrestricted().get(rule="recruitment.introducers", object_id=case.pk,
+                                                 resolved_at__isnull=True)
+    assert finding.detail == "入党介绍人中 1 人受留党察看处分、尚未恢复党员权利"

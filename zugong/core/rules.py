@@ -61,9 +61,10 @@ class Edition:
 @dataclass(frozen=True)
 class Reads:
     """A model a rule reads besides its own, and which judged rows a changed row of it concerns: those whose
-    `key` (a field of the judged model: "pk", "organization_id", "person_id") equals the changed row's `value`
-    (a concrete field of the changed row: "organization_id", "membership_id", "case_id"). A rule always reads
-    its own model (`Reads(rule.model, "pk")`)."""
+    `key` (a field of the judged model: "pk", "organization_id", "person_id", or a lookup across relations such as
+    "contacts__person__membership__pk": the judged rows are then taken once each, by a subquery) equals the
+    changed row's `value` (a concrete field of the changed row: "organization_id", "membership_id", "case_id").
+    A rule always reads its own model (`Reads(rule.model, "pk")`)."""
 
     model: str  # app_label.ModelName
     value: str
@@ -366,6 +367,8 @@ def _rejudge(changes: Changes, as_of: dt.date, rules: Iterable[Rule], result: Sc
             for key, values in part.items():
                 q |= Q(**{f"{key}__in": values})
             qs = rule.model_class.objects.unrestricted().filter(q)
+            if any("__" in key for key in part):  # a lookup across a to-many relation repeats rows: once each
+                qs = rule.model_class.objects.unrestricted().filter(pk__in=qs.values("pk"))
             # The open findings of the rows judged, and of judged rows that are gone (deleted: resolved).
             judged = Q(object_id__in=qs.values("pk"))
             if part.get("pk"):

@@ -114,11 +114,18 @@ rules.register(Rule(
 
 
 def _national(code, title, article, check, describe, measures, severity=ERROR, text="", regulation=None,
-              facts=()):
+              facts=(), reads=()):
     editions = (Edition(regulation, article, "", None, None),) if regulation else election_edition(article)
     return rules.register(Rule(code=code, title=title, severity=severity, model="elections.Election",
                                editions=editions, check=check, describe=describe, measures=measures,
-                               event_field="held_on", person_field=None, group=GROUP, text=text, facts=facts))
+                               event_field="held_on", person_field=None, group=GROUP, text=text, facts=facts,
+                               reads=reads))
+
+
+def _history_reads(key: str) -> tuple[Reads, ...]:
+    """A member's status or 留党察看 history changed: re-judge the elections it concerns (`key`, from the election
+    to the membership)."""
+    return (Reads("members.StatusSpan", "membership_id", key), Reads("members.DisciplineSpan", "membership_id", key))
 
 
 def _margin_check(qs, as_of):
@@ -212,7 +219,9 @@ _national("elections.expected_voters_roster", "应到会有选举权的党员数
           text="有选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有选举权。"
                "登记的应到会有选举权的党员数多于选举日（党员大会召开之日）本组织在册的正式党员数"
                "（不含受留党察看处分的）的，人数有误或把没有选举权的党员计入了应到会人数。"
-               "名册按党员的党籍状态记录、留党察看记录和组织关系转接记录还原到选举之日。", facts=("C7",))
+               "名册按党员的党籍状态记录、留党察看记录和组织关系转接记录还原到选举之日。", facts=("C7",),
+          # a branch's own members (an election of a committee above is judged again by the nightly scan)
+          reads=_history_reads("organization__memberships__pk"))
 
 
 def _candidate_check(qs, as_of):
@@ -249,7 +258,8 @@ def _candidate_describe(row):
 _national("elections.candidate_eligible", "候选人须为选举日有被选举权的正式党员", FIFTH, _candidate_check,
           _candidate_describe, ("ineligible", "first_name", "first_status", "first_disciplined"),
           text="党员有选举权和被选举权的是正式党员；预备党员和受留党察看处分、尚未恢复党员权利的党员没有被选举权。"
-               "按候选人在选举日的党籍状态和留党察看记录判断（只判断登记了人员的候选人）。", facts=("C7",))
+               "按候选人在选举日的党籍状态和留党察看记录判断（只判断登记了人员的候选人）。", facts=("C7",),
+          reads=_history_reads("candidate_rows__person__membership__pk"))
 
 
 # ---------------------------------------------------------------- term adjustments

@@ -67,8 +67,12 @@ def details(article_2014: str = UNVERIFIED_ARTICLE, reported_2026: str = "") -> 
 
 
 # A case is judged on its own dates, its steps, its contacts (培养联系人, 入党介绍人) and its person.
+# A contact's status and 留党察看 on the day they were designated come from the members' dated history: a change
+# of it (a status corrected back in time, a 留党察看 recorded) re-judges the cases the member is a contact of.
+CONTACT_HISTORY = "contacts__person__membership__pk"
 READS = (Reads("recruitment.Step", "case_id"), Reads("recruitment.CaseContact", "case_id"),
-         Reads("people.Person", "pk", "person_id"))
+         Reads("people.Person", "pk", "person_id"), Reads("members.StatusSpan", "membership_id", CONTACT_HISTORY),
+         Reads("members.DisciplineSpan", "membership_id", CONTACT_HISTORY))
 
 
 def national(code, title, editions, check, describe, measures, event_field, severity=ERROR, text="", facts=()):
