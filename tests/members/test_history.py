@@ -96,3 +96,23 @@ def test_the_roster_of_a_past_day(login, tree, users):
     other = login(users.datong).get("/members/?on=2025-06-30").content.decode()
     table = other.split("<table", 1)[1] if "<table" in other else ""
     assert "甲" not in table and "乙" not in table
+
+
+def test_the_organization_page_lists_its_members_of_a_past_day(login, tree, users):
+    """The 党员 tab of the organization page: today's members of the subtree, or with a date the roster of that
+    day (issue 13); another city's user gets no page of this organization at all."""
+    make_member(tree.b1, "甲", 521, joined_on=D(2000, 7, 1), converted_on=D(2001, 7, 1))
+    make_member(tree.b1, "乙", 522, status="stopped", joined_on=D(2000, 7, 1), converted_on=D(2001, 7, 1))
+    make_member(tree.b1, "丙", 523, status="probationary", joined_on=D(2026, 1, 5))
+    StatusSpan.objects.unrestricted().all().delete()
+    history.backfill(connection)
+    client = login(users.taiyuan)
+    now = client.get(f"/orgs/{tree.taiyuan.pk}/", {"tab": "members"}).content.decode()
+    table = now.split('id="members-on"', 1)[1]
+    assert "甲" in table and "丙" in table and "乙" not in table  # 乙 is stopped today
+    past = client.get(f"/orgs/{tree.taiyuan.pk}/", {"tab": "members", "members_on": "2025-06-30"}).content.decode()
+    table = past.split('id="members-on"', 1)[1]
+    assert "所在党支部（2025年6月30日）" in table
+    assert "甲" in table and "乙" in table and "丙" not in table  # 乙 was full then; 丙 not yet admitted
+    assert f"?org={tree.taiyuan.code}&on=2025-06-30" in table
+    assert login(users.datong).get(f"/orgs/{tree.taiyuan.pk}/", {"tab": "members"}).status_code == 404

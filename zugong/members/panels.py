@@ -1,15 +1,22 @@
-"""The committee line (委员会 / 支部委员会) of the organization page's 基本信息: members holding a committee post,
-with the day each took office; `?committee_on=2025-06-30` shows the committee as it was on that day (the post
-history, members.PostSpan), with each post's 任职起止."""
+"""The organization page's parts from the members app:
+- the committee line (委员会 / 支部委员会) of 基本信息: members holding a committee post, with the day each took office;
+  `?committee_on=2025-06-30` shows the committee as it was on that day (the post history, members.PostSpan), with
+  each post's 任职起止;
+- the 党员 tab: the members of the organization's subtree in good standing, or with `?members_on=2025-12-31` the
+  roster of that day (status and branch of that day, from the dated history: `selectors.roster_on`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.paginator import Paginator
+
 from zugong.core import history
 from zugong.orgs import panels
 
+from . import selectors
 from .models import Membership, PostSpan
+from .history import in_subtree
 
 POSTS = list(Membership.CommitteePost.values)
 
@@ -45,3 +52,23 @@ def org_committee_context(request, org) -> dict:
 
 panels.register("委员会", "members/_org_committee.html", org_committee_context, order=10, key="committee",
                 tab=False)
+
+
+def org_members_context(request, org) -> dict:
+    day = _day(request.GET.get("members_on"))
+    if day is not None:
+        rows = (selectors.roster_on(request.user, day).filter(in_subtree("branch_path_then", org.path),
+                                                           status_then__in=Membership.ACTIVE_STATUSES)
+                .select_related("person").order_by("branch_path_then", "person__stroke_key", "pk"))
+    else:
+        rows = (Membership.objects.visible_to(request.user).active().filter(org_path__subtree=org.path)
+                .select_related("person", "organization").order_by("org_path", "person__stroke_key", "pk"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    labels = dict(Membership.Status.choices)
+    for m in page:
+        m.status_then_label = labels.get(getattr(m, "status_then", None), "")
+    return {"members_day": day, "members_page": page,
+            "members_query": f"members_on={day:%Y-%m-%d}" if day else ""}
+
+
+panels.register("党员", "members/_org_members.html", org_members_context, order=20, key="members")
