@@ -11,7 +11,7 @@ from zugong.assessment import bars
 from zugong.assessment.bars import COMMENTS_ONLY, FORCED_FAIL, NO_GRADE, NOT_EXCELLENT, PENDING
 from zugong.assessment.models import Investigation, Sanction, SanctionEffect, SanctionKind
 
-from .sanctions_fixtures import effects, member, record  # noqa: F401
+from .sanctions_fixtures import *  # noqa: F403 — the fixtures (effects, record) and helpers (member)
 
 K = SanctionKind
 DAY = dt.date(2023, 3, 5)

@@ -15,7 +15,7 @@ from zugong.core import rule_views, rules
 from zugong.core.config import INT, Param
 from zugong.core.sql import AddMonths
 
-from ..models import Investigation, Sanction, SanctionKind
+from ..models import Sanction, SanctionKind
 
 K = SanctionKind
 GROUP = "考核"
@@ -90,3 +90,5 @@ def investigation_open_rule(row) -> rules.Rule:
 
 rule_views.RECORD_URLS["assessment.sanction"] = "assessment:sanctions_detail"
 rule_views.RECORD_URLS["assessment.investigation"] = "assessment:investigations_detail"
+
+from .. import sanctions_panels  # noqa: E402,F401 — the cadre page's section (registered with the rules)
