@@ -100,6 +100,14 @@ def other_side(tree, users):
                                        from_level="village", from_org=tree.b1, from_unit_name="红星社区",
                                        to_level="county", to_org=tree.b2, to_unit_name="小店区财政局",
                                        on=dt.date(2025, 1, 1))
+    from zugong.assessment.models import Investigation, Sanction, SanctionEffect
+
+    sanction = Sanction.objects.create(person=tree.people.wangwu, kind="party_warning", family="party",
+                                       decided_on=dt.date(2026, 3, 5), note="王五受太原处分")
+    investigation = Investigation.objects.create(person=tree.people.wangwu, opened_on=dt.date(2026, 5, 1),
+                                                 note="王五立案审查")
+    effect = SanctionEffect.objects.create(organization=tree.taiyuan, code="ty.effect", kind="party_warning",
+                                           year_effect="not_excellent", regulation="《太原某办法》")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
     from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
@@ -197,6 +205,7 @@ def other_side(tree, users):
         "selection": [selection.pk], "selection_step": [sel_step.pk], "selection_document": [sel_document.pk],
         "observation": [observation.pk],
         "localrule": [local.pk],
+        "sanction": [sanction.pk], "investigation": [investigation.pk], "sanction_effect": [effect.pk],
         # Scheduled tasks are system-wide: no subtree has its own (root admins only: tests/test_schedule.py).
         "scheduledtask": [],
         "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
@@ -304,6 +313,11 @@ PK_MODEL = {
     "teams:release": "team_member", "teams:standard_edit": "team_standard",
     "notifications:open": "notification", "notifications:read": "notification",
     "notifications:lead_time": "leadtime",
+    "assessment:sanctions_detail": "sanction", "assessment:sanctions_edit": "sanction",
+    "assessment:sanctions_delete": "sanction", "assessment:sanctions_restore": "sanction",
+    "assessment:sanctions_person": "person", "assessment:sanctions_effect_edit": "sanction_effect",
+    "assessment:investigations_detail": "investigation", "assessment:investigations_close": "investigation",
+    "assessment:investigations_delete": "investigation",
 }
 
 

@@ -34,7 +34,9 @@ MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "ac
                 "adform.adform": "任免审批表",
                 "appointments.selectioncase": "选拔任用纪实", "appointments.observation": "一线考察识别记录",
                 "teams.leadershipteam": "领导班子", "teams.teampost": "班子职位", "teams.teammember": "班子成员",
-                "core.job": "后台任务"}
+                "core.job": "后台任务",
+                "assessment.sanction": "处分、问责和组织处理", "assessment.investigation": "立案审查",
+                "assessment.sanctioneffect": "处分对年度考核的影响"}
 
 
 class SequenceMixin:
