@@ -65,7 +65,7 @@ class LeaderGradeForm(_GradeForm):
 
 class RoundForm(forms.Form):
     organization = OrganizationPicker(label="组织单位", action="change")
-    title = forms.CharField(label="测评名称", max_length=100, help_text="如“2025年度小店区委领导班子和领导干部民主测评”")
+    title = forms.CharField(label="测评名称", max_length=100, help_text="如“2025年度××县委领导班子和领导干部民主测评”")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=_year_initial)
     mode = forms.ChoiceField(label="考核方式", choices=Mode.choices, initial=Mode.ANNUAL)
     team = forms.ModelChoiceField(label="测评班子", queryset=LeadershipTeam.objects.none(), required=False,
