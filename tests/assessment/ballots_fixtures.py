@@ -1,5 +1,6 @@
 """Fixtures of the ballots area: the 小店区委 team (书记, 区长, 常委, 副书记) with the default barring situations and
-测评规则, and a 民主测评 round of it with three voter classes. Import the fixtures by name in a test module."""
+测评规则, and a 民主测评 round of it with three voter classes. Import the fixtures (`county_team_fixture`, `ballot_round_fixture`, registered as `county_team` and `ballot_round`)
+in a test module."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -28,8 +29,8 @@ def _seat(team_post, cadre, start=dt.date(2022, 1, 1)):
     return TeamMember.objects.create(team_post=team_post, post=post)
 
 
-@pytest.fixture
-def county_team(tree):
+@pytest.fixture(name="county_team")
+def county_team_fixture(tree):
     from zugong.orgs.models import Unit
 
     xd = tree.xiaodian
@@ -47,8 +48,8 @@ def county_team(tree):
     return SimpleNamespace(team=team, unit=unit, cadres=cadres, rules=BallotRules.objects.unrestricted().get())
 
 
-@pytest.fixture
-def ballot_round(county_team, tree, users):
+@pytest.fixture(name="ballot_round")
+def ballot_round_fixture(county_team, tree, users):
     round = services.create_round(
         users.admin, organization=tree.xiaodian, title="2026年度小店区委领导班子民主测评", year=2026, mode="annual",
         opens_on=OPENS, closes_on=CLOSES, rules_row=county_team.rules, team=county_team.team, as_of=TODAY)

@@ -7,7 +7,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.assessment.ballots_fixtures import TODAY, ballot_round, county_team, issue, marks_of  # noqa: F401
+from tests.assessment.ballots_fixtures import (  # noqa: F401 — the fixtures
+    TODAY,
+    ballot_round_fixture,
+    county_team_fixture,
+    issue,
+    marks_of,
+)
 from zugong.assessment import ballots_services as services
 from zugong.assessment.models import Ballot, BallotRound, CodeBatch, TeamAssessment, VoterCode
 

@@ -17,6 +17,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from zugong.accounts.models import User
 from zugong.assessment import ballots_services as services
@@ -111,6 +112,8 @@ def seed(root, city, *, seed: int, as_of, log=print) -> dict[str, int]:
     counts["ballots"] += _vote(rng, round, codes, 0.9, lambda r: opens + dt.timedelta(days=r.randrange(0, 7)),
                                weak_pk=weak.pk)
     services.close_round(admin, round, today=closes + dt.timedelta(days=1))
+    issued_at = timezone.make_aware(dt.datetime.combine(opens - dt.timedelta(days=2), dt.time(9, 30)))
+    CodeBatch.objects.unrestricted().filter(round=round).update(created_at=issued_at, printed_at=issued_at)
     counts["ballot_rounds"] += 1
 
     # ---- that year's grades: the county teams, and the leaders of the evaluated team
