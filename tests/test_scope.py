@@ -221,6 +221,7 @@ def other_side(tree, users):
         "token": [_taiyuan_token(users)],
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
+        **_taiyuan_ballots(tree, users, team),
     }
 
 
@@ -232,6 +233,28 @@ def _taiyuan_reminders(tree, users):
                                        url=f"/orgs/{tree.b1.pk}/", org_path=tree.b1.path)
     lead = LeadTime.objects.create(code="test.taiyuan", organization=tree.taiyuan, days="14、3")
     return {"notification": [note.pk], "leadtime": [lead.pk]}
+
+
+def _taiyuan_ballots(tree, users, team):
+    """A 民主测评 of the 小店区 team (codes issued, not printed), its grades, and 太原's ballot configuration."""
+    from zugong.assessment import ballots_services
+    from zugong.assessment.models import BallotRules, ExcellenceBar, LeaderAssessment, TeamAssessment
+
+    rules_row = BallotRules.objects.create(code="test.taiyuan", name="太原测评规则", organization=tree.taiyuan)
+    bar = ExcellenceBar.objects.create(code="test.taiyuan", text="太原情形", organization=tree.taiyuan)
+    ballot_round = ballots_services.create_round(
+        users.taiyuan, organization=tree.xiaodian, title="小店区委民主测评", year=2026, mode="annual",
+        opens_on=dt.date(2026, 11, 1), closes_on=dt.date(2026, 12, 31), rules_row=rules_row, team=team,
+        as_of=dt.date(2026, 11, 1))
+    batch = ballots_services.issue_codes(users.taiyuan, ballot_round.classes.unrestricted().first(), 2)
+    grade = TeamAssessment.objects.create(team=team, year=2025, grade="good", assessed_on=dt.date(2026, 1, 5))
+    member = team.members.unrestricted().first()
+    leader = LeaderAssessment.objects.create(team=team, cadre=member.cadre, year=2025, grade="competent",
+                                             assessed_on=dt.date(2026, 1, 5))
+    return {"ballot_round": [ballot_round.pk], "ballot_batch": [batch.pk],
+            "ballot_subject": list(ballot_round.subjects.unrestricted().values_list("pk", flat=True)),
+            "team_grade": [grade.pk], "leader_grade": [leader.pk], "excellence_bar": [bar.pk],
+            "ballot_rules": [rules_row.pk]}
 
 
 def _taiyuan_token(users):
@@ -311,6 +334,12 @@ PK_MODEL = {
     "teams:detail": "team", "teams:add_post": "team", "teams:assign": "team", "api:team-detail": "team",
     "teams:post": "team_post", "teams:edit_post": "team_post", "teams:member": "team_member",
     "teams:release": "team_member", "teams:standard_edit": "team_standard",
+    **{f"assessment:ballots_{n}": "ballot_round" for n in ("round", "round_classes", "round_team", "round_codes",
+                                                             "round_open", "round_close", "results")},
+    "assessment:ballots_slips": "ballot_batch", "assessment:ballots_subject": "ballot_subject",
+    "assessment:ballots_follow_up": "ballot_subject", "assessment:ballots_team": "team_grade",
+    "assessment:ballots_leader_create": "team_grade", "assessment:ballots_leader": "leader_grade",
+    "assessment:ballots_bar_edit": "excellence_bar", "assessment:ballots_rules_edit": "ballot_rules",
     "notifications:open": "notification", "notifications:read": "notification",
     "notifications:lead_time": "leadtime",
     "assessment:sanctions_detail": "sanction", "assessment:sanctions_edit": "sanction",

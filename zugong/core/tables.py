@@ -6,7 +6,11 @@ from django import forms
 
 from .models import AuditEntry
 
-MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
+MODEL_LABELS = {"assessment.teamassessment": "领导班子考核", "assessment.leaderassessment": "领导干部考核",
+                "assessment.excellencebar": "不得评为优秀的情形", "assessment.ballotrules": "民主测评规则",
+                "assessment.ballotround": "民主测评", "assessment.voterclass": "投票人类别",
+                "assessment.ballotsubject": "测评对象", "assessment.codebatch": "投票码批次",
+                "orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
                 "accounts.scopegrant": "管辖范围",
                 "notifications.subscriber": "提醒设置",
                 "notifications.leadtime": "提醒提前天数", "orgs.unit": "单位", "core.localrule": "本地规则",
