@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('assessment', '0001_sanctions'),
         ('cadres', '0003_political_status_12_label'),
         ('orgs', '0001_initial'),
         ('teams', '0001_initial'),
