@@ -6,7 +6,10 @@ from django import forms
 
 from .models import AuditEntry
 
-MODEL_LABELS = {"orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
+MODEL_LABELS = {"assessment.scheme": "分类考核方案", "assessment.schemecategory": "考核类别",
+                "assessment.schemeindicator": "考核指标", "assessment.schemeunit": "考核单位",
+                "assessment.indicatorvalue": "考核指标数值", "assessment.unitresult": "分类考核结果",
+                "orgs.organization": "党组织", "people.person": "人员", "accounts.user": "用户",
                 "accounts.scopegrant": "管辖范围",
                 "notifications.subscriber": "提醒设置",
                 "notifications.leadtime": "提醒提前天数", "orgs.unit": "单位", "core.localrule": "本地规则",
