@@ -91,7 +91,7 @@ def measure_values(indicator: SchemeIndicator, unit_paths: dict[str, int], as_of
     for length, paths in by_length.items():
         qs = (Organization.objects.unrestricted()
               .filter(kind=Organization.Kind.BRANCH, status=Organization.Status.ACTIVE)
-              .annotate(unit=Substr("path", 1, length)).filter(unit__in=paths))
+              .annotate(assessed_unit=Substr("path", 1, length)).filter(assessed_unit__in=paths))
         qs = measures.annotate(qs, measure.code, "m", as_of, params)
         if how == "mean":
             if measure.kind == measures.BOOL:
@@ -105,7 +105,7 @@ def measure_values(indicator: SchemeIndicator, unit_paths: dict[str, int], as_of
             bad = Case(When(measures.is_bad(measure, "m", params), then=Value(1.0)), default=Value(0.0),
                        output_field=FloatField())
             expr = Sum(bad) if how == "count_bad" else Sum(bad) * Value(100.0) / Count("pk")
-        for unit, value in qs.order_by().values("unit").annotate(v=expr).values_list("unit", "v"):
+        for unit, value in qs.order_by().values("assessed_unit").annotate(v=expr).values_list("assessed_unit", "v"):
             if value is not None:
                 out[unit_paths[unit]] = float(value)
     return out
