@@ -30,8 +30,8 @@ def scheme_rows(code="TY-2025", year=2025, name="2025年度县（市、区）分
     return [SCHEME_HEADER, *rows]
 
 
-@pytest.fixture
-def counties(tree):
+@pytest.fixture(name="counties")
+def counties_fixture(tree):
     """太原: 小店区 (the tree's), 迎泽区, 杏花岭区, 清徐县, 阳曲县, 娄烦县; 大同: 平城区."""
     ty = tree.taiyuan
     out = SimpleNamespace(

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.assessment.schemes_fixtures import build_scheme, counties, place, put  # noqa: F401
+from tests.assessment.schemes_fixtures import build_scheme, counties_fixture, place, put  # noqa: F401
 from zugong.assessment import schemes_services as services
 from zugong.assessment.models import IndicatorValue, SchemeCategory, SchemeIndicator, UnitResult
 from zugong.core.models import AuditEntry

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.assessment.schemes_fixtures import counties  # noqa: F401
+from tests.assessment.schemes_fixtures import counties_fixture  # noqa: F401
 from zugong.assessment.models import IndicatorValue, Scheme, SchemeUnit, UnitResult
 from zugong.demo import assessment_schemes
 

@@ -9,10 +9,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from tests.assessment.schemes_fixtures import VALUES_HEADER, counties, scheme_rows  # noqa: F401
+from tests.assessment.schemes_fixtures import VALUES_HEADER, counties_fixture, scheme_rows  # noqa: F401
 from tests.workbooks import xlsx
-from zugong.assessment.models import (IndicatorValue, Scheme, SchemeCategory, SchemeIndicator, SchemeUnit,
-                                      UnitResult)
+from zugong.assessment.models import (
+    IndicatorValue,
+    Scheme,
+    SchemeCategory,
+    SchemeIndicator,
+    SchemeUnit,
+    UnitResult,
+)
 from zugong.core.models import AuditEntry, Job
 
 pytestmark = pytest.mark.django_db

@@ -323,7 +323,8 @@ def explain(result: UnitResult, values: dict[int, IndicatorValue]) -> list[dict]
         method = scoring.METHODS.get(ind.method) if ind else None
         row = {**line, "ind": ind, "method": method.label if method else "", "formula": method.formula if method else "",
                "params": method.describe(spec_of(ind)) if method and ind else "",
-               "weight": ind.weight if ind else None, "value_row": None, "link": ""}
+               "weight": ind.weight if ind else None, "value_row": None, "link": "",
+               "shown": "" if line["value"] is None else scoring.num(round(line["value"], 4))}
         if ind is not None:
             row["value_row"] = values.get(ind.pk)
             if ind.source == Source.COMPUTED and line["value"] is not None:

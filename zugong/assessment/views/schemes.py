@@ -156,7 +156,7 @@ def scheme_result(request, pk):
         "tooltip": {"trigger": "axis"}, "legend": {"data": ["得分", "名次"], "bottom": 0},
         "grid": {"containLabel": True, "left": 10, "right": 10},
         "xAxis": {"type": "category", "data": [f"{h.scheme.year}年" for h in history]},
-        "yAxis": [{"type": "value", "name": "得分"}, {"type": "value", "name": "名次", "inverse": True, "minInterval": 1}],
+        "yAxis": [{"type": "value", "name": "得分"}, {"type": "value", "name": "名次", "inverse": True, "minInterval": 1, "min": 1}],
         "series": [{"name": "得分", "type": "bar", "data": [round(h.score, 2) for h in history]},
                    {"name": "名次", "type": "line", "yAxisIndex": 1, "data": [h.rank for h in history]}],
     }
