@@ -212,6 +212,7 @@ def other_side(tree, users):
         "token": [_taiyuan_token(users)],
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
+        **_taiyuan_assessment_schemes(tree, users),
     }
 
 
@@ -223,6 +224,21 @@ def _taiyuan_reminders(tree, users):
                                        url=f"/orgs/{tree.b1.pk}/", org_path=tree.b1.path)
     lead = LeadTime.objects.create(code="test.taiyuan", organization=tree.taiyuan, days="14、3")
     return {"notification": [note.pk], "leadtime": [lead.pk]}
+
+
+def _taiyuan_assessment_schemes(tree, users):
+    """太原's classified-assessment scheme with 小店区 scored in it."""
+    from zugong.assessment import schemes_services
+    from zugong.assessment.models import Scheme, SchemeCategory, SchemeIndicator, SchemeUnit, UnitResult
+
+    scheme = Scheme.objects.create(organization=tree.taiyuan, code="TY-SCOPE", name="太原分类考核", year=2025)
+    category = SchemeCategory.objects.create(scheme=scheme, name="一类（小店）")
+    SchemeIndicator.objects.create(category=category, dimension="产业", code="A1", name="小店指标", weight=100,
+                                   method="ratio", source="typed")
+    unit = SchemeUnit.objects.create(scheme=scheme, category=category, organization=tree.xiaodian)
+    schemes_services.compute(scheme, user=users.taiyuan)
+    result = UnitResult.objects.unrestricted().get(scheme=scheme)
+    return {"assessment_scheme": [scheme.pk], "assessment_unit": [unit.pk], "assessment_result": [result.pk]}
 
 
 def _taiyuan_token(users):
@@ -304,6 +320,9 @@ PK_MODEL = {
     "teams:release": "team_member", "teams:standard_edit": "team_standard",
     "notifications:open": "notification", "notifications:read": "notification",
     "notifications:lead_time": "leadtime",
+    "assessment:scheme": "assessment_scheme", "assessment:scheme_compute": "assessment_scheme",
+    "assessment:scheme_values": "assessment_unit", "assessment:scheme_result": "assessment_result",
+    "api:assessment-result-detail": "assessment_result",
 }
 
 

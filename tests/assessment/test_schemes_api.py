@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.assessment.schemes_fixtures import build_scheme, counties_fixture, place, put  # noqa: F401
 from zugong.assessment import schemes_services as services
-from zugong.assessment.models import IndicatorValue, SchemeCategory, SchemeIndicator, UnitResult
+from zugong.assessment.models import IndicatorValue, SchemeCategory, SchemeIndicator, SchemeUnit, UnitResult
 from zugong.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,8 @@ def test_compute_button_is_audited_and_for_managers_only(login, users, scored):
 def test_value_entry_for_typed_indicators_recomputes_and_refuses_a_stale_value(login, users, scored, counties):
     ind = SchemeIndicator.objects.unrestricted().get(category__name=A, code="A3")
     SchemeIndicator.objects.unrestricted().filter(pk=ind.pk).update(source="typed")
-    url = f"/assessment/schemes/{scored.pk}/units/{counties.yingze.pk}/values/"
+    unit = SchemeUnit.objects.unrestricted().get(scheme=scored, organization=counties.yingze)
+    url = f"/assessment/schemes/units/{unit.pk}/values/"
     client = login(users.taiyuan)
     page = client.get(url)
     assert page.status_code == 200 and "A3 安全生产事故" in page.content.decode()

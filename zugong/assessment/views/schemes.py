@@ -162,20 +162,23 @@ def scheme_result(request, pk):
     }
     typed = SchemeIndicator.objects.visible_to(request.user).filter(category=result.category,
                                                                    source=SchemeIndicator.Source.TYPED).exists()
+    unit = SchemeUnit.objects.visible_to(request.user).filter(scheme=scheme, organization=result.organization).first()
     return render(request, "assessment/schemes/result.html", {
         "result": result, "scheme": scheme, "lines": lines, "radar": radar, "trend": trend, "history": history,
         "dimensions": [(k, w, result.dimensions.get(k, 0), result.category_averages.get(k, 0))
                        for k, w in dims.items()],
-        "may_enter": typed and scope.can(request.user, "change", result.organization.path)})
+        "unit": unit, "may_enter": unit is not None and typed and scope.can(request.user, "change",
+                                                                           result.organization.path)})
 
 
 @login_required
-def scheme_values(request, pk, org):
-    """Typed-in values of one unit (填报), saved as one audited operation; the category is scored again."""
-    scheme = _scheme(request, pk)
-    organization = get_object_or_404(Organization.objects.visible_to(request.user, "change"), pk=org)
-    unit = get_object_or_404(SchemeUnit.objects.visible_to(request.user).select_related("category"), scheme=scheme,
-                             organization=organization)
+def scheme_values(request, pk):
+    """Typed-in values of one unit of a scheme (填报), saved as one audited operation; the category is scored
+    again. `pk` is the unit's placement in the scheme (`SchemeUnit`); the user must be able to change the unit."""
+    unit = get_object_or_404(SchemeUnit.objects.visible_to(request.user).select_related("category", "scheme"), pk=pk)
+    scheme = unit.scheme
+    organization = get_object_or_404(Organization.objects.visible_to(request.user, "change"),
+                                     pk=unit.organization_id)
     indicators = list(SchemeIndicator.objects.visible_to(request.user).filter(
         category=unit.category, source=SchemeIndicator.Source.TYPED).order_by("order", "pk"))
     stored = {v.indicator_id: v for v in IndicatorValue.objects.visible_to(request.user).filter(
@@ -201,6 +204,6 @@ urlpatterns = [
     path("schemes/", scheme_list, name="schemes"),
     path("schemes/<int:pk>/", scheme_detail, name="scheme"),
     path("schemes/<int:pk>/compute/", scheme_compute, name="scheme_compute"),
-    path("schemes/<int:pk>/units/<int:org>/values/", scheme_values, name="scheme_values"),
+    path("schemes/units/<int:pk>/values/", scheme_values, name="scheme_values"),
     path("schemes/results/<int:pk>/", scheme_result, name="scheme_result"),
 ]
