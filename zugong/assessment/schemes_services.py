@@ -218,7 +218,7 @@ def compute(scheme: Scheme, *, user=None, categories: Iterable[int] | None = Non
                 rows.append(UnitResult(
                     scheme=scheme, category=cat, organization_id=r.unit, org_path=data.paths[r.unit], score=r.score,
                     rank=r.rank, grade=r.grade, veto=r.veto, top_limit=limit, category_size=len(found),
-                    missing=r.missing, lines=[line.as_dict() for line in r.lines], dimensions=r.dimensions,
+                    missing=r.missing, lines=[line.stored() for line in r.lines], dimensions=r.dimensions,
                     category_averages=avg, computed_at=now, updated_at=now))
         UnitResult.objects.bulk_create(rows, batch_size=batch, update_conflicts=True,
                                        unique_fields=["scheme", "organization"],
@@ -318,12 +318,14 @@ def explain(result: UnitResult, values: dict[int, IndicatorValue]) -> list[dict]
     link to zugong's data)."""
     indicators = {i.code: i for i in SchemeIndicator.objects.unrestricted().filter(category_id=result.category_id)}
     out = []
-    for line in result.lines:
+    for stored in result.lines:
+        line = scoring.read_line(stored)
         ind = indicators.get(line["indicator"])
         method = scoring.METHODS.get(ind.method) if ind else None
         row = {**line, "ind": ind, "method": method.label if method else "", "formula": method.formula if method else "",
                "params": method.describe(spec_of(ind)) if method and ind else "",
                "weight": ind.weight if ind else None, "value_row": None, "link": "",
+               "name": ind.name if ind else "", "dimension": ind.dimension if ind else "",
                "shown": "" if line["value"] is None else scoring.num(round(line["value"], 4))}
         if ind is not None:
             row["value_row"] = values.get(ind.pk)

@@ -17,13 +17,12 @@ from zugong.core.api import ScopedViewSetMixin
 from zugong.core.api_params import FilterBackend
 from zugong.orgs.fields import resolve_org_code
 
+from .. import scoring
 from ..models import UnitResult
 
 
 class LineSerializer(serializers.Serializer):
     indicator = serializers.CharField(label="指标代码")
-    name = serializers.CharField(label="指标名称")
-    dimension = serializers.CharField(label="维度")
     value = serializers.FloatField(label="数值", allow_null=True)
     points = serializers.FloatField(label="得分")
 
@@ -50,8 +49,9 @@ class ResultSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LineSerializer(many=True))
     def get_lines(self, obj):
-        return [{"indicator": ln.get("indicator", ""), "name": ln.get("name", ""), "dimension": ln.get("dimension", ""),
-                 "value": ln.get("value"), "points": round(float(ln.get("points") or 0), 4)} for ln in obj.lines]
+        lines = (scoring.read_line(stored) for stored in obj.lines)
+        return [{"indicator": ln["indicator"], "value": ln["value"], "points": round(float(ln["points"]), 4)}
+                for ln in lines]
 
 
 class ResultFilterSet(django_filters.FilterSet):

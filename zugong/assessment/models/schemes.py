@@ -223,7 +223,7 @@ class UnitResult(ScopedModel, AuditedModel):
     top_limit = models.PositiveIntegerField("本类别优秀名额", default=0)
     category_size = models.PositiveIntegerField("本类别单位数", default=0)
     missing = models.PositiveSmallIntegerField("缺少数值的指标数", default=0)
-    lines = models.JSONField("得分明细", default=list)
+    lines = models.JSONField("得分明细", default=list, help_text="每项指标一行：[指标代码, 数值, 得分, 是否触发否决]")
     dimensions = models.JSONField("各维度得分", default=dict)
     category_averages = models.JSONField("本类别各维度平均分", default=dict)
     computed_at = models.DateTimeField("计算时间")
