@@ -222,6 +222,7 @@ def other_side(tree, users):
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
         **_taiyuan_ballots(tree, users, team),
+        **_taiyuan_assessment_schemes(tree, users),
     }
 
 
@@ -255,6 +256,19 @@ def _taiyuan_ballots(tree, users, team):
             "ballot_subject": list(ballot_round.subjects.unrestricted().values_list("pk", flat=True)),
             "team_grade": [grade.pk], "leader_grade": [leader.pk], "excellence_bar": [bar.pk],
             "ballot_rules": [rules_row.pk]}
+def _taiyuan_assessment_schemes(tree, users):
+    """太原's classified-assessment scheme with 小店区 scored in it."""
+    from zugong.assessment import schemes_services
+    from zugong.assessment.models import Scheme, SchemeCategory, SchemeIndicator, SchemeUnit, UnitResult
+
+    scheme = Scheme.objects.create(organization=tree.taiyuan, code="TY-SCOPE", name="太原分类考核", year=2025)
+    category = SchemeCategory.objects.create(scheme=scheme, name="一类（小店）")
+    SchemeIndicator.objects.create(category=category, dimension="产业", code="A1", name="小店指标", weight=100,
+                                   method="ratio", source="typed")
+    unit = SchemeUnit.objects.create(scheme=scheme, category=category, organization=tree.xiaodian)
+    schemes_services.compute(scheme, user=users.taiyuan)
+    result = UnitResult.objects.unrestricted().get(scheme=scheme)
+    return {"assessment_scheme": [scheme.pk], "assessment_unit": [unit.pk], "assessment_result": [result.pk]}
 
 
 def _taiyuan_token(users):
@@ -347,6 +361,9 @@ PK_MODEL = {
     "assessment:sanctions_person": "person", "assessment:sanctions_effect_edit": "sanction_effect",
     "assessment:investigations_detail": "investigation", "assessment:investigations_close": "investigation",
     "assessment:investigations_delete": "investigation",
+    "assessment:scheme": "assessment_scheme", "assessment:scheme_compute": "assessment_scheme",
+    "assessment:scheme_values": "assessment_unit", "assessment:scheme_result": "assessment_result",
+    "api:assessment-result-detail": "assessment_result",
 }
 
 

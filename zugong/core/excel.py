@@ -235,6 +235,7 @@ class ParsedSheet:
     errors: list[RowError] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # template header -> the header as the file writes it
+    options: dict[str, Any] = field(default_factory=dict)  # the import's options (`Importer.options`)
 
     def fail(self, row: int, column: str, reason: str) -> None:
         self.errors.append(RowError(row, self.labels.get(column, column), reason))

@@ -28,6 +28,9 @@ class Importer:
     kind = ""
     title = ""
     columns: list[excel.Column] = []
+    # Options given besides the file (`zugong import KIND FILE --name VALUE`; the job's params["options"]),
+    # name → Chinese help; the importer reads them from `sheet.options` (e.g. assessment-values --scheme CODE).
+    options: dict[str, str] = {}
 
     def validate(self, sheet: excel.ParsedSheet, user, progress: jobs.Progress) -> None:
         raise NotImplementedError
@@ -67,6 +70,7 @@ def _run_import(job: Job, progress: jobs.Progress) -> None:
             return
         data = fh.read()
     sheet = excel.read_rows(data, importer.columns, max_rows=uploads.max_rows())
+    sheet.options = dict(job.params.get("options") or {})
     progress.total(len(sheet.rows))
     if not _header_failed(sheet):
         importer.validate(sheet, job.user, progress)

@@ -35,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="lrmx：只预览将要发生的修改，不写入")
         parser.add_argument("--confirm-name-matches", action="store_true",
                             help="lrmx：按姓名和出生年月匹配到的人员也导入（默认只报告，不导入）")
+        declared: dict[str, list[str]] = {}  # the importers' own options (`Importer.options`), e.g. --scheme
+        for importer in imports.IMPORTERS.values():
+            for name, text in importer.options.items():
+                declared.setdefault(name, []).append(f"{importer.kind}：{text}")
+        for name, texts in sorted(declared.items()):
+            parser.add_argument(f"--{name}", help="；".join(texts))
 
     def handle(self, *args, **opts):
         if opts["kind"] in imports.FILE_IMPORTERS:
@@ -54,8 +60,9 @@ class Command(BaseCommand):
         paths = scope.scope_paths(user, "manage")
         if not paths:
             raise CommandError(f"用户 {user.username} 没有导入数据的权限（需要党组织管理员或组织部管理员角色）")
+        options = {name: opts[name] for name in importer.options if opts.get(name) is not None}
         job = Job(kind="import", title=f"{importer.title}导入：{path.name}", user=user, org_path=paths[0],
-                  params={"importer": importer.kind, "mode": opts["mode"], "source": "命令行"})
+                  params={"importer": importer.kind, "mode": opts["mode"], "source": "命令行", "options": options})
         job.input_file.save(path.name, ContentFile(path.read_bytes()), save=False)
         job.save()
         job = jobs.submit(job, run_now=True)
