@@ -35,6 +35,7 @@ class Verdict:
     grade: str
     reasons: list[dict] = field(default_factory=list)
     waived: bool = False  # refused reasons set aside by a recorded exception
+    probation: bool = False
 
 
 def reason(code: str, text: str, citation: str, evidence: str = "", evidence_pk: int | None = None,
@@ -130,7 +131,8 @@ def judge(qs) -> tuple[list[Verdict], dict]:
                                          f"（{'、'.join(GRADE_LABELS[g] for g in scale)}）", ANNUAL_CITATION))
         months_ = pol.probation_months if pol else 12
         start = started.get(person)
-        if start and start > probation_cutoff(year, months_) and proposed != AnnualGrade.UNGRADED:
+        probation = bool(start and start > probation_cutoff(year, months_))
+        if probation and proposed != AnnualGrade.UNGRADED:
             found.append(reason(
                 "probation", f"试用期人员（{start:%Y年%m月}参加工作，试用期{months_}个月）只写评语，不定等次",
                 ANNUAL_CITATION))
@@ -165,6 +167,7 @@ def judge(qs) -> tuple[list[Verdict], dict]:
             verdict = Verdict(pk, AnnualProposal.Status.PENDING, "", found, waived=bool(blocking))
         else:
             verdict = Verdict(pk, AnnualProposal.Status.CONFIRMED, proposed, found, waived=bool(blocking))
+        verdict.probation = probation
         verdicts.append(verdict)
         if proposed == AnnualGrade.EXCELLENT and verdict.status == AnnualProposal.Status.CONFIRMED:
             excellent_by_pool[(rnd, pool)].append(verdict)

@@ -246,12 +246,14 @@ def confirm_annual(user, rnd: AnnualRound, proposals=None, *, cadre_records: boo
     now = timezone.now()
     groups: dict[tuple, list[int]] = defaultdict(list)
     for v in verdicts:
-        groups[(v.status, v.grade, json.dumps(v.reasons, ensure_ascii=False, sort_keys=True))].append(v.pk)
+        groups[(v.status, v.grade, v.probation, json.dumps(v.reasons, ensure_ascii=False, sort_keys=True))].append(
+            v.pk)
     counts = {s: 0 for s in AnnualProposal.Status.values}
     with audit.operation(rnd, "确认年度考核等次") as op:
-        for (status, grade, reasons), pks in groups.items():
+        for (status, grade, probation, reasons), pks in groups.items():
             confirmed = status == AnnualProposal.Status.CONFIRMED
             values = {"status": status, "grade": grade, "reasons": json.loads(reasons), "checked_at": now,
+                      "probation": probation,
                       "confirmed_by": user if confirmed else None, "confirmed_at": now if confirmed else None}
             for part in _chunks(pks):
                 AnnualProposal.objects.unrestricted().filter(pk__in=part).update(**values)

@@ -6,6 +6,8 @@ rejected ones as a workbook with the reason. Either way the write is one transac
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 
 from . import excel, jobs, uploads
@@ -28,6 +30,13 @@ class Importer:
     kind = ""
     title = ""
     columns: list[excel.Column] = []
+    options: dict = {}  # the command's options for this run (`zugong import annual-grades F --year 2025`)
+
+    def with_options(self, options: dict) -> "Importer":
+        """A copy of the registered importer for one run, holding that run's options."""
+        clone = copy.copy(self)
+        clone.options = dict(options or {})
+        return clone
 
     def validate(self, sheet: excel.ParsedSheet, user, progress: jobs.Progress) -> None:
         raise NotImplementedError
@@ -56,7 +65,7 @@ def run_import(job: Job, progress: jobs.Progress) -> None:
 
 
 def _run_import(job: Job, progress: jobs.Progress) -> None:
-    importer = IMPORTERS[job.params["importer"]]
+    importer = IMPORTERS[job.params["importer"]].with_options(job.params.get("options") or {})
     mode = job.params.get("mode", "all")
     with job.input_file.open("rb") as fh:
         try:
