@@ -6,13 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
-
 from tests.conftest import _org, make_person
 
 
-@pytest.fixture
-def assess(tree, users):
+def setup(tree, users):
     """小店区委 assesses; 财政局 (a department under it) has people; the national defaults are installed."""
     from zugong.assessment.defaults import individual as defaults
 

@@ -14,7 +14,12 @@ from zugong.cadres.models import AnnualAssessment
 from zugong.core import rules
 from zugong.core.models import AuditEntry
 
-from .individual_fixtures import assess, people, propose, routine  # noqa: F401
+from .individual_fixtures import people, propose, routine, setup
+
+
+@pytest.fixture
+def assess(tree, users):
+    return setup(tree, users)
 
 GOOD4 = ["good", "good", "good", "fairly_good"]
 

@@ -11,7 +11,12 @@ from zugong.assessment import individual_services as services
 from zugong.assessment import quotas
 from zugong.assessment.models import AnnualProposal, Pool, QuotaRule, QuotaSnapshot, RoutineGrade
 
-from .individual_fixtures import assess, people, propose  # noqa: F401
+from .individual_fixtures import people, propose, setup
+
+
+@pytest.fixture
+def assess(tree, users):
+    return setup(tree, users)
 
 
 @pytest.mark.parametrize("n,share,rounding,minimum,expected", [
