@@ -306,6 +306,10 @@ def assessment_summary(cadre: Cadre) -> str:
     rows = list(AnnualAssessment.objects.unrestricted().filter(cadre=cadre).order_by("year"))
     if not rows:
         return cadre.assessment_text
+    return _summary_text(rows)
+
+
+def _summary_text(rows) -> str:
     groups: list[tuple[str, list[int]]] = []
     for r in rows:
         g = r.get_grade_display()
@@ -358,10 +362,19 @@ def record_annual_grades(grades: Iterable[tuple[int, int, str, str]]) -> int:
                     changed.add(cadre.pk)
         if new_rows:
             op.created(AnnualAssessment.objects.bulk_create(new_rows))
-        for cadre in cadres.values():
-            if cadre.pk in changed:
-                text = assessment_summary(cadre)
-                if text != cadre.assessment_text:
-                    cadre.assessment_text = text
-                    cadre.save(update_fields=["assessment_text", "updated_at"])
+        # 年度考核结果 is derived from the rows just written (audited above): one query for them, one bulk update.
+        texts = _summaries([pk for pk in changed])
+        stale = [c for c in cadres.values() if c.pk in texts and texts[c.pk] != c.assessment_text]
+        for c in stale:
+            c.assessment_text = texts[c.pk]
+        Cadre.objects.bulk_update(stale, ["assessment_text"], batch_size=500)
     return len(changed)
+
+
+def _summaries(cadre_ids: list[int]) -> dict[int, str]:
+    """`assessment_summary` of many cadres from their rows (one query a 2,000 ids)."""
+    rows: dict[int, list] = {}
+    for i in range(0, len(cadre_ids), 2000):
+        for r in AnnualAssessment.objects.unrestricted().filter(cadre_id__in=cadre_ids[i:i + 2000]).order_by("year"):
+            rows.setdefault(r.cadre_id, []).append(r)
+    return {pk: _summary_text(found) for pk, found in rows.items()}
