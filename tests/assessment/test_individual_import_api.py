@@ -1,6 +1,5 @@
 """`zugong import annual-grades FILE --year`, the API `/api/assessment/annual/` (contract and scope) and the pages."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -60,7 +59,6 @@ def test_import_names_every_bad_row_and_writes_nothing(assess, tmp_path):
     a = assess
     AssessmentPolicy.objects.unrestricted().update(prerequisite=False)
     ps = people(a.dept, 5)
-    other = a.tree.people.zhaoliu
     rows = [
         (ps[0].id_number, ps[0].name, a.dept.code, "公务员", "优秀"),
         (ps[1].id_number, ps[1].name, a.dept.code, "公务员", "优秀"),  # 5 × 20 % = 1: over the quota
@@ -161,4 +159,3 @@ def test_pages(assess, login):
     other = login(a.users.datong)
     assert other.get(f"/assessment/individual/annual/{rnd.pk}/").status_code == 404
     assert other.get(f"/assessment/individual/result/{refused.pk}/").status_code == 404
-    _ = dt
