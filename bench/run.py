@@ -39,6 +39,8 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "teams_bench.py")], check=True, env=env, cwd=ROOT)
         # Classified assessment: 5,000 units × 40 indicators scored and ranked (its own rows, rolled back).
         subprocess.run([PY, str(ROOT / "bench" / "assessment_schemes_bench.py")], check=True, env=env, cwd=ROOT)
+        # Its own scratch database: 300,000 annual proposals checked against quotas and bars, then confirmed.
+        subprocess.run([PY, str(ROOT / "bench" / "assessment_annual_bench.py")], check=True, env=env, cwd=ROOT)
         # A 300,000-row export streamed as the worker runs it: time and peak memory (PostgreSQL only).
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
         # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.

@@ -223,7 +223,19 @@ def other_side(tree, users):
         **_taiyuan_reminders(tree, users),
         **_taiyuan_ballots(tree, users, team),
         **_taiyuan_assessment_schemes(tree, users),
+        **_taiyuan_assessment(tree, users),
     }
+
+
+def _taiyuan_assessment(tree, users):
+    """A routine round, an annual round and a proposal of 小店区 (assessment, individual area)."""
+    from zugong.assessment import individual_services
+
+    routine = individual_services.open_routine_round(users.admin, tree.xiaodian, 2026, 1)
+    annual = individual_services.open_annual_round(users.admin, tree.xiaodian, 2025)
+    (proposal,) = individual_services.propose_annual(users.admin, annual, [
+        {"person": tree.people.wangwu, "unit": tree.b2, "category": "civil_servant", "proposed": "competent"}])
+    return {"routine_round": [routine.pk], "annual_round": [annual.pk], "annual_proposal": [proposal.pk]}
 
 
 def _taiyuan_reminders(tree, users):
@@ -294,6 +306,8 @@ def _taiyuan_team(tree):
 
 # Which model a URL's pk names: every URL with a pk must be listed, so a new page cannot skip this test.
 PK_MODEL = {
+    "assessment:individual_routine": "routine_round", "assessment:individual_annual": "annual_round",
+    "assessment:individual_result": "annual_proposal", "api:assessment-annual-detail": "annual_proposal",
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",

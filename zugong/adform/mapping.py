@@ -35,7 +35,7 @@ SEX_CODE = {"男": "1", "女": "2"}
 EDUCATION_RANK = {"11": 0, "14": 1, "10": 2, "20": 3, "30": 4, "40": 5, "60": 6, "70": 7, "80": 8, "90": 9}
 GRADES = {label: value for value, label in AnnualAssessment.Grade.choices}
 _ASSESSMENT = re.compile(r"((?:\d{4}\s*年?\s*[、，,和及至\-—~]*\s*)+)年度考核(?:结果)?(?:均|都)?(?:为|是|评为|确定为)?"
-                         r"(优秀|基本称职|不称职|称职|不定等次)")
+                         r"(优秀|基本称职|不称职|称职|基本合格|不合格|合格|不定等次)")
 LIMITS = {  # model field lengths: longer text is refused with the reason, never cut
     "native_place": ("籍贯", 50), "birthplace": ("出生地", 50), "health": ("健康状况", 20),
     "professional_title": ("专业技术职务", 60), "specialty": ("熟悉专业有何专长", 200),

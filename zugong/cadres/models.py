@@ -350,6 +350,9 @@ class AnnualAssessment(CadreChild):
         COMPETENT = "competent", "称职"
         BASIC = "basic", "基本称职"
         INCOMPETENT = "incompetent", "不称职"
+        QUALIFIED = "qualified", "合格"  # 事业单位人员
+        BASIC_QUALIFIED = "basic_qualified", "基本合格"
+        UNQUALIFIED = "unqualified", "不合格"
         UNGRADED = "ungraded", "不定等次"
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from zugong.core import rules, scope
+from zugong.core import audit, rules, scope
 from zugong.orgs.models import Organization, Unit
 from zugong.people.models import Person
 
@@ -306,6 +306,10 @@ def assessment_summary(cadre: Cadre) -> str:
     rows = list(AnnualAssessment.objects.unrestricted().filter(cadre=cadre).order_by("year"))
     if not rows:
         return cadre.assessment_text
+    return _summary_text(rows)
+
+
+def _summary_text(rows) -> str:
     groups: list[tuple[str, list[int]]] = []
     for r in rows:
         g = r.get_grade_display()
@@ -322,3 +326,55 @@ def assessment_summary(cadre: Cadre) -> str:
         else:
             parts.append(f"{ys}年度考核{word}{grade}")
     return "，".join(parts) + "。"
+
+
+@transaction.atomic
+def record_annual_grades(grades: Iterable[tuple[int, int, str, str]]) -> int:
+    """Write confirmed annual grades into the cadre records: (person id, year, grade code, note) for each; people
+    without a cadre record are skipped. A year's row is created or updated (`AnnualAssessment`, one per cadre and
+    year) and 年度考核结果 (`assessment_text`, what the 任免审批表 and the .lrmx export print) follows the rows.
+    Called by the annual assessment when it confirms results (inside its audited operation; the caller has checked
+    the user's right to confirm). Returns the number of cadre records changed."""
+    wanted: dict[int, dict[int, tuple[str, str]]] = {}
+    for person_id, year, grade, note in grades:
+        wanted.setdefault(person_id, {})[year] = (grade, note[:200])
+    if not wanted:
+        return 0
+    cadres = {c.person_id: c for c in Cadre.objects.unrestricted().filter(person_id__in=list(wanted))}
+    if not cadres:
+        return 0
+    years = {y for by_year in wanted.values() for y in by_year}
+    existing = {(a.cadre_id, a.year): a for a in AnnualAssessment.objects.unrestricted().filter(
+        cadre__in=list(cadres.values()), year__in=years)}
+    changed = set()
+    with audit.operation(None, "update") as op:  # joins the caller's operation
+        new_rows = []
+        for person_id, cadre in cadres.items():
+            for year, (grade, note) in wanted[person_id].items():
+                row = existing.get((cadre.pk, year))
+                if row is None:
+                    new_rows.append(AnnualAssessment(cadre=cadre, org_path=cadre.org_path, year=year, grade=grade,
+                                                     note=note))
+                    changed.add(cadre.pk)
+                elif (row.grade, row.note) != (grade, note):
+                    row.grade, row.note = grade, note
+                    row.save(update_fields=["grade", "note", "updated_at"])
+                    changed.add(cadre.pk)
+        if new_rows:
+            op.created(AnnualAssessment.objects.bulk_create(new_rows))
+        # 年度考核结果 is derived from the rows just written (audited above): one query for them, one bulk update.
+        texts = _summaries([pk for pk in changed])
+        stale = [c for c in cadres.values() if c.pk in texts and texts[c.pk] != c.assessment_text]
+        for c in stale:
+            c.assessment_text = texts[c.pk]
+        Cadre.objects.bulk_update(stale, ["assessment_text"], batch_size=500)
+    return len(changed)
+
+
+def _summaries(cadre_ids: list[int]) -> dict[int, str]:
+    """`assessment_summary` of many cadres from their rows (one query a 2,000 ids)."""
+    rows: dict[int, list] = {}
+    for i in range(0, len(cadre_ids), 2000):
+        for r in AnnualAssessment.objects.unrestricted().filter(cadre_id__in=cadre_ids[i:i + 2000]).order_by("year"):
+            rows.setdefault(r.cadre_id, []).append(r)
+    return {pk: _summary_text(found) for pk, found in rows.items()}

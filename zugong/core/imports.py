@@ -6,6 +6,7 @@ rejected ones as a workbook with the reason. Either way the write is one transac
 
 from __future__ import annotations
 
+
 from django.db import transaction
 
 from . import excel, jobs, uploads
@@ -59,7 +60,7 @@ def run_import(job: Job, progress: jobs.Progress) -> None:
 
 
 def _run_import(job: Job, progress: jobs.Progress) -> None:
-    importer = IMPORTERS[job.params["importer"]]
+    importer = IMPORTERS[job.params["importer"]].with_options(job.params.get("options") or {})
     mode = job.params.get("mode", "all")
     with job.input_file.open("rb") as fh:
         try:

@@ -1,0 +1,184 @@
+"""Annual assessment benchmark: 300,000 annual proposals checked against the quotas, the bars, the probation and
+the 平时 → 年度 prerequisite (target ≤ 60 s), then confirmed (the check plus the writes).
+
+Runs on its own database, never on the province seed: a fresh SQLite file in a temporary folder, or, when
+DATABASE_URL is PostgreSQL, a fresh database `<bench db>_assessment` on the same server (dropped at the end).
+Data: 100 assessing counties × 30 departments, two pools each (leaders and others), 300,000 people with a proposal
+(about 18 % 优秀, more in one pool in ten, so some pools break the 20 % quota), the routine grades of the 优秀
+candidates (four quarters), 3,000 cadre records (some on probation). The bars are whatever `bars.bars_for`
+answers (the sanctions area's implementation). Numbers are printed, not asserted.
+
+    python bench/assessment_annual_bench.py          # N=300000; ASSESSMENT_BENCH_PROPOSALS=30000 for a quick run
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+N = int(os.environ.get("ASSESSMENT_BENCH_PROPOSALS", "300000"))
+COUNTIES, UNITS = 100, 30
+YEAR = 2025
+
+
+def _target(tmp: Path) -> tuple[str, str | None]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp / 'assessment_bench.sqlite3'}", None
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    name = (name.split("?")[0] or "zugong") + "_assessment"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}", name
+
+
+def _drop(url: str, name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    base = url.rpartition("/")[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="assessment-bench-"))
+    url, pg_name = _target(tmp)
+    env = {**os.environ, "DATABASE_URL": url, "ZUGONG_VAR": str(tmp / "var"), "ZUGONG_TESTING": "1"}
+    subprocess.run([sys.executable, "-m", "zugong", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    try:
+        run("PostgreSQL" if pg_name else "SQLite")
+    finally:
+        if pg_name:
+            _drop(url, pg_name)
+
+
+def _seed(rng):
+    from zugong.accounts.models import ScopeGrant, User
+    from zugong.assessment.defaults import individual as defaults
+    from zugong.assessment.models import AnnualProposal, AnnualRound, Pool, RoutineGrade, RoutineRound
+    from zugong.cadres.models import Cadre
+    from zugong.core.scope import Role
+    from zugong.orgs.models import Organization
+    from zugong.people.models import Person
+
+    defaults.install()
+    # The tree written in bulk with its paths (treebeard's add_child, audited one by one, would dominate the seed).
+    root = Organization(name="中共某省委员会", code="90", kind="committee", path="0001", depth=1, numchild=COUNTIES)
+    rows = [root]
+    for c in range(COUNTIES):
+        cpath = f"0001{c + 1:04d}"
+        rows.append(Organization(name=f"中共某县{c:03d}委员会", code=f"90{c:04d}", kind="committee", path=cpath,
+                                 depth=2, numchild=UNITS))
+        for u in range(UNITS):
+            rows.append(Organization(name=f"某县{c:03d}第{u:02d}部门机关委员会", code=f"90{c:04d}{u:02d}",
+                                     kind="committee", path=f"{cpath}{u + 1:04d}", depth=3, numchild=0))
+    Organization.objects.bulk_create(rows, batch_size=2000)
+    by_path = {o.path: o for o in Organization.objects.unrestricted().all()}
+    root = by_path["0001"]
+    admin = User.objects.create_user(username="bench_admin", password="Zg-bench-pass-2026", display_name="基准")
+    ScopeGrant.objects.create(user=admin, organization=root, role=Role.DEPT_ADMIN)
+    counties = [o for p, o in sorted(by_path.items()) if len(p) == 8]
+    units = [(by_path[p[:8]], o) for p, o in sorted(by_path.items()) if len(p) == 12]
+    rounds = {c.pk: AnnualRound.objects.create(organization=c, org_path=c.path, year=YEAR) for c in counties}
+    routine = {(c.pk, q): RoutineRound.objects.create(organization=c, org_path=c.path, year=YEAR, period=q)
+               for c in counties for q in range(1, 5)}
+    pools = {}
+    for county, unit in units:
+        for leaders in (False, True):
+            pools[(unit.pk, leaders)] = Pool(organization=county, org_path=county.path, unit=unit, leaders=leaders,
+                                             is_default=True, name=f"{unit.name}·{'领导干部' if leaders else '其他人员'}")
+    Pool.objects.bulk_create(list(pools.values()), batch_size=2000)
+    per_unit = N // len(units)
+    born = dt.date(1980, 1, 1)
+    persons = []
+    for county, unit in units:
+        for i in range(per_unit):
+            persons.append(Person(organization=unit, org_path=unit.path, name=f"人{len(persons)}", sex="1",
+                                  birth_date=born, id_number="", name_pinyin="", name_initials="", pinyin_key="",
+                                  stroke_key=""))
+    t = time.perf_counter()
+    Person.objects.bulk_create(persons, batch_size=5000)
+    persons = list(Person.objects.unrestricted().order_by("pk").values_list("pk", "organization_id"))
+    unit_county = {u.pk: c for c, u in units}
+    proposals, grades, cadres = [], [], []
+    generous = {u.pk for _c, u in units if rng.random() < 0.1}
+    for i, (pk, unit_id) in enumerate(persons):
+        county = unit_county[unit_id]
+        leaders = i % 20 == 0
+        excellent = rng.random() < (0.3 if unit_id in generous else 0.18)
+        proposed = "excellent" if excellent else ("basic" if rng.random() < 0.02 else "competent")
+        proposals.append(AnnualProposal(round=rounds[county.pk], person_id=pk, organization_id=unit_id,
+                                        org_path=f"{county.path}", pool=pools[(unit_id, leaders)], year=YEAR,
+                                        category="civil_servant", proposed=proposed))
+        if excellent:
+            for q in range(1, 5):
+                g = "good" if rng.random() < 0.85 else "fairly_good"
+                grades.append(RoutineGrade(round=routine[(county.pk, q)], person_id=pk, organization_id=unit_id,
+                                           org_path=county.path, pool=pools[(unit_id, leaders)], year=YEAR, period=q,
+                                           proposed=g, grade=g, status="confirmed"))
+        if i % 100 == 0:
+            start = dt.date(YEAR, rng.randint(1, 12), 1) if i % 300 == 0 else dt.date(2010, 7, 1)
+            cadres.append(Cadre(person_id=pk, organization=county, org_path=county.path, name=f"人{i}",
+                                birth_date=born, work_started_on=start))
+    AnnualProposal.objects.bulk_create(proposals, batch_size=5000)
+    RoutineGrade.objects.bulk_create(grades, batch_size=5000)
+    Cadre.objects.bulk_create(cadres, batch_size=2000)
+    print(f"  seeded {len(proposals):,} proposals, {len(grades):,} routine grades, {len(pools):,} pools, "
+          f"{len(cadres):,} cadres in {time.perf_counter() - t:.1f} s", flush=True)
+    return admin, list(rounds.values())
+
+
+def run(db: str) -> None:
+    from django.db import connection
+
+    from zugong.assessment import annual_check
+    from zugong.assessment import individual_services as services
+    from zugong.assessment.models import AnnualProposal
+    from zugong.core import audit
+
+    rng = random.Random(14)
+    print(f"assessment annual bench ({db}): {N:,} proposals", flush=True)
+    admin, rounds = _seed(rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    qs = AnnualProposal.objects.unrestricted().all()
+    t = time.perf_counter()
+    verdicts, quota = annual_check.judge(qs)
+    check = time.perf_counter() - t
+    refused = sum(1 for v in verdicts if v.status == "refused")
+    print(f"  check {len(verdicts):,} proposals against quotas ({len(quota):,} pools), bars, probation and "
+          f"prerequisite: {check:.1f} s ({refused:,} refused)", flush=True)
+    t = time.perf_counter()
+    totals: dict[str, int] = {}
+    with audit.acting_as(admin):
+        for rnd in rounds:
+            for k, v in services.confirm_annual(admin, rnd).items():
+                totals[k] = totals.get(k, 0) + v
+    confirm = time.perf_counter() - t
+    print(f"  confirm the {len(rounds)} rounds (check and write, audited per round): {confirm:.1f} s "
+          f"({totals.get('confirmed', 0):,} confirmed, {totals.get('refused', 0):,} refused, "
+          f"{totals.get('cadres', 0):,} cadre records)", flush=True)
+    print(f"  target ≤ 60 s: check {'met' if check <= 60 else 'MISSED'}, confirm {'met' if confirm <= 60 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
