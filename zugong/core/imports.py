@@ -6,7 +6,6 @@ rejected ones as a workbook with the reason. Either way the write is one transac
 
 from __future__ import annotations
 
-
 from django.db import transaction
 
 from . import excel, jobs, uploads
