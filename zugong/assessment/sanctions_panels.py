@@ -9,7 +9,9 @@ from zugong.cadres import panels
 def _context(request, cadre) -> dict:
     from .views.sanctions import person_context
 
-    return person_context(request.user, cadre.person)
+    if getattr(cadre, "person_id", None) is None:  # a cadre page being built (no person yet)
+        return {}
+    return person_context(getattr(request, "user", None), cadre.person)
 
 
 panels.register("处分与立案审查", "assessment/sanctions/_person.html", _context, 70, key="sanctions")

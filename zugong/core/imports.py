@@ -59,7 +59,7 @@ def run_import(job: Job, progress: jobs.Progress) -> None:
 
 
 def _run_import(job: Job, progress: jobs.Progress) -> None:
-    importer = IMPORTERS[job.params["importer"]].with_options(job.params.get("options") or {})
+    importer = IMPORTERS[job.params["importer"]]
     mode = job.params.get("mode", "all")
     with job.input_file.open("rb") as fh:
         try:

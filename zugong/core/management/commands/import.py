@@ -33,7 +33,6 @@ class Command(BaseCommand):
         parser.add_argument("--rejected", help="未导入的行（含错误原因）写入此文件；默认写在原文件旁")
         parser.add_argument("--org", help="lrmx：新建人员登记到哪个组织（组织代码，默认用户管辖范围的顶层组织）")
         parser.add_argument("--dry-run", action="store_true", help="lrmx：只预览将要发生的修改，不写入")
-        parser.add_argument("--year", type=int, help="annual-grades：考核年度，如 2025")
         parser.add_argument("--confirm-name-matches", action="store_true",
                             help="lrmx：按姓名和出生年月匹配到的人员也导入（默认只报告，不导入）")
         declared: dict[str, list[str]] = {}  # the importers' own options (`Importer.options`), e.g. --scheme
