@@ -1,5 +1,6 @@
-"""The demo's classified assessment: the city's counties in classes, 2025 fully scored with its vetoes, 2026 partly
-filled; deterministic for the seed."""
+"""The demo's classified assessment: the committees under the city in classes (counties apart from the system
+committees, universities and enterprises), 2025 fully scored with its vetoes, 2026 partly filled; deterministic for
+the seed."""
 
 import datetime as dt
 
@@ -19,12 +20,12 @@ def test_demo_schemes(tree, counties):
     assert (s25.year, s26.year, s25.code) == (2025, 2026, "1401-FLKH-2025")
     classes = dict(SchemeUnit.objects.unrestricted().filter(scheme=s25).values_list("organization__code",
                                                                                     "category__name"))
-    assert classes["140105"] == classes["140106"] == "四类（市辖区）" and classes["140121"] != "四类（市辖区）"
+    assert classes["140106"] == classes["140121"] == "一类（县、市、区委）"
     r25 = UnitResult.objects.unrestricted().filter(scheme=s25)
     assert r25.filter(veto="fail").count() == 1 and r25.filter(veto="excellence").count() == 1
     assert r25.filter(veto="fail").get().grade == "较差"
     assert not r25.filter(missing__gt=2).exists()  # only the computed indicator may lack data in a tiny tree
     assert UnitResult.objects.unrestricted().filter(scheme=s26, missing__gt=0).exists()
-    assert IndicatorValue.objects.unrestricted().filter(source="typed", indicator__code="C11").exists()
+    assert IndicatorValue.objects.unrestricted().filter(source="typed", indicator__code="C10").exists()
     assert assessment_schemes.seed(tree.root, tree.taiyuan, seed=1, as_of=dt.date(2026, 12, 7),
                                    log=lambda *a: None) == {}

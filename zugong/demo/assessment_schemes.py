@@ -1,8 +1,10 @@
-"""Demo data of the classified assessment (分类考核): the demo city's counties in classes I–IV (市辖区 in IV, the
-others spread over I 重点开发 / II 农产品主产 / III 重点生态), a 2025 scheme fully scored (one county vetoed by
-一票否决, the best of the largest class by 一票否优) and a 2026 scheme partly filled, both with an indicator
-computed from zugong's own data (the branches' organizational-life compliance) and a typed-in one (群众满意度).
-Deterministic for the seed; the values are written as imported by the city's account."""
+"""Demo data of the classified assessment (分类考核): the demo city's organization department assesses the party
+work of the committees directly under it in three classes, each ranked apart (县（市、区）委; 市直机关和系统党（工）委;
+高校和国有企业党委): a 2025 scheme fully scored (one committee vetoed by 一票否决, the best of the largest class by
+一票否优) and a 2026 scheme partly filled, both with an indicator computed from zugong's own data (the branches'
+organizational-life compliance) and typed-in ones (述职评议, 群众满意度). The regional classes of practice.md §3.4
+(I 重点开发 … IV 市辖区) are set up the same way, by import. Deterministic for the seed; the values are written as
+imported by the city's account."""
 
 from __future__ import annotations
 
@@ -18,33 +20,35 @@ from zugong.assessment.models import IndicatorValue, Scheme, SchemeCategory, Sch
 from zugong.core import audit
 from zugong.orgs.models import Organization
 
-CLASSES = ["一类（重点开发区域）", "二类（农产品主产区）", "三类（重点生态功能区）", "四类（市辖区）"]
+CLASSES = ["一类（县、市、区委）", "二类（市直机关和系统党（工）委）", "三类（高校和国有企业党委）"]
 
-# code, dimension, name, kind, direction, method, params, source, unit, (weights in classes I–IV)
+# code, dimension, name, kind, direction, method, params, source, unit, (weights in classes 一 / 二 / 三)
 INDICATORS = [
-    ("C01", "产业转型", "规模以上工业增加值增速", "key", "higher", "ratio", {}, "imported", "%", (14, 8, 4, 12)),
-    ("C02", "产业转型", "第三产业增加值占比", "key", "higher", "target", {"target": 45}, "imported", "%", (8, 6, 6, 14)),
-    ("C03", "创新驱动", "研发经费投入强度", "leading", "higher", "target", {"target": 2.0}, "imported", "%",
-     (10, 6, 4, 12)),
-    ("C04", "创新驱动", "新增高新技术企业数", "leading", "higher", "rank_points", None, "imported", "个", (10, 6, 4, 12)),
-    ("C05", "资源环境", "单位地区生产总值能耗下降率", "binding", "higher", "target", {"target": 3}, "imported", "%",
-     (8, 8, 14, 6)),
-    ("C06", "资源环境", "空气质量优良天数比例", "binding", "higher", "target", {"target": 80}, "imported", "%",
-     (6, 8, 16, 4)),
-    ("C07", "资源环境", "生态环境督察反馈问题", "binding", "lower", "deduction", {"deduction": 2}, "imported", "个",
-     (6, 8, 12, 4)),
-    ("C08", "增长效益", "一般公共预算收入增速", "key", "higher", "ratio", {}, "imported", "%", (12, 10, 6, 10)),
-    ("C09", "增长效益", "居民人均可支配收入增速", "key", "higher", "ratio", {}, "imported", "%", (8, 20, 14, 6)),
-    ("C10", "党的建设", "基层党组织组织生活达标率", "key", "higher", "target", {"target": 90}, "computed", "%",
-     (10, 10, 10, 10)),
-    ("C11", "党的建设", "群众满意度", "key", "higher", "target", {"target": 90}, "typed", "分", (8, 10, 10, 10)),
-    ("V01", "否决事项", "发生重大安全生产责任事故", "binding", "lower", "veto_fail", {}, "imported", "起", (0, 0, 0, 0)),
-    ("V02", "否决事项", "被上级通报批评", "binding", "lower", "veto_excellence", {}, "imported", "次", (0, 0, 0, 0)),
+    ("C01", "基层组织建设", "基层党组织组织生活达标率", "key", "higher", "target", {"target": 90}, "computed", "%",
+     (12, 14, 14)),
+    ("C02", "基层组织建设", "软弱涣散基层党组织整顿销号率", "key", "higher", "target", {"target": 100}, "imported",
+     "%", (12, 8, 8)),
+    ("C03", "党员队伍建设", "年度发展党员计划完成率", "key", "higher", "target", {"target": 100}, "imported", "%",
+     (8, 10, 10)),
+    ("C04", "党员队伍建设", "党费按时足额收缴率", "binding", "higher", "target", {"target": 98}, "imported", "%",
+     (6, 10, 10)),
+    ("C05", "干部和人才工作", "基层党组织书记年度培训覆盖率", "leading", "higher", "ratio", {}, "imported", "%",
+     (8, 8, 8)),
+    ("C06", "干部和人才工作", "新增党建示范点", "leading", "higher", "rank_points", None, "imported", "个",
+     (8, 6, 6)),
+    ("C07", "责任落实", "巡察反馈党建问题未整改数", "binding", "lower", "deduction", {"deduction": 2}, "imported",
+     "个", (10, 10, 10)),
+    ("C08", "责任落实", "书记抓基层党建述职评议得分", "key", "higher", "ratio", {}, "typed", "分", (14, 14, 14)),
+    ("C09", "发展成效", "高质量发展目标任务完成率", "key", "higher", "target", {"target": 100}, "imported", "%",
+     (14, 10, 12)),
+    ("C10", "发展成效", "群众满意度", "key", "higher", "target", {"target": 90}, "typed", "分", (8, 10, 8)),
+    ("V01", "否决事项", "发生重大安全生产责任事故", "binding", "lower", "veto_fail", {}, "imported", "起", (0, 0, 0)),
+    ("V02", "否决事项", "被上级通报批评", "binding", "lower", "veto_excellence", {}, "imported", "次", (0, 0, 0)),
 ]
 
 # Typical values (mean, spread) of the imported and typed indicators.
-TYPICAL = {"C01": (6.5, 2.5), "C02": (44, 8), "C03": (1.7, 0.6), "C04": (12, 6), "C05": (3.2, 1.2), "C06": (78, 7),
-           "C07": (2, 1.6), "C08": (5, 3), "C09": (5.5, 1.2), "C11": (90, 4)}
+TYPICAL = {"C02": (92, 10), "C03": (96, 6), "C04": (97, 2.5), "C05": (88, 9), "C06": (3, 2), "C07": (2, 1.6),
+           "C08": (88, 4), "C09": (97, 5), "C10": (90, 4)}
 
 
 def seed(root, city, *, seed: int, as_of, log=print) -> dict[str, int]:
@@ -74,26 +78,28 @@ def seed(root, city, *, seed: int, as_of, log=print) -> dict[str, int]:
             counts["assessment_schemes"] += 1
             counts["assessment_values"] += n + run.computed_values
             counts["assessment_results"] += run.units
-            log(f"  分类考核 {year}年：{run.units} 个县（市、区），{n + run.computed_values} 个指标值，{run.seconds:.1f} 秒")
+            log(f"  分类考核 {year}年：{run.units} 个单位，{n + run.computed_values} 个指标值，{run.seconds:.1f} 秒")
     return counts
 
 
 def _classes(counties, rng) -> dict[int, tuple[Organization, int]]:
-    """市辖区 (names ending in 区委员会) in class IV; the counties spread over I–III."""
+    """县（市、区）委 in class 一 (a code of the administrative division), 高校 and 国有企业 in 三, the system and
+    work committees in 二."""
     out = {}
-    others = [c for c in counties if not c.name.endswith("区委员会")]
     for c in counties:
-        if c.name.endswith("区委员会"):
-            out[c.pk] = (c, 3)
-    for i, c in enumerate(others):
-        out[c.pk] = (c, i % 3 if len(others) > 2 else rng.randrange(3))
+        if c.code.isdigit():
+            out[c.pk] = (c, 0)
+        elif any(word in c.name for word in ("大学", "学院", "集团", "公司")):
+            out[c.pk] = (c, 2)
+        else:
+            out[c.pk] = (c, 1)
     return out
 
 
 def _scheme(city, year: int) -> Scheme:
     scheme = Scheme.objects.create(
         organization=city, code=f"{city.code}-FLKH-{year}", year=year,
-        name=f"{year}年度县（市、区）高质量发展分类考核", document=f"{city.display_name}组织部关于开展{year}年度分类考核的通知")
+        name=f"{year}年度党建工作目标责任分类考核", document=f"{city.display_name}组织部关于开展{year}年度分类考核的通知")
     for order, name in enumerate(CLASSES, start=1):
         cat = SchemeCategory.objects.create(scheme=scheme, name=name, order=order)
         for pos, (code, dim, title, kind, direction, method, params, source, unit, weights) in enumerate(
@@ -132,8 +138,10 @@ def _values(scheme, units, rng, filled: float, user, year: int, as_of) -> int:
                 continue  # the running year: not every value is in yet
             mean, spread = TYPICAL[ind.code]
             value = max(0.0, rng.gauss(mean, spread))
-            if ind.code in ("C04", "C07"):
+            if ind.code in ("C06", "C07"):
                 value = round(value)
+            if ind.code in ("C02", "C04", "C05"):  # shares of a whole
+                value = min(value, 100.0)
             source = SchemeIndicator.Source.TYPED if ind.source == SchemeIndicator.Source.TYPED else \
                 SchemeIndicator.Source.IMPORTED
             rows.append(IndicatorValue(indicator=ind, organization=org, org_path=org.path,
@@ -148,7 +156,7 @@ def _values(scheme, units, rng, filled: float, user, year: int, as_of) -> int:
 
 
 def _vetoes(scheme, placement, rng, user) -> None:
-    """A county has a major accident (一票否决); with three counties or more, the best of the largest class also
+    """A committee has a major accident (一票否决); with three units or more, the best of the largest class also
     gets a 通报批评 (一票否优)."""
     from zugong.assessment.models import UnitResult
 
@@ -160,7 +168,7 @@ def _vetoes(scheme, placement, rng, user) -> None:
     best = largest[0] if len(results) >= 3 else None
     others = [r for r in results if best is None or r.organization_id != best.organization_id]
     failed = others[rng.randrange(len(others))] if others else None
-    for result, code, note in ((best, "V02", "被省委通报批评"), (failed, "V01", "发生一起较大安全生产责任事故")):
+    for result, code, note in ((best, "V02", "被市委通报批评"), (failed, "V01", "发生一起较大安全生产责任事故")):
         if result is None:
             continue
         IndicatorValue.objects.unrestricted().filter(
