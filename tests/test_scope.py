@@ -235,7 +235,13 @@ def _taiyuan_assessment(tree, users):
     annual = individual_services.open_annual_round(users.admin, tree.xiaodian, 2025)
     (proposal,) = individual_services.propose_annual(users.admin, annual, [
         {"person": tree.people.wangwu, "unit": tree.b2, "category": "civil_servant", "proposed": "competent"}])
-    return {"routine_round": [routine.pk], "annual_round": [annual.pk], "annual_proposal": [proposal.pk]}
+    from zugong.assessment.models import AssessmentPolicy, QuotaRule
+
+    quota = QuotaRule.objects.create(code="test.taiyuan_excellent", title="太原优秀比例", organization=tree.taiyuan,
+                                     kind="annual", grade="excellent", share="0.200")
+    policy = AssessmentPolicy.objects.create(code="test.taiyuan", title="太原考核设置", organization=tree.taiyuan)
+    return {"routine_round": [routine.pk], "annual_round": [annual.pk], "annual_proposal": [proposal.pk],
+            "quota_rule": [quota.pk], "assessment_policy": [policy.pk]}
 
 
 def _taiyuan_reminders(tree, users):
@@ -308,6 +314,7 @@ def _taiyuan_team(tree):
 PK_MODEL = {
     "assessment:individual_routine": "routine_round", "assessment:individual_annual": "annual_round",
     "assessment:individual_result": "annual_proposal", "api:assessment-annual-detail": "annual_proposal",
+    "assessment:individual_quota_edit": "quota_rule", "assessment:individual_policy_edit": "assessment_policy",
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",

@@ -159,3 +159,36 @@ def test_pages(assess, login):
     other = login(a.users.datong)
     assert other.get(f"/assessment/individual/annual/{rnd.pk}/").status_code == 404
     assert other.get(f"/assessment/individual/result/{refused.pk}/").status_code == 404
+
+
+def test_quota_settings_are_edited_on_their_page_and_govern_the_next_check(assess, login):
+    """The share of 优秀 is configuration a department edits (issue 14: pools and quotas as data): 太原 issues its
+    own 30 % row; only a department admin edits it; a share above 1 is refused naming the field; another city's
+    admin does not even see 太原's row; the next
+    confirmation reads 30 % (5 × 30 % = 1 down, 2 with rounding up)."""
+    from tests.formdata import form_data
+    from zugong.assessment.models import QuotaRule
+
+    a = assess
+    AssessmentPolicy.objects.unrestricted().update(prerequisite=False)
+    row = QuotaRule.objects.create(code="ty_excellent", title="太原年度考核优秀比例", organization=a.tree.taiyuan,
+                                   kind="annual", grade="excellent", share="0.200")
+    assert login(a.users.taiyuan).get(f"/assessment/individual/settings/quotas/{row.pk}/").status_code == 403
+    client = login(a.users.admin)  # a department admin (组织部管理员) above 太原
+    page = client.get("/assessment/individual/settings/").content.decode()
+    assert "太原年度考核优秀比例" in page and "年度考核优秀比例" in page  # its own row and the national default
+    url = f"/assessment/individual/settings/quotas/{row.pk}/"
+    form = form_data(client.get(url).content.decode())  # as a browser sends it, with the row's version
+    form |= {"share": "1.5", "minimum": "1", "document": "太原市公务员考核实施细则"}
+    refused = client.post(url, form).content.decode()
+    assert "比例上限应大于 0、不超过 1" in refused
+    form |= {"share": "0.300", "rounding": "up"}
+    assert client.post(url, form).status_code == 302
+    row.refresh_from_db()
+    assert (str(row.share), row.rounding) == ("0.300", "up")
+    assert login(a.users.datong).get(url).status_code == 404
+    ps = people(a.dept, 5)
+    rnd = services.open_annual_round(a.users.admin, a.assessor, 2025)
+    propose(a.users.admin, rnd, a.dept, ps, ["excellent", "excellent", "competent", "competent", "competent"])
+    services.confirm_annual(a.users.admin, rnd)
+    assert AnnualProposal.objects.unrestricted().filter(round=rnd, status="refused").count() == 0

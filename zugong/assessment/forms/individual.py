@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
+
+from ..models import AssessmentPolicy, QuotaRule, RoutineGradeValue
 
 
 class OpenRoundForm(forms.Form):
@@ -34,3 +37,40 @@ class ApprovalForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="年度考核拟定等次（.xlsx）")
+
+
+class QuotaRuleForm(VersionedFormMixin, forms.ModelForm):
+    """等次比例: a share, its rounding, a minimum and a ceiling that needs an approval record."""
+
+    class Meta:
+        model = QuotaRule
+        fields = ["title", "pool_kind", "share", "rounding", "minimum", "ceiling_share", "document", "active"]
+
+    def clean(self):
+        data = super().clean()
+        share, ceiling = data.get("share"), data.get("ceiling_share")
+        if share is not None and not 0 < share <= 1:
+            self.add_error("share", "比例上限应大于 0、不超过 1（如 0.2 表示 20%）")
+        if ceiling is not None and share is not None and ceiling < share:
+            self.add_error("ceiling_share", "经批准可提高到的比例不能低于比例上限")
+        if ceiling is not None and ceiling > 1:
+            self.add_error("ceiling_share", "比例不能超过 1")
+        return data
+
+
+class PolicyForm(VersionedFormMixin, forms.ModelForm):
+    """个人考核设置: the routine cycle, the 平时 → 年度 prerequisite, the probation length."""
+
+    forbidden = forms.MultipleChoiceField(label="不得有的平时考核等次", required=False,
+                                          choices=RoutineGradeValue.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = AssessmentPolicy
+        fields = ["title", "routine_periods", "prerequisite", "good_share", "forbidden", "probation_months",
+                  "document", "active"]
+
+    def clean_good_share(self):
+        value = self.cleaned_data["good_share"]
+        if not 0 <= value < 1:
+            raise forms.ValidationError("应不小于 0、小于 1（0.5 表示超过一半）")
+        return value

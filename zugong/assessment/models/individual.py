@@ -164,6 +164,11 @@ class QuotaRule(ConfigModel):
     def share_text(self) -> str:
         return percent(self.share)
 
+    @property
+    def grade_label(self) -> str:
+        choices = RoutineGradeValue.choices if self.kind == self.Kind.ROUTINE else AnnualGrade.choices
+        return dict(choices).get(self.grade, self.grade)
+
 
 class QuotaApproval(ScopedModel, AuditedModel):
     """The approval that raises a pool's share for a year (up to the rule's ceiling)."""

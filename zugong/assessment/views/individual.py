@@ -13,17 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from zugong.core import record_tabs, rule_views, scope
+from zugong.core.config.views import row_page
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
 from .. import bars
 from .. import individual_services as services
-from ..forms.individual import ApprovalForm, ExceptionForm, OpenRoundForm, UploadForm
+from ..forms.individual import ApprovalForm, ExceptionForm, OpenRoundForm, PolicyForm, QuotaRuleForm, UploadForm
 from ..models import (
     AnnualGrade,
     AnnualProposal,
     AnnualRound,
+    AssessmentPolicy,
     Pool,
+    QuotaRule,
     QuotaSnapshot,
     RoutineGrade,
     RoutineGradeValue,
@@ -240,9 +243,43 @@ def result(request, pk):
     })
 
 
+# ---------------------------------------------------------------- settings: quotas and the policy
+
+
+DENIED = "只有制定该设定的组织部门（或其上级）的管理员可以修改考核设置"
+
+
+@login_required
+def settings_list(request):
+    """等次比例和个人考核设置: the rows that apply to the user (their own, those above, the national defaults)."""
+    quotas = QuotaRule.objects.visible_to(request.user).select_related("organization").order_by("kind", "org_path",
+                                                                                                  "code")
+    policies = AssessmentPolicy.objects.visible_to(request.user).select_related("organization").order_by("org_path",
+                                                                                                         "code")
+    return render(request, "assessment/individual/settings.html", {"quotas": quotas, "policies": policies})
+
+
+@login_required
+def quota_edit(request, pk):
+    row = get_object_or_404(QuotaRule.objects.visible_to(request.user), pk=pk)
+    return row_page(request, row, QuotaRuleForm, saved="等次比例已保存", done=reverse("assessment:individual_settings"),
+                    title=f"修改等次比例：{row.title}", denied=DENIED)
+
+
+@login_required
+def policy_edit(request, pk):
+    row = get_object_or_404(AssessmentPolicy.objects.visible_to(request.user), pk=pk)
+    return row_page(request, row, PolicyForm, saved="个人考核设置已保存",
+                    done=reverse("assessment:individual_settings"), title=f"修改个人考核设置：{row.title}",
+                    denied=DENIED)
+
+
 urlpatterns = [
     path("individual/", home, name="individual_home"),
     path("individual/routine/<int:pk>/", routine_round, name="individual_routine"),
     path("individual/annual/<int:pk>/", annual_round, name="individual_annual"),
     path("individual/result/<int:pk>/", result, name="individual_result"),
+    path("individual/settings/", settings_list, name="individual_settings"),
+    path("individual/settings/quotas/<int:pk>/", quota_edit, name="individual_quota_edit"),
+    path("individual/settings/policies/<int:pk>/", policy_edit, name="individual_policy_edit"),
 ]
