@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-
 from django.utils import timezone
 
 from zugong.cadres import services as cadre_services
@@ -15,12 +14,19 @@ from zugong.core.models import Finding, Job, LocalRule
 from zugong.dispatch.models import Dispatch, DispatchReport, Evaluation, Program, Rotation, WorkTeam
 from zugong.members import services as member_services
 from zugong.members.models import DuesExemption, DuesPayment, Membership, TransferRequest
-from zugong.recruitment.models import Case, Step, StepDocument
 from zugong.orgs.models import Organization
 from zugong.people.idnumber import make_id_number
-from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
-from zugong.weakorgs.models import Flag, IdentificationList, Indicator, IndicatorSet, Rectification, WeakOrganization
 from zugong.people.models import Person
+from zugong.recruitment.models import Case, Step, StepDocument
+from zugong.standardization.models import BranchScore, Checklist, ChecklistItem
+from zugong.weakorgs.models import (
+    Flag,
+    IdentificationList,
+    Indicator,
+    IndicatorSet,
+    Rectification,
+    WeakOrganization,
+)
 
 # What of the 太原 side must never show to a 大同 user.
 TAIYUAN_MARKERS = ["太原", "小店", "红星社区", "财政局", "张三", "李四", "王五"]
@@ -110,8 +116,14 @@ def other_side(tree, users):
                                            year_effect="not_excellent", regulation="《太原某办法》")
     local = LocalRule.objects.create(template="publicity_working_days", code="test.local", title="太原本地规则",
                                      params={"days": 5}, regulation="《太原某办法》", organization=tree.taiyuan)
-    from zugong.branchlife.models import (Absence, Appraisal, AppraisalResult, ComplianceStat, Meeting,
-                                          MeetingAttachment)
+    from zugong.branchlife.models import (
+        Absence,
+        Appraisal,
+        AppraisalResult,
+        ComplianceStat,
+        Meeting,
+        MeetingAttachment,
+    )
 
     meeting = Meeting.objects.create(organization=tree.b1, kind="themed_day", held_on=dt.date(2026, 1, 10),
                                      topic="太原红星社区主题党日", expected=2, present=1, host="张三")
@@ -173,8 +185,13 @@ def other_side(tree, users):
     observation = Observation.objects.create(cadre=sel_cadre, observed_on=dt.date(2025, 7, 1), task_kind="epidemic",
                                              task="太原疫情防控", conduct="王五坚守一线", observer="小店区委组织部")
     selection.observations.add(observation)
-    from zugong.cadres.models import (AnnualAssessment, Education, FamilyMember, RewardPunishment,
-                                      TrainingRecord)
+    from zugong.cadres.models import (
+        AnnualAssessment,
+        Education,
+        FamilyMember,
+        RewardPunishment,
+        TrainingRecord,
+    )
 
     cadre = cadre_services.create_cadre(users.taiyuan, tree.people.lisi, tree.xiaodian, rank="township_deputy",
                                         rank_since=dt.date(2020, 1, 1))
@@ -240,8 +257,9 @@ def _taiyuan_assessment(tree, users):
     quota = QuotaRule.objects.create(code="test.taiyuan_excellent", title="太原优秀比例", organization=tree.taiyuan,
                                      kind="annual", grade="excellent", share="0.200")
     policy = AssessmentPolicy.objects.create(code="test.taiyuan", title="太原考核设置", organization=tree.taiyuan)
+    pool = individual_services.create_pool(users.admin, tree.xiaodian, name="小店区合并考核组", kind="merged")
     return {"routine_round": [routine.pk], "annual_round": [annual.pk], "annual_proposal": [proposal.pk],
-            "quota_rule": [quota.pk], "assessment_policy": [policy.pk]}
+            "quota_rule": [quota.pk], "assessment_policy": [policy.pk], "assessment_pool": [pool.pk]}
 
 
 def _taiyuan_reminders(tree, users):
@@ -315,6 +333,7 @@ PK_MODEL = {
     "assessment:individual_routine": "routine_round", "assessment:individual_annual": "annual_round",
     "assessment:individual_result": "annual_proposal", "api:assessment-annual-detail": "annual_proposal",
     "assessment:individual_quota_edit": "quota_rule", "assessment:individual_policy_edit": "assessment_policy",
+    "assessment:individual_pool": "assessment_pool",
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",

@@ -192,3 +192,40 @@ def test_quota_settings_are_edited_on_their_page_and_govern_the_next_check(asses
     propose(a.users.admin, rnd, a.dept, ps, ["excellent", "excellent", "competent", "competent", "competent"])
     services.confirm_annual(a.users.admin, rnd)
     assert AnnualProposal.objects.unrestricted().filter(round=rnd, status="refused").count() == 0
+
+
+def test_small_departments_merged_into_one_pool_on_the_pools_page(assess, login):
+    """Two small departments (3 and 2 people) would each get their minimum of 1 “优秀”; merged on the pools page
+    into one pool of 5 they share 1 (issue 14: a pool is a set of people assessed together, as data). A wrong ID
+    number is named with its line; another city's admin does not see the pool."""
+    from tests.conftest import _org
+    from zugong.assessment.models import Pool, PoolMember
+
+    a = assess
+    AssessmentPolicy.objects.unrestricted().update(prerequisite=False)
+    office = _org(a.assessor, "中共太原市小店区档案馆支部委员会", "14010504", "branch")
+    office.refresh_from_db()
+    small, smaller = people(a.dept, 3, start=300), people(office, 2, start=400)
+    client = login(a.users.admin)
+    resp = client.post("/assessment/individual/pools/", {"organization": a.assessor.pk, "name": "财政局、档案馆合并组",
+                                                         "kind": "merged"})
+    pool = Pool.objects.unrestricted().get(name="财政局、档案馆合并组")
+    assert resp.status_code == 302 and resp["Location"].endswith(f"/assessment/individual/pools/{pool.pk}/")
+    page = client.post(f"/assessment/individual/pools/{pool.pk}/",
+                       {"id_numbers": f"{small[0].id_number}\n110101190001011234"}).content.decode()
+    assert "第 2 行“110101190001011234”：没有该人员或不在您的管辖范围内" in page
+    assert not PoolMember.objects.unrestricted().filter(pool=pool).exists()  # nothing written on error
+    client.post(f"/assessment/individual/pools/{pool.pk}/", {"unit": a.dept.pk})
+    client.post(f"/assessment/individual/pools/{pool.pk}/", {"unit": office.pk})
+    assert PoolMember.objects.unrestricted().filter(pool=pool).count() == 5
+    rnd = services.open_annual_round(a.users.admin, a.assessor, 2025)
+    propose(a.users.admin, rnd, a.dept, small, ["excellent", "competent", "competent"])
+    propose(a.users.admin, rnd, office, smaller, ["excellent", "competent"])
+    services.confirm_annual(a.users.admin, rnd)
+    proposals = AnnualProposal.objects.unrestricted().filter(round=rnd)
+    assert {p.pool_id for p in proposals} == {pool.pk}
+    # one 优秀 for the five of them (apart, each department would have had its minimum of 1): both proposals of
+    # the over-full pool go back to be reduced, with the pool's numbers
+    refused = list(proposals.filter(status="refused"))
+    assert len(refused) == 2 and all("考核组 5 人 × 20% = 1" in " ".join(map(str, r.reasons)) for r in refused)
+    assert login(a.users.datong).get(f"/assessment/individual/pools/{pool.pk}/").status_code == 404

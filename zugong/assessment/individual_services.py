@@ -379,3 +379,39 @@ def confirm_routine(user, rnd: RoutineRound) -> dict[str, int]:
         if counts["refused"]:
             op.fact("未通过", f"{counts['refused']} 人")
     return counts
+
+
+# ---------------------------------------------------------------- pools set up by hand
+
+
+@transaction.atomic
+def create_pool(user, organization, *, name: str, kind: str, leaders: bool = False, category: str = "") -> Pool:
+    """A pool an assessing organization sets up by hand (small departments merged, the people of one leader in
+    charge, a category); its people are placed with `place_people`."""
+    _require(user, organization.path, "manage", "只有考核机关的管理员可以设立考核组")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写考核组名称"})
+    if Pool.objects.unrestricted().filter(organization=organization, name=name, active=True).exists():
+        raise ValidationError({"name": f"{organization.name}已有名为“{name}”的考核组"})
+    pool = Pool(organization=organization, name=name, kind=kind, leaders=leaders, category=category)
+    pool.save()
+    return pool
+
+
+@transaction.atomic
+def place_people(user, pool: Pool, people) -> int:
+    """Place people in a pool (each leaves the other pool of the same assessing organization it was in)."""
+    count = 0
+    for person in people:
+        place_in_pool(user, pool, person)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def remove_from_pool(user, pool: Pool, person_id: int) -> None:
+    """The person goes back to the default pool of their department."""
+    _require(user, pool.org_path, "manage", "只有考核机关的管理员可以调整考核组")
+    for member in PoolMember.objects.unrestricted().filter(pool=pool, person_id=person_id):
+        member.delete()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
-from ..models import AssessmentPolicy, QuotaRule, RoutineGradeValue
+from ..models import AssessmentPolicy, Category, Pool, QuotaRule, RoutineGradeValue
 
 
 class OpenRoundForm(forms.Form):
@@ -74,3 +74,45 @@ class PolicyForm(VersionedFormMixin, forms.ModelForm):
         if not 0 <= value < 1:
             raise forms.ValidationError("应不小于 0、小于 1（0.5 表示超过一半）")
         return value
+
+
+class PoolForm(forms.Form):
+    organization = OrganizationPicker(label="考核机关", action="manage")
+    name = forms.CharField(label="考核组名称", max_length=100, help_text="如：办公室、机关党委合并组；分管副县长联系部门领导干部组")
+    kind = forms.ChoiceField(label="类型", choices=[c for c in Pool.Kind.choices if c[0] != Pool.Kind.DEPARTMENT])
+    leaders = forms.BooleanField(label="领导干部考核组", required=False,
+                                 help_text="领导干部与其他人员分别设考核组、分别计算比例")
+    category = forms.ChoiceField(label="人员类别", required=False, choices=[("", "不限"), *Category.choices])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].bind(user)
+
+
+class PoolPeopleForm(forms.Form):
+    id_numbers = forms.CharField(label="公民身份号码", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text="每行一个")
+    unit = OrganizationPicker(label="或：某部门（单位）的全部人员", action="manage", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["unit"].bind(user)
+
+    def clean(self):
+        from zugong.people.models import Person
+
+        data = super().clean()
+        numbers = [line.strip().upper() for line in (data.get("id_numbers") or "").splitlines() if line.strip()]
+        unit = data.get("unit")
+        if not numbers and unit is None:
+            raise forms.ValidationError("请填写公民身份号码，或选择一个部门（单位）")
+        found = {p.id_number: p for p in Person.objects.visible_to(self.user, "change").filter(id_number__in=numbers)}
+        missing = [f"第 {i} 行“{n}”" for i, n in enumerate(numbers, start=1) if n not in found]
+        if missing:
+            self.add_error("id_numbers", "、".join(missing) + "：没有该人员或不在您的管辖范围内")
+        people = list(found.values())
+        if unit is not None:
+            people += list(Person.objects.visible_to(self.user, "change").filter(organization=unit))
+        data["people"] = list({p.pk: p for p in people}.values())
+        return data

@@ -14,18 +14,29 @@ from django.urls import path, reverse
 
 from zugong.core import record_tabs, rule_views, scope
 from zugong.core.config.views import row_page
+from zugong.core.forms import apply_errors
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
 from .. import bars
 from .. import individual_services as services
-from ..forms.individual import ApprovalForm, ExceptionForm, OpenRoundForm, PolicyForm, QuotaRuleForm, UploadForm
+from ..forms.individual import (
+    ApprovalForm,
+    ExceptionForm,
+    OpenRoundForm,
+    PolicyForm,
+    PoolForm,
+    PoolPeopleForm,
+    QuotaRuleForm,
+    UploadForm,
+)
 from ..models import (
     AnnualGrade,
     AnnualProposal,
     AnnualRound,
     AssessmentPolicy,
     Pool,
+    PoolMember,
     QuotaRule,
     QuotaSnapshot,
     RoutineGrade,
@@ -274,12 +285,62 @@ def policy_edit(request, pk):
                     denied=DENIED)
 
 
+# ---------------------------------------------------------------- pools set up by hand
+
+
+@login_required
+def pool_list(request):
+    """考核组: the default pools (per department, leaders apart) and those set up by hand."""
+    pools = (Pool.objects.visible_to(request.user).filter(active=True).select_related("organization", "unit")
+             .annotate(placed=Count("members")).order_by("org_path", "is_default", "name"))
+    form = PoolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pool = services.create_pool(request.user, data["organization"], name=data["name"], kind=data["kind"],
+                                        leaders=data["leaders"], category=data["category"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已设立考核组“{pool.name}”，请编入人员")
+            return redirect("assessment:individual_pool", pk=pool.pk)
+    page = Paginator(pools, 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/individual/pools.html", {"page": page, "form": form})
+
+
+@login_required
+def pool_detail(request, pk):
+    pool = get_object_or_404(Pool.objects.visible_to(request.user).select_related("organization", "unit"), pk=pk)
+    form = PoolPeopleForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                services.remove_from_pool(request.user, pool, int(request.POST["remove"]))
+                messages.success(request, "已移出考核组（回到所在部门的考核组）")
+                return redirect("assessment:individual_pool", pk=pool.pk)
+            if form.is_valid():
+                n = services.place_people(request.user, pool, form.cleaned_data["people"])
+                messages.success(request, f"已编入 {n} 人")
+                return redirect("assessment:individual_pool", pk=pool.pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+    members = (PoolMember.objects.visible_to(request.user).filter(pool=pool).select_related("person__organization")
+               .order_by("person__stroke_key", "pk"))
+    return render(request, "assessment/individual/pool.html", {
+        "pool": pool, "form": form, "members": Paginator(members, 100).get_page(request.GET.get("page")),
+        "can_manage": scope.can(request.user, "manage", pool.org_path)})
+
+
 urlpatterns = [
     path("individual/", home, name="individual_home"),
     path("individual/routine/<int:pk>/", routine_round, name="individual_routine"),
     path("individual/annual/<int:pk>/", annual_round, name="individual_annual"),
     path("individual/result/<int:pk>/", result, name="individual_result"),
     path("individual/settings/", settings_list, name="individual_settings"),
+    path("individual/pools/", pool_list, name="individual_pools"),
+    path("individual/pools/<int:pk>/", pool_detail, name="individual_pool"),
     path("individual/settings/quotas/<int:pk>/", quota_edit, name="individual_quota_edit"),
     path("individual/settings/policies/<int:pk>/", policy_edit, name="individual_policy_edit"),
 ]
