@@ -5,8 +5,9 @@ Runs on its own database, never on the province seed: a fresh SQLite file in a t
 DATABASE_URL is PostgreSQL, a fresh database `<bench db>_assessment` on the same server (dropped at the end).
 Data: 100 assessing counties × 30 departments, two pools each (leaders and others), 300,000 people with a proposal
 (about 18 % 优秀, more in one pool in ten, so some pools break the 20 % quota), the routine grades of the 优秀
-candidates (four quarters), 3,000 cadre records (some on probation). The bars are whatever `bars.bars_for`
-answers (the sanctions area's implementation). Numbers are printed, not asserted.
+candidates (four quarters), 3,000 cadre records (some on probation), 3,000 sanctions of every kind and 300
+investigations: the bars come from `bars.bars_for` with the national sanctions → grade table. Numbers are printed,
+not asserted.
 
     python bench/assessment_annual_bench.py          # N=300000; ASSESSMENT_BENCH_PROPOSALS=30000 for a quick run
 """
@@ -141,9 +142,37 @@ def _seed(rng):
     AnnualProposal.objects.bulk_create(proposals, batch_size=5000)
     RoutineGrade.objects.bulk_create(grades, batch_size=5000)
     Cadre.objects.bulk_create(cadres, batch_size=2000)
+    sanctions, investigations = _sanctions(rng, [pk for pk, _u in persons])
     print(f"  seeded {len(proposals):,} proposals, {len(grades):,} routine grades, {len(pools):,} pools, "
-          f"{len(cadres):,} cadres in {time.perf_counter() - t:.1f} s", flush=True)
+          f"{len(cadres):,} cadres, {sanctions:,} sanctions, {investigations:,} investigations in "
+          f"{time.perf_counter() - t:.1f} s", flush=True)
     return admin, list(rounds.values())
+
+
+def _sanctions(rng, person_ids: list[int]) -> tuple[int, int]:
+    """About 1 % of the people with a sanction of the last three years (every kind), 0.1 % under investigation
+    (half still open): the bars `bars.bars_for` reads, with the national sanctions → grade table installed."""
+    from zugong.assessment.defaults import sanctions as sanction_defaults
+    from zugong.assessment.models import Family, Investigation, Sanction, SanctionKind
+
+    sanction_defaults.install()
+    party = {"party_warning", "party_serious_warning", "party_post_removal", "probation_1", "probation_2", "expulsion"}
+    gov = {"gov_warning", "gov_demerit", "gov_major_demerit", "gov_demotion", "gov_removal"}
+    kinds = [k for k, _label in SanctionKind.choices]
+    rows, probes = [], []
+    for pk in rng.sample(person_ids, len(person_ids) // 100):
+        kind = rng.choice(kinds)
+        family = Family.PARTY if kind in party else Family.GOVERNMENT if kind in gov else Family.ORGANIZATIONAL
+        decided = dt.date(rng.randint(YEAR - 2, YEAR), rng.randint(1, 12), rng.randint(1, 28))
+        rows.append(Sanction(person_id=pk, kind=kind, family=family, decided_on=decided, deciding_body="某纪委"))
+    for i, pk in enumerate(rng.sample(person_ids, len(person_ids) // 1000)):
+        opened = dt.date(YEAR, rng.randint(1, 10), 1)
+        closed = dt.date(YEAR + 1, 3, 1) if i % 2 else None
+        probes.append(Investigation(person_id=pk, opened_on=opened, closed_on=closed,
+                                    outcome="no_sanction" if closed else ""))
+    Sanction.objects.bulk_create(rows, batch_size=5000)
+    Investigation.objects.bulk_create(probes, batch_size=5000)
+    return len(rows), len(probes)
 
 
 def run(db: str) -> None:
