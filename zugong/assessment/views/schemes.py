@@ -139,6 +139,8 @@ def scheme_result(request, pk):
               .filter(organization=result.organization, indicator__category=result.category)
               .select_related("entered_by")}
     lines = services.explain(result, values)
+    # the methods used, each once, with its formula (below the table)
+    formulas = list(dict.fromkeys((line["method"], line["formula"]) for line in lines if line.get("method")))
     dims = scoring.dimension_weights(services.spec_of(i) for i in SchemeIndicator.objects.visible_to(request.user)
                                      .filter(category=result.category).order_by("order", "pk"))
     scoring_dims = {k: w for k, w in dims.items() if w > 0}
@@ -164,7 +166,7 @@ def scheme_result(request, pk):
                                                                    source=SchemeIndicator.Source.TYPED).exists()
     unit = SchemeUnit.objects.visible_to(request.user).filter(scheme=scheme, organization=result.organization).first()
     return render(request, "assessment/schemes/result.html", {
-        "result": result, "scheme": scheme, "lines": lines, "radar": radar, "trend": trend, "history": history,
+        "result": result, "scheme": scheme, "lines": lines, "formulas": formulas, "radar": radar, "trend": trend, "history": history,
         "dimensions": [(k, w, result.dimensions.get(k, 0), result.category_averages.get(k, 0))
                        for k, w in dims.items()],
         "unit": unit, "may_enter": unit is not None and typed and scope.can(request.user, "change",
