@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from scratch import run_on_scratch  # bench/scratch.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 N = int(os.environ.get("ASSESSMENT_BENCH_PROPOSALS", "300000"))
@@ -29,46 +28,8 @@ COUNTIES, UNITS = 100, 30
 YEAR = 2025
 
 
-def _target(tmp: Path) -> tuple[str, str | None]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{tmp / 'assessment_bench.sqlite3'}", None
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    name = (name.split("?")[0] or "zugong") + "_assessment"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}", name
-
-
-def _drop(url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    base = url.rpartition("/")[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="assessment-bench-"))
-    url, pg_name = _target(tmp)
-    env = {**os.environ, "DATABASE_URL": url, "ZUGONG_VAR": str(tmp / "var"), "ZUGONG_TESTING": "1"}
-    subprocess.run([sys.executable, "-m", "zugong", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    try:
-        run("PostgreSQL" if pg_name else "SQLite")
-    finally:
-        if pg_name:
-            _drop(url, pg_name)
+    run_on_scratch("assessment", lambda _tmp, db: run(db))
 
 
 def _seed(rng):
