@@ -33,6 +33,7 @@ from zugong.elections.api import router_register as register_elections
 from zugong.standardization.api import router_register as register_standardization
 from zugong.weakorgs.api import router_register as register_weakorgs
 from zugong.assessment.api import router_register as register_assessment
+from zugong.training.api import router_register as register_training
 from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
@@ -214,6 +215,7 @@ register_appointments(router)
 register_dispatch(router)
 register_teams(router)
 register_assessment(router)
+register_training(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

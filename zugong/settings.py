@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zugong.appointments",
     "zugong.dispatch",
     "zugong.assessment",
+    "zugong.training",
     "zugong.teams",
     "zugong.workbench",
     "zugong.notifications",

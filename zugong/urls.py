@@ -24,6 +24,7 @@ urlpatterns = [
     path("appointments/", include("zugong.appointments.urls")),
     path("dispatch/", include("zugong.dispatch.urls")),
     path("assessment/", include("zugong.assessment.urls")),
+    path("training/", include("zugong.training.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("notifications/", include("zugong.notifications.urls")),

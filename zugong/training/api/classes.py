@@ -1,0 +1,5 @@
+"""Training API: classes."""
+
+
+def register(router) -> None:
+    pass

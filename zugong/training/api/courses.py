@@ -1,0 +1,5 @@
+"""Training API: courses."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Training API: ledger."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Training API: requirements."""
+
+
+def register(router) -> None:
+    pass

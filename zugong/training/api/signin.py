@@ -1,0 +1,5 @@
+"""Training API: signin."""
+
+
+def register(router) -> None:
+    pass

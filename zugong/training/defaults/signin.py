@@ -1,0 +1,1 @@
+"""Training default configuration: signin."""

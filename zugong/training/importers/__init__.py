@@ -1,0 +1,3 @@
+"""The training importers, one module per area."""
+
+from . import classes, courses, ledger, requirements, signin  # noqa: F401

@@ -1,0 +1,3 @@
+"""Training models: signin (see models/__init__)."""
+
+__all__: list[str] = []

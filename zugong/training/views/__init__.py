@@ -1,0 +1,1 @@
+"""Training pages, one module per area."""

@@ -1,0 +1,3 @@
+"""Training pages: requirements."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Training pages: signin."""
+
+urlpatterns: list = []
