@@ -3,9 +3,11 @@
 INTERFACE (every area uses only these names; the ledger area owns this module and may change the bodies, not
 the signatures):
 
-- `Line(person_id, on, kind, quantity, unit, label, source_id=None, passed_test=False, note="")`: a fact to
+- `Line(person_id, on, kind, quantity, unit, label, source_id=None, passed_test=False, note="", days=None)`: a fact to
   credit. `unit` is "hour" (学时 as given: a class session, a recognised activity), "day" (a 脱产 day, credited
-  at the rate of the crediting rule) or "minute" (an online course, credited by the online rule).
+  at the rate of the crediting rule) or "minute" (an online course, credited by the online rule); `days` is
+  the number of 脱产 days a line stands for (unit "day": the quantity), kept on the credit for the day-based
+  requirements (“3 个月或 550 学时”, “12 天或 90 学时”).
 - `post(op, source, lines, *, user=None) -> list[Credit]`: credit the lines by the crediting rules that apply
   to each person, inside the caller's `audit.operation` `op` (the lines are named with `op.created`). Posting the
   same `(source, source_id, person)` again replaces its line, so re-posting is idempotent.
@@ -43,6 +45,7 @@ class Line:
     source_id: int | None = None
     passed_test: bool = False
     note: str = ""
+    days: Decimal | None = None  # days of 脱产 attendance the line stands for (a requirement may count days)
 
 
 def _credit(line: Line) -> tuple[Decimal, str, str]:
@@ -66,7 +69,8 @@ def post(op, source: str, lines: Iterable[Line], *, user=None) -> list[Credit]:
     rows = []
     for ln in lines:
         hours, basis, rule = _credit(ln)
-        rows.append(Credit(person_id=ln.person_id, on=ln.on, year=ln.on.year, kind=ln.kind, hours=hours,
+        days = ln.days if ln.days is not None else (Decimal(ln.quantity) if ln.unit == "day" else None)
+        rows.append(Credit(person_id=ln.person_id, on=ln.on, year=ln.on.year, kind=ln.kind, hours=hours, days=days,
                            basis=basis[:200], source=source, source_id=ln.source_id, source_label=ln.label[:200],
                            rule=rule, note=ln.note[:200]))
     created = Credit.objects.bulk_create(rows, batch_size=2000)

@@ -44,6 +44,8 @@ class Credit(ScopedModel, AuditedModel):
     year = models.PositiveSmallIntegerField("计入年度", db_index=True)
     kind = models.CharField("学时类型", max_length=16, choices=CreditKind.choices)
     hours = models.DecimalField("计入学时", max_digits=6, decimal_places=2)
+    days = models.DecimalField("脱产天数", max_digits=5, decimal_places=1, null=True, blank=True,
+                               help_text="脱产培训的出勤天数（按天数计算要求时用）")
     basis = models.CharField("计算依据", max_length=200, blank=True,
                              help_text="例如“出勤 3 天 × 6 学时”“学习 45 分钟，考试通过”")
     source = models.CharField("来源", max_length=40, help_text="例如 training.attendance、training.online")
