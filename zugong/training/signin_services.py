@@ -313,11 +313,17 @@ def roster(session: Session):
 
 
 def counts(session: Session) -> dict:
-    row = roster(session).aggregate(total=Count("pk"), signed=Count("pk", filter=Q(signed=True)),
-                                    leave=Count("pk", filter=Q(leave=True, signed=False)))
+    row = {"total": 0, "signed": 0, "leave": 0}
+    for signed, leave, n in roster(session).order_by().values_list("signed", "leave").annotate(n=Count("pk")):
+        row["total"] += n
+        if signed:
+            row["signed"] += n
+        elif leave:
+            row["leave"] += n
     row["missing"] = row["total"] - row["signed"] - row["leave"]
-    events = SignIn.objects.unrestricted().filter(session=session).aggregate(
-        accepted=Count("pk", filter=Q(accepted=True)), refused=Count("pk", filter=Q(accepted=False)))
+    found = SignIn.objects.unrestricted().filter(session=session).aggregate(
+        ok=Count("pk", filter=Q(accepted=True)), no=Count("pk", filter=Q(accepted=False)))
+    events = {"accepted": found["ok"], "refused": found["no"]}
     return row | events
 
 
