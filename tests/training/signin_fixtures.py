@@ -57,8 +57,9 @@ def code_at(session, offset: int = 0, seconds: int = 30) -> str:
 def still_fixture():
     """The clock stopped at 10:00:05 on the tests' day (5 s into a 30 s window), so a test that builds the token of
     the previous window is not carried across a window's edge while it runs. `still.shift(seconds)` moves it."""
-    import time_machine
     from zoneinfo import ZoneInfo
+
+    import time_machine
 
     with time_machine.travel(dt.datetime(2026, 11, 27, 10, 0, 5, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False) as t:
         yield t

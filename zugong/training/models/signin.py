@@ -37,7 +37,8 @@ class SignInRules(ConfigModel):
     close_after_minutes = models.PositiveSmallIntegerField(
         "课后可签到（分钟）", default=0, help_text="课次结束后多少分钟内仍可签到；0 为当天结束前均可签到")
     guess_limit = models.PositiveSmallIntegerField("错误次数上限", default=10,
-                                                   help_text="同一网络地址在限定时间内输入错误达到此次数后暂停签到")
+                                                   help_text="同一网络地址在限定时间内输入错误（二维码或签到码无效、过期，或不在学员名单）达到此次数后"
+                                                             "暂停签到；会场学员共用一个无线网络出口的，可适当调高")
     guess_minutes = models.PositiveSmallIntegerField("错误次数统计时间（分钟）", default=15)
     regulation = models.CharField("依据", max_length=100, blank=True)
     active = models.BooleanField("启用", default=True)

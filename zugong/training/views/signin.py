@@ -96,7 +96,7 @@ def _display_context(request, session) -> dict:
     shown = services.display(session)
     url = request.build_absolute_uri(reverse("training:signin_qr", args=[shown["token"]]))
     return {"session": session, "shown": shown, "poll": min(POLL_SECONDS, shown["seconds"]),
-            "qr": segno.make(url, error="m").svg_inline(scale=8, border=2),
+            "qr": segno.make(url, error="m").svg_inline(scale=12, border=3, light="#fff"),
             "short_url": request.build_absolute_uri(reverse("training:signin_code")),
             "counts": services.counts(session)}
 
