@@ -167,4 +167,7 @@ def test_the_rules_are_configuration(client, login, tree, users):
     assert "不能少于10秒" in client.post(url, data).content.decode()
     assert client.post(url, data | {"window_seconds": 60}).status_code == 302
     assert services.rules_for(tree.b1.path).window_seconds == 60
-    assert services.display.__doc__
+    SignInRules.objects.create(code="t.xd", name="小店区签到规则", organization=tree.xiaodian, window_seconds=45)
+    paths = [tree.b1.path, tree.b3.path, tree.xiaodian.path, tree.taiyuan.path]
+    assert [services.rules_for(p).window_seconds for p in paths] == [45, 60, 45, 60]
+    assert {p: r.window_seconds for p, r in services.rules_by_path(paths).items()} == dict(zip(paths, [45, 60, 45, 60]))

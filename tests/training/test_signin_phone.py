@@ -152,3 +152,20 @@ def test_guessing_is_limited_per_address(client, tree, course, still):
     still.shift(15 * 60 + 1)
     assert _pass(_open(client, token_at(course.session)))
 
+
+
+def test_the_attendance_change_is_audited_as_the_trainee_and_a_withdrawn_trainee_is_refused(client, tree, course,
+                                                                                           still):
+    from zugong.core.models import AuditEntry
+    from zugong.training.models import Enrolment
+
+    body = _open(client, token_at(course.session))
+    assert "签到成功" in _sign(client, body, "张三", tail6(tree.people.zhangsan))
+    entry = AuditEntry.objects.get(model="training.attendance")
+    assert entry.action == "create" and entry.actor_id is None and "张三" in entry.actor_name
+    assert entry.ip == "127.0.0.1"
+    Enrolment.objects.unrestricted().filter(pk=course.enrolments["王五"].pk).update(
+        status=Enrolment.Status.WITHDRAWN, withdrawn_on=dt.date(2026, 11, 26))
+    refused = _sign(client, body, "王五", tail6(tree.people.wangwu))
+    assert "您已退学" in refused and not Attendance.objects.unrestricted().filter(
+        enrolment=course.enrolments["王五"]).exists()
