@@ -41,6 +41,8 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "assessment_schemes_bench.py")], check=True, env=env, cwd=ROOT)
         # Its own scratch database: 300,000 annual proposals checked against quotas and bars, then confirmed.
         subprocess.run([PY, str(ROOT / "bench" / "assessment_annual_bench.py")], check=True, env=env, cwd=ROOT)
+        # Its own scratch database: 500 trainees sign in to one session within a minute through the phone pages.
+        subprocess.run([PY, str(ROOT / "bench" / "training_signin_bench.py")], check=True, env=env, cwd=ROOT)
         # A 300,000-row export streamed as the worker runs it: time and peak memory (PostgreSQL only).
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
         # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.

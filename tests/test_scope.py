@@ -241,6 +241,7 @@ def other_side(tree, users):
         **_taiyuan_ballots(tree, users, team),
         **_taiyuan_assessment_schemes(tree, users),
         **_taiyuan_assessment(tree, users),
+        **_taiyuan_signin(tree, users),
     }
 
 
@@ -260,6 +261,22 @@ def _taiyuan_assessment(tree, users):
     pool = individual_services.create_pool(users.admin, tree.xiaodian, name="小店区合并考核组", kind="merged")
     return {"routine_round": [routine.pk], "annual_round": [annual.pk], "annual_proposal": [proposal.pk],
             "quota_rule": [quota.pk], "assessment_policy": [policy.pk], "assessment_pool": [pool.pk]}
+
+
+def _taiyuan_signin(tree, users):
+    """A 小店区 class with a session, 张三 signed in by the roll, and 太原's sign-in rules."""
+    from zugong.training import signin_services
+    from zugong.training.models import Enrolment, Session, SignInRules, TrainingClass
+
+    klass = TrainingClass.objects.create(organization=tree.xiaodian, code="TY-SIGNIN", name="小店区轮训班", kind="x",
+                                         starts_on=dt.date(2026, 11, 27), ends_on=dt.date(2026, 11, 28),
+                                         total_hours=Decimal("12"))
+    enrolment = Enrolment.objects.create(training_class=klass, person=tree.people.zhangsan)
+    session = Session.objects.create(training_class=klass, on=dt.date(2026, 11, 27), topic="小店专题",
+                                     hours=Decimal("3"))
+    signin_services.roll(users.taiyuan, session, [enrolment.pk])
+    rules_row = SignInRules.objects.create(code="test.taiyuan.signin", name="太原签到规则", organization=tree.taiyuan)
+    return {"signin_session": [session.pk], "signin_rules": [rules_row.pk]}
 
 
 def _taiyuan_reminders(tree, users):
@@ -404,6 +421,8 @@ PK_MODEL = {
     "assessment:scheme": "assessment_scheme", "assessment:scheme_compute": "assessment_scheme",
     "assessment:scheme_values": "assessment_unit", "assessment:scheme_result": "assessment_result",
     "api:assessment-result-detail": "assessment_result",
+    **{f"training:signin_{n}": "signin_session" for n in ("live", "live_panel", "display", "display_panel", "roll")},
+    "training:signin_rules_edit": "signin_rules",
 }
 
 
