@@ -6,7 +6,7 @@ from django import forms
 
 from .models import AuditEntry
 
-MODEL_LABELS = {"training.credit": "学时记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
+MODEL_LABELS = {"training.credit": "学时记录", "training.signinrules": "签到规则", "training.signin": "签到记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
                 "training.session": "课次", "training.enrolment": "学员", "training.attendance": "出勤",
                 "assessment.teamassessment": "领导班子考核", "assessment.leaderassessment": "领导干部考核",
                 "assessment.excellencebar": "不得评为优秀的情形", "assessment.ballotrules": "民主测评规则",
