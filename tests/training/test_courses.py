@@ -239,3 +239,32 @@ def test_the_api_lists_the_courses_in_scope(tree, users, course, national, login
     only = login(users.secretary).get("/api/training/courses/", {"category": "党史学习"}).json()
     assert [c["code"] for c in only["results"]] == ["QG-DS-01"]
     assert login(users.datong).get(f"/api/training/courses/{course.pk}/").status_code == 404
+
+
+# ---------------------------------------------------------------- the demo
+
+
+def test_the_demo_library_is_dated_up_to_its_day_and_credited(tree, users, login):
+    from zugong.demo import training_courses
+
+    for p in (tree.people.zhangsan, tree.people.lisi, tree.people.wangwu, tree.people.zhaoliu):
+        member(p, p.organization)
+    as_of = dt.date(2026, 11, 27)
+    counts = training_courses.seed(tree.root, tree.taiyuan, seed=7, as_of=as_of, log=lambda *a: None)
+    assert counts["training_courses"] == 12 and counts["training_study_logs"] > 0
+    assert training_courses.seed(tree.root, tree.taiyuan, seed=7, as_of=as_of, log=lambda *a: None) == {}
+    courses = Course.objects.unrestricted()
+    assert {c.org_path for c in courses} == {tree.taiyuan.path} and courses.filter(active=False).count() == 1
+    logs = StudyLog.objects.unrestricted()
+    assert all(dt.date(2026, 1, 1) <= log.studied_on <= as_of for log in logs)
+    assert "赵六" not in {log.person.name for log in logs}  # 大同's members study nothing of 太原's
+    credited = set(Credit.objects.unrestricted().filter(source="training.course").values_list("source_id", flat=True))
+    assert credited == {log.pk for log in logs}
+    files = CourseMaterial.objects.unrestricted().exclude(file="")
+    pdfs = [m for m in files if m.extension == ".pdf"]
+    assert files.count() >= 11 and CourseMaterial.objects.unrestricted().exclude(link="").count() == 3
+    client = login(users.secretary)
+    for m in [files.filter(file__endswith=".docx").first(), *pdfs[:1]]:
+        body = b"".join(client.get(f"/training/courses/materials/{m.pk}/").streaming_content)
+        assert body.startswith(b"%PDF-" if m.extension == ".pdf" else b"PK")
+    assert login(users.datong).get(f"/training/courses/materials/{files.first().pk}/").status_code == 404
