@@ -145,6 +145,16 @@ def test_materials_are_served_only_to_those_who_see_the_course(tree, users, cour
     assert dt_client.get(f"/training/courses/materials/{ds.pk}/").status_code == 200  # the national one
     page = dt_client.get("/training/courses/").content.decode()
     assert "党史学习专题" in page and "太行精神的时代内涵" not in page
+    # a national course's page shows each user the study of the people they see only
+    services.record_study(users.secretary, national, [tree.people.zhangsan], studied_on=DAY, minutes=90)
+    services.record_study(users.datong, national, [tree.people.zhaoliu], studied_on=DAY, minutes=90)
+    page = login(users.datong).get(f"/training/courses/{national.pk}/").content.decode()
+    assert "赵六" in page and "张三" not in page and "学习记录（1 人次）" in page
+    listed = login(users.datong).get("/training/courses/").content.decode()
+    row = next(r for r in listed.split("<tr") if "QG-DS-01" in r)
+    cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
+    assert cells[7] == "1"  # 学习人次: 赵六 only, not 张三 of 太原
+    dt_client = login(users.datong)
 
     # the file itself is not reachable through /media/ (which serves people's photos only)
     assert login(users.secretary).get(f"/media/{pdf.file.name}").status_code == 404

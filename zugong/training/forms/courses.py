@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 
 from zugong.core.forms import VersionedFormMixin
@@ -110,7 +110,7 @@ class StudyForm(forms.Form):
             members = members.subtree(org.path) if self.cleaned_data.get("subtree") else \
                 members.filter(organization=org)
             for p in (Person.objects.visible_to(self.user, "change")
-                      .filter(pk__in=Subquery(members.values("person_id"))).order_by("pk")):
+                      .filter(pk__in=members.values("person_id")).order_by("pk")):
                 people.setdefault(p.pk, p)
         return list(people.values())
 

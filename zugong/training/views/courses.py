@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -45,10 +44,11 @@ def _form_page(request, form, title, back, *, multipart=False, note="", course=N
 def course_list(request):
     from ..tables.courses import CourseFilterSet, CourseTable
 
-    studied = (StudyLog.objects.visible_to(request.user).filter(course=OuterRef("pk")).order_by()
-               .values("course").annotate(n=Count("pk")).values("n"))
+    # The study of the people the user sees only. (Not `Subquery(StudyLog.objects.visible_to(...))`: a Subquery
+    # takes the queryset's query as it is, before the pending scope is applied; `__in=` applies it.)
+    seen = Q(study_logs__in=StudyLog.objects.visible_to(request.user).values("pk"))
     qs = (Course.objects.visible_to(request.user).select_related("organization", "category")
-          .annotate(studied=Coalesce(Subquery(studied, output_field=IntegerField()), 0))
+          .annotate(studied=Count("study_logs", filter=seen))
           .order_by("-active", "category__order", "code"))
     return list_page(request, queryset=qs, filterset_class=CourseFilterSet, table_class=CourseTable,
                      template="training/courses/list.html", title="课程库", export_name="课程库",
