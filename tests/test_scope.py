@@ -242,7 +242,29 @@ def other_side(tree, users):
         **_taiyuan_assessment_schemes(tree, users),
         **_taiyuan_assessment(tree, users),
         **_taiyuan_signin(tree, users),
+        **_taiyuan_courses(tree, users),
     }
+
+
+def _taiyuan_courses(tree, users):
+    """太原's course with a material, and a national course's study by 张三 (training, courses area)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zugong.training import courses_services
+    from zugong.training.defaults.courses import install
+    from zugong.training.models import Course, CourseCategory
+
+    install(None)
+    category = CourseCategory.objects.unrestricted().first()
+    course = courses_services.create_course(users.taiyuan, Course(
+        organization=tree.taiyuan, code="TY-SCOPE-1", title="太原太行精神课", minutes=45, category=category))
+    material = courses_services.add_material(users.taiyuan, course, title="太原讲稿",
+                                             file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+    national = courses_services.create_course(users.admin, Course(code="QG-SCOPE-1", title="全国课程", minutes=30,
+                                                                  category=category))
+    log = courses_services.record_study(users.taiyuan, national, [tree.people.zhangsan],
+                                        studied_on=dt.date(2026, 11, 2), minutes=30)[0]
+    return {"course": [course.pk], "course_material": [material.pk], "study_log": [log.pk]}
 
 
 def _taiyuan_assessment(tree, users):
@@ -423,6 +445,9 @@ PK_MODEL = {
     "api:assessment-result-detail": "assessment_result",
     **{f"training:signin_{n}": "signin_session" for n in ("live", "live_panel", "display", "display_panel", "roll")},
     "training:signin_rules_edit": "signin_rules",
+    **{f"training:course_{n}": "course" for n in ("detail", "edit", "material_add", "study")},
+    "training:course_material": "course_material", "training:course_material_delete": "course_material",
+    "training:course_study_delete": "study_log", "api:training-course-detail": "course",
 }
 
 
