@@ -219,3 +219,19 @@ def test_inherited_without_a_column_reads_the_parent_through_the_join():
     assert joined.sides(Step) == ("case__org_path",)
     assert not joined.follows_moves
     assert Inherited("case").sides(Step) == ("org_path",)
+
+
+@pytest.mark.django_db
+def test_a_scoped_queryset_inside_subquery_or_exists_keeps_its_scope(tree, users):
+    """`Subquery(qs)` and `Exists(qs)` take the queryset's query directly: the pending scope of `visible_to`
+    must be applied first, else a user of 大同 would count 太原's people (a scope leak; fails before the fix)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from zugong.orgs.models import Organization
+
+    seen = Person.objects.visible_to(users.datong).values("pk")
+    leaked = Person.objects.unrestricted().filter(pk__in=Subquery(seen))
+    assert set(leaked.values_list("name", flat=True)) == {"赵六", "孙七"}
+    orgs = Organization.objects.unrestricted().annotate(
+        seen=Exists(Person.objects.visible_to(users.datong).filter(organization=OuterRef("pk"))))
+    assert set(orgs.filter(seen=True).values_list("code", flat=True)) == {"14021301"}

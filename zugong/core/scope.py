@@ -325,6 +325,23 @@ class ScopedQuerySet(models.QuerySet):
         return super().explain(*args, **kwargs)
 
 
+
+def _scoping_subquery(init):
+    """`Subquery(qs)` and `Exists(qs)` (Django) take `qs.query` directly, without resolving the queryset: a
+    scope still pending from `visible_to` would be lost and the subquery would see every row. Applied here
+    first. (A correlated subquery over an unscoped queryset stays allowed: it reads rows of an outer query that
+    is scoped itself, e.g. the dues of the memberships listed.)"""
+
+    def __init__(self, queryset, *args, **kwargs):
+        if isinstance(queryset, ScopedQuerySet):
+            queryset._apply_scope()
+        init(self, queryset, *args, **kwargs)
+
+    return __init__
+
+
+models.Subquery.__init__ = _scoping_subquery(models.Subquery.__init__)
+
 def _intersect(scope: Iterable[str], paths: Iterable[str]) -> tuple[str, ...]:
     """The subtrees common to two sets of subtrees (paths are prefixes of their descendants)."""
     out = []
