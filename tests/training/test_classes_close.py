@@ -155,3 +155,18 @@ def test_the_pages_render(tree, users, rotation, attended, login):
     response = client.post(reverse("training:class_close", args=[pk]))
     assert response.status_code == 302
     assert Certificate.objects.unrestricted().count() == 2
+
+
+def test_the_api_lists_classes_in_scope_with_sessions_and_counts(tree, users, rotation, attended, api_client):
+    client = api_client()
+    client.force_authenticate(users.taiyuan)
+    listed = client.get("/api/training/classes/").json()
+    row = listed["results"][0]
+    assert listed["count"] == 1 and row["code"] == rotation.code and row["kind_name"] == "集中轮训"
+    assert row["enrolments"] == {"enrolled": 2, "completed": 0, "withdrawn": 1} and "sessions" not in row
+    detail = client.get(f"/api/training/classes/{rotation.pk}/").json()
+    assert [s["topic"] for s in detail["sessions"]] == [f"第{i}讲" for i in range(1, 8)]
+    assert client.get("/api/training/classes/?organization=1401").json()["count"] == 1
+    client.force_authenticate(users.datong)
+    assert client.get("/api/training/classes/").json()["count"] == 0
+    assert client.get(f"/api/training/classes/{rotation.pk}/").status_code == 404
