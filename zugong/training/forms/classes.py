@@ -46,8 +46,8 @@ class ClassForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].bind(user)
         self.fields["plan"].queryset = Plan.objects.visible_to(user).order_by("-year", "title")
-        self.fields["kind"] = forms.ChoiceField(label="培训类型", choices=[(t.code, t.name)
-                                                                      for t in services.class_types()])
+        types = ClassType.objects.visible_to(user).filter(active=True).order_by("order", "code")
+        self.fields["kind"] = forms.ChoiceField(label="培训类型", choices=[(t.code, t.name) for t in types])
         status = [c for c in TrainingClass.Status.choices if c[0] != TrainingClass.Status.CLOSED]
         if self.instance.pk and self.instance.status == TrainingClass.Status.CLOSED:
             del self.fields["status"]

@@ -217,14 +217,21 @@ def class_reopen(request, pk):
 
 
 @login_required
-def session_edit(request, pk=None, class_pk=None):
-    if pk:
-        session = get_object_or_404(Session.objects.visible_to(request.user).select_related("training_class"), pk=pk)
-        cls = session.training_class
-    else:
-        cls = _class(request, class_pk)
-        last = Session.objects.visible_to(request.user).filter(training_class=cls).order_by("-on").first()
-        session = Session(training_class=cls, on=last.on if last else cls.starts_on)
+def session_create(request, pk):
+    cls = _class(request, pk)
+    last = Session.objects.visible_to(request.user).filter(training_class=cls).order_by("-on").first()
+    return _session_page(request, Session(training_class=cls, on=last.on if last else cls.starts_on))
+
+
+@login_required
+def session_edit(request, pk):
+    return _session_page(request, get_object_or_404(
+        Session.objects.visible_to(request.user).select_related("training_class"), pk=pk))
+
+
+def _session_page(request, session):
+    cls = session.training_class
+    pk = session.pk
     _require_change(request, cls)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -443,7 +450,7 @@ urlpatterns = [
     path("classes/<int:pk>/status/", class_status, name="class_status"),
     path("classes/<int:pk>/close/", class_close, name="class_close"),
     path("classes/<int:pk>/reopen/", class_reopen, name="class_reopen"),
-    path("classes/<int:class_pk>/sessions/new/", session_edit, name="session_create"),
+    path("classes/<int:pk>/sessions/new/", session_create, name="session_create"),
     path("classes/<int:pk>/enrol/", enrol, name="class_enrol"),
     path("sessions/<int:pk>/edit/", session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", session_delete, name="session_delete"),
