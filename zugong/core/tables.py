@@ -8,6 +8,8 @@ from .models import AuditEntry
 
 MODEL_LABELS = {"training.credit": "学时记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
                 "training.session": "课次", "training.enrolment": "学员", "training.attendance": "出勤",
+                "training.classtype": "培训类型", "training.leavepolicy": "脱产培训请假限额",
+                "training.certificate": "结业证书",
                 "assessment.teamassessment": "领导班子考核", "assessment.leaderassessment": "领导干部考核",
                 "assessment.excellencebar": "不得评为优秀的情形", "assessment.ballotrules": "民主测评规则",
                 "assessment.ballotround": "民主测评", "assessment.voterclass": "投票人类别",
