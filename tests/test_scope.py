@@ -265,6 +265,33 @@ def _taiyuan_courses(tree, users):
     log = courses_services.record_study(users.taiyuan, national, [tree.people.zhangsan],
                                         studied_on=dt.date(2026, 11, 2), minutes=30)[0]
     return {"course": [course.pk], "course_material": [material.pk], "study_log": [log.pk]}
+        **_taiyuan_training_classes(tree, users),
+    }
+
+
+def _taiyuan_training_classes(tree, users):
+    """太原's plan and a closed 脱产 class (a session, 张三 enrolled with attendance and a certificate), its class
+    type and leave limit (training, classes area)."""
+    from zugong.training import classes_services
+    from zugong.training.models import (Attendance, Certificate, ClassType, LeavePolicy, Plan, Session,
+                                        TrainingClass)
+
+    ctype = ClassType.objects.create(organization=tree.taiyuan, code="ty_topic", name="太原专题培训")
+    policy = LeavePolicy.objects.create(organization=tree.taiyuan, code="test.taiyuan.leave")
+    plan = Plan.objects.create(organization=tree.taiyuan, year=2026, title="太原2026年度培训计划")
+    cls = TrainingClass.objects.create(organization=tree.taiyuan, plan=plan, code="TY-SCOPE-01", name="太原轮训班",
+                                       kind="ty_topic", starts_on=dt.date(2026, 11, 2), ends_on=dt.date(2026, 11, 2),
+                                       total_hours=8, status="running")
+    session = Session.objects.create(training_class=cls, on=dt.date(2026, 11, 2), topic="太原专题", hours=8)
+    (enrolment,) = classes_services.enrol_people(users.taiyuan, cls, [tree.people.zhangsan.pk])
+    attendance = Attendance.objects.create(session=session, enrolment=enrolment, status="present", hours=8,
+                                           org_path=cls.org_path)
+    classes_services.close_class(users.taiyuan, cls)
+    certificate = Certificate.objects.unrestricted().get(enrolment=enrolment)
+    return {"training_plan": [plan.pk], "training_class": [cls.pk], "training_session": [session.pk],
+            "training_enrolment": [enrolment.pk], "training_attendance": [attendance.pk],
+            "training_certificate": [certificate.pk], "training_class_type": [ctype.pk],
+            "training_leave_policy": [policy.pk]}
 
 
 def _taiyuan_assessment(tree, users):
@@ -448,6 +475,14 @@ PK_MODEL = {
     **{f"training:course_{n}": "course" for n in ("detail", "edit", "material_add", "study")},
     "training:course_material": "course_material", "training:course_material_delete": "course_material",
     "training:course_study_delete": "study_log", "api:training-course-detail": "course",
+    "training:plan_edit": "training_plan", "api:training-classes-detail": "training_class",
+    **{f"training:{n}": "training_class" for n in ("class_detail", "class_edit", "class_status", "class_close",
+                                                  "class_reopen", "class_enrol", "session_create")},
+    "training:session_edit": "training_session", "training:session_delete": "training_session",
+    **{f"training:{n}": "training_enrolment" for n in ("enrolment", "enrolment_leave", "enrolment_withdraw",
+                                                      "enrolment_reinstate", "enrolment_remove")},
+    "training:leave_cancel": "training_attendance", "training:certificate_pdf": "training_certificate",
+    "training:class_type_edit": "training_class_type", "training:leave_policy_edit": "training_leave_policy",
 }
 
 

@@ -10,6 +10,8 @@ MODEL_LABELS = {"training.credit": "学时记录", "training.signinrules": "签�
                 "training.session": "课次", "training.enrolment": "学员", "training.attendance": "出勤",
                 "training.course": "课程", "training.coursecategory": "课程类别", "training.coursematerial": "课程资料",
                 "training.studylog": "课程学习记录",
+                "training.classtype": "培训类型", "training.leavepolicy": "脱产培训请假限额",
+                "training.certificate": "结业证书",
                 "assessment.teamassessment": "领导班子考核", "assessment.leaderassessment": "领导干部考核",
                 "assessment.excellencebar": "不得评为优秀的情形", "assessment.ballotrules": "民主测评规则",
                 "assessment.ballotround": "民主测评", "assessment.voterclass": "投票人类别",

@@ -8,6 +8,14 @@ class types as configuration, leave, withdrawal and certificates; the sign-in ar
 - `Enrolment` (学员): a person on a class; the confirmed list; 退学 with the day and reason; 结业.
 - `Attendance`: one row per enrolment and session: present (with the first sign-in's method and time), on
   leave (with the hours and the reason) or absent; its `hours` are what the class credits to the ledger.
+- `ClassType` (培训类型, configuration): code, name, the ledger type it credits, 脱产 by default, the cycle of
+  “not yet trained”; `LeavePolicy` (请假限额, configuration): the share of a 脱产 class's total 学时 a trainee may
+  be on leave (1/7) and the share of that limit that warns (80 %).
+- `Certificate` (结业证书): numbered per organizer and year, the hours, the day, an unguessable token that the
+  public verification page reads.
+
+Class-level attendance imported as totals (`zugong import training-attendance`: 出勤学时, 请假学时 per trainee)
+is kept on the enrolment (`hours_total`, `leave_total`); when set, it stands for the sessions' attendance.
 
 A class is placed at its organizing organization (`OwnSubtree`); sessions, enrolments and attendance where the
 class is (`Inherited`, stored: bulk writes pass `org_path`). Trainees of other organizations see their credited
@@ -20,9 +28,80 @@ from django.db import models
 from django.db.models import Q
 
 from zugong.core.audit import AuditedModel
+from zugong.core.config.models import ConfigModel
 from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
-__all__ = ["Plan", "TrainingClass", "Session", "Enrolment", "Attendance"]
+from .ledger import CreditKind
+
+__all__ = ["Plan", "TrainingClass", "Session", "Enrolment", "Attendance", "ClassType", "LeavePolicy", "Certificate"]
+
+CLASS_CREDIT_KINDS = [(k.value, k.label) for k in (CreditKind.OFF_JOB, CreditKind.CLASS, CreditKind.ONLINE)]
+
+
+class ClassType(ConfigModel):
+    """A type of class (专题、集中轮训、初任、任职、在职、网络、其他): the ledger type its hours are credited as,
+    whether its classes are 脱产 by default, the cycle (years) in which a person counts as trained by it.
+    Issued nationally or by a department for its subtree; a class names its type by code."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name="发布单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    code = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=40)
+    credited = models.CharField("计入学时类型", max_length=16, choices=CLASS_CREDIT_KINDS, default=CreditKind.OFF_JOB)
+    off_job = models.BooleanField("默认脱产", default=True)
+    cycle_years = models.PositiveSmallIntegerField("培训周期（年）", default=5,
+                                                   help_text="报名时“本周期内未参加同类培训”按此年数判断")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    regulation = models.CharField("依据文件", max_length=200, blank=True)
+    article = models.CharField("条款", max_length=40, blank=True)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训类型"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def citation(self) -> str:
+        return f"{self.regulation}{self.article}"
+
+
+class LeavePolicy(ConfigModel):
+    """How much leave a trainee of a 脱产 class may take: `limit_numerator`/`limit_denominator` of the class's
+    total 学时 (1/7; exactly the limit is allowed), and the share of the limit (per cent) at which a warning is
+    shown. The nearest issuer's active row governs a class."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name="发布单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    code = models.CharField("代码", max_length=40, unique=True)
+    limit_numerator = models.PositiveSmallIntegerField("请假上限（分子）", default=1)
+    limit_denominator = models.PositiveSmallIntegerField("请假上限（分母）", default=7,
+                                                         help_text="请假学时不得超过总学时的 分子/分母")
+    warn_percent = models.PositiveSmallIntegerField("预警比例（%）", default=80,
+                                                    help_text="请假学时达到上限的该比例时提示")
+    regulation = models.CharField("依据文件", max_length=200, blank=True)
+    article = models.CharField("条款", max_length=40, blank=True)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "脱产培训请假限额"
+        ordering = ["org_path", "code"]
+        constraints = [models.CheckConstraint(condition=Q(limit_denominator__gt=0), name="leave_policy_denominator"),
+                       models.CheckConstraint(condition=Q(limit_numerator__lte=models.F("limit_denominator")),
+                                              name="leave_policy_share")]
+
+    def __str__(self) -> str:
+        return f"请假不超过总学时的 {self.limit_numerator}/{self.limit_denominator}"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.regulation}{self.article}"
 
 
 class Plan(ScopedModel, AuditedModel):
@@ -125,12 +204,20 @@ class Enrolment(ScopedModel, AuditedModel):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ENROLLED)
     withdrawn_on = models.DateField("退学日期", null=True, blank=True)
     withdraw_reason = models.CharField("退学原因", max_length=200, blank=True)
+    hours_total = models.DecimalField("出勤学时（汇总）", max_digits=6, decimal_places=1, null=True, blank=True,
+                                      help_text="按班次汇总导入的出勤学时；填写后代替各课次的出勤")
+    leave_total = models.DecimalField("请假学时（汇总）", max_digits=6, decimal_places=1, null=True, blank=True,
+                                      help_text="按班次汇总导入的请假学时；填写后代替各课次的请假")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "学员"
         ordering = ["training_class", "pk"]
-        constraints = [models.UniqueConstraint(fields=["training_class", "person"], name="enrolment_once")]
+        constraints = [models.UniqueConstraint(fields=["training_class", "person"], name="enrolment_once"),
+                       models.CheckConstraint(condition=Q(hours_total__gte=0) | Q(hours_total__isnull=True),
+                                              name="enrolment_hours_total"),
+                       models.CheckConstraint(condition=Q(leave_total__gte=0) | Q(leave_total__isnull=True),
+                                              name="enrolment_leave_total")]
 
     def __str__(self) -> str:
         return f"{self.training_class.name} 学员"
@@ -166,3 +253,33 @@ class Attendance(ScopedModel, AuditedModel):
         verbose_name = verbose_name_plural = "出勤"
         ordering = ["session", "enrolment"]
         constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once")]
+
+
+class Certificate(ScopedModel, AuditedModel):
+    """A 结业证书: numbered per organizer and year (`<organizer code>-<year>-<seq>`), with the credited hours and
+    the day; `token` (random, unguessable) is the key of the public verification page. Revoked when the class
+    is re-opened (issued again, same number, when it closes again)."""
+
+    scope = Inherited("enrolment")
+    audit_exclude = ("org_path", "token")
+
+    enrolment = models.OneToOneField(Enrolment, verbose_name="学员", on_delete=models.CASCADE,
+                                     related_name="certificate")
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    organization = models.ForeignKey("orgs.Organization", verbose_name="发证单位", on_delete=models.PROTECT,
+                                     related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    number = models.CharField("证书编号", max_length=40, unique=True)
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1)
+    issued_on = models.DateField("发证日期")
+    token = models.CharField("验证码", max_length=64, unique=True)
+    revoked_on = models.DateField("作废日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结业证书"
+        ordering = ["-issued_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "seq"], name="certificate_seq_once")]
+
+    def __str__(self) -> str:
+        return self.number
