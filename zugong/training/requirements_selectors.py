@@ -141,7 +141,7 @@ def shortfalls(root_path: str, *, as_of: dt.date | None = None, year: int | None
                codes: list[str] | None = None) -> list[Shortfall]:
     """The people of a subtree short of each requirement (one evaluator query per requirement over the
     subtree), for the yearly ones in `year` (default: this year so far)."""
-    from ..rules.requirements import TEXTS
+    from .rules.requirements import TEXTS
 
     year, as_of = _as_of(year, as_of)
     out = []
@@ -159,3 +159,21 @@ def shortfalls(root_path: str, *, as_of: dt.date | None = None, year: int | None
                                  row["required"], row["shortfall"], row["period"], req.citation,
                                  TEXTS[req.template](row)))
     return out
+
+
+# ---------------------------------------------------------------- the 工作台
+
+
+def members_short(members, today: dt.date, limit: int):
+    """(count, [(membership, hours)…] fewest first, at most `limit`) of the members of `members` (a scoped
+    queryset) short of 32 学时 in the last whole year, among those who joined before it (as the rule judges)."""
+    from zugong.core import rules
+    from zugong.members.models import Membership
+
+    period = ev.year_period(ev.judged_year(today))
+    sql, params = member_hours_sql(members.filter(joined_on__lt=period.start), period.start, period.stop)
+    rows = rules.sql_rows(f"SELECT s.id, s.hours FROM ({sql}) s WHERE s.hours < %s ORDER BY s.hours, s.id",
+                          [*params, float(STUDY_HOURS)])
+    first = rows[:limit]
+    by_pk = Membership.objects.unrestricted().select_related("person").in_bulk([r["id"] for r in first])
+    return len(rows), [(by_pk[r["id"]], Decimal(str(round(float(r["hours"] or 0), 1)))) for r in first]
