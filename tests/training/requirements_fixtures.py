@@ -48,23 +48,23 @@ def credit(person, on, kind, quantity, unit="hour", source_id=None, days=None):
 credit.seq = 0
 
 
-@pytest.fixture
-def installed(tree):
+@pytest.fixture(name="installed")
+def installed_fixture(tree):
     from zugong.core import config
 
     config.install(tree.root, ["training_requirements"])
     return tree
 
 
-@pytest.fixture
-def rows(installed):
+@pytest.fixture(name="rows")
+def rows_fixture(installed):
     from zugong.training import requirements_eval as ev
 
     return {r.code: r for r in ev.requirements()}
 
 
-@pytest.fixture
-def people(tree):
+@pytest.fixture(name="people")
+def people_fixture(tree):
     extra = SimpleNamespace(
         chief=make_person(tree.xiaodian, "周县长", seq=21),
         clerk=make_person(tree.xiaodian, "吴科长", seq=23),

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from .requirements_fixtures import D, credit, make_cadre, make_member
-from .requirements_fixtures import installed, people, rows  # noqa: F401
+from .requirements_fixtures import installed_fixture, people_fixture, rows_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -175,9 +175,10 @@ def _ledger_sums(people, period: Period, kinds) -> tuple[str, list]:
     sql = (f"SELECT x.person_id, SUM(x.hours) AS hours, SUM(x.days) AS days, SUM(x.n) AS trainings FROM ("
            f"SELECT h.person_id, h.hours, 0 AS days, 0 AS n FROM ({hours_sql}) h "
            f"UNION ALL SELECT c.person_id, 0, SUM(COALESCE(c.days, 0)), COUNT(*) FROM {_table(Credit)} c "
-           f'WHERE c.person_id IN ({inner}) AND c."on" >= %s AND c."on" < %s AND c.kind IN ({kind_sql}) '
-           f"GROUP BY c.person_id) x GROUP BY x.person_id")
-    return sql, [*hours_params, *inner_params, period.start, period.stop, *kind_params]
+           f'WHERE c.person_id IN ({inner}) AND c.year >= %s AND c.year <= %s AND c."on" >= %s AND c."on" < %s '
+           f"AND c.kind IN ({kind_sql}) GROUP BY c.person_id) x GROUP BY x.person_id")
+    return sql, [*hours_params, *inner_params, period.start.year, period.end.year, period.start, period.stop,
+                 *kind_params]
 
 
 def _people_of(qs, field_name: str = "person_id"):
