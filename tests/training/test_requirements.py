@@ -210,3 +210,26 @@ def test_standing_lists_each_requirement_that_applies_with_the_member_32(tree, r
     assert out["training.cadre_year"].credited == 40 and out["training.cadre_year"].shortfall == 50
     assert out["training.online"].shortfall == 30 and out["training.online"].period == "2025年"
     assert out["training.committee"].met and "条款号待核" in out["training.committee"].citation
+
+
+def test_an_edition_is_a_row_with_dates_and_each_year_is_judged_by_the_edition_in_force(tree, rows, people):
+    from zugong.core import rules
+    from zugong.core.models import LocalRule
+
+    make_cadre(people.clerk, tree.xiaodian, "clerk_1", D(2020, 1, 1))
+    credit(people.clerk, D(2024, 6, 1), "online", 55)
+    credit(people.clerk, D(2025, 6, 1), "online", 55)
+    old = LocalRule.objects.unrestricted().get(code="training.online")
+    old.effective_to = D(2025, 1, 1)
+    old.save()
+    LocalRule.objects.create(code="training.online_2025", template=old.template, title="干部每年参加网络培训不少于 60 学时",
+                             params={**old.params, "hours": 60}, regulation=old.regulation, article=old.article,
+                             effective_from=D(2025, 1, 1), organization=old.organization, severity=old.severity)
+    by_year = {y: {s.code: s for s in sel.standing(people.clerk, D(2026, 2, 1), year=y) if "online" in s.code}
+               for y in (2024, 2025)}
+    assert set(by_year[2024]) == {"training.online"} and by_year[2024]["training.online"].met
+    assert set(by_year[2025]) == {"training.online_2025"} and by_year[2025]["training.online_2025"].shortfall == 5
+    # The scan of 2026-02 judges 2025: only the new edition finds the cadre short.
+    online = [r for r in rules.all_rules() if "online" in r.code]
+    found = rules.scan("", D(2026, 2, 1), rules=online)
+    assert found.per_rule == {"training.online": 0, "training.online_2025": 1} and found.opened == 1

@@ -83,6 +83,7 @@ def test_the_shortfalls_list_filters_by_requirement_organization_and_year_and_ex
     admin = login(users.admin)
     text = admin.get("/training/shortfalls/", {"year": 2025, "org": tree.datong.code}).content.decode()
     assert "赵六" in text and "张三" not in text
+    assert 'href="/training/shortfalls/"' in admin.get("/training/").content.decode()
     export = admin.get("/training/shortfalls/", {"year": 2025, "export": "xlsx"})
     assert export.status_code == 200 and "spreadsheet" in export["Content-Type"]
 

@@ -166,10 +166,14 @@ def _in(values) -> tuple[str, list]:
     return (", ".join(["%s"] * len(values)) or "NULL"), values
 
 
-def _ledger_sums(people, period: Period, kinds) -> tuple[str, list]:
+def _ledger_sums(people, period: Period, kinds, *, counted: bool = True) -> tuple[str, list]:
     """(person_id, hours, days, trainings): the people's ledger of the period in the types `kinds`: hours as the
-    ledger credits them (caps applied, `person_hours_sql`), 脱产 days and the number of lines as recorded."""
+    ledger credits them (caps applied, `person_hours_sql`), 脱产 days and the number of lines as recorded
+    (`counted`; else 0, and the ledger is read once)."""
     hours_sql, hours_params = person_hours_sql(people, period.start, period.stop, kinds)
+    if not counted:
+        return (f"SELECT h.person_id, SUM(h.hours) AS hours, 0 AS days, 0 AS trainings FROM ({hours_sql}) h "
+                f"GROUP BY h.person_id"), hours_params
     inner, inner_params = people.order_by().values("id").query.sql_with_params()
     kind_sql, kind_params = _in(kinds)
     sql = (f"SELECT x.person_id, SUM(x.hours) AS hours, SUM(x.days) AS days, SUM(x.n) AS trainings FROM ("
@@ -297,7 +301,7 @@ def eval_online(qs, req: Requirement, period: Period, *, short_only: bool = True
     hours = req.dec("hours", 50)
     inner, inner_params = population.order_by().values(
         "id", "organization_id", "org_path", "person_id").query.sql_with_params()
-    sums, sums_params = _ledger_sums(_people_of(population), period, [str(CreditKind.ONLINE)])
+    sums, sums_params = _ledger_sums(_people_of(population), period, [str(CreditKind.ONLINE)], counted=False)
     sql = (f"SELECT c.id AS pk, c.organization_id, c.org_path, c.person_id, COALESCE(s.hours, 0) AS credited, "
            f"COALESCE(s.trainings, 0) AS trainings FROM ({inner}) c LEFT JOIN ({sums}) s ON s.person_id = c.person_id")
     params = [*inner_params, *sums_params]

@@ -45,7 +45,7 @@ def person(request, pk):
     return render(request, "training/requirements/person.html", {
         "someone": someone, "year": year, "years": list(range(today.year, today.year - 6, -1)),
         "standing": standing, "total": total, "by_type": [(kinds[k], v) for k, v in by_type.items() if v],
-        "lines": lines, "cadre": getattr(someone, "cadre", None) if hasattr(someone, "cadre") else None,
+        "lines": lines,
     })
 
 
