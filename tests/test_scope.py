@@ -336,6 +336,7 @@ PK_MODEL = {
     "assessment:individual_pool": "assessment_pool",
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
+    "training:person": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",
     **{f"accounts:{n}": "user" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
                                          "user_grants")},
