@@ -243,6 +243,7 @@ def other_side(tree, users):
         **_taiyuan_assessment(tree, users),
         **_taiyuan_signin(tree, users),
         **_taiyuan_courses(tree, users),
+        **_taiyuan_training_classes(tree, users),
     }
 
 
@@ -265,8 +266,6 @@ def _taiyuan_courses(tree, users):
     log = courses_services.record_study(users.taiyuan, national, [tree.people.zhangsan],
                                         studied_on=dt.date(2026, 11, 2), minutes=30)[0]
     return {"course": [course.pk], "course_material": [material.pk], "study_log": [log.pk]}
-        **_taiyuan_training_classes(tree, users),
-    }
 
 
 def _taiyuan_training_classes(tree, users):
@@ -402,6 +401,7 @@ PK_MODEL = {
     "assessment:individual_pool": "assessment_pool",
     "orgs:tree_children": "org", "orgs:detail": "org", "orgs:edit": "org", "orgs:move": "org",
     "orgs:merge": "org", "orgs:dissolve": "org", "people:detail": "person", "people:edit": "person", "people:full": "person",
+    "training:person": "person",
     "core:job": "job", "core:job_output": "job", "core:job_retry": "job", "accounts:token_revoke": "token",
     **{f"accounts:{n}": "user" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",
                                          "user_grants")},

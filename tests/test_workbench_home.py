@@ -114,7 +114,9 @@ def test_branch_secretary_sees_the_branch_month(login, tree, users, work):
     assert f"/members/{work['member'].pk}/" in links(doc, "arrears")
     assert "张三" in section(doc, "branch-cases")
     assert f"/recruitment/{work['talk'].pk}/" in links(doc, "branch-cases")
-    assert section(doc, "study-short") is None  # training is not built: the extension point shows nothing
+    # 李四 joined before last year and has no study hours in it (no meetings, no ledger lines): short of 32.
+    assert "李四" in section(doc, "study-short") and "0 学时" in section(doc, "study-short")
+    assert f"/training/people/{work['member'].person_id}/" in links(doc, "study-short")
     assert "李四" in section(doc, "transfers-waiting")  # the issuing branch confirms
     menus = set(sidebar(doc))
     assert not menus & (CADRE_MENUS | MANAGER_MENUS | {"统计", "软弱涣散整顿"})

@@ -10,3 +10,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from . import importers, rules  # noqa: F401 — the rules and the importers of every area
+        from . import requirements_panels  # noqa: F401 — the cadre and organization page tabs

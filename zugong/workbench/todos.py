@@ -225,13 +225,16 @@ def arrears(user, branches: list[Organization], today: dt.date) -> tuple[int, li
 
 
 def study_hours_short(user, branches: list[Organization], today: dt.date):
-    """EXTENSION POINT — members short of their yearly study hours (学时不足).
+    """Members of the branches short of their 32 学时 (学时不足) in the last whole year — the year the national
+    rule `branchlife.study_hours` judges (early in a year, this year's hours so far would list nearly everyone):
+    (count, the first `LIMIT` rows as (membership, hours), fewest hours first). The hours are the one definition,
+    `training.ledger.member_hours_sql`, over the branches' members who joined before the year (one query)."""
+    from zugong.training.requirements_selectors import members_short
 
-    Training (培训) is not built yet, so there are no study hours to read and this returns None: the 工作台
-    shows nothing. When `zugong.training` exists, return (count, first rows) of the branches' members below
-    the hours its local rule sets (`training_hours`, see docs/architecture.md), each linking to the member's
-    training record, and the template's `study` block shows them like the arrears."""
-    return None
+    if not branches:
+        return None
+    members = Membership.objects.visible_to(user).active().filter(organization__in=branches)
+    return members_short(members, today, LIMIT)
 
 
 def branch_cases(user, branches: list[Organization]) -> tuple[int, list[Case]]:
