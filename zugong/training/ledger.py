@@ -141,7 +141,8 @@ def post(op, source: str, lines: Iterable[Line], *, user=None) -> list[Credit]:
     for i in range(0, len(keyed), CHUNK):
         old = Credit.objects.unrestricted().filter(source=source, source_id__in=keyed[i:i + CHUNK], carried=False)
         affected |= set(old.values_list("person_id", "kind", "year"))
-        old.delete()  # their carried lines go with them
+        Credit.objects.unrestricted().filter(carried_from__in=old).delete()
+        old.delete()
     table = rules_table()
     paths = _paths(ln.person_id for ln in lines)
     rows = []
@@ -173,6 +174,7 @@ def withdraw(op, source: str, source_ids: Iterable[int]) -> int:
     affected = set(qs.values_list("person_id", "kind", "year"))
     if op is not None:
         op.fact("撤销学时记录", qs.count())
+    Credit.objects.unrestricted().filter(carried_from__in=qs).delete()
     n = qs.delete()[0]
     if affected:
         _apply_caps(op, affected, rules_table())
@@ -183,6 +185,8 @@ def remove(op, line: Credit) -> None:
     """Delete one line (a manual entry made in error) and re-allocate the person's capped hours of its type."""
     origin = line.carried_from if line.carried else line
     affected = {(origin.person_id, origin.kind, origin.year)}
+    for carried in Credit.objects.unrestricted().filter(carried_from=origin):
+        carried.delete()
     origin.delete()
     _apply_caps(op, affected, rules_table())
 
@@ -232,11 +236,10 @@ def _apply_caps(op, affected: set[tuple[int, str, int]], table: list[CreditRule]
     for person_id, kind in groups:
         by_kind[kind].append(person_id)
     low = min(min(ys) for ys in groups.values()) - 1
-    high = max(max(ys) for ys in groups.values()) + 1
     for kind, people in by_kind.items():
         for i in range(0, len(people), CHUNK):
             for c in Credit.objects.unrestricted().filter(person_id__in=people[i:i + CHUNK], kind=kind,
-                                                          year__gte=low, year__lte=high).order_by("on", "pk"):
+                                                          year__gte=low).order_by("on", "pk"):
                 lines[(c.person_id, kind)].append(c)
     changed: dict[int, tuple[Decimal, str]] = {}
     updates: list[Credit] = []
@@ -245,8 +248,13 @@ def _apply_caps(op, affected: set[tuple[int, str, int]], table: list[CreditRule]
     for key, years in groups.items():
         rule = rules[key]
         mine = lines.get(key, [])
-        todo = sorted(years | ({y + 1 for y in years} if rule.carry_over else set()))
-        for year in todo:
+        year, last = min(years), max(years)
+        while True:
+            if year > last + (1 if rule.carry_over else 0):
+                # past the years touched and the next: go on while hours were carried into this year, or are to be
+                if not any(c.year == year and c.carried or c.year == year - 1 and not c.carried and c.cut
+                           and rule.carry_over for c in mine):
+                    break
             own = [c for c in mine if c.year == year and not c.carried]
             carried = {c.carried_from_id: c for c in mine if c.year == year and c.carried}
             wanted: list[Credit] = []
@@ -278,6 +286,7 @@ def _apply_caps(op, affected: set[tuple[int, str, int]], table: list[CreditRule]
                     c.hours, c.basis = hours, basis
                     updates.append(c)
                     changed[c.pk] = (hours, basis)
+            year += 1
     if stale:
         Credit.objects.unrestricted().filter(pk__in=stale).delete()
     if updates:

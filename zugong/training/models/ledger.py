@@ -49,7 +49,7 @@ CONCENTRATED = (CreditKind.OFF_JOB, CreditKind.CLASS)
 
 class Credit(ScopedModel, AuditedModel):
     scope = Inherited("person", stored=False)
-    audit_exclude = ("created_at",)
+    audit_exclude = ("created_at", "carried_from")  # a carried line names its origin in `basis`
 
     person = models.ForeignKey("people.Person", verbose_name="人员", on_delete=models.PROTECT,
                                related_name="training_credits")
@@ -93,6 +93,12 @@ class Credit(ScopedModel, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d} {self.get_kind_display()} {self.hours.normalize():f} 学时"
+
+    @property
+    def removable(self) -> bool:
+        """A line entered by hand (a recognised activity, a study record) that a user may delete; the others are
+        withdrawn by their source."""
+        return not self.carried and self.source in ("training.manual", "branchlife.studyrecord")
 
     @property
     def cut(self):
