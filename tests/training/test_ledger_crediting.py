@@ -143,3 +143,18 @@ def test_withdraw_by_source(rules):
     hours_line(p, D(2025, 3, 1), 3, kind="class", source="training.attendance", source_id=2)
     assert ledger.withdraw(None, "training.attendance", [1]) == 1
     assert person_hours(p, 2025) == {"class": Decimal(3)}
+
+
+def test_a_line_cut_by_a_later_posting_is_logged(rules, users):
+    from zugong.core import audit
+    from zugong.core.models import AuditEntry
+
+    set_rule("", year_cap=Decimal(5))
+    p = rules.people.zhangsan
+    late = hours_line(p, D(2025, 9, 1), 4, label="九月")
+    with audit.acting_as(users.admin), audit.operation(p, "update", note="补录") as op:
+        ledger.post(op, "training.manual", [ledger.Line(p.pk, D(2025, 2, 1), "other", Decimal(3), "hour", "二月")])
+    late.refresh_from_db()
+    assert late.hours == Decimal(2)
+    entry = AuditEntry.objects.unrestricted().get(model="training.credit", object_id=str(late.pk), action="update")
+    assert "计入学时（按计入上限）" in str(entry.changes) and entry.note == "补录"

@@ -283,16 +283,17 @@ def _apply_caps(op, affected: set[tuple[int, str, int]], table: list[CreditRule]
                     c.hours, c.basis = hours, basis
                     new_carried.append(c)
                 elif hours != c.hours or basis != c.basis or (c.carried and c.claimed != claimed):
+                    before = c.hours
                     c.hours, c.basis = hours, basis
                     updates.append(c)
                     changed[c.pk] = (hours, basis)
+                    if op is not None and hours != before:  # bulk-updated: the change named on the line
+                        op.fact("计入学时（按计入上限）", _num(hours), old=_num(before), on=c)
             year += 1
     if stale:
         Credit.objects.unrestricted().filter(pk__in=stale).delete()
     if updates:
         Credit.objects.bulk_update(updates, ["hours", "basis", "claimed"], batch_size=CHUNK)
-        if op is not None:
-            op.fact("按计入上限调整学时", len(updates))
     if new_carried:
         made = Credit.objects.bulk_create(new_carried, batch_size=CHUNK)
         if op is not None:
