@@ -21,7 +21,11 @@ def copy_study_records(apps, schema_editor):
     year = ("CAST(EXTRACT(YEAR FROM r.\"on\") AS integer)" if conn.vendor == "postgresql"
             else "CAST(strftime('%%Y', r.\"on\") AS integer)")
     with conn.cursor() as cur:
+        if conn.vendor == "postgresql":  # checked now: no pending trigger events before the deferred CREATE INDEX
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute(COPY.format(year=year), [False, False])
+        if conn.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def drop_copies(apps, schema_editor):
