@@ -26,7 +26,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from zugong.branchlife import compliance  # noqa: E402
-from zugong.branchlife.models import Absence, ComplianceStat, Meeting, StudyRecord  # noqa: E402
+from zugong.branchlife.models import Absence, ComplianceStat, Meeting  # noqa: E402
+from zugong.training.models import Credit  # noqa: E402
 from zugong.core import rules  # noqa: E402
 from zugong.core.models import Finding  # noqa: E402
 from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
@@ -95,7 +96,7 @@ def main():
     codes = [r.code for r in rule_list]
     movers = ensure_movers()
     print(f"[{db}] organizational life: meetings={count(Meeting):,} absences={count(Absence):,} "
-          f"study_records={count(StudyRecord):,} members who moved (received transfers)={movers:,}", flush=True)
+          f"study_lines={count(Credit):,} members who moved (received transfers)={movers:,}", flush=True)
     Finding.objects.unrestricted().filter(rule__in=codes)._raw_delete(connection.alias)
     totals = []
     per_rule = {}

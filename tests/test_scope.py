@@ -238,6 +238,7 @@ def other_side(tree, users):
         "token": [_taiyuan_token(users)],
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
+        **_taiyuan_ledger(tree),
         **_taiyuan_ballots(tree, users, team),
         **_taiyuan_assessment_schemes(tree, users),
         **_taiyuan_assessment(tree, users),
@@ -483,7 +484,21 @@ PK_MODEL = {
                                                       "enrolment_reinstate", "enrolment_remove")},
     "training:leave_cancel": "training_attendance", "training:certificate_pdf": "training_certificate",
     "training:class_type_edit": "training_class_type", "training:leave_policy_edit": "training_leave_policy",
+    "training:ledger_person": "person", "training:ledger_remove": "training_credit",
+    "training:ledger_evidence": "training_credit", "api:training-credits-detail": "training_credit",
+    "training:ledger_rule_edit": "training_credit_rule", "training:ledger_rule_issue": "training_credit_rule",
 }
+
+
+def _taiyuan_ledger(tree) -> dict:
+    """A ledger line of 张三 (太原) and a crediting rule 太原 issued (the training ledger)."""
+    from zugong.training import ledger
+    from zugong.training.models import CreditRule
+
+    line = ledger.post(None, "training.manual", [ledger.Line(tree.people.zhangsan.pk, dt.date(2026, 3, 1), "study",
+                                                            Decimal(3), "hour", "太原集中学习")])[0]
+    rule = CreditRule.objects.create(code="test.ty.credit", title="太原学时认定", organization=tree.taiyuan)
+    return {"training_credit": [line.pk], "training_credit_rule": [rule.pk]}
 
 
 DUTY_ONLY = {f"accounts:{n}" for n in ("user", "user_disable", "user_enable", "user_unlock", "user_reset",

@@ -7,13 +7,21 @@ import pytest
 
 from tests.branchlife.conftest import meeting
 from zugong.branchlife import compliance
-from zugong.branchlife.models import ComplianceStat, Meeting, StudyRecord
+from zugong.branchlife.models import ComplianceStat, Meeting
 from zugong.core.models import LocalRule
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 K = Meeting.Kind
 AS_OF = D(2026, 6, 30)
+
+
+def add_study(membership, on, hours, title):
+    """Study hours outside the meetings: a line of the training ledger (where branch life's study records went)."""
+    from zugong.training import ledger
+
+    return ledger.post(None, "branchlife.studyrecord", [ledger.Line(
+        person_id=membership.person_id, on=on, kind="class", quantity=Decimal(str(hours)), unit="hour", label=title)])[0]
 
 
 def stats(**filters):
@@ -66,8 +74,7 @@ def test_local_frequency_and_study(tree, branch):
         meeting(branch.org, K.THEMED_DAY, D(2025, month, 9), hours=Decimal("2.5"))
     meeting(branch.org, K.LECTURE, D(2025, 2, 9), host_person=branch.secretary.person, hours=2)
     m = branch.members[6]
-    StudyRecord.objects.create(membership=m, organization=branch.org, org_path=branch.org.path, on=D(2025, 6, 1),
-                               hours=1, title="网络培训")
+    add_study(m, D(2025, 6, 1), 1, "网络培训")
     compliance.refresh(as_of=AS_OF)
     lectures = stats(organization=branch.org, kind="lecture").order_by("period_start")
     assert [s.held for s in lectures] == [1, 0, 0, 0, 0, 0]

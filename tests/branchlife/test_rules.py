@@ -8,7 +8,7 @@ import pytest
 
 from tests.branchlife.conftest import meeting
 from zugong.branchlife import periods
-from zugong.branchlife.models import Appraisal, AppraisalResult, Grade, Meeting, StudyRecord
+from zugong.branchlife.models import Appraisal, AppraisalResult, Grade, Meeting
 from zugong.core import rules
 from zugong.core.models import Finding, LocalRule
 
@@ -16,6 +16,14 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 K = Meeting.Kind
 AS_OF = D(2026, 6, 30)
+
+
+def add_study(membership, on, hours, title):
+    """Study hours outside the meetings: a line of the training ledger (where branch life's study records went)."""
+    from zugong.training import ledger
+
+    return ledger.post(None, "branchlife.studyrecord", [ledger.Line(
+        person_id=membership.person_id, on=on, kind="class", quantity=Decimal(str(hours)), unit="hour", label=title)])[0]
 
 
 def broken(code, obj, as_of=AS_OF):
@@ -144,17 +152,14 @@ def test_credit_hours(branch):
         meeting(org, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2),
                 absences=[b] if month <= 2 else [])  # b misses two (4 学时)
     meeting(branch.group, K.GROUP, D(2025, 4, 1), hours=Decimal(4))  # the group's members: +4
-    StudyRecord.objects.create(membership=a, organization=org, org_path=org.path, on=D(2025, 5, 1), hours=4,
-                               title="县委党校轮训")
-    StudyRecord.objects.create(membership=c, organization=org, org_path=org.path, on=D(2026, 1, 3), hours=40,
-                               title="网络培训")  # next year: does not count for 2025
+    add_study(a, D(2025, 5, 1), 4, "县委党校轮训")
+    add_study(c, D(2026, 1, 3), 40, "网络培训")  # next year: does not count for 2025
     assert broken("branchlife.study_hours", a) == []  # 24 + 4 + 4 = 32
     assert broken("branchlife.study_hours", b) == ["2025年参加集中学习培训 24 学时，不足 32 学时"]  # 24 − 4 + 4
     assert broken("branchlife.study_hours", c) == ["2025年参加集中学习培训 28 学时，不足 32 学时"]
     assert broken("branchlife.study_hours", branch.members[0]) == ["2025年参加集中学习培训 24 学时，不足 32 学时"]
     for hours in ("0.1", "0.2", "1.5"):  # SQLite sums the stored 学时 as floats: 0.1 + 0.2 must print as 0.3
-        StudyRecord.objects.create(membership=c, organization=org, org_path=org.path, on=D(2025, 6, 1),
-                                   hours=Decimal(hours), title="网络培训")
+        add_study(c, D(2025, 6, 1), Decimal(hours), "网络培训")
     assert broken("branchlife.study_hours", c) == ["2025年参加集中学习培训 29.8 学时，不足 32 学时"]
 
 
@@ -164,8 +169,7 @@ def test_credit_hours_at_exactly_32_in_tenths(branch):
     for month in range(1, 13):
         meeting(org, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2))
     meeting(org, K.LECTURE, D(2025, 6, 20), hours=Decimal("0.3"), absences=[d])
-    StudyRecord.objects.create(membership=d, organization=org, org_path=org.path, on=D(2025, 5, 1), hours=8,
-                               title="县委党校轮训")
+    add_study(d, D(2025, 5, 1), 8, "县委党校轮训")
     assert broken("branchlife.study_hours", d) == []
     assert broken("branchlife.study_hours", branch.members[4]) == ["2025年参加集中学习培训 24.3 学时，不足 32 学时"]
 def test_absent_six_months_without_reason(branch):
@@ -217,8 +221,7 @@ def test_a_member_who_moved_is_judged_on_the_branches_they_were_in(users, tree, 
     move(users.admin, mover, D(2025, 7, 1), to_org=tree.b2)
     for month in range(7, 13):
         meeting(tree.b2, K.THEMED_DAY, D(2025, month, 10), hours=Decimal(2))
-    StudyRecord.objects.create(membership=mover, organization=tree.b2, org_path=tree.b2.path, on=D(2025, 9, 1),
-                               hours=8, title="县委党校轮训")
+    add_study(mover, D(2025, 9, 1), 8, "县委党校轮训")
     assert broken("branchlife.study_hours", mover) == []  # 12 in A + 12 in B + 8 = 32
     # The window of six months (2025-12 … 2026-05): B's December meeting (above) was attended; A's later ones
     # are none of the mover's business, B's from January on were missed without a reason.

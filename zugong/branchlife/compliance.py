@@ -24,7 +24,7 @@ from zugong.orgs.models import Organization
 from . import periods
 from .models import ComplianceStat, Meeting
 from .requirements import COMMITTEE_POSTS, Requirement, all_requirements, committee_month
-from .rules import STUDY_HOURS, study_sql, study_year
+from .rules import STUDY_HOURS, study_year
 
 TABLE = ComplianceStat._meta.db_table
 COLUMNS = ("organization_id", "org_path", "kind", "period", "period_start", "period_end", "required", "needed",
@@ -96,7 +96,9 @@ def _insert_study(cur, path: str, as_of: dt.date, now) -> int:
     members = Membership.objects.unrestricted().active().filter(joined_on__lt=start)
     if path:
         members = members.filter(org_path__subtree=path)
-    hours_sql, hours_params = study_sql(members, start, end)
+    from zugong.training.ledger import member_hours_sql  # the one definition of a member's study hours
+
+    hours_sql, hours_params = member_hours_sql(members, start, end)
     reached = "SUM(CASE WHEN s.hours >= %s THEN 1 ELSE 0 END)"
     sql = f"""
         INSERT INTO {TABLE} ({", ".join(COLUMNS)})

@@ -10,7 +10,9 @@ from django.utils import timezone
 from zugong.core.forms import VersionedFormMixin
 from zugong.orgs.fields import OrganizationPicker
 
-from .models import Appraisal, AppraisalResult, Grade, Meeting, StudyRecord
+from zugong.training.models import CreditKind
+
+from .models import Appraisal, AppraisalResult, Grade, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # 学时 a meeting of each kind credits to those present, unless the recorder says otherwise.
@@ -89,11 +91,18 @@ class MeetingForm(VersionedFormMixin, forms.Form):
         }
 
 
-class StudyRecordForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = StudyRecord
-        fields = ["on", "kind", "title", "provider", "hours"]
-        widgets = {"on": DATE}
+STUDY_KINDS = [(k, CreditKind(k).label) for k in (CreditKind.CLASS, CreditKind.OFF_JOB, CreditKind.ONLINE,
+                                                     CreditKind.STUDY, CreditKind.OTHER)]
+
+
+class StudyRecordForm(forms.Form):
+    """Study hours of one member, written to the training ledger (`services.record_study`)."""
+
+    on = forms.DateField(label="日期", widget=DATE, help_text="培训结束日期")
+    kind = forms.ChoiceField(label="方式", choices=STUDY_KINDS, initial=CreditKind.CLASS)
+    title = forms.CharField(label="培训或学习内容", max_length=100)
+    provider = forms.CharField(label="举办单位", max_length=100, required=False)
+    hours = forms.DecimalField(label="学时", max_digits=5, decimal_places=1, min_value=Decimal("0.1"))
 
 
 class AppraisalForm(VersionedFormMixin, forms.ModelForm):

@@ -167,42 +167,6 @@ COMPLIANCE_KINDS: dict[str, str] = {**MEETING_KINDS, "secretary_lecture": "书�
                                      "study": "学习"}
 
 
-class StudyRecord(ScopedModel, AuditedModel):
-    """Study hours (学时) one member earned outside the branch's meetings: Party-school or online training."""
-
-    class Kind(models.TextChoices):
-        TRAINING = "training", "集中培训"
-        ONLINE = "online", "网络培训"
-        STUDY = "study", "集体学习"
-        OTHER = "other", "其他"
-
-    scope = OwnSubtree("organization")
-    audit_exclude = ("org_path", "created_at")
-
-    membership = models.ForeignKey(
-        "members.Membership", verbose_name="党员", on_delete=models.PROTECT, related_name="study_records"
-    )
-    organization = models.ForeignKey(
-        "orgs.Organization", verbose_name="登记党支部", on_delete=models.PROTECT, related_name="+"
-    )
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
-    on = models.DateField("日期", help_text="培训结束日期")
-    kind = models.CharField("方式", max_length=16, choices=Kind.choices, default=Kind.TRAINING)
-    title = models.CharField("培训或学习内容", max_length=100)
-    provider = models.CharField("举办单位", max_length=100, blank=True)
-    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "学习培训学时"
-        ordering = ["-on"]
-        indexes = [models.Index(fields=["membership", "on"], name="study_member_day")]
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="study_hours_positive")]
-
-    def __str__(self):
-        return f"{self.membership.person.name} {self.on:%Y-%m-%d} {self.title} {self.hours} 学时"
-
-
 class Grade(models.TextChoices):
     """民主评议党员的评定等次."""
 

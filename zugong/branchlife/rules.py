@@ -24,7 +24,7 @@ from zugong.members.models import Membership, TransferRequest
 from zugong.orgs.models import Organization
 
 from . import periods
-from .models import Absence, Grade, Meeting, StudyRecord
+from .models import Absence, Grade, Meeting
 from .requirements import (
     BRANCH_RULES, EDUCATION_RULES, LOCAL_KINDS, LOCAL_TEMPLATE, NATIONAL, SECRETARY_TEMPLATE, Requirement, branches,
     local_requirement, secretary_requirement,
@@ -44,9 +44,11 @@ MEMBER_RULE = {"model": "members.Membership", "group": "组织生活"}
 # An organization is judged on the meetings it held.
 MEETINGS_OF_ORG = (Reads("branchlife.Meeting", "organization_id"),
                    Reads("members.PostSpan", "organization_id"))  # the committee and secretary of each day
-# A member is judged on the meetings of their organization and their own absences (and study records).
+# A member is judged on the meetings of their organization and their own absences (and, for the study hours,
+# their lines in the training ledger).
 MEETINGS_OF_MEMBER = (Reads("branchlife.Meeting", "organization_id", "organization_id"),
-                      Reads("branchlife.Absence", "membership_id"), Reads("branchlife.StudyRecord", "membership_id"))
+                      Reads("branchlife.Absence", "membership_id"))
+STUDY_OF_MEMBER = (*MEETINGS_OF_MEMBER, Reads("training.Credit", "person_id", "person_id"))
 
 
 def periods_held(req: Requirement, window, outer="pk"):
@@ -286,21 +288,22 @@ HELD = "CASE WHEN l.membership_id IS NULL THEN COALESCE(b.{0}, 0) + COALESCE(g.{
 
 
 def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
-    """SQL selecting (id, organization_id, org_path, person_id, hours) for the memberships of `members`: their
-    study hours in [start, end) — study records, plus the 学时 of the meetings of the branch (and the party
-    group) they were in on each day, less those of the meetings they missed, rounded to the 0.1 学时 they are
-    recorded in (SQLite sums them as floats: 32.3 − 0.3 must not fall short of 32) — as joins to
-    per-organization and per-member sums (one pass over each table, served by covering indexes, instead of a
-    subquery per member)."""
+    """SQL selecting (id, organization_id, org_path, person_id, hours) for the memberships of `members`: the
+    hours of organizational life in [start, end) — the 学时 of the meetings of the branch (and the party group)
+    they were in on each day, less those of the meetings they missed, rounded to the 0.1 学时 they are recorded
+    in (SQLite sums them as floats: 32.3 − 0.3 must not fall short of 32) — as joins to per-organization and
+    per-member sums (one pass over each table, served by covering indexes, instead of a subquery per member).
+    A member's study hours are these plus their ledger lines: `training.ledger.member_hours_sql`, the one
+    definition the rules and the compliance table read."""
     inner, inner_params = members.order_by().values(
         "id", "organization_id", "party_group_id", "org_path", "person_id").query.sql_with_params()
-    meeting, absence, record = (m._meta.db_table for m in (Meeting, Absence, StudyRecord))
+    meeting, absence = Meeting._meta.db_table, Absence._meta.db_table
     wide = ", ".join(f"'{k}'" for k in Meeting.BRANCH_WIDE)
     movers, movers_params = _movers(start, end, "SUM(CASE WHEN mt.credit_hours > 0 THEN mt.credit_hours END)", wide)
     orgs, groups, mine, only = _only(inner, inner_params)
     sql = f"""
         SELECT m.id, m.organization_id, m.org_path, m.person_id,
-               ROUND({HELD.format("h")} + COALESCE(r.h, 0) - COALESCE(a.h, 0), 1) AS hours
+               ROUND({HELD.format("h")} - COALESCE(a.h, 0), 1) AS hours
         FROM ({inner}) m
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind IN ({wide}){orgs}
@@ -308,14 +311,12 @@ def study_sql(members, start: dt.date, end: dt.date) -> tuple[str, list]:
         LEFT JOIN (SELECT organization_id, SUM(credit_hours) AS h FROM {meeting}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0 AND kind = 'group'{groups}
                    GROUP BY organization_id) g ON g.organization_id = m.party_group_id
-        LEFT JOIN (SELECT membership_id, SUM(hours) AS h FROM {record}
-                   WHERE "on" >= %s AND "on" < %s{mine} GROUP BY membership_id) r ON r.membership_id = m.id
         LEFT JOIN (SELECT membership_id, SUM(credit_hours) AS h FROM {absence}
                    WHERE held_on >= %s AND held_on < %s AND credit_hours > 0{mine}
                    GROUP BY membership_id) a ON a.membership_id = m.id
         {movers}
     """
-    return sql, [*inner_params, *([start, end, *only] * 4), *movers_params]
+    return sql, [*inner_params, *([start, end, *only] * 3), *movers_params]
 
 
 def _only(inner: str, params) -> tuple[str, str, str, list]:
@@ -329,14 +330,16 @@ def _only(inner: str, params) -> tuple[str, str, str, list]:
 
 
 def _hours(value) -> Decimal:
-    """A sum of 学时 as a one-decimal Decimal (SQLite sums the stored values as floats)."""
-    return Decimal(str(round(float(value), 1)))
+    """A sum of 学时 as a Decimal to the 0.01 学时 the ledger credits (SQLite sums the stored values as floats)."""
+    return Decimal(str(round(float(value), 2)))
 
 
 def check_credit_hours(qs, as_of):
+    from zugong.training.ledger import member_hours_sql  # the one definition of a member's study hours
+
     start, end = study_year(as_of)
     members = qs.active().filter(joined_on__lt=start)
-    sql, params = study_sql(members, start, end)
+    sql, params = member_hours_sql(members, start, end)
     rows = rules.sql_rows(
         f"SELECT s.id AS pk, s.organization_id, s.org_path, s.person_id, s.hours AS credit_hours "
         f"FROM ({sql}) s WHERE s.hours < %s", [*params, float(STUDY_HOURS)])
@@ -349,7 +352,7 @@ def check_credit_hours(qs, as_of):
 register(
     Rule(
         code="branchlife.study_hours", title="党员年度集中学习培训不足 32 学时", severity=WARNING,
-        reads=MEETINGS_OF_MEMBER,
+        reads=STUDY_OF_MEMBER,
         editions=(Edition(EDUCATION_RULES, "第二十条"),),
         check=check_credit_hours,
         describe=lambda row: (f"{row['study_year']}年参加集中学习培训 {row['credit_hours'].normalize():f} 学时，"

@@ -23,7 +23,7 @@ from zugong.core import audit, history, rules, scope
 from zugong.members.models import Membership, PostSpan, TransferRequest
 from zugong.orgs.models import Organization
 
-from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, MeetingAttachment, StudyRecord
+from .models import Absence, Appraisal, AppraisalResult, Grade, Meeting, MeetingAttachment
 
 MEETING_RULES = ["branchlife.committee_quorum"]
 MEETING_FIELDS = ("kind", "held_on", "place", "host", "host_person", "recorder", "topic", "guests", "minutes",
@@ -225,16 +225,28 @@ def add_attachment(user, meeting: Meeting, upload, name: str = "") -> MeetingAtt
 # ---------------------------------------------------------------- study hours
 
 
+STUDY_SOURCE = "branchlife.studyrecord"  # the ledger lines of study hours recorded for a member by branch life
+
+
 @transaction.atomic
-def record_study(user, membership: Membership, **fields) -> StudyRecord:
+def record_study(user, membership: Membership, *, on: dt.date, kind: str, title: str, hours, provider: str = ""):
+    """Record study hours (学时) a member earned outside the branch's meetings: a line of the training ledger
+    (`training.ledger.post`, credited by its rules), so the 32 学时 rule reads them with everything else."""
+    from zugong.training import ledger  # the one ledger of credited hours
+    from zugong.training.models import CreditKind
+
     org = membership.organization
     _require(user, "change", org, "该党员")
-    record = StudyRecord(membership=membership, organization=org, org_path=membership.org_path, **fields)
-    if record.on and record.on > timezone.localdate():
+    if on and on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天"})
-    record.full_clean(exclude=["org_path"])
-    record.save()
-    return record
+    if kind not in CreditKind.values:
+        raise ValidationError({"kind": "请选择学时类型"})
+    if hours is None or hours <= 0:
+        raise ValidationError({"hours": "学时应大于 0"})
+    with audit.operation(membership, "update", note=f"登记学习培训学时：{title}") as op:
+        line = ledger.Line(person_id=membership.person_id, on=on, kind=kind, quantity=hours, unit="hour",
+                           label=title, provider=provider or "")
+        return ledger.post(op, STUDY_SOURCE, [line], user=user)[0]
 
 
 # ---------------------------------------------------------------- democratic appraisal

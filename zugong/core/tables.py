@@ -6,7 +6,7 @@ from django import forms
 
 from .models import AuditEntry
 
-MODEL_LABELS = {"training.credit": "学时记录", "training.signinrules": "签到规则", "training.signin": "签到记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
+MODEL_LABELS = {"training.credit": "学时记录", "training.creditrule": "学时认定规则", "training.signinrules": "签到规则", "training.signin": "签到记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
                 "training.session": "课次", "training.enrolment": "学员", "training.attendance": "出勤",
                 "training.course": "课程", "training.coursecategory": "课程类别", "training.coursematerial": "课程资料",
                 "training.studylog": "课程学习记录",

@@ -34,8 +34,9 @@ MEETING_COLUMNS = ("id", "organization_id", "org_path", "kind", "held_on", "plac
                    "recorder", "topic", "expected", "present", "guests", "minutes", "credit_hours",
                    "created_at", "updated_at")
 ABSENCE_COLUMNS = ("id", "meeting_id", "membership_id", "org_path", "held_on", "kind", "reason", "credit_hours")
-STUDY_COLUMNS = ("id", "membership_id", "organization_id", "org_path", "on", "kind", "title", "provider", "hours",
-                 "created_at")
+# Study hours outside the meetings are lines of the training ledger (training.Credit), credited as given.
+STUDY_COLUMNS = ("id", "person_id", "on", "year", "kind", "hours", "claimed", "basis", "source", "source_label",
+                 "rule", "evidence", "note", "provider", "unit", "quantity", "created_at")
 APPRAISAL_COLUMNS = ("id", "organization_id", "org_path", "year", "meeting_id", "self_on", "mutual_on", "vote_on",
                      "decided_on", "voters_expected", "voters_present", "note", "created_at", "updated_at")
 RESULT_COLUMNS = ("id", "appraisal_id", "membership_id", "org_path", "self_grade", "mutual_note", "votes_excellent",
@@ -250,11 +251,12 @@ class Planner:
                 on = dt.date(year, rng.randint(3, 11 if year < self.last.year else self.last.month), rng.randint(1, 28))
                 if on > self.last:
                     continue
-                kind, title, provider = (("training", "党员集中轮训", "县委党校") if rng.random() < 0.5
+                kind, title, provider = (("class", "党员集中轮训", "县委党校") if rng.random() < 0.5
                                          else ("online", "党员网络培训", "党员教育平台"))
                 hours = rng.choice(("8.0", "12.0", "16.0", "24.0"))
-                self.rows["study"].append((self.next_id("study"), m.id, b.id, b.path, on.isoformat(), kind, title,
-                                           provider, hours, self.stamp))
+                self.rows["study"].append((self.next_id("study"), m.person_id, on.isoformat(), on.year, kind, hours,
+                                           hours, f"{hours[:-2]} 学时", "branchlife.studyrecord", title, "默认", "",
+                                           "", provider, "hour", hours, self.stamp))
 
     def _appraisal(self, rng, b: BranchLife, meeting_id: int, day: dt.date) -> None:
         aid = self.next_id("appraisals")
@@ -284,7 +286,7 @@ def _tables() -> dict[str, Table]:
     return {
         "meetings": Table.of(get("branchlife", "Meeting"), MEETING_COLUMNS),
         "absences": Table.of(get("branchlife", "Absence"), ABSENCE_COLUMNS),
-        "study": Table.of(get("branchlife", "StudyRecord"), STUDY_COLUMNS),
+        "study": Table.of(get("training", "Credit"), STUDY_COLUMNS),
         "appraisals": Table.of(get("branchlife", "Appraisal"), APPRAISAL_COLUMNS),
         "results": Table.of(get("branchlife", "AppraisalResult"), RESULT_COLUMNS),
     }
