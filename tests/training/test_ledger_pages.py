@@ -39,8 +39,11 @@ def test_person_ledger_shows_totals_with_caps(tree, users, login, lines):
     row.year_cap, row.carry_over = Decimal(50), True
     row.save()
     z = tree.people.zhangsan
-    page = login(users.taiyuan).get(f"/training/ledger/person/{z.pk}/?year=2026").content.decode()
-    assert "太原课程" in page and "每年至多 50 学时，超出部分结转下一年度" in page
+    client = login(users.taiyuan)
+    r = client.get(f"/training/ledger/person/{z.pk}/?year=2026")
+    assert r.status_code == 302 and r["Location"] == f"/training/people/{z.pk}/?year=2026"
+    page = client.get(r["Location"]).content.decode()
+    assert "培训要求落实情况" in page and "太原课程" in page and "每年至多 50 学时，超出部分结转下一年度" in page
     assert login(users.datong).get(f"/training/ledger/person/{z.pk}/").status_code == 404
     totals = {t.kind: t for t in selectors.totals(z, 2026)}
     assert totals["online"].hours == Decimal("1.5") and totals["online"].year_cap == Decimal(50)

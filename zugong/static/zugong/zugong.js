@@ -43,7 +43,7 @@ document.addEventListener("submit", function (e) {
 }, true);
 document.addEventListener("change", function (e) {
   var t = e.target;
-  if (t.matches("select[data-autosubmit]") && t.form) t.form.submit();
+  if (t.matches("select[data-autosubmit], input[data-autosubmit]") && t.form) t.form.submit();
   if (t.matches("input[data-select-all]")) {
     document.querySelectorAll('input[name="' + t.dataset.selectAll + '"]').forEach(function (b) { b.checked = t.checked; });
   }

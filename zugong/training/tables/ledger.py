@@ -36,7 +36,7 @@ class CreditFilterSet(django_filters.FilterSet):
 
 class CreditTable(tables.Table):
     name = tables.Column("姓名", accessor="person__name",
-                         linkify=("training:ledger_person", {"pk": tables.A("person_id")}))
+                         linkify=("training:person", {"pk": tables.A("person_id")}))
     organization = tables.Column("所在组织", accessor="person__organization__name")
     on = tables.DateColumn(format="Y-m-d", verbose_name="日期")
     kind = tables.Column("学时类型")

@@ -45,12 +45,9 @@ def credit_list(request):
 
 @login_required
 def person_ledger(request, pk):
-    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    year = _year(request)
-    context = {"person": person, "year": year, "ledger_lines": selectors.lines(request.user, person, year),
-               "ledger_totals": selectors.totals(person, year), "can_change": services.can_change(request.user, person),
-               "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1)}
-    return render(request, "training/ledger/person.html", context)
+    """A person's ledger is part of their training page (standing by requirement and the lines of the year)."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    return redirect(f"{reverse('training:person', args=[person.pk])}?year={_year(request)}")
 
 
 @login_required
@@ -73,7 +70,7 @@ def activity_new(request):
                 apply_errors(form, exc)
         else:
             messages.success(request, f"已为{person.name}登记 {line.hours.normalize():f} 学时")
-            return redirect(f"{reverse('training:ledger_person', args=[person.pk])}?year={line.year}")
+            return redirect(f"{reverse('training:person', args=[person.pk])}?year={line.year}")
     return render(request, "training/ledger/form.html", {
         "form": form, "title": "登记认可的学习活动", "multipart": True, "back": reverse("training:ledger_list"),
         "note": "集中学习、其他经认可的学习活动按实际学时登记，须上传证明材料；计入时适用本人所在组织的学时认定规则和上限。"})
@@ -84,7 +81,7 @@ def activity_new(request):
 def line_remove(request, pk):
     line = get_object_or_404(Credit.objects.visible_to(request.user, "change").select_related("person"), pk=pk)
     form = RemoveForm(request.POST)
-    back = f"{reverse('training:ledger_person', args=[line.person_id])}?year={line.year}"
+    back = f"{reverse('training:person', args=[line.person_id])}?year={line.year}"
     if not form.is_valid():
         messages.error(request, "请填写删除原因")
         return redirect(back)

@@ -14,6 +14,7 @@ from zugong.core.lists import list_page
 from zugong.orgs.models import Organization
 from zugong.people.models import Person
 
+from .. import ledger_selectors, ledger_services
 from .. import requirements_selectors as selectors
 from ..forms.requirements import ShortfallFilterSet
 from ..models import Credit
@@ -39,13 +40,13 @@ def person(request, pk):
     today = timezone.localdate()
     standing = selectors.standing(someone, today, year=year)
     total, by_type = selectors.by_type(someone, year)
-    lines = (Credit.objects.visible_to(request.user).filter(person=someone, year=year)
-             .order_by("-on", "-pk"))
     kinds = dict(Credit._meta.get_field("kind").choices)
     return render(request, "training/requirements/person.html", {
-        "someone": someone, "year": year, "years": list(range(today.year, today.year - 6, -1)),
+        "someone": someone, "person": someone, "year": year, "years": list(range(today.year, today.year - 6, -1)),
         "standing": standing, "total": total, "by_type": [(kinds[k], v) for k, v in by_type.items() if v],
-        "lines": lines,
+        "ledger_lines": ledger_selectors.lines(request.user, someone, year),
+        "ledger_totals": ledger_selectors.totals(someone, year),
+        "can_change": ledger_services.can_change(request.user, someone),
     })
 
 
