@@ -170,3 +170,13 @@ def test_the_api_lists_classes_in_scope_with_sessions_and_counts(tree, users, ro
     client.force_authenticate(users.datong)
     assert client.get("/api/training/classes/").json()["count"] == 0
     assert client.get(f"/api/training/classes/{rotation.pk}/").status_code == 404
+
+
+def test_the_class_list_counts_each_trainee_once(tree, users, rotation, attended):
+    """The list's 学员 column counted a trainee once per session (two counts over two joins multiplied: 140
+    trainees in a class of 28 over 5 days); fails before the fix."""
+    from zugong.training.tables.classes import with_counts
+    from zugong.training.models import TrainingClass
+
+    row = with_counts(TrainingClass.objects.unrestricted().filter(pk=rotation.pk)).get()
+    assert (row.enrolled, row.session_count) == (2, 7)  # 张三 and 李四; 王五 withdrew

@@ -45,7 +45,8 @@ class ClassFilterSet(django_filters.FilterSet):
 
 
 def with_counts(qs):
-    return qs.annotate(enrolled=Count("enrolments", filter=~Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
+    active = ~Q(enrolments__status=Enrolment.Status.WITHDRAWN)
+    return qs.annotate(enrolled=Count("enrolments", filter=active, distinct=True),
                        session_count=Count("sessions", distinct=True))
 
 
