@@ -7,7 +7,8 @@ The token view lives here rather than in `zugong.core.api`: that module is loade
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path, reverse
+from django.http import JsonResponse
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers, status
@@ -226,4 +227,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("", include((router.urls, "api"))),
+    # Any other address under /api/ (an id under a resource that has no detail, a mistyped resource) answers
+    # the JSON 404 of every API answer, not the site's HTML page.
+    re_path(r"^.+$", lambda request, *args, **kwargs: JsonResponse({"detail": "未找到。"}, status=404)),
 ]
