@@ -1,5 +1,6 @@
-"""The ledger's demo data: online learning for the city's cadres and activities for its members, dated up to
-as_of, credited by the rules, a few cadres short; run twice it adds nothing."""
+"""The ledger's demo data: online learning for the cadres of the whole tree (the scan judges them all) and
+activities for the city's members, dated up to as_of, credited by the rules, a few cadres short; run twice it
+adds nothing."""
 
 import pytest
 from django.db.models import Max, Sum
@@ -27,8 +28,10 @@ def test_demo_ledger(tree):
     assert counts["training_online_lines"] > 50 and counts["training_activity_lines"] >= 3
     online = Credit.objects.unrestricted().filter(source="training.online")
     assert online.aggregate(m=Max("on"))["m"] <= as_of
-    assert not online.filter(person=tree.people.zhaoliu).exists()  # 大同 is not the demo city
+    assert online.filter(person=tree.people.zhaoliu).exists()  # 大同's cadre too: the scan judges the whole tree
     assert set(online.values_list("rule", flat=True)) == {"training.credit.online"}
+    assert set(online.values_list("year", flat=True)) == set(range(2021, 2027))  # five whole years and this one
     last_year = dict(online.filter(year=2025).values("person").annotate(h=Sum("hours")).values_list("person", "h"))
-    assert len(last_year) == 3 and max(last_year.values()) >= 45
+    assert len(last_year) == 4 and max(last_year.values()) >= 50
+    assert not Credit.objects.unrestricted().filter(source="training.manual", person=tree.people.zhaoliu).exists()
     assert training_ledger.seed(tree.root, tree.taiyuan, seed=1, as_of=as_of, log=lambda *a: None) == {}
