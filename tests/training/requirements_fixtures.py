@@ -52,7 +52,7 @@ credit.seq = 0
 def installed_fixture(tree):
     from zugong.core import config
 
-    config.install(tree.root, ["training_requirements"])
+    config.install(tree.root, ["training-requirements"])
     return tree
 
 

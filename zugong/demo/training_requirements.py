@@ -196,7 +196,7 @@ def seed(root, city, *, seed: int, as_of, log=print) -> dict[str, int]:
 
     from .training_ledger import write
 
-    config.install(root, ["training_requirements"])
+    config.install(root, ["training-requirements"])
     ledger_defaults.install()
     if Credit.objects.unrestricted().filter(source=SOURCE, person__org_path__startswith=root.path).exists():
         return {}

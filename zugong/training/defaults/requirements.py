@@ -1,5 +1,5 @@
 """Training default configuration: the training requirements (培训要求) as local rule rows
-(`zugong defaults install --domain training_requirements`).
+(`zugong defaults install --domain training-requirements`).
 
 An edition is a row: when a new 规划 changes a number, a department issues a new row (its own code, the new
 `effective_from`) and gives the old one its `effective_to`; the evaluators take the row in force on the judged
@@ -56,7 +56,7 @@ DEFAULTS = [
 ]
 
 
-@config.installer("training_requirements", "培训要求（干部 5 年和年度培训、网络培训、基层党组织书记和委员、新任书记、预备党员）",
+@config.installer("training-requirements", "培训要求（干部 5 年和年度培训、网络培训、基层党组织书记和委员、新任书记、预备党员）",
                   order=40)
 def install(organization, reset: bool = False) -> list[tuple[str, bool]]:
     return config.install_rows(LocalRule, DEFAULTS, {"organization": organization, "active": True}, reset)
