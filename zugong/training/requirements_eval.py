@@ -168,21 +168,19 @@ def _in(values) -> tuple[str, list]:
 
 def _ledger_sums(people, period: Period, kinds, *, counted: bool = True) -> tuple[str, list]:
     """(person_id, hours, days, trainings): the people's ledger of the period in the types `kinds`: hours as the
-    ledger credits them (caps applied, `person_hours_sql`), 脱产 days and the number of lines as recorded
-    (`counted`; else 0, and the ledger is read once)."""
-    hours_sql, hours_params = person_hours_sql(people, period.start, period.stop, kinds)
+    ledger credits them (caps applied: the sum of `hours`, as `person_hours_sql`), 脱产 days and the number of
+    lines as recorded (`counted`; else 0). One grouped pass over the people's lines."""
     if not counted:
+        hours_sql, hours_params = person_hours_sql(people, period.start, period.stop, kinds)
         return (f"SELECT h.person_id, SUM(h.hours) AS hours, 0 AS days, 0 AS trainings FROM ({hours_sql}) h "
                 f"GROUP BY h.person_id"), hours_params
     inner, inner_params = people.order_by().values("id").query.sql_with_params()
     kind_sql, kind_params = _in(kinds)
-    sql = (f"SELECT x.person_id, SUM(x.hours) AS hours, SUM(x.days) AS days, SUM(x.n) AS trainings FROM ("
-           f"SELECT h.person_id, h.hours, 0 AS days, 0 AS n FROM ({hours_sql}) h "
-           f"UNION ALL SELECT c.person_id, 0, SUM(COALESCE(c.days, 0)), COUNT(*) FROM {_table(Credit)} c "
+    sql = (f"SELECT c.person_id, SUM(c.hours) AS hours, SUM(COALESCE(c.days, 0)) AS days, COUNT(*) AS trainings "
+           f"FROM {_table(Credit)} c "
            f'WHERE c.person_id IN ({inner}) AND c.year >= %s AND c.year <= %s AND c."on" >= %s AND c."on" < %s '
-           f"AND c.kind IN ({kind_sql}) GROUP BY c.person_id) x GROUP BY x.person_id")
-    return sql, [*hours_params, *inner_params, period.start.year, period.end.year, period.start, period.stop,
-                 *kind_params]
+           f"AND c.kind IN ({kind_sql}) GROUP BY c.person_id")
+    return sql, [*inner_params, period.start.year, period.end.year, period.start, period.stop, *kind_params]
 
 
 def _people_of(qs, field_name: str = "person_id"):
@@ -319,14 +317,14 @@ def eval_online(qs, req: Requirement, period: Period, *, short_only: bool = True
 
 def committee_members(qs, req: Requirement, period: Period):
     """Members in good standing who held a post in the committee of an organization of the requirement's kinds
-    on any day of the period (`members.PostSpan`)."""
+    on any day of the period (`members.PostSpan`). Driven from the posts (a tenth of the members, or fewer), not
+    by a test per membership of the tree."""
     from zugong.members.models import PostSpan
 
     kinds = list(req.p("org_kinds", list(COMMITTEE_ORG_KINDS)))
-    spans = PostSpan.objects.unrestricted().filter(
-        membership=OuterRef("pk"), organization__kind__in=kinds, started_on__lte=period.end).filter(
+    spans = PostSpan.objects.unrestricted().filter(organization__kind__in=kinds, started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=period.start))
-    return _in_subtree(qs.active(), req).filter(Exists(spans))
+    return _in_subtree(qs.active(), req).filter(pk__in=spans.values("membership_id"))
 
 
 def eval_committee(qs, req: Requirement, period: Period, *, short_only: bool = True) -> list[dict]:
