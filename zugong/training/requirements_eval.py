@@ -6,11 +6,11 @@ its numbers are the row's `params`, its citation the row's regulation and articl
 gets an end date). `requirements()` reads the active rows; `in_force(req, day)` picks the edition of a period.
 
 Each evaluator takes a queryset of the judged records (cadres, memberships or committee posts of a subtree, or of
-one person) and a period, and returns the rows from ONE SQL statement (joins to grouped sums of the ledger,
-`training.ledger.person_hours_sql` / `member_hours_sql`), never a loop over people: the rules
-(`rules/requirements.py`) ask for the short rows of a subtree, `requirements_selectors.standing` for every row
-of one person. Row keys: pk, organization_id, org_path, person_id, credited, required, shortfall, days,
-trainings, start, end (inclusive) and per kind due / promoted_on.
+one person) and a period, and returns the rows from ONE SQL statement (joins to grouped sums of the ledger's
+`hours` of the people judged, as `training.ledger.person_hours_sql` / `member_hours_sql` sum them), never a loop
+over people: the rules (`rules/requirements.py`) ask for the short rows of a subtree,
+`requirements_selectors.standing` for every row of one person. Row keys: pk, organization_id, org_path,
+person_id, credited, required, shortfall, days, trainings, start, end (inclusive) and per kind due / promoted_on.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Exists, F, OuterRef, Q
 
@@ -25,7 +26,7 @@ from zugong.core import rules
 from zugong.core.dates import add_months
 from zugong.core.sql import AddMonths
 
-from .ledger import member_hours_sql, person_hours_sql
+from .ledger import member_hours_sql
 from .models import CONCENTRATED, Credit, CreditKind
 
 # The templates (LocalRule.template) of the training requirements.
@@ -166,31 +167,26 @@ def _in(values) -> tuple[str, list]:
     return (", ".join(["%s"] * len(values)) or "NULL"), values
 
 
-def _ledger_sums(people, period: Period, kinds, *, counted: bool = True) -> tuple[str, list]:
-    """(person_id, hours, days, trainings): the people's ledger of the period in the types `kinds`: hours as the
-    ledger credits them (caps applied, `person_hours_sql`), 脱产 days and the number of lines as recorded
-    (`counted`; else 0, and the ledger is read once)."""
-    hours_sql, hours_params = person_hours_sql(people, period.start, period.stop, kinds)
-    if not counted:
-        return (f"SELECT h.person_id, SUM(h.hours) AS hours, 0 AS days, 0 AS trainings FROM ({hours_sql}) h "
-                f"GROUP BY h.person_id"), hours_params
-    inner, inner_params = people.order_by().values("id").query.sql_with_params()
+def _ledger_sums(person_ids, period: Period, kinds, *, counted: bool = True) -> tuple[str, list]:
+    """(person_id, hours, days, trainings): the ledger of the period in the types `kinds` of the people whose ids
+    `person_ids` selects (a one-column queryset): hours as the ledger credits them (caps applied: the sum of
+    `hours`, as `person_hours_sql`), 脱产 days and the number of lines as recorded (`counted`; else 0). One grouped
+    pass over those people's lines (index look-ups by person and year)."""
+    inner, inner_params = person_ids.query.sql_with_params()
     kind_sql, kind_params = _in(kinds)
-    sql = (f"SELECT x.person_id, SUM(x.hours) AS hours, SUM(x.days) AS days, SUM(x.n) AS trainings FROM ("
-           f"SELECT h.person_id, h.hours, 0 AS days, 0 AS n FROM ({hours_sql}) h "
-           f"UNION ALL SELECT c.person_id, 0, SUM(COALESCE(c.days, 0)), COUNT(*) FROM {_table(Credit)} c "
+    counts = "SUM(COALESCE(c.days, 0)) AS days, COUNT(*) AS trainings" if counted else "0 AS days, 0 AS trainings"
+    sql = (f"SELECT c.person_id, SUM(c.hours) AS hours, {counts} FROM {_table(Credit)} c "
            f'WHERE c.person_id IN ({inner}) AND c.year >= %s AND c.year <= %s AND c."on" >= %s AND c."on" < %s '
-           f"AND c.kind IN ({kind_sql}) GROUP BY c.person_id) x GROUP BY x.person_id")
-    return sql, [*hours_params, *inner_params, period.start.year, period.end.year, period.start, period.stop,
-                 *kind_params]
+           f"AND c.kind IN ({kind_sql}) GROUP BY c.person_id")
+    return sql, [*inner_params, period.start.year, period.end.year, period.start, period.stop, *kind_params]
 
 
 def _people_of(qs, field_name: str = "person_id"):
-    from zugong.people.models import Person
+    """The ids of the people of the judged records (their ledger lines are `person_id`)."""
+    return qs.order_by().values(field_name)
 
-    return Person.objects.unrestricted().filter(pk__in=qs.order_by().values(field_name))
 
-
+@lru_cache(maxsize=8192)  # a scan converts the same few sums hundreds of thousands of times
 def _dec(value) -> Decimal:
     return Decimal(str(round(float(value or 0), 2))).normalize() + Decimal("0.00")
 
@@ -319,14 +315,14 @@ def eval_online(qs, req: Requirement, period: Period, *, short_only: bool = True
 
 def committee_members(qs, req: Requirement, period: Period):
     """Members in good standing who held a post in the committee of an organization of the requirement's kinds
-    on any day of the period (`members.PostSpan`)."""
+    on any day of the period (`members.PostSpan`). Driven from the posts (a tenth of the members, or fewer), not
+    by a test per membership of the tree."""
     from zugong.members.models import PostSpan
 
     kinds = list(req.p("org_kinds", list(COMMITTEE_ORG_KINDS)))
-    spans = PostSpan.objects.unrestricted().filter(
-        membership=OuterRef("pk"), organization__kind__in=kinds, started_on__lte=period.end).filter(
+    spans = PostSpan.objects.unrestricted().filter(organization__kind__in=kinds, started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=period.start))
-    return _in_subtree(qs.active(), req).filter(Exists(spans))
+    return _in_subtree(qs.active(), req).filter(pk__in=spans.values("membership_id"))
 
 
 def eval_committee(qs, req: Requirement, period: Period, *, short_only: bool = True) -> list[dict]:
