@@ -126,7 +126,7 @@ def test_panels_registry():
         titles = [p.title for p in panels.registered()]
         assert "测试栏目" in titles
         panel = next(p for p in panels.registered() if p.title == "测试栏目")
-        assert panels.panel_context(None, object(), panel)["x"] == 1  # the other apps' panels read a real cadre
+        assert panels.cadre_page.panel_context(None, object(), panel)["x"] == 1  # the other apps' panels read a real cadre
     finally:
         panels.unregister("测试栏目")
     assert "测试栏目" not in [p.title for p in panels.registered()]
