@@ -35,6 +35,7 @@ from zugong.standardization.api import router_register as register_standardizati
 from zugong.weakorgs.api import router_register as register_weakorgs
 from zugong.assessment.api import router_register as register_assessment
 from zugong.training.api import router_register as register_training
+from zugong.service.api import router_register as register_service
 from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
@@ -221,6 +222,7 @@ register_dispatch(router)
 register_teams(router)
 register_assessment(router)
 register_training(router)
+register_service(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zugong.dispatch",
     "zugong.assessment",
     "zugong.training",
+    "zugong.service",
     "zugong.teams",
     "zugong.workbench",
     "zugong.notifications",

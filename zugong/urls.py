@@ -25,6 +25,7 @@ urlpatterns = [
     path("dispatch/", include("zugong.dispatch.urls")),
     path("assessment/", include("zugong.assessment.urls")),
     path("training/", include("zugong.training.urls")),
+    path("service/", include("zugong.service.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("notifications/", include("zugong.notifications.urls")),

@@ -66,6 +66,7 @@ NAV = [
     NavEntry("干部选派", "dispatch:list", levels=ONLY_COMMITTEES),
     NavEntry("考核", "assessment:index", levels=ONLY_COMMITTEES),
     NavEntry("培训", "training:index"),
+    NavEntry("办实事", "service:index"),
     NavEntry("统计", "dashboards:home", levels=ONLY_COMMITTEES),
     NavEntry("规则与预警", "core:rules"),
     NavEntry("定时任务", "workbench:schedule", roles=MANAGERS, levels=ONLY_COMMITTEES, root_admin=True),

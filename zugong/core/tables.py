@@ -6,7 +6,13 @@ from django import forms
 
 from .models import AuditEntry
 
-MODEL_LABELS = {"training.credit": "学时记录", "training.creditrule": "学时认定规则", "training.signinrules": "签到规则", "training.signin": "签到记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
+MODEL_LABELS = {"service.servicetask": "办实事事项", "service.taskstep": "办实事步骤", "service.taskdocument": "办实事材料",
+                "service.phase": "分期办理阶段", "service.pause": "暂停计时", "service.extension": "延期申请",
+                "service.urgencyclass": "紧急程度", "service.taskcategory": "事项类别", "service.campaign": "办实事活动（清单）",
+                "service.satisfactionpolicy": "满意度回访规则", "service.survey": "满意度回访", "service.feedback": "群众评价",
+                "service.communityregistration": "在职党员到社区报到", "service.communityactivity": "社区活动",
+                "service.servicehours": "志愿服务时长", "service.publicboard": "办实事公示屏",
+                "training.credit": "学时记录", "training.creditrule": "学时认定规则", "training.signinrules": "签到规则", "training.signin": "签到记录", "training.plan": "年度培训计划", "training.trainingclass": "培训班次",
                 "training.session": "课次", "training.enrolment": "学员", "training.attendance": "出勤",
                 "training.course": "课程", "training.coursecategory": "课程类别", "training.coursematerial": "课程资料",
                 "training.studylog": "课程学习记录",

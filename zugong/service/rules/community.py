@@ -1,0 +1,1 @@
+"""Service rules: community."""

@@ -1,0 +1,1 @@
+"""The service tables, one module per area."""

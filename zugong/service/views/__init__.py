@@ -1,0 +1,1 @@
+"""The service pages, one module per area (each with its `urlpatterns`)."""

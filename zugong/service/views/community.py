@@ -1,0 +1,3 @@
+"""Service pages: community."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Service pages: league."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Service pages: satisfaction."""
+
+urlpatterns: list = []

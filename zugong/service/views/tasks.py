@@ -1,0 +1,3 @@
+"""Service pages: tasks."""
+
+urlpatterns: list = []
