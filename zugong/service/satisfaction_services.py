@@ -213,7 +213,7 @@ def _refuse(address: str | None, message: str, now):
     raise ValidationError({"code": message})
 
 
-def _as_token(value: str) -> uuid.UUID | None:
+def as_token(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value).strip())
     except (ValueError, AttributeError):
@@ -231,7 +231,7 @@ def find_code(code_or_token: str, *, address: str | None = None, today: dt.date 
     if not value:
         raise ValidationError({"code": "评价码：请输入评价码"})
     rows = CallbackCode.objects.unrestricted().select_related("survey__task")
-    token = _as_token(value)
+    token = as_token(value)
     if token is not None:
         found = rows.filter(token=token).first()
     else:
