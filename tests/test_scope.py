@@ -239,6 +239,7 @@ def other_side(tree, users):
         "finding": [finding.pk],
         **_taiyuan_reminders(tree, users),
         **_taiyuan_ledger(tree),
+        **_taiyuan_satisfaction(tree),
         **_taiyuan_ballots(tree, users, team),
         **_taiyuan_assessment_schemes(tree, users),
         **_taiyuan_assessment(tree, users),
@@ -487,7 +488,26 @@ PK_MODEL = {
     "training:ledger_person": "person", "training:ledger_remove": "training_credit",
     "training:ledger_evidence": "training_credit", "api:training-credits-detail": "training_credit",
     "training:ledger_rule_edit": "training_credit_rule", "training:ledger_rule_issue": "training_credit_rule",
+    **{f"service:satisfaction_{n}": "service_task" for n in ("panel", "surveys", "reopen", "close")},
+    "service:satisfaction_codes": "service_survey", "service:satisfaction_callback": "service_survey",
+    "service:satisfaction_settings_edit": "service_policy",
 }
+
+
+def _taiyuan_satisfaction(tree) -> dict:
+    """A completed item of 太原's branch with its survey round, and a survey policy 太原 issued."""
+    from zugong.service.models import SatisfactionPolicy, ServiceTask, Survey, UrgencyClass
+
+    urgency = UrgencyClass.objects.create(code="test.ty.urgency", name="限期办", limit_workdays=20,
+                                          organization=tree.taiyuan)
+    task = ServiceTask.objects.create(organization=tree.b1, title="红星社区屋顶修缮", urgency=urgency,
+                                      limit_workdays=20, received_on=dt.date(2026, 10, 19),
+                                      clock_from=dt.date(2026, 10, 19), completed_on=dt.date(2026, 11, 16),
+                                      status="done")
+    survey = Survey.objects.create(task=task, opened_on=dt.date(2026, 11, 16), required=1,
+                                   expires_on=dt.date(2026, 12, 1))
+    policy = SatisfactionPolicy.objects.create(code="test.ty.survey", organization=tree.taiyuan)
+    return {"service_task": [task.pk], "service_survey": [survey.pk], "service_policy": [policy.pk]}
 
 
 def _taiyuan_ledger(tree) -> dict:
