@@ -88,20 +88,25 @@ class LeagueRow:
 COUNTS = ("taken", "completed", "on_time", "satisfied", "answered", "called_back", "reopened", "taken_done")
 
 
+# What the counts count: a column that is never NULL and lies in the league index (`service_task_league`), so
+# PostgreSQL answers from the index alone (COUNT(id) would read the table).
+N = "received_on"
+
+
 def figures(start: dt.date, end: dt.date) -> dict:
     """The figures of a period as filtered counts (one aggregate each), for `values(...).annotate(...)`."""
     taken = Q(received_on__gte=start, received_on__lte=end) & ~Q(status="terminated")
     done_in = Q(completed_on__gte=start, completed_on__lte=end)
     completed = done_in & Q(status__in=DONE)
     return {
-        "taken": Count("pk", filter=taken),
-        "completed": Count("pk", filter=completed),
-        "on_time": Count("pk", filter=completed & Q(on_time=True)),
-        "satisfied": Count("pk", filter=done_in & Q(satisfaction__in=SATISFIED)),
-        "answered": Count("pk", filter=done_in & ~Q(satisfaction="")),
-        "called_back": Count("pk", filter=completed & Q(callback_done=True)),
-        "reopened": Count("pk", filter=taken & Q(reopened_count__gt=0)),
-        "taken_done": Count("pk", filter=taken & Q(status__in=DONE)),
+        "taken": Count(N, filter=taken),
+        "completed": Count(N, filter=completed),
+        "on_time": Count(N, filter=completed & Q(on_time=True)),
+        "satisfied": Count(N, filter=done_in & Q(satisfaction__in=SATISFIED)),
+        "answered": Count(N, filter=done_in & ~Q(satisfaction="")),
+        "called_back": Count(N, filter=completed & Q(callback_done=True)),
+        "reopened": Count(N, filter=taken & Q(reopened_count__gt=0)),
+        "taken_done": Count(N, filter=taken & Q(status__in=DONE)),
     }
 
 
