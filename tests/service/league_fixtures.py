@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+__all__ = ["league_tree", "task", "EXPECTED_2026", "FIELDS"]
+
 D = dt.date
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from zugong.service import league
 
-from .league_fixtures import EXPECTED_2026, FIELDS, league_tree  # noqa: F401
+from .league_fixtures import *  # noqa: F403
+from .league_fixtures import EXPECTED_2026, FIELDS
 
 D = dt.date
 

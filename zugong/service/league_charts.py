@@ -34,12 +34,15 @@ def pct(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def cell(row: LeagueRow, column) -> str | int:
+def cell(row: LeagueRow, column, short: bool = False) -> str | int:
+    """A count, or a rate with its two counts (56.3%（45/80）; `short`: the percentage only)."""
     key, _, kind, num, den = column
     if kind == "count":
         return getattr(row, key)
     value = getattr(row, key)
-    return "—" if value is None else f"{pct(value)}（{getattr(row, num)}/{getattr(row, den)}）"
+    if value is None or short:
+        return pct(value)
+    return f"{pct(value)}（{getattr(row, num)}/{getattr(row, den)}）"
 
 
 def sort_rows(rows: list[LeagueRow], key: str) -> list[LeagueRow]:
@@ -107,11 +110,11 @@ def rates_chart(rows: list[LeagueRow]) -> dict:
     if not any(getattr(r, c[0]) is not None for r in body for c in shown):
         return {"series": []}
     return {
-        "tooltip": {"trigger": "axis"},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
         "grid": {"left": 10, "right": 20, "top": 40, "bottom": 10, "containLabel": True},
-        "xAxis": {"type": "category", "data": [_short(r.name) for r in body], "axisLabel": {"interval": 0, "rotate": 30}},
-        "yAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        "xAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        "yAxis": {"type": "category", "inverse": True, "data": [_short(r.name) for r in body]},
         "series": [{"name": header, "type": "bar",
                     "data": [None if getattr(r, key) is None else round(getattr(r, key) * 100, 1) for r in body]}
                    for key, header, *_ in shown],

@@ -28,6 +28,12 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label="结束日期", required=False, widget=DATE,
                           error_messages={"invalid": "结束日期：请按 2026-03-05 的格式填写"})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+        self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
+
     def clean(self):
         data = super().clean()
         today = timezone.localdate()

@@ -76,7 +76,7 @@ def table_page(request):
 
 def _panel(rows, columns, chart) -> dict:
     return {"headers": ["单位", *[c[1] for c in columns]], "chart": chart,
-            "rows": [[r.name, *[league_charts.cell(r, c) for c in columns]] for r in rows]}
+            "rows": [[r.name, *[league_charts.cell(r, c, short=True) for c in columns]] for r in rows]}
 
 
 # ---------------------------------------------------------------- public boards (公示屏)
