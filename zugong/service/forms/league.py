@@ -66,7 +66,7 @@ class BoardForm(forms.Form):
     organization = OrganizationPicker(label="展示组织（含全部下级）", action="manage")
     title = forms.CharField(label="标题", max_length=100,
                             error_messages={"required": "标题：请填写公示屏标题", "max_length": "标题：不超过 100 字"},
-                            help_text="如：小店区“我为群众办实事”公示")
+                            help_text="如：某某街道“我为群众办实事”公示")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

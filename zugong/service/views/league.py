@@ -58,10 +58,8 @@ def table_page(request):
         return exports.respond(request, exports.Export(
             title, league_charts.export_headers(), lambda: cells, len(cells),
             f"组织：{org.name}；统计期：{period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"))
-    visible_paths = scope.scope_paths(request.user)
-    chain = [a for a in Organization.objects.visible_to(request.user)
-             .filter(path__in=[org.path[:i] for i in range(4, len(org.path), 4)]).order_by("depth")
-             if any(a.path.startswith(p) for p in visible_paths)]
+    chain = list(Organization.objects.visible_to(request.user)  # the ancestors the user may see, for the crumbs
+                 .filter(path__in=[org.path[:i] for i in range(4, len(org.path), 4)]).order_by("depth"))
     return render(request, "service/league/table.html", {
         "title": "办实事统计排名", "org": org, "form": form, "period": period, "chain": chain,
         "headers": league_charts.headers(), "columns": league_charts.COLUMNS,
