@@ -20,9 +20,9 @@ class PeriodForm(forms.Form):
                               error_messages={"invalid": "年度：应为四位数字", "min_value": "年度：不能早于 2000 年",
                                               "max_value": "年度：不能晚于 2100 年"})
     quarter = forms.TypedChoiceField(label="季度", coerce=int, required=False, empty_value=None,
-                                     choices=[(i, f"第{i}季度") for i in range(1, 5)])
+                                     choices=[("", "本季度"), *[(i, f"第{i}季度") for i in range(1, 5)]])
     month = forms.TypedChoiceField(label="月份", coerce=int, required=False, empty_value=None,
-                                   choices=[(i, f"{i}月") for i in range(1, 13)])
+                                   choices=[("", "本月"), *[(i, f"{i}月") for i in range(1, 13)]])
     start = forms.DateField(label="开始日期", required=False, widget=DATE,
                             error_messages={"invalid": "开始日期：请按 2026-03-05 的格式填写"})
     end = forms.DateField(label="结束日期", required=False, widget=DATE,
