@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("service", "0001_initial")]
+    dependencies = [("service", "0002_satisfaction")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
