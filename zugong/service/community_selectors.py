@@ -73,6 +73,7 @@ def branch_counts(memberships, start: dt.date, end: dt.date) -> dict:
     agg = rows.aggregate(members=Count("pk"), registered=Count("reg_id"),
                          confirmed=Count("pk", filter=Q(reg_status="confirmed")), hours=Sum("period_hours"))
     agg["hours"] = agg["hours"] or Decimal("0")
+    agg["unregistered"] = agg["members"] - agg["registered"]
     return agg
 
 
