@@ -10,7 +10,6 @@ from zugong.service import community_services as services
 from zugong.service.models import CommunityRegistration, ServiceHours
 
 from .community_fixtures import *  # noqa: F403
-from .community_fixtures import D
 
 
 def test_pages_flow_and_scope(tree, users, community, login, client):
