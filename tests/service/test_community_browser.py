@@ -12,12 +12,12 @@ from .community_fixtures import D
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", user.raw_password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+def _login(pg, base, user):
+    pg.goto(f"{base}/accounts/login/")
+    pg.fill("#id_username", user.username)
+    pg.fill("#id_password", user.raw_password)
+    pg.click("button[type=submit]")
+    pg.wait_for_load_state("networkidle")
 
 
 def test_community_confirms_and_branch_sees(live_server, page, tree, users, community):  # noqa: F811

@@ -259,7 +259,10 @@ def record_attendance(user, activity: CommunityActivity, registrations) -> list[
     """The registered members who took part in an activity: each gets the activity's hours (one row per member
     and activity; those already entered are left as they are). Written in bulk, one audited operation."""
     _require(scope.can(user, "change", activity.org_path), "只有组织活动的社区党组织可以登记参加人员")
-    ids = {r.pk if hasattr(r, "pk") else int(r) for r in registrations}
+    try:
+        ids = {r.pk if hasattr(r, "pk") else int(r) for r in registrations}
+    except (TypeError, ValueError):
+        raise ValidationError({"registrations": "所选报到记录无效"}) from None
     if not ids:
         raise ValidationError({"registrations": "请选择参加活动的报到党员"})
     found = {r.pk: r for r in CommunityRegistration.objects.unrestricted().filter(pk__in=ids)
