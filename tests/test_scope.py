@@ -245,7 +245,20 @@ def other_side(tree, users):
         **_taiyuan_signin(tree, users),
         **_taiyuan_courses(tree, users),
         **_taiyuan_training_classes(tree, users),
+        **_taiyuan_community(tree, users),
     }
+
+
+def _taiyuan_community(tree, users):
+    """王五 (财政局, 太原) registered with 红星社区, confirmed, an activity and his hours (service, community area)."""
+    from zugong.service import community_services
+
+    ww = Membership.objects.get(person=tree.people.wangwu)
+    reg = community_services.register(users.taiyuan, ww, tree.b1, dt.date(2026, 3, 2), "红星小区")
+    community_services.confirm(users.taiyuan, reg, dt.date(2026, 3, 5))
+    activity = community_services.create_activity(users.taiyuan, tree.b1, dt.date(2026, 4, 11), "小店环境整治")
+    community_services.record_attendance(users.taiyuan, activity, [reg])
+    return {"community_registration": [reg.pk], "community_activity": [activity.pk]}
 
 
 def _taiyuan_courses(tree, users):
@@ -487,6 +500,8 @@ PK_MODEL = {
     "training:ledger_person": "person", "training:ledger_remove": "training_credit",
     "training:ledger_evidence": "training_credit", "api:training-credits-detail": "training_credit",
     "training:ledger_rule_edit": "training_credit_rule", "training:ledger_rule_issue": "training_credit_rule",
+    "service:community_registration": "community_registration", "service:community_action": "community_registration",
+    "service:community_activity": "community_activity",
 }
 
 

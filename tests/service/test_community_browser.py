@@ -28,7 +28,7 @@ def test_community_confirms_and_branch_sees(live_server, page, tree, users, comm
     _login(page, base, c.hq_user)
     page.goto(f"{base}/service/community/org/{c.hq.code}/")
     shot(page, "community-01-community")
-    page.click(f"#pending form[action='/service/community/registrations/{reg.pk}/confirm/'] button")
+    page.click(f"#pending form[action='/service/community/registrations/{reg.pk}/act/'] button")
     page.wait_for_selector("text=已确认报到")
     page.goto(f"{base}/service/community/org/{c.hq.code}/activities/new/")
     page.fill("#id_title", "环境整治志愿服务")

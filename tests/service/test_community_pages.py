@@ -28,7 +28,7 @@ def test_pages_flow_and_scope(tree, users, community, login, client):
     client = login(c.hq_user)
     page = client.get(reverse("service:community_org", args=[c.hq.code])).content.decode()
     assert "待确认的报到（1 人）" in page and "王五" in page
-    r = client.post(reverse("service:community_action", args=[reg.pk, "confirm"]), {"on": "2026-03-05"})
+    r = client.post(reverse("service:community_action", args=[reg.pk]), {"action": "confirm", "on": "2026-03-05"})
     assert r.status_code == 302
     reg.refresh_from_db()
     assert reg.status == "confirmed"
@@ -61,7 +61,8 @@ def test_pages_flow_and_scope(tree, users, community, login, client):
     assert client.get(reverse("service:community_org", args=[c.hq.code])).status_code == 404
     assert client.get(reverse("service:community_branch", args=[tree.b2.code])).status_code == 404
     assert "王五" not in client.get(reverse("service:community_list")).content.decode()
-    r = client.post(reverse("service:community_action", args=[reg.pk, "end"]), {"on": "2026-06-01", "reason": "x"})
+    r = client.post(reverse("service:community_action", args=[reg.pk]), {"action": "end", "on": "2026-06-01",
+                                                                          "reason": "x"})
     assert r.status_code == 404
     assert services.LIVE  # the registration is still live
     reg.refresh_from_db()

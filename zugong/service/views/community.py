@@ -166,8 +166,9 @@ def registration_detail(request, pk):
 
 @login_required
 @require_POST
-def registration_action(request, pk, action):
+def registration_action(request, pk):
     reg = _registration(request, pk)
+    action = request.POST.get("action", "")
     form = HoursForm(request.POST) if action == "hours" else DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(f"{form.fields[k].label}：{'；'.join(v)}" if k in form.fields else "；".join(v)
@@ -188,7 +189,7 @@ def registration_action(request, pk, action):
             services.record_hours(request.user, reg, data["served_on"], data["hours"], data["note"])
             done = "已登记服务时长"
         else:
-            raise Http404
+            raise ValidationError("未知的操作")
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _message(exc))
     else:
@@ -256,6 +257,6 @@ urlpatterns = [
     path("community/org/<str:code>/activities/new/", activity_create, name="community_activity_new"),
     path("community/branch/<str:code>/", branch_page, name="community_branch"),
     path("community/registrations/<int:pk>/", registration_detail, name="community_registration"),
-    path("community/registrations/<int:pk>/<slug:action>/", registration_action, name="community_action"),
+    path("community/registrations/<int:pk>/act/", registration_action, name="community_action"),
     path("community/activities/<int:pk>/", activity_detail, name="community_activity"),
 ]
