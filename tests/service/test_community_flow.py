@@ -103,3 +103,25 @@ def test_what_counts_as_a_community_and_who_may_register(tree, users, community)
     with pytest.raises(ValidationError) as exc:
         services.register(users.taiyuan, m.wangwu, c.hq, D(2027, 3, 2))
     assert "晚于今天" in str(exc.value)
+
+
+def test_branch_roster_is_one_statement_whatever_the_members(tree, users, community, django_assert_num_queries):
+    from tests.conftest import make_person
+    from zugong.members.models import Membership
+
+    from .community_fixtures import make_member
+
+    c = community
+    for i in range(12):
+        member = make_member(make_person(tree.b2, f"党员{i}", seq=100 + i), tree.b2)
+        if i % 2:
+            reg = services.register(c.b2_user, member, c.hq, D(2026, 2, 1))
+            services.confirm(c.hq_user, reg, D(2026, 2, 2))
+            services.record_hours(c.hq_user, reg, D(2026, 3, 1), i, "服务")
+    members = Membership.objects.visible_to(c.b2_user).active().filter(org_path__subtree=tree.b2.path)
+    with django_assert_num_queries(1):
+        rows = list(selectors.branch_roster(members, D(2026, 1, 1), D(2027, 1, 1)))
+    assert len(rows) == 13 and sum(r.period_hours for r in rows) == sum(range(1, 12, 2))
+    with django_assert_num_queries(1):
+        counts = selectors.branch_counts(members, D(2026, 1, 1), D(2027, 1, 1))
+    assert (counts["members"], counts["registered"], counts["confirmed"], counts["unregistered"]) == (13, 6, 6, 7)
