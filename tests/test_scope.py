@@ -246,7 +246,20 @@ def other_side(tree, users):
         **_taiyuan_signin(tree, users),
         **_taiyuan_courses(tree, users),
         **_taiyuan_training_classes(tree, users),
+        **_taiyuan_community(tree, users),
     }
+
+
+def _taiyuan_community(tree, users):
+    """王五 (财政局, 太原) registered with 红星社区, confirmed, an activity and his hours (service, community area)."""
+    from zugong.service import community_services
+
+    ww = Membership.objects.get(person=tree.people.wangwu)
+    reg = community_services.register(users.taiyuan, ww, tree.b1, dt.date(2026, 3, 2), "红星小区")
+    community_services.confirm(users.taiyuan, reg, dt.date(2026, 3, 5))
+    activity = community_services.create_activity(users.taiyuan, tree.b1, dt.date(2026, 4, 11), "小店环境整治")
+    community_services.record_attendance(users.taiyuan, activity, [reg])
+    return {"community_registration": [reg.pk], "community_activity": [activity.pk]}
 
 
 def _taiyuan_courses(tree, users):
@@ -491,6 +504,8 @@ PK_MODEL = {
     **{f"service:satisfaction_{n}": "service_task" for n in ("panel", "surveys", "reopen", "close")},
     "service:satisfaction_codes": "service_survey", "service:satisfaction_callback": "service_survey",
     "service:satisfaction_settings_edit": "service_policy",
+    "service:community_registration": "community_registration", "service:community_action": "community_registration",
+    "service:community_activity": "community_activity",
 }
 
 

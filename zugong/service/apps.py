@@ -12,5 +12,6 @@ class ServiceConfig(AppConfig):
         from zugong.core.rule_views import RECORD_URLS
 
         from . import deadlines, importers, measures, rules  # noqa: F401 — every area's rules, imports, measures
+        from . import community_panels  # noqa: F401 — the organization page's 到社区报到 tab
 
         RECORD_URLS["service.servicetask"] = "service:detail"

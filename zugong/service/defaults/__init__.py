@@ -1,3 +1,3 @@
 """The service default configuration, one module per area (each registers its `config.installer`)."""
 
-from . import satisfaction, tasks  # noqa: F401
+from . import community, satisfaction, tasks  # noqa: F401
