@@ -21,7 +21,6 @@ from zugong.core.forms import apply_errors
 from zugong.core.lists import list_page
 from zugong.people.models import Person
 
-from .. import ledger_selectors as selectors
 from .. import ledger_services as services
 from ..forms.ledger import ActivityForm, CreditRuleForm, IssueForm, RemoveForm
 from ..models import Credit, CreditRule
