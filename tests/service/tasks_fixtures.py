@@ -49,3 +49,15 @@ def take_in(user, org, *, received=D(2026, 2, 10), code="limited", title="修缮
     from zugong.service import tasks_services as services
 
     return services.open_task(user, org, title=title, urgency=urgency(code), received_on=received, **extra).case
+
+
+def post_step(client, task, kind, **data):
+    """POST a step page with the item's current version (as the page would carry it)."""
+    from django.urls import reverse
+
+    from zugong.core import versions
+    from zugong.service.models import ServiceTask
+
+    task = ServiceTask.objects.unrestricted().get(pk=task.pk)
+    return client.post(reverse("service:step", args=[task.pk]),
+                       {"step": kind, "record_version": versions.token(task), **data})
