@@ -52,10 +52,8 @@ def overdue_days_expr(as_of: dt.date):
 def overdue(qs, as_of: dt.date):
     """The running items of `qs` past their deadline by at least one working day on `as_of`."""
     last = last_workday(as_of)
-    if last is None:
-        return qs.none()
-    return (qs.filter(status__in=RUNNING, deadline__lt=last)
-            .annotate(overdue_days=overdue_days_expr(as_of), urgency_name=F("urgency__name")))
+    qs = qs.filter(status__in=RUNNING, deadline__lt=last) if last else qs.filter(pk__in=[])
+    return qs.annotate(overdue_days=overdue_days_expr(as_of), urgency_name=F("urgency__name"))
 
 
 def describe(r) -> str:
