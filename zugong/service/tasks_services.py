@@ -19,7 +19,7 @@ from zugong.core.casework.services import StepRecord, StepResult, require_visibl
 from zugong.members.models import Membership
 
 from . import clock, satisfaction_services
-from .models import Extension, Pause, Phase, ServiceTask, TaskCategory, TaskDocument, UrgencyClass
+from .models import Extension, Pause, Phase, ServiceTask, TaskCategory, UrgencyClass
 from .models.tasks import Status
 from .steps import WORKFLOW
 
@@ -329,7 +329,3 @@ def terminate(user, task: ServiceTask, record: StepRecord, *, reason: str) -> St
     return casework.record_step(WORKFLOW, user, task, "termination", record,
                                 {"terminated_on": record.on, "termination_reason": reason[:300],
                                  "status": Status.TERMINATED, "paused_since": None}, after=end_pause)
-
-
-def documents_of(step) -> list[TaskDocument]:
-    return list(step.documents.all())

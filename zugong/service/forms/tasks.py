@@ -7,7 +7,6 @@ import datetime as dt
 
 from django import forms
 
-from zugong.core.casework.forms import DATE
 from zugong.core.casework.forms import StepForm as BaseStepForm
 from zugong.orgs.fields import OrganizationPicker
 from zugong.people.fields import PersonPicker

@@ -156,13 +156,30 @@ def detail(request, pk):
     context |= {"task": task, "pauses": pauses, "extensions": extensions, "phases": phases, "photos": photos,
                 "overdue_days": overdue_days, "days_left": (task.deadline - today).days if task.deadline else None,
                 "running": task.status in RUNNING,
-                "actions": [d for d in STEPS if d.kind in ACTIONS and WORKFLOW.can_record(task, d)]}
+                "actions": _actions(request.user, task, extensions)}
     return render(request, "service/tasks/detail.html", context)
 
 
 # The buttons over the item page, in the order they are usually needed.
 ACTIONS = ("report", "claim", "sign", "assign", "urge", "pause", "resume", "extension_request",
            "extension_decision", "complete")
+
+
+def _actions(user, task, extensions) -> list:
+    """The steps the item takes now, in `ACTIONS` order: 延期审批 only while a request waits and for who may
+    decide it."""
+    pending = any(e.decision == Extension.Decision.PENDING for e in extensions)
+    out = []
+    for kind in ACTIONS:
+        definition = WORKFLOW.step(kind)
+        if not WORKFLOW.can_record(task, definition):
+            continue
+        if kind == "extension_decision" and not (pending and scope.can(user, "manage", task.org_path)):
+            continue
+        if kind == "extension_request" and pending:
+            continue
+        out.append(definition)
+    return out
 
 
 @login_required
