@@ -247,6 +247,7 @@ def other_side(tree, users):
         **_taiyuan_courses(tree, users),
         **_taiyuan_training_classes(tree, users),
         **_taiyuan_community(tree, users),
+        **_taiyuan_service_tasks(tree, users),
     }
 
 
@@ -306,6 +307,27 @@ def _taiyuan_training_classes(tree, users):
             "training_enrolment": [enrolment.pk], "training_attendance": [attendance.pk],
             "training_certificate": [certificate.pk], "training_class_type": [ctype.pk],
             "training_leave_policy": [policy.pk]}
+
+
+def _taiyuan_service_tasks(tree, users):
+    """An item of 红星社区 with a progress report and its photo (service, tasks area)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zugong.core import workdays
+    from zugong.core.casework.services import StepRecord
+    from zugong.service import tasks_services
+    from zugong.service.defaults.tasks import install
+    from zugong.service.models import TaskDocument, UrgencyClass
+
+    if workdays.covered_until() is None:
+        workdays.sync(2025, 2026)
+    install(None)
+    task = tasks_services.open_task(users.taiyuan, tree.b1, title="红星社区路灯", received_on=dt.date(2026, 11, 2),
+                                    urgency=UrgencyClass.objects.get(code="limited"), limit_workdays=10).case
+    report = tasks_services.report(users.taiyuan, task, StepRecord(on=dt.date(2026, 11, 3), note="太原进展"),
+                                   photos=[SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n", "image/png")]).step
+    document = TaskDocument.objects.unrestricted().get(step=report)
+    return {"service_task": [task.pk], "service_step": [report.pk], "service_document": [document.pk]}
 
 
 def _taiyuan_assessment(tree, users):
@@ -506,6 +528,9 @@ PK_MODEL = {
     "service:satisfaction_settings_edit": "service_policy",
     "service:community_registration": "community_registration", "service:community_action": "community_registration",
     "service:community_activity": "community_activity",
+    "service:detail": "service_task", "service:step": "service_task", "api:service-task-detail": "service_task",
+    "service:add_document": "service_step", "service:document": "service_document",
+    "service:photo": "service_document",
 }
 
 

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
+from ..tasks_selectors import home_counts
+
 
 @login_required
 def index(request):
-    return render(request, "service/index.html", {})
+    return render(request, "service/index.html", {"task_counts": home_counts(request.user)})
 
 
 urlpatterns = [path("", index, name="index")]
