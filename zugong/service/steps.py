@@ -23,9 +23,10 @@ STEPS: list[StepDef] = [
     StepDef("extension_request", 3, "申请延期", None, "received_on", recurring=True, form="ExtensionRequestForm"),
     StepDef("extension_decision", 3, "延期审批", None, "received_on", recurring=True, form="ExtensionDecisionForm"),
     StepDef("complete", 4, "办结", "completed_on", "received_on", recurring=True, form="CompleteForm"),
-    StepDef("callback", 5, "满意度回访", None, "completed_on", recurring=True, form="CallbackForm"),
-    StepDef("reopen", 5, "复办", "reopened_on", "received_on", recurring=True, form="ReopenForm"),
-    StepDef("close", 6, "销号", "closed_on", "completed_on", form="CloseForm"),
+    # recorded by the satisfaction pages (the survey panel on the item page), not by the step page
+    StepDef("callback", 5, "满意度回访", None, "completed_on", recurring=True, recordable=False),
+    StepDef("reopen", 5, "复办", "reopened_on", "received_on", recurring=True, recordable=False),
+    StepDef("close", 6, "销号", "closed_on", "completed_on", recordable=False),
     StepDef("termination", 0, "终止", "terminated_on", "received_on", form="TerminationForm"),
 ]
 

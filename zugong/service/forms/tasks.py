@@ -189,5 +189,3 @@ class TerminationForm(StepForm):
 
 
 SignForm = UrgeForm = StepForm
-# The satisfaction area's steps (满意度回访、复办、销号).
-CallbackForm = ReopenForm = CloseForm = StepForm

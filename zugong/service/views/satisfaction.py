@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from zugong.core import scope
@@ -32,13 +32,8 @@ from ..models.tasks import Satisfaction
 
 
 def task_url(task) -> str:
-    """The item's page (the tasks area's), or the service start page while it is not there."""
-    for name in ("service:task_detail", "service:task"):
-        try:
-            return reverse(name, args=[task.pk])
-        except NoReverseMatch:
-            continue
-    return reverse("service:index")
+    """The item's page."""
+    return reverse("service:detail", args=[task.pk])
 
 
 def _task(request, pk) -> ServiceTask:

@@ -6,7 +6,6 @@ photo shown inline. Thin: `tasks_services` does the work; every query goes throu
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -28,10 +27,6 @@ from ..rules.tasks import RUNNING
 from ..steps import STAGES, STEPS, WORKFLOW
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-
-# Steps another area performs (满意度回访、复办、销号: the satisfaction area registers its handlers here):
-# kind → handler(user, case, form) → StepResult.
-STEP_HANDLERS: dict[str, Callable] = {}
 
 
 class TaskPages(CasePages):
@@ -73,8 +68,6 @@ class TaskPages(CasePages):
 
     def perform(self, user, case, kind: str, form):
         record, data = form.record(), form.cleaned_data
-        if kind in STEP_HANDLERS:
-            return STEP_HANDLERS[kind](user, case, form)
         if kind == "assign":
             return services.assign(user, case, record, organization=data.get("organization"),
                                    owner=data.get("owner"), leader=data.get("leader"))
