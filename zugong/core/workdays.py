@@ -54,8 +54,21 @@ def missing_notice(day: dt.date) -> str:
             "相关问题预警在更新后才会生成；请系统管理员运行 zugong calendar sync 更新工作日历。")
 
 
+# What must follow a sync (a domain that stored dates counted past the old end: `service.clock.resync`):
+# callables taking the calendar's previous last day (None when it was empty), registered by `after_sync`.
+AFTER_SYNC: list = []
+
+
+def after_sync(fn):
+    """Register `fn(previous_last)` to run after `sync` (from an app's `ready`)."""
+    if fn not in AFTER_SYNC:
+        AFTER_SYNC.append(fn)
+    return fn
+
+
 def sync(first_year: int = 2004, last_year: int | None = None, model=None) -> int:
-    """Fill the WorkDay table from chinese-calendar for the years it covers; returns the days written."""
+    """Fill the WorkDay table from chinese-calendar for the years it covers, then run the `after_sync`
+    callables with the previous last day; returns the days written."""
     import chinese_calendar
 
     from .models import WorkDay as _WorkDay
@@ -75,8 +88,12 @@ def sync(first_year: int = 2004, last_year: int | None = None, model=None) -> in
             note = "调休上班"
         rows.append(WorkDay(day=day, is_workday=not holiday, note=note[:40]))
         day += dt.timedelta(days=1)
+    previous_last = covered_until() if model is None else None
     WorkDay.objects.all().delete()
     WorkDay.objects.bulk_create(rows, batch_size=5000)
+    if model is None:
+        for fn in AFTER_SYNC:
+            fn(previous_last)
     return len(rows)
 
 

@@ -148,7 +148,7 @@ def detail(request, pk):
     context = PAGES.page_context(request, task, timeline_table(rows, stages=STAGES, first_header="阶段"))
     context |= {"task": task, "pauses": pauses, "extensions": extensions, "phases": phases, "photos": photos,
                 "overdue_days": overdue_days, "days_left": (task.deadline - today).days if task.deadline else None,
-                "running": task.status in RUNNING,
+                "running": task.status in RUNNING, "provisional": clock.is_provisional(task.deadline),
                 "actions": _actions(request.user, task, extensions)}
     return render(request, "service/tasks/detail.html", context)
 
