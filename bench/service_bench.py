@@ -29,13 +29,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
 os.environ.setdefault("ZUGONG_TESTING", "1")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, transaction
 
-from zugong.demo.generate import BENCH_AS_OF as AS_OF  # noqa: E402
+from zugong.demo.generate import BENCH_AS_OF as AS_OF
 
 ITEMS = int(os.environ.get("SERVICE_BENCH_ITEMS", "1000000"))
 SCAN_TARGET, LEAGUE_TARGET = 30.0, 1.0
@@ -137,7 +137,7 @@ def league_table(items: int) -> None:
         times.append(took)
         rows = len(result)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
     out(f"province league table over {items:,} items, {len(times)} periods ({rows} rows each): "
         f"p50 {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {times[-1]:.3f} s   target p95 ≤ "
         f"{LEAGUE_TARGET:.0f} s")

@@ -35,8 +35,18 @@ def test_the_tiny_seed_has_service_items_up_to_its_day(seeded):
 
     from zugong.members.models import Membership
     from zugong.service import clock
-    from zugong.service.models import (Campaign, CommunityRegistration, Extension, Feedback, Pause, PublicBoard,
-                                       ServiceHours, ServiceTask, Survey, TaskStep)
+    from zugong.service.models import (
+        Campaign,
+        CommunityRegistration,
+        Extension,
+        Feedback,
+        Pause,
+        PublicBoard,
+        ServiceHours,
+        ServiceTask,
+        Survey,
+        TaskStep,
+    )
 
     tasks = ServiceTask.objects.unrestricted()
     n = tasks.count()

@@ -217,8 +217,18 @@ def _campaigns(root, as_of):
 
 
 def _items(root, seed: int, as_of: dt.date, cal) -> dict[str, int]:
-    from zugong.service.models import (Extension, Feedback, Pause, Phase, ServiceTask, Survey, TaskCategory,
-                                       TaskStep, UrgencyClass, SatisfactionPolicy)
+    from zugong.service.models import (
+        Extension,
+        Feedback,
+        Pause,
+        Phase,
+        SatisfactionPolicy,
+        ServiceTask,
+        Survey,
+        TaskCategory,
+        TaskStep,
+        UrgencyClass,
+    )
     from zugong.service.models.tasks import STAGE_OF_STATUS
 
     urgencies = {u.code: u for u in UrgencyClass.objects.unrestricted().filter(active=True)}

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import time
 
-from .service import DOMAINS, MONTHS, SOURCES, TITLES, URGENCY_WEIGHTS, LIST_KIND, Rows, _weighted
+from .service import DOMAINS, LIST_KIND, MONTHS, SOURCES, TITLES, URGENCY_WEIGHTS, Rows, _weighted
 from .service_life import ExtendedCalendar, plan_life
 
 CHUNK = 100_000
@@ -52,7 +52,7 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
     t = time.perf_counter()
     nb = len(branches)
     for i in range(n):
-        org_id, path, sector = branches[(i * 7919 + rng.randrange(7)) % nb] if nb > 7 else branches[i % nb]
+        org_id, path, _sector = branches[(i * 7919 + rng.randrange(7)) % nb] if nb > 7 else branches[i % nb]
         received = workdays[rng.randrange(len(workdays))] if workdays else first + dt.timedelta(days=rng.randrange(span))
         source = _weighted(rng, SOURCES)
         households = rng.choice((1, 1, 1, 2, 5, 12, 30, 60, 120))
