@@ -286,12 +286,16 @@ def _items(root, seed: int, as_of: dt.date, cal) -> dict[str, int]:
         if source not in ("hotline", "petition"):
             campaign = campaigns.get((city if source == "supervision" else county, year)) \
                 or campaigns.get((county, year))
+        supervisor = None
+        if source in ("assigned", "supervision"):  # 督办: the county's (or city's) committee follows it up
+            issuer = campaigns.get((city if source == "supervision" else county, year))
+            supervisor = issuer.organization_id if issuer else None
         task = ServiceTask(
             organization_id=org_id, org_path=path, number=f"{year}{i + 1:06d}", title=title[:200],
             description=f"{area}群众反映：{title}。", source=source,
             source_ref=f"12345-{life.received_on:%Y%m%d}-{i % 10000:04d}" if source == "hotline" else "",
             category=category, campaign=campaign, list_kind=kind,
-            supervisor_id=None, leader_id=leader[0], owner_id=owner[0],
+            supervisor_id=supervisor, leader_id=leader[0], owner_id=owner[0],
             claimed_by_id=claimer[0] if claimer and life.taken_on else None,
             area=area, beneficiaries=households * rng.choice((2, 3, 3, 4)), households=households,
             requester_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士")) if source == "hotline" else "",
