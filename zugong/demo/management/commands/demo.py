@@ -7,6 +7,7 @@ province-scale database; `zugong seed --scale demo` seeds the same domains itsel
                                                     # the seed's own --as-of)
     zugong demo elections                           # elections of one organization in ten, postponements
     zugong demo cadres [--staff-share 0.68]         # cadre records (province scale: ~300 thousand cadres)
+    zugong demo service --items 1000000             # 我为群众办实事 items over the seeded tree (bench/service_bench.py)
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def _root():
 
 
 class Command(BaseCommand):
-    help = "演示数据：meetings 组织生活记录；elections 选举记录；cadres 干部信息（在已生成的数据上补充，已有则跳过）"
+    help = ("演示数据：meetings 组织生活记录；elections 选举记录；cadres 干部信息；service 办实事事项"
+            "（在已生成的数据上补充，已有则跳过）")
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -44,6 +46,11 @@ class Command(BaseCommand):
         add_as_of_argument(s)
         s.add_argument("--staff-share", type=float, default=0.12,
                        help="机关一般工作人员中建立干部信息的比例（默认 0.12；全省基准数据 0.68）")
+        s = sub.add_parser("service", help="在已有组织体系上批量生成办实事事项（性能测试用）")
+        s.add_argument("--items", type=int, default=1_000_000, help="事项数（默认 1000000）")
+        s.add_argument("--seed", type=int, default=1)
+        s.add_argument("--if-empty", action="store_true", help="已有办实事事项时什么也不做")
+        add_as_of_argument(s)
 
     def log(self, text):
         self.stdout.write(text)
@@ -102,3 +109,26 @@ class Command(BaseCommand):
         if counts:
             self.log(f"干部信息已生成：{counts.get('cadres_cadre', 0):,} 名干部，"
                      f"用时 {time.perf_counter() - started:.1f} 秒")
+
+    def service(self, opts):
+        from django.utils import timezone
+
+        from zugong.demo.service_bench import seed_items
+        from zugong.service.models import ServiceTask
+
+        existing = ServiceTask.objects.unrestricted().count()
+        if existing and opts["if_empty"]:
+            self.log(f"已有 {existing:,} 件办实事事项，跳过。")
+            return
+        if opts["items"] < 1:
+            raise CommandError("--items 应为正整数")
+        try:
+            with transaction.atomic():
+                counts = seed_items(opts["items"], opts["as_of"] or timezone.localdate(), seed=opts["seed"],
+                                    log=self.log)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        with connection.cursor() as cur:  # planner statistics (and PostgreSQL's visibility map) after the commit
+            cur.execute("VACUUM ANALYZE service_servicetask" if connection.vendor == "postgresql"
+                        and not connection.in_atomic_block else "ANALYZE service_servicetask")
+        self.log("TOTAL " + " ".join(f"{k}={v}" for k, v in counts.items()))

@@ -39,6 +39,7 @@ from zugong.demo.history import fill_history, plant_history, plant_stops
 from zugong.demo.orghealth import seed_orghealth
 from zugong.demo.assessment import seed_assessment
 from zugong.demo.training import seed_training
+from zugong.demo.service import seed_service
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
 from zugong.demo.generate import SCALES, Plan
@@ -279,6 +280,8 @@ class Command(BaseCommand):
                 counts |= seed_assessment(root, city, seed=seed, as_of=as_of, log=self.log)
                 # Training: classes with sign-in and leave, online hours, the course library, the ledger.
                 counts |= seed_training(root, city, seed=seed, as_of=as_of, log=self.log)
+                # 我为群众办实事: campaigns, items with their timelines, 在职党员到社区报到, a public board.
+                counts |= seed_service(seed, as_of, root=root, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards
