@@ -24,7 +24,7 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
     from zugong.core import config
     from zugong.orgs.models import Organization
     from zugong.service import clock
-    from zugong.service.models import SatisfactionPolicy, ServiceTask, TaskCategory, UrgencyClass
+    from zugong.service.models import SatisfactionPolicy, ServiceTask, Survey, TaskCategory, UrgencyClass
     from zugong.service.models.tasks import STAGE_OF_STATUS
 
     started = time.perf_counter()
@@ -47,7 +47,8 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
     first = as_of - dt.timedelta(days=MONTHS * 30)
     span = (as_of - first).days
     workdays = [d for d in cal.cal.days if first <= d <= as_of]
-    rows = Rows(ServiceTask)
+    rows, surveys = Rows(ServiceTask), Rows(Survey)
+    valid = dt.timedelta(days=policy.code_valid_days if policy else 15)
     counts = {"service_tasks": 0, "overdue": 0, "closed": 0, "done": 0, "answered": 0, "reopened": 0}
     t = time.perf_counter()
     nb = len(branches)
@@ -72,7 +73,7 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
         category = categories[rng.randrange(len(categories))] if categories else None
         status = life.status
         stage = (2 if life.taken_on else 1) if status == "pending" else STAGE_OF_STATUS[status]
-        rows.add(organization_id=org_id, org_path=path, number=f"B{i + 1:08d}",
+        task_id = rows.add(organization_id=org_id, org_path=path, number=f"B{i + 1:08d}",
                  title=TITLES[category.code if category and category.code in TITLES else "other"][0].format(area="某社区"),
                  source=source, category_id=category.pk if category else None, list_kind=LIST_KIND.get(source, "project"),
                  households=households, beneficiaries=households * 3, urgency_id=u.pk, limit_workdays=u.limit_workdays,
@@ -84,6 +85,18 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
                  completed_on=life.completed_on, on_time=life.on_time, closed_on=life.closed_on,
                  reopened_count=life.reopened_count, reopened_on=life.reopened_on, callback_done=life.callback_done,
                  satisfaction=life.satisfaction, stage=stage, status=status)
+        # The survey rounds the services would have opened: the passed one of a closed item, the open one of an
+        # item waiting for its check, the failed one before a reopening (so the satisfaction rules judge real data).
+        required = 1 if households == 1 else max(1, -(-households * int(share * 1000) // 1000))
+        if life.reopened_count:
+            surveys.add(task_id=task_id, round=1, opened_on=life.reopened_on, required=required,
+                        expires_on=life.reopened_on + valid, closed_on=life.reopened_on, passed=False,
+                        result="unsatisfied")
+        if life.completed_on and status in ("closed", "done"):
+            surveys.add(task_id=task_id, round=life.reopened_count + 1, opened_on=life.completed_on, required=required,
+                        expires_on=life.completed_on + valid, closed_on=life.closed_on if status == "closed" else None,
+                        passed=True if status == "closed" else None,
+                        result=life.satisfaction if status == "closed" else "")
         counts["service_tasks"] += 1
         counts["overdue"] += status in ("pending", "active", "reopened") and life.deadline < as_of
         counts["closed"] += status == "closed"
@@ -92,8 +105,10 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
         counts["reopened"] += life.reopened_count > 0
         if len(rows.rows) >= CHUNK:
             rows.write()
+            surveys.write()
             log(f"  … {i + 1:,} / {n:,} items ({(i + 1) / (time.perf_counter() - t):,.0f}/s)")
     rows.write()
+    surveys.write()
     counts["seconds"] = round(time.perf_counter() - started, 1)
     counts["branches"] = nb
     return counts
