@@ -24,13 +24,17 @@ def _child(parent, name, code, kind="committee"):
 
 def task(org, urgency, received, status="active", completed=None, on_time=None, satisfaction="", callback=False,
          reopened=0, **extra):
-    from zugong.service.models import ServiceTask
+    from zugong.service.models import ServiceTask, Survey
 
-    return ServiceTask.objects.create(
+    item = ServiceTask.objects.create(
         organization=org, title=extra.pop("title", f"{org.name}事项{received:%m%d}"), urgency=urgency,
         limit_workdays=15, received_on=received, clock_from=received, deadline=received + dt.timedelta(days=21),
         status=status, completed_on=completed, on_time=on_time, satisfaction=satisfaction, callback_done=callback,
         reopened_count=reopened, **extra)
+    if satisfaction:  # the survey round of the completion, settled that day with this result
+        Survey.objects.create(task=item, round=1, opened_on=completed, required=1, expires_on=completed,
+                              closed_on=completed, passed=satisfaction in ("satisfied", "basic"), result=satisfaction)
+    return item
 
 
 @pytest.fixture

@@ -89,11 +89,11 @@ def seed_items(n: int, as_of: dt.date, *, seed: int = 1, log=print) -> dict[str,
         # item waiting for its check, the failed one before a reopening (so the satisfaction rules judge real data).
         required = 1 if households == 1 else max(1, -(-households * int(share * 1000) // 1000))
         if life.reopened_count:
-            surveys.add(task_id=task_id, round=1, opened_on=life.reopened_on, required=required,
+            surveys.add(task_id=task_id, org_path=path, round=1, opened_on=life.reopened_on, required=required,
                         expires_on=life.reopened_on + valid, closed_on=life.reopened_on, passed=False,
                         result="unsatisfied")
         if life.completed_on and status in ("closed", "done"):
-            surveys.add(task_id=task_id, round=life.reopened_count + 1, opened_on=life.completed_on, required=required,
+            surveys.add(task_id=task_id, org_path=path, round=life.reopened_count + 1, opened_on=life.completed_on, required=required,
                         expires_on=life.completed_on + valid, closed_on=life.closed_on if status == "closed" else None,
                         passed=True if status == "closed" else None,
                         result=life.satisfaction if status == "closed" else "")

@@ -11,11 +11,12 @@ The figures of a period [start, end] (both days included), each counted over `Se
 - 办结 `completed`: items completed (`completed_on`) in the period and still done or closed (a reopened item
   counts again at its next completion);
 - 按期办结 `on_time`: of those, the ones completed by their deadline (`on_time`, set at 办结);
-- 满意 `satisfied` / 已评价 `answered`: items completed in the period whose check gave a result
-  (`satisfaction`, the result of the item's latest round, whatever the item's status now: an item reopened
-  after 不满意 still counts as answered and not satisfied); satisfied = 满意 or 基本满意. Read from the task row,
-  not from the `Feedback` rows: the item is the unit of every other figure (a hundred households of one
-  item do not outweigh a hundred one-household items), and it keeps the table one statement over one table;
+- 满意 `satisfied` / 已评价 `answered`: the survey rounds (`Survey`, one per completion) settled in the period
+  with a result; satisfied = a round whose result is 满意 or 基本满意. A round that reopened its item (不满意,
+  部分解决) counts as answered and not satisfied, and the item's next completion is a round of its own, so a
+  reopening stays in the figures of its period. Counted by rounds, not by `Feedback` rows: a hundred
+  households of one item do not outweigh a hundred one-household items. The rounds keep their item's path,
+  so this is a second grouped statement over the index `service_survey_league`;
 - 回访 `called_back`: items completed in the period with a callback done (`callback_done`);
 - 复办 `reopened`: items taken in the period reopened at least once (`reopened_count` > 0);
 - 办结率 `taken_done`: items taken in the period that are done or closed now (the rate is taken_done / taken).
@@ -23,7 +24,7 @@ The figures of a period [start, end] (both days included), each counted over `Se
 Rates: 办结率 = taken_done / taken, 按期办结率 = on_time / completed, 满意率 = satisfied / answered,
 回访率 = called_back / completed, 复办率 = reopened / taken ("—" when the base is 0).
 
-One grouped statement per table: the rows of root's subtree (a path range) received or completed in the
+Two grouped statements per table (the items, the survey rounds): the rows of root's subtree (a path range) received or completed in the
 period, grouped by the child's path prefix (treebeard paths have a fixed step of `scope.STEPLEN` characters:
 the child of root that holds a row is the first len(root.path) + 4 characters of its `org_path`), each
 figure a filtered count. The children's names are one more small query (so a child without items shows 0).
@@ -102,12 +103,20 @@ def figures(start: dt.date, end: dt.date) -> dict:
         "taken": Count(N, filter=taken),
         "completed": Count(N, filter=completed),
         "on_time": Count(N, filter=completed & Q(on_time=True)),
-        "satisfied": Count(N, filter=done_in & Q(satisfaction__in=SATISFIED)),
-        "answered": Count(N, filter=done_in & ~Q(satisfaction="")),
         "called_back": Count(N, filter=completed & Q(callback_done=True)),
         "reopened": Count(N, filter=taken & Q(reopened_count__gt=0)),
         "taken_done": Count(N, filter=taken & Q(status__in=DONE)),
     }
+
+
+def round_figures() -> dict:
+    """The satisfaction figures over survey rounds settled in a period (filter the rounds by `rounds_in`)."""
+    return {"satisfied": Count("closed_on", filter=Q(result__in=SATISFIED)), "answered": Count("closed_on")}
+
+
+def rounds_in(start: dt.date, end: dt.date) -> Q:
+    """The survey rounds settled in the period with a result."""
+    return Q(closed_on__gte=start, closed_on__lte=end) & ~Q(result="")
 
 
 def in_period(start: dt.date, end: dt.date) -> Q:
@@ -117,13 +126,19 @@ def in_period(start: dt.date, end: dt.date) -> Q:
 
 def grouped(root_path: str, start: dt.date, end: dt.date) -> dict[str, dict]:
     """The figures per child prefix of `root_path` (root's own rows under root_path itself): one statement."""
-    from .models import ServiceTask
+    from .models import ServiceTask, Survey
 
     length = len(root_path) + STEPLEN
     # System read: the caller decided the user sees root (its whole subtree, OwnSubtree).
     qs = (ServiceTask.objects.unrestricted().filter(org_path__subtree=root_path).filter(in_period(start, end))
           .annotate(unit=Substr("org_path", 1, length)).order_by().values("unit").annotate(**figures(start, end)))
-    return {row.pop("unit"): row for row in qs}
+    out = {row.pop("unit"): row | {"satisfied": 0, "answered": 0} for row in qs}
+    rounds = (Survey.objects.unrestricted().filter(org_path__subtree=root_path).filter(rounds_in(start, end))
+              .annotate(unit=Substr("org_path", 1, length)).order_by().values("unit").annotate(**round_figures()))
+    for row in rounds:
+        unit = row.pop("unit")
+        out.setdefault(unit, {name: 0 for name in COUNTS}).update(row)
+    return out
 
 
 def table(root, start: dt.date, end: dt.date) -> list[LeagueRow]:

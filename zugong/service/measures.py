@@ -53,6 +53,20 @@ def _ratio(numerator: str, denominator: str):
     return annotate
 
 
+def _rounds_ratio(annotate_qs, name, as_of, params):
+    """满意率 over the survey rounds of the subtree settled in the window (`league.round_figures`)."""
+    from .models import Survey
+
+    start, end = window(as_of, params)
+    upper = Concat(OuterRef("path"), Value("Z" * PATH_MAX), output_field=CharField())
+    f = league.round_figures()
+    rows = (Survey.objects.unrestricted().filter(org_path__gte=OuterRef("path"), org_path__lte=upper)
+            .filter(league.rounds_in(start, end)).annotate(one=Value(1)).order_by().values("one"))
+    expression = Cast(f["satisfied"], FloatField()) / NullIf(Cast(f["answered"], FloatField()), 0.0)
+    return annotate_qs.annotate(**{name: Subquery(rows.annotate(v=expression).values("v")[:1],
+                                                  output_field=FloatField())})
+
+
 def _count(figure: str):
     def annotate(qs, name, as_of, params):
         start, end = window(as_of, params)
@@ -77,8 +91,8 @@ register(Measure("service_completion_rate", "办实事办结率", RATIO, _ratio(
                  _describe("承接事项办结率", "承接的办实事事项"), "{\"months\": 12}"))
 register(Measure("service_on_time_rate", "办实事按期办结率", RATIO, _ratio("on_time", "completed"),
                  _describe("按期办结率", "办结的办实事事项"), "{\"months\": 12}"))
-register(Measure("service_satisfaction_rate", "办实事群众满意率", RATIO, _ratio("satisfied", "answered"),
-                 _describe("群众满意率", "已评价的办实事事项"), "{\"months\": 12}"))
+register(Measure("service_satisfaction_rate", "办实事群众满意率", RATIO, _rounds_ratio,
+                 _describe("群众满意率", "已完成的群众评价"), "{\"months\": 12}"))
 register(Measure("service_callback_rate", "办实事回访率", RATIO, _ratio("called_back", "completed"),
                  _describe("回访率", "办结的办实事事项"), "{\"months\": 12}"))
 register(Measure("service_reopen_rate", "办实事复办率", RATIO_BAD, _ratio("reopened", "taken"),

@@ -52,9 +52,13 @@ class Survey(ScopedModel, AuditedModel):
     """One round of the satisfaction check (满意度回访) of one completion; a reopened item gets a new round at
     its next completion."""
 
-    scope = Inherited("task", stored=False)
+    # The item's path is kept on the round (not only read through the join), so the league tables count the
+    # rounds of a subtree and a period from one index (`service_survey_league`).
+    scope = Inherited("task")
+    audit_exclude = ("org_path",)
 
     task = models.ForeignKey(ServiceTask, verbose_name="事项", on_delete=models.CASCADE, related_name="surveys")
+    org_path = models.CharField("所属组织路径", max_length=255)
     round = models.PositiveSmallIntegerField("轮次", default=1)
     opened_on = models.DateField("发起日期")
     required = models.PositiveSmallIntegerField("应回访（户）")
@@ -67,6 +71,7 @@ class Survey(ScopedModel, AuditedModel):
         verbose_name = verbose_name_plural = "满意度回访"
         ordering = ["task", "round"]
         constraints = [models.UniqueConstraint(fields=["task", "round"], name="service_survey_round_once")]
+        indexes = [models.Index(fields=["org_path", "closed_on", "result"], name="service_survey_league")]
 
 
 class CallbackCode(ScopedModel):
