@@ -57,6 +57,11 @@ def test_the_tiny_seed_has_service_items_up_to_its_day(seeded):
     assert all(v is None or v <= AS_OF for v in latest.values())
     assert TaskStep.objects.unrestricted().aggregate(m=Max("on"))["m"] <= AS_OF
     assert Feedback.objects.unrestricted().aggregate(m=Max("answered_at"))["m"].date() <= AS_OF
+    # Every survey round is placed where its item is (the league's 满意率 counts rounds by their own path).
+    from django.db.models import F
+
+    assert Survey.objects.unrestricted().exists()
+    assert not Survey.objects.unrestricted().exclude(org_path=F("task__org_path")).exists()
     # A few overdue (open, clock running, deadline passed), mostly closed on time.
     overdue = tasks.filter(status__in=OPEN, deadline__lt=AS_OF).count()
     assert 1 <= overdue <= 0.08 * n

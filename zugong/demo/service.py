@@ -372,7 +372,7 @@ def _items(root, seed: int, as_of: dt.date, cal) -> dict[str, int]:
                                phase_id=phase, done_by="" if person else "支部", recorded_at=_at(day, 17))
         for rnd in life.rounds:
             n_surveys += 1
-            survey = rows[Survey].add(task_id=task.pk, org_path=path, round=rnd.number, opened_on=rnd.opened_on,
+            survey = rows[Survey].add(task_id=task.pk, org_path=task.org_path, round=rnd.number, opened_on=rnd.opened_on,
                                       required=rnd.required, expires_on=rnd.expires_on, closed_on=rnd.closed_on,
                                       passed=rnd.passed, result=rnd.result)
             for answer, on in rnd.answers:
