@@ -27,12 +27,15 @@ def panel(user, task) -> dict:
         s.answered = len(s.answer_list)
     latest = surveys[-1] if surveys else None
     can_change = scope.can(user, "change", task.org_path)
+    passed = latest is not None and latest.passed is True
+    may_waive = services.may_waive(user, task)
     is_open = latest is not None and latest.closed_on is None and task.status == Status.DONE
     return {
         "task": task, "surveys": surveys, "latest": latest, "can_change": can_change,
-        "may_waive": services.may_waive(user, task),
+        "may_waive": may_waive,
         "can_issue": can_change and is_open, "can_callback": can_change and is_open,
-        "can_close": can_change and task.status == Status.DONE,
+        # 销号 is offered once the round passed, or to who may close without one (with a reason)
+        "can_close": can_change and task.status == Status.DONE and (passed or may_waive),
         "can_reopen": can_change and task.status == Status.DONE,
-        "passed": latest is not None and latest.passed is True,
+        "passed": passed,
     }
