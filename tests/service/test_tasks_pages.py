@@ -114,3 +114,19 @@ def test_start_page_card_counts(svc, users, login):
     page = login(users.taiyuan).get(reverse("service:index"))
     assert page.status_code == 200 and page.context["task_counts"] == {"running": 1, "overdue": 1, "done": 0}
     assert login(users.datong).get(reverse("service:index")).context["task_counts"]["running"] == 0
+
+
+def test_the_extension_decision_is_offered_only_while_a_request_waits(svc, users, login):
+    """The timeline's 记录 buttons and the step page offered 延期审批 with no request waiting (a defect found in
+    the walk-through): the workflow now closes the step until a request is made."""
+    from zugong.service import tasks_services as services
+
+    from .tasks_fixtures import record
+
+    task = take_in(users.admin, svc.b1, received=D(2026, 11, 2), limit_workdays=20)
+    admin = login(users.admin)
+    url = reverse("service:step", args=[task.pk]) + "?step=extension_decision"
+    assert admin.get(url).status_code == 404
+    assert "step=extension_decision" not in admin.get(reverse("service:detail", args=[task.pk])).content.decode()
+    services.request_extension(users.admin, task, record(D(2026, 11, 10)), workdays=5, reason="等待施工队进场")
+    assert admin.get(url).status_code == 200

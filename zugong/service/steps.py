@@ -65,6 +65,9 @@ class ServiceWorkflow(Workflow):
             return "该事项未暂停计时"
         if status == "paused" and definition.kind in ("complete", "extension_request", "urge"):
             return "该事项暂停计时中，请先恢复计时"
+        if definition.kind == "extension_decision" and case.pk is not None \
+                and not case.extensions.unrestricted().filter(decision="pending").exists():
+            return "该事项没有待审批的延期申请"
         return ""
 
 
