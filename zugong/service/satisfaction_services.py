@@ -347,13 +347,18 @@ def settle(survey: Survey, on: dt.date | None = None) -> Survey:
         return survey
     if answered >= math.ceil(Decimal(policy.pass_share) * survey.required):
         result = majority(counts)
-        with audit.operation(task, "update", note=f"满意度回访通过（第{survey.round}轮）") as op:
+        text = f"第{survey.round}轮通过：{answered} 户评价，结果{Satisfaction(result).label}"
+
+        def passed(case, op):
             survey.passed, survey.closed_on, survey.result = True, on, result
             survey.save()
-            task.satisfaction, task.callback_done = result, True
-            task.save()
-            op.fact("满意度回访", f"第{survey.round}轮通过：{answered} 户评价，结果{Satisfaction(result).label}",
-                    field="survey")
+            op.fact("满意度回访", text, field="survey")
+
+        # The pass is a line of the item's timeline (纪实) like the reopening, recorded by the system.
+        with audit.acting_as(name=SYSTEM_ACTOR):
+            casework.record_step(SYSTEM_WORKFLOW, None, task, "callback",
+                                 casework.StepRecord(on=on, done_by=SYSTEM_ACTOR, note=text),
+                                 {"satisfaction": result, "callback_done": True}, after=passed)
     return survey
 
 
