@@ -13,10 +13,11 @@ from .tasks_fixtures import D, take_in
 
 def test_a_deadline_past_the_calendar_is_provisional_and_recomputed_after_sync(svc, users):
     assert workdays.covered_until() == D(2026, 12, 31)
-    # 2026-12-01 (Tuesday, not counted): 22 working days in December, then 1.1 (Friday) 1.4–1.8 1.11 1.12
-    task = take_in(users.admin, svc.b1, received=D(2026, 12, 1), limit_workdays=30)
-    assert task.deadline == D(2027, 1, 12) and clock.is_provisional(task.deadline)
-    inside = take_in(users.admin, svc.b1, received=D(2026, 12, 1), limit_workdays=22)
+    # 2026-11-02 (Monday, not counted): 43 working days to 2026-12-31, then 17 more Mondays to Fridays:
+    # 1.1 (Friday), 1.4–1.8, 1.11–1.15, 1.18–1.22, 1.25
+    task = take_in(users.admin, svc.b1, received=D(2026, 11, 2), limit_workdays=60)
+    assert task.deadline == D(2027, 1, 25) and clock.is_provisional(task.deadline)
+    inside = take_in(users.admin, svc.b1, received=D(2026, 11, 2), limit_workdays=43)
     assert inside.deadline == D(2026, 12, 31) and not clock.is_provisional(inside.deadline)
 
     # The holidays of 2027 become known: 1 January is a holiday. Sync with them (here: the rows written as a
@@ -27,7 +28,7 @@ def test_a_deadline_past_the_calendar_is_provisional_and_recomputed_after_sync(s
     assert clock.resync(D(2026, 12, 31)) == 1
     task.refresh_from_db()
     inside.refresh_from_db()
-    assert task.deadline == D(2027, 1, 13) and not clock.is_provisional(task.deadline)
+    assert task.deadline == D(2027, 1, 26) and not clock.is_provisional(task.deadline)
     assert inside.deadline == D(2026, 12, 31)
 
 
