@@ -120,13 +120,16 @@ def resync(previous_last: dt.date | None) -> int:
 
     if previous_last is None:
         return 0
+    pauses = Pause.objects.unrestricted().filter(resumed_on__gt=previous_last)
+    tasks = ServiceTask.objects.unrestricted().filter(
+        Q(deadline__gt=previous_last) | Q(pauses__resumed_on__gt=previous_last)).distinct()
+    if not tasks.exists():  # nothing was counted past the old end: no entry in the log
+        return 0
     changed = 0
     with audit.operation(None, "update", note="工作日历更新：重算暂估的办结期限") as op:
-        for pause in Pause.objects.unrestricted().filter(resumed_on__gt=previous_last):
+        for pause in pauses:
             pause.workdays = paused_workdays(pause.paused_on, pause.resumed_on)
             pause.save(update_fields=["workdays"])
-        tasks = ServiceTask.objects.unrestricted().filter(
-            Q(deadline__gt=previous_last) | Q(pauses__resumed_on__gt=previous_last)).distinct()
         for task in tasks:
             before = task.deadline
             recompute(task)
