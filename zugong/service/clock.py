@@ -100,6 +100,8 @@ def recompute(task) -> None:
     (the caller saves). Paused days and extensions count toward the running clock from `clock_from` on; the
     totals shown are over the item's whole life."""
     pauses = list(task.pauses.unrestricted().filter(resumed_on__isnull=False).values_list("paused_on", "workdays"))
+    # Records are told apart from an earlier round by their day: a pause always ends before the completion (its
+    # days are in the old round), but an extension requested on the very day of a later 复办 counts in the new one.
     extensions = list(task.extensions.unrestricted().filter(decision="approved")
                       .values_list("requested_on", "approved_workdays"))
     task.paused_workdays = sum(n for _, n in pauses)
