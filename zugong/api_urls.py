@@ -36,6 +36,7 @@ from zugong.weakorgs.api import router_register as register_weakorgs
 from zugong.assessment.api import router_register as register_assessment
 from zugong.training.api import router_register as register_training
 from zugong.service.api import router_register as register_service
+from zugong.talent.api import router_register as register_talent
 from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
@@ -224,6 +225,7 @@ register_teams(router)
 register_assessment(router)
 register_training(router)
 register_service(router)
+register_talent(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

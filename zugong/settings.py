@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zugong.assessment",
     "zugong.training",
     "zugong.service",
+    "zugong.talent",
     "zugong.teams",
     "zugong.workbench",
     "zugong.notifications",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("assessment/", include("zugong.assessment.urls")),
     path("training/", include("zugong.training.urls")),
     path("service/", include("zugong.service.urls")),
+    path("talent/", include("zugong.talent.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("notifications/", include("zugong.notifications.urls")),

@@ -67,6 +67,8 @@ NAV = [
     NavEntry("考核", "assessment:index", levels=ONLY_COMMITTEES),
     NavEntry("培训", "training:index"),
     NavEntry("办实事", "service:index"),
+    # talent programmes are run by the committees' organization departments (人才工作领导小组办公室)
+    NavEntry("人才工程", "talent:index", levels=ONLY_COMMITTEES),
     NavEntry("统计", "dashboards:home", levels=ONLY_COMMITTEES),
     NavEntry("规则与预警", "core:rules"),
     NavEntry("定时任务", "workbench:schedule", roles=MANAGERS, levels=ONLY_COMMITTEES, root_admin=True),

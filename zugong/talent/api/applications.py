@@ -1,0 +1,5 @@
+"""Talent API: applications."""
+
+
+def register(router) -> None:
+    pass

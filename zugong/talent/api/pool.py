@@ -1,0 +1,5 @@
+"""Talent API: pool."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,2 @@
+"""Talent forms: applications."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Talent forms: pool."""
+__all__: list[str] = []

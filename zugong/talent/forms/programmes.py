@@ -1,0 +1,2 @@
+"""Talent forms: programmes."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Talent forms: review."""
+__all__: list[str] = []

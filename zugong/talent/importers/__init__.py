@@ -1,0 +1,3 @@
+"""The talent importers, one module per area."""
+
+from . import applications, review  # noqa: F401

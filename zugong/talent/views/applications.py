@@ -1,0 +1,3 @@
+"""Talent pages: applications."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Talent pages: pool."""
+
+urlpatterns: list = []

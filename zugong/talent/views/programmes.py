@@ -1,0 +1,3 @@
+"""Talent pages: programmes."""
+
+urlpatterns: list = []

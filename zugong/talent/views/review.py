@@ -1,0 +1,3 @@
+"""Talent pages: review."""
+
+urlpatterns: list = []
