@@ -18,13 +18,12 @@ from zugong.assessment.models import (
     BallotMark,
     BallotRound,
     CodeBatch,
-    CodeGuess,
     LeaderAssessment,
     TeamAssessment,
     VoterCode,
 )
 from zugong.core import rules
-from zugong.core.models import AuditEntry, Finding
+from zugong.core.models import AuditEntry, Finding, WrongGuess
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_guessing_is_rate_limited(ballot_round, users, settings):
     # another address is not held back; the address is stored only as a keyed hash
     with pytest.raises(ValidationError, match="投票码不存在"):
         services.find_code("ABCDEFGHJK", ip="10.0.0.10", today=TODAY)
-    assert not CodeGuess.objects.filter(client__contains="10.0.0").exists()
+    assert not WrongGuess.objects.filter(client__contains="10.0.0").exists()
 
 
 def test_a_ballot_has_no_link_to_its_code_or_its_voter(ballot_round, users):

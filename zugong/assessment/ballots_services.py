@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from zugong.core import audit, pii, rules, scope
+from zugong.core import audit, guesses, pii, rules, scope
 from zugong.teams import queries as team_queries
 
 from . import ballots_tally as tally
@@ -32,7 +32,6 @@ from .models import (
     BallotRules,
     BallotSubject,
     CodeBatch,
-    CodeGuess,
     ExcellenceBar,
     LeaderAssessment,
     LeaderGrade,
@@ -361,19 +360,12 @@ def open_round(user, round: BallotRound) -> BallotRound:
 # ---------------------------------------------------------------- voting (no login)
 
 
-def _client(ip: str | None) -> str:
-    return pii.digest(ip or "-", "ballot-client")
+GUESSES = guesses.Guesses("ballot-client", GUESS_LIMIT, GUESS_MINUTES)
 
 
-def _throttled(client: str, now) -> bool:
-    since = now - dt.timedelta(minutes=GUESS_MINUTES)
-    return CodeGuess.objects.filter(client=client, at__gte=since).count() >= GUESS_LIMIT
-
-
-def _refuse(client: str, message: str, now):
+def _refuse(ip: str | None, message: str, now):
     """Count a wrong entry (in no transaction of ours: `cast` looks the code up before it opens one)."""
-    CodeGuess.objects.create(client=client, at=now)
-    CodeGuess.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    GUESSES.count(ip, now)
     raise ValidationError({"code": message})
 
 
@@ -386,18 +378,17 @@ def find_code(code: str, *, ip: str | None = None, today: dt.date | None = None)
     many tries). A wrong or used code counts towards the client's limit."""
     now = timezone.now()
     today = today or timezone.localdate()
-    client = _client(ip)
-    if _throttled(client, now):
-        raise ValidationError({"code": f"错误次数过多，请 {GUESS_MINUTES} 分钟后再试"})
+    if GUESSES.throttled(ip, now):
+        raise ValidationError({"code": GUESSES.message()})
     value = normalize(code)
     if not value:
         raise ValidationError({"code": "请输入投票码"})
     found = (VoterCode.objects.unrestricted().select_related("round", "voter_class")
              .filter(digest__in=pii.digests(value, CODE_PURPOSE)).first()) if len(value) == CODE_LENGTH else None
     if found is None:
-        _refuse(client, "投票码不存在，请核对后重新输入", now)
+        _refuse(ip, "投票码不存在，请核对后重新输入", now)
     if found.used:
-        _refuse(client, "该投票码已经投过票，每个投票码只能使用一次", now)
+        _refuse(ip, "该投票码已经投过票，每个投票码只能使用一次", now)
     round = found.round
     if round.status == BallotRound.Status.CLOSED or today > round.closes_on:
         raise ValidationError({"code": f"“{round.title}”已经结束，不能再投票"})

@@ -390,3 +390,16 @@ class ScheduleRun(models.Model):
         if total < 3600:
             return f"{total // 60} 分 {total % 60} 秒"
         return f"{total // 3600} 小时 {total % 3600 // 60} 分"
+
+
+class WrongGuess(models.Model):
+    """A wrong or refused entry on a page without login, from a client (its address as a keyed hash), for the
+    rate limit of `core.guesses.Guesses` (its `purpose` names the page)."""
+
+    purpose = models.CharField(max_length=40)
+    client = models.CharField(max_length=32)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "错误尝试"
+        indexes = [models.Index(fields=["purpose", "client", "at"], name="wrongguess_client_at")]

@@ -40,11 +40,11 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
-from zugong.core import audit, pii, scope
+from zugong.core import audit, guesses, pii, scope
 from zugong.core.casework import services as casework
 
 from . import clock
-from .models import CallbackCode, CallbackGuess, Feedback, SatisfactionPolicy, ServiceTask, Survey
+from .models import CallbackCode, Feedback, SatisfactionPolicy, ServiceTask, Survey
 from .models.tasks import Satisfaction, Status
 from .steps import ServiceWorkflow, WORKFLOW
 
@@ -196,20 +196,16 @@ def issue_codes(user, survey: Survey, count: int | None = None, today: dt.date |
 # ---------------------------------------------------------------- the phone page (no login)
 
 
-def _client(address: str | None) -> str:
-    return pii.digest(address or "-", CLIENT_PURPOSE)
+GUESSES = guesses.Guesses(CLIENT_PURPOSE, GUESS_LIMIT, GUESS_MINUTES)
 
 
 def throttled(address: str | None, now=None) -> bool:
-    now = now or timezone.now()
-    since = now - dt.timedelta(minutes=GUESS_MINUTES)
-    return CallbackGuess.objects.filter(client=_client(address), at__gte=since).count() >= GUESS_LIMIT
+    return GUESSES.throttled(address, now)
 
 
 def _refuse(address: str | None, message: str, now):
     """Count a wrong entry (written before any transaction of ours, so the refusal keeps it)."""
-    CallbackGuess.objects.create(client=_client(address), at=now)
-    CallbackGuess.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    GUESSES.count(address, now)
     raise ValidationError({"code": message})
 
 
@@ -226,7 +222,7 @@ def find_code(code_or_token: str, *, address: str | None = None, today: dt.date 
     now = timezone.now()
     today = today or timezone.localdate()
     if throttled(address, now):
-        raise ValidationError({"code": f"错误次数过多，请 {GUESS_MINUTES} 分钟后再试"})
+        raise ValidationError({"code": GUESSES.message()})
     value = (code_or_token or "").strip()
     if not value:
         raise ValidationError({"code": "评价码：请输入评价码"})

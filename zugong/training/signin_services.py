@@ -23,11 +23,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zugong.core import audit, keys, pii, scope
+from zugong.core import audit, guesses, keys, scope
 from zugong.people.models import Person
 
 from . import signin_tokens as tokens
-from .models import Attendance, Enrolment, Session, SignIn, SignInGuess, SignInRules
+from .models import Attendance, Enrolment, Session, SignIn, SignInRules
 
 FILL_MINUTES = 5  # after scanning, the pass for the name form lasts this long
 PASS_SALT = "zugong.training.signin.pass"
@@ -130,24 +130,20 @@ def display(session: Session, now: float | None = None) -> dict:
 # ---------------------------------------------------------------- the phone page (no login)
 
 
-def _client(ip: str | None) -> str:
-    return pii.digest(ip or "-", "signin-client")
+GUESSES = guesses.Guesses("signin-client")
 
 
 def throttled(ip: str | None, rules: Rules | None = None, now: dt.datetime | None = None) -> bool:
     rules = rules or Rules()
-    now = now or timezone.now()
-    since = now - dt.timedelta(minutes=rules.guess_minutes)
-    return SignInGuess.objects.filter(client=_client(ip), at__gte=since).count() >= rules.guess_limit
+    return GUESSES.throttled(ip, now, limit=rules.guess_limit, minutes=rules.guess_minutes)
 
 
 def _guess(ip: str | None, now: dt.datetime) -> None:
-    SignInGuess.objects.create(client=_client(ip), at=now)
-    SignInGuess.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    GUESSES.count(ip, now)
 
 
 def _too_many(rules: Rules) -> Refused:
-    return Refused("throttled", f"错误次数过多，请 {rules.guess_minutes} 分钟后再试")
+    return Refused("throttled", GUESSES.message(rules.guess_minutes))
 
 
 def _event(session: Session, method: str, *, accepted: bool, reason: str = "", enrolment=None, name: str = "",

@@ -14,7 +14,7 @@ Online 民主测评:
   printed, then erased) and the `Ballot`s with their `BallotMark`s.
 - Anonymity: a ballot records its class and the day only. It has no link to its code (the code row only turns
   `used`, with no time), its key is random (no order of casting) and casting writes no audit entry per ballot.
-- `CodeGuess`: the failed code entries per client address (hashed), for the rate limit.
+- wrong code entries are counted by `core.guesses` (purpose "ballot-client"), for the rate limit.
 """
 
 import uuid
@@ -28,7 +28,7 @@ from zugong.core.scope import Inherited, OwnSubtree, ScopedModel
 
 __all__: list[str] = [
     "Mode", "TeamGrade", "LeaderGrade", "ExcellenceBar", "TeamAssessment", "LeaderAssessment", "BallotRules",
-    "BallotRound", "VoterClass", "BallotSubject", "CodeBatch", "VoterCode", "Ballot", "BallotMark", "CodeGuess",
+    "BallotRound", "VoterClass", "BallotSubject", "CodeBatch", "VoterCode", "Ballot", "BallotMark",
 ]
 
 REGULATION = "《党政领导干部考核工作条例》"
@@ -374,13 +374,3 @@ class BallotMark(ScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = "测评票评价"
         constraints = [models.UniqueConstraint(fields=["ballot", "subject"], name="ballotmark_once")]
-
-
-class CodeGuess(models.Model):
-    """A wrong or refused code entry from a client (address as a keyed hash), for the rate limit."""
-
-    client = models.CharField(max_length=32, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "投票码错误尝试"

@@ -16,7 +16,7 @@ from zugong.core.scope import Inherited, ScopedManager, ScopedModel
 
 from .tasks import Satisfaction, ServiceTask
 
-__all__ = ["SatisfactionPolicy", "Survey", "CallbackCode", "Feedback", "CallbackGuess", "Satisfaction"]
+__all__ = ["SatisfactionPolicy", "Survey", "CallbackCode", "Feedback", "Satisfaction"]
 
 
 class SatisfactionPolicy(ConfigModel):
@@ -114,14 +114,3 @@ class Feedback(ScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = "群众评价"
         ordering = ["survey", "answered_at", "id"]
-
-
-class CallbackGuess(models.Model):
-    """A wrong, used or expired code typed on the phone page, from a client (its address as a keyed hash): the
-    rate limit of guessing (10 in 15 minutes). Not scoped: it names no item."""
-
-    client = models.CharField(max_length=32, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "评价码错误尝试"

@@ -8,7 +8,7 @@
   client's address and, for a roll or an import, the user. Placed where the session is (`Inherited`, stored).
   The events are the audit trail of attendance: the first accepted one sets the `Attendance` row (出勤, the
   session's 学时, method and time).
-- `SignInGuess`: a wrong entry on the phone page per client address (a keyed hash), for the rate limit.
+- wrong entries on the phone page are counted by `core.guesses` (purpose "signin-client"), for the rate limit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.db import models
 from zugong.core.config.models import ConfigModel
 from zugong.core.scope import Inherited, ScopedModel
 
-__all__ = ["SignInRules", "SignIn", "SignInGuess"]
+__all__ = ["SignInRules", "SignIn"]
 
 
 class SignInRules(ConfigModel):
@@ -95,13 +95,3 @@ class SignIn(ScopedModel):
 
     def __str__(self):
         return f"{self.get_method_display()} {self.at:%Y-%m-%d %H:%M:%S}"
-
-
-class SignInGuess(models.Model):
-    """A wrong entry on the sign-in page from a client (address as a keyed hash), for the rate limit."""
-
-    client = models.CharField(max_length=32, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "签到错误尝试"
