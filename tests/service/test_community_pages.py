@@ -48,6 +48,12 @@ def test_pages_flow_and_scope(tree, users, community, login, client):
     assert "双塔社区委员会" in page and "已登记报到 1 人" in page and "3.0" in page
     page = client.get(reverse("orgs:detail", args=[tree.b2.pk]) + "?tab=community").content.decode()
     assert 'id="community-org-panel"' in page and "王五" in page and "3.0" in page
+    # the member page's tab (members.panels): the registration and its hours; no second registration offered
+    page = client.get(reverse("members:detail", args=[m.wangwu.pk]) + "?tab=community").content.decode()
+    assert 'id="community-member-panel"' in page and "双塔社区委员会" in page and "3.0" in page
+    assert 'id="community-member-register"' not in page
+    page = client.get(reverse("members:detail", args=[m.wangwu.pk])).content.decode()
+    assert 'id="tab-community"' in page and 'id="community-member-panel"' not in page
     page = client.get(reverse("service:community_registration", args=[reg.pk])).content.decode()
     assert "环境整治志愿服务" in page and "登记服务时长" in page and "社区党组织确认" not in page
     r = client.get(reverse("service:community_list") + "?export=xlsx")
@@ -58,6 +64,7 @@ def test_pages_flow_and_scope(tree, users, community, login, client):
     # another city: nothing
     client = login(users.datong)
     assert client.get(reverse("service:community_registration", args=[reg.pk])).status_code == 404
+    assert client.get(reverse("members:detail", args=[m.wangwu.pk]) + "?tab=community").status_code == 404
     assert client.get(reverse("service:community_org", args=[c.hq.code])).status_code == 404
     assert client.get(reverse("service:community_branch", args=[tree.b2.code])).status_code == 404
     assert "王五" not in client.get(reverse("service:community_list")).content.decode()

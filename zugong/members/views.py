@@ -21,7 +21,7 @@ from zugong.orgs.models import Organization
 from zugong.people import services as people_services
 from zugong.people.models import Person
 
-from . import dues, selectors, services
+from . import dues, panels, selectors, services
 from .filtersets import ArrearsFilterSet, RosterFilterSet, TransferFilterSet, subtree_of
 from .selectors import awaiting
 from .forms import (
@@ -274,6 +274,7 @@ def detail(request, pk):
         "tab": tab,
         "can_change": can_change,
         "open_transfer": open_transfer,
+        "tabs": panels.member_page.tabs(member),
         **record_tabs.tabs(request, member, tab=tab),
     }
     if tab == "info":
@@ -302,6 +303,7 @@ def detail(request, pk):
         for p in context["payments"]:
             p.due = dues.due_in(bases, p.month, member)
         context["exemptions"] = dues.exemptions_of(members)
+    panels.member_page.add_tab_context(request, member, tab, context)
     return render(request, "members/detail.html", context)
 
 

@@ -36,6 +36,16 @@ def service_hours(person_ids, start: dt.date, end: dt.date) -> dict[int, Decimal
     return {r["registration__membership__person_id"]: r["total"] for r in rows}
 
 
+def registration_totals(registration_ids) -> dict[int, Decimal]:
+    """{registration id: all its hours} (one grouped query; the caller chose registrations it may see)."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    rows = (ServiceHours.objects.unrestricted().filter(registration_id__in=ids).order_by()
+            .values("registration_id").annotate(total=Sum("hours")))
+    return {r["registration_id"]: r["total"] for r in rows}
+
+
 def _hours_sum(start: dt.date, end: dt.date, outer: str):
     """A correlated sum of the hours in [start, end) of the registration(s) matched by `outer`."""
     total = (ServiceHours.objects.unrestricted()
