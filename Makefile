@@ -45,10 +45,10 @@ system-test-deps:
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+# both databases at once (scripts/test-both.sh); test-sqlite and test-postgres run one
 test: setup system-test-deps postgres
 	$(MAKE) --no-print-directory lint-imports
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	BIN=$(BIN) PG_URL=$(PG_URL) bash scripts/test-both.sh
 
 lint-imports:
 	@echo "== import contracts (.importlinter) =="
