@@ -48,6 +48,8 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "training_requirements_bench.py")], check=True, env=env, cwd=ROOT)
         # 我为群众办实事: 1 million items over the province (added once), the overdue scan and the league table's p95.
         subprocess.run([PY, str(ROOT / "bench" / "service_bench.py")], check=True, env=env, cwd=ROOT)
+        # 人才工程: the pre-check of 20,000 applications and the reviewers' assignment (its own rows, rolled back).
+        subprocess.run([PY, str(ROOT / "bench" / "talent_bench.py")], check=True, env=env, cwd=ROOT)
         # A 300,000-row export streamed as the worker runs it: time and peak memory (PostgreSQL only).
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
         # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.

@@ -248,7 +248,24 @@ def other_side(tree, users):
         **_taiyuan_training_classes(tree, users),
         **_taiyuan_community(tree, users),
         **_taiyuan_service_tasks(tree, users),
+        **_taiyuan_talent_programmes(tree, users),
     }
+
+
+def _taiyuan_talent_programmes(tree, users):
+    """A programme 太原市委 issued, its edition and each kind of row (talent, programmes area)."""
+    from zugong.talent.models import AllowanceInstalment, Condition, Criterion, Edition, Program, Tier, UnitQuota
+
+    program = Program.objects.create(organization=tree.taiyuan, code="TY-SCOPE", name="太原英才（范围测试）")
+    edition = Edition.objects.create(program=program, year=2026, title="2026年度太原英才（范围测试）")
+    tier = Tier.objects.create(edition=edition, code="young", name="太原青年优秀")
+    instalment = AllowanceInstalment.objects.create(tier=tier, number=1, amount=1000)
+    condition = Condition.objects.create(edition=edition, kind="manual", label="太原条件", source="太原文件")
+    quota = UnitQuota.objects.create(edition=edition, organization=tree.xiaodian, quota=2)
+    criterion = Criterion.objects.create(edition=edition, name="太原指标", weight=1)
+    return {"talent_program": [program.pk], "talent_edition": [edition.pk], "talent_tier": [tier.pk],
+            "talent_instalment": [instalment.pk], "talent_condition": [condition.pk], "talent_quota": [quota.pk],
+            "talent_criterion": [criterion.pk]}
 
 
 def _taiyuan_community(tree, users):
@@ -531,6 +548,13 @@ PK_MODEL = {
     "service:detail": "service_task", "service:step": "service_task", "api:service-task-detail": "service_task",
     "service:add_document": "service_step", "service:document": "service_document",
     "service:photo": "service_document",
+    # talent, programmes area
+    "talent:program": "talent_program", "talent:edition_new": "talent_program",
+    **{f"talent:{n}": "talent_edition" for n in ("edition", "edition_edit", "edition_status", "tier_new",
+                                                  "condition_new", "quota_new", "criterion_new")},
+    "talent:tier_edit": "talent_tier", "talent:instalment_new": "talent_tier",
+    "talent:instalment_edit": "talent_instalment", "talent:condition_edit": "talent_condition",
+    "talent:quota_edit": "talent_quota", "talent:criterion_edit": "talent_criterion",
 }
 
 
