@@ -23,7 +23,9 @@ def make_application(program, person, tier="young", unit=None, field="材料科�
 
     return Application.objects.create(edition=program.edition, tier=program.tiers[tier], person=person,
                                       organization=person.organization, unit=unit, field=field,
-                                      applied_on=D(2026, 3, 10), status=Application.Status.QUALIFIED, **extra)
+                                      applied_on=D(2026, 3, 10), recommended_on=D(2026, 4, 1),
+                                      qualified_on=D(2026, 5, 10), qualification="passed",
+                                      status=Application.Status.QUALIFIED, **extra)
 
 
 def make_expert(tree, name, field="材料科学", unit=None, unit_name="", person=None, user=None, org=None):
