@@ -1,0 +1,91 @@
+"""Talent benchmarks: the expert review's conflict detection and assignment (200 experts × 5,000
+applications, target ≤ 10 s together). Prints, never asserts.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zugong_demo_bench .venv/bin/python bench/talent_bench.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+os.environ.setdefault("ZUGONG_TESTING", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction
+
+ASSIGN_TARGET = 10.0
+EXPERTS = int(os.environ.get("TALENT_BENCH_EXPERTS", "200"))
+APPLICATIONS = int(os.environ.get("TALENT_BENCH_REVIEW_APPLICATIONS", "5000"))
+
+
+def db() -> str:
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+def out(text: str) -> None:
+    print(f"[{db()}] talent: {text}", flush=True)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def bench_assignment() -> None:
+    """Seed (once) a round of APPLICATIONS applications and EXPERTS experts, then time the conflict detection
+    (reading the records and storing the conflicts), the assignment and writing the assignments — in a
+    transaction rolled back afterwards, so the bench can run again."""
+    from zugong.core import scope
+    from zugong.demo.talent_bench import seed_review_bench
+    from zugong.talent import review_services
+    from zugong.talent.assignment import assign
+    from zugong.talent.conflicts import round_applications
+    from zugong.talent.models import Assignment, Expert
+
+    t = time.perf_counter()
+    rnd = seed_review_bench(EXPERTS, APPLICATIONS, log=lambda s: out(s))
+    out(f"seed ready in {time.perf_counter() - t:.1f} s")
+    experts = list(Expert.objects.unrestricted().filter(organization_id=rnd.edition.program.organization_id,
+                                                        active=True))
+    with scope.bypass():
+        try:
+            with transaction.atomic():
+                t0 = time.perf_counter()
+                found = review_services._store_conflicts(rnd, experts)
+                t1 = time.perf_counter()
+                apps = review_services._labelled(list(round_applications(rnd)))
+                pairs = assign(apps, experts, {(f.expert_id, f.application_id) for f in found},
+                               rnd.reviewers_per_application)
+                t2 = time.perf_counter()
+                Assignment.objects.bulk_create([Assignment(round=rnd, application_id=a, expert_id=e,
+                                                           assigned_on=rnd.created_at.date()) for a, e in pairs],
+                                               batch_size=2000)
+                t3 = time.perf_counter()
+                raise _Rollback
+        except _Rollback:
+            pass
+    loads: dict[int, int] = {}
+    for _, e in pairs:
+        loads[e] = loads.get(e, 0) + 1
+    total = t3 - t0
+    out(f"conflict detection {len(apps)} applications × {len(experts)} experts: {t1 - t0:.2f} s "
+        f"({len(found)} conflicts)")
+    out(f"assignment: {t2 - t1:.2f} s ({len(pairs)} pairs, {len(pairs.short)} short; load "
+        f"{min(loads.values(), default=0)}–{max(loads.values(), default=0)})")
+    out(f"writing the assignments: {t3 - t2:.2f} s")
+    out(f"detection + assignment + writing: {total:.2f} s (target ≤ {ASSIGN_TARGET:.0f} s: "
+        f"{'met' if total <= ASSIGN_TARGET else 'MISSED'})")
+
+
+def main() -> None:
+    bench_assignment()
+
+
+if __name__ == "__main__":
+    main()
