@@ -46,7 +46,7 @@ def bench_assignment() -> None:
     from zugong.talent import review_services
     from zugong.talent.assignment import assign
     from zugong.talent.conflicts import round_applications
-    from zugong.talent.models import Assignment, Expert
+    from zugong.talent.models import Expert
 
     t = time.perf_counter()
     rnd = seed_review_bench(EXPERTS, APPLICATIONS, log=lambda s: out(s))
@@ -57,15 +57,14 @@ def bench_assignment() -> None:
         try:
             with transaction.atomic():
                 t0 = time.perf_counter()
-                found = review_services._store_conflicts(rnd, experts)
-                t1 = time.perf_counter()
                 apps = review_services._labelled(list(round_applications(rnd)))
+                ta = time.perf_counter()
+                found = review_services._store_conflicts(rnd, experts, apps)
+                t1 = time.perf_counter()
                 pairs = assign(apps, experts, {(f.expert_id, f.application_id) for f in found},
                                rnd.reviewers_per_application)
                 t2 = time.perf_counter()
-                Assignment.objects.bulk_create([Assignment(round=rnd, application_id=a, expert_id=e,
-                                                           assigned_on=rnd.created_at.date()) for a, e in pairs],
-                                               batch_size=2000)
+                review_services.write_assignments(rnd, pairs, rnd.created_at.date())
                 t3 = time.perf_counter()
                 raise _Rollback
         except _Rollback:
@@ -74,7 +73,8 @@ def bench_assignment() -> None:
     for _, e in pairs:
         loads[e] = loads.get(e, 0) + 1
     total = t3 - t0
-    out(f"conflict detection {len(apps)} applications × {len(experts)} experts: {t1 - t0:.2f} s "
+    out(f"reading the applications: {ta - t0:.2f} s")
+    out(f"conflict detection (and storing) {len(apps)} applications × {len(experts)} experts: {t1 - ta:.2f} s "
         f"({len(found)} conflicts)")
     out(f"assignment: {t2 - t1:.2f} s ({len(pairs)} pairs, {len(pairs.short)} short; load "
         f"{min(loads.values(), default=0)}–{max(loads.values(), default=0)})")

@@ -48,7 +48,17 @@ def assign(applications, experts, conflicts, per_application, existing_load=None
     need = (lambda a: per_application.get(a.pk, 0)) if isinstance(per_application, dict) \
         else (lambda a: per_application)
     expert_ids = {e.pk for e in experts}
-    fields = {e.pk: e.field for e in experts}
+    fields = {e.pk: normalise(e.field) for e in experts}
+    cache: dict[tuple[str, str], bool] = {}
+
+    def matches(app_field: str, pk: int) -> bool:
+        key = (app_field, fields[pk])
+        hit = cache.get(key)
+        if hit is None:
+            a, b = key
+            hit = cache[key] = bool(a and b) and (a == b or a in b or b in a)
+        return hit
+
     order = sorted(applications, key=lambda a: (-len(barred[a.pk] & expert_ids), a.pk))
     load = {e.pk: existing_load.get(e.pk, 0) for e in experts}
     heap = [(load[e.pk], e.pk) for e in experts]
@@ -59,23 +69,25 @@ def assign(applications, experts, conflicts, per_application, existing_load=None
         if k <= 0:
             continue
         bar = barred[app.pk]
+        app_field = normalise(app.field)
         popped, eligible = [], []
         chosen_load = None
         # Take the least-loaded experts off the heap: k eligible ones, then the rest of the last one's load
         # level (among equally loaded experts, those of the application's field come first).
+        n_match = 0
         while heap:
-            if chosen_load is not None and heap[0][0] > chosen_load:
+            if chosen_load is not None and (heap[0][0] > chosen_load or n_match >= k):
                 break
             item = heapq.heappop(heap)
             popped.append(item)
             if item[1] in bar:
                 continue
             eligible.append(item)
+            if matches(app_field, item[1]):
+                n_match += 1
             if chosen_load is None and len(eligible) >= k:
                 chosen_load = item[0]
-                if sum(1 for _, pk in eligible if field_matches(app.field, fields[pk])) >= k:
-                    break
-        eligible.sort(key=lambda it: (it[0], not field_matches(app.field, fields[it[1]]), it[1]))
+        eligible.sort(key=lambda it: (it[0], not matches(app_field, it[1]), it[1]))
         picked = {pk for _, pk in eligible[:k]}
         for _, pk in eligible[:k]:
             out.append((app.pk, pk))

@@ -92,6 +92,14 @@ def detect(round_or_applications, experts) -> list[ConflictFound]:
                  .exclude(unit=None).only("cadre_id", "unit_id", "title", "unit_name")):
         posts_by_unit[post.unit_id].append((cadre_person[post.cadre_id], post))
 
+    # The experts' unit names in one query (an expert's unit row is not loaded with it).
+    from zugong.orgs.models import Unit
+
+    unit_names = dict(Unit.objects.unrestricted().filter(pk__in={e.unit_id for e in experts if e.unit_id})
+                      .values_list("pk", "name"))
+    for e in experts:
+        e.unit_label = e.unit_name or unit_names.get(e.unit_id, "")
+
     # Indexes of the experts.
     by_unit: dict[int, list] = defaultdict(list)
     by_unit_name: dict[str, list] = defaultdict(list)
@@ -103,7 +111,7 @@ def detect(round_or_applications, experts) -> list[ConflictFound]:
         if e.person_id and e.person_id in cadres and cadres[e.person_id].unit_id \
                 and cadres[e.person_id].unit_id != e.unit_id:
             by_unit[cadres[e.person_id].unit_id].append((e, "专家干部档案所在单位"))
-        name = _unit_name(e)
+        name = normalise(e.unit_label)
         if name:
             by_unit_name[name].append(e)
         if e.person_id:
@@ -131,7 +139,7 @@ def detect(round_or_applications, experts) -> list[ConflictFound]:
             add(e, app, ConflictKind.SAME_UNIT, f"{what}与申报人工作单位同为“{_unit_label(app)}”")
         name = _unit_name(app)
         for e in by_unit_name.get(name, ()) if name else ():
-            add(e, app, ConflictKind.SAME_UNIT, f"专家工作单位“{e.unit_name or _unit_label(e)}”与申报人工作单位名称相同")
+            add(e, app, ConflictKind.SAME_UNIT, f"专家工作单位“{e.unit_label}”与申报人工作单位名称相同")
         # Family: the applicant's cadre record names the expert.
         for fm in family_by_person.get(app.person_id, ()):
             for e in by_name.get(normalise(fm.name), ()):
@@ -143,7 +151,8 @@ def detect(round_or_applications, experts) -> list[ConflictFound]:
                     f"申报人干部档案“家庭成员及重要社会关系”载明其{fm.relation}{fm.name}{born}，与专家同名")
         # Family: an expert's cadre record names the applicant.
         applicant_birth = person_birth.get(app.person_id, "")
-        for e, fm in expert_family.get(normalise(app.person.name), ()):
+        applicant_name = getattr(app, "person_name", None) or app.person.name
+        for e, fm in expert_family.get(normalise(applicant_name), ()):
             if not fm.birth_text or fm.birth_text[:6] == applicant_birth:
                 add(e, app, ConflictKind.FAMILY,
                     f"专家干部档案“家庭成员及重要社会关系”载明其{fm.relation}{fm.name}，即申报人")
@@ -170,7 +179,7 @@ def detect(round_or_applications, experts) -> list[ConflictFound]:
                 add(by_person[co.person_id], app, ConflictKind.CO_APPLICANT, f"专家为本申报的合作申报人（{co.name}）")
                 continue
             for e in by_name.get(normalise(co.name), ()):
-                if co.unit_name and normalise(co.unit_name) != _unit_name(e):
+                if co.unit_name and normalise(co.unit_name) != normalise(e.unit_label):
                     continue
                 where = f"（{co.unit_name}）" if co.unit_name else ""
                 add(e, app, ConflictKind.CO_APPLICANT, f"合作申报人“{co.name}”{where}与专家同名同单位")
@@ -213,12 +222,21 @@ def _applications(source) -> list:
 def round_applications(rnd):
     """The applications a round reviews: the edition's applications (of the round's tier, if any) that passed
     资格审查, and those the round already assigned or reviewed."""
-    from django.db.models import Q
+    from django.db.models import F, Q
 
     qs = Application.objects.unrestricted().filter(edition_id=rnd.edition_id)
     if rnd.tier_id:
         qs = qs.filter(tier_id=rnd.tier_id)
     q = Q(status=Application.Status.QUALIFIED)
     if rnd.pk:
-        q |= Q(assignments__round=rnd)
-    return qs.filter(q).distinct().select_related("person", "unit", "tier").order_by("pk")
+        from .models import Assignment
+
+        q |= Q(pk__in=Assignment.objects.unrestricted().filter(round=rnd).values("application_id"))
+    return (qs.filter(q).select_related("unit", "tier").annotate(person_name=F("person__name"))
+            .only(*APPLICATION_FIELDS).order_by("pk"))
+
+
+# What detection, assignment and the round page read of an application (not the person's sealed fields).
+APPLICATION_FIELDS = ("id", "org_path", "edition_id", "tier_id", "tier__name", "tier__order", "person_id",
+                      "organization_id", "unit_id", "unit__name", "unit_name", "field", "supervisor_id",
+                      "supervisor_name", "status")

@@ -47,7 +47,8 @@ def _require_status(rnd: ReviewRound, *allowed: str, doing: str) -> None:
 
 def round_experts(user, rnd: ReviewRound):
     """The experts a round may use: the active experts of the pools the manager sees."""
-    return list(Expert.objects.visible_to(user).filter(active=True).order_by("pk"))
+    return list(Expert.objects.visible_to(user).filter(active=True).order_by("pk")
+                .only("id", "org_path", "person_id", "user_id", "name", "unit_id", "unit_name", "field"))
 
 
 # ---------------------------------------------------------------- conflicts
@@ -60,8 +61,8 @@ def detect_conflicts(user, rnd: ReviewRound) -> list[ConflictFound]:
     return _store_conflicts(rnd, round_experts(user, rnd))
 
 
-def _store_conflicts(rnd, experts) -> list[ConflictFound]:
-    applications = list(round_applications(rnd))
+def _store_conflicts(rnd, experts, applications=None) -> list[ConflictFound]:
+    applications = list(round_applications(rnd)) if applications is None else applications
     found = detect(applications, experts)
     today = timezone.localdate()
     app_ids = [a.pk for a in applications]
@@ -75,9 +76,16 @@ def _store_conflicts(rnd, experts) -> list[ConflictFound]:
         new = [Conflict(expert_id=f.expert_id, application_id=f.application_id, kind=f.kind, evidence=f.evidence,
                         declared=False, found_on=today) for key, f in wanted.items() if key not in existing]
         Conflict.objects.bulk_create(new, batch_size=2000)
-        op.created(new)
+        op.fact("回避关系排查", "、".join(f"{ConflictKind(k).label}{n}条" for k, n in _by_kind(found).items()) or "无")
         op.fact("回避关系", f"{len(found)}条（新增{len(new)}条，撤销{len(stale)}条）")
     return found
+
+
+def _by_kind(found) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for f in found:
+        out[f.kind] = out.get(f.kind, 0) + 1
+    return out
 
 
 # ---------------------------------------------------------------- assignment
@@ -85,7 +93,7 @@ def _store_conflicts(rnd, experts) -> list[ConflictFound]:
 
 def _labelled(applications):
     for a in applications:
-        a.label = f"{a.person.name}（{a.tier.name}）"
+        a.label = f"{getattr(a, 'person_name', None) or a.person.name}（{a.tier.name}）"
     return applications
 
 
@@ -99,22 +107,27 @@ def assign_round(user, rnd: ReviewRound) -> Assigned:
     if not experts:
         raise ValidationError("专家库中没有在库的专家，请先添加专家")
     with audit.operation(rnd, "assign", note="分配评审专家") as op:
-        found = _store_conflicts(rnd, experts)
         applications = _labelled(list(round_applications(rnd)))
+        found = _store_conflicts(rnd, experts, applications)
         if not applications:
             raise ValidationError("本轮次没有资格审查通过的申报，无需分配")
         pairs = assign(applications, experts, {(f.expert_id, f.application_id) for f in found},
                        rnd.reviewers_per_application)
-        today = timezone.localdate()
-        rows = [Assignment(round=rnd, application_id=a, expert_id=e, assigned_on=today) for a, e in pairs]
-        Assignment.objects.bulk_create(rows, batch_size=2000)
-        op.created(rows)
+        write_assignments(rnd, pairs, timezone.localdate())
         rnd.status = S.ASSIGNED
         rnd.save()
-        op.fact("分配", f"{len(applications)}份申报，{len(rows)}人次")
+        op.fact("分配", f"{len(applications)}份申报，{len(pairs)}人次")
         if pairs.short:
             op.fact("未分配满", f"{len(pairs.short)}份")
     return pairs
+
+
+def write_assignments(rnd, pairs, on) -> int:
+    """The assignments of a round in bulk (COPY on PostgreSQL): audited once by the caller's operation."""
+    from zugong.core.bulk import insert_rows
+
+    return insert_rows(Assignment._meta.db_table, ("round_id", "application_id", "expert_id", "assigned_on", "comment"),
+                       ((rnd.pk, a, e, on, "") for a, e in pairs))
 
 
 def reset_assignments(user, rnd: ReviewRound) -> int:
