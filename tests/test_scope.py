@@ -249,6 +249,7 @@ def other_side(tree, users):
         **_taiyuan_community(tree, users),
         **_taiyuan_service_tasks(tree, users),
         **_taiyuan_talent_programmes(tree, users),
+        **_taiyuan_talent_review(tree, users),
     }
 
 
@@ -266,6 +267,23 @@ def _taiyuan_talent_programmes(tree, users):
     return {"talent_program": [program.pk], "talent_edition": [edition.pk], "talent_tier": [tier.pk],
             "talent_instalment": [instalment.pk], "talent_condition": [condition.pk], "talent_quota": [quota.pk],
             "talent_criterion": [criterion.pk]}
+
+
+def _taiyuan_talent_review(tree, users):
+    """An expert of 太原's pool, a review round of a programme 太原 issued and an assignment of 张三's
+    application to the expert (talent, review area)."""
+    from zugong.talent.models import Application, Assignment, Edition, Expert, Program, ReviewRound, Tier
+
+    program = Program.objects.create(organization=tree.taiyuan, code="TYSCOPE", name="太原人才（范围测试）")
+    edition = Edition.objects.create(program=program, year=2026, title="2026年度太原人才（范围测试）")
+    tier = Tier.objects.create(edition=edition, code="young", name="青年优秀")
+    app = Application.objects.create(edition=edition, tier=tier, person=tree.people.zhangsan,
+                                     organization=tree.b1, field="材料", applied_on=dt.date(2026, 3, 1),
+                                     status="qualified")
+    expert = Expert.objects.create(organization=tree.taiyuan, name="太原专家", field="材料")
+    rnd = ReviewRound.objects.create(edition=edition, name="太原评审（范围测试）", status="assigned")
+    a = Assignment.objects.create(round=rnd, application=app, expert=expert, assigned_on=dt.date(2026, 5, 1))
+    return {"talent_expert": [expert.pk], "talent_round": [rnd.pk], "talent_assignment": [a.pk]}
 
 
 def _taiyuan_community(tree, users):
@@ -555,6 +573,8 @@ PK_MODEL = {
     "talent:tier_edit": "talent_tier", "talent:instalment_new": "talent_tier",
     "talent:instalment_edit": "talent_instalment", "talent:condition_edit": "talent_condition",
     "talent:quota_edit": "talent_quota", "talent:criterion_edit": "talent_criterion",
+    "talent:expert": "talent_expert", "talent:round": "talent_round", "talent:assignment_swap": "talent_assignment",
+    "talent:review_sheet": "talent_assignment",
 }
 
 
