@@ -248,7 +248,32 @@ def other_side(tree, users):
         **_taiyuan_training_classes(tree, users),
         **_taiyuan_community(tree, users),
         **_taiyuan_service_tasks(tree, users),
+        **_taiyuan_talent_applications(tree, users),
     }
+
+
+def _taiyuan_talent_applications(tree, users):
+    """An application of 张三 (红星社区) to 太原's programme, recommended, with a document (talent, applications)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zugong.core import workdays
+    from zugong.core.casework.services import StepRecord
+    from zugong.talent import applications_services
+    from zugong.talent.models import ApplicationDocument, Edition, Program, Tier
+
+    if workdays.covered_until() is None:
+        workdays.sync(2025, 2026)
+    program = Program.objects.create(organization=tree.taiyuan, code="TYYC-SCOPE", name="太原英才（范围）")
+    edition = Edition.objects.create(program=program, year=2026, title="2026年度太原英才", status="open",
+                                     opens_on=dt.date(2026, 3, 1), closes_on=dt.date(2026, 4, 30))
+    tier = Tier.objects.create(edition=edition, code="top", name="拔尖骨干")
+    case = applications_services.open_application(
+        users.taiyuan, edition=edition, tier=tier, person=tree.people.zhangsan, organization=tree.b1,
+        field="材料科学", applied_on=dt.date(2026, 3, 10)).case
+    step = applications_services.recommend(users.taiyuan, case, StepRecord(
+        on=dt.date(2026, 3, 20), document=SimpleUploadedFile("推荐.pdf", b"%PDF-1.4 x"))).step
+    document = ApplicationDocument.objects.unrestricted().get(step=step)
+    return {"talent_application": [case.pk], "talent_step": [step.pk], "talent_document": [document.pk]}
 
 
 def _taiyuan_community(tree, users):
@@ -531,6 +556,9 @@ PK_MODEL = {
     "service:detail": "service_task", "service:step": "service_task", "api:service-task-detail": "service_task",
     "service:add_document": "service_step", "service:document": "service_document",
     "service:photo": "service_document",
+    "talent:detail": "talent_application", "talent:step": "talent_application",
+    "api:talent-application-detail": "talent_application",
+    "talent:add_document": "talent_step", "talent:document": "talent_document",
 }
 
 
