@@ -74,7 +74,6 @@ def test_open_and_steps_through_the_pages(program, tree, users, login):
 def test_notice_step_page_and_the_notice_export(application, program, users, login):
     to_review(users.taiyuan, application)
     client = login(users.taiyuan)
-    url = reverse("talent:step", args=[application.pk])
     case_ = application
     post(client, case_, {"step": "approve", "on": "2026-09-20", "decision": "passed"})
     r = post(client, case_, {"step": "public_notice", "on": "2026-09-29", "end": "2026-10-09"})
@@ -99,7 +98,6 @@ def test_notice_step_page_and_the_notice_export(application, program, users, log
 def test_objection_step_page(application, users, login):
     to_notice(users.taiyuan, application)
     client = login(users.taiyuan)
-    url = reverse("talent:step", args=[application.pk])
     case_ = application
     r = post(client, case_, {"step": "objection", "on": "2026-10-08", "content": "反映业绩不实"})
     assert r.status_code == 302
