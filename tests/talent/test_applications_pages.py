@@ -55,6 +55,10 @@ def test_open_and_steps_through_the_pages(program, tree, users, login):
     assert client.get(reverse("talent:create")).status_code == 200
     r = client.post(reverse("talent:create"), {
         "edition": program.edition.pk, "tier": program.tiers["top"].pk, "person": tree.people.lisi.pk,
+        "organization": tree.b1.pk, "field": "信息技术", "on": "2026-05-05"})
+    assert r.status_code == 200 and "不在" in str(r.context["form"].errors["on"])
+    r = client.post(reverse("talent:create"), {
+        "edition": program.edition.pk, "tier": program.tiers["top"].pk, "person": tree.people.lisi.pk,
         "organization": tree.b1.pk, "field": "信息技术", "on": "2026-03-05", "co_applicants": "王某，太原理工大学"})
     case = Application.objects.unrestricted().get(person=tree.people.lisi)
     assert r.status_code == 302 and case.co_applicants.unrestricted().get().name == "王某"
@@ -78,6 +82,8 @@ def test_notice_step_page_and_the_notice_export(application, program, users, log
     post(client, case_, {"step": "approve", "on": "2026-09-20", "decision": "passed"})
     r = post(client, case_, {"step": "public_notice", "on": "2026-09-29", "end": "2026-10-09"})
     assert r.status_code == 200 and "不足本批次规定的 5 个工作日" in r.content.decode()
+    r = post(client, case_, {"step": "public_notice", "on": "2026-09-29", "end": "2027-01-10"})
+    assert "工作日历未包含 2027 年" in str(r.context["form"].errors["end"])
     r = post(client, case_, {"step": "public_notice", "on": "2026-09-29", "end": "2026-10-10"})
     assert r.status_code == 302
     export = client.get(reverse("talent:notice_export") + f"?edition={program.edition.pk}")

@@ -113,9 +113,6 @@ class PublicNoticeForm(StepForm):
             self.fields["end"].help_text = (f"本批次公示期不少于 {case.edition.notice_workdays} 个工作日；"
                                             + self.fields["end"].help_text)
 
-    def add_error(self, field, error):
-        super().add_error("end" if field == "notice_end" else field, error)
-
 
 class ObjectionForm(StepForm):
     objection = forms.ModelChoiceField(label="答复的异议", queryset=Objection.objects.none(), required=False,

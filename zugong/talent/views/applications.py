@@ -9,12 +9,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
-from zugong.core import scope
+from zugong.core import rules, scope
 from zugong.core.casework.timeline import Fact, timeline_rows, timeline_table
 from zugong.core.casework.views import CasePages
 from zugong.core.docx import DOCX
@@ -24,6 +25,20 @@ from .. import actions, notice_export
 from .. import applications_services as services
 from ..models import Application, CoApplicant, Edition, Objection, ReviewRound, Tier
 from ..steps import STAGES, STEPS, WORKFLOW
+
+
+# The services' field names that the forms call otherwise.
+FORM_FIELDS = {"applied_on": "on", "notice_end": "end", "qualification": "decision", "approval": "decision"}
+
+
+def _form_names(call):
+    """Run a service; its errors on a case column go to the form field that asks for it."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict") or isinstance(exc, rules.RuleViolation):
+            raise
+        raise ValidationError({FORM_FIELDS.get(k, k): v for k, v in exc.error_dict.items()}) from exc
 
 
 class ApplicationPages(CasePages):
@@ -50,7 +65,7 @@ class ApplicationPages(CasePages):
         return initial
 
     def open(self, user, form):
-        return services.open_application(user, record=form.record(), **form.service_values())
+        return _form_names(lambda: services.open_application(user, record=form.record(), **form.service_values()))
 
     def opened_message(self, form) -> str:
         return f"已登记{form.cleaned_data['person'].name}的申报"
@@ -59,7 +74,7 @@ class ApplicationPages(CasePages):
         action = actions.ACTIONS.get(kind)
         if action is None:
             raise Http404
-        return action(user, case, form.record(), form.cleaned_data)
+        return _form_names(lambda: action(user, case, form.record(), form.cleaned_data))
 
     def extra_context(self, request, case, definition, form) -> dict:
         return {"precheck": case.precheck if definition.kind == "qualify" else None}
