@@ -250,6 +250,7 @@ def other_side(tree, users):
         **_taiyuan_service_tasks(tree, users),
         **_taiyuan_talent_programmes(tree, users),
         **_taiyuan_talent_review(tree, users),
+        **_taiyuan_talent_applications(tree, users),
     }
 
 
@@ -284,6 +285,30 @@ def _taiyuan_talent_review(tree, users):
     rnd = ReviewRound.objects.create(edition=edition, name="太原评审（范围测试）", status="assigned")
     a = Assignment.objects.create(round=rnd, application=app, expert=expert, assigned_on=dt.date(2026, 5, 1))
     return {"talent_expert": [expert.pk], "talent_round": [rnd.pk], "talent_assignment": [a.pk]}
+
+
+def _taiyuan_talent_applications(tree, users):
+    """An application of 张三 (红星社区) to 太原's programme, recommended, with a document (talent, applications)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zugong.core import workdays
+    from zugong.core.casework.services import StepRecord
+    from zugong.talent import applications_services
+    from zugong.talent.models import ApplicationDocument, Edition, Program, Tier
+
+    if workdays.covered_until() is None:
+        workdays.sync(2025, 2026)
+    program = Program.objects.create(organization=tree.taiyuan, code="TYYC-SCOPE", name="太原英才（范围）")
+    edition = Edition.objects.create(program=program, year=2026, title="2026年度太原英才", status="open",
+                                     opens_on=dt.date(2026, 3, 1), closes_on=dt.date(2026, 4, 30))
+    tier = Tier.objects.create(edition=edition, code="top", name="拔尖骨干")
+    case = applications_services.open_application(
+        users.taiyuan, edition=edition, tier=tier, person=tree.people.zhangsan, organization=tree.b1,
+        field="材料科学", applied_on=dt.date(2026, 3, 10)).case
+    step = applications_services.recommend(users.taiyuan, case, StepRecord(
+        on=dt.date(2026, 3, 20), document=SimpleUploadedFile("推荐.pdf", b"%PDF-1.4 x"))).step
+    document = ApplicationDocument.objects.unrestricted().get(step=step)
+    return {"talent_application": [case.pk], "talent_step": [step.pk], "talent_document": [document.pk]}
 
 
 def _taiyuan_community(tree, users):
@@ -575,6 +600,9 @@ PK_MODEL = {
     "talent:quota_edit": "talent_quota", "talent:criterion_edit": "talent_criterion",
     "talent:expert": "talent_expert", "talent:round": "talent_round", "talent:assignment_swap": "talent_assignment",
     "talent:review_sheet": "talent_assignment",
+    "talent:detail": "talent_application", "talent:step": "talent_application",
+    "api:talent-application-detail": "talent_application",
+    "talent:add_document": "talent_step", "talent:document": "talent_document",
 }
 
 

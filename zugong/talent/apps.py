@@ -12,7 +12,7 @@ class TalentConfig(AppConfig):
         from zugong.core.rule_views import RECORD_URLS
 
         from . import applications_services, pool_services  # noqa: F401 — they register the step actions
-        from . import importers, rules  # noqa: F401 — every area's rules and imports
+        from . import deadlines, importers, rules  # noqa: F401 — every area's rules, imports, deadlines
 
         RECORD_URLS["talent.application"] = "talent:detail"
         RECORD_URLS["talent.talent"] = "talent:talent"
