@@ -126,17 +126,8 @@ def recommend(user, case: Application, record: StepRecord, *, opinion: str = "")
         record.note = "\n".join(t for t in (opinion.strip(), record.note.strip()) if t)
     with transaction.atomic():
         result = casework.record_step(WORKFLOW, user, case, "recommend", record, values)
-        refresh_precheck(user, [case])
+        precheck_services.refresh(user, [case])
     return result
-
-
-def refresh_precheck(user, cases) -> int:
-    """The pre-check of the cases, evaluated and stored (`precheck_services.refresh`); 0 while the programmes
-    area has not built it yet."""
-    try:
-        return precheck_services.refresh(user, cases)
-    except NotImplementedError:
-        return 0
 
 
 @actions.action("recommend")
