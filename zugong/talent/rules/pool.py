@@ -105,6 +105,7 @@ def review_missing_rule(row) -> rules.Rule:
 
     def check(qs, as_of):
         year = last_year(as_of)
+        qs = qs.annotate(person_name=F("person__name"))
         if year is None:
             return qs.none()
         if path:
@@ -112,7 +113,7 @@ def review_missing_rule(row) -> rules.Rule:
         reviewed = PeriodicReview.objects.unrestricted().filter(talent=OuterRef("pk"), kind=PeriodicReview.Kind.ANNUAL,
                                                                 year=year)
         return (qs.exclude(status="exited").filter(since__lte=dt.date(year, 12, 31), until__gt=dt.date(year, 12, 31))
-                .filter(~Exists(reviewed)).annotate(person_name=F("person__name")))
+                .filter(~Exists(reviewed)))
 
     def describe(r) -> str:
         return (f"{r['person_name']}（{r['tier_name']}）支持期内，{month}月底前应完成上一年度考核，"
