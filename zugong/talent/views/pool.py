@@ -163,7 +163,7 @@ def pool_stats(request):
         ("tier", "按层次", "pie", [(r["tier_name"], r["n"]) for r in figures["by_tier"]]),
         ("field", "按专业领域", "bar", [(r["field"], r["n"]) for r in figures["by_field"]]),
         ("city", "按市", "bar", [(r["city"], r["n"]) for r in figures["by_city"]]),
-        ("year", "按认定年度", "line", [(r["year"], r["n"]) for r in figures["by_year"]]),
+        ("year", "按认定年度", "bar", [(r["year"], r["n"]) for r in figures["by_year"]]),
     ]
     context = {"filter": filterset, "figures": figures, "title": "人才库统计",
                "panels": [{"code": code, "title": title, "rows": rows,
