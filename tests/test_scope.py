@@ -251,6 +251,7 @@ def other_side(tree, users):
         **_taiyuan_talent_programmes(tree, users),
         **_taiyuan_talent_review(tree, users),
         **_taiyuan_talent_applications(tree, users),
+        **_taiyuan_talent_pool(tree, users),
     }
 
 
@@ -367,6 +368,21 @@ def _taiyuan_training_classes(tree, users):
             "training_enrolment": [enrolment.pk], "training_attendance": [attendance.pk],
             "training_certificate": [certificate.pk], "training_class_type": [ctype.pk],
             "training_leave_policy": [policy.pk]}
+
+
+def _taiyuan_talent_pool(tree, users):
+    """A talent of 太原's programme (王五, imported) and 小店区 as a priority county (talent, pool area)."""
+    from zugong.core import audit
+    from zugong.talent import pool_services
+    from zugong.talent.models import Program
+
+    program = Program.objects.create(organization=tree.taiyuan, code="TY-SCOPE-POOL", name="太原英才（范围测试）")
+    with audit.operation(None, "import") as op:
+        talent = pool_services.import_talent(op, person=tree.people.wangwu, program=program, organization=tree.b2,
+                                             tier=None, tier_name="拔尖骨干", field="新材料",
+                                             since=dt.date(2025, 7, 1), until=dt.date(2028, 7, 1))
+    county = pool_services.add_priority_county(users.admin, tree.xiaodian, since=dt.date(2021, 1, 1))
+    return {"talent_pool": [talent.pk], "talent_priority_county": [county.pk]}
 
 
 def _taiyuan_service_tasks(tree, users):
@@ -603,6 +619,8 @@ PK_MODEL = {
     "talent:detail": "talent_application", "talent:step": "talent_application",
     "api:talent-application-detail": "talent_application",
     "talent:add_document": "talent_step", "talent:document": "talent_document",
+    "talent:talent": "talent_pool", "talent:talent_tags": "talent_pool", "talent:talent_step": "talent_pool",
+    "api:talent-pool-detail": "talent_pool", "talent:priority_county_end": "talent_priority_county",
 }
 
 

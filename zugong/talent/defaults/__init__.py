@@ -1,3 +1,3 @@
 """The talent default configuration (each module registers its `config.installer`)."""
 
-from . import programmes  # noqa: F401
+from . import pool, programmes  # noqa: F401

@@ -1,3 +1,3 @@
 """The talent importers, one module per area."""
 
-from . import applications, review  # noqa: F401
+from . import applications, pool, review  # noqa: F401
