@@ -183,7 +183,7 @@ class _Seeder:
                                     "cadre": cadre is not None, "title": cadre[3] if cadre else ""}
         self.grades: dict[int, dict[int, str]] = {}
         for pid, year, grade in AnnualAssessment.objects.unrestricted().filter(
-                cadre__person_id__in=list(self.people)).values_list("cadre__person_id", "year", "grade"):
+                cadre__org_path__startswith=root.path).values_list("cadre__person_id", "year", "grade"):
             self.grades.setdefault(pid, {})[year] = grade
         self.sanctions: dict[int, list] = {}
         for pid, kind, on in Sanction.objects.unrestricted().filter(kind__in=PARTY_AND_GOV).values_list(
@@ -221,12 +221,13 @@ class _Seeder:
             self.used.add(p["id"])
         return out
 
-    def pick_flawed(self):
-        """One cadre with a sanction or a grade below 称职 in the last years (the pre-check finds it)."""
+    def pick_flawed(self, ed, tier):
+        """One cadre whose pre-check for the edition finds a condition not met (a sanction, a grade below 称职,
+        the age)."""
         for p in sorted(self.people.values(), key=lambda p: p["id"]):
             if p["id"] in self.used or not p["cadre"]:
                 continue
-            if self.sanctions.get(p["id"]) or any(g not in ACCEPTED for g in self.grades.get(p["id"], {}).values()):
+            if any(c["met"] is False for c in self.precheck(ed, tier, p)):
                 self.used.add(p["id"])
                 return p
         return None
@@ -583,12 +584,12 @@ class _Seeder:
         for p in self.pick(3, "young"):
             applied, recommended = dates()
             self.application(ed, "young", p, applied, recommended=recommended)
-        flawed = self.pick_flawed()  # recommended; its pre-check finds a condition not met (the office decides)
+        flawed = self.pick_flawed(ed, "top")  # recommended; its pre-check finds a condition not met (the office decides)
         if flawed:
             applied, recommended = dates()
             self.application(ed, "top", flawed, applied, recommended=recommended)
         # One rejected at the qualification (the pre-check found the records against it).
-        flawed = self.pick_flawed()
+        flawed = self.pick_flawed(ed, "top")
         if flawed:
             applied, recommended = dates()
             a = self.application(ed, "top", flawed, applied, recommended=recommended, qualified=qualified,
