@@ -189,6 +189,10 @@ def test_the_tiny_seed_has_talent_programmes_up_to_its_day(seeded):
     assert experts.filter(person__isnull=False).exists() and experts.filter(person__isnull=True).count() > 20
     conflicts = Conflict.objects.unrestricted()
     assert {"same_unit", "declared"} <= set(conflicts.values_list("kind", flat=True))
+    for row in Assignment.objects.unrestricted().select_related("expert", "application"):
+        assert not (row.expert.unit_id and row.expert.unit_id == row.application.unit_id)  # never a colleague
+        if row.expert.person_id:
+            assert row.expert.person_id not in (row.application.person_id, row.application.supervisor_id)
     for c in conflicts:
         assert not Assignment.objects.unrestricted().filter(expert=c.expert, application=c.application).exists()
     # 公示 with an objection answered.

@@ -453,7 +453,9 @@ class _Seeder:
         load = {e.pk: 0 for e in self.expert_rows}
         out = []
         for a in apps:
-            barred = {c[0].pk for c in conflicts if c[1] is a}
+            barred = {c[0].pk for c in conflicts if c[1] is a}  # and any colleague or supervisor
+            barred |= {e.pk for e in self.expert_rows if (e.unit_id and e.unit_id == a.get("unit_id"))
+                       or (e.person_id and e.person_id == a.get("supervisor_id"))}
             same = [e for e in self.expert_rows if e.field == a["field"] and e.pk not in barred
                     and e.person_id != a["person_id"]]
             others = [e for e in self.expert_rows if e.field != a["field"] and e.pk not in barred
@@ -513,7 +515,8 @@ class _Seeder:
             applied = applied0 + dt.timedelta(days=rng.randint(0, 34))
             recommended = applied + dt.timedelta(days=rng.randint(3, 15))
             base.append((tier, p, applied, recommended))
-        stub = [{"field": self.field_of(p), "person_id": p["id"], "edition": ed} for _t, p, _a, _r in base]
+        stub = [{"field": self.field_of(p), "person_id": p["id"], "unit_id": p["unit_id"], "edition": ed}
+                for _t, p, _a, _r in base]
         assignments = self.assign(rnd, stub, [], submitted_share=1, published=True, opens=_d(465, as_of), rng=rng)
         self.scored(assignments, stub)
         approved = _d(435, as_of)
@@ -584,7 +587,8 @@ class _Seeder:
         for p in self.pick(3, "young"):
             applied, recommended = dates()
             self.application(ed, "young", p, applied, recommended=recommended)
-        flawed = self.pick_flawed(ed, "top")  # recommended; its pre-check finds a condition not met (the office decides)
+        # Recommended; its pre-check finds a condition not met (the office decides).
+        flawed = self.pick_flawed(ed, "top")
         if flawed:
             applied, recommended = dates()
             self.application(ed, "top", flawed, applied, recommended=recommended)
@@ -625,7 +629,8 @@ class _Seeder:
 
     def batch(self, ed, tier, people, rnd, *, qualified, published, approved, notice_from, recognize, dates):
         rng, as_of = self.rng, self.as_of
-        stub = [{"field": self.field_of(p), "person_id": p["id"], "edition": ed} for p in people]
+        stub = [{"field": self.field_of(p), "person_id": p["id"], "unit_id": p["unit_id"], "edition": ed}
+                for p in people]
         assignments = self.assign(rnd, stub, [], submitted_share=1, published=True, opens=rnd.opens_on, rng=rng)
         self.scored(assignments, stub)
         start = _workday(notice_from)
