@@ -767,7 +767,7 @@ class _Seeder:
             ed = a["edition"]
             tags = [a["field"]]
             host = self.dispatched.get(p["id"])
-            if host and any(host.startswith(x) for x in prio):
+            if host and any(host.startswith(x) for x in prio) and "乡村振兴" not in tags:
                 tags.append("乡村振兴")
                 tagged += 1
             talents.append(Talent(organization_id=a["organization_id"], org_path=a["org_path"], person_id=p["id"],
