@@ -8,6 +8,7 @@ province-scale database; `zugong seed --scale demo` seeds the same domains itsel
     zugong demo elections                           # elections of one organization in ten, postponements
     zugong demo cadres [--staff-share 0.68]         # cadre records (province scale: ~300 thousand cadres)
     zugong demo service --items 1000000             # 我为群众办实事 items over the seeded tree (bench/service_bench.py)
+    zugong demo talent                              # talent programmes: 三晋英才, editions, experts, the pool
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _root():
 
 class Command(BaseCommand):
     help = ("演示数据：meetings 组织生活记录；elections 选举记录；cadres 干部信息；service 办实事事项"
-            "（在已生成的数据上补充，已有则跳过）")
+            "；talent 人才工程（在已生成的数据上补充，已有则跳过）")
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         s.add_argument("--items", type=int, default=1_000_000, help="事项数（默认 1000000）")
         s.add_argument("--seed", type=int, default=1)
         s.add_argument("--if-empty", action="store_true", help="已有办实事事项时什么也不做")
+        add_as_of_argument(s)
+        s = sub.add_parser("talent", help="生成人才工程演示数据：人才项目、批次、申报、评审专家、人才库（已有则跳过）")
+        s.add_argument("--seed", type=int, default=1)
         add_as_of_argument(s)
 
     def log(self, text):
@@ -131,4 +135,16 @@ class Command(BaseCommand):
         with connection.cursor() as cur:  # planner statistics (and PostgreSQL's visibility map) after the commit
             cur.execute("VACUUM ANALYZE service_servicetask" if connection.vendor == "postgresql"
                         and not connection.in_atomic_block else "ANALYZE service_servicetask")
+        self.log("TOTAL " + " ".join(f"{k}={v}" for k, v in counts.items()))
+
+    def talent(self, opts):
+        from django.utils import timezone
+
+        from zugong.demo.talent import seed_talent
+
+        with transaction.atomic():
+            counts = seed_talent(opts["seed"], opts["as_of"] or timezone.localdate(), root=_root(), log=self.log)
+        if not counts:
+            self.log("talent: 已有人才项目，跳过")
+            return
         self.log("TOTAL " + " ".join(f"{k}={v}" for k, v in counts.items()))
