@@ -42,11 +42,18 @@ class TestAnnualGrades:
         assert check.evidence == "2023年 称职；2024年 合格；2025年 优秀"
         assert check.source.endswith("条款号待核")
 
-    def test_a_missing_year_fails_and_is_named(self, program, tree):
+    def test_a_missing_year_is_named_and_left_to_the_reviewer(self, program, tree):
+        # no record is not a failing grade (it may not have been entered): 待人工审查, not 不符合
         cadre(tree.people.zhangsan, grades={2023: "competent", 2025: "excellent"})
         check = one(apply(program, tree.people.zhangsan), "annual_grades")
+        assert check.met is None
+        assert "2024年 无考核记录" in check.evidence and "待人工审查" in check.evidence
+
+    def test_a_missing_year_and_a_failing_one_fail(self, program, tree):
+        cadre(tree.people.zhangsan, grades={2023: "basic", 2025: "excellent"})
+        check = one(apply(program, tree.people.zhangsan), "annual_grades")
         assert check.met is False
-        assert "2024年 无考核记录" in check.evidence
+        assert "2023年 基本称职" in check.evidence
 
     def test_a_basic_year_fails(self, program, tree):
         cadre(tree.people.zhangsan, grades=GOOD | {2024: "basic"})

@@ -128,12 +128,15 @@ def _money(x) -> Decimal:
 
 def seed_talent(seed: int, as_of: dt.date, *, root=None, log=print) -> dict[str, int]:
     from zugong.orgs.models import Organization
-    from zugong.talent.models import Program
+    from zugong.talent.models import Application, Program
 
     t = time.perf_counter()
     root = root or Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
-    if root is None or Program.objects.unrestricted().filter(org_path__startswith=root.path).exists():
+    if root is None or Application.objects.unrestricted().filter(org_path__startswith=root.path).exists():
         return {}
+    # The sample programme `zugong defaults install` puts in (a draft without applications, talent-programmes)
+    # makes way for the demo's own, living one of the same code.
+    Program.objects.unrestricted().filter(org_path__startswith=root.path).delete()
     seeder = _Seeder(seed, as_of, root)
     counts = seeder.run()
     log(f"  talent (人才工程): {counts.get('talent_applications', 0)} applications, "
@@ -417,10 +420,25 @@ class _Seeder:
                                             quota=used + (0 if depth == 3 and not quotas else rng.randint(1, 3))))
         UnitQuota.objects.bulk_create(quotas)
         counts = self.write()
+        self.store_prechecks()
         counts["talent_programs"] = 2 if city is not None else 1
         counts["talent_unit_quotas"] = len(quotas)
         counts |= self.priority_counties()
         return counts
+
+    def store_prechecks(self):
+        """The stored pre-check is the engine's (`talent.eligibility`, what 资格预审 shows and refreshes), so the
+        demo's pages agree with a re-run; the seeder's own estimate above only chose the applicants."""
+        from zugong.talent import eligibility
+        from zugong.talent.models import Application
+
+        apps = list(Application.objects.unrestricted().filter(org_path__startswith=self.root.path,
+                                                               precheck_at__isnull=False))
+        results = eligibility.precheck(apps)
+        for a in apps:
+            a.precheck = [c.as_dict() for c in results[a.pk]]
+            a.precheck_passed = eligibility.passed(results[a.pk])
+        Application.objects.bulk_update(apps, ["precheck", "precheck_passed"], batch_size=500)
 
     def experts(self):
         """~45 experts of the province's pool: a few people of the tree (with their unit), most outside it."""

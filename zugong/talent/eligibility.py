@@ -160,16 +160,20 @@ def precheck(applications) -> dict[int, list[Check]]:
             found = grades.get(app.person_id, {})
             if not any(y in found for y in years):
                 return None, f"系统中无{years[0]}—{years[-1]}年度考核记录，{MANUAL}" if years else MANUAL
-            parts, met = [], True
+            # A year without a record is not evidence of failing it (the grade may not have been entered):
+            # a grade below the bar fails the condition; otherwise a missing year leaves it to the reviewer.
+            parts, failed, missing = [], False, False
             for y in years:
                 g = found.get(y)
                 if g is None:
                     parts.append(f"{y}年 无考核记录")
-                    met = False
+                    missing = True
                 else:
                     parts.append(f"{y}年 {GRADE_LABELS.get(g.grade, g.grade)}")
-                    met = met and g.grade in allowed
-            return met, "；".join(parts)
+                    failed = failed or g.grade not in allowed
+            if failed:
+                return False, "；".join(parts)
+            return (None, "；".join(parts) + f"，{MANUAL}") if missing else (True, "；".join(parts))
         if c.kind == K.NO_SANCTION:
             n = _int(p, "years", 5)
             first, last = sanction_window(deadline, n)
