@@ -35,6 +35,7 @@ def seed_applications(n: int, *, year: int = 2026) -> tuple[Edition, int]:
     for order, (kind, tier, params) in enumerate(rows):
         Condition.objects.create(edition=edition, tier=tier, kind=kind, label=f"条件{order + 1}（{kind}）",
                                  params=params, source=SOURCE, order=order)
+    _top_up_people(root, n)
     people = list(Person.objects.unrestricted().order_by("pk").values_list("pk", "organization_id", "org_path")[:n])
     applied = dt.date(year, 3, 15)
     apps = [Application(edition=edition, tier=tiers[i % 3], person_id=pk, organization_id=org, org_path=path,
@@ -44,6 +45,21 @@ def seed_applications(n: int, *, year: int = 2026) -> tuple[Edition, int]:
     return edition, len(apps)
 
 REVIEW_CODE = "BENCHREVIEW"
+
+
+def _top_up_people(root, wanted: int) -> None:
+    """A small tree: add plain people (no identity number) in the root's first branch up to `wanted`."""
+    from zugong.orgs.models import Organization
+    from zugong.people.models import Person
+
+    have = Person.objects.unrestricted().count()
+    if have >= wanted:
+        return
+    branch = Organization.objects.unrestricted().filter(kind="branch").order_by("path").first() or root
+    Person.objects.bulk_create([
+        Person(organization=branch, org_path=branch.path, name=f"基准{have + i:06d}", sex="1",
+               birth_date=dt.date(1970 + i % 30, 1 + i % 12, 1), name_pinyin="", name_initials="",
+               pinyin_key="", stroke_key="") for i in range(wanted - have)], batch_size=2000)
 
 
 def seed_review_bench(n_experts: int = 200, n_applications: int = 5000, *, seed: int = 1, log=print):
@@ -65,13 +81,7 @@ def seed_review_bench(n_experts: int = 200, n_applications: int = 5000, *, seed:
     rng = random.Random(seed)
     root = Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
     wanted = n_applications + n_experts
-    have = Person.objects.unrestricted().count()
-    if have < wanted:  # a small tree: add plain people (no identity number) in the root's first branches
-        branch = Organization.objects.unrestricted().filter(kind="branch").order_by("path").first() or root
-        Person.objects.bulk_create([
-            Person(organization=branch, org_path=branch.path, name=f"基准{i:05d}", sex="1",
-                   birth_date=dt.date(1980 + i % 20, 1 + i % 12, 1), name_pinyin="", name_initials="",
-                   pinyin_key="", stroke_key="") for i in range(wanted - have)], batch_size=2000)
+    _top_up_people(root, wanted)
     people = list(Person.objects.unrestricted().order_by("pk").values_list("pk", "organization_id", "name")
                   [:wanted])
     org_paths = dict(Organization.objects.unrestricted().values_list("pk", "path"))
