@@ -12,12 +12,11 @@ from contextlib import nullcontext
 
 from django.utils import timezone
 
-from zugong.core import audit
+from zugong.core import audit, bulk
 
 from . import eligibility
 from .models import Application, Edition
 
-CHUNK = 1000
 OUTCOME = {True: "符合", False: "不符合", None: "待人工审查"}
 
 
@@ -50,9 +49,7 @@ def refresh(user, applications) -> int:
         app.precheck_at = now
     acting = audit.acting_as(user) if user is not None and audit.current_actor()[0] is None else nullcontext()
     with acting, _operation(rows) as op:
-        for i in range(0, len(rows), CHUNK):
-            Application.objects.unrestricted().bulk_update(rows[i:i + CHUNK],
-                                                           ["precheck", "precheck_passed", "precheck_at"])
+        bulk.update_rows(Application, ["precheck", "precheck_passed", "precheck_at"], rows)
         if len(rows) == 1:
             app = rows[0]
             for c in results.get(app.pk, []):
