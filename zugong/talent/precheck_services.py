@@ -51,7 +51,8 @@ def refresh(user, applications) -> int:
     acting = audit.acting_as(user) if user is not None and audit.current_actor()[0] is None else nullcontext()
     with acting, _operation(rows) as op:
         for i in range(0, len(rows), CHUNK):
-            Application.objects.bulk_update(rows[i:i + CHUNK], ["precheck", "precheck_passed", "precheck_at"])
+            Application.objects.unrestricted().bulk_update(rows[i:i + CHUNK],
+                                                           ["precheck", "precheck_passed", "precheck_at"])
         if len(rows) == 1:
             app = rows[0]
             for c in results.get(app.pk, []):

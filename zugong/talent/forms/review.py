@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from zugong.people.fields import PersonPicker
+
 from ..models import Expert, ReviewRound
 
 __all__ = ["ExpertForm", "RoundForm", "ScoreSheetForm", "DeclareForm", "SwapForm", "PublishForm"]
@@ -16,12 +18,16 @@ class ExpertForm(forms.ModelForm):
     account = forms.CharField(label="评审账号（登录名）", required=False, max_length=150,
                               help_text="专家在本系统打分时使用的登录名（账号须已由系统管理员建立）；留空则不在系统内打分")
 
+    person = PersonPicker(label="系统内人员", required=False,
+                          help_text="专家是本系统内的人员时选择：回避排查据其干部信息（任职单位、职务、家庭成员）核对")
+
     class Meta:
         model = Expert
-        fields = ["name", "unit_name", "field", "title", "phone", "email", "active"]
+        fields = ["name", "person", "unit_name", "field", "title", "phone", "email", "active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].bind(user)
         if self.instance.user_id:
             self.fields["account"].initial = self.instance.user.username
 

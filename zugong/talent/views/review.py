@@ -49,7 +49,7 @@ def expert(request, pk):
     row = get_object_or_404(Expert.objects.visible_to(request.user), pk=pk)
     return row_page(request, row, ExpertForm, saved="专家信息已保存", done=reverse("talent:experts"),
                     title=f"评审专家：{row.name}", allowed=_may_manage(request.user, row),
-                    denied="只有专家库所属单位的管理员可以修改专家信息")
+                    denied="只有专家库所属单位的管理员可以修改专家信息", user=request.user)
 
 
 @login_required
@@ -60,7 +60,7 @@ def expert_new(request):
         raise PermissionDenied("只有党组织管理员可以添加评审专家")
     row = Expert(organization=org)
     return row_page(request, row, ExpertForm, saved="专家已加入专家库", done=reverse("talent:experts"),
-                    title=f"添加评审专家（{org.name}）", allowed=True)
+                    title=f"添加评审专家（{org.name}）", allowed=True, user=request.user)
 
 
 # ---------------------------------------------------------------- rounds
