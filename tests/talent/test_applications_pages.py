@@ -24,10 +24,11 @@ def post(client, case, data):
 
 
 def test_list_detail_and_scope(application, program, tree, users, login):
+    to_review(users.taiyuan, application)  # recommending refreshes the pre-check: the stored one is set after
+    application.refresh_from_db()
     application.precheck = [{"condition": "近五年未受党纪政务处分", "kind": "no_sanction", "met": False,
                              "evidence": "2024年 警告", "source": "太原市人才支持计划实施办法（测试）条款号待核"}]
     application.save()
-    to_review(users.taiyuan, application)
     theirs = apply(users.admin, program, tree.people.zhaoliu, tree.b3, tier="young")
     client = login(users.taiyuan)
     text = client.get(reverse("talent:list")).content.decode()
