@@ -621,6 +621,7 @@ PK_MODEL = {
     "talent:add_document": "talent_step", "talent:document": "talent_document",
     "talent:talent": "talent_pool", "talent:talent_tags": "talent_pool", "talent:talent_step": "talent_pool",
     "api:talent-pool-detail": "talent_pool", "talent:priority_county_end": "talent_priority_county",
+    "talent:assignment_scores": "talent_assignment",
 }
 
 

@@ -128,21 +128,29 @@ def _money(x) -> Decimal:
 
 def seed_talent(seed: int, as_of: dt.date, *, root=None, log=print) -> dict[str, int]:
     from zugong.orgs.models import Organization
-    from zugong.talent.models import Application, Program
 
     t = time.perf_counter()
     root = root or Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
-    if root is None or Application.objects.unrestricted().filter(org_path__startswith=root.path).exists():
+    if root is None or _has_programmes(root):
         return {}
-    # The sample programme `zugong defaults install` puts in (a draft without applications, talent-programmes)
-    # makes way for the demo's own, living one of the same code.
-    Program.objects.unrestricted().filter(org_path__startswith=root.path).delete()
     seeder = _Seeder(seed, as_of, root)
     counts = seeder.run()
     log(f"  talent (人才工程): {counts.get('talent_applications', 0)} applications, "
         f"{counts.get('talent_talents', 0)} talents, {counts.get('talent_experts', 0)} experts, "
         f"{counts.get('talent_assignments', 0)} assignments in {time.perf_counter() - t:.1f} s")
     return counts
+
+
+def _has_programmes(root) -> bool:
+    """A programme of the tree other than the untouched sample of `zugong defaults install` (which `zugong
+    seed` installs with every domain's defaults before the talent demo): the demo takes the sample's place."""
+    from zugong.talent.defaults.programmes import CODE
+    from zugong.talent.models import Edition, Program
+
+    programs = Program.objects.unrestricted().filter(org_path__startswith=root.path)
+    sample = programs.filter(code=CODE).exclude(
+        editions__status__in=[s for s in Edition.Status.values if s != Edition.Status.DRAFT])
+    return programs.exclude(pk__in=sample.values("pk")).exists()
 
 
 class _Seeder:
@@ -240,8 +248,16 @@ class _Seeder:
     def programme(self, org, code, name, level, document, description):
         from zugong.talent.models import Program
 
-        return Program.objects.create(organization=org, code=code, name=name, level=level, document=document,
-                                      description=description)
+        program = Program.objects.unrestricted().filter(code=code).first()
+        if program is None:
+            return Program.objects.create(organization=org, code=code, name=name, level=level, document=document,
+                                          description=description)
+        # the sample of the defaults installer (draft editions only, see _has_programmes): the demo's own
+        program.editions.all().delete()
+        program.organization, program.name, program.level = org, name, level
+        program.document, program.description = document, description
+        program.save()
+        return program
 
     def edition(self, program, year, status, published, opens, closes, *, tiers, source, notice=5):
         from zugong.talent.models import AllowanceInstalment, Condition, Criterion, Edition, Tier

@@ -33,3 +33,24 @@ def objections_waiting(user, until, limit=None):
         yield deadlines.Deadline(key=f"talent.objection:{row.pk}", due=case.notice_end, kind="talent_objections",
                                  title=f"公示异议待核查：{case.person.name}", org_path=case.org_path,
                                  url=reverse("talent:detail", args=[case.pk]))
+
+
+@deadlines.provider("talent_reviews", "专家评审打分", more="talent:my_reviews")
+def reviews_to_score(user, until, limit=None):
+    """A reviewer's own assignments in a round under way, not yet submitted, due the round's closing day (a
+    round without one: today). This is how a reviewer without the 人才工程 menu finds the score sheets."""
+    from django.db.models import F, Q
+    from django.utils import timezone
+
+    from .models import ReviewRound
+    from .review_services import reviewer_assignments
+
+    today = timezone.localdate()
+    rows = (reviewer_assignments(user).filter(submitted_at=None, round__status=ReviewRound.Status.OPEN)
+            .filter(Q(round__closes_on__lte=until) | Q(round__closes_on=None))
+            .order_by(F("round__closes_on").asc(nulls_first=True), "pk"))
+    for row in deadlines.first(rows, limit):
+        yield deadlines.Deadline(key=f"talent.review:{row.pk}", due=row.round.closes_on or today,
+                                 kind="talent_reviews", title=f"专家评审打分：{row.application.person.name}"
+                                 f"（{row.round.name}）", org_path=row.application.org_path,
+                                 url=reverse("talent:review_sheet", args=[row.pk]))

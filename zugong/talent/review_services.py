@@ -232,6 +232,19 @@ def submit_scores(user, assignment: Assignment, scores: dict, comment: str = "")
     rubric (0 to its 满分), and an overall comment; the weighted total is computed. Only while the round is
     open (评审中); a reviewer may correct their scores until the round closes."""
     _require_reviewer(user, assignment)
+    return _save_scores(assignment, scores, comment, note="提交评分")
+
+
+def record_paper_scores(user, assignment: Assignment, scores: dict, comment: str = "") -> Assignment:
+    """The round's staff enter the paper score sheet of an expert who has no reviewer account (会议评审、纸质
+    评分表代录); an expert with an account scores on their own pages. Same checks as `submit_scores`."""
+    require_manager(user, assignment.round)
+    if assignment.expert.user_id is not None:
+        raise PermissionDenied(f"专家“{assignment.expert.name}”有评审账号，应由本人登录评分")
+    return _save_scores(assignment, scores, comment, note=f"代录专家“{assignment.expert.name}”的纸质评分表")
+
+
+def _save_scores(assignment: Assignment, scores: dict, comment: str, *, note: str) -> Assignment:
     _require_status(assignment.round, S.OPEN, doing="评分")
     criteria = criteria_for(assignment.application)
     errors, values = {}, {}
@@ -253,7 +266,7 @@ def submit_scores(user, assignment: Assignment, scores: dict, comment: str = "")
     if errors:
         raise ValidationError(errors)
     total = weighted_total(criteria, {k: v for k, (v, _) in values.items()})
-    with audit.operation(assignment, "score", note="提交评分"):
+    with audit.operation(assignment, "score", note=note):
         existing = {s.criterion_id: s for s in Score.objects.unrestricted().filter(assignment=assignment)}
         for c in criteria:
             value, note = values[c.pk]

@@ -4,15 +4,49 @@ from __future__ import annotations
 
 from django import forms
 
+from zugong.people.fields import PersonPicker
+
 from ..models import Expert, ReviewRound
 
 __all__ = ["ExpertForm", "RoundForm", "ScoreSheetForm", "DeclareForm", "SwapForm", "PublishForm"]
 
 
 class ExpertForm(forms.ModelForm):
+    """An expert of the pool; `account` links the expert to a login (an existing active account, by its login
+    name) so that the expert scores on the reviewer's pages; empty unlinks."""
+
+    account = forms.CharField(label="评审账号（登录名）", required=False, max_length=150,
+                              help_text="专家在本系统打分时使用的登录名（账号须已由系统管理员建立）；留空则不在系统内打分")
+
+    person = PersonPicker(label="系统内人员", required=False,
+                          help_text="专家是本系统内的人员时选择：回避排查据其干部信息（任职单位、职务、家庭成员）核对")
+
     class Meta:
         model = Expert
-        fields = ["name", "unit_name", "field", "title", "phone", "email", "active"]
+        fields = ["name", "person", "unit_name", "field", "title", "phone", "email", "active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].bind(user)
+        if self.instance.user_id:
+            self.fields["account"].initial = self.instance.user.username
+
+    def clean_account(self):
+        from django.contrib.auth import get_user_model
+
+        name = self.cleaned_data["account"].strip()
+        if not name:
+            self.instance.user = None
+            return ""
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"没有登录名为“{name}”的有效账号，请先请系统管理员建立账号")
+        other = (Expert.objects.unrestricted().filter(organization_id=self.instance.organization_id, user=user)
+                 .exclude(pk=self.instance.pk).first())
+        if other is not None:
+            raise forms.ValidationError(f"该账号已是本专家库专家“{other.name}”的评审账号")
+        self.instance.user = user
+        return name
 
 
 class RoundForm(forms.ModelForm):

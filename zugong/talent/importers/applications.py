@@ -39,7 +39,7 @@ def _field(value):
 class ApplicationImporter(imports.Importer):
     kind = "talent-applications"
     title = "人才项目申报"
-    options = {"program": "人才项目代码（导入该项目申报中的批次），如 SJYC"}
+    options = {"program": "人才项目代码（导入该项目申报中的批次），如 SJYC；不指定时取文件的“人才项目代码”列"}
     columns = [
         excel.Column("公民身份号码", "id_number", True, _id, aliases=("身份证号", "身份证号码"),
                      example="140105198005170011", width=22, hint="须为已登记的人员"),
@@ -50,13 +50,21 @@ class ApplicationImporter(imports.Importer):
                      hint="本批次层次的名称或代码"),
         excel.Column("专业领域", "field", True, _field, example="材料科学", width=16),
         excel.Column("申报日期", "applied_on", True, excel.parse_date, example="2026-03-10", width=12),
+        excel.Column("人才项目代码", "program", False, excel.cell_text, aliases=("项目代码",), example="SJYC", width=14,
+                     hint="导入哪个人才项目申报中的批次（每行相同）；命令行导入也可用 --program 指定"),
     ]
 
     def edition(self, sheet, user):
         """The programme's open edition (the option --program), or None after naming the problem."""
         code = (sheet.options.get("program") or "").strip()
+        if not code:  # the 数据导入 page gives no options: the file names the programme
+            given = {(v.get("program") or "").strip() for _no, v, _raw in sheet.rows} - {""}
+            if len(given) > 1:
+                sheet.fail(0, "人才项目代码", f"一次只能导入一个人才项目的申报，文件中有 {'、'.join(sorted(given))}")
+                return None
+            code = given.pop() if given else ""
         if not code:
-            sheet.fail(0, "人才项目代码", "请用 --program 指定人才项目代码")
+            sheet.fail(0, "人才项目代码", "请在“人才项目代码”列填写人才项目代码（命令行导入也可用 --program 指定）")
             return None
         program = Program.objects.visible_to(user).filter(code=code).first()
         if program is None:

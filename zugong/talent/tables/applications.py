@@ -51,9 +51,19 @@ class ApplicationTable(tables.Table):
     unit_name = tables.Column("工作单位", default="—")
     organization = tables.Column("推荐单位", accessor="organization__name")
     applied_on = tables.DateColumn(format="Y-m-d", verbose_name="申报日期")
-    precheck_passed = tables.BooleanColumn(verbose_name="预审", yesno="符合,不符合", null=True, default="待审查")
+    # the pre-check runs at recommendation: before it 未预审; a condition the records cannot decide 待人工审查 (the
+    # application page's word)
+    precheck_passed = tables.Column(verbose_name="预审", empty_values=())
     status = tables.Column("状态")
     notice_end = tables.DateColumn(format="Y-m-d", verbose_name="公示截止", default="")
+
+    def value_precheck_passed(self, record):
+        if record.precheck_at is None:
+            return "未预审"
+        return {True: "符合", False: "不符合"}.get(record.precheck_passed, "待人工审查")
+
+    def render_precheck_passed(self, record):
+        return self.value_precheck_passed(record)
 
     class Meta:
         model = Application

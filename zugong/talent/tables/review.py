@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 import django_filters
 import django_tables2 as tables
 
@@ -14,7 +15,8 @@ class ExpertFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名", method="filter_q")
     field = django_filters.CharFilter(label="专业领域", method="filter_field")
     unit = django_filters.CharFilter(label="工作单位", method="filter_unit")
-    active = django_filters.BooleanFilter(label="在库")
+    active = django_filters.BooleanFilter(label="在库", widget=forms.Select(
+        choices=[("", "全部"), ("true", "在库"), ("false", "已出库")]))
 
     class Meta:
         model = Expert

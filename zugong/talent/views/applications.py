@@ -23,7 +23,7 @@ from zugong.core.lists import list_page
 
 from .. import actions, notice_export
 from .. import applications_services as services
-from ..models import Application, CoApplicant, Edition, Objection, ReviewRound, Tier
+from ..models import Application, CoApplicant, Edition, Objection, ReviewRound, Talent, Tier
 from ..steps import STAGES, STEPS, WORKFLOW
 
 
@@ -130,10 +130,15 @@ def detail(request, pk):
 
     rows = timeline_rows(WORKFLOW, case, records, STEPS, lambda d: STAGES.get(d.stage, ""), facts)
     context = PAGES.page_context(request, case, timeline_table(rows, stages=STAGES, first_header="阶段"))
+    done = {r.kind for r in records}
+    # the steps still to record (a step already recorded is corrected from its row of the timeline): the next
+    # step is the first button
     buttons = [WORKFLOW.step(k) for k in BUTTONS
-               if k in WORKFLOW.by_kind and k in actions.ACTIONS and WORKFLOW.can_record(case, WORKFLOW.step(k))]
+               if k in WORKFLOW.by_kind and k in actions.ACTIONS and WORKFLOW.can_record(case, WORKFLOW.step(k))
+               and (WORKFLOW.step(k).recurring or k not in done)]
+    talent = Talent.objects.visible_to(request.user).filter(application=case).first()
     context |= {"application": case, "objections": objections, "co_applicants": co_applicants,
-                "published": review_published(request.user, case), "buttons": buttons}
+                "published": review_published(request.user, case), "buttons": buttons, "talent": talent}
     return render(request, "talent/applications/detail.html", context)
 
 

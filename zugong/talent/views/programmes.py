@@ -81,7 +81,7 @@ def program_detail(request, pk):
     elif request.method == "POST":
         raise PermissionDenied(DENIED)
     editions = (Edition.objects.visible_to(request.user).filter(program=program)
-                .annotate(n_applications=Count("applications")).order_by("-year"))
+                .annotate(n_applications=_visible_applications(request.user, "edition")).order_by("-year"))
     return render(request, "talent/programmes/program.html", {
         "program": program, "form": form, "editions": editions, "may_manage": may_manage})
 
@@ -98,6 +98,16 @@ def edition_new(request, pk):
                                                            "back": reverse("talent:program", args=[program.pk])})
 
 
+def _visible_applications(user, field: str):
+    """The number of applications of the row (an edition, a tier) that the user sees: the same figure as the
+    applications list filtered by it (a programme issued above is seen by a city with its own applications)."""
+    from django.db.models.functions import Coalesce
+
+    counts = (Application.objects.visible_to(user).filter(**{field: OuterRef("pk")}).order_by()
+              .values(field).annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counts), 0)
+
+
 def _edition(request, pk) -> Edition:
     return get_object_or_404(Edition.objects.visible_to(request.user).select_related("program__organization"),
                              pk=pk)
@@ -108,7 +118,7 @@ def edition_detail(request, pk):
     edition = _edition(request, pk)
     user = request.user
     tiers = list(Tier.objects.visible_to(user).filter(edition=edition).annotate(
-        n_applications=Count("applications")).order_by("order", "code"))
+        n_applications=_visible_applications(user, "tier")).order_by("order", "code"))
     instalments: dict[int, list] = {}
     for i in AllowanceInstalment.objects.visible_to(user).filter(tier__edition=edition).order_by("tier", "number"):
         instalments.setdefault(i.tier_id, []).append(i)

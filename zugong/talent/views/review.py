@@ -49,7 +49,7 @@ def expert(request, pk):
     row = get_object_or_404(Expert.objects.visible_to(request.user), pk=pk)
     return row_page(request, row, ExpertForm, saved="专家信息已保存", done=reverse("talent:experts"),
                     title=f"评审专家：{row.name}", allowed=_may_manage(request.user, row),
-                    denied="只有专家库所属单位的管理员可以修改专家信息")
+                    denied="只有专家库所属单位的管理员可以修改专家信息", user=request.user)
 
 
 @login_required
@@ -60,7 +60,7 @@ def expert_new(request):
         raise PermissionDenied("只有党组织管理员可以添加评审专家")
     row = Expert(organization=org)
     return row_page(request, row, ExpertForm, saved="专家已加入专家库", done=reverse("talent:experts"),
-                    title=f"添加评审专家（{org.name}）", allowed=True)
+                    title=f"添加评审专家（{org.name}）", allowed=True, user=request.user)
 
 
 # ---------------------------------------------------------------- rounds
@@ -158,6 +158,32 @@ def assignment_swap(request, pk):
                   {"form": form, "title": f"更换评审专家：{a.application.person.name}（原专家 {a.expert.name}）"})
 
 
+@login_required
+def assignment_scores(request, pk):
+    """The staff enter an expert's paper score sheet (an expert without a reviewer account)."""
+    a = get_object_or_404(Assignment.objects.visible_to(request.user).select_related(
+        "round", "expert", "application__person", "application__tier"), pk=pk)
+    if not _may_manage(request.user, a.round):
+        raise PermissionDenied("只有人才项目主办单位的管理员可以代录评分")
+    criteria = services.criteria_for(a.application)
+    initial = {"comment": a.comment}
+    for s in Score.objects.unrestricted().filter(assignment=a):
+        initial[f"score_{s.criterion_id}"], initial[f"comment_{s.criterion_id}"] = s.score, s.comment
+    form = ScoreSheetForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_paper_scores(request.user, a, form.scores(), form.cleaned_data["comment"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已代录专家“{a.expert.name}”的评分")
+            return redirect("talent:round", pk=a.round_id)
+    return render(request, "core/form.html", {
+        "form": form, "title": f"代录纸质评分表：{a.application.person.name}（{a.application.tier.name}），专家 {a.expert.name}"})
+
+
 # ---------------------------------------------------------------- the reviewer
 
 
@@ -213,6 +239,7 @@ urlpatterns = [
     path("rounds/new/", round_new, name="round_new"),
     path("rounds/<int:pk>/", round_page, name="round"),
     path("assignments/<int:pk>/swap/", assignment_swap, name="assignment_swap"),
+    path("assignments/<int:pk>/scores/", assignment_scores, name="assignment_scores"),
     path("reviews/", my_reviews, name="my_reviews"),
     path("reviews/<int:pk>/", review_sheet, name="review_sheet"),
 ]

@@ -145,6 +145,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = seed_talent(opts["seed"], opts["as_of"] or timezone.localdate(), root=_root(), log=self.log)
         if not counts:
-            self.log("talent: 已有人才项目申报，跳过")
+            self.log("talent: 已有人才项目，跳过")
             return
         self.log("TOTAL " + " ".join(f"{k}={v}" for k, v in counts.items()))
