@@ -34,7 +34,8 @@ def of_kind(user, kind):
 def test_every_kind_has_a_label_and_several_apps_may_provide_one():
     assert deadlines.kinds() == {"conversion": "预备党员转正", "talk": "谈话", "step": "流程办理时限",
                                  "public_notice": "公示期满", "term": "任期届满", "report": "报告报送",
-                                 "service": "办实事时限"}
+                                 "service": "办实事时限", "talent": "人才项目公示",
+                                 "talent_objections": "人才项目公示异议待核查", "talent_reviews": "专家评审打分"}
     by_kind = {}
     for s in deadlines.SOURCES:
         by_kind.setdefault(s.kind, set()).add(s.fn.__module__.split(".")[1])

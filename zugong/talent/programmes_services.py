@@ -303,3 +303,26 @@ def describe_params(kind: str, params: dict) -> str:
     if kind == K.TITLE:
         return "专业技术职务含：" + "、".join(p.get("titles") or [])
     return "人工审查"
+
+
+# ---------------------------------------------------------------- reads for the pages (system reads: the caller
+# has found the programme, edition or tier through `visible_to`, and its parts share its path)
+
+
+def latest_edition_subquery():
+    """The newest edition of the outer programme (`OuterRef("pk")`), for a list of visible programmes."""
+    from django.db.models import OuterRef
+
+    return Edition.objects.unrestricted().filter(program=OuterRef("pk")).order_by("-year")
+
+
+def latest_edition(program) -> Edition | None:
+    return Edition.objects.unrestricted().filter(program=program).order_by("-year").first()
+
+
+def next_instalment_number(tier) -> int:
+    return AllowanceInstalment.objects.unrestricted().filter(tier=tier).count() + 1
+
+
+def tiers_of(edition):
+    return Tier.objects.unrestricted().filter(edition=edition).order_by("order", "code")

@@ -426,3 +426,29 @@ def publish_round(user, rnd: ReviewRound, on: dt.date) -> list[Result]:
         rnd.save()
         op.fact("发布", f"{len(results)}份申报")
     return results
+
+
+# ---------------------------------------------------------------- reads for the score sheets (system reads: the
+# caller found the assignment as its reviewer or as the round's staff)
+
+
+def scores_of(assignment) -> list:
+    from .models import Score
+
+    return list(Score.objects.unrestricted().filter(assignment=assignment))
+
+
+def documents_of(application):
+    """The application's documents a reviewer's sheet lists (the reviewer may not see the organization)."""
+    from .models import ApplicationDocument
+
+    return (ApplicationDocument.objects.unrestricted().filter(step__case=application)
+            .select_related("step").order_by("step__on", "pk"))
+
+
+def expert_with_account(organization_id, user, *, other_than=None):
+    """The expert of the department's pool who already reviews with `user`'s account (a login is one expert's)."""
+    from .models import Expert
+
+    return (Expert.objects.unrestricted().filter(organization_id=organization_id, user=user)
+            .exclude(pk=other_than).first())

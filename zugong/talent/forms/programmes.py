@@ -44,7 +44,7 @@ class EditionForm(VersionedFormMixin, forms.ModelForm):
 
 
 def _tier_field(form, edition: Edition, help_text: str = "空为各层次通用") -> None:
-    form.fields["tier"].queryset = Tier.objects.unrestricted().filter(edition=edition).order_by("order", "code")
+    form.fields["tier"].queryset = services.tiers_of(edition)
     form.fields["tier"].empty_label = "各层次通用"
     form.fields["tier"].help_text = help_text
 

@@ -6,6 +6,7 @@ from django import forms
 
 from zugong.people.fields import PersonPicker
 
+from .. import review_services
 from ..models import Expert, ReviewRound
 
 __all__ = ["ExpertForm", "RoundForm", "ScoreSheetForm", "DeclareForm", "SwapForm", "PublishForm"]
@@ -41,8 +42,7 @@ class ExpertForm(forms.ModelForm):
         user = get_user_model().objects.filter(username=name, is_active=True).first()
         if user is None:
             raise forms.ValidationError(f"没有登录名为“{name}”的有效账号，请先请系统管理员建立账号")
-        other = (Expert.objects.unrestricted().filter(organization_id=self.instance.organization_id, user=user)
-                 .exclude(pk=self.instance.pk).first())
+        other = review_services.expert_with_account(self.instance.organization_id, user, other_than=self.instance.pk)
         if other is not None:
             raise forms.ValidationError(f"该账号已是本专家库专家“{other.name}”的评审账号")
         self.instance.user = user

@@ -188,15 +188,15 @@ rules.register(Rule(
 def stalled(qs, as_of):
     from zugong.core.models import WorkDay
 
+    # annotated first: even an empty answer (no calendar) names the measures the scan reads
+    qs = qs.annotate(program_document=F("edition__program__document"), program_name=F("edition__program__name"))
     if not WorkDay.objects.filter(day=as_of).exists():
         return qs.none()
     days = list(WorkDay.objects.filter(day__lte=as_of, is_workday=True).order_by("-day")
                 .values_list("day", flat=True)[:STALLED_WORKDAYS + 1])
     if len(days) <= STALLED_WORKDAYS:
         return qs.none()
-    return qs.filter(status=Status.NOTICE, recognized_on__isnull=True, notice_end__lt=days[STALLED_WORKDAYS],
-                     ).annotate(program_document=F("edition__program__document"),
-                                program_name=F("edition__program__name"))
+    return qs.filter(status=Status.NOTICE, recognized_on__isnull=True, notice_end__lt=days[STALLED_WORKDAYS])
 
 
 def stalled_describe(row) -> str:

@@ -37,7 +37,7 @@ def _may_create(user) -> bool:
 
 @login_required
 def program_list(request):
-    latest = Edition.objects.unrestricted().filter(program=OuterRef("pk")).order_by("-year")
+    latest = services.latest_edition_subquery()
     qs = (Program.objects.visible_to(request.user).select_related("organization")
           .annotate(n_editions=Count("editions"), latest_pk=Subquery(latest.values("pk")[:1]),
                     latest_title=Subquery(latest.values("title")[:1])).order_by("code"))
@@ -89,7 +89,7 @@ def program_detail(request, pk):
 @login_required
 def edition_new(request, pk):
     program = get_object_or_404(Program.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    latest = Edition.objects.unrestricted().filter(program=program).order_by("-year").first()
+    latest = services.latest_edition(program)
     year = (latest.year + 1) if latest else timezone.localdate().year
     edition = Edition(program=program, year=year, title=f"{year}年度{program.name}")
     return row_page(request, edition, EditionForm, save=services.save_edition, saved="已新建批次（未发布）",
@@ -216,7 +216,7 @@ def quota_edit(request, pk):
 @login_required
 def instalment_new(request, pk):
     tier = get_object_or_404(Tier.objects.visible_to(request.user).select_related("edition"), pk=pk)
-    number = AllowanceInstalment.objects.unrestricted().filter(tier=tier).count() + 1
+    number = services.next_instalment_number(tier)
     return _row(request, AllowanceInstalment(tier=tier, number=number), InstalmentForm, tier.edition,
                 f"“{tier}”津贴发放计划")
 

@@ -26,7 +26,7 @@ from zugong.orgs.models import Organization
 from .. import review_services as services
 from ..conflicts import round_applications
 from ..forms.review import DeclareForm, ExpertForm, PublishForm, RoundForm, ScoreSheetForm, SwapForm
-from ..models import ApplicationDocument, Assignment, Conflict, Expert, ReviewRound, Score
+from ..models import Assignment, Conflict, Expert, ReviewRound
 from ..tables.review import ExpertFilterSet, ExpertTable, RoundFilterSet, RoundTable
 
 # ---------------------------------------------------------------- the expert pool
@@ -124,11 +124,11 @@ def round_page(request, pk):
         return redirect("talent:round", pk=rnd.pk)
     apps = list(round_applications(rnd))
     app_ids = [a.pk for a in apps]
-    conflicts = (Conflict.objects.unrestricted().filter(application_id__in=app_ids)
+    conflicts = (Conflict.objects.visible_to(request.user).filter(application_id__in=app_ids)
                  .select_related("expert", "application__person").order_by("application_id", "expert_id"))
-    assignments = (Assignment.objects.unrestricted().filter(round=rnd)
+    assignments = (Assignment.objects.visible_to(request.user).filter(round=rnd)
                    .select_related("expert", "application__person", "application__tier"))
-    load = (Assignment.objects.unrestricted().filter(round=rnd).values("expert__pk", "expert__name")
+    load = (Assignment.objects.visible_to(request.user).filter(round=rnd).values("expert__pk", "expert__name")
             .annotate(n=Count("pk"), done=Count("pk", filter=Q(submitted_at__isnull=False))).order_by("-n"))
     done, total = services.progress(rnd)
     closed = rnd.status in (ReviewRound.Status.CLOSED, ReviewRound.Status.PUBLISHED)
@@ -167,7 +167,7 @@ def assignment_scores(request, pk):
         raise PermissionDenied("只有人才项目主办单位的管理员可以代录评分")
     criteria = services.criteria_for(a.application)
     initial = {"comment": a.comment}
-    for s in Score.objects.unrestricted().filter(assignment=a):
+    for s in services.scores_of(a):
         initial[f"score_{s.criterion_id}"], initial[f"comment_{s.criterion_id}"] = s.score, s.comment
     form = ScoreSheetForm(request.POST or None, criteria=criteria, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +200,7 @@ def review_sheet(request, pk):
         raise Http404
     app = a.application
     criteria = services.criteria_for(app)
-    existing = {s.criterion_id: s for s in Score.objects.unrestricted().filter(assignment=a)}
+    existing = {s.criterion_id: s for s in services.scores_of(a)}
     initial = {"comment": a.comment}
     for cid, s in existing.items():
         initial[f"score_{cid}"], initial[f"comment_{cid}"] = s.score, s.comment
@@ -224,8 +224,7 @@ def review_sheet(request, pk):
         else:
             messages.success(request, "已申明回避，该申报不再由您评审")
             return redirect("talent:my_reviews")
-    documents = (ApplicationDocument.objects.unrestricted().filter(step__case=app)
-                 .select_related("step").order_by("step__on", "pk"))
+    documents = services.documents_of(app)
     return render(request, "talent/review/sheet.html", {
         "a": a, "app": app, "form": form, "declare": declare, "documents": documents,
         "may_score": a.round.status == ReviewRound.Status.OPEN})
