@@ -59,9 +59,11 @@ def test_open_and_steps_through_the_pages(program, tree, users, login):
     assert r.status_code == 200 and "不在" in str(r.context["form"].errors["on"])
     r = client.post(reverse("talent:create"), {
         "edition": program.edition.pk, "tier": program.tiers["top"].pk, "person": tree.people.lisi.pk,
-        "organization": tree.b1.pk, "field": "信息技术", "on": "2026-03-05", "co_applicants": "王某，太原理工大学"})
+        "organization": tree.b1.pk, "field": "信息技术", "on": "2026-03-05", "co_applicants": "王某，太原理工大学",
+        "supervisor": tree.people.wangwu.pk, "supervisor_name": ""})
     case = Application.objects.unrestricted().get(person=tree.people.lisi)
     assert r.status_code == 302 and case.co_applicants.unrestricted().get().name == "王某"
+    assert case.supervisor_id == tree.people.wangwu.pk  # the form names the supervisor the review avoids
     url = reverse("talent:step", args=[case.pk])
     case_ = case
     assert client.get(url + "?step=recommend").status_code == 200

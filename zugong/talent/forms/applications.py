@@ -38,13 +38,16 @@ class OpenApplicationForm(StepForm):
     summary = forms.CharField(label="主要业绩与成果", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     co_applicants = forms.CharField(label="合作申报人", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="每行一人：姓名，工作单位（评审时回避）")
+    supervisor = PersonPicker(label="导师或直接上级", required=False, help_text="评审时回避")
+    supervisor_name = forms.CharField(label="导师或直接上级（系统外人员姓名）", max_length=50, required=False,
+                                      help_text="不在系统内的填写姓名（评审时按姓名回避）")
     date_label = "申报日期"
     field_order = ["edition", "tier", "person", "organization", "unit", "unit_name", "field", "title", "on",
-                   "summary", "co_applicants", "document", "document_title", "note"]
+                   "summary", "co_applicants", "supervisor", "supervisor_name", "document", "document_title", "note"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        for name in ("person", "organization"):
+        for name in ("person", "organization", "supervisor"):
             self.fields[name].bind(user)
         self.fields["edition"].queryset = Edition.objects.visible_to(user).filter(
             status=Edition.Status.OPEN).select_related("program")
@@ -74,6 +77,7 @@ class OpenApplicationForm(StepForm):
         return {name: data.get(name) for name in ("edition", "tier", "person", "organization", "unit")} | {
             "unit_name": data.get("unit_name", ""), "field": data.get("field", ""), "title": data.get("title", ""),
             "summary": data.get("summary", ""), "co_applicants": data.get("co_applicants") or [],
+            "supervisor": data.get("supervisor"), "supervisor_name": data.get("supervisor_name", ""),
             "applied_on": data["on"]}
 
 
