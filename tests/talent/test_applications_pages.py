@@ -100,6 +100,7 @@ def test_notice_step_page_and_the_notice_export(application, program, users, log
 
     text = "\n".join(p.text for p in Document(io.BytesIO(doc.content)).paragraphs)
     assert "2026年9月29日至2026年10月10日" in text and "0351-1234567" in text
+    assert "中共太原市委组织部" in text  # signed by the issuer's organization department, not the programme
     assert login(users.datong).get(reverse("talent:notice_export") + f"?edition={program.edition.pk}").status_code == 404
 
 

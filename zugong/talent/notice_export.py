@@ -67,6 +67,13 @@ def xlsx(edition, tier, rows) -> bytes:
     return buf.getvalue()
 
 
+def signer(program) -> str:
+    """Who signs the notice: the organization department of the issuing committee (中共山西省委员会 →
+    中共山西省委组织部)."""
+    name = program.organization.name
+    return f"{name.replace('委员会', '委')}组织部" if name.endswith("委员会") else f"{name}组织部"
+
+
 def notice_docx(edition, tier, rows, apps, contact: str = "") -> bytes:
     """The 公示 notice: the title, the text with the 公示 period, the table, the contact line."""
     doc = docx.new_document()
@@ -88,7 +95,7 @@ def notice_docx(edition, tier, rows, apps, contact: str = "") -> bytes:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row):
             docx.font(cell.paragraphs[0].add_run(strip_for_xml(str(value))))
-    docx.paragraph(doc, edition.program.name, align=docx.RIGHT, indent=False)
+    docx.paragraph(doc, signer(edition.program), align=docx.RIGHT, indent=False)
     if start:
         docx.paragraph(doc, f"{start:%Y年%-m月%-d日}", align=docx.RIGHT, indent=False)
     return docx.to_bytes(doc)
