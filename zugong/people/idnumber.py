@@ -121,3 +121,21 @@ def make_id_number(area_code: str, birth: date, seq: int) -> str:
         raise ValueError(f"seq must be in 0..999, got {seq}")
     body = f"{area_code}{birth:%Y%m%d}{seq:03d}"
     return body + compute_check_char(body)
+
+
+def from_cell(value) -> str:
+    """The normalised 18-character number in an Excel cell (a number, text with spaces, a lower-case x), or a
+    ValueError with the Chinese reason: what an importer's column parser raises for the row and column."""
+    from zugong.core import excel
+
+    try:
+        return parse_id_number(excel.cell_text(value)).number
+    except IdNumberError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def optional_from_cell(value) -> str:
+    """`from_cell` for a column that may be empty ("" then)."""
+    from zugong.core import excel
+
+    return from_cell(value) if excel.cell_text(value) else ""

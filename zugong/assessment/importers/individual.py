@@ -29,11 +29,7 @@ GRADE_LABELS = dict(AnnualGrade.choices)
 OPEN = [AnnualProposal.Status.PROPOSED, AnnualProposal.Status.REFUSED, AnnualProposal.Status.PENDING]
 
 
-def _id(value):
-    try:
-        return idnumber.parse_id_number(excel.cell_text(value)).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.from_cell  # the 公民身份号码 column
 
 
 def _category(value):

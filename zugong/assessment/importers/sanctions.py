@@ -29,11 +29,7 @@ def _norm(value) -> str:
     return excel.cell_text(value).replace(" ", "").replace("（", "(").replace("）", ")")
 
 
-def _id(value):
-    try:
-        return idnumber.parse_id_number(excel.cell_text(value)).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.from_cell  # the 公民身份号码 column
 
 
 def _kind(value):

@@ -22,14 +22,7 @@ SOURCES = {label: code for code, label in Source.choices} | {code: code for code
     "走访": Source.VISIT, "热线": Source.HOTLINE, "12345": Source.HOTLINE}
 
 
-def _id(value):
-    text = excel.cell_text(value)
-    if not text:
-        return ""
-    try:
-        return idnumber.parse_id_number(text).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.optional_from_cell  # the 公民身份号码 column (may be empty)
 
 
 def _limit(value):

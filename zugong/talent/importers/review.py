@@ -14,14 +14,7 @@ from zugong.people.models import Person
 from ..models import Expert
 
 
-def _id(value):
-    text = excel.cell_text(value)
-    if not text:
-        return ""
-    try:
-        return idnumber.parse_id_number(text).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.optional_from_cell  # the 公民身份号码 column (may be empty)
 
 
 def _text(limit):

@@ -64,11 +64,7 @@ def _code(value):
     return text
 
 
-def _id(value):
-    try:
-        return idnumber.parse_id_number(excel.cell_text(value)).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.from_cell  # the 公民身份号码 column
 
 
 @imports.register

@@ -25,11 +25,7 @@ NO = {"否", "未通过", "不通过", "不合格", "N", "NO", "FALSE", "0", ""}
 METHODS = {label: value for value, label in StudyLog.Method.choices} | {"个人自学": "self", "集体学习": "group"}
 
 
-def _id(value):
-    try:
-        return idnumber.parse_id_number(excel.cell_text(value)).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.from_cell  # the 公民身份号码 column
 
 
 def _day(value):

@@ -27,11 +27,7 @@ YES, NO = ("是", "通过", "Y", "y", "1", "true", "TRUE"), ("否", "未通过",
 MAX_MINUTES = 24 * 60
 
 
-def _id(value):
-    try:
-        return idnumber.parse_id_number(excel.cell_text(value)).number
-    except idnumber.IdNumberError as exc:
-        raise ValueError(str(exc)) from None
+_id = idnumber.from_cell  # the 公民身份号码 column
 
 
 def _minutes(value):
