@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite on SQLite and on PostgreSQL at the same time (two processes, each with its own
 # ZUGONG_VAR, so the keys, media and the SQLite test file are apart). Every 5 minutes it prints where each run
-# is; at the end both outputs in full; it fails when either run fails.
+# is; at the end both outputs in full; it fails when either run fails. Arguments go to pytest (a subset:
+# `bash scripts/test-both.sh tests/test_guesses.py`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
@@ -11,11 +12,11 @@ mkdir -p "$LOGS" var/test-sqlite var/test-postgres
 chmod 700 var/test-sqlite var/test-postgres
 
 echo "== tests on SQLite and on PostgreSQL, side by side (logs in $LOGS/) =="
-ZUGONG_TESTING=1 ZUGONG_VAR="$PWD/var/test-sqlite" "$BIN/python" -m pytest -q -p no:cacheprovider \
+ZUGONG_TESTING=1 ZUGONG_VAR="$PWD/var/test-sqlite" "$BIN/python" -m pytest -q -p no:cacheprovider "$@" \
     >"$LOGS/sqlite.log" 2>&1 &
 sqlite_pid=$!
 ZUGONG_TESTING=1 ZUGONG_VAR="$PWD/var/test-postgres" DATABASE_URL="$PG_URL" "$BIN/python" -m pytest -q \
-    -p no:cacheprovider >"$LOGS/postgres.log" 2>&1 &
+    -p no:cacheprovider "$@" >"$LOGS/postgres.log" 2>&1 &
 pg_pid=$!
 trap 'kill $sqlite_pid $pg_pid 2>/dev/null' INT TERM
 
