@@ -35,6 +35,7 @@ def test_a_department_admin_sets_up_and_publishes_a_programme(login, tree, dept)
     assert r.status_code == 302
     edition = Edition.objects.unrestricted().get(program=program)
     assert edition.status == "draft"
+    assert r["Location"] == reverse("talent:edition", args=[edition.pk])  # on to the new edition's own page
 
     page = client.get(reverse("talent:edition", args=[edition.pk])).content.decode()
     assert "尚未设置人才层次" in page and 'id="publish"' in page

@@ -23,13 +23,13 @@ def plain_save(user, row):
     return row
 
 
-def row_page(request, row, form_class, *, saved: str, done: str, title: str, save: Callable = plain_save,
+def row_page(request, row, form_class, *, saved: str, done: str | Callable, title: str, save: Callable = plain_save,
              delete: Callable | None = None, deleted: str = "已删除", denied: str | None = None,
              page: str = "core/form.html", context: dict | None = None, allowed: bool | None = None,
              **form_kwargs):
     """Edit (or create) one configuration row: only a department admin of the organization that issued it;
     the form's errors and the service's errors (next to the fields they name); on success a message and back
-    to `done`. With `delete`, a POST carrying `delete` removes the row through it. `page` and `context`: the
+    to `done` (a URL, or a function of the saved row giving one: a new row's own page). With `delete`, a POST carrying `delete` removes the row through it. `page` and `context`: the
     domain's own form template (its breadcrumbs) and what it needs. `allowed`: the caller's own decision who may
     edit (system configuration: `core.schedule.may_administer`) instead of the issuing organization's admins."""
     if allowed is None:
@@ -52,7 +52,7 @@ def row_page(request, row, form_class, *, saved: str, done: str, title: str, sav
             apply_errors(form, exc)
         else:
             messages.success(request, saved)
-            return redirect(done)
+            return redirect(done(form.instance) if callable(done) else done)
     return render(request, page, {"form": form, "title": title, **(context or {})})
 
 

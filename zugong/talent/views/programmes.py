@@ -93,7 +93,7 @@ def edition_new(request, pk):
     year = (latest.year + 1) if latest else timezone.localdate().year
     edition = Edition(program=program, year=year, title=f"{year}年度{program.name}")
     return row_page(request, edition, EditionForm, save=services.save_edition, saved="已新建批次（未发布）",
-                    done=reverse("talent:program", args=[program.pk]), title=f"新建批次：{program}",
+                    done=lambda saved: reverse("talent:edition", args=[saved.pk]), title=f"新建批次：{program}",
                     denied=DENIED, page=ROW_PAGE, context={"program": program, "edition": None, "deletable": False,
                                                            "back": reverse("talent:program", args=[program.pk])})
 
