@@ -73,3 +73,22 @@ def test_the_sample_programme_is_installed_for_an_organization(tree):
     assert all(c.source.endswith("条款号待核") for c in conditions)
     assert "请改为本地文件规定" in program.description
     assert weight_problems(edition) == []
+
+
+def test_publishing_refuses_the_samples_zero_allowance(tree, dept):
+    """The installed sample has instalments of 0 元: publishing names the tiers to fill in, then instalments
+    that do not add up to the tier's total."""
+    from django.core.exceptions import ValidationError
+
+    from zugong.talent import programmes_services
+    from zugong.talent.defaults.programmes import install
+    from zugong.talent.models import AllowanceInstalment, Edition
+
+    install(tree.taiyuan)
+    edition = Edition.objects.unrestricted().get(program__code="SJYC")
+    problems = programmes_services.allowance_problems(edition)
+    assert problems and all("津贴金额为 0，请按本地文件填写" in p for p in problems)
+    AllowanceInstalment.objects.unrestricted().filter(tier__edition=edition).update(amount=10000)
+    assert any("与津贴总额 0 元不符" in p for p in programmes_services.allowance_problems(edition))
+    with pytest.raises(ValidationError, match="无法发布"):
+        programmes_services.set_status(dept.taiyuan, edition, "open")

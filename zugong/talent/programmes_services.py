@@ -195,6 +195,27 @@ def edition_problems(edition: Edition) -> list[str]:
     if not edition.closes_on:
         out.append("尚未填写申报截止日期（年龄、任职年限等条件按此日计算）")
     out.extend(weight_problems(edition))
+    out.extend(allowance_problems(edition))
+    return out
+
+
+def allowance_problems(edition: Edition) -> list[str]:
+    """The allowance schedule: no instalment of 0 元 (the sample's amounts are left for the department to set)
+    and each tier's instalments adding up to its total. A tier without instalments pays no allowance."""
+    out = []
+    for tier in Tier.objects.unrestricted().filter(edition=edition).order_by("order", "code"):
+        amounts = list(AllowanceInstalment.objects.unrestricted().filter(tier=tier).order_by("number")
+                       .values_list("number", "amount"))
+        if not amounts:
+            continue
+        zero = [str(n) for n, a in amounts if not a]
+        if zero:
+            out.append(f"“{tier.name}”第{'、'.join(zero)}期津贴金额为 0，请按本地文件填写")
+            continue
+        total = sum((a for _, a in amounts), Decimal(0))
+        if total != tier.allowance_total:
+            out.append(f"“{tier.name}”各期津贴合计 {total.normalize():f} 元，与津贴总额 "
+                       f"{tier.allowance_total.normalize():f} 元不符")
     return out
 
 

@@ -3,8 +3,9 @@
 `zugong defaults install --domain talent-programmes --org CODE` creates, issued by that organization, the
 programme (code SJYC) and a draft edition of the current year with the three tiers 高端领军 / 拔尖骨干 /
 青年优秀, the two conditions practice.md §4 names as typical (年度考核近3年合格以上; 近5年无处分), a
-three-criterion rubric summing to 1, and allowance totals marked as placeholders (请改为本地文件规定): the
-amounts, instalments and quotas vary by place and are the department's to set before publishing. Optional:
+three-criterion rubric summing to 1, and allowance amounts of 0 marked 请改为本地文件规定: the amounts,
+instalments and quotas vary by place and are the department's to set — publishing refuses an instalment of 0
+(`programmes_services.allowance_problems`). Optional:
 nothing else depends on it; a department may delete it or set up its own programme on the pages. Present
 rows are kept unless `reset`.
 """
@@ -25,7 +26,7 @@ DOCUMENT = "三晋英才支持计划相关文件（文件名称及文号待核�
 PLACEHOLDER = "示例数值，请改为本地文件规定"
 SOURCE = f"{DOCUMENT}{UNVERIFIED_ARTICLE}"
 TIERS = [
-    # code, name, allowance total (placeholder), instalments
+    # code, name, allowance total (0 until the department sets it), instalments
     ("lead", "高端领军", Decimal("0"), 3),
     ("top", "拔尖骨干", Decimal("0"), 3),
     ("young", "青年优秀", Decimal("0"), 3),
