@@ -113,7 +113,7 @@ rules.register(Rule(
     code="talent.unit_quota", title="单位推荐人选不得超出推荐名额", severity=ERROR, model="talent.Application",
     editions=(EDITION,), check=over_quota, describe=over_quota_describe,
     measures=("reasons", "program_document", "program_name"), event_field="recommended_on",
-    reads=(Reads("talent.UnitQuota", "edition_id"), Reads("talent.Tier", "edition_id")), group=GROUP,
+    reads=(Reads("talent.UnitQuota", "edition_id", key="edition_id"), Reads("talent.Tier", "edition_id", key="edition_id")), group=GROUP,
     facts=("practice §4",),
     text="推荐单位按批次分配的名额推荐人选；下级组织推荐的人选计入上级推荐单位的名额；层次设总名额的，各单位推荐合计不超过总名额。"
          "名额为各批次的配置数据。",
@@ -141,7 +141,7 @@ rules.register(Rule(
     code="talent.notice_working_days", title="人才项目入选人选公示期不少于规定的工作日数", severity=ERROR,
     model="talent.Application", editions=(EDITION,), check=short_notice, describe=short_notice_describe,
     measures=("notice_start", "notice_end", "notice_days", "required_days", "program_document", "program_name"),
-    event_field="notice_start", reads=(Reads("talent.Edition", "edition_id"),), group=GROUP,
+    event_field="notice_start", reads=(Reads("talent.Edition", "pk", key="edition_id"),), group=GROUP,
     facts=("practice §4",),
     text="公示期按工作日计算：公示开始之日计入，法定节假日和周末不计，调休上班日计入；工作日数为各批次的配置数据。",
 ))
