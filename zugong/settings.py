@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zugong.training",
     "zugong.service",
     "zugong.talent",
+    "zugong.stats",
     "zugong.teams",
     "zugong.workbench",
     "zugong.notifications",

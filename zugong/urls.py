@@ -27,6 +27,7 @@ urlpatterns = [
     path("training/", include("zugong.training.urls")),
     path("service/", include("zugong.service.urls")),
     path("talent/", include("zugong.talent.urls")),
+    path("stats/", include("zugong.stats.urls")),
     path("teams/", include("zugong.teams.urls")),
     path("core/", include("zugong.core.urls")),
     path("notifications/", include("zugong.notifications.urls")),

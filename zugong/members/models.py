@@ -21,6 +21,23 @@ class DuesKind(models.TextChoices):
     MINIMUM = "minimum", "学生、下岗失业、领取救济或低保（0.2元）"
 
 
+MOBILE_SCOPES = (("interprovincial", "跨省流动"), ("intercity", "省内跨市（地）流动"), ("local", "市（地）内流动"))
+# 外出流向 (table 33's rows).
+MOBILE_DESTINATIONS = (
+    ("organ", "机关"), ("institution", "事业单位"), ("talent_centre", "人才（劳动）服务中心"),
+    ("public_hmt", "公有经济控制的港澳台商投资企业"), ("public_foreign", "公有经济控制的外商投资企业"),
+    ("public_other", "其他公有经济控制单位"), ("private_nonprofit", "民办非企业单位"), ("private_enterprise", "私营企业"),
+    ("private_hmt", "非公有经济控制的港澳台商投资企业"), ("private_foreign", "非公有经济控制的外商投资企业"),
+    ("self_employed", "个体工商户"), ("city_community", "城市社区（居委会）"), ("town_community", "乡镇社区（居委会）"),
+    ("village", "建制村"), ("other", "其他"), ("unknown", "不掌握流向"),
+)
+# 失去联系具体情形 (table 43).
+LOST_REASONS = (
+    ("migrant", "外出务工经商"), ("restructured", "单位改制或破产"), ("graduate", "毕业后去向不明"),
+    ("job_change", "工作单位改变"), ("abroad", "出国（境）"), ("moved", "居住地改变"), ("other", "其他"),
+)
+
+
 class MembershipQuerySet(ScopedQuerySet):
     def present(self):
         """Members whose organizational relationship is in our tree (not transferred out of the province)."""
@@ -41,6 +58,7 @@ class Membership(ScopedModel, AuditedModel):
         STOPPED = "stopped", "停止党籍"
         LEFT = "left", "已出党"
         CANCELLED = "cancelled", "取消预备党员资格"
+        DECEASED = "deceased", "已去世"
 
     class Category(models.TextChoices):
         EMPLOYED = "employed", "在职"
@@ -151,6 +169,11 @@ class Membership(ScopedModel, AuditedModel):
     )
     away_since = models.DateField("外出时间", null=True, blank=True)
     lost_contact_since = models.DateField("失去联系时间", null=True, blank=True)
+    # 流动党员 and 失联党员 as the annual statistics (tables 33 and 43) count them.
+    mobile_scope = models.CharField("流动范围", max_length=16, choices=MOBILE_SCOPES, blank=True)
+    mobile_destination = models.CharField("外出流向", max_length=24, choices=MOBILE_DESTINATIONS, blank=True)
+    mobile_card = models.BooleanField("持《中国共产党流动党员活动证》", default=False)
+    lost_reason = models.CharField("失去联系具体情形", max_length=16, choices=LOST_REASONS, blank=True)
     abroad = models.CharField(
         "出国（境）情况",
         max_length=8,
@@ -782,3 +805,109 @@ class PostSpan(ScopedModel, AuditedModel, SpanBase):
         if self.election_id:
             return f"{self.election.held_on:%Y年%m月%d日}{self.election.get_kind_display()}"
         return self.appointment
+
+
+class Exit(ScopedModel, AuditedModel):
+    """出党 (and death): the typed end of a membership, the day it was decided and the organization that handled
+    it (the annual statistics count an exit by that organization: tables 1, 10 and 11). Members are never
+    deleted: `services.record_exit` writes this row, sets the status (已出党, 取消预备党员资格 or 已去世) and keeps
+    the dated history from `decided_on`."""
+
+    class Kind(models.TextChoices):
+        EXPELLED = "expelled", "开除党籍"
+        WITHDRAWN = "withdrawn", "退党除名"
+        PERSUADED = "persuaded", "劝退"
+        REMOVED = "removed", "劝而不退除名"
+        CANCELLED = "cancelled", "取消预备党员资格"
+        NOT_RECOGNIZED = "not_recognized", "不予承认"
+        LAPSED = "lapsed", "自行脱党除名"
+        UNREACHABLE = "unreachable", "经多方查找确实无法取得联系"
+        DIED = "died", "死亡"
+
+    # 违纪行为 (table 11): the kind of misconduct behind an exit, where there was one.
+    MISCONDUCT = (
+        ("political", "违反政治纪律"), ("organizational", "违反组织纪律"), ("selection", "违反干部选拔任用规定"),
+        ("integrity", "违反廉洁纪律"), ("masses", "违反群众纪律"), ("work", "违反工作纪律"), ("life", "违反生活纪律"),
+    )
+    # 具体表现 (table 11).
+    MANIFESTATIONS = (
+        ("faith", "理想信念缺失"), ("stance", "政治立场动摇"), ("purpose", "宗旨观念淡薄"), ("slack", "工作消极懈怠"),
+        ("lax", "组织纪律散漫"), ("conduct", "道德行为不端"), ("other", "其他"),
+    )
+    RANKS = (("bureau", "厅局级"), ("county", "县处级"))
+
+    scope = OwnSubtree("organization")
+    audit_exclude = ("org_path", "created_at")
+
+    membership = models.ForeignKey(Membership, verbose_name="党员", on_delete=models.PROTECT, related_name="exits")
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="办理的党组织", on_delete=models.PROTECT, related_name="+",
+        help_text="作出或报批出党决定的党组织（统计时按此计数）",
+    )
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    kind = models.CharField("出党方式", max_length=16, choices=Kind.choices)
+    decided_on = models.DateField("出党日期", help_text="决定或批准的日期；死亡的，为死亡日期")
+    approved_by = models.CharField("批准机关", max_length=100, blank=True)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+    misconduct = models.CharField("违纪行为", max_length=16, choices=MISCONDUCT, blank=True)
+    manifestation = models.CharField("具体表现", max_length=8, choices=MANIFESTATIONS, blank=True)
+    rank_level = models.CharField("出党时职级", max_length=8, choices=RANKS, blank=True,
+                                  help_text="厅局级、县处级干部出党的填写")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出党和死亡"
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["decided_on"], name="member_exit_decided"),
+                   models.Index(fields=["org_path", "decided_on"], name="member_exit_path")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}"
+
+
+class Award(ScopedModel, AuditedModel):
+    """党内表彰: an award to a member (优秀共产党员, 优秀党务工作者) or to an organization (先进基层党组织), by its level
+    (table 14). Scoped by the organization: the awarded organization, or the member's branch."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", "先进基层党组织"
+        MEMBER = "member", "优秀共产党员"
+        WORKER = "worker", "优秀党务工作者"
+
+    class Level(models.TextChoices):
+        CENTRAL = "central", "党中央表彰"
+        PROVINCE = "province", "省（区、市）一级表彰"
+        CITY = "city", "市（地、州、盟）一级表彰"
+        COUNTY = "county", "县（市、区、旗）一级表彰"
+        OTHER = "other", "其他表彰"
+
+    scope = OwnSubtree("organization")
+    audit_exclude = ("org_path", "created_at")
+
+    kind = models.CharField("表彰类别", max_length=16, choices=Kind.choices)
+    level = models.CharField("表彰层级", max_length=12, choices=Level.choices)
+    membership = models.ForeignKey(Membership, verbose_name="党员", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="awards")
+    organization = models.ForeignKey("orgs.Organization", verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="+")
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    awarded_on = models.DateField("表彰日期")
+    conferred_by = models.CharField("表彰机关", max_length=100, blank=True)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+    posthumous = models.BooleanField("追授", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党内表彰"
+        ordering = ["-awarded_on", "-id"]
+        indexes = [models.Index(fields=["awarded_on"], name="member_award_on")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.get_kind_display()} {self.awarded_on:%Y-%m-%d}"

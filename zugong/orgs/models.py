@@ -7,6 +7,7 @@ from zugong.core.audit import AuditedModel
 from zugong.core.dates import add_years
 from zugong.core.refdata import SECTORS
 from zugong.core.scope import Placed, ScopedModel, ScopedQuerySet, TreeNode
+from .entity_types import COVERAGE, ENTITY_TYPE_CHOICES
 
 
 class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
@@ -108,6 +109,25 @@ class Unit(ScopedModel, AuditedModel):
     division_code = models.CharField("行政区划代码", max_length=12, blank=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    # What the annual party statistics (tables 25–31) count a legal-entity unit by (`entity_types`).
+    entity_type = models.CharField("法人单位类型", max_length=24, choices=ENTITY_TYPE_CHOICES, blank=True,
+                                   db_index=True)
+    coverage = models.CharField(
+        "未建立党组织的情况", max_length=8, choices=COVERAGE, blank=True,
+        help_text="本单位没有单独建立党组织、也未纳入联合党支部时填写",
+    )
+    joint_organization = models.ForeignKey(
+        "Organization", verbose_name="所在联合党支部", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="covered_units", help_text="本单位党员编入的联合党支部",
+    )
+    employees = models.PositiveIntegerField("在岗职工（从业人员）数", null=True, blank=True)
+    employee_members = models.PositiveIntegerField("在岗职工中党员数", null=True, blank=True)
+    tech_staff = models.PositiveIntegerField("专业技术人员数", null=True, blank=True)
+    large = models.BooleanField("大中型企业", default=False)
+    legal_rep_member = models.BooleanField("法定代表人是党员", default=False)
+    legal_rep_secretary = models.BooleanField("法定代表人兼任党组织书记", default=False)
+    liaison = models.BooleanField("有党建工作指导员联系", default=False)
+    full_time_worker = models.BooleanField("配备专职党务工作人员", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,7 +9,7 @@ from zugong.core import pii
 from zugong.core.audit import AuditedModel
 from zugong.core.scope import OwnSubtree, ScopedModel
 
-from . import idnumber, names
+from . import classifications as cls, idnumber, names
 from zugong.core.refdata import EDUCATION, ETHNICITIES, SEXES
 
 
@@ -47,6 +47,16 @@ class Person(ScopedModel, AuditedModel):
     education = models.CharField("学历", max_length=2, choices=EDUCATION, blank=True)
     phone = pii.SealedField("联系电话", max_length=20, blank=True, purpose="phone")
     photo = models.ImageField("照片", upload_to="photos/%Y/", blank=True)
+    # What the annual party statistics count people by (`classifications`; blank: not recorded, shown on the
+    # data-completeness page).
+    occupation_class = models.CharField("职业（党内统计分类）", max_length=4, choices=cls.OCCUPATION, blank=True,
+                                        db_index=True)
+    social_stratum = models.CharField("新的社会阶层", max_length=24, choices=cls.STRATUM, blank=True)
+    front_line = models.CharField("生产、工作第一线", max_length=16, choices=cls.FRONT_LINE, blank=True)
+    tech_title_level = models.CharField("专业技术职务等级", max_length=8, choices=cls.TECH_TITLE, blank=True)
+    student_level = models.CharField("学生类别", max_length=16, choices=cls.STUDENT_LEVEL, blank=True)
+    student_year = models.CharField("学生年级", max_length=8, choices=cls.STUDENT_YEAR, blank=True)
+    taiwan_origin = models.BooleanField("台湾省籍", default=False)
     # Derived, for search and ordering (never edited by hand).
     id_hash = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
     id_tail4 = models.CharField(max_length=32, db_index=True, null=True, blank=True, editable=False)
