@@ -1,0 +1,1 @@
+"""The statistics API: /api/statistics/tables/ and /api/statistics/tables/<number>/."""

@@ -1,0 +1,1 @@
+"""The statistics forms (report cover, manual cells, explanations, return reason)."""

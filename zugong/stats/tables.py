@@ -1,0 +1,1 @@
+"""The statistics list tables (reports of the subordinates, drill-down lists)."""
