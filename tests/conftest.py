@@ -162,3 +162,31 @@ def _posts_carry_the_version_the_page_rendered(monkeypatch):
         return original(self, path, data, *args, **extra)
 
     monkeypatch.setattr(Client, "post", post)
+
+
+def seed_once(django_db_blocker, *args, password="Seed-test-password-2026"):
+    """A demo seed written once for a test module (`zugong seed ARGS`), inside a transaction rolled back when
+    the module ends; each test runs in a savepoint within it (pytest-django's `db`), so whatever a test changes
+    — a second seed with --force included — is undone before the next. Use it in a module-scoped fixture:
+
+        @pytest.fixture(scope="module")
+        def _seeded_once(django_db_setup, django_db_blocker):
+            yield from seed_once(django_db_blocker, "--scale", "tiny", "--seed", "7")
+
+        @pytest.fixture
+        def seeded(_seeded_once, db):
+            return _seeded_once
+
+    It yields the command's output. A seed costs 15–30 s; once per module instead of once per test."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZUGONG_DEMO_PASSWORD", password)
+        with transaction.atomic():
+            out = StringIO()
+            call_command("seed", *args, stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)

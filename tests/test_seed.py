@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
+from tests.conftest import seed_once
 from zugong.core.dates import add_years, age_on
 from zugong.demo.generate import Context, Plan, _step
 from zugong.demo.membership import MEMBERSHIP_COLUMNS, NOTE_NO_BASE, NOTE_OLD_BASE, Members
@@ -27,10 +28,16 @@ def seed(*args):
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    yield from seed_once(django_db_blocker, "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7",
+                         password=PASSWORD)
+
+
 @pytest.fixture
-def seeded(db, monkeypatch):
+def seeded(_seeded_once, db, monkeypatch):
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", PASSWORD)
-    return seed("--seed", "7")
+    return _seeded_once
 
 
 def orgs():
@@ -208,9 +215,17 @@ def test_every_person_in_a_branch_is_one_member_of_it(seeded):
         group = groups[m.party_group_id]
         assert group.startswith(m.org_path) and len(group) == len(m.org_path) + 4
     assert memberships().exclude(party_group=None).exists()
-    # only the few introducers planted as stopped in 2025 (zugong/demo/history.py) are not active
+    # not active: the few introducers planted as stopped in 2025 (zugong/demo/history.py), and the deaths and
+    # 出党 of the statistics data (zugong/demo/stats.py), each with its `Exit` of the matching kind
+    from zugong.members.models import Exit
+
+    S = Membership.Status
     inactive = memberships().exclude(status__in=Membership.ACTIVE_STATUSES)
-    assert inactive.count() <= 6 and set(inactive.values_list("status", flat=True)) <= {Membership.Status.STOPPED}
+    exited = dict(Exit.objects.unrestricted().values_list("membership_id", "kind"))
+    stopped = inactive.exclude(pk__in=list(exited))
+    assert stopped.count() <= 6 and set(stopped.values_list("status", flat=True)) <= {S.STOPPED}
+    assert exited and all((status == S.DECEASED) == (exited[pk] == Exit.Kind.DIED)
+                          for pk, status in inactive.filter(pk__in=list(exited)).values_list("pk", "status"))
 
 
 @pytest.mark.django_db
@@ -224,7 +239,8 @@ def test_membership_dates_and_categories(seeded):
         status[m.status] += 1
         assert m.joined_on >= add_years(births[m.person_id], 18)  # joined after the 18th birthday
         assert m.joined_on <= AS_OF
-        if m.status in (Membership.Status.FULL, Membership.Status.STOPPED):  # a few stops planted (demo/history.py)
+        if m.status in (Membership.Status.FULL, Membership.Status.STOPPED,  # a few stops planted (demo/history.py)
+                        Membership.Status.LEFT, Membership.Status.DECEASED):  # and exits (demo/stats.py)
             assert m.converted_on == add_years(m.joined_on, 1) and m.converted_on <= AS_OF
         else:
             assert m.converted_on is None and m.joined_on > year_ago and not m.committee_post

@@ -1,4 +1,5 @@
 import datetime as dt
+
 """The seed's open recruitment cases (zugong/demo/cases.py): valid applicants, ordered dates, contacts from
 the branch's full members, determinism, and a rule scan that finds some violations but not for most cases."""
 
@@ -8,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import seed_once
 from zugong.core.dates import age_on
 from zugong.demo.cases import CASE_RATE
 from zugong.people import idnumber
@@ -19,10 +21,14 @@ AS_OF = dt.date(2026, 6, 30)
 RATE = CASE_RATE  # the seed writes its cases itself, at its own rate
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    yield from seed_once(django_db_blocker, "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7")
+
+
 @pytest.fixture
-def seeded(db, monkeypatch):
+def seeded(_seeded_once, db, monkeypatch):
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-test-password-2026")
-    call_command("seed", "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7", stdout=StringIO())
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import seed_once
 from zugong.core import rules
 from zugong.elections.models import Election, TermAdjustment
 from zugong.elections.rules import VALIDITY_RULES
@@ -15,16 +16,20 @@ from zugong.elections.rules import VALIDITY_RULES
 AS_OF = dt.date(2026, 6, 30)
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    yield from seed_once(django_db_blocker, "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7")
+
+
 @pytest.fixture
-def seeded(db, monkeypatch):
+def seeded(_seeded_once, db, monkeypatch):
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-test-password-2026")
-    call_command("seed", "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7", stdout=StringIO())
 
 
 @pytest.mark.django_db
 def test_seeded_elections_are_valid_and_open_the_terms(seeded):
-    from zugong.dashboards.models import Rollup
     from zugong.core.models import LocalRule
+    from zugong.dashboards.models import Rollup
 
     elections = Election.objects.unrestricted().select_related("organization")
     assert elections.count() > 10

@@ -3,19 +3,23 @@ day, consistent with the clock (`service.clock.recompute` gives the stored deadl
 and completed again, registrations with service hours, one public board; the same seed gives the same items."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import seed_once
 
 AS_OF = dt.date(2026, 6, 30)
 OPEN = ("pending", "active", "reopened")
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    yield from seed_once(django_db_blocker, "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7")
+
+
 @pytest.fixture
-def seeded(db, monkeypatch):
+def seeded(_seeded_once, db, monkeypatch):
     monkeypatch.setenv("ZUGONG_DEMO_PASSWORD", "Seed-test-password-2026")
-    call_command("seed", "--scale", "tiny", "--as-of", AS_OF.isoformat(), "--seed", "7", stdout=StringIO())
 
 
 def snapshot():

@@ -89,6 +89,8 @@ class Table:
                 value = f.get_db_prep_save(f.get_default(), connection)
             elif f.null:
                 value = None
+            elif f.blank and isinstance(f, models.CharField):  # "" is a valid value: not recorded
+                value = ""
             elif f.db_default is not models.NOT_PROVIDED:
                 continue  # the database fills it
             else:

@@ -40,6 +40,7 @@ from zugong.demo.orghealth import seed_orghealth
 from zugong.demo.assessment import seed_assessment
 from zugong.demo.training import seed_training
 from zugong.demo.service import seed_service
+from zugong.demo.stats import seed_stats_data
 from zugong.demo.talent import seed_talent
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
@@ -242,6 +243,8 @@ class Command(BaseCommand):
                 t = time.perf_counter()
                 # The dues base by month and the records of the members' rules (contacts, abroad, 限期改正).
                 counts |= seed_member_history(as_of, log=self.log)
+                # What the party statistics count people and units by; deaths, 出党 and 党内表彰.
+                counts |= seed_stats_data(seed, as_of, log=self.log)
                 dues.settle()  # the months each member's dues are settled through: one set-based UPDATE
                 t = loader.phase("member history and settled dues months", t)
                 root = Organization.objects.unrestricted().get(path=plan.root.path)

@@ -1,0 +1,218 @@
+"""The data the party statistics (党内统计) read, in the demo: set-based UPDATEs and bulk writes after the members'
+history, deterministic per person (their id) so the same seed gives the same tables, at every scale.
+
+- every person's 职业（党内统计分类） from their membership category and their organization's sector (a member
+  employed in a 机关 is 党政机关工作人员, in a 国有企业 a manager, technician or skilled worker …; farmers, one in
+  seven 外出务工经商; students, retirees) — one person in 150 left blank, the data-completeness page's problem;
+  新的社会阶层 for some employees of private firms and social organizations; 一线; students' level and year;
+- 流动党员's scope, destination and activity card, 失联党员's circumstances;
+- units' legal-entity type from their sector and name (街道, 乡镇, 社区, 村 …), their staff and members counts;
+- deaths (a few old retired members a year, this year's up to the seed's day) and a few 出党 of each kind, each
+  an `Exit` with its date and handling branch, the member's status and dated history ending that day;
+- 党内表彰 on 1 July of the last two years (先进基层党组织, 优秀共产党员, 优秀党务工作者 of each county).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Mod
+
+from zugong.members.models import Award, Exit, Membership, StatusSpan
+from zugong.orgs.models import Organization, Unit
+from zugong.people.models import Person
+
+C = Membership.Category
+
+
+def _mod(n: int):
+    return Mod(F("id"), Value(n), output_field=IntegerField())
+
+
+def _occupations() -> int:
+    """Person.occupation_class for every person: members by their category and branch's sector, others (the
+    applicants of recruitment cases) by their organization's sector as employees."""
+    people = Person.objects.unrestricted()
+    cat, sector = "membership__category", "organization__sector"
+    m10 = _mod(10)
+    employed = Q(**{f"{cat}__in": (C.EMPLOYED,)}) | Q(membership__isnull=True)
+    occupation = Case(
+        When(Q(**{cat: C.RETIRED}), then=Value("60")),
+        When(Q(**{cat: C.STUDENT}), then=Value("50")),
+        When(Q(**{cat: C.FARMER}) & Q(m7=0), then=Value("32")),
+        When(Q(**{cat: C.FARMER}), then=Value("31")),
+        When(Q(**{cat: C.MOBILE}) & Q(**{sector: "rural"}), then=Value("32")),
+        When(Q(**{cat: C.MOBILE}), then=Value("26")),
+        When(Q(**{f"{cat}__in": (C.UNEMPLOYED, C.LOST, C.OTHER)}), then=Value("70")),
+        When(employed & Q(**{sector: "government"}), then=Value("11")),
+        When(employed & Q(**{f"{sector}__in": ("institution", "school", "community")}) & Q(m10__lt=3),
+             then=Value("12")),
+        When(employed & Q(**{f"{sector}__in": ("institution", "school", "community")}), then=Value("13")),
+        When(employed & Q(**{sector: "soe"}) & Q(m10__lt=3), then=Value("14")),
+        When(employed & Q(**{sector: "soe"}) & Q(m10__lt=7), then=Value("15")),
+        When(employed & Q(**{sector: "soe"}) & Q(m10__lt=9), then=Value("16")),
+        When(employed & Q(**{sector: "soe"}), then=Value("17")),
+        When(employed & Q(**{sector: "private"}) & Q(m10__lt=3), then=Value("21")),
+        When(employed & Q(**{sector: "private"}) & Q(m10__lt=6), then=Value("22")),
+        When(employed & Q(**{sector: "private"}) & Q(m10__lt=9), then=Value("25")),
+        When(employed & Q(**{sector: "private"}), then=Value("26")),
+        When(employed & Q(**{sector: "social"}) & Q(m10__lt=5), then=Value("23")),
+        When(employed & Q(**{sector: "social"}), then=Value("24")),
+        When(employed & Q(**{sector: "rural"}), then=Value("31")),
+        default=Value("70"), output_field=CharField(),
+    )
+    ids = people.annotate(m7=_mod(7), m10=m10, occ=occupation).values("pk", "occ")
+    n = 0
+    for code in ("11", "12", "13", "14", "15", "16", "17", "21", "22", "23", "24", "25", "26", "31", "32", "40",
+                 "50", "60", "70"):
+        n += people.filter(pk__in=ids.filter(occ=code).values("pk")).update(occupation_class=code)
+    # One person in 150 not recorded: what the data-completeness page finds.
+    people.annotate(m150=_mod(150)).filter(m150=7).update(occupation_class="")
+    return n
+
+
+def _details() -> None:
+    people = Person.objects.unrestricted().annotate(m5=_mod(5), m3=_mod(3), m4=_mod(4))
+    people.filter(occupation_class__in=("21", "22"), m5=0).update(social_stratum="tech")
+    people.filter(occupation_class__in=("25", "26"), m5=0).update(social_stratum="private_owner")
+    people.filter(occupation_class__in=("23", "24"), m5=1).update(social_stratum="intermediary")
+    people.filter(occupation_class="70", m5=2).update(social_stratum="freelance")
+    people.filter(occupation_class__in=("14", "15", "16", "21", "22", "25"), m3=0).update(front_line="enterprise")
+    people.filter(occupation_class__in=("31", "32"), m3__lt=2).update(front_line="rural")
+    people.filter(occupation_class="13", organization__sector="school", m3=0).update(front_line="teaching")
+    people.filter(occupation_class="11", m5=0).update(front_line="organ")
+    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=0).update(tech_title_level="senior")
+    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=1).update(tech_title_level="middle")
+    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=2).update(tech_title_level="junior")
+    for m, level in ((0, "graduate"), (1, "undergraduate"), (2, "college")):
+        people.filter(occupation_class="50", m3=m).update(student_level=level)
+    for m, year in ((0, "final"), (1, "first"), (2, "other"), (3, "other")):
+        people.filter(occupation_class="50", m4=m).update(student_year=year)
+    members = Membership.objects.unrestricted().annotate(m3=_mod(3), m2=_mod(2), m7=_mod(7), m15=_mod(15))
+    scopes = ("interprovincial", "intercity", "local")
+    for m, scope in enumerate(scopes):
+        members.filter(category=C.MOBILE, m3=m).update(mobile_scope=scope, mobile_card=False)
+    members.filter(category=C.MOBILE, m2=0).update(mobile_card=True)
+    destinations = ("private_enterprise", "self_employed", "city_community", "organ", "institution", "village",
+                    "talent_centre", "private_foreign", "public_other", "other", "unknown", "private_nonprofit",
+                    "town_community", "private_hmt", "public_hmt")
+    for m, dest in enumerate(destinations):
+        members.filter(category=C.MOBILE, m15=m).update(mobile_destination=dest)
+    reasons = ("migrant", "restructured", "graduate", "job_change", "abroad", "moved", "other")
+    for m, reason in enumerate(reasons):
+        members.filter(lost_contact_since__isnull=False, m7=m).update(lost_reason=reason)
+
+
+def _units() -> None:
+    units = Unit.objects.unrestricted().annotate(m3=_mod(3), m4=_mod(4), m2=_mod(2))
+    units.filter(name__endswith="街道").update(entity_type="street")
+    units.filter(Q(name__endswith="镇") | Q(name__endswith="乡")).update(entity_type="town")
+    units.filter(entity_type="", sector="community").update(entity_type="city_community")
+    units.filter(entity_type="", sector="rural").update(entity_type="village")
+    units.filter(entity_type="", sector="government", name__endswith="局").update(entity_type="dept_county")
+    units.filter(entity_type="", sector="government").update(entity_type="organ_state")
+    units.filter(entity_type="", sector="school", m2=0).update(entity_type="inst_primary")
+    units.filter(entity_type="", sector="school").update(entity_type="inst_secondary")
+    units.filter(entity_type="", sector="institution", m4=0).update(entity_type="inst_health")
+    units.filter(entity_type="", sector="institution", m4=1).update(entity_type="inst_culture")
+    units.filter(entity_type="", sector="institution").update(entity_type="inst_other")
+    units.filter(entity_type="", sector="soe", m3=0).update(entity_type="soe_sole", large=True)
+    units.filter(entity_type="", sector="soe").update(entity_type="soe_holding")
+    units.filter(entity_type="", sector="private", m4=0).update(entity_type="private_sole")
+    units.filter(entity_type="", sector="private", m4=1).update(entity_type="foreign_holding")
+    units.filter(entity_type="", sector="private").update(entity_type="private_holding", legal_rep_member=True)
+    units.filter(entity_type="", sector="social", m3=0).update(entity_type="social_nonprofit")
+    units.filter(entity_type="", sector="social").update(entity_type="social_group")
+    units.filter(entity_type__in=("private_sole", "private_holding", "foreign_holding", "social_group",
+                                  "social_nonprofit"), m3=0).update(liaison=True)
+    units.filter(entity_type__in=("soe_sole", "soe_holding"), m2=0).update(full_time_worker=True)
+
+
+def _end(ids: list[int], rows: list[tuple[int, dt.date, str, str]]) -> None:
+    """End the open status span of each member on its day and open the new status (bulk)."""
+    by_day: dict[dt.date, list[int]] = {}
+    for pk, day, _, _ in rows:
+        by_day.setdefault(day, []).append(pk)
+    for day, pks in by_day.items():
+        StatusSpan.objects.unrestricted().filter(membership_id__in=pks, ended_on__isnull=True).update(ended_on=day)
+    StatusSpan.objects.bulk_create([StatusSpan(membership_id=pk, status=status, started_on=day)
+                                    for pk, day, status, _ in rows], batch_size=2000)
+    for status in {r[2] for r in rows}:
+        Membership.objects.unrestricted().filter(pk__in=[r[0] for r in rows if r[2] == status]).update(status=status)
+
+
+def _exits(as_of: dt.date) -> int:
+    """Deaths (old retired members: about one in 250 a year) and a few 出党 of each kind, this year up to the
+    seed's day and last year, each with its `Exit`."""
+    S, K = Membership.Status, Exit.Kind
+    old = as_of.replace(year=as_of.year - 78)
+    base = (Membership.objects.unrestricted().filter(status=S.FULL, transferred_out_on__isnull=True,
+                                                      committee_post="")
+            .annotate(m250=_mod(250), m4000=_mod(4000)))
+    rows: list[tuple[int, dt.date, str, str]] = []
+    exits: list[Exit] = []
+    years = (as_of.year - 1, as_of.year)
+    picked = list(base.filter(category=C.RETIRED, person__birth_date__lte=old, m250__in=(11, 12))
+                  .values_list("pk", "organization_id", "org_path", "m250", "converted_on"))
+    kinds = (K.EXPELLED, K.WITHDRAWN, K.PERSUADED, K.REMOVED, K.LAPSED, K.UNREACHABLE)
+    others = list(base.exclude(category=C.RETIRED).filter(m4000__in=range(100, 100 + 2 * len(kinds)))
+                  .values_list("pk", "organization_id", "org_path", "m4000", "converted_on"))
+    for pk, org_id, path, m, converted in picked + others:
+        year = years[m % 2]
+        last = as_of if year == as_of.year else dt.date(year, 12, 31)
+        day = dt.date(year, 1, 1) + dt.timedelta(days=(pk * 37) % max((last - dt.date(year, 1, 1)).days, 1))
+        if converted and converted >= day:
+            continue
+        if (pk, org_id, path, m, converted) in picked:
+            kind, status = K.DIED, S.DECEASED
+        else:
+            kind, status = kinds[(m - 100) // 2], S.LEFT
+        rows.append((pk, day, status, kind))
+        exits.append(Exit(membership_id=pk, organization_id=org_id, org_path=path, kind=kind, decided_on=day,
+                          approved_by="" if kind == K.DIED else "（演示数据）基层党委",
+                          rank_level="county" if kind == K.EXPELLED and m % 4 == 0 else "",
+                          misconduct="integrity" if kind == K.EXPELLED else "",
+                          note="（演示数据）"))
+    if rows:
+        _end([r[0] for r in rows], rows)
+        Exit.objects.bulk_create(exits, batch_size=2000)
+    return len(exits)
+
+
+def _awards(as_of: dt.date) -> int:
+    """Each county's 七一 awards of the last two years: two branches, five members, two party workers."""
+    out: list[Award] = []
+    counties = Organization.objects.unrestricted().filter(kind=Organization.Kind.COMMITTEE, depth=3)
+    for county in counties.order_by("path"):
+        for year in (as_of.year - 1, as_of.year):
+            day = dt.date(year, 6, 28)
+            if day > as_of:
+                continue
+            branches = list(Organization.objects.unrestricted()
+                            .filter(path__startswith=county.path, kind=Organization.Kind.BRANCH)
+                            .order_by("path").values_list("pk", "path")[year % 5::7][:2])
+            for pk, path in branches:
+                out.append(Award(kind=Award.Kind.ORGANIZATION, level=Award.Level.COUNTY, organization_id=pk,
+                                 org_path=path, awarded_on=day, conferred_by=f"中共{county.name[2:]}（演示数据）"))
+            members = list(Membership.objects.unrestricted()
+                           .filter(org_path__startswith=county.path, status=Membership.Status.FULL)
+                           .order_by("pk").values_list("pk", "organization_id", "org_path")[year % 11::97][:7])
+            for i, (pk, org_id, path) in enumerate(members):
+                out.append(Award(kind=Award.Kind.MEMBER if i < 5 else Award.Kind.WORKER, level=Award.Level.COUNTY,
+                                 membership_id=pk, organization_id=org_id, org_path=path, awarded_on=day,
+                                 conferred_by=f"{county.name}（演示数据）"))
+    Award.objects.bulk_create(out, batch_size=2000)
+    return len(out)
+
+
+def seed_stats_data(seed: int, as_of: dt.date, log=print) -> dict[str, int]:
+    t = time.perf_counter()
+    counts = {"occupation_classes": _occupations()}
+    _details()
+    _units()
+    counts["exits"] = _exits(as_of)
+    counts["awards"] = _awards(as_of)
+    log(f"  statistics data: {counts} in {time.perf_counter() - t:.1f} s")
+    return counts
