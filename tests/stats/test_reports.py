@@ -260,3 +260,16 @@ def test_year_on_year_thresholds_are_configuration(tree, installed):
     found = [f for f in _run(tree.taiyuan, t, [[0, 125], [0, 115], [0, 19]]) if f.code == "yoy"]
     assert [(f.row, f.col) for f in found] == [(0, 1), (1, 1), (2, 1)]
     assert "变化幅度 10%、且至少 5 名" in found[1].message
+
+
+def test_named_list_cells_link_to_the_counted_rows_only(tree, installed):
+    t = definitions.Table.from_json({
+        "number": 92, "title": "试验", "population": "members",
+        "rows": [{"label": "总计"}, {"label": "恢复党籍"}, {"label": "其他"}], "columns": [{"label": "人数"}],
+        "cells": [{"rows": [2], "cols": "*", "source": "manual"}],
+        "checks": [{"code": "named_list", "cells": [[1, 0], [2, 0]], "text": "附名单"}]})
+    found = _run(tree.taiyuan, t, [[3], [1], [2]])
+    assert [(f.code, f.row, f.severity) for f in found] == [("named_list:0", 1, checks.EXPLAIN),
+                                                           ("named_list:0", 2, checks.EXPLAIN)]
+    assert "row=1" in found[0].list_query and found[1].list_query == ""  # entered by hand: no list
+    assert _run(tree.taiyuan, t, [[3], [0], [0]]) == []

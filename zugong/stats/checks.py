@@ -181,6 +181,14 @@ def _link(organization, day, number, **extra) -> str:
     return urlencode({"organization": organization.code, "date": day.isoformat(), "number": number, **extra})
 
 
+def _cell_link(table, r, c, organization, day) -> str:
+    """The list behind a counted cell; none for a cell entered by hand or summed from others."""
+    spec = table.cell(r, c)
+    if spec.expr or spec.source != "computed":
+        return ""
+    return _link(organization, day, table.number, row=r, col=c)
+
+
 def _named_lists(table, values, organization, day) -> list[Finding]:
     out, covered = [], set()
     source = f"{CHECK_POINTS}（附名单）"
@@ -195,7 +203,7 @@ def _named_lists(table, values, organization, day) -> list[Finding]:
                 if v:
                     out.append(Finding(f"named_list:{i}", table.number, r, c, EXPLAIN,
                                        f"{_where(table, r, c)}为 {_n(v)}：{text}", source,
-                                       list_query=_link(organization, day, table.number, row=r, col=c)))
+                                       list_query=_cell_link(table, r, c, organization, day)))
         elif check.get("population"):
             pop = populations.get(check["population"])
             ctx = Ctx.of(organization.path, day)
@@ -211,7 +219,7 @@ def _named_lists(table, values, organization, day) -> list[Finding]:
                 if v and (r, c) not in covered:
                     out.append(Finding("named_list", table.number, r, c, EXPLAIN,
                                        f"{_where(table, r, c)}为 {_n(v)}：{table.rows[r].label}的，请附名单",
-                                       source, list_query=_link(organization, day, table.number, row=r, col=c)))
+                                       source, list_query=_cell_link(table, r, c, organization, day)))
         for r in _rows_labelled(table, "差"):
             for c in range(len(table.columns)):
                 v = _value(values, r, c)
