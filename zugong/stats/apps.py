@@ -10,3 +10,4 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from . import definitions, populations  # noqa: F401 — the installer and every population
+        from . import defaults  # noqa: F401 — the checks' configuration template (stats.yoy)

@@ -8,4 +8,7 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("report/", views.report, name="report"),
+    path("subordinates/", views.subordinates, name="subordinates"),
+    path("check-list/", views.check_list, name="check_list"),
 ]
