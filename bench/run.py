@@ -50,6 +50,8 @@ def main() -> None:
         subprocess.run([PY, str(ROOT / "bench" / "service_bench.py")], check=True, env=env, cwd=ROOT)
         # 人才工程: the pre-check of 20,000 applications and the reviewers' assignment (its own rows, rolled back).
         subprocess.run([PY, str(ROOT / "bench" / "talent_bench.py")], check=True, env=env, cwd=ROOT)
+        # 党内统计: every shipped table for the province (≤ 60 s) and a city (≤ 5 s).
+        subprocess.run([PY, str(ROOT / "bench" / "stats_bench.py")], check=True, env=env, cwd=ROOT)
         # A 300,000-row export streamed as the worker runs it: time and peak memory (PostgreSQL only).
         subprocess.run([PY, str(ROOT / "bench" / "exports_bench.py")], check=True, env=env, cwd=ROOT)
         # The scheduled nightly run (compliance, rule scan, dashboard roll-ups), per task and in total.

@@ -3,7 +3,8 @@ history, deterministic per person (their id) so the same seed gives the same tab
 
 - every person's 职业（党内统计分类） from their membership category and their organization's sector (a member
   employed in a 机关 is 党政机关工作人员, in a 国有企业 a manager, technician or skilled worker …; farmers, one in
-  seven 外出务工经商; students, retirees) — one person in 150 left blank, the data-completeness page's problem;
+  seven 外出务工经商; students, retirees) — one person in 150 of the last county left blank, the
+  data-completeness page's problem (that county cannot submit its report until it is filled);
   新的社会阶层 for some employees of private firms and social organizations; 一线; students' level and year;
 - 流动党员's scope, destination and activity card, 失联党员's circumstances;
 - units' legal-entity type from their sector and name (街道, 乡镇, 社区, 村 …), their staff and members counts;
@@ -68,8 +69,13 @@ def _occupations() -> int:
     for code in ("11", "12", "13", "14", "15", "16", "17", "21", "22", "23", "24", "25", "26", "31", "32", "40",
                  "50", "60", "70"):
         n += people.filter(pk__in=ids.filter(occ=code).values("pk")).update(occupation_class=code)
-    # One person in 150 not recorded: what the data-completeness page finds.
-    people.annotate(m150=_mod(150)).filter(m150=7).update(occupation_class="")
+    # One person in 150 of the last county not recorded (with a single county, nobody): what the
+    # data-completeness page finds, and why that county's annual report does not add up yet.
+    counties = list(Organization.objects.unrestricted().filter(kind=Organization.Kind.COMMITTEE, depth=3)
+                    .order_by("path").values_list("path", flat=True))
+    if len(counties) > 1:
+        people.annotate(m150=_mod(150)).filter(m150=7, org_path__startswith=counties[-1]).update(
+            occupation_class="")
     return n
 
 
@@ -215,4 +221,46 @@ def seed_stats_data(seed: int, as_of: dt.date, log=print) -> dict[str, int]:
     counts["exits"] = _exits(as_of)
     counts["awards"] = _awards(as_of)
     log(f"  statistics data: {counts} in {time.perf_counter() - t:.1f} s")
+    return counts
+
+
+def seed_reports(root, as_of: dt.date, log=print) -> dict[str, int]:
+    """Last year's annual reports (截至 12月31日) of the counties, as their department admins would have filed
+    them in January: the cover filled, the asked explanations written, submitted (frozen); the second county's
+    returned by the city with a reason and not yet resubmitted — the city's subordinates page shows both states.
+    Run after every other domain's data, below province scale (the tables are computed for each county)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone as tz
+
+    from zugong.accounts.models import User
+    from zugong.stats import checks, reports_services
+    from zugong.stats.models import Report
+
+    t = time.perf_counter()
+    day = dt.date(as_of.year - 1, 12, 31)
+    admin = User.objects.get(username="admin")
+    city = User.objects.filter(username="city").first()
+    counties = list(Organization.objects.unrestricted()
+                    .filter(kind=Organization.Kind.COMMITTEE, depth=3, path__startswith=root.path).order_by("path"))
+    counts = {"stats_reports": 0, "stats_submitted": 0}
+    for i, county in enumerate(counties):
+        report = reports_services.open_report(admin, county, day)
+        reports_services.save_cover(admin, report, responsible=f"{county.name[-3:]}组织部负责人（演示）",
+                                    preparer="统计员（演示）", phone="0351-0000000")
+        for f in reports_services.findings(report):
+            if f.severity == checks.EXPLAIN and not f.explained:
+                reports_services.explain(admin, report, f.code, f.number, f.row, f.col,
+                                         "（演示数据）经逐人核实，数据准确，变化系本年党员发展和组织关系转接所致。")
+        counts["stats_reports"] += 1
+        try:
+            reports_services.submit(admin, report)
+        except ValidationError as exc:
+            log(f"  statistics: {county.name} not submitted: {'；'.join(exc.messages)[:200]}")
+            continue
+        counts["stats_submitted"] += 1
+        at = tz.make_aware(dt.datetime(day.year + 1, 1, 8 + i % 10, 10, 30))
+        Report.objects.unrestricted().filter(pk=report.pk).update(submitted_at=at, data_as_of=at)
+        if i == 1 and city is not None and reports_services.may_return(city, report):
+            reports_services.return_report(city, report, "表2 女党员人数与党员花名册不一致，请核实后重新上报")
+    log(f"  statistics reports: {counts} in {time.perf_counter() - t:.1f} s")
     return counts

@@ -40,7 +40,7 @@ from zugong.demo.orghealth import seed_orghealth
 from zugong.demo.assessment import seed_assessment
 from zugong.demo.training import seed_training
 from zugong.demo.service import seed_service
-from zugong.demo.stats import seed_stats_data
+from zugong.demo.stats import seed_reports, seed_stats_data
 from zugong.demo.talent import seed_talent
 from zugong.demo.dispatch import seed_dispatch
 from zugong.demo.teams import seed_teams
@@ -288,6 +288,8 @@ class Command(BaseCommand):
                 counts |= seed_service(seed, as_of, root=root, log=self.log)
                 # 人才工程: 三晋英才 and a city's programme, two editions, experts, the pool (a few hundred rows).
                 counts |= seed_talent(seed, as_of, root=root, log=self.log)
+                # 党内统计: last year's annual reports of the counties, submitted (one returned by the city).
+                counts |= seed_reports(root, as_of, log=self.log)
             t = loader.phase("organization health (scores, weak organizations)", t)
         if scale != "province":  # the province's dashboards are computed (and timed) by bench/dashboards_bench.py
             from zugong.dashboards.rollups import refresh as refresh_dashboards

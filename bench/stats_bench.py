@@ -1,0 +1,89 @@
+"""党内统计 benchmark: every shipped table of the 2017 edition computed for the whole province and for one city
+(targets ≤ 60 s and ≤ 5 s), on the reporting date of last year's year-end; prints the time per population (one
+pass over it each) and in total, and the statement count. Prints, never asserts.
+
+Runs against the database DATABASE_URL picks (in `make bench` the province seed); installs the definitions if
+they are missing (inside a transaction it rolls back).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zugong_bench .venv/bin/python bench/stats_bench.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+os.environ.setdefault("ZUGONG_TESTING", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+PROVINCE_TARGET, CITY_TARGET = 60.0, 5.0
+
+
+def db() -> str:
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+def out(text: str) -> None:
+    print(f"[{db()}] stats: {text}", flush=True)
+
+
+def run(label: str, path: str, day: dt.date, tables, target: float) -> None:
+    from zugong.stats import engine
+    from zugong.stats.populations import Ctx
+
+    by_pop: dict[str, list] = {}
+    for t in tables:
+        for row in t.specs():
+            for spec in row:
+                if spec.population:
+                    by_pop.setdefault(spec.population, set()).add(t.number)
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        grids = engine.compute(tables, Ctx.of(path, day))
+        total = time.perf_counter() - start
+    cells = sum(len(g.values) * len(g.values[0]) for g in grids.values())
+    verdict = "✓" if total <= target else "✗"
+    out(f"{label}: {len(tables)} tables, {cells:,} cells, {len(by_pop)} populations, {len(queries)} statements "
+        f"in {total:.2f} s (target ≤ {target:.0f} s) {verdict}")
+    for code in sorted(by_pop):
+        one = [t for t in tables if t.number in by_pop[code]]
+        t0 = time.perf_counter()
+        engine.compute(one, Ctx.of(path, day))
+        out(f"  {code}: tables {sorted(by_pop[code])} {time.perf_counter() - t0:.2f} s")
+
+
+def main() -> None:
+    from zugong.orgs.models import Organization
+    from zugong.stats import definitions
+
+    day = dt.date(dt.date.today().year - 1, 12, 31)
+    with transaction.atomic():
+        definitions.install("2017")
+        tables = definitions.load("2017")
+        root = Organization.objects.unrestricted().filter(depth=1).order_by("path").first()
+        city = Organization.objects.unrestricted().filter(depth=2, kind="committee").order_by("path").first()
+        if root is None:
+            out("no organizations in this database: seed it first")
+            return
+        from zugong.members.models import Membership
+
+        out(f"{Organization.objects.unrestricted().count():,} organizations, "
+            f"{Membership.objects.unrestricted().count():,} memberships; reporting date {day}")
+        run(f"province ({root.name})", root.path, day, tables, PROVINCE_TARGET)
+        if city is not None:
+            run(f"city ({city.name})", city.path, day, tables, CITY_TARGET)
+        transaction.set_rollback(True)
+
+
+if __name__ == "__main__":
+    main()
