@@ -120,16 +120,19 @@ def test_table1_balances_on_a_consistent_history(tree):
     transfer(j, K.IN, D.date(2025, 4, 15), to=tree.b2)                        # 从省外转入
     transfer(member(tree.b1, "子", 33), K.WITHIN, D.date(2025, 5, 5), to=tree.b2)  # within the subtree: neither
     transfer(member(tree.b1, "丑", 35), K.WITHIN, D.date(2026, 2, 1), to=tree.b3)  # after the date: counted here
+    again = case(tree.b2, "寅", 37, meeting=D.date(2025, 7, 1), approved=D.date(2025, 8, 1))
+    Exit.objects.create(membership=again.person.membership, organization=tree.b2, kind="lapsed",
+                        decided_on=D.date(2019, 3, 1))  # left the party before: 重新入党
     v = [row[0] for row in grid(tree, 1)]
     assert v[0] == 8                       # 上年底: 甲 丙 丁 戊 辛 壬 子 丑
-    assert v[2] == 1 and v[3] == 0         # 发展党员, 重新入党
+    assert v[2] == 2 and v[3] == 1         # 发展党员: 乙 寅; 重新入党: 寅
     assert v[4] == 1 and v[5] == 1         # 恢复党籍 (after 停止党籍)
     assert v[6] == 2                       # 转入: 庚 (from 大同), 癸 (from outside the province)
-    assert v[1] == 4
+    assert v[1] == 5
     assert v[9] == 1 and v[10] == 1 and v[11] == 1 and v[12] == 2  # 出党, 停止党籍, 死亡, 转出: 辛 壬
     assert v[8] == 5
     assert v[7] is None and v[13] is None  # 整建制: 无数据来源
-    assert v[14] == 7 and v[15] == 7 and v[16] == 0
+    assert v[14] == 8 and v[15] == 8 and v[16] == 0
     # the province as a whole: the moves within it are neither in nor out
     p = [row[0] for row in grid(tree, 1, tree.root)]
     assert p[6] == 1 and p[12] == 1 and p[16] == 0
