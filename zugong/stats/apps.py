@@ -9,5 +9,5 @@ class StatsConfig(AppConfig):
     verbose_name = "党内统计"
 
     def ready(self):
-        from . import definitions, populations  # noqa: F401 — the installer and every population
         from . import defaults  # noqa: F401 — the checks' configuration template (stats.yoy)
+        from . import definitions, populations, populations_people  # noqa: F401 — every population
