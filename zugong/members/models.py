@@ -420,7 +420,9 @@ class TransferRequest(ScopedModel, AuditedModel):
                 name="transfer_one_open_inbound_per_id",
             ),
         ]
-        indexes = [models.Index(fields=["status", "org_path"], name="transfer_status_path")]
+        indexes = [models.Index(fields=["status", "org_path"], name="transfer_status_path"),
+                   # transfers received in a period (the statistics' 转入 / 转出, a past roster's moves)
+                   models.Index(fields=["received_on"], name="transfer_received_on")]
 
     def __str__(self):
         return f"{self.name} {self.get_kind_display()}（{self.from_side}→{self.to_side}）"
@@ -545,7 +547,9 @@ class StatusSpan(ScopedModel, AuditedModel, SpanBase):
                 fields=["membership"], condition=Q(ended_on__isnull=True), name="status_span_one_open"
             ),
         ]
-        indexes = [models.Index(fields=["membership", "started_on"], name="status_span_member_start")]
+        indexes = [models.Index(fields=["membership", "started_on"], name="status_span_member_start"),
+                   # the statistics' 恢复党籍 / 停止党籍 of a year (status spans starting in the period)
+                   models.Index(fields=["status", "started_on"], name="status_span_status_start")]
 
     def __str__(self):
         return f"{self.get_status_display()} {self.started_on:%Y-%m-%d}—{self.ended_on or ''}"
