@@ -8,4 +8,8 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("table/<int:number>/", views.table, name="table"),
+    path("table/<int:number>/cell/<int:r>/<int:c>/", views.cell, name="cell"),
+    path("table/<int:number>/manual/<int:r>/<int:c>/", views.manual, name="manual"),
+    path("export/", views.export, name="export"),
 ]

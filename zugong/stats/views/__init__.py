@@ -1,3 +1,3 @@
 """The statistics pages, one module per area; the URL conf reads them from here."""
 
-from .reports import home  # noqa: F401
+from .tables import cell, export, home, manual, table  # noqa: F401
