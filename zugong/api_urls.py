@@ -37,6 +37,7 @@ from zugong.assessment.api import router_register as register_assessment
 from zugong.training.api import router_register as register_training
 from zugong.service.api import router_register as register_service
 from zugong.talent.api import router_register as register_talent
+from zugong.stats.api import register as register_stats
 from zugong.dispatch.api import router_register as register_dispatch
 from zugong.teams.api import router_register as register_teams
 from zugong.orgs.api import OrganizationViewSet
@@ -163,6 +164,7 @@ RESOURCES = {
     "service/tasks": ("我为群众办实事", "办实事事项：名称、责任组织、紧急程度、受理日期、办结期限、暂停工作日、状态、销号日期、满意度、复办次数，按 ?organization=组织代码&status= 筛选"),
     "talent/applications": ("人才工程", "人才项目申报：申报人、项目、批次、层次、工作单位、推荐单位代码、状态和资格预审结果（每项条件、是否符合、依据），按 ?program=项目代码&status= 筛选"),
     "talent/pool": ("人才工程", "人才库：人才姓名、人才项目代码、层次、专业领域、工作单位、支持期起止、状态、标签，按 ?program=项目代码&tier=层次&status=&field= 筛选"),
+    "statistics/tables": ("党内统计", "党内统计年报：各版本的统计表（表号、表名）；按 /api/statistics/tables/表号/?organization=组织代码&date=统计截止日期 查询一张表各行各栏的数值"),
 }
 
 
@@ -228,6 +230,7 @@ register_assessment(router)
 register_training(router)
 register_service(router)
 register_talent(router)
+register_stats(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

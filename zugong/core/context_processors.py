@@ -70,6 +70,8 @@ NAV = [
     # talent programmes are run by the committees' organization departments (人才工作领导小组办公室)
     NavEntry("人才工程", "talent:index", levels=ONLY_COMMITTEES),
     NavEntry("统计", "dashboards:home", levels=ONLY_COMMITTEES),
+    # the annual party statistics (党内统计年报) are reported by the committees
+    NavEntry("党内统计", "stats:home", levels=ONLY_COMMITTEES),
     NavEntry("规则与预警", "core:rules"),
     NavEntry("定时任务", "workbench:schedule", roles=MANAGERS, levels=ONLY_COMMITTEES, root_admin=True),
     NavEntry("数据导入", "core:imports", roles=MANAGERS),

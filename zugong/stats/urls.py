@@ -11,4 +11,8 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("subordinates/", views.subordinates, name="subordinates"),
     path("check-list/", views.check_list, name="check_list"),
+    path("table/<int:number>/", views.table, name="table"),
+    path("table/<int:number>/cell/<int:r>/<int:c>/", views.cell, name="cell"),
+    path("table/<int:number>/manual/<int:r>/<int:c>/", views.manual, name="manual"),
+    path("export/", views.export, name="export"),
 ]

@@ -25,11 +25,6 @@ from ..models import FrozenTable, Report
 LIST_LIMIT = 500
 
 
-@login_required
-def home(request):
-    return render(request, "stats/home.html", {})
-
-
 def _organization(request) -> Organization:
     code = (request.GET.get("organization") or request.POST.get("organization") or "").strip()
     qs = Organization.objects.visible_to(request.user)
