@@ -10,3 +10,4 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from . import definitions, populations  # noqa: F401 — the installer and every population
+        from . import populations_orgs  # noqa: F401 — the organization, unit and special-group tables
