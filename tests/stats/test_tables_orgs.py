@@ -346,3 +346,80 @@ def test_table41_weak_organizations(tree, tables):
     assert grid.sources[0][1] == "none" and grid.sources[0][12] == "none"
     holds(t, grid)
     assert engine.compute_one(t, Ctx.of(tree.root.path, D.date(2026, 12, 31))).values[0][0] == 0
+
+
+# ------------------------------------------------------------------ every column and row, once each
+
+
+def _expected_units(where: dict) -> set:
+    from zugong.orgs.entity_types import ENTITY_TYPES, GROUPS
+
+    codes = {c for c, _, _ in ENTITY_TYPES}
+    if "entity_type" in where:
+        codes &= set(where["entity_type"])
+    if "entity_group" in where:
+        codes &= {c for g in where["entity_group"] for c in GROUPS[g]}
+    return codes
+
+
+def test_unit_tables_every_column_counts_its_entity_types(tree, tables):
+    """One unit of every legal-entity type (none large, no liaison …): each column's 单位数 is the number of the
+    types it selects, so every column's predicate is checked against the entity-type list."""
+    from zugong.orgs.entity_types import ENTITY_TYPES
+
+    for i, (code, label, _) in enumerate(ENTITY_TYPES):
+        unit(tree, label, code, employees=50 + i)
+    grids = engine.compute([tables[n] for n in (25, 26, 27, 28, 29, 30, 31)], Ctx.of(tree.root.path, DAY))
+    for n, grid in grids.items():
+        t = tables[n]
+        for c, col in enumerate(t.columns):
+            if grid.sources[0][c] != "computed":
+                continue
+            where, codes = col.where, _expected_units(col.where)
+            extra = set(where) - {"entity_type", "entity_group"}
+            if not extra:
+                expected = len(codes)
+            elif extra == {"employees_min"}:  # 从业人员50/100人以上: the i-th type's unit employs 50 + i
+                expected = sum(1 for i, (code, _, _) in enumerate(ENTITY_TYPES)
+                               if code in codes and 50 + i >= where["employees_min"])
+            else:  # 大中型, 法定代表人是党员 …: none of these units
+                expected = 0
+            assert grid.values[0][c] == expected, (n, col.label)
+            no_org = {27: 9, 31: 5}.get(n, 8)  # 未建立党组织: no unit has an organization
+            assert grid.values[no_org][c] == expected, (n, col.label)
+        holds(t, grid)
+
+
+def test_table33_every_destination_row(tree, tables):
+    from zugong.members.models import MOBILE_DESTINATIONS
+
+    for i, (code, _) in enumerate(MOBILE_DESTINATIONS):
+        member(tree.b1, f"流动{i}", 40 + i, category="mobile", away_since=D.date(2025, 1, 1),
+               mobile_destination=code)
+    t = tables[33]
+    grid = engine.compute_one(t, Ctx.of(tree.root.path, DAY))
+    for r, row in enumerate(t.rows):
+        if grid.sources[r][0] == "computed" and "destination" in row.where:
+            assert grid.values[r][0] == len(set(row.where["destination"]) - {""}), row.label
+    holds(t, grid)
+
+
+def test_table43_and_table8_every_sector_row_and_reason_column(tree, tables):
+    from zugong.branchlife.models import Appraisal
+    from zugong.members.models import LOST_REASONS
+    sectors = ["rural", "community", "government", "institution", "school", "soe", "private", "social", "other"]
+    branches = [org(tree.xiaodian, f"支部{s}", f"1401050{i:02d}", sector=s) for i, s in enumerate(sectors)]
+    for i, b in enumerate(branches):
+        code = LOST_REASONS[i % len(LOST_REASONS)][0]
+        member(b, f"失联{i}", 60 + i, lost_contact_since=D.date(2024, 1, 1), lost_reason=code)
+        Appraisal.objects.create(organization=b, org_path=b.path, year=2025)
+    t43, t8 = tables[43], tables[8]
+    grids = engine.compute([t43, t8], Ctx.of(tree.root.path, DAY))
+    g43, g8 = grids[43], grids[8]
+    expected = [9, 1, 1, 1, 2, 1, 1, 1, 1]  # 总计, 建制村 … 事业单位 (institution and school) … 其他
+    assert [g43.values[r][0] for r in range(9)] == expected
+    assert g8.values[0][:9] == expected
+    assert g43.values[0][20:27] == [2, 2, 1, 1, 1, 1, 1]  # reasons in turn over the nine branches
+    assert g43.values[0][16] == 0 and g43.values[0][17] == 9  # lost 1 year 11 months: 1年至5年
+    holds(t43, g43)
+    holds(t8, g8)
