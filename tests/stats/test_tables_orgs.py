@@ -423,3 +423,18 @@ def test_table43_and_table8_every_sector_row_and_reason_column(tree, tables):
     assert g43.values[0][16] == 0 and g43.values[0][17] == 9  # lost 1 year 11 months: 1年至5年
     holds(t43, g43)
     holds(t8, g8)
+
+
+def test_drill_lists_only_what_the_user_may_see(tree, users, tables):
+    """A cell counted over the province lists by name only the rows of the user's scope."""
+    from zugong.orgs.models import Unit
+
+    unit(tree, "太原国企", "soe_sole")
+    Unit.objects.create(name="大同国企", org_path=tree.b3.path, entity_type="soe_sole")
+    ctx = Ctx.of(tree.root.path, DAY)
+    pop, rows = engine.drill(tables[26], 0, 0, ctx)
+    assert rows.count() == 2
+    assert list(pop.visible(rows, users.datong).values_list("name", flat=True)) == ["大同国企"]
+    pop, rows = engine.drill(tables[24], 0, 0, ctx)
+    assert set(pop.visible(rows, users.taiyuan).values_list("name", flat=True)) == {
+        tree.taiyuan.name, tree.xiaodian.name, tree.b1.name, tree.b2.name}
