@@ -9,5 +9,7 @@ class StatsConfig(AppConfig):
     verbose_name = "党内统计"
 
     def ready(self):
-        from . import defaults  # noqa: F401 — the checks' configuration template (stats.yoy)
-        from . import definitions, populations, populations_people  # noqa: F401 — every population
+        from . import defaults  # noqa: F401 — the installer and the checks' configuration template (stats.yoy)
+        from . import definitions, populations  # noqa: F401 — the table files and the members population
+        from . import populations_orgs  # noqa: F401 — the organization, unit and special-group tables
+        from . import populations_people  # noqa: F401 — the people tables

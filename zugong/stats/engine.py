@@ -1,4 +1,5 @@
-"""Computing the tables: every computed cell is a conditional count over its population, counted in SQL —
+"""Computing the tables: every computed cell is a conditional count (or sum, or distinct count: the cell's
+`measure`) over its population, counted in SQL —
 all the cells of one population across all the tables asked for in as few statements as the database allows
 (chunks of `CHUNK` counts, one pass over the population each), never a loop over rows in Python. Then the
 cells defined as sums of other cells (`expr`), then the hand-entered ones (`ManualCell`).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from . import populations
 from .definitions import CellSpec, Table
@@ -42,6 +43,18 @@ def _plain(v):
     return int(v) if v == int(v) else float(v)
 
 
+def aggregate(measure: str, q: Q):
+    """The SQL aggregate of a cell's `measure` over the rows matching `q` ("count", "sum:field",
+    "distinct:field": see `definitions`)."""
+    kind, _, field = measure.partition(":")
+    extra = {"filter": q} if q else {}
+    if kind == "sum":
+        return Sum(field, **extra)
+    if kind == "distinct":
+        return Count(field, distinct=True, **extra)
+    return Count("pk", **extra)
+
+
 def cell_q(spec: CellSpec, ctx: populations.Ctx) -> Q:
     pop = populations.get(spec.population)
     q = Q()
@@ -67,7 +80,7 @@ def compute(tables: list[Table], ctx: populations.Ctx, manual=None) -> dict[int,
     """The grids of `tables` for the subtree and date of `ctx`. `manual`: a `Report` whose `ManualCell`s fill
     the cells entered by hand (else those cells are None)."""
     grids: dict[int, Grid] = {}
-    wanted: dict[str, list[tuple[int, int, int, Q]]] = {}
+    wanted: dict[str, list[tuple[int, int, int, Q, str]]] = {}
     exprs: list[tuple[int, int, int, str]] = []
     for table in tables:
         values = [[None] * len(table.columns) for _ in table.rows]
@@ -79,15 +92,15 @@ def compute(tables: list[Table], ctx: populations.Ctx, manual=None) -> dict[int,
                 elif spec.source != "computed":
                     sources[r][c] = spec.source
                 else:
-                    wanted.setdefault(spec.population, []).append((table.number, r, c, cell_q(spec, ctx)))
+                    wanted.setdefault(spec.population, []).append((table.number, r, c, cell_q(spec, ctx), spec.measure))
         grids[table.number] = Grid(table.number, values, sources)
     for code, cells in wanted.items():
         base = populations.get(code).base(ctx)
         for i in range(0, len(cells), CHUNK):
             chunk = cells[i:i + CHUNK]
-            counts = base.aggregate(**{f"n{j}": Count("pk", filter=q) if q else Count("pk")
-                                       for j, (_, _, _, q) in enumerate(chunk)})
-            for j, (number, r, c, _) in enumerate(chunk):
+            counts = base.aggregate(**{f"n{j}": aggregate(measure, q)
+                                       for j, (_, _, _, q, measure) in enumerate(chunk)})
+            for j, (number, r, c, _, _) in enumerate(chunk):
                 grids[number].values[r][c] = counts[f"n{j}"] or 0
     if manual is not None:
         for cell in manual.manual_cells.unrestricted().filter(number__in=list(grids)):

@@ -29,6 +29,10 @@ A table's file (every key but `number`, `title`, `rows` and `columns` may be lef
 - `source`: "computed" (the default), "none" (zugong holds no data for it: 无数据来源, entered in the
   supplementary sheet), "manual" (a 补充资料 figure entered by hand). `expr`: the cell is the sum and difference
   of other cells (RnCm).
+- `measure` (a cell's, else its row's, else its column's; default "count"): what the cell adds up over its
+  rows — "count" (how many rows), "sum:<field>" (the sum of a numeric field of the population's rows, e.g.
+  "sum:employees": 在岗职工 of the units counted; no rows → 0) or "distinct:<field>" (how many distinct
+  non-empty values, e.g. "distinct:joint_organization": 联合党支部数 over the units covered by joint branches).
 - Formulas (checked by `checks`): `rA = rB + rC - rD` for every column, `cA = cB + …` for every row,
   `RaCb = …` for one cell; the relation is =, >= or <=.
 """
@@ -55,6 +59,10 @@ class Axis:
     where: dict
     group: str = ""
     population: str = ""
+    measure: str = ""
+
+
+MEASURE = re.compile(r"count|(sum|distinct):[a-z_]+")
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class CellSpec:
     population: str = ""
     where: tuple = ()
     expr: str = ""
+    measure: str = "count"
 
 
 @dataclass
@@ -87,10 +96,10 @@ class Table:
     def from_json(cls, data: dict) -> "Table":
         try:
             number = int(data["number"])
-            rows = [Axis(r["label"], r.get("where", {}), r.get("group", ""), r.get("population", ""))
-                    for r in data["rows"]]
-            cols = [Axis(c["label"], c.get("where", {}), c.get("group", ""), c.get("population", ""))
-                    for c in data["columns"]]
+            rows = [Axis(r["label"], r.get("where", {}), r.get("group", ""), r.get("population", ""),
+                         r.get("measure", "")) for r in data["rows"]]
+            cols = [Axis(c["label"], c.get("where", {}), c.get("group", ""), c.get("population", ""),
+                         c.get("measure", "")) for c in data["columns"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise DefinitionError(f"表{data.get('number', '?')}：定义缺少 number、rows 或 columns（{exc}）") from exc
         table = cls(number=number, title=data.get("title", ""), population=data.get("population", ""),
@@ -115,6 +124,9 @@ class Table:
             self._indexes(spec.get("cols", "*"), len(self.columns), "列")
             if spec.get("source", "computed") not in SOURCES:
                 raise DefinitionError(f"表{self.number}：未知的 source {spec.get('source')!r}")
+        for measure in [s.get("measure", "") for s in self.cells] + [a.measure for a in self.rows + self.columns]:
+            if measure and not MEASURE.fullmatch(measure):
+                raise DefinitionError(f"表{self.number}：未知的 measure {measure!r}（应为 count、sum:字段 或 distinct:字段）")
         for formula in self.formulas:
             parse_formula(formula, self)
 
@@ -136,7 +148,8 @@ class Table:
             raise DefinitionError(f"表{self.number}：第 {r + 1} 行第 {c + 1} 列没有统计对象（population）")
         table_where = self.where if population == self.population else {}
         wheres = [table_where, self.rows[r].where, self.columns[c].where, spec.get("where", {})]
-        return CellSpec("computed", population=population, where=tuple(w for w in wheres if w))
+        measure = spec.get("measure") or self.rows[r].measure or self.columns[c].measure or "count"
+        return CellSpec("computed", population=population, where=tuple(w for w in wheres if w), measure=measure)
 
     def specs(self) -> list[list[CellSpec]]:
         return [[self.cell(r, c) for c in range(len(self.columns))] for r in range(len(self.rows))]
