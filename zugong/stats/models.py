@@ -60,7 +60,8 @@ class Report(ScopedModel, AuditedModel):
         RETURNED = "returned", "已退回"
 
     scope = OwnSubtree("organization")
-    audit_exclude = ("org_path", "created_at", "updated_at")
+    # The times are in the operation's own entry (its time, and the facts 上报 / 退回 the services write).
+    audit_exclude = ("org_path", "created_at", "updated_at", "submitted_at", "data_as_of", "returned_at")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="填报单位", on_delete=models.PROTECT,
                                      related_name="+")
