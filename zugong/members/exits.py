@@ -35,18 +35,8 @@ def _choice(value: str, choices, field: str, label: str, *, blank: bool = True) 
     raise ValidationError({field: f"“{value}”不是有效的{label}"})
 
 
-@transaction.atomic
-def record_exit(user, membership: Membership, *, kind: str, decided_on: dt.date,
-                organization: Organization | None = None, approved_by: str = "", document_no: str = "",
-                misconduct: str = "", manifestation: str = "", rank_level: str = "", note: str = "") -> Exit:
-    """Record 出党 or death: the `Exit` row, the membership's status (取消预备党员资格 for `cancelled`, 已去世 for
-    `died`, 已出党 otherwise) and the dated status history from `decided_on` (`members.history.keep`). A
-    committee post the member held ends that day. `organization`: the party organization that decided or
-    reported the exit (counted by it in the statistics), the member's branch or a committee above it."""
-    if not scope.can(user, "change", membership.org_path):
-        raise PermissionDenied("您无权为该党员办理出党或死亡登记")
-    membership = Membership.objects.unrestricted().select_for_update().get(pk=membership.pk)
-    kind = _choice(kind, Exit.Kind.choices, "kind", "出党方式", blank=False)
+def check_exit(membership: Membership, kind: str, decided_on: dt.date | None) -> None:
+    """Refuse an exit that cannot be (the import checks every row with this before writing any)."""
     name = membership.person.name
     if not membership.is_present:
         raise ValidationError(f"{name}的组织关系已转出本省，不能办理出党或死亡登记")
@@ -60,6 +50,21 @@ def record_exit(user, membership: Membership, *, kind: str, decided_on: dt.date,
         raise ValidationError({"decided_on": "出党日期不能晚于今天"})
     if decided_on < membership.joined_on:
         raise ValidationError({"decided_on": f"出党日期不能早于入党时间 {membership.joined_on:%Y-%m-%d}"})
+
+
+@transaction.atomic
+def record_exit(user, membership: Membership, *, kind: str, decided_on: dt.date,
+                organization: Organization | None = None, approved_by: str = "", document_no: str = "",
+                misconduct: str = "", manifestation: str = "", rank_level: str = "", note: str = "") -> Exit:
+    """Record 出党 or death: the `Exit` row, the membership's status (取消预备党员资格 for `cancelled`, 已去世 for
+    `died`, 已出党 otherwise) and the dated status history from `decided_on` (`members.history.keep`). A
+    committee post the member held ends that day. `organization`: the party organization that decided or
+    reported the exit (counted by it in the statistics), the member's branch or a committee above it."""
+    if not scope.can(user, "change", membership.org_path):
+        raise PermissionDenied("您无权为该党员办理出党或死亡登记")
+    membership = Membership.objects.unrestricted().select_for_update().get(pk=membership.pk)
+    kind = _choice(kind, Exit.Kind.choices, "kind", "出党方式", blank=False)
+    check_exit(membership, kind, decided_on)
     organization = organization or membership.organization
     if not membership.org_path.startswith(organization.path):
         raise ValidationError({"organization": f"“{organization.name}”不是该党员所在党支部或其上级党组织"})

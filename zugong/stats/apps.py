@@ -9,4 +9,4 @@ class StatsConfig(AppConfig):
     verbose_name = "党内统计"
 
     def ready(self):
-        from . import definitions, populations  # noqa: F401 — the installer and every population
+        from . import definitions, importers, populations  # noqa: F401 — the installer, the imports, every population
