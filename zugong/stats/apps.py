@@ -9,4 +9,4 @@ class StatsConfig(AppConfig):
     verbose_name = "党内统计"
 
     def ready(self):
-        from . import definitions, importers, populations  # noqa: F401 — the installer, the imports, every population
+        from . import completeness, definitions, importers, populations  # noqa: F401 — the installer, imports, the rule
