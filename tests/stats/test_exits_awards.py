@@ -82,3 +82,30 @@ def test_awards_to_a_member_and_to_an_organization(tree, users):
     with pytest.raises(PermissionDenied):
         exits.record_award(users.datong, kind="organization", level="county", organization=tree.b1,
                            awarded_on=D.date(2026, 7, 1))
+
+
+@pytest.mark.django_db
+def test_the_exit_action_and_the_lists(tree, users, login):
+    m = member(tree.b1, "己", 46)
+    c = login(users.taiyuan)
+    page = c.get(f"/members/{m.pk}/").content.decode()
+    assert "出党/死亡登记" in page
+    r = c.post(f"/members/{m.pk}/exit/", {"kind": "persuaded", "decided_on": "2026-09-01", "approved_by": "小店区委",
+                                          "document_no": "7号"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    m.refresh_from_db()
+    assert m.status == S.LEFT
+    bad = c.post(f"/members/{m.pk}/exit/", {"kind": "died", "decided_on": "2026-10-01"}).content.decode()
+    assert "不能再办理出党或死亡登记" in bad
+    listing = c.get("/members/exits/?year=2026&kind=persuaded").content.decode()
+    assert "己" in listing and "7号" in listing
+    assert "己" not in c.get("/members/exits/?kind=died").content.decode()
+    export = c.get("/members/exits/?year=2026&export=xlsx")
+    assert export.status_code == 200
+    other = login(users.datong)
+    assert "己" not in other.get("/members/exits/").content.decode()
+    a = member(tree.b1, "庚", 47)
+    c = login(users.taiyuan)
+    r = c.post(f"/members/{a.pk}/awards/add/", {"kind": "member", "level": "county", "awarded_on": "2026-07-01"})
+    assert r.status_code == 302
+    assert "庚" in c.get("/members/awards/").content.decode()
