@@ -1,7 +1,6 @@
 """The imports of the data the statistics tables need: a good file writes, a bad row writes nothing and names
 the row and the column."""
 
-import datetime as D
 
 import pytest
 
