@@ -124,3 +124,21 @@ def test_unit_statistics(ty, tree):
     assert (u1.entity_type, u1.joint_organization, u1.employees, u1.legal_rep_member) == (
         "private_sole", joint, 50, True)
     assert (u2.coverage, u2.employees, u2.employee_members) == ("none", 8, 0)
+
+
+@pytest.mark.django_db
+def test_the_unit_page_edits_the_statistics_details(ty, tree, users, login):
+    unit = Unit.objects.unrestricted().create(name="小店区财政局", org_path=tree.b2.path)
+    tree.b2.unit = unit
+    tree.b2.save()
+    page = ty.get(f"/orgs/{tree.b2.pk}/").content.decode()
+    assert "编辑单位信息" in page
+    data = {"name": "小店区财政局", "entity_type": "organ_state", "employees": "40", "employee_members": "50"}
+    r = ty.post(f"/orgs/units/{unit.pk}/edit/", data)
+    assert "在岗职工中党员数不能大于在岗职工数" in r.content.decode()
+    data["employee_members"] = "20"
+    r = ty.post(f"/orgs/units/{unit.pk}/edit/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    unit.refresh_from_db()
+    assert (unit.entity_type, unit.employees, unit.employee_members) == ("organ_state", 40, 20)
+    assert login(users.datong).get(f"/orgs/units/{unit.pk}/edit/").status_code == 404
