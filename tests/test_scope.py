@@ -226,7 +226,7 @@ def other_side(tree, users):
         # Scheduled tasks are system-wide: no subtree has its own (root admins only: tests/test_schedule.py).
         "scheduledtask": [],
         "program": [program.pk], "dispatch": [dispatch.pk], "workteam": [workteam.pk], "rotation": [rotation.pk],
-        "team_standard": [team_standard.pk], "team": [team.pk], "team_post": [team_post.pk],
+        "team_standard": [team_standard.pk], "team": [team.pk], "unit": [team.unit_id], "team_post": [team_post.pk],
         "team_member": [team_member.pk],
         "case": [case.pk], "step": [step.pk], "document": [document.pk],
         "membership": [zs.pk, ww.pk], "transfer": [transfer.pk], "payment": [payment.pk],
@@ -528,6 +528,7 @@ PK_MODEL = {
     **{f"cadres:{k}_{a}": f"cadre_{k}" for k in ("post", "rank", "resume", "education", "reward", "assessment",
                                                  "family", "training") for a in ("edit", "delete")},
     "members:detail": "membership", "members:edit": "membership", "members:transfer_create": "membership",
+    "members:exit_add": "membership", "members:award_member_add": "membership", "orgs:unit_edit": "unit",
     "members:dues_pay": "membership", "members:dues_exempt": "membership", "api:membership-detail": "membership",
     "members:register": "person", "members:transfer_detail": "transfer", "members:transfer_send": "transfer",
     "members:transfer_receive": "transfer", "members:transfer_close": "transfer",

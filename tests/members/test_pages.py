@@ -308,6 +308,8 @@ PK_MODEL = {
     "members:contact_add": "membership",
     "members:correction_add": "membership",
     "members:correction_outcome": "correction",
+    "members:exit_add": "membership",
+    "members:award_member_add": "membership",
     "api:membership-detail": "membership",
 }
 

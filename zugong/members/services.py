@@ -50,6 +50,11 @@ EDITABLE_FIELDS = (
     "abroad",
     "abroad_since",
     "graduated_on",
+    # What the annual statistics count a mobile or lost member by (tables 12, 13).
+    "mobile_scope",
+    "mobile_destination",
+    "mobile_card",
+    "lost_reason",
 )
 # What the dues of a month are worked out from: kept with the months they applied (DuesBaseSpan).
 DUES_INPUTS = ("dues_base", "dues_kind", "category")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exit_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/contacts/add/", views.contact_add, name="contact_add"),
     path("<int:pk>/corrections/add/", views.correction_add, name="correction_add"),
     path("corrections/<int:pk>/outcome/", views.correction_outcome, name="correction_outcome"),
+    path("<int:pk>/exit/", exit_views.exit_add, name="exit_add"),
+    path("<int:pk>/awards/add/", exit_views.member_award_add, name="award_member_add"),
+    path("exits/", exit_views.exit_list, name="exits"),
+    path("awards/", exit_views.award_list, name="awards"),
+    path("awards/add/", exit_views.award_add, name="award_add"),
     path("register/<int:pk>/", views.register, name="register"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/inbound/", views.transfer_inbound, name="transfer_inbound"),

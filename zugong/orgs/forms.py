@@ -5,7 +5,7 @@ from django import forms
 from zugong.core.forms import VersionedFormMixin
 
 from .fields import OrganizationPicker
-from .models import Organization
+from .models import Organization, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,3 +55,30 @@ class DissolveForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receiver"].bind(user)
+
+
+class UnitForm(VersionedFormMixin, forms.ModelForm):
+    """A unit's details the annual statistics count (法人单位类型, coverage, joint branch, staff)."""
+
+    joint_organization = OrganizationPicker(label="所在联合党支部", action="view", required=False,
+                                            help_text="本单位党员编入的联合党支部（须为联合党支部）")
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name", "credit_code", "entity_type", "coverage", "joint_organization", "employees", "employee_members",
+            "tech_staff", "large", "legal_rep_member", "legal_rep_secretary", "liaison", "full_time_worker",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["joint_organization"].bind(user)
+
+    def clean_joint_organization(self):
+        joint = self.cleaned_data.get("joint_organization")
+        if joint is not None and not joint.is_joint:
+            raise forms.ValidationError(f"“{joint.name}”不是联合党支部")
+        return joint
+
+    def validate_unique(self):
+        """The service checks what must be checked."""

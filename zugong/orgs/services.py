@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 
 from zugong.core import audit, scope
 
-from .models import Organization
+from .models import Organization, Unit
 
 
 def _require(user, action: str, org: Organization) -> None:
@@ -69,6 +69,44 @@ def update(user, org: Organization, **fields) -> Organization:
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save()
     return org
+
+
+# A unit's details the annual statistics count (tables 25–31), edited on the unit's page.
+UNIT_FIELDS = (
+    "name", "credit_code", "entity_type", "coverage", "joint_organization", "employees", "employee_members",
+    "tech_staff", "large", "legal_rep_member", "legal_rep_secretary", "liaison", "full_time_worker",
+)
+
+
+@transaction.atomic
+def update_unit(user, unit: Unit, **fields) -> Unit:
+    """Edit a unit's statistics details; the joint branch its members are in must be a joint branch the user
+    can see; the counts must agree (members and technical staff among the employees)."""
+    if not scope.can(user, "change", unit.org_path):
+        raise PermissionDenied(f"您无权修改单位“{unit.name}”的信息")
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能在此修改：{'、'.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    joint = unit.joint_organization
+    if joint is not None:
+        if not scope.can(user, "view", joint.path):
+            raise ValidationError({"joint_organization": "所选联合党支部不在您的管辖范围内"})
+        if not joint.is_joint:
+            raise ValidationError({"joint_organization": f"“{joint.name}”不是联合党支部"})
+    errors = {}
+    if unit.employees is not None:
+        if unit.employee_members is not None and unit.employee_members > unit.employees:
+            errors["employee_members"] = "在岗职工中党员数不能大于在岗职工数"
+        if unit.tech_staff is not None and unit.tech_staff > unit.employees:
+            errors["tech_staff"] = "专业技术人员数不能大于在岗职工数"
+    if errors:
+        raise ValidationError(errors)
+    unit.full_clean(validate_unique=False)
+    with audit.operation(unit, "update"):
+        unit.save()
+    return unit
 
 
 @transaction.atomic

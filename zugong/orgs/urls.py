@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/dissolve/", views.dissolve, name="dissolve"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
 ]

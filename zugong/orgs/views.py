@@ -13,8 +13,8 @@ from zugong.core.lists import list_page
 
 from . import panels, services
 from .filtersets import OrganizationFilterSet
-from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm
-from .models import Organization
+from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm, UnitForm
+from .models import Organization, Unit
 from .tables import OrganizationTable
 
 
@@ -107,6 +107,7 @@ def detail(request, pk):
         "counts": services.node_counts(org),
         "children": _with_counts(org, children),
         "can_manage": scope.can(request.user, "manage", org.path),
+        "can_change_unit": bool(org.unit_id) and scope.can(request.user, "change", org.unit.org_path),
     }
     if tab == "info":
         context["sections"] = panels.organization_page.sections(request, org)
@@ -154,6 +155,24 @@ def edit(request, pk):
             messages.success(request, "已保存")
             return redirect("orgs:detail", pk=org.pk)
     return _form_page(request, form, f"编辑“{org.name}”", org)
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
+    if not scope.can(request.user, "change", unit.org_path):
+        raise PermissionDenied("您无权修改该单位的信息")
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(request.user, unit, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            org = Organization.objects.visible_to(request.user).filter(unit=unit).first()
+            return redirect("orgs:detail", pk=org.pk) if org else redirect("orgs:tree")
+    return _form_page(request, form, f"编辑单位“{unit.name}”", unit)
 
 
 def _operation(request, pk, form_class, title, perform):

@@ -17,6 +17,9 @@ class PersonForm(VersionedFormMixin, forms.ModelForm):
         fields = [
             "name", "id_number", "sex", "ethnicity", "birth_date", "organization", "native_place", "birthplace",
             "education", "phone", "photo",
+            # the annual party statistics' classifications (`classifications`)
+            "occupation_class", "social_stratum", "front_line", "tech_title_level", "student_level", "student_year",
+            "taiwan_origin",
         ]
         widgets = {"birth_date": DATE}
         help_texts = {"birth_date": "留空则按公民身份号码填写", "sex": "须与公民身份号码一致"}

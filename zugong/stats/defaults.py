@@ -51,3 +51,21 @@ def yoy_thresholds(path: str) -> dict:
     if row is not None:
         params.update(row.params or {})
     return params
+# The data-completeness check (`completeness`): its threshold is configuration, a department sets its own.
+COMPLETENESS_DEFAULTS = [{
+    "code": "stats.data_completeness",
+    "template": "stats.data_completeness",
+    "title": "党员和党组织统计信息完整度不低于95%",
+    "params": {"threshold": 95},
+    "severity": "warning",
+    "regulation": "党内统计报表填报说明",
+    "article": config.UNVERIFIED_ARTICLE,
+}]
+
+
+@config.installer("stats-completeness", "党内统计数据完整度检查（完整度下限）", order=310)
+def install_completeness(organization, reset=False):
+    from zugong.core.models import LocalRule
+
+    return config.install_rows(LocalRule, COMPLETENESS_DEFAULTS, {"organization": organization, "active": True},
+                               reset)

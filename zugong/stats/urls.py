@@ -15,4 +15,6 @@ urlpatterns = [
     path("table/<int:number>/cell/<int:r>/<int:c>/", views.cell, name="cell"),
     path("table/<int:number>/manual/<int:r>/<int:c>/", views.manual, name="manual"),
     path("export/", views.export, name="export"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("completeness/<str:family>/<str:key>/", views.missing_list, name="completeness_missing"),
 ]
