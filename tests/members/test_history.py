@@ -33,6 +33,20 @@ def test_register_and_edit_write_the_status_history(tree, users):
     assert spans(m)[-1] == ("full", D(2025, 10, 1), None)
 
 
+def test_a_member_who_left_is_admitted_again_with_a_new_history(tree, users):
+    """重新入党: a member who left (出党) and is admitted again keeps the old spans and starts a new probationary
+    one on the new 入党时间 (the first span's start was "corrected" to the new date and refused)."""
+    m = services.register_member(users.taiyuan, tree.people.zhangsan, tree.b1, status="full",
+                                 joined_on=D(2010, 7, 1), converted_on=D(2011, 7, 1))
+    services.update_member(users.taiyuan, m, status="left", changed_on=D(2018, 5, 1))
+    m.refresh_from_db()
+    m.status, m.joined_on, m.converted_on = "probationary", D(2025, 6, 1), None
+    m.save()
+    history.keep(m, on=D(2025, 6, 1))
+    assert spans(m) == [("probationary", D(2010, 7, 1), D(2011, 7, 1)), ("full", D(2011, 7, 1), D(2018, 5, 1)),
+                        ("left", D(2018, 5, 1), D(2025, 6, 1)), ("probationary", D(2025, 6, 1), None)]
+
+
 def test_a_probationary_member_converted_on_the_edit_form_is_full_from_the_conversion_day(tree, users):
     m = services.register_member(users.taiyuan, tree.people.lisi, tree.b1, status="probationary",
                                  joined_on=D(2025, 3, 1))

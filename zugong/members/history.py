@@ -127,8 +127,9 @@ def _keep_status(membership, on: dt.date, since: dt.date | None) -> None:
         if status == S.PROBATIONARY:
             if current.status == S.PROBATIONARY:
                 _move_start(spans, len(spans) - 1, membership.joined_on)
-            else:  # admitted again (a cancelled probationary member, a member who left)
+            else:  # admitted again (a cancelled probationary member, a member who left): a new history
                 history.change(StatusSpan, _series(membership), membership.joined_on, {"status": status})
+                return  # the first span is the first admission's: its start is no correction of 入党时间
         elif status == S.FULL:
             full_from = membership.converted_on or on
             if current.status == S.FULL and current.ended_on is None:
