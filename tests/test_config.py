@@ -149,7 +149,7 @@ def test_install_defaults_is_idempotent_and_reset_restores(tree, capsys):
     assert "[recruitment] recruitment.local.candidate_publicity：已安装（适用于 中共山西省委员会）" in out
     counts = (LocalRule.objects.count(), Program.objects.count(), Checklist.objects.count(),
               IndicatorSet.objects.count())
-    assert counts == (23, 6, 1, 1)  # local rules incl. assessment's 立案审查期限, training's 6 requirements, service community's 2, talent pool's 2
+    assert counts == (25, 6, 1, 1)  # local rules incl. assessment's 立案审查期限, training's 6 requirements, service community's 2, talent pool's 2, stats' 2 (yoy, completeness)
     assert set(LocalRule.objects.values_list("org_path", flat=True)) == {tree.root.path}
     LocalRule.objects.filter(code="elections.local.term_reminder").update(params={"months": 3})
     call_command("defaults", "install")  # again: nothing new, a department's numbers kept

@@ -22,7 +22,12 @@ LAST = D.date(2024, 12, 31)
 
 @pytest.fixture
 def installed(db):
+    """The 2017 edition with table 2 only: these tests are about the workflow and the checks, on figures known
+    by hand (the other tables' formulas would ask for data the fixtures leave out, e.g. table 4's education)."""
+    from zugong.stats.models import TableDef
+
     definitions.install("2017")
+    TableDef.objects.filter(edition__code="2017").exclude(number=2).delete()
     return definitions.load("2017")
 
 
