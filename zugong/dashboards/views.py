@@ -18,6 +18,7 @@ from zugong.core.middleware import client_ip
 from zugong.core.models import Job
 from zugong.elections.selectors import reminder_months
 from zugong.orgs.models import Organization
+from zugong.orgs.selectors import chosen_or_own
 from zugong.standardization.services import grade_order
 
 from . import panels, rollups
@@ -27,17 +28,7 @@ DUE_LIMIT = 15
 
 
 def _node(request) -> Organization:
-    orgs = Organization.objects.visible_to(request.user)
-    code = request.GET.get("org", "").strip()
-    if code:
-        org = orgs.filter(code=code).first()
-        if org is None:
-            raise Http404("组织代码不存在或不在您的管辖范围内")
-        return org
-    org = orgs.filter(path__in=scope.scope_paths(request.user)).order_by("path").first()
-    if org is None:
-        raise Http404("您没有管辖范围")
-    return org
+    return chosen_or_own(request.user, request.GET.get("org"))
 
 
 def build_panels(org: Organization, run, available) -> list[panels.Panel]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zugong.core import exports, scope
 from zugong.orgs.models import Organization
+from zugong.orgs.selectors import chosen_or_own
 
 from .. import league, league_charts, league_selectors, league_services
 from ..forms.league import BoardForm, PeriodForm
@@ -24,17 +24,7 @@ BOARD_REFRESH_SECONDS = 120
 
 
 def _node(request) -> Organization:
-    orgs = Organization.objects.visible_to(request.user)
-    code = request.GET.get("org", "").strip()
-    if code:
-        org = orgs.filter(code=code).first()
-        if org is None:
-            raise Http404("组织代码不存在或不在您的管辖范围内")
-        return org
-    org = orgs.filter(path__in=scope.scope_paths(request.user)).order_by("path").first()
-    if org is None:
-        raise Http404("您没有管辖范围")
-    return org
+    return chosen_or_own(request.user, request.GET.get("org"))
 
 
 def _query_without(request, *names) -> str:

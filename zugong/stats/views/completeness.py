@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from zugong.core import exports, scope
+from zugong.core import exports
 from zugong.members.models import Membership
 from zugong.orgs.models import Organization, Unit
+from zugong.orgs.selectors import chosen_or_own
 
 from .. import completeness as C
 
@@ -15,17 +16,7 @@ LIST_LIMIT = 500
 
 
 def _node(request) -> Organization:
-    orgs = Organization.objects.visible_to(request.user)
-    code = request.GET.get("org", "").strip()
-    if code:
-        org = orgs.filter(code=code).first()
-        if org is None:
-            raise Http404("组织代码不存在或不在您的管辖范围内")
-        return org
-    org = orgs.filter(path__in=scope.scope_paths(request.user)).order_by("path").first()
-    if org is None:
-        raise Http404("您没有管辖范围")
-    return org
+    return chosen_or_own(request.user, request.GET.get("org"))
 
 
 def _scoped(user):

@@ -13,12 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from zugong.core import record_tabs, scope
+from zugong.core import record_tabs
 from zugong.orgs.models import Organization
 
-from .. import checks, definitions, figures
+from .. import checks, definitions, figures, selection
 from .. import reports_services as services
 from ..models import FrozenTable, Report
 
@@ -26,27 +25,19 @@ LIST_LIMIT = 500
 
 
 def _organization(request) -> Organization:
-    code = (request.GET.get("organization") or request.POST.get("organization") or "").strip()
-    qs = Organization.objects.visible_to(request.user)
-    if code:
-        org = qs.filter(code=code).first()
-        if org is None:
-            raise Http404("没有该组织，或您无权查看")
-        return org
-    org = qs.filter(path__in=scope.scope_paths(request.user)).order_by("path").first()
+    """The reporting committee (`selection.organization`: one the user sees; none given → the user's own)."""
+    code = request.GET.get("organization") or request.POST.get("organization")
+    org = selection.organization(request.user, code)
     if org is None:
-        raise PermissionDenied("您没有可查看的党组织")
+        raise Http404("没有该党委，或不在您的管辖范围内")
     return org
 
 
 def _day(request) -> dt.date:
-    raw = (request.GET.get("date") or request.POST.get("date") or "").strip()
-    if not raw:
-        return figures.year_end(timezone.localdate().year - 1)
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise Http404("统计截止日期格式应为 YYYY-MM-DD") from None
+        return selection.parse_day(request.GET.get("date") or request.POST.get("date"))
+    except selection.BadDate as exc:
+        raise Http404(str(exc)) from None
 
 
 def _edition(request) -> str:
