@@ -25,6 +25,23 @@ def pytest_configure(config):
     _traveller.start()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The browser tests (marker `browser`: chromium through Playwright) run in the SQLite run of `make test`
+    only: they check pages, scripts and forms as a user meets them, and the database work under those pages is
+    tested on both databases by the other tests. On PostgreSQL they would double the slowest part of the suite
+    (about a quarter of its time on a 2-core machine). `ZUGONG_BROWSER_ON_PG=1` runs them there too."""
+    import os
+
+    if "postgres" not in os.environ.get("DATABASE_URL", "") or os.environ.get("ZUGONG_BROWSER_ON_PG") == "1":
+        return
+    kept, browser = [], []
+    for item in items:
+        (browser if item.get_closest_marker("browser") else kept).append(item)
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = kept
+
+
 def pytest_unconfigure(config):
     if _traveller is not None:
         _traveller.stop()
