@@ -16,7 +16,8 @@ LIST_LIMIT = 500
 
 def _node(request) -> Organization:
     orgs = Organization.objects.visible_to(request.user)
-    code = request.GET.get("org", "").strip()
+    # `org` (this page's own links) or `organization` (the other statistics pages' parameter)
+    code = (request.GET.get("org") or request.GET.get("organization") or "").strip()
     if code:
         org = orgs.filter(code=code).first()
         if org is None:
