@@ -54,15 +54,17 @@ def test_one_table_in_the_official_layout(tree, users, login, installed):
 def test_the_whole_set_as_one_workbook(tree, users, login, installed):
     from zugong.stats.models import Edition, TableDef
 
-    data = {"number": 3, "title": "第二张表", "population": "members", "rows": [{"label": "总计"}],
+    # a number no shipped table uses (the edition ships 表1–43 with gaps)
+    data = {"number": 99, "title": "第二张表", "population": "members", "rows": [{"label": "总计"}],
             "columns": [{"label": "党员数"}]}
-    TableDef.objects.create(edition=Edition.objects.get(code="2017"), number=3, title="第二张表", definition=data)
+    TableDef.objects.create(edition=Edition.objects.get(code="2017"), number=99, title="第二张表", definition=data)
     member(tree.b1, "甲", 21)
     response = login(users.taiyuan).get(f"/stats/export/?{Q}")
     wb = load_workbook(BytesIO(response.content))
-    assert wb.sheetnames == ["表2", "表3"]
-    ws = wb["表3"]
-    assert ws["A1"].value == "表3　第二张表" and ws["A4"].value == "项目" and ws["C4"].value == "党员数"
+    assert wb.sheetnames == [f"表{t.number}" for t in definitions.load("2017")]
+    assert wb.sheetnames[:2] == ["表1", "表2"] and wb.sheetnames[-1] == "表99"
+    ws = wb["表99"]
+    assert ws["A1"].value == "表99　第二张表" and ws["A4"].value == "项目" and ws["C4"].value == "党员数"
     assert [ws["A5"].value, ws["B5"].value, ws["C5"].value] == ["甲", "乙", 1]  # one header row, no groups
     assert [ws["A6"].value, ws["B6"].value, ws["C6"].value] == ["总计", 1, 1]
     assert ws.freeze_panes == "C6"
