@@ -73,6 +73,20 @@ def test_the_page_and_the_missing_lists_are_scoped(tree, users, members, login, 
     assert "小店区" not in page
 
 
+def test_reached_from_the_statistics_page_with_its_parameter(tree, users, members, login):
+    """The statistics start page links 数据完整度 for the chosen committee; the page also reads the
+    `organization` parameter the other statistics pages use, scoped alike."""
+    from zugong.stats import definitions
+
+    definitions.install("2017")
+    ty = login(users.taiyuan)
+    home = ty.get(f"/stats/?organization={tree.xiaodian.code}&date=2025-12-31").content.decode()
+    assert f'/stats/completeness/?org={tree.xiaodian.code}"' in home
+    page = ty.get(f"/stats/completeness/?organization={tree.xiaodian.code}").content.decode()
+    assert "中共太原市小店区坞城街道红星社区支部委员会" in page
+    assert login(users.datong).get(f"/stats/completeness/?organization={tree.xiaodian.code}").status_code == 404
+
+
 def _rule(threshold):
     LocalRule.objects.unrestricted().filter(code=C.RULE).update(params={"threshold": threshold})
     return next(r for r in rules.all_rules() if r.code == C.RULE)

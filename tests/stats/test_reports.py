@@ -7,7 +7,13 @@ import datetime as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.stats.fixtures import member
+from tests.stats.fixtures import member as _member
+
+
+def member(*args, person_fields=None, **kwargs):
+    """A member with a 学历 (本科) unless the test says otherwise: 表4's 总数 = the education columns would
+    otherwise fail for every member and block 上报."""
+    return _member(*args, person_fields={"education": "20", **(person_fields or {})}, **kwargs)
 from zugong.core.models import AuditEntry, LocalRule
 from zugong.stats import checks, definitions, figures
 from zugong.stats import reports_services as services
@@ -75,6 +81,10 @@ def test_submit_freezes_and_a_return_and_resubmission_replace_the_figures(tree, 
     assert row.values[0][0] == 1  # kept until the resubmission
     assert _t2(tree.taiyuan, report=report).values[0][0] == 2  # live again while returned
 
+    # 乙 has no recruitment case (not counted as 发展党员): 表1's 差 of 1 asks for an explanation
+    for f in services.findings(report):
+        if f.severity == checks.EXPLAIN and not f.explained:
+            services.explain(users.taiyuan, report, f.code, f.number, f.row, f.col, "已核实")
     services.submit(users.taiyuan, report)
     row = FrozenTable.objects.unrestricted().get(report=report, number=2)
     assert row.values[0][0] == 2 and row.values[5][0] == 1
@@ -96,7 +106,7 @@ def test_submit_is_refused_with_an_error_or_an_unexplained_named_list_or_no_cove
         services.submit(users.taiyuan, report)
     assert Report.objects.unrestricted().get(pk=report.pk).status == Report.Status.DRAFT
 
-    m = member(tree.b2, "乙", 23, person_fields={"occupation_class": "50"}, birth=D.date(1970, 1, 1))  # 55
+    m = member(tree.b2, "乙", 23, person_fields={"occupation_class": "50", "student_level": "undergraduate", "student_year": "final"}, birth=D.date(1970, 1, 1))  # 55
     m.person.__class__.objects.filter(occupation_class="").update(occupation_class="11")
     found = services.findings(report)
     assert not [f for f in found if f.severity == checks.ERROR]
@@ -141,7 +151,7 @@ def test_a_sibling_neither_sees_nor_returns_and_the_organization_does_not_return
 
 
 def test_the_report_page_fills_submits_and_the_level_above_returns(tree, users, installed, login):
-    member(tree.b1, "甲", 21, person_fields={"occupation_class": "50"}, birth=D.date(1970, 1, 1))
+    member(tree.b1, "甲", 21, person_fields={"occupation_class": "50", "student_level": "undergraduate", "student_year": "final"}, birth=D.date(1970, 1, 1))
     client = login(users.taiyuan)
     q = {"organization": "1401", "date": "2025-12-31"}
     page = client.get("/stats/report/", q)
@@ -239,6 +249,10 @@ def test_formulas_name_both_sides(tree, installed):
     got = {(f.code, f.row, f.col): f.message for f in found}
     assert set(got) == {("formula:0", 0, 0), ("formula:0", 0, 1), ("formula:1", 2, 0), ("formula:2", 2, 1)}
     assert "左边为 5，右边为 4，相差 1" in got[("formula:0", 0, 0)]
+    # the relation as printed on the form: 行次 and 栏次 from 1, never the definition's 0-based r0/c1
+    assert "不符合表内关系“第1行 = 第2行 + 第3行”（各栏）" in got[("formula:0", 0, 0)]
+    assert "“第1栏 ≥ 第2栏”（各行）" in got[("formula:1", 2, 0)]
+    assert "“第3行第2栏 ≤ 第2行第2栏”，" in got[("formula:2", 2, 1)]
     assert "左边为 2，右边为 4" in got[("formula:1", 2, 0)]
     assert all(f.severity == checks.ERROR and f.blocking for f in found)
     # a cell not filled in leaves its formula unchecked

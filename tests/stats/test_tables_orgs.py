@@ -305,6 +305,23 @@ def test_table8_democratic_appraisal(tree, tables):
     holds(t, grid)
 
 
+def test_table8_grade_counts_once_decided(tree, tables):
+    """A branch may record the grades before the organization decides them: on a reporting date before the
+    decision the appraisal has no result yet, so 不合格 and its follow-up stay within 结束评议的党员 (r3 >= r5)."""
+    from zugong.branchlife.models import Appraisal, AppraisalResult
+
+    a = member(tree.b1, "戊", 35)
+    later = Appraisal.objects.create(organization=tree.b1, org_path=tree.b1.path, year=2025, decided_on=DAY)
+    AppraisalResult.objects.create(appraisal=later, membership=a, org_path=tree.b1.path, grade="unqualified",
+                                   followup="correct")
+    t = tables[8]
+    grid = engine.compute_one(t, Ctx.of(tree.taiyuan.path, DAY - D.timedelta(days=20)))
+    assert [grid.values[r][0] for r in (2, 3, 5, 7)] == [1, 0, 0, 0]
+    holds(t, grid)
+    grid = engine.compute_one(t, Ctx.of(tree.taiyuan.path, DAY))
+    assert [grid.values[r][0] for r in (3, 5, 7)] == [1, 1, 1]
+
+
 def test_table8_total_once_hand_entered_rows_are_in(tree, tables):
     from zugong.stats.engine import _eval
 

@@ -115,6 +115,17 @@ def _holds(lhs, rel: str, rhs) -> bool:
     return lhs == rhs if rel == "=" else (lhs >= rhs if rel == ">=" else lhs <= rhs)
 
 
+def _readable(f) -> str:
+    """A formula in the printed table's terms (行次 and 栏次 from 1, as on the form): `r3 >= r5` → 第4行 ≥ 第6行,
+    `c0 = c1 + c2` → 第1栏 = 第2栏 + 第3栏, `R2C1 <= R1C1` → 第3行第2栏 ≤ 第2行第2栏."""
+    def ref(r):
+        return {"row": f"第{r[0] + 1}行", "col": f"第{r[0] + 1}栏"}.get(f.kind) or f"第{r[0] + 1}行第{r[1] + 1}栏"
+    rhs = "".join(f"{' - ' if s < 0 else (' + ' if i else '')}{ref(r)}" for i, (s, r) in enumerate(f.terms))
+    if rhs.startswith(" - "):
+        rhs = "-" + rhs[3:]
+    return f"{ref(f.target)} {({'=': '=', '>=': '≥', '<=': '≤'})[f.relation]} {rhs}"
+
+
 def _formulas(table, values) -> list[Finding]:
     out = []
     for i, text in enumerate(table.formulas):
@@ -136,7 +147,7 @@ def _formulas(table, values) -> list[Finding]:
             label = {"row": "各栏", "col": "各行", "cell": ""}[f.kind]
             out.append(Finding(
                 f"formula:{i}", table.number, r, c, ERROR,
-                f"{_where(table, r, c)}：不符合表内关系“{text}”{('（' + label + '）') if label else ''}，"
+                f"{_where(table, r, c)}：不符合表内关系“{_readable(f)}”{('（' + label + '）') if label else ''}，"
                 f"左边为 {_n(lhs)}，右边为 {_n(rhs)}，相差 {_n(lhs - rhs)}",
                 f"{GUIDE}（表内逻辑关系）"))
     return out

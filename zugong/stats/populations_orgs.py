@@ -281,8 +281,10 @@ register(Population(
                 "period": _period("appraisal__"),
                 "decided": lambda v, ctx: _decided("appraisal__")(v, ctx) & ~Q(grade="") if v
                 else ~(_decided("appraisal__")(True, ctx) & ~Q(grade="")),
-                "grade": lambda v, ctx: Q(grade__in=_codes(v)),
-                "followup": lambda v, ctx: Q(followup__in=_codes(v))},
+                # a grade and its follow-up count once the organization has decided them by the day (an
+                # appraisal still open on the reporting date has no result yet: 表8 r3 >= r5)
+                "grade": lambda v, ctx: Q(grade__in=_codes(v)) & _decided("appraisal__")(True, ctx),
+                "followup": lambda v, ctx: Q(followup__in=_codes(v)) & _decided("appraisal__")(True, ctx)},
     listing=(("姓名", "membership__person__name"), ("党支部", "appraisal__organization__name"),
              ("评定等次", "grade"), ("处置方式", "followup")),
     visible=_visible_via("members.Membership", "membership"),

@@ -16,7 +16,8 @@ LIST_LIMIT = 500
 
 
 def _node(request) -> Organization:
-    return chosen_or_own(request.user, request.GET.get("org"))
+    # `org` (this page's own links) or `organization` (the other statistics pages' parameter)
+    return chosen_or_own(request.user, request.GET.get("org") or request.GET.get("organization"))
 
 
 def _scoped(user):
