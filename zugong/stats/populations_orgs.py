@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from zugong.core.dates import add_months, add_years
 
@@ -94,25 +95,30 @@ register(Population(
 # ------------------------------------------------------------------ 表25–31: the legal-entity units
 
 
-def _own_orgs(ctx: Ctx, kinds) -> Exists:
+RANKS = {"committee": 3, "general_branch": 2, "branch": 1}
+
+
+def _own_rank(day: dt.date):
+    """The highest kind of organization of the unit's own existing on `day` (3 党委, 2 总支部, 1 支部, 0 none):
+    one subquery per unit, annotated on the base (`own_rank`); the aggregate then reads the column, so the
+    hundreds of cells of tables 25–31 do not each run their own EXISTS per unit."""
     from zugong.orgs.models import Organization
 
-    return Exists(Organization.objects.unrestricted()
-                  .filter(unit=OuterRef("pk"), kind__in=kinds).filter(_exists_on("", ctx.day)))
+    rank = Case(*(When(kind=k, then=Value(r)) for k, r in RANKS.items()), default=Value(0),
+                output_field=IntegerField())
+    own = (Organization.objects.unrestricted().filter(unit=OuterRef("pk"), kind__in=ORG_KINDS)
+           .filter(_exists_on("", day)).annotate(rank=rank).order_by("-rank").values("rank")[:1])
+    return Coalesce(Subquery(own, output_field=IntegerField()), Value(0))
 
 
 def _org_kind(v, ctx: Ctx) -> Q:
     """The unit's own organization is at most of kind `v`: a unit with a committee and branches under it counts
     once, as 建立党委的; with a general branch (no committee) as 建立总支部的; else with branches as 建立支部的."""
-    above = {"committee": (), "general_branch": ("committee",), "branch": ("committee", "general_branch")}[v]
-    q = Q(_own_orgs(ctx, (v,)))
-    if above:
-        q &= ~Q(_own_orgs(ctx, above))
-    return q
+    return Q(own_rank=RANKS[v])
 
 
 def _own(v, ctx: Ctx) -> Q:
-    return Q(_own_orgs(ctx, ORG_KINDS)) if v else ~Q(_own_orgs(ctx, ORG_KINDS))
+    return Q(own_rank__gt=0) if v else Q(own_rank=0)
 
 
 def _joint(v, ctx: Ctx) -> Q:
@@ -129,7 +135,8 @@ def _no_org(v, ctx: Ctx) -> Q:
 def _units_base(ctx: Ctx) -> QuerySet:
     from zugong.orgs.models import Unit
 
-    return Unit.objects.unrestricted().filter(org_path__subtree=ctx.path).exclude(entity_type="")
+    return (Unit.objects.unrestricted().filter(org_path__subtree=ctx.path).exclude(entity_type="")
+            .annotate(own_rank=_own_rank(ctx.day)))
 
 
 def _units_visible(qs: QuerySet, user) -> QuerySet:
