@@ -254,6 +254,12 @@ def test_edit_is_validated_and_audited(login, tree, users, members):
     assert "只有正式党员可以担任支部委员会职务" in r.content.decode()
     r = client.post(f"/members/{m.pk}/edit/", {**form, "dues_base": "-5"})
     assert "党费计算基数不能为负数" in r.content.decode()
+    # 出党 and death go through 出党/死亡登记 (an Exit the statistics count), never through the status field
+    for ended in ("left", "deceased", "cancelled"):
+        r = client.post(f"/members/{m.pk}/edit/", {**form, "status": ended, "committee_post": ""})
+        assert "出党/死亡登记" in r.content.decode(), ended
+    m.refresh_from_db()
+    assert m.status == "full"
     r = client.post(f"/members/{m.pk}/edit/", form)
     assert r.status_code == 302
     m.refresh_from_db()

@@ -46,6 +46,16 @@ def test_home_defaults_to_the_users_committee_and_last_year_end(tree, users, log
     assert ">党内统计</a>" in html or "党内统计" in html  # the sidebar entry
 
 
+def test_the_start_page_answers_before_any_table_set_is_installed(tree, users, login):
+    """The sidebar entry opens the start page on a database whose defaults were not installed (it was a 404, found
+    by tests/browser/test_workbench_browser.py walking every sidebar entry); a table page says what is missing."""
+    client = login(users.taiyuan)
+    response = client.get("/stats/")
+    assert response.status_code == 200 and "尚未安装统计报表定义" in response.content.decode()
+    assert client.get("/stats/table/2/").status_code == 404
+    assert client.get("/stats/?edition=1999").status_code == 404
+
+
 def test_sidebar_entry_for_committee_users_only(tree, users):
     from zugong.core.context_processors import nav_for
 

@@ -98,6 +98,17 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
     def validate_unique(self):
         """A person has one membership: the service says so in Chinese."""
 
+    def clean_status(self):
+        """出党、取消预备党员资格 and death are recorded by 出党/死亡登记 (`members.exits.record_exit`: the kind, the
+        date and the handling organization the statistics count by), not by changing the status here."""
+        status = self.cleaned_data.get("status")
+        ended = (Membership.Status.LEFT, Membership.Status.CANCELLED, Membership.Status.DECEASED)
+        if status in ended and status != self.initial.get("status", self.instance.status if self.instance.pk
+                                                          else None):
+            raise forms.ValidationError("出党、取消预备党员资格和死亡请在党员页面用“出党/死亡登记”办理"
+                                        "（须写明出党方式、日期和办理的党组织）")
+        return status
+
     def cleaned_fields(self) -> dict:
         fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
         for extra in ("dues_base_from", "post_on"):

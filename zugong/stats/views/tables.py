@@ -34,9 +34,13 @@ class Selection:
             self.day = selection.parse_day(request.GET.get("date"))
         except selection.BadDate as exc:
             self.error, self.day = str(exc), selection.default_day()
-        self.edition = selection.edition(request.GET.get("edition"))
+        asked = (request.GET.get("edition") or "").strip()
+        self.edition = selection.edition(asked)
         if self.edition is None:
-            raise Http404("没有该版本的统计报表")
+            if asked or require_org:
+                raise Http404("没有该版本的统计报表" if asked else "尚未安装党内统计报表表式")
+            # the start page says that no table set is installed (and where to install it)
+            self.edition = figures_mod.DEFAULT_EDITION
         code = request.GET.get("organization", "")
         self.organization = selection.organization(request.user, code)
         if code.strip() and self.organization is None:
