@@ -1,8 +1,14 @@
-"""Computing the tables: every computed cell is a conditional count (or sum, or distinct count: the cell's
-`measure`) over its population, counted in SQL —
-all the cells of one population across all the tables asked for in as few statements as the database allows
-(chunks of `CHUNK` counts, one pass over the population each), never a loop over rows in Python. Then the
-cells defined as sums of other cells (`expr`), then the hand-entered ones (`ManualCell`).
+"""Computing the tables: every computed cell counts (or sums, or counts the distinct values of: the cell's
+`measure`) the rows of its population satisfying a conjunction of predicates, counted in SQL, never by a loop
+over the population's rows in Python.
+
+One statement per population, whatever the number of cells: each distinct predicate of the cells asked for
+(an *atom*: `{"sex": "female"}`, `{"age_max": 30}` …) becomes one bit of a mask computed per row, and the rows
+are counted grouped by their masks (the *cube*: a few thousand groups for a province's 2.6 million members,
+against 812 member cells). A cell is then the sum of the groups whose mask holds all its atoms, added up in
+Python over the cube projected onto its table's atoms. Sums (`sum:<field>`) ride in the cube; distinct counts
+(`distinct:<field>`) cannot be added across groups and are counted as conditional aggregates (`aggregate`).
+Then the cells defined as sums of other cells (`expr`), then the hand-entered ones (`ManualCell`).
 
     grids = compute(tables, Ctx.of(path, day), manual=report)  # {number: Grid}
     rows = drill(table, r, c, ctx)                             # the queryset behind one cell
@@ -10,15 +16,18 @@ cells defined as sums of other cells (`expr`), then the hand-entered ones (`Manu
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Case, Count, Q, QuerySet, Sum, Value, When
 
 from . import populations
 from .definitions import CellSpec, Table
 
-CHUNK = 250  # counts per statement (SQLite allows 2,000 result columns; a narrower statement plans faster)
+BITS = 62  # atoms per mask column (a signed 64-bit integer on both databases)
 
 
 @dataclass
@@ -76,11 +85,81 @@ def _eval(expr: str, values: list[list]) -> int | None:
     return total
 
 
+Atom = tuple[str, str]  # (predicate key, its value as JSON): one bit of the cube's mask
+
+
+def cell_atoms(spec: CellSpec) -> list[tuple[Atom, object]]:
+    """The distinct predicates a cell's rows must all satisfy, with their values."""
+    out: dict[Atom, object] = {}
+    for where in spec.where:
+        for key, value in where.items():
+            out[(key, json.dumps(value, sort_keys=True, ensure_ascii=False))] = value
+    return list(out.items())
+
+
+def _cube(pop: populations.Population, base: QuerySet, atoms: dict[Atom, object], sums: list[str],
+          ctx: populations.Ctx) -> list[tuple[int, int, dict]]:
+    """The population's rows counted by the set of `atoms` they satisfy: [(mask, rows, {field: sum})], bit i
+    of the mask set when the row satisfies the i-th atom (in the order of `atoms`)."""
+    parts = []
+    for j, ((key, _), value) in enumerate(atoms.items()):
+        q = pop.q({key: value}, ctx)
+        one = Value(1 << (j % BITS), output_field=BigIntegerField())
+        parts.append(Case(When(q, then=one), default=Value(0), output_field=BigIntegerField()) if q else one)
+    masks = {f"m{i // BITS}": reduce(add, parts[i:i + BITS]) for i in range(0, len(parts), BITS)}
+    masks = masks or {"m0": Value(0, output_field=BigIntegerField())}
+    rows = (base.annotate(**masks).values(*masks).order_by()
+            .annotate(_n=Count("pk"), **{f"_s_{f}": Sum(f) for f in sums}))
+    return [(sum((r[m] or 0) << (BITS * i) for i, m in enumerate(masks)), r["_n"],
+             {f: r[f"_s_{f}"] or 0 for f in sums}) for r in rows]
+
+
+def count_cells(pop: populations.Population, ctx: populations.Ctx, cells: list, grids: dict) -> None:
+    """Fill `grids` with the cells of one population: [(number, r, c, atoms, measure)]."""
+    base = pop.base(ctx)
+    distinct = [cell for cell in cells if cell[4].startswith("distinct:")]
+    if distinct:  # not additive across the cube's groups: one conditional aggregate each
+        counts = base.aggregate(**{f"n{j}": aggregate(measure, _atoms_q(pop, atoms, ctx))
+                                   for j, (_, _, _, atoms, measure) in enumerate(distinct)})
+        for j, (number, r, c, _, _) in enumerate(distinct):
+            grids[number].values[r][c] = counts[f"n{j}"] or 0
+    cells = [cell for cell in cells if not cell[4].startswith("distinct:")]
+    if not cells:
+        return
+    bit: dict[Atom, int] = {}
+    values: dict[Atom, object] = {}
+    for *_, atoms, _ in cells:
+        for atom, value in atoms:
+            if atom not in bit:
+                bit[atom], values[atom] = len(bit), value
+    sums = sorted({m.partition(":")[2] for *_, m in cells if m.startswith("sum:")})
+    cube = _cube(pop, base, values, sums, ctx)
+    by_table: dict[int, list] = {}
+    for number, r, c, atoms, measure in cells:
+        need = sum(1 << bit[atom] for atom, _ in atoms)
+        by_table.setdefault(number, []).append((r, c, need, measure.partition(":")[2]))
+    for number, wanted in by_table.items():
+        used = reduce(lambda a, b: a | b, (need for _, _, need, _ in wanted), 0)
+        projected: dict[int, list] = {}  # the cube on this table's atoms only: far fewer groups
+        for mask, n, summed in cube:
+            acc = projected.setdefault(mask & used, [0, dict.fromkeys(sums, 0)])
+            acc[0] += n
+            for f in sums:
+                acc[1][f] += summed[f]
+        for r, c, need, field in wanted:
+            grids[number].values[r][c] = sum((acc[1][field] if field else acc[0])
+                                             for mask, acc in projected.items() if mask & need == need)
+
+
+def _atoms_q(pop: populations.Population, atoms: list, ctx: populations.Ctx) -> Q:
+    return reduce(lambda a, b: a & b, (pop.q({key: value}, ctx) for (key, _), value in atoms), Q())
+
+
 def compute(tables: list[Table], ctx: populations.Ctx, manual=None) -> dict[int, Grid]:
     """The grids of `tables` for the subtree and date of `ctx`. `manual`: a `Report` whose `ManualCell`s fill
     the cells entered by hand (else those cells are None)."""
     grids: dict[int, Grid] = {}
-    wanted: dict[str, list[tuple[int, int, int, Q, str]]] = {}
+    wanted: dict[str, list[tuple[int, int, int, list, str]]] = {}
     exprs: list[tuple[int, int, int, str]] = []
     for table in tables:
         values = [[None] * len(table.columns) for _ in table.rows]
@@ -92,16 +171,10 @@ def compute(tables: list[Table], ctx: populations.Ctx, manual=None) -> dict[int,
                 elif spec.source != "computed":
                     sources[r][c] = spec.source
                 else:
-                    wanted.setdefault(spec.population, []).append((table.number, r, c, cell_q(spec, ctx), spec.measure))
+                    wanted.setdefault(spec.population, []).append((table.number, r, c, cell_atoms(spec), spec.measure))
         grids[table.number] = Grid(table.number, values, sources)
     for code, cells in wanted.items():
-        base = populations.get(code).base(ctx)
-        for i in range(0, len(cells), CHUNK):
-            chunk = cells[i:i + CHUNK]
-            counts = base.aggregate(**{f"n{j}": aggregate(measure, q)
-                                       for j, (_, _, _, q, measure) in enumerate(chunk)})
-            for j, (number, r, c, _, _) in enumerate(chunk):
-                grids[number].values[r][c] = counts[f"n{j}"] or 0
+        count_cells(populations.get(code), ctx, cells, grids)
     if manual is not None:
         for cell in manual.manual_cells.unrestricted().filter(number__in=list(grids)):
             grid = grids[cell.number]
