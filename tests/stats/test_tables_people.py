@@ -236,7 +236,8 @@ def test_table15_conversions(tree):
     # ended 2024-12-31: last year
     case(tree.b1, "己", 26, meeting=D.date(2023, 12, 31), approved=D.date(2024, 1, 20))
     v = grid(tree, 15)[0]
-    assert v == [4, 2, 1, 2, 1, 0, 1, 1]
+    # 预备期满 | 已审批: 合计, 延长, 取消, 转正 (其中 延长后转正, 推迟讨论) | 尚未讨论或审批 | 期未满被取消
+    assert v == [4, 3, 1, 0, 2, 1, 2, 1, 1]
 
 
 def test_table16_and_17_new_members(tree):
