@@ -42,8 +42,11 @@ run-deps:
 system-test-deps:
 	@bash scripts/ensure-test-deps.sh
 
+# a PostgreSQL server at 127.0.0.1:5432 with the recommended settings (deploy/postgresql/, scripts/pg-tune.sh;
+# ZUGONG_PG_PROFILE=none leaves its configuration alone)
 postgres:
 	@bash scripts/ensure-postgres.sh
+	@bash scripts/pg-tune.sh
 
 # both databases at once (scripts/test-both.sh); test-sqlite and test-postgres run one
 test: setup system-test-deps postgres
@@ -62,7 +65,10 @@ test-postgres:
 	@echo "== tests on PostgreSQL =="
 	ZUGONG_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
 
-bench: setup postgres
+# the settings that need a restart (shared_buffers …) are applied by restarting the local cluster when idle
+bench: setup
+	@bash scripts/ensure-postgres.sh
+	@ZUGONG_PG_RESTART=1 bash scripts/pg-tune.sh
 	$(BIN)/python bench/run.py
 
 clean:
