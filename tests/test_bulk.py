@@ -25,3 +25,16 @@ def test_update_rows_writes_the_fields_given_of_the_rows_given():
     assert {j.kind for j in rows.values()} == {"export"}
     assert rows[jobs[4].pk].params == {"n": 4}
     assert bulk.update_rows(Job, ["params"], []) == 0
+
+
+def test_update_from_sets_a_value_read_through_a_join_on_the_rows_the_query_gives(tree):
+    from django.db.models import F
+    from django.db.models.functions import Left
+
+    from zugong.people.models import Person
+
+    qs = (Person.objects.unrestricted().filter(organization__sector="community")
+          .annotate(_k=F("pk"), _v=Left(F("organization__code"), 4)).values("_k", "_v"))
+    assert bulk.update_from(Person, "occupation_class", qs) == 2  # 张三, 李四 of the community branch
+    got = dict(Person.objects.unrestricted().values_list("name", "occupation_class"))
+    assert got == {"张三": "1401", "李四": "1401", "王五": "", "赵六": "", "孙七": ""}

@@ -21,6 +21,7 @@ import time
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Mod
 
+from zugong.core import bulk
 from zugong.members.models import Award, Exit, Membership, StatusSpan
 from zugong.orgs.models import Organization, Unit
 from zugong.people.models import Person
@@ -64,11 +65,9 @@ def _occupations() -> int:
         When(employed & Q(**{sector: "rural"}), then=Value("31")),
         default=Value("70"), output_field=CharField(),
     )
-    ids = people.annotate(m7=_mod(7), m10=m10, occ=occupation).values("pk", "occ")
-    n = 0
-    for code in ("11", "12", "13", "14", "15", "16", "17", "21", "22", "23", "24", "25", "26", "31", "32", "40",
-                 "50", "60", "70"):
-        n += people.filter(pk__in=ids.filter(occ=code).values("pk")).update(occupation_class=code)
+    # One UPDATE … FROM (the value reads the membership and the organization: joins `update()` refuses).
+    n = bulk.update_from(Person, "occupation_class",
+                         people.annotate(m7=_mod(7), m10=m10, _k=F("pk"), _v=occupation).values("_k", "_v"))
     # One person in 150 of the last county not recorded (with a single county, nobody): what the
     # data-completeness page finds, and why that county's annual report does not add up yet.
     counties = list(Organization.objects.unrestricted().filter(kind=Organization.Kind.COMMITTEE, depth=3)
