@@ -34,7 +34,10 @@ def test_update_from_sets_a_value_read_through_a_join_on_the_rows_the_query_give
     from zugong.people.models import Person
 
     qs = (Person.objects.unrestricted().filter(organization__sector="community")
-          .annotate(_k=F("pk"), _v=Left(F("organization__code"), 4)).values("_k", "_v"))
-    assert bulk.update_from(Person, "occupation_class", qs) == 2  # 张三, 李四 of the community branch
-    got = dict(Person.objects.unrestricted().values_list("name", "occupation_class"))
-    assert got == {"张三": "1401", "李四": "1401", "王五": "", "赵六": "", "孙七": ""}
+          .annotate(_k=F("pk"), _occupation_class=Left(F("organization__code"), 4), _front_line=F("organization__sector"))
+          .values("_k", "_occupation_class", "_front_line"))
+    assert bulk.update_from(Person, ["occupation_class", "front_line"], qs) == 2  # 张三, 李四 of the community branch
+    got = {name: (occ, line) for name, occ, line in Person.objects.unrestricted()
+           .values_list("name", "occupation_class", "front_line")}
+    assert got == {"张三": ("1401", "community"), "李四": ("1401", "community"), "王五": ("", ""), "赵六": ("", ""),
+                   "孙七": ("", "")}

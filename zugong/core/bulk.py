@@ -69,17 +69,18 @@ def update_rows(model, fields: Sequence[str], objs: Sequence) -> int:
     return len(rows)
 
 
-def update_from(model, field: str, qs) -> int:
-    """Set `field` of many rows of `model` to values computed in SQL, in one statement on both databases:
-    UPDATE … FROM (`qs`) — `qs` a queryset of two values, `_k` (the primary key of the row to change) and `_v`
-    (its new value), one row per key; for a value that reads other tables (a join), which Django's `update()`
-    refuses. Inside the caller's transaction; no signals, no audit. Returns how many rows changed."""
+def update_from(model, fields: Sequence[str], qs) -> int:
+    """Set `fields` of many rows of `model` to values computed in SQL, in one statement on both databases:
+    UPDATE … FROM (`qs`) — `qs` a queryset of the values `_k` (the primary key of the row to change) and
+    `_<field>` for each field (its new value), one row per key; for values that read other tables (joins),
+    which Django's `update()` refuses, and for several columns in one pass (each pass over a large table
+    rewrites every row and its index entries). Inside the caller's transaction; no signals, no audit. Returns
+    how many rows changed."""
     sql, params = qs.query.sql_with_params()
     q = connection.ops.quote_name
     meta = model._meta
     table = q(meta.db_table)
-    column = q(meta.get_field(field).column)
+    sets = ", ".join(f"{q(meta.get_field(f).column)} = s.{q('_' + f)}" for f in fields)
     with connection.cursor() as cur:
-        cur.execute(f"UPDATE {table} SET {column} = s._v FROM ({sql}) AS s WHERE {table}.{q(meta.pk.column)} = s._k",
-                    params)
+        cur.execute(f"UPDATE {table} SET {sets} FROM ({sql}) AS s WHERE {table}.{q(meta.pk.column)} = s._k", params)
         return cur.rowcount

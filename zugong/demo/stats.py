@@ -33,14 +33,23 @@ def _mod(n: int):
     return Mod(F("id"), Value(n), output_field=IntegerField())
 
 
-def _occupations() -> int:
-    """Person.occupation_class for every person: members by their category and branch's sector, others (the
-    applicants of recruitment cases) by their organization's sector as employees."""
+def _people() -> int:
+    """Every person's 职业（党内统计分类） — members by their category and branch's sector, others (the applicants
+    of recruitment cases) by their organization's sector as employees — and from it 新的社会阶层, 一线, 专业技术职务
+    and the students' level and year, in two passes over the people (at province scale each pass rewrites 2.6
+    million rows, and in the seed's one transaction every pass leaves them all behind as dead rows the next scans
+    read): the class by one UPDATE … FROM (it reads the membership and the organization: joins `update()`
+    refuses), then the rest from the class by one UPDATE. One person in 150 of the last county is left without
+    a class (with a single county, nobody): what the data-completeness page finds, and why that county's annual
+    report does not add up yet."""
     people = Person.objects.unrestricted()
     cat, sector = "membership__category", "organization__sector"
-    m10 = _mod(10)
     employed = Q(**{f"{cat}__in": (C.EMPLOYED,)}) | Q(membership__isnull=True)
+    counties = list(Organization.objects.unrestricted().filter(kind=Organization.Kind.COMMITTEE, depth=3)
+                    .order_by("path").values_list("path", flat=True))
+    blank = Q(m150=7, org_path__startswith=counties[-1]) if len(counties) > 1 else Q(pk__in=[])
     occupation = Case(
+        When(blank, then=Value("")),
         When(Q(**{cat: C.RETIRED}), then=Value("60")),
         When(Q(**{cat: C.STUDENT}), then=Value("50")),
         When(Q(**{cat: C.FARMER}) & Q(m7=0), then=Value("32")),
@@ -65,49 +74,62 @@ def _occupations() -> int:
         When(employed & Q(**{sector: "rural"}), then=Value("31")),
         default=Value("70"), output_field=CharField(),
     )
-    # One UPDATE … FROM (the value reads the membership and the organization: joins `update()` refuses).
-    n = bulk.update_from(Person, "occupation_class",
-                         people.annotate(m7=_mod(7), m10=m10, _k=F("pk"), _v=occupation).values("_k", "_v"))
-    # One person in 150 of the last county not recorded (with a single county, nobody): what the
-    # data-completeness page finds, and why that county's annual report does not add up yet.
-    counties = list(Organization.objects.unrestricted().filter(kind=Organization.Kind.COMMITTEE, depth=3)
-                    .order_by("path").values_list("path", flat=True))
-    if len(counties) > 1:
-        people.annotate(m150=_mod(150)).filter(m150=7, org_path__startswith=counties[-1]).update(
-            occupation_class="")
+
+    n = bulk.update_from(Person, ["occupation_class"], people.annotate(
+        m7=_mod(7), m10=_mod(10), m150=_mod(150), _k=F("pk"), _occupation_class=occupation).values(
+        "_k", "_occupation_class"))
+
+    def pick(field: str, *whens: When) -> Case:
+        return Case(*whens, default=F(field), output_field=CharField())
+
+    def occ(*codes: str) -> Q:
+        return Q(occupation_class__in=codes)
+
+    schools = Organization.objects.unrestricted().filter(sector="school").values("pk")
+    people.annotate(m3=_mod(3), m4=_mod(4), m5=_mod(5)).update(
+        social_stratum=pick(
+            "social_stratum",
+            When(occ("21", "22") & Q(m5=0), then=Value("tech")),
+            When(occ("25", "26") & Q(m5=0), then=Value("private_owner")),
+            When(occ("23", "24") & Q(m5=1), then=Value("intermediary")),
+            When(occ("70") & Q(m5=2), then=Value("freelance"))),
+        front_line=pick(
+            "front_line",
+            When(occ("14", "15", "16", "21", "22", "25") & Q(m3=0), then=Value("enterprise")),
+            When(occ("31", "32") & Q(m3__lt=2), then=Value("rural")),
+            When(occ("13") & Q(organization_id__in=schools, m3=0), then=Value("teaching")),
+            When(occ("11") & Q(m5=0), then=Value("organ"))),
+        tech_title_level=pick(
+            "tech_title_level",
+            *(When(occ("13", "15", "22", "24") & Q(m3=m), then=Value(level))
+              for m, level in ((0, "senior"), (1, "middle"), (2, "junior")))),
+        student_level=pick(
+            "student_level",
+            *(When(occ("50") & Q(m3=m), then=Value(level))
+              for m, level in ((0, "graduate"), (1, "undergraduate"), (2, "college")))),
+        student_year=pick(
+            "student_year",
+            *(When(occ("50") & Q(m4=m), then=Value(year))
+              for m, year in ((0, "final"), (1, "first"), (2, "other"), (3, "other")))),
+    )
     return n
 
 
 def _details() -> None:
-    people = Person.objects.unrestricted().annotate(m5=_mod(5), m3=_mod(3), m4=_mod(4))
-    people.filter(occupation_class__in=("21", "22"), m5=0).update(social_stratum="tech")
-    people.filter(occupation_class__in=("25", "26"), m5=0).update(social_stratum="private_owner")
-    people.filter(occupation_class__in=("23", "24"), m5=1).update(social_stratum="intermediary")
-    people.filter(occupation_class="70", m5=2).update(social_stratum="freelance")
-    people.filter(occupation_class__in=("14", "15", "16", "21", "22", "25"), m3=0).update(front_line="enterprise")
-    people.filter(occupation_class__in=("31", "32"), m3__lt=2).update(front_line="rural")
-    people.filter(occupation_class="13", organization__sector="school", m3=0).update(front_line="teaching")
-    people.filter(occupation_class="11", m5=0).update(front_line="organ")
-    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=0).update(tech_title_level="senior")
-    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=1).update(tech_title_level="middle")
-    people.filter(occupation_class__in=("13", "15", "22", "24"), m3=2).update(tech_title_level="junior")
-    for m, level in ((0, "graduate"), (1, "undergraduate"), (2, "college")):
-        people.filter(occupation_class="50", m3=m).update(student_level=level)
-    for m, year in ((0, "final"), (1, "first"), (2, "other"), (3, "other")):
-        people.filter(occupation_class="50", m4=m).update(student_year=year)
+    # The mobile and the lost members' details: one UPDATE each (their rows only).
     members = Membership.objects.unrestricted().annotate(m3=_mod(3), m2=_mod(2), m7=_mod(7), m15=_mod(15))
     scopes = ("interprovincial", "intercity", "local")
-    for m, scope in enumerate(scopes):
-        members.filter(category=C.MOBILE, m3=m).update(mobile_scope=scope, mobile_card=False)
-    members.filter(category=C.MOBILE, m2=0).update(mobile_card=True)
     destinations = ("private_enterprise", "self_employed", "city_community", "organ", "institution", "village",
                     "talent_centre", "private_foreign", "public_other", "other", "unknown", "private_nonprofit",
                     "town_community", "private_hmt", "public_hmt")
-    for m, dest in enumerate(destinations):
-        members.filter(category=C.MOBILE, m15=m).update(mobile_destination=dest)
+    members.filter(category=C.MOBILE).update(
+        mobile_scope=Case(*(When(m3=m, then=Value(v)) for m, v in enumerate(scopes)), output_field=CharField()),
+        mobile_card=Case(When(m2=0, then=Value(True)), default=Value(False)),
+        mobile_destination=Case(*(When(m15=m, then=Value(v)) for m, v in enumerate(destinations)),
+                                output_field=CharField()))
     reasons = ("migrant", "restructured", "graduate", "job_change", "abroad", "moved", "other")
-    for m, reason in enumerate(reasons):
-        members.filter(lost_contact_since__isnull=False, m7=m).update(lost_reason=reason)
+    members.filter(lost_contact_since__isnull=False).update(
+        lost_reason=Case(*(When(m7=m, then=Value(v)) for m, v in enumerate(reasons)), output_field=CharField()))
 
 
 def _units() -> None:
@@ -214,7 +236,7 @@ def _awards(as_of: dt.date) -> int:
 
 def seed_stats_data(seed: int, as_of: dt.date, log=print) -> dict[str, int]:
     t = time.perf_counter()
-    counts = {"occupation_classes": _occupations()}
+    counts = {"occupation_classes": _people()}
     _details()
     _units()
     counts["exits"] = _exits(as_of)
