@@ -37,10 +37,16 @@ def first_ids(table: str, where: str, params: list, order: list[str], offset: in
 
 
 def listing(table: str, where: str, params: list, order: list[str], page: int = 1) -> dict:
-    offset = (page - 1) * PER_PAGE
     count = scalar(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+    offset = last_page_offset(page, count)
     return {"count": count, "offset": offset, "first": first_ids(table, where, params, order, offset)
             if count > offset else None}
+
+
+def last_page_offset(page: int, count: int) -> int:
+    """The first row's offset of page `page`; a page past the end shows the last page (the paginator's rule)."""
+    offset = (page - 1) * PER_PAGE
+    return (count - 1) // PER_PAGE * PER_PAGE if count and offset >= count else offset
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -167,7 +173,7 @@ _DUE = ("COALESCE((SELECT a.due_on FROM elections_termadjustment a WHERE a.organ
 
 
 def terms(path: str | None, *, overdue: bool, window_end: dt.date | None = None, today: dt.date | None = None,
-          page: int = 1) -> dict:
+          kind: str | None = None, page: int = 1) -> dict:
     """Active organizations with an elected committee (no party groups) whose election is due: before today
     (overdue) or by the end of the reminder window; ordered by the due date, then path."""
     today = today or dt.date.today()
@@ -177,10 +183,13 @@ def terms(path: str | None, *, overdue: bool, window_end: dt.date | None = None,
     values.append(today if overdue else window_end)
     if path:
         where.append("o.path LIKE %s"), values.append(path + "%")
+    if kind:
+        where.append("o.kind = %s"), values.append(kind)
     sql = f"FROM orgs_organization o WHERE {' AND '.join(where)}"
-    offset = (page - 1) * PER_PAGE
+    count = scalar(f"SELECT COUNT(*) {sql}", values)
+    offset = last_page_offset(page, count)
     first = rows(f"SELECT o.id {sql} ORDER BY {_DUE}, o.path LIMIT 1 OFFSET {offset}", values)
-    return {"count": scalar(f"SELECT COUNT(*) {sql}", values), "offset": offset,
+    return {"count": count, "offset": offset,
             "first": {first[0][0]} if first else None}
 
 
@@ -202,5 +211,5 @@ def vacant_teams(path: str | None, today: dt.date | None = None, page: int = 1) 
         sql += " AND t.org_path LIKE %s"
         values.append(path + "%")
     ids = [pk for (pk,) in rows(sql + ' ORDER BY t.org_path, t."order", t.id', values)]
-    offset = (page - 1) * PER_PAGE
+    offset = last_page_offset(page, len(ids))
     return {"count": len(ids), "offset": offset, "first": {ids[offset]} if len(ids) > offset else None}
