@@ -156,8 +156,18 @@ def var_dir() -> Path:
     return Path(os.environ.get("ZUGONG_VAR", ROOT / "var")).resolve()
 
 
+def today() -> str:
+    """The results' day: BENCH_DATE (bench/run.py sets it once, so a run past midnight stays in one file),
+    else today in UTC (never the settings' time zone, which the scripts that do not load Django lack)."""
+    return os.environ.get("BENCH_DATE") or dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 def results_path(db: str, day: str | None = None) -> Path:
-    return var_dir() / "bench" / f"results-{db}-{day or dt.date.today().isoformat()}.json"
+    return var_dir() / "bench" / f"results-{db}-{day or today()}.json"
 
 
 def loadavg() -> float:
@@ -246,8 +256,8 @@ _META: dict = {}
 
 
 def data_counts() -> dict:
-    """Row counts of the largest tables (PostgreSQL: the planner's estimate for the two largest, exact for the
-    rest; a table that does not exist is left out)."""
+    """Row counts of the tables (exact; for the two largest an estimate, `_approx`: the planner's on
+    PostgreSQL, the largest id on SQLite; a table that does not exist is left out)."""
     from django.db import connection
 
     tables = set(connection.introspection.table_names())
@@ -255,8 +265,10 @@ def data_counts() -> dict:
     for label, table in COUNTED:
         if table not in tables:
             continue
-        if connection.vendor == "postgresql" and label in ("dues_payments", "meetings"):
-            counts[label + "_estimate"] = int(scalar("SELECT reltuples FROM pg_class WHERE relname = %s", [table]))
+        if label in ("dues_payments", "meetings"):
+            counts[label + "_approx"] = int(
+                scalar("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+                if connection.vendor == "postgresql" else scalar(f"SELECT MAX(id) FROM {table}") or 0)
         else:
             counts[label] = scalar(f"SELECT COUNT(*) FROM {table}")
     return counts
@@ -277,7 +289,7 @@ def meta() -> dict:
 
         _META.update({
             "database": db_key(), "database_name": str(connection.settings_dict.get("NAME")),
-            "date": dt.date.today().isoformat(), "commit": git_commit(), "machine": machine(),
+            "date": today(), "commit": git_commit(), "machine": machine(),
             "data": data_counts(), "postgresql": pg_settings(),
         })
     return _META
@@ -289,7 +301,7 @@ def write(figures: list[dict], db: str | None = None, description: dict | None =
     path = results_path(db or description["database"])
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(path.read_text()) if path.exists() else None
-    doc = merge(existing, {**description, "updated_at": dt.datetime.now().isoformat(timespec="seconds")}, figures)
+    doc = merge(existing, {**description, "updated_at": now()}, figures)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
     tmp.replace(path)
@@ -302,7 +314,7 @@ def figure(name, value, *, unit="ms", target=None, better="lower", stat="value",
     return {"name": name, "database": extra.pop("database", None), "target": target, "better": better,
             "stat": stat, "value": value, "unit": unit, "ok": ok, "mark": mark(ok), "samples": samples,
             "cold": cold, "p50": p50, "p95": p95, "load_before": load, "error": error,
-            "script": Path(sys.argv[0]).name, "at": dt.datetime.now().isoformat(timespec="seconds"), **extra}
+            "script": Path(sys.argv[0]).name, "at": now(), **extra}
 
 
 def record(name, value, *, unit="ms", target=None, better="lower", stat="value", load=None, **kw) -> dict:
@@ -390,7 +402,7 @@ def format_figure(fig: dict) -> str:
     value, unit = fig.get("value"), fig.get("unit") or ""
     if value is None:
         return "–"
-    text = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+    text = (f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}") if isinstance(value, float) else f"{value:,}"
     return f"{text} {unit}".strip() + (f" ({fig['stat']})" if fig.get("stat") not in (None, "value") else "")
 
 
