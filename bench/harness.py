@@ -153,7 +153,9 @@ def verify_contains(*needles: str):
 
 
 def var_dir() -> Path:
-    return Path(os.environ.get("ZUGONG_VAR", ROOT / "var")).resolve()
+    """Where var/bench/ is: BENCH_VAR (set by bench/scratch.py before it points ZUGONG_VAR at a scratch
+    folder), else ZUGONG_VAR, else the checkout's var/."""
+    return Path(os.environ.get("BENCH_VAR") or os.environ.get("ZUGONG_VAR") or ROOT / "var").resolve()
 
 
 def today() -> str:
@@ -317,12 +319,35 @@ def figure(name, value, *, unit="ms", target=None, better="lower", stat="value",
             "script": Path(sys.argv[0]).name, "at": now(), **extra}
 
 
-def record(name, value, *, unit="ms", target=None, better="lower", stat="value", load=None, **kw) -> dict:
-    """Record one figure of this database (a one-line call for the benches that time their own work)."""
+def record(name, value, *, unit="ms", target=None, better="lower", stat="value", load=None, db=None,
+           own_db=False, **kw) -> dict:
+    """Record one figure of this database (a one-line call for the benches that time their own work).
+    `db` ("sqlite", "postgres"): for a script that does not load Django (the seed). `own_db`: the script works
+    on a scratch database of its own, whose name and counts must not replace the benchmarked database's in the
+    file's description."""
+    if db is None:
+        db = db_key()
+        if own_db:
+            from django.db import connection
+
+            kw.setdefault("own_database", str(connection.settings_dict.get("NAME")))
+    description = {"database": db} if (own_db or "database" not in meta_if_django(db)) else meta()
     fig = figure(name, value, unit=unit, target=target, better=better, stat=stat,
-                 load=loadavg() if load is None else load, database=db_key(), **kw)
-    write([fig])
+                 load=loadavg() if load is None else load, database=db, **kw)
+    write([fig], db=db, description=description)
     return fig
+
+
+def meta_if_django(db: str) -> dict:
+    """The run's description when Django is loaded and its database is `db`, else {}."""
+    try:
+        from django.conf import settings
+
+        if not settings.configured:
+            return {}
+        return meta() if db_key() == db else {}
+    except Exception:  # Django not installed or not set up: a script that runs no Django
+        return {}
 
 
 def fail(name: str, message: str, **kw) -> dict:
