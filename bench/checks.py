@@ -15,6 +15,33 @@ EDUCATION_CODES = {"graduate": ("10", "11", "14"), "bachelor": ("20",), "college
                    "lower": ("40", "60", "70", "80", "90")}
 
 
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the characters of an organization path
+
+
+def next_path(path: str) -> str | None:
+    """The first path of the same length after every path that starts with `path` ("00010009" → "0001000A",
+    "000Z" → "0010"), None when there is none."""
+    if not path or any(c not in ALPHABET for c in path):
+        raise ValueError(f"not an organization path: {path!r}")
+    chars = list(path)
+    for i in range(len(chars) - 1, -1, -1):
+        k = ALPHABET.index(chars[i])
+        if k + 1 < len(ALPHABET):
+            chars[i] = ALPHABET[k + 1]
+            return "".join(chars)
+        chars[i] = ALPHABET[0]
+    return None
+
+
+def prefix(column: str, path: str) -> tuple[str, list]:
+    """Rows whose `column` starts with `path`: LIKE 'path%' (the meaning), bounded by [path, next_path) so that
+    a btree index serves it on both databases (the views use their own range, path … path + 'ZZZ…')."""
+    upper = next_path(path)
+    if upper is None:
+        return f"({column} >= %s AND {column} LIKE %s)", [path, path + "%"]
+    return f"({column} >= %s AND {column} < %s AND {column} LIKE %s)", [path, upper, path + "%"]
+
+
 def _in(values) -> str:
     return "(" + ", ".join(["%s"] * len(values)) + ")"
 
@@ -63,16 +90,17 @@ PEOPLE_ORDERS = {"": ["org_path", "stroke_key"], "stroke": ["stroke_key"], "piny
 
 
 def people_list(path: str, order: str = "", page: int = 1) -> dict:
-    return listing("people_person", "org_path LIKE %s", [path + "%"], PEOPLE_ORDERS[order], page)
+    return listing("people_person", *prefix("org_path", path), PEOPLE_ORDERS[order], page)
 
 
 def org_list(path: str, page: int = 1) -> dict:
-    return listing("orgs_organization", "path LIKE %s", [path + "%"], ["path"], page)
+    return listing("orgs_organization", *prefix("path", path), ["path"], page)
 
 
 def tree_children(path: str, depth: int) -> list[int]:
-    return [pk for (pk,) in rows("SELECT id FROM orgs_organization WHERE path LIKE %s AND depth = %s ORDER BY path",
-                                 [path + "%", depth + 1])]
+    where, params = prefix("path", path)
+    return [pk for (pk,) in rows(f"SELECT id FROM orgs_organization WHERE {where} AND depth = %s ORDER BY path",
+                                 [*params, depth + 1])]
 
 
 def verify_tree(html: str, expected: list[int]) -> None:
@@ -135,7 +163,8 @@ def roster(params: dict, path: str | None = None, today: dt.date | None = None, 
     else:
         where.append("status = %s"), values.append("active")
     if path is not None:
-        where.append("org_path LIKE %s"), values.append(path + "%")
+        sql, bounds = prefix("org_path", path)
+        where.append(sql), values.extend(bounds)
     if "level" in params:
         where.append("rank_level = %s"), values.append(int(params["level"]))
     if "rank" in params:
@@ -182,7 +211,8 @@ def terms(path: str | None, *, overdue: bool, window_end: dt.date | None = None,
     where.append(f"{_DUE} < %s" if overdue else f"{_DUE} <= %s")
     values.append(today if overdue else window_end)
     if path:
-        where.append("o.path LIKE %s"), values.append(path + "%")
+        sql, bounds = prefix("o.path", path)
+        where.append(sql), values.extend(bounds)
     if kind:
         where.append("o.kind = %s"), values.append(kind)
     sql = f"FROM orgs_organization o WHERE {' AND '.join(where)}"
@@ -208,8 +238,9 @@ def vacant_teams(path: str | None, today: dt.date | None = None, page: int = 1) 
     )
     values: list = [today, today]
     if path:
-        sql += " AND t.org_path LIKE %s"
-        values.append(path + "%")
+        where, params = prefix("t.org_path", path)
+        sql += f" AND {where}"
+        values.extend(params)
     ids = [pk for (pk,) in rows(sql + ' ORDER BY t.org_path, t."order", t.id', values)]
     offset = last_page_offset(page, len(ids))
     return {"count": len(ids), "offset": offset, "first": {ids[offset]} if len(ids) > offset else None}

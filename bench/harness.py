@@ -405,6 +405,11 @@ def measure_pages(client, name: str, pages: list[Page], *, target=None, stat: st
             times.append(hit(pages[(i + 1) % len(pages)] if len(pages) > 1 else pages[0]))
     except BenchFailure as exc:
         return fail(name, str(exc), target=target, stat=stat, samples=len(times), load=load)
+    except Exception as exc:  # an error in the page or in the bench's own query: a failure too, never a figure
+        import traceback
+
+        traceback.print_exc()
+        return fail(name, f"{type(exc).__name__}: {exc}", target=target, stat=stat, samples=len(times), load=load)
     p50, p95 = percentile(times, 50), percentile(times, 95)
     value = p95 if stat == "p95" else p50
     fig = figure(name, round(value, 1), target=target, stat=stat, samples=len(times), cold=round(cold, 1),

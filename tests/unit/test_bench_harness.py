@@ -152,3 +152,15 @@ def test_people_list_checked_against_the_independent_query(tree, users, login, m
                                   samples=3, quiet=False)
     assert wrong["ok"] is False and "independent count is 2" in wrong["error"]
     assert len(harness.FAILURES) == 1
+
+
+def test_next_path_bounds_a_subtree():
+    import checks
+
+    assert checks.next_path("00010009") == "0001000A"
+    assert checks.next_path("0001000Z") == "00010010"
+    assert checks.next_path("ZZZZ") is None
+    sql, params = checks.prefix("org_path", "0001")
+    assert params == ["0001", "0002", "0001%"] and "LIKE" in sql
+    with pytest.raises(ValueError):
+        checks.next_path("00a1")
