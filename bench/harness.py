@@ -263,6 +263,7 @@ COUNTED = (("organizations", "orgs_organization"), ("people", "people_person"),
 PG_SETTINGS = ("server_version", "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
                "jit", "max_parallel_workers_per_gather", "random_page_cost")
 _META: dict = {}
+_COMMIT: dict = {}
 
 
 def data_counts() -> dict:
@@ -301,7 +302,7 @@ def meta() -> dict:
 
         _META.update({
             "database": db_key(), "database_name": str(connection.settings_dict.get("NAME")),
-            "date": today(), "commit": git_commit(), "machine": machine(),
+            "date": today(), "commit": _commit(), "machine": machine(),
             "data": data_counts(), "postgresql": pg_settings(),
         })
     return _META
@@ -326,7 +327,13 @@ def figure(name, value, *, unit="ms", target=None, better="lower", stat="value",
     return {"name": name, "database": extra.pop("database", None), "target": target, "better": better,
             "stat": stat, "value": value, "unit": unit, "ok": ok, "mark": mark(ok), "samples": samples,
             "cold": cold, "p50": p50, "p95": p95, "load_before": load, "error": error,
-            "script": Path(sys.argv[0]).name, "at": now(), **extra}
+            "script": Path(sys.argv[0]).name, "commit": _commit(), "at": now(), **extra}
+
+
+def _commit():
+    if "commit" not in _COMMIT:
+        _COMMIT["commit"] = git_commit()
+    return _COMMIT["commit"]
 
 
 def record(name, value, *, unit="ms", target=None, better="lower", stat="value", load=None, db=None,
@@ -342,8 +349,9 @@ def record(name, value, *, unit="ms", target=None, better="lower", stat="value",
 
             kw.setdefault("own_database", str(connection.settings_dict.get("NAME")))
     description = {"database": db} if (own_db or "database" not in meta_if_django(db)) else meta()
-    fig = figure(name, value, unit=unit, target=target, better=better, stat=stat,
-                 load=loadavg() if load is None else load, database=db, **kw)
+    if load is None:  # the script timed its work itself: the load is known only now, after it
+        kw.setdefault("load_after", loadavg())
+    fig = figure(name, value, unit=unit, target=target, better=better, stat=stat, load=load, database=db, **kw)
     write([fig], db=db, description=description)
     return fig
 

@@ -4,6 +4,7 @@ Every bench script measures and records through bench/harness.py: the figures go
 var/bench/results-<db>-<date>.json (one file per database and day, BENCH_DATE set once for the whole run), and
 at the end one table per database is printed from those files: measure | target | figure | ✓/✗. A bench whose
 content check fails (a wrong answer) exits non-zero: the others still run, and `make bench` fails at the end.
+`bench/run.py --table [sqlite|postgres]` prints the tables only (BENCH_DATE=YYYY-MM-DD for another day).
 
 For each database: seed the province and print the seed time (an earlier province seed is reused, untimed;
 BENCH_RESEED=1 seeds again), migrate, then time the pages through the full Django stack (bench/*pages_bench.py), the other benches, and last the
@@ -39,6 +40,10 @@ def step(args, env, db):
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--table"]:  # only print the tables of the day's files (BENCH_DATE for another day)
+        for db in sys.argv[2:] or list(DBS):
+            harness.print_table(db)
+        return
     only = sys.argv[1:] or list(DBS)
     os.environ.setdefault("BENCH_DATE", dt.datetime.now(dt.timezone.utc).date().isoformat())
     for db in only:
