@@ -88,6 +88,12 @@ def run(tmp: Path, db: str) -> None:
           f"({sum(1 for r in again if r['status'] == 'matched_id')} matched by ID number)")
     print(f"  export all as .zip              {t_export:6.1f} s wall  {c_export:6.1f} s CPU  "
           f"({n} files, {len(data) / 1e6:.1f} MB)")
+    import harness
+
+    harness.record(f"adform: import of {N} .lrmx, new cadres", round(t_import, 1), unit="s", target=60,
+                   cpu_s=round(c_import, 1), own_db=True)
+    harness.record(f"adform: preview of {N} .lrmx", round(t_preview, 1), unit="s", own_db=True)
+    harness.record(f"adform: export of {n} cadres as .zip", round(t_export, 1), unit="s", own_db=True)
 
 
 if __name__ == "__main__":

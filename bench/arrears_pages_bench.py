@@ -26,6 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.test import Client  # noqa: E402
 
 from zugong.accounts.models import User  # noqa: E402
@@ -81,7 +83,8 @@ def main():
                 continue
             median, p95 = timed(client, url)
             print(f"[{db}] {username:<5} {label:<36} median {median:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+            harness.record(f"{label} ({username})", round(p95, 1), stat="p95", p50=round(median, 1), p95=round(p95, 1))
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

@@ -168,6 +168,12 @@ def run(db: str) -> None:
           f"({totals.get('confirmed', 0):,} confirmed, {totals.get('refused', 0):,} refused, "
           f"{totals.get('cadres', 0):,} cadre records)", flush=True)
     print(f"  target ≤ 60 s: check {'met' if check <= 60 else 'MISSED'}, confirm {'met' if confirm <= 60 else 'MISSED'}")
+    import harness
+
+    harness.record(f"assessment annual: check {len(verdicts):,} proposals", round(check, 1), unit="s", target=60,
+                   own_db=True)
+    harness.record(f"assessment annual: confirm {len(rounds)} rounds", round(confirm, 1), unit="s", target=60,
+                   own_db=True)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.db import connection  # noqa: E402
 
 from zugong.branchlife import compliance  # noqa: E402
@@ -116,14 +118,17 @@ def main():
     met = "met" if max(totals) <= TARGET_SECONDS else "MISSED"
     print(f"[{db}] organizational-life scan as of {AS_OF}: first {totals[0]:.1f} s, steady {totals[1]:.1f} s "
           f"(target ≤ {TARGET_SECONDS} s: {met})", flush=True)
+    harness.record("organizational-life scan, first", round(totals[0], 1), unit="s", target=TARGET_SECONDS)
+    harness.record("organizational-life scan, steady", round(totals[1], 1), unit="s", target=TARGET_SECONDS)
     started = time.perf_counter()
     rows = compliance.refresh(as_of=AS_OF, log=lambda line: print(f"[{db}] {line}", flush=True))
     seconds = time.perf_counter() - started
     print(f"[{db}] ComplianceStat refresh of the province: {rows:,} rows in {seconds:.1f} s "
           f"(table now {count(ComplianceStat):,} rows)")
+    harness.record("ComplianceStat refresh, province", round(seconds, 1), unit="s", rows=rows)
     print(f"BENCH branchlife db={db} scan_first={totals[0]:.1f} scan_steady={totals[1]:.1f} "
           f"refresh={seconds:.1f} compliance_rows={rows}", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

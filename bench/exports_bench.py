@@ -50,6 +50,10 @@ def child() -> None:
     print(f"[exports] people list of the province ({export.count:,} visible), first {n:,} rows: {seconds:.1f} s "
           f"({n / seconds:,.0f} rows/s; the exporting process's own CPU {cpu:.1f} s, the rest is the database and "
           f"other load), file {size / 1e6:.1f} MB, child peak RSS {usage.ru_maxrss / 1024:.0f} MB", flush=True)
+    import harness
+
+    harness.record(f"export of {n:,} people rows, streamed", round(seconds, 1), unit="s", rows=n,
+                   peak_rss_mb=round(usage.ru_maxrss / 1024))
 
 
 def main() -> None:

@@ -33,6 +33,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 VAR = Path(os.environ.get("ZUGONG_VAR") or ROOT / "var").resolve()
@@ -168,6 +172,12 @@ def run_one(db: str, users: int, duration: int, spawn_rate: float) -> None:
     n, errors = int(total["Request Count"]), int(total["Failure Count"])
     print(f"[{db}] ALL  {n:,} requests, {errors} errors, p50 {pct(total, '50%')}, p95 {pct(total, '95%')}, "
           f"p99 {pct(total, '99%')}, max {pct(total, 'Max Response Time')}  (targets: 0 errors, p95 ≤ 1,000 ms)")
+    p95 = float(total["95%"]) if total.get("95%") not in (None, "", "N/A") else None
+    p50 = float(total["50%"]) if total.get("50%") not in (None, "", "N/A") else None
+    harness.record(f"load: {users} sessions against gunicorn, p95", p95, target=1000, stat="p95", p50=p50, p95=p95,
+                   samples=n, load=load_before[0], db=db, requests=n, errors=errors)
+    harness.record(f"load: {users} sessions against gunicorn, errors", errors, unit="errors", target=0,
+                   load=load_before[0], db=db, requests=n)
     for r in sorted(rows, key=lambda r: r["Name"]):
         if r["Name"] == "Aggregated":
             continue

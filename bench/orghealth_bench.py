@@ -25,6 +25,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
@@ -66,6 +68,7 @@ def main() -> None:
     print(f"  scoring query, province         {seconds:8.2f} s  ({rows:,} branches, {len(names)} items)", flush=True)
     run, seconds = timed(lambda: scoring.compute(checklist, year, as_of=AS_OF, note="bench"))
     print(f"  scoring run, province (write)   {seconds:8.2f} s  ({run.scored:,} BranchScore rows)", flush=True)
+    harness.record("organization-health scoring run, province", round(seconds, 2), unit="s", rows=run.scored)
     run, seconds = timed(lambda: scoring.compute(checklist, year, as_of=AS_OF, note="bench"))
     print(f"  scoring run, province (again)   {seconds:8.2f} s  ({run.scored:,} rows updated)", flush=True)
     run, seconds = timed(lambda: scoring.compute(checklist, year, county.path, as_of=AS_OF, note="bench"))
@@ -75,6 +78,7 @@ def main() -> None:
 
     found, seconds = timed(lambda: screening.screen(standard, root.path, AS_OF, qualifying_only=False))
     qualified = sum(1 for c in found if c.qualifies(standard.comprehensive_min))
+    harness.record("weak-organization screening, province", round(seconds, 2), unit="s")
     print(f"  screening, province             {seconds:8.2f} s  ({len(found):,} with a situation, "
           f"{qualified:,} qualify)", flush=True)
     found, seconds = timed(lambda: screening.screen(standard, county.path, AS_OF))
@@ -82,7 +86,8 @@ def main() -> None:
     selected = [r for code, r in rules.RULES.items() if code.startswith("weakorgs.")]
     result, seconds = timed(lambda: rules.scan("", as_of=AS_OF, rules=selected))
     print(f"  weakorgs rules scan, province   {seconds:8.2f} s  ({result.still_open:,} findings)", flush=True)
+    harness.record("weakorgs rules scan, province", round(seconds, 2), unit="s", findings=result.still_open)
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

@@ -22,6 +22,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.db import connection  # noqa: E402
 
 from zugong.core import rules  # noqa: E402
@@ -157,6 +159,8 @@ def compare(rule, seconds: float) -> None:
         sql_ids = {row[0] for row in cur.fetchall()}
     sql_seconds = time.perf_counter() - t
     same = "same ids" if sql_ids == orm_ids else f"DIFFERENT ids ({len(orm_ids ^ sql_ids)} differ)"
+    if sql_ids != orm_ids:  # the rule's answer differs from the independent statement: the bench fails
+        harness.fail(f"scan cross-check {rule.code}", f"{len(orm_ids ^ sql_ids)} ids differ from the hand-written SQL")
     print(
         f"[{connection.vendor}] {rule.code}: in the scan {seconds:.1f} s; its query alone "
         f"{orm_seconds:.1f} s ({len(orm_ids):,} rows); one hand-written SQL statement {sql_seconds:.1f} s "
@@ -184,6 +188,10 @@ def main():
         f"{second_total:>8.1f}   (opened {first_result.opened:,}, then {second_result.opened:,} opened and "
         f"{second_result.resolved:,} resolved; target ≤ {TARGET_SECONDS} s: {met})"
     )
+    harness.record(f"full rule scan, all {len(rule_list)} rules, first", round(first_total, 1), unit="s",
+                   target=TARGET_SECONDS, findings=first_result.still_open)
+    harness.record(f"full rule scan, all {len(rule_list)} rules, steady", round(second_total, 1), unit="s",
+                   target=TARGET_SECONDS)
     steady = {rule.code: b for rule, b in zip(rule_list, second)}
     slowest = max(rule_list, key=lambda r: steady[r.code])
     print(f"[{db}] slowest rule: {slowest.code} ({steady[slowest.code]:.1f} s in the steady-state scan)")
@@ -193,4 +201,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

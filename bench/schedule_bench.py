@@ -23,6 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.db import connection  # noqa: E402
 
 from zugong.core import config, jobs, rules, schedule  # noqa: E402
@@ -71,6 +73,8 @@ def main() -> None:
     first = night("first night" if not Finding.objects.unrestricted().exists() else "a night")
     second = night("following night")
     print(f"BENCH schedule nightly_total_first={first:.1f} nightly_total_following={second:.1f}", flush=True)
+    harness.record("scheduled nightly run, first night", round(first, 1), unit="s")
+    harness.record("scheduled nightly run, following night", round(second, 1), unit="s")
 
     member = Membership.objects.unrestricted().order_by("pk").values_list("pk", flat=True)[1000]
     branch = (Organization.objects.unrestricted().filter(kind=Organization.Kind.BRANCH).order_by("pk")
@@ -80,7 +84,9 @@ def main() -> None:
     print(f"  re-judging after one change: a dues payment {payment:.0f} ms, a branch meeting {meeting:.0f} ms "
           "(median of 5; every rule reading the changed model, restricted to the rows concerned)", flush=True)
     print(f"BENCH schedule rejudge_payment_ms={payment:.0f} rejudge_meeting_ms={meeting:.0f}", flush=True)
+    harness.record("re-judging after one dues payment", round(payment, 1), stat="p50", samples=5)
+    harness.record("re-judging after one branch meeting", round(meeting, 1), stat="p50", samples=5)
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 # The day the bench data runs up to: fixed, so every run seeds the same data (`zugong seed --as-of`); the same
 # day as zugong.demo.generate.BENCH_AS_OF, which the other benches judge their data by.
@@ -133,6 +137,9 @@ def main() -> None:
         f"BENCH db={opts.db} scale={opts.scale} organizations={orgs} people={people} "
         f"seconds={seconds:.1f} peak_rss={peak_mb:,.0f}MB{size}"
     )
+    harness.record(f"{opts.scale} seed (without migrations and the extra steps)", round(seconds, 1), unit="s",
+                   target=600 if opts.scale == "province" else None, db=opts.db, organizations=orgs, people=people,
+                   peak_rss_mb=round(peak_mb))
     extra_steps(env, where, opts)
 
 
@@ -143,20 +150,24 @@ def extra_steps(env: dict, where: str, opts) -> None:
     print(f"{where}: demo meetings --if-empty")
     seconds = run(["demo", "meetings", "--if-empty", "--as-of", opts.as_of], env)
     print(f"BENCH step=branchlife-meetings seconds={seconds:.1f}")
+    harness.record("seed step: demo meetings", round(seconds, 1), unit="s", db=opts.db)
     # Elections for one organization in ten and approved postponements (the province seed has none).
     print(f"{where}: demo elections")
     seconds = run(["demo", "elections", "--as-of", opts.as_of], env)
     print(f"BENCH step=elections-bench-data seconds={seconds:.1f}")
+    harness.record("seed step: demo elections", round(seconds, 1), unit="s", db=opts.db)
     if opts.scale != "province":
         return
     # Cadres (~300 thousand: leaders of every county, township and agency, and 68 % of the other staff).
     print(f"{where}: demo cadres")
     seconds = run(["demo", "cadres", "--seed", opts.seed, "--staff-share", "0.68", "--as-of", opts.as_of], env)
     print(f"BENCH db={opts.db} step=cadres seconds={seconds:.1f}")
+    harness.record("seed step: demo cadres", round(seconds, 1), unit="s", db=opts.db)
     # Leadership teams from the cadres' current leadership posts (after the cadres' step).
     print(f"{where}: teams build")
     seconds = run(["teams", "build"], env)
     print(f"BENCH step=teams-build seconds={seconds:.1f}")
+    harness.record("seed step: teams build", round(seconds, 1), unit="s", db=opts.db)
 
 
 if __name__ == "__main__":

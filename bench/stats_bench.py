@@ -24,6 +24,8 @@ import django
 
 django.setup()
 
+import harness  # noqa: E402
+
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -57,6 +59,7 @@ def run(label: str, path: str, day: dt.date, tables, target: float) -> None:
     verdict = "✓" if total <= target else "✗"
     out(f"{label}: {len(tables)} tables, {cells:,} cells, {len(wanted)} populations, {len(queries)} statements "
         f"in {total:.2f} s (target ≤ {target:.0f} s) {verdict}")
+    harness.record(f"stats: every shipped table, {label.split(' (')[0]}", round(total, 2), unit="s", target=target)
     for code in sorted(wanted):
         t0 = time.perf_counter()
         engine.count_cells(populations.get(code), Ctx.of(path, day), wanted[code], grids)

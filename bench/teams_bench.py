@@ -5,6 +5,10 @@ province as function calls (the team members: total, by city, by team level; all
 city, by rank level), median of BENCH_TEAMS_REPEAT runs; the pages
 through the full Django stack (the analysis page of the province and of a city, the team list, a county
 team's page); and one scan of the teams' rules. Target: the province's structure analysis within 10 s.
+The team list filtered to vacancies goes through the harness (bench/harness.py): the province's pages 1–3
+and every city's, the cold first hit, warm median and p95 over BENCH_SAMPLES (default 100) requests, each
+answer's count and first row checked against an independent SQL query (bench/checks.py); target median
+≤ 300 ms. Every figure goes to var/bench/results-<db>-<date>.json.
 """
 
 import os
@@ -21,6 +25,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+import checks  # noqa: E402
+import harness  # noqa: E402
+from harness import Page, verify_list  # noqa: E402
 
 from zugong.accounts.models import User  # noqa: E402
 from zugong.cadres.models import Cadre  # noqa: E402
@@ -66,6 +75,8 @@ def main():
         median, worst, result = timed(fn)
         n = result.n if hasattr(result, "n") else sum(r.n for r in result.values())
         print(f"[{db}] teams: {label:<44} median {median:6.2f} s   max {worst:6.2f} s   ({n:,} people)")
+        harness.record(f"teams: {label}", round(median, 2), unit="s", stat="p50", target=10, samples=REPEAT,
+                       people=n)
     city = Organization.objects.unrestricted().filter(depth=2, kind="committee").order_by("path").first()
     county_team = (LeadershipTeam.objects.unrestricted().filter(level=3, kind="party_committee")
                    .order_by("org_path").first())
@@ -76,7 +87,6 @@ def main():
         ("page: analysis, all cadres of the province", f"/teams/analysis/?who=cadres&as_of={AS_OF}"),
         ("page: analysis, one city", f"/teams/analysis/?org={city.code}&as_of={AS_OF}"),
         ("page: team list, province (first page + count)", "/teams/"),
-        ("page: team list, vacancies only", "/teams/?vacant=on"),
     ]
     if county_team:
         pages.append(("page: a county committee's team", f"/teams/{county_team.pk}/?as_of={AS_OF}"))
@@ -87,6 +97,16 @@ def main():
 
         median, worst, _ = timed(get)
         print(f"[{db}] teams: {label:<44} median {median:6.2f} s   max {worst:6.2f} s")
+        harness.record(f"teams: {label}", round(median * 1000, 1), stat="p50", samples=REPEAT)
+    today = timezone.localdate()
+    cities = Organization.objects.unrestricted().filter(depth=2, kind="committee").order_by("path")
+    vacant = [Page("/teams/?vacant=on" + (f"&page={page}" if page > 1 else ""),
+                   lambda page=page: checks.vacant_teams(None, today, page), verify_list, label="全省")
+              for page in (1, 2, 3)]
+    vacant += [Page(f"/teams/?vacant=on&org={c.code}", lambda c=c: checks.vacant_teams(c.path, today), verify_list,
+                    label=c.name) for c in cities]
+    harness.measure_pages(client, "teams: page: team list, vacancies only", vacant, target=300, stat="p50",
+                          label="teams: page: team list, vacancies only (varied)")
     team_rules = [r for r in rules.all_rules() if r.model.startswith("teams.")]
     t = time.perf_counter()
     try:
@@ -94,9 +114,10 @@ def main():
     except Exception as exc:  # e.g. a trimmed copy of the data without the people the findings point at
         print(f"[{db}] teams: rule scan failed: {exc}")
         return
+    harness.record(f"teams: rule scan ({len(team_rules)} rules)", round(time.perf_counter() - t, 2), unit="s")
     print(f"[{db}] teams: rule scan ({len(team_rules)} rules) {time.perf_counter() - t:6.2f} s   "
           + "  ".join(f"{code}={n:,}" for code, n in result.per_rule.items()))
 
 
 if __name__ == "__main__":
-    main()
+    harness.run(main)

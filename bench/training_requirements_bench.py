@@ -263,6 +263,10 @@ def run(db: str) -> None:
     whole = total + scan
     print(f"[{db}] training requirements: ledger sums + 32 学时 check + scan {whole:.1f} s (target ≤ 60 s){scale}"
           + (f"; linear extrapolation to the province {whole / SCALE:.0f} s" if SCALE != 1 else ""), flush=True)
+    import harness
+
+    harness.record("training requirements: ledger sums + 32 学时 check + scan", round(whole, 1), unit="s",
+                   target=60 if SCALE == 1 else None, scale=SCALE, own_db=True)
 
 
 if __name__ == "__main__":
