@@ -104,7 +104,7 @@ def read(connection, reference_date: dt.date) -> list[BranchLife]:
         cur.execute(
             "SELECT m.organization_id, m.id, m.person_id, m.party_group_id, m.committee_post, m.joined_on "
             "FROM members_membership m WHERE m.transferred_out_on IS NULL "
-            "AND m.status IN ('probationary', 'full') AND m.joined_on <= %s",
+            "AND m.status IN ('probationary', 'full') AND m.joined_on <= %s ORDER BY m.id",
             [reference_date.isoformat() if connection.vendor == "sqlite" else reference_date])
         for org_id, mid, pid, group, post, joined in cur.fetchall():
             b = branches.get(org_id)
